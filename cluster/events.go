@@ -1,0 +1,139 @@
+package cluster
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+)
+
+// EventType names what happened. The set is closed: the harness relies on it.
+type EventType string
+
+// Events written by nodes.
+const (
+	EvStart          EventType = "start"           // process started: State
+	EvState          EventType = "state"           // state change: From → State
+	EvSuspect        EventType = "suspect"         // Peer went silent
+	EvAlive          EventType = "alive"           // a suspected Peer was heard again
+	EvElectionStart  EventType = "election_start"  // this node initiated an election: Epoch, Cause
+	EvElectionResult EventType = "election_result" // initiator decided: Epoch, Coordinator (winner), Loads
+	EvCoordinator    EventType = "coordinator"     // this node now follows Coordinator at Epoch
+	EvAssign         EventType = "assign"          // coordinator assigned Request to Assignee with Loads
+	EvReassign       EventType = "reassign"        // coordinator moved Request to Assignee; Reason
+	EvComplete       EventType = "complete"        // this node served Request in Duration
+	EvLoad           EventType = "load"            // periodic sample of this node's Load and Outstanding
+	EvProtocolError  EventType = "protocol_error"  // a connection was closed: Peer (0 if unknown), Reason
+	EvStop           EventType = "stop"            // clean shutdown
+)
+
+// Events written by the harness (Node is the node the event is about, 0 for the
+// whole cluster).
+const (
+	EvFaultStart EventType = "fault_start" // Kind, Duration
+	EvFaultEnd   EventType = "fault_end"   // Kind
+	EvLoadStart  EventType = "load_start"
+	EvLoadStop   EventType = "load_stop"
+	EvNodeExit   EventType = "node_exit" // the process ended: Reason
+)
+
+// Event is one line of an events.jsonl file. Fields that do not apply to a type
+// are omitted. Time is wall-clock Unix nanoseconds so that the files of several
+// processes on one machine merge into one timeline.
+type Event struct {
+	Time        int64           `json:"t"`
+	Node        int             `json:"node"`
+	Type        EventType       `json:"type"`
+	Epoch       uint64          `json:"epoch,omitempty"`
+	State       string          `json:"state,omitempty"`
+	From        string          `json:"from,omitempty"`
+	Peer        int             `json:"peer,omitempty"`
+	Coordinator int             `json:"coordinator,omitempty"`
+	Cause       string          `json:"cause,omitempty"`
+	Loads       map[int]float64 `json:"loads,omitempty"`
+	Load        float64         `json:"load,omitempty"`
+	Outstanding int             `json:"outstanding,omitempty"`
+	Request     string          `json:"req,omitempty"`
+	Assignee    int             `json:"assignee,omitempty"`
+	Duration    time.Duration   `json:"dur,omitempty"` // nanoseconds
+	Kind        string          `json:"kind,omitempty"`
+	Reason      string          `json:"reason,omitempty"`
+}
+
+// EventLog writes events as JSON lines. It is safe for concurrent use; a nil
+// *EventLog discards everything, so callers need no checks.
+type EventLog struct {
+	mu  sync.Mutex
+	w   *bufio.Writer
+	enc *json.Encoder
+	now func() time.Time
+}
+
+// NewEventLog writes to w; now stamps events whose Time is zero (nil: time.Now).
+func NewEventLog(w io.Writer, now func() time.Time) *EventLog {
+	if now == nil {
+		now = time.Now
+	}
+	bw := bufio.NewWriter(w)
+	return &EventLog{w: bw, enc: json.NewEncoder(bw), now: now}
+}
+
+// Emit writes one event. Errors are deliberately dropped: losing an event must
+// never stop a node; Flush reports the writer's error.
+func (l *EventLog) Emit(e Event) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e.Time == 0 {
+		e.Time = l.now().UnixNano()
+	}
+	_ = l.enc.Encode(&e)
+}
+
+// Flush pushes buffered events to the underlying writer.
+func (l *EventLog) Flush() error {
+	if l == nil {
+		return nil
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Flush()
+}
+
+// ReadEvents calls fn for every event in r. A line that is not a valid event is
+// an error naming its line number; a truncated last line (a killed process) is
+// skipped and reported through the returned count of skipped lines.
+func ReadEvents(r io.Reader, fn func(Event) error) (skipped int, err error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
+	line := 0
+	var pending error
+	for sc.Scan() {
+		line++
+		if pending != nil {
+			return skipped, pending
+		}
+		b := sc.Bytes()
+		if len(b) == 0 {
+			continue
+		}
+		var e Event
+		if err := json.Unmarshal(b, &e); err != nil {
+			// Only the last line may be torn; decide when we know it was last.
+			pending = fmt.Errorf("events line %d: %w", line, err)
+			skipped++
+			continue
+		}
+		if err := fn(e); err != nil {
+			return skipped, err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return skipped, fmt.Errorf("reading events: %w", err)
+	}
+	return skipped, nil
+}
