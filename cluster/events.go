@@ -60,6 +60,10 @@ type Event struct {
 	Duration    time.Duration   `json:"dur,omitempty"` // nanoseconds
 	Kind        string          `json:"kind,omitempty"`
 	Reason      string          `json:"reason,omitempty"`
+	// Counters are cumulative message counts by message type, sent and
+	// received ("sent.heartbeat", "recv.request", …), carried by load and stop
+	// events so that messages per request can be computed from the log.
+	Counters map[string]int64 `json:"counters,omitempty"`
 }
 
 // EventLog writes events as JSON lines. It is safe for concurrent use; a nil

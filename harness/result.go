@@ -40,3 +40,15 @@ type RequestResult struct {
 	BytesOut   int
 	BytesIn    int
 }
+
+// Fault is one entry of a run's fault schedule (schedule.json). Times are
+// offsets from the start of the load.
+type Fault struct {
+	At   time.Duration `json:"at"`   // when the fault starts, from load start
+	Node int           `json:"node"` // node id, from 1
+	Kind string        `json:"kind"` // silent | crash | pause
+	For  time.Duration `json:"for"`  // how long the node stays down
+}
+
+// End is when the node is due back.
+func (f Fault) End() time.Duration { return f.At + f.For }
