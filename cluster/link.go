@@ -34,9 +34,9 @@ type link struct {
 	maxBackoff  time.Duration
 	dialTimeout time.Duration
 
-	skip    func(*frame) bool                       // true: the frame is no longer wanted
+	skip    func(*frame) bool                           // true: the frame is no longer wanted
 	onUp    func(net.Conn) (readerDone <-chan struct{}) // starts a reader on the new connection
-	onDown  func(error)                             // an established connection broke
+	onDown  func(error)                                 // an established connection broke
 	onWrite func(*frame)
 	onDrop  func(*frame)
 }
