@@ -101,10 +101,13 @@ type Ready struct {
 }
 
 // NewMachine returns the machine of node cfg.ID at time now. rng drives the
-// random balancer and election jitter.
+// random balancer and election jitter; nil seeds one from cfg.Seed and cfg.ID.
 func NewMachine(cfg Config, now time.Time, rng *rand.Rand) (*Machine, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
+	}
+	if rng == nil {
+		rng = rand.New(rand.NewPCG(uint64(cfg.Seed), uint64(cfg.ID)))
 	}
 	bal, err := NewBalancer(cfg.Balancer, rng)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -141,8 +140,7 @@ func (n *Node) Run(ctx context.Context) error {
 	}
 	n.runCtx, n.stop = context.WithCancel(ctx)
 	defer n.stop()
-	rng := rand.New(rand.NewPCG(uint64(n.cfg.Seed), uint64(n.cfg.ID)))
-	n.m, err = NewMachine(n.cfg, n.now(), rng)
+	n.m, err = NewMachine(n.cfg, n.now(), nil)
 	if err != nil {
 		ln.Close()
 		return err

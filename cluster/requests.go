@@ -150,6 +150,7 @@ func (m *Machine) makeMine(now time.Time, r *request) {
 	if r.have {
 		r.phase = phaseQueued
 		m.queue = append(m.queue, r)
+		m.schedule()
 	} else {
 		r.phase, r.awaitSince = phaseAwaiting, now
 	}

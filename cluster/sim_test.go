@@ -156,18 +156,30 @@ func (s *sim) advance(d time.Duration) {
 }
 
 func (s *sim) finishServes() {
-	var keep []simServe
-	for _, sv := range s.serving {
+	running := s.serving
+	s.serving = nil // collect appends the services started in reaction
+	for _, sv := range running {
 		if sv.due.After(s.now) || s.dead[sv.node] || s.paused[sv.node] {
-			keep = append(keep, sv)
+			s.serving = append(s.serving, sv)
 			continue
 		}
 		s.served[sv.id] = append(s.served[sv.id], sv.node)
 		s.ms[sv.node].Served(s.now, sv.id, ServeResult{Duration: s.serveDelay})
 		s.collect(sv.node)
 	}
-	s.serving = keep
 	s.deliver()
+}
+
+// fixedBalancer always picks one node, for tests that need a given assignee.
+type fixedBalancer struct{ id int }
+
+func (b fixedBalancer) Pick(cands []Candidate, _ int) int {
+	for _, c := range cands {
+		if c.ID == b.id {
+			return b.id
+		}
+	}
+	return cands[0].ID
 }
 
 // crash kills node id; its peers see the connection drop at once.
