@@ -88,8 +88,13 @@ type Client struct {
 
 type call struct {
 	ch      chan response
-	written atomic.Int32
+	written atomic.Int32 // request frames handed to a connection, all attempts
+	queued  atomic.Int32 // request frames waiting in link queues
 }
+
+// undeliverable is the response a call receives when the last of its queued
+// frames was dropped (the link went down): no point waiting out the attempt.
+const undeliverable = -1
 
 type response struct {
 	node int
@@ -126,7 +131,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		rand.Read(b[:])
 		c.prefix = hex.EncodeToString(b[:])
 	}
-	depth := len(cfg.Nodes)*(cfg.Retries+1) + 1
+	depth := 2 * len(cfg.Nodes) * (cfg.Retries + 1)
 	c.pool.New = func() any { return &call{ch: make(chan response, depth)} }
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	for _, id := range cfg.Nodes.IDs() {
@@ -153,6 +158,17 @@ func (c *Client) newLink(id int, addr string) *link {
 		c.mu.Lock()
 		if cl := c.calls[f.id]; cl != nil {
 			cl.written.Add(1)
+			cl.queued.Add(-1)
+		}
+		c.mu.Unlock()
+	}
+	l.onDrop = func(f *frame) {
+		c.mu.Lock()
+		if cl := c.calls[f.id]; cl != nil && cl.queued.Add(-1) == 0 {
+			select {
+			case cl.ch <- response{node: undeliverable}:
+			default:
+			}
 		}
 		c.mu.Unlock()
 	}
@@ -204,6 +220,7 @@ func (c *Client) deliver(node int, msg Message) {
 func (c *Client) register(id string) *call {
 	cl := c.pool.Get().(*call)
 	cl.written.Store(0)
+	cl.queued.Store(0)
 	c.mu.Lock()
 	c.calls[id] = cl
 	c.mu.Unlock()
@@ -215,8 +232,9 @@ func (c *Client) unregister(id string, cl *call) {
 	delete(c.calls, id)
 	c.mu.Unlock()
 	for len(cl.ch) > 0 {
-		<-cl.ch
-		c.late.Add(1)
+		if r := <-cl.ch; r.node != undeliverable {
+			c.late.Add(1)
+		}
 	}
 	c.pool.Put(cl)
 }
@@ -242,7 +260,8 @@ func (c *Client) Encrypt(ctx context.Context, cover []byte, m stego.Metadata) (R
 			backoff = min(2*backoff, c.cfg.MaxBackoff)
 		}
 		r.Attempts = attempt
-		sent, size, err := c.multicast(id, attempt, cover, m)
+		written := cl.written.Load()
+		sent, size, err := c.multicast(cl, id, attempt, cover, m)
 		if err != nil {
 			return c.fail(r, err)
 		}
@@ -250,7 +269,7 @@ func (c *Client) Encrypt(ctx context.Context, cover []byte, m stego.Metadata) (R
 		if sent == 0 {
 			continue
 		}
-		done, err := c.await(ctx, cl, m, &r)
+		done, err := c.await(ctx, cl, written, m, &r)
 		if done {
 			if err != nil {
 				return c.fail(r, err)
@@ -295,7 +314,7 @@ func ctxErr(ctx context.Context) error {
 }
 
 // multicast encodes the request once and queues it on every node's link.
-func (c *Client) multicast(id string, attempt int, cover []byte, m stego.Metadata) (sent, size int, err error) {
+func (c *Client) multicast(cl *call, id string, attempt int, cover []byte, m stego.Metadata) (sent, size int, err error) {
 	msg := Message{Type: MsgRequest, ID: id, Attempt: attempt, Meta: &m, Body: cover}
 	f, err := newFrame(&msg)
 	if err != nil {
@@ -303,17 +322,22 @@ func (c *Client) multicast(id string, attempt int, cover []byte, m stego.Metadat
 	}
 	size = len(f.buf)
 	for _, l := range c.links {
+		cl.queued.Add(1) // before the writer can see the frame
 		if l.enqueue(f) {
 			sent++
+		} else {
+			cl.queued.Add(-1)
 		}
 	}
 	f.release()
 	return sent, size, nil
 }
 
-// await waits one attempt's timeout for a valid response. done reports that
-// the call is over, with err nil when r now holds the accepted response.
-func (c *Client) await(ctx context.Context, cl *call, m stego.Metadata, r *Reply) (done bool, err error) {
+// await waits one attempt's timeout for a valid response, or less when the
+// attempt's frames could not be delivered. done reports that the call is
+// over, with err nil when r now holds the accepted response; written is the
+// call's written count before this attempt.
+func (c *Client) await(ctx context.Context, cl *call, written int32, m stego.Metadata, r *Reply) (done bool, err error) {
 	t := time.NewTimer(c.cfg.Timeout)
 	defer t.Stop()
 	for {
@@ -325,6 +349,12 @@ func (c *Client) await(ctx context.Context, cl *call, m stego.Metadata, r *Reply
 		case <-c.ctx.Done():
 			return true, ErrClosed
 		case resp := <-cl.ch:
+			if resp.node == undeliverable {
+				if cl.queued.Load() == 0 && cl.written.Load() == written {
+					return false, nil
+				}
+				continue
+			}
 			if resp.msg.Error != "" {
 				if resp.msg.Code == CodeRejected {
 					return true, fmt.Errorf("%w by node %d: %s", ErrRejected, resp.node, resp.msg.Error)

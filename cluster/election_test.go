@@ -296,3 +296,12 @@ func TestOneCoordinatorPerEpochUnderChaos(t *testing.T) {
 		}
 	}
 }
+
+func TestPersistentlySlowTicksStillElect(t *testing.T) {
+	// Every tick is late (150ms apart, more than half of suspect-after):
+	// the stall guard must not postpone the startup election forever.
+	s := newSim(t, 3, 12, nil)
+	s.tick = 150 * time.Millisecond
+	s.advance(3 * time.Second)
+	s.mustAgree("with slow ticks")
+}

@@ -31,10 +31,11 @@ type Machine struct {
 	bal   Balancer
 	state NodeState
 
-	peers    map[int]*peerView
-	peerIDs  []int // sorted, without self
-	allIDs   []int // sorted, with self
-	lastTick time.Time
+	peers     map[int]*peerView
+	peerIDs   []int // sorted, without self
+	allIDs    []int // sorted, with self
+	lastTick  time.Time
+	lastStall time.Time
 
 	// Election state: term is the highest epoch seen; (coordEpoch,
 	// coordinator) the last decision adopted. term > coordEpoch means an
@@ -156,8 +157,13 @@ func (m *Machine) Tick(now time.Time) {
 	}
 	if now.Sub(m.lastTick) > m.cfg.SuspectAfter/2 {
 		// The process itself was stalled (SIGSTOP, a starved CPU): the
-		// peers' silence is ours, and our timers are stale.
-		m.afterStall(now)
+		// peers' silence is ours, and our timers are stale. Only the first
+		// of a run of late ticks counts, so that a node that is merely slow
+		// all the time still suspects and elects.
+		if now.Sub(m.lastStall) > 2*m.cfg.SuspectAfter {
+			m.afterStall(now)
+		}
+		m.lastStall = now
 	}
 	m.lastTick = now
 	m.checkSilence(now)
