@@ -19,6 +19,8 @@ type command struct {
 // commands is the table of subcommands, in the order --help lists them.
 var commands = []command{
 	// subcommands are added here as they are built
+	{"node", "run one node of the cloud", runNode},
+	{"send", "send one image through a running cluster", runSend},
 }
 
 // errHelp is returned when the user asked for help: the usage has been printed
