@@ -2,11 +2,14 @@ package cluster
 
 import "time"
 
-// peerView is what this node knows of one peer: when it was last heard and
-// what its last heartbeat said.
+// peerView is what this node knows of one peer: how long it has been silent
+// and what its last heartbeat said.
 type peerView struct {
-	id        int
-	lastHeard time.Time
+	id int
+	// silence is how long this node has listened without hearing from the
+	// peer: time counted only while this node itself was running (see
+	// Tick), so a node that was stopped or starved does not blame its peers.
+	silence   time.Duration
 	suspected bool
 	state     NodeState // as last reported; empty until heard
 	load      float64
@@ -15,18 +18,20 @@ type peerView struct {
 
 // heard records any message from p; a suspected peer that speaks is alive.
 func (m *Machine) heard(now time.Time, p *peerView) {
-	p.lastHeard = now
+	p.silence = 0
 	if p.suspected {
 		p.suspected = false
 		m.emit(now, Event{Type: EvAlive, Peer: p.id})
 	}
 }
 
-// checkSilence suspects every peer silent for longer than suspect-after.
-func (m *Machine) checkSilence(now time.Time) {
+// checkSilence adds dt of listening to every peer's silence and suspects
+// those silent for longer than suspect-after.
+func (m *Machine) checkSilence(now time.Time, dt time.Duration) {
 	for _, id := range m.peerIDs {
 		p := m.peers[id]
-		if !p.suspected && now.Sub(p.lastHeard) > m.cfg.SuspectAfter {
+		p.silence += dt
+		if !p.suspected && p.silence > m.cfg.SuspectAfter {
 			m.suspect(now, p, "silent")
 		}
 	}
@@ -47,11 +52,10 @@ func (m *Machine) suspect(now time.Time, p *peerView, reason string) {
 	}
 }
 
-// afterStall forgives the silence the node could not have observed and pushes
-// timers that expired while it was stopped, so that it first reads what its
-// peers sent meanwhile instead of acting on a stale view.
+// afterStall pushes timers that expired while the node was stopped, so that
+// it first reads what its peers sent meanwhile instead of acting on a stale
+// view.
 func (m *Machine) afterStall(now time.Time) {
-	m.resetSilence(now)
 	grace := now.Add(m.cfg.SuspectAfter)
 	if m.waitUntil.Before(grace) {
 		m.waitUntil = grace
@@ -69,9 +73,9 @@ func (m *Machine) afterStall(now time.Time) {
 
 // resetSilence restarts every peer's silence clock without changing who is
 // suspected: a suspected peer is cleared by its next message.
-func (m *Machine) resetSilence(now time.Time) {
+func (m *Machine) resetSilence() {
 	for _, p := range m.peers {
-		p.lastHeard = now
+		p.silence = 0
 	}
 }
 

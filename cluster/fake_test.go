@@ -76,13 +76,13 @@ func (s *syncBuffer) events(t testing.TB) []Event {
 
 // testCluster runs nodes in this process on an in-memory network.
 type testCluster struct {
-	t      testing.TB
-	tr     Transport
-	peers  Peers
-	cfgs   map[int]Config
-	cancel map[int]context.CancelFunc
-	done   map[int]chan error
-	logs   map[int]*syncBuffer
+	t       testing.TB
+	tr      Transport
+	peers   Peers
+	cfgs    map[int]Config
+	cancel  map[int]context.CancelFunc
+	done    map[int]chan error
+	logs    map[int]*syncBuffer
 	svc     Service
 	ctl     Control
 	clients []*Client

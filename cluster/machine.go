@@ -126,7 +126,7 @@ func NewMachine(cfg Config, now time.Time, rng *rand.Rand) (*Machine, error) {
 	m.allIDs = append(slices.Clone(m.peerIDs), m.id)
 	slices.Sort(m.allIDs)
 	for _, id := range m.peerIDs {
-		m.peers[id] = &peerView{id: id, lastHeard: now, base: cfg.LoadBase, per: cfg.LoadPerRequest}
+		m.peers[id] = &peerView{id: id, base: cfg.LoadBase, per: cfg.LoadPerRequest}
 	}
 	if cfg.StartRecovering {
 		m.state = StateRecovering
@@ -155,18 +155,21 @@ func (m *Machine) Tick(now time.Time) {
 		m.lastTick = now
 		return
 	}
-	if now.Sub(m.lastTick) > m.cfg.SuspectAfter/2 {
-		// The process itself was stalled (SIGSTOP, a starved CPU): the
-		// peers' silence is ours, and our timers are stale. Only the first
-		// of a run of late ticks counts, so that a node that is merely slow
-		// all the time still suspects and elects.
+	dt := max(now.Sub(m.lastTick), 0)
+	if dt > m.cfg.SuspectAfter/2 {
+		// The process itself was stalled (SIGSTOP, a starved CPU) and its
+		// timers are stale. Only the first of a run of late ticks counts,
+		// so that a node that is merely slow all the time still elects.
 		if now.Sub(m.lastStall) > 2*m.cfg.SuspectAfter {
 			m.afterStall(now)
 		}
 		m.lastStall = now
 	}
 	m.lastTick = now
-	m.checkSilence(now)
+	// Silence accrues by at most a quarter of suspect-after per tick: what
+	// peers sent while this node was not running is still unread, so a
+	// long gap between ticks proves nothing about them.
+	m.checkSilence(now, min(dt, m.cfg.SuspectAfter/4))
 	m.tickRecovery(now)
 	m.tickElection(now)
 	m.tickHeartbeat(now)

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -75,7 +76,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return fmt.Errorf("opening event file: %w", err)
 		}
 		defer f.Close()
-		events = NewEventLog(f, nil)
+		events = NewEventLog(&wholeLines{w: f}, nil)
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -103,3 +104,24 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	return l.w.Write(p)
 }
 
+// wholeLines passes only complete lines to w and keeps the tail of a line
+// until its newline arrives. Each write to the event file then holds whole
+// events, so a SIGKILL can lose buffered events but never leave a torn line
+// that a restarted node, appending to the same file, would bury mid-file.
+type wholeLines struct {
+	w    io.Writer
+	tail []byte
+}
+
+func (l *wholeLines) Write(p []byte) (int, error) {
+	l.tail = append(l.tail, p...)
+	i := bytes.LastIndexByte(l.tail, '\n')
+	if i < 0 {
+		return len(p), nil
+	}
+	if _, err := l.w.Write(l.tail[:i+1]); err != nil {
+		return 0, err
+	}
+	l.tail = append(l.tail[:0], l.tail[i+1:]...)
+	return len(p), nil
+}

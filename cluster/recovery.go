@@ -21,7 +21,7 @@ func (m *Machine) syncGiveUp() time.Duration {
 
 func (m *Machine) beginRecovery(now time.Time) {
 	m.rec = recovery{since: now, nextAsk: now}
-	m.resetSilence(now)
+	m.resetSilence()
 	m.lastTick = now
 	m.startupAt = time.Time{}
 }
