@@ -15,7 +15,10 @@ func TestBalancers(t *testing.T) {
 		self     int
 		want     []int
 	}{
-		{"lowest load, ties to lower id", BalancerLowestLoad, [][]Candidate{three}, 1, []int{2}},
+		{"lowest load, first tie to lower id", BalancerLowestLoad, [][]Candidate{three}, 1, []int{2}},
+		{"lowest load, ties take turns", BalancerLowestLoad, [][]Candidate{three, three, three}, 1, []int{2, 3, 2}},
+		{"lowest load, a clear minimum beats the turn", BalancerLowestLoad,
+			[][]Candidate{three, {{1, 0.7}, {2, 0.4}, {3, 0.5}}}, 1, []int{2, 2}},
 		{"lowest load, single", BalancerLowestLoad, [][]Candidate{{{4, 9}}}, 1, []int{4}},
 		{"round robin cycles", BalancerRoundRobin, [][]Candidate{three, three, three, three}, 1, []int{1, 2, 3, 1}},
 		{"round robin skips a missing node", BalancerRoundRobin,

@@ -245,6 +245,18 @@ func (n *Node) startServe(o ServeOrder) {
 				resp.Code = CodeRejected
 			}
 		}
+		// Done first, reply second: the coordinator should count this node
+		// free before the client's next request can reach it, or
+		// lowest-load would see stale counts and lean on the coordinator.
+		ack := make(chan struct{})
+		if !n.post(input{kind: inServed, id: o.ID, res: res, token: token, ack: ack}) {
+			return
+		}
+		select {
+		case <-ack:
+		case <-n.runCtx.Done():
+			return
+		}
 		if cc, ok := o.ReplyTo.(*clientConn); ok && cc != nil && !n.failed.Load() {
 			if err := cc.send(&resp); err != nil {
 				n.count.add(dirDrop, MsgResponse, 1)
@@ -253,6 +265,5 @@ func (n *Node) startServe(o ServeOrder) {
 				n.count.add(dirSent, MsgResponse, 1)
 			}
 		}
-		n.post(input{kind: inServed, id: o.ID, res: res, token: token})
 	})
 }

@@ -73,6 +73,7 @@ type input struct {
 	id    string
 	res   ServeResult
 	token uint64
+	ack   chan struct{} // closed once the input's outputs are handed to the links
 }
 
 // serveHandle is a running service; the token tells a late result of an
@@ -189,6 +190,10 @@ func (n *Node) loop() {
 			return
 		case in := <-n.inbox:
 			n.handle(in)
+			if in.ack != nil {
+				n.apply(n.m.Ready())
+				close(in.ack)
+			}
 		case <-tick.C:
 			now := n.now()
 			n.m.Tick(now)
