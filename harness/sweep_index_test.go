@@ -117,3 +117,39 @@ func TestReadSweepIndexRejects(t *testing.T) {
 		})
 	}
 }
+
+// ReadSweepIndex takes files anyone may edit: it must never panic, and what
+// it accepts must survive a write and a read unchanged.
+func FuzzReadSweepIndex(f *testing.F) {
+	var buf bytes.Buffer
+	if err := WriteSweepIndex(&buf, sweepTwoFields()); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Add([]byte(`{"version": 1, "experiment": "x", "fields": ["a"], "variants": [{"label": "a=1", "values": {"a": "1"}, "path": "a=1", "repeat": 1}]}`))
+	f.Add([]byte(`{"version": 1, "fields": [], "variants": null}`))
+	f.Add([]byte(`[]`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		idx, err := ReadSweepIndex(bytes.NewReader(data))
+		if err != nil {
+			if !errors.Is(err, ErrSweepIndex) {
+				t.Fatalf("ReadSweepIndex(%q): error %v does not wrap ErrSweepIndex", data, err)
+			}
+			return
+		}
+		var out bytes.Buffer
+		if err := WriteSweepIndex(&out, idx); err != nil {
+			t.Fatalf("an index read from %q does not write back: %v", data, err)
+		}
+		written := out.String()
+		again, err := ReadSweepIndex(strings.NewReader(written))
+		if err != nil {
+			t.Fatalf("an index written from %q does not read back: %v", data, err)
+		}
+		var out2 bytes.Buffer
+		WriteSweepIndex(&out2, again)
+		if written != out2.String() {
+			t.Fatalf("round trip of %q changed the index:\n%s\n%s", data, written, out2.String())
+		}
+	})
+}
