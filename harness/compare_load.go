@@ -30,7 +30,9 @@ type LoadedRun struct {
 // Repeated reports whether the set holds more than one run.
 func (s *RunSet) Repeated() bool { return len(s.Runs) > 1 }
 
-var cmpRepDirRE = regexp.MustCompile(`^rep-([0-9]+)$`)
+// cmpRepDirRE matches rep directories as the harness names them, rep-1 …
+// rep-n: canonical numbers only, so that each number names one directory.
+var cmpRepDirRE = regexp.MustCompile(`^rep-([1-9][0-9]*)$`)
 
 // cmpTimestampRE matches run directory names (YYYYMMDD-HHMMSS) and rep
 // directories, which say little alone and are labelled with their parent.
