@@ -1,0 +1,120 @@
+package rundirtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"stegocloud/harness"
+)
+
+// Write simulates the run o describes and writes its run directory into dir
+// (created if needed): summary.json, run.json, experiment.yaml, schedule.json,
+// timeseries.csv and events.jsonl.
+func Write(dir string, o Options) error {
+	if o.Clients <= 0 || o.PerClient <= 0 || o.Bucket <= 0 || o.LoadEvery <= 0 {
+		return fmt.Errorf("rundirtest: options need clients, requests per client, a bucket width and a load interval: %+v", o)
+	}
+	s := &sim{o: o, rng: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15))}
+	s.run()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	sum, err := s.summary()
+	if err != nil {
+		return err
+	}
+	files := []struct {
+		name  string
+		write func(*os.File) error
+	}{
+		{harness.FileSummary, func(f *os.File) error { return writeJSON(f, sum) }},
+		{harness.FileRunInfo, func(f *os.File) error { return writeJSON(f, s.runInfo()) }},
+		{harness.FileExperiment, func(f *os.File) error { _, err := f.WriteString(s.spec()); return err }},
+		{harness.FileSchedule, func(f *os.File) error {
+			return writeJSON(f, []harness.Fault{{At: o.FaultAt, Node: 2, Kind: "silent", For: o.FaultFor}})
+		}},
+		{harness.FileTimeSeries, func(f *os.File) error { return harness.WriteTimeSeries(f, 3, s.buckets()) }},
+		{harness.FileEvents, s.writeEvents},
+	}
+	for _, file := range files {
+		if err := writeFile(filepath.Join(dir, file.name), file.write); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeFile(path string, write func(*os.File) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("rundirtest: writing %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+func writeJSON(f *os.File, v any) error {
+	enc := json.NewEncoder(f)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func (s *sim) runInfo() harness.RunInfo {
+	o := s.o
+	return harness.RunInfo{
+		Experiment: o.Name, Run: o.Run,
+		Commit: "v0.0.0-synthetic", GoVersion: "go1.26.8", OS: "linux", Arch: "amd64",
+		CPUs: 2, CPUModel: "Synthetic CPU @ 2.00GHz", Host: "testhost",
+		Started: o.Origin.Add(-3 * time.Second), Ended: o.Origin.Add(s.lastEnd() + 2*time.Second),
+		Command: []string{"stegocloud", "run", "experiments/" + o.Name + ".yaml"},
+		Seed:    int64(o.Seed), Repeat: 1,
+	}
+}
+
+func (s *sim) spec() string {
+	o := s.o
+	return strings.TrimLeft(fmt.Sprintf(`
+name: %s
+description: A synthetic run for tests — a closed loop with the coordinator falling silent.
+seed: %d
+repeat: 1
+cluster:
+  nodes: 3
+  heartbeat: 50ms
+  suspect_after: 200ms
+  reelect_every: 15s
+  balancer: lowest-load
+  load: {base: 0.5, per_request: 0.1}
+  service: {delay: %s}
+faults:
+  kind: silent
+  schedule: [{at: %s, node: 2, kind: silent, for: %s}]
+  sync_delay: %s
+workload:
+  clients: %d
+  requests_per_client: %d
+  timeout: %s
+  retries: 3
+  image: {width: 128, height: 128}
+  usernames: 3
+  quota: 5
+expect:
+  success_rate: ">= 99.9%%"
+`, o.Name, o.Seed, o.Service, o.FaultAt, o.FaultFor, o.SyncDelay, o.Clients, o.PerClient, o.Timeout), "\n")
+}
+
+func (s *sim) lastEnd() time.Duration {
+	var last time.Duration
+	for _, r := range s.reqs {
+		last = max(last, r.end)
+	}
+	return last
+}
