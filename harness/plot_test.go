@@ -103,15 +103,26 @@ func TestFiguresRender(t *testing.T) {
 	}
 }
 
+// TestWriteFigures checks the files; rendering is TestFiguresRender's job, so
+// a run with only the two cheap figures will do.
 func TestWriteFigures(t *testing.T) {
-	d := loadSynthetic(t)
+	run := writeRun(t)
+	for _, name := range []string{harness.FileTimeSeries, harness.FileEvents} {
+		if err := os.Remove(filepath.Join(run, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := harness.LoadRun(run)
+	if err != nil {
+		t.Fatal(err)
+	}
 	dir := filepath.Join(t.TempDir(), "figures")
 	paths, skipped, err := harness.WriteFigures(d, dir)
-	if err != nil || len(skipped) > 0 {
-		t.Fatalf("WriteFigures: %v, skipped %q", err, skipped)
+	if err != nil || len(skipped) != 2 {
+		t.Fatalf("WriteFigures: %v, skipped %q; want the timeline and load figures skipped", err, skipped)
 	}
-	if len(paths) != 8 {
-		t.Errorf("wrote %d files, want 4 figures × png and svg: %q", len(paths), paths)
+	if len(paths) != 4 {
+		t.Errorf("wrote %d files, want 2 figures × png and svg: %q", len(paths), paths)
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {

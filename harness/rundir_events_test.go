@@ -22,7 +22,9 @@ func ev(ms int, e cluster.Event) cluster.Event {
 	return e
 }
 
-func at(ms int) time.Time { return time.Unix(0, digestT0.Add(time.Duration(ms)*time.Millisecond).UnixNano()) }
+func at(ms int) time.Time {
+	return time.Unix(0, digestT0.Add(time.Duration(ms)*time.Millisecond).UnixNano())
+}
 
 func digestOf(events []cluster.Event) *EventDigest {
 	g := newRundirDigester(DefaultDigestLimits)
@@ -260,7 +262,7 @@ func synthEvents(n int) io.Reader {
 }
 
 func TestDigestEventsStaysBounded(t *testing.T) {
-	const requests = 30_000
+	const requests = 20_000
 	lim := DigestLimits{LoadPoints: 500, AssignSamples: 64, AssignSlot: 100 * time.Millisecond, Elections: 100}
 	d, err := DigestEvents(synthEvents(requests), lim)
 	if err != nil {

@@ -19,6 +19,7 @@ type command struct {
 // commands is the table of subcommands, in the order --help lists them.
 var commands = []command{
 	// subcommands are added here as they are built
+	{"report", "regenerate a run's figures and report.md from its stored data", runReport},
 }
 
 // errHelp is returned when the user asked for help: the usage has been printed
