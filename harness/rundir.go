@@ -117,8 +117,14 @@ func (d *RunData) loadEvents(lim DigestLimits) {
 // width and the cluster size.
 func (d *RunData) settle() {
 	d.Origin = d.Summary.Start
-	if d.Events != nil && !d.Events.LoadStart.IsZero() {
+	switch {
+	case d.Events != nil && !d.Events.LoadStart.IsZero():
 		d.Origin = d.Events.LoadStart
+	case d.Origin.IsZero() && d.Events != nil && !d.Events.First.IsZero():
+		d.Origin = d.Events.First
+		d.warnf("neither %s nor %s says when the load started; times count from the first event", FileSummary, FileEvents)
+	case d.Origin.IsZero():
+		d.warnf("%s has no start time; wall-clock times cannot be placed on the run's time axis", FileSummary)
 	}
 	if d.Nodes == 0 {
 		d.Nodes = len(d.Summary.Nodes)

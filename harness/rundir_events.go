@@ -17,6 +17,7 @@ type EventDigest struct {
 	Events  int // lines read
 	Skipped int // torn lines skipped (a killed writer)
 
+	First     time.Time // earliest event of any kind
 	LoadStart time.Time // first load_start event (zero if none)
 	LoadStop  time.Time // last load_stop event (zero if none)
 
@@ -165,6 +166,9 @@ func (g *rundirDigester) add(e cluster.Event) {
 	t := time.Unix(0, e.Time)
 	if t.After(g.last) {
 		g.last = t
+	}
+	if g.d.First.IsZero() || t.Before(g.d.First) {
+		g.d.First = t
 	}
 	switch e.Type {
 	case cluster.EvLoadStart:

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"stegocloud/harness"
 	"stegocloud/harness/rundirtest"
@@ -179,5 +180,67 @@ func TestResolveRunDir(t *testing.T) {
 				t.Errorf("ResolveRunDir(%s) = %q, %v; want %q", tc.arg, got, err, tc.want)
 			}
 		})
+	}
+}
+
+func TestLoadRunOrigin(t *testing.T) {
+	o := rundirtest.Default()
+	tests := []struct {
+		name       string
+		dropStart  bool // remove the summary's start time
+		dropEvents bool // remove the load_start event
+		want       time.Time
+		warning    string
+	}{
+		{"the load_start event", false, false, o.Origin, ""},
+		{"the summary's start without a load_start event", false, true, o.Origin, ""},
+		{"the first event when nothing else says", true, true, o.Origin.Add(-2 * time.Second), "times count from the first event"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeRun(t)
+			if tc.dropStart {
+				rewriteFile(t, filepath.Join(dir, harness.FileSummary), func(s string) string {
+					return strings.Replace(s, `"start": "`+o.Origin.Format(time.RFC3339)+`"`, `"start": "0001-01-01T00:00:00Z"`, 1)
+				})
+			}
+			if tc.dropEvents {
+				rewriteFile(t, filepath.Join(dir, harness.FileEvents), func(s string) string {
+					var keep []string
+					for _, l := range strings.SplitAfter(s, "\n") {
+						if !strings.Contains(l, `"type":"load_start"`) {
+							keep = append(keep, l)
+						}
+					}
+					return strings.Join(keep, "")
+				})
+			}
+			d, err := harness.LoadRun(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !d.Origin.Equal(tc.want) {
+				t.Errorf("origin = %v, want %v", d.Origin, tc.want)
+			}
+			joined := strings.Join(d.Warnings, "\n")
+			if (tc.warning == "") != (len(d.Warnings) == 0) || !strings.Contains(joined, tc.warning) {
+				t.Errorf("warnings %q, want %q", d.Warnings, tc.warning)
+			}
+		})
+	}
+}
+
+func rewriteFile(t *testing.T, path string, edit func(string) string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := edit(string(b))
+	if edited == string(b) {
+		t.Fatalf("editing %s changed nothing", path)
+	}
+	if err := os.WriteFile(path, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

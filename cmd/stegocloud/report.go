@@ -52,7 +52,11 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("report: %w", err)
 	}
 	v := out.Data.Summary.Verdict
-	fmt.Fprintf(stdout, "wrote %s (verdict %s, %d warnings)\n", out.Report, reportVerdictWord(v.Pass), len(out.Warnings))
+	warnings := fmt.Sprintf("%d warnings", len(out.Warnings))
+	if len(out.Warnings) == 1 {
+		warnings = "1 warning"
+	}
+	fmt.Fprintf(stdout, "wrote %s (verdict %s, %s)\n", out.Report, reportVerdictWord(v.Pass), warnings)
 	return nil
 }
 
