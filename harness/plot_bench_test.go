@@ -8,16 +8,11 @@ import (
 	"testing"
 
 	"stegocloud/harness"
-	"stegocloud/harness/rundirtest"
 )
 
 func benchRun(b *testing.B) *harness.RunData {
 	b.Helper()
-	dir := filepath.Join(b.TempDir(), "run")
-	if err := rundirtest.Write(dir, rundirtest.Default()); err != nil {
-		b.Fatal(err)
-	}
-	d, err := harness.LoadRun(dir)
+	d, err := harness.LoadRun(writeRun(b))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -59,10 +54,7 @@ func BenchmarkWriteReport(b *testing.B) {
 
 // BenchmarkLoadRun reads the synthetic run directory (≈ 2400 events).
 func BenchmarkLoadRun(b *testing.B) {
-	dir := filepath.Join(b.TempDir(), "run")
-	if err := rundirtest.Write(dir, rundirtest.Default()); err != nil {
-		b.Fatal(err)
-	}
+	dir := writeRun(b)
 	var size int64
 	for _, name := range []string{harness.FileSummary, harness.FileEvents, harness.FileTimeSeries} {
 		st, err := os.Stat(filepath.Join(dir, name))

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"maps"
@@ -82,7 +83,8 @@ type DigestNode struct {
 	Exit        string  `json:"exit"`        // node_exit reason, if the harness saw the process end
 }
 
-// DigestLimits bound what a digest keeps.
+// DigestLimits bound what a digest keeps; a zero field takes its value from
+// DefaultDigestLimits.
 type DigestLimits struct {
 	LoadPoints    int           // per node
 	AssignSamples int           // decisions kept
@@ -135,9 +137,16 @@ type rundirDigester struct {
 	assigns   *rundirAssignSampler
 	final     map[int]*DigestNode
 	last      time.Time
+	// suppressed counts warnings beyond rundirMaxWarnings.
+	suppressed int
 }
 
 func newRundirDigester(lim DigestLimits) *rundirDigester {
+	def := DefaultDigestLimits
+	lim.LoadPoints = cmp.Or(lim.LoadPoints, def.LoadPoints)
+	lim.AssignSamples = cmp.Or(lim.AssignSamples, def.AssignSamples)
+	lim.AssignSlot = cmp.Or(lim.AssignSlot, def.AssignSlot)
+	lim.Elections = cmp.Or(lim.Elections, def.Elections)
 	return &rundirDigester{
 		lim:       lim,
 		d:         EventDigest{StartedByCause: map[string]int{}, AssignByNode: map[int]int{}},

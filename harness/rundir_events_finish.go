@@ -31,8 +31,16 @@ func (g *rundirDigester) faultEnd(t time.Time, e cluster.Event) {
 	g.d.Faults = append(g.d.Faults, w)
 }
 
+// rundirMaxWarnings caps the warnings of one digest: a log that is wrong on
+// every line must not turn the report into a copy of it.
+const rundirMaxWarnings = 50
+
 func (g *rundirDigester) warnf(format string, a ...any) {
-	g.d.Warnings = append(g.d.Warnings, "events.jsonl: "+fmt.Sprintf(format, a...))
+	if len(g.d.Warnings) >= rundirMaxWarnings {
+		g.suppressed++
+		return
+	}
+	g.d.Warnings = append(g.d.Warnings, FileEvents+": "+fmt.Sprintf(format, a...))
 }
 
 // finish closes what the log left open and orders everything by time.
@@ -65,6 +73,9 @@ func (g *rundirDigester) finish() *EventDigest {
 		g.warnf("epoch %d names more than one coordinator; the figures show the first seen (node %d)", ep, g.epochs[ep].node)
 	}
 
+	if g.suppressed > 0 {
+		d.Warnings = append(d.Warnings, fmt.Sprintf("%s: %d more warnings like these were left out", FileEvents, g.suppressed))
+	}
 	d.Load = make(map[int][]DigestLoad, len(g.load))
 	for id, s := range g.load {
 		d.Load[id] = s.pts

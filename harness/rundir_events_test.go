@@ -174,6 +174,18 @@ func TestDigestNodesAndAssignments(t *testing.T) {
 	}
 }
 
+func TestDigestWarningsAreCapped(t *testing.T) {
+	var events []cluster.Event
+	for i := range 500 {
+		events = append(events, ev(i, cluster.Event{Node: 2, Type: cluster.EvFaultEnd, Kind: "silent"}))
+	}
+	d := digestOf(events)
+	if len(d.Warnings) > rundirMaxWarnings+1 {
+		t.Errorf("500 unmatched fault ends gave %d warnings, want at most %d", len(d.Warnings), rundirMaxWarnings+1)
+	}
+	checkWarning(t, d.Warnings, "450 more warnings like these were left out")
+}
+
 func checkWarning(t *testing.T, warnings []string, want string) {
 	t.Helper()
 	if want == "" {
@@ -262,8 +274,10 @@ func synthEvents(n int) io.Reader {
 }
 
 func TestDigestEventsStaysBounded(t *testing.T) {
-	const requests = 20_000
-	lim := DigestLimits{LoadPoints: 500, AssignSamples: 64, AssignSlot: 100 * time.Millisecond, Elections: 100}
+	// 10k requests give each node 1000 load samples and 10k decisions: enough
+	// to overflow the limits below many times over.
+	const requests = 10_000
+	lim := DigestLimits{LoadPoints: 100, AssignSamples: 32, AssignSlot: time.Millisecond, Elections: 100}
 	d, err := DigestEvents(synthEvents(requests), lim)
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -12,11 +13,20 @@ import (
 	"stegocloud/harness/rundirtest"
 )
 
+// syntheticFiles is the default synthetic run, simulated once per test binary.
+var syntheticFiles = sync.OnceValues(func() (map[string][]byte, error) {
+	return rundirtest.Files(rundirtest.Default())
+})
+
 // writeRun writes the default synthetic run into a fresh directory.
-func writeRun(t *testing.T) string {
+func writeRun(t testing.TB) string {
 	t.Helper()
+	files, err := syntheticFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
 	dir := filepath.Join(t.TempDir(), "synthetic", rundirtest.Default().Run)
-	if err := rundirtest.Write(dir, rundirtest.Default()); err != nil {
+	if err := rundirtest.WriteFiles(dir, files); err != nil {
 		t.Fatal(err)
 	}
 	return dir

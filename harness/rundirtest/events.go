@@ -3,7 +3,7 @@ package rundirtest
 import (
 	"cmp"
 	"fmt"
-	"os"
+	"io"
 	"slices"
 	"time"
 
@@ -106,8 +106,8 @@ func (s *sim) addFault(add adder) {
 	s.addElection(add, s.recoveryElectionAt()-50*time.Millisecond, 2, 3, "recovery", 2, []int{1, 2, 3})
 }
 
-func (s *sim) writeEvents(f *os.File) error {
-	log := cluster.NewEventLog(f, nil)
+func (s *sim) writeEvents(w io.Writer) error {
+	log := cluster.NewEventLog(w, nil)
 	for _, e := range s.events() {
 		log.Emit(e)
 	}

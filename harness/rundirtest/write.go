@@ -1,8 +1,10 @@
 package rundirtest
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -16,53 +18,65 @@ import (
 // (created if needed): summary.json, run.json, experiment.yaml, schedule.json,
 // timeseries.csv and events.jsonl.
 func Write(dir string, o Options) error {
-	if o.Clients <= 0 || o.PerClient <= 0 || o.Bucket <= 0 || o.LoadEvery <= 0 {
-		return fmt.Errorf("rundirtest: options need clients, requests per client, a bucket width and a load interval: %+v", o)
-	}
-	s := &sim{o: o, rng: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15))}
-	s.run()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	sum, err := s.summary()
+	files, err := Files(o)
 	if err != nil {
 		return err
 	}
-	files := []struct {
+	return WriteFiles(dir, files)
+}
+
+// Files simulates the run o describes and returns its run directory's files,
+// by name. Tests that need many copies of one run simulate it once and write
+// the copies with WriteFiles.
+func Files(o Options) (map[string][]byte, error) {
+	if o.Clients <= 0 || o.PerClient <= 0 || o.Bucket <= 0 || o.LoadEvery <= 0 {
+		return nil, fmt.Errorf("rundirtest: options need clients, requests per client, a bucket width and a load interval: %+v", o)
+	}
+	s := &sim{o: o, rng: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15))}
+	s.run()
+	sum, err := s.summary()
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{}
+	writers := []struct {
 		name  string
-		write func(*os.File) error
+		write func(io.Writer) error
 	}{
-		{harness.FileSummary, func(f *os.File) error { return writeJSON(f, sum) }},
-		{harness.FileRunInfo, func(f *os.File) error { return writeJSON(f, s.runInfo()) }},
-		{harness.FileExperiment, func(f *os.File) error { _, err := f.WriteString(s.spec()); return err }},
-		{harness.FileSchedule, func(f *os.File) error {
-			return writeJSON(f, []harness.Fault{{At: o.FaultAt, Node: 2, Kind: "silent", For: o.FaultFor}})
+		{harness.FileSummary, func(w io.Writer) error { return writeJSON(w, sum) }},
+		{harness.FileRunInfo, func(w io.Writer) error { return writeJSON(w, s.runInfo()) }},
+		{harness.FileExperiment, func(w io.Writer) error { _, err := io.WriteString(w, s.spec()); return err }},
+		{harness.FileSchedule, func(w io.Writer) error {
+			return writeJSON(w, []harness.Fault{{At: o.FaultAt, Node: 2, Kind: "silent", For: o.FaultFor}})
 		}},
-		{harness.FileTimeSeries, func(f *os.File) error { return harness.WriteTimeSeries(f, 3, s.buckets()) }},
+		{harness.FileTimeSeries, func(w io.Writer) error { return harness.WriteTimeSeries(w, 3, s.buckets()) }},
 		{harness.FileEvents, s.writeEvents},
 	}
-	for _, file := range files {
-		if err := writeFile(filepath.Join(dir, file.name), file.write); err != nil {
+	for _, f := range writers {
+		var buf bytes.Buffer
+		if err := f.write(&buf); err != nil {
+			return nil, fmt.Errorf("rundirtest: writing %s: %w", f.name, err)
+		}
+		files[f.name] = buf.Bytes()
+	}
+	return files, nil
+}
+
+// WriteFiles writes files (as Files returns them) into dir, creating it.
+func WriteFiles(dir string, files map[string][]byte) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for name, b := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func writeFile(path string, write func(*os.File) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := write(f); err != nil {
-		f.Close()
-		return fmt.Errorf("rundirtest: writing %s: %w", path, err)
-	}
-	return f.Close()
-}
-
-func writeJSON(f *os.File, v any) error {
-	enc := json.NewEncoder(f)
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
 }
