@@ -51,22 +51,21 @@ type Analysis struct {
 // every event, then Close. It keeps per-node state and per-episode state, never
 // the events themselves. Use it from one goroutine.
 type Analyzer struct {
-	cfg      AnalysisConfig
-	start    int64
-	last     int64
-	closed   bool
-	a        *Analysis
-	nodes    []anaNode
-	coord    anaCoord
-	epochs   map[uint64]int
-	conflict map[uint64]bool
-	reasgn   map[string]struct{}
-	open     []*anaFailover
-	agree    anaAgreement
-	sample   anaSampler
-	msgs     anaMessages
-	unknown  map[cluster.EventType]int
-	starts   int // fault_start events
+	cfg     AnalysisConfig
+	start   int64
+	last    int64
+	closed  bool
+	a       *Analysis
+	nodes   []anaNode
+	coord   anaCoord
+	epochs  map[uint64]int
+	reasgn  map[string]struct{}
+	open    []*anaFailover
+	agree   anaAgreement
+	sample  anaSampler
+	msgs    anaMessages
+	unknown map[cluster.EventType]int
+	starts  int // fault_start events
 }
 
 // NewAnalyzer checks cfg and returns an analyzer ready for Add.
@@ -94,7 +93,7 @@ func NewAnalyzer(cfg AnalysisConfig) (*Analyzer, error) {
 		cfg: cfg, start: cfg.Start.UnixNano(),
 		a:      &Analysis{Elections: ElectionSummary{ByCause: map[string]int{}}, faults: cfg.Faults},
 		nodes:  make([]anaNode, cfg.Nodes),
-		epochs: map[uint64]int{}, conflict: map[uint64]bool{},
+		epochs: map[uint64]int{},
 		reasgn: map[string]struct{}{}, unknown: map[cluster.EventType]int{},
 		sample: anaSampler{keep: cfg.Decisions},
 		msgs:   newAnaMessages(cfg.Nodes),
