@@ -3,6 +3,7 @@ package harness
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"stegocloud/cluster"
 )
 
 var recT0 = time.Date(2025, 10, 1, 14, 23, 15, 0, time.UTC)
@@ -524,5 +527,33 @@ func TestDecodeHistogram(t *testing.T) {
 		if _, err := DecodeHistogram(bad); !errors.Is(err, ErrHistogram) {
 			t.Errorf("DecodeHistogram(%q) error = %v, want ErrHistogram", bad, err)
 		}
+	}
+}
+
+// TestRecorderEmptyRun: a run without results still summarises into valid
+// JSON (no NaN) and a percentile file.
+func TestRecorderEmptyRun(t *testing.T) {
+	r := recNew(t, RecorderConfig{Clients: 5, ServiceTime: time.Second})
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var s Summary
+	if err := r.Summarize(&s); err != nil {
+		t.Fatal(err)
+	}
+	a, err := Analyze(AnalysisConfig{Start: recT0, Nodes: 3}, slices.Values([]cluster.Event(nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Summarize(&s)
+	if _, err := json.Marshal(s); err != nil {
+		t.Errorf("summary of an empty run does not marshal: %v (%+v)", err, s)
+	}
+	var hgrm bytes.Buffer
+	if err := r.WriteHgrm(&hgrm); err != nil || !strings.Contains(hgrm.String(), "Total count    =            0") {
+		t.Errorf("latency.hgrm of an empty run: error %v\n%s", err, hgrm.String())
+	}
+	if b, err := r.Buckets(); err != nil || len(b) != 0 {
+		t.Errorf("buckets of an empty run = %v, %v; want none", b, err)
 	}
 }
