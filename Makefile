@@ -29,6 +29,7 @@ bench:
 
 fuzz:
 	@echo "fuzz targets run for $(FUZZTIME) each"
+	$(GO) test -run '^$$' -fuzz '^FuzzReadFrame$$' -fuzztime $(FUZZTIME) ./cluster/
 
 clean:
 	rm -rf bin

@@ -43,7 +43,7 @@ func finalCounters(evs []Event) map[string]int64 {
 // the client's multicast copies, the coordinator's assign broadcast, the done
 // notice and the response (and any missing-cover notices).
 func requestPathMessages(c map[string]int64) int64 {
-	return c["recv.request"] + c["sent.assign"] + c["sent.done"] + c["sent.response"] + c["sent.missing"]
+	return c["recv.request"] + c["sent.assign"] + c["sent.done"] + c["sent.response"] + c["sent.request_missing"]
 }
 
 // overheadMessages counts what the cluster sends regardless of requests.
@@ -104,7 +104,7 @@ func TestE2EBalanceAndMessagesPerRequest(t *testing.T) {
 	req, over := requestPathMessages(c), overheadMessages(c)
 	t.Logf("messages per request: %.2f on the request path (request %d, assign %d, done %d, response %d, missing %d); "+
 		"background %d (heartbeat %d, election %d, ok %d, coordinator %d) = %.2f per request, %.0f per second",
-		float64(req)/float64(n), c["recv.request"], c["sent.assign"], c["sent.done"], c["sent.response"], c["sent.missing"],
+		float64(req)/float64(n), c["recv.request"], c["sent.assign"], c["sent.done"], c["sent.response"], c["sent.request_missing"],
 		over, c["sent.heartbeat"], c["sent.election"], c["sent.ok"], c["sent.coordinator"],
 		float64(over)/float64(n), float64(over)/elapsed.Seconds())
 	// Every request costs its 3 copies, 2 assigns and 1 response; the done
