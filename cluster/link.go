@@ -139,6 +139,7 @@ func (l *link) pump(ctx context.Context, conn net.Conn, readerDone <-chan struct
 	for {
 		select {
 		case <-ctx.Done():
+			l.farewell(conn, bw)
 			return ctx.Err()
 		case <-readerDone:
 			return errReaderEnded
@@ -160,6 +161,24 @@ func (l *link) pump(ctx context.Context, conn net.Conn, readerDone <-chan struct
 			if err := bw.Flush(); err != nil {
 				return fmt.Errorf("writing to %s: %w", l.addr, err)
 			}
+		}
+	}
+}
+
+// farewell writes what is still queued, within a short deadline, when the
+// link is closed on purpose: a stopping node's last words (its final
+// heartbeat) should arrive.
+func (l *link) farewell(conn net.Conn, bw *bufio.Writer) {
+	conn.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
+	for {
+		select {
+		case f := <-l.q:
+			if l.write(bw, f) != nil {
+				return
+			}
+		default:
+			bw.Flush()
+			return
 		}
 	}
 }

@@ -242,6 +242,17 @@ func (m *Machine) Recover(now time.Time) {
 	m.beginRecovery(now)
 }
 
+// Leave is called when the node stops cleanly: it sends a last heartbeat at
+// once, so that the ids it finished since the previous one are not lost and
+// a successor coordinator does not serve them again.
+func (m *Machine) Leave(now time.Time) {
+	if m.state == StateFailed {
+		return
+	}
+	m.nextHeartbeat = now
+	m.tickHeartbeat(now)
+}
+
 // State is the node's current state.
 func (m *Machine) State() NodeState { return m.state }
 

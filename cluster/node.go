@@ -149,15 +149,21 @@ func (n *Node) Run(ctx context.Context) error {
 	n.log.Info("node started", "id", n.cfg.ID, "listen", ln.Addr().String(), "state", n.m.State(), "peers", n.cfg.Peers.String())
 	n.apply(n.m.Ready())
 	n.wg.Go(func() { n.acceptLoop(ln) })
+	// Links outlive the loop by a moment, to carry the last heartbeat.
+	linksCtx, stopLinks := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopLinks()
 	for _, l := range n.links {
-		n.wg.Go(func() { l.run(n.runCtx) })
+		n.wg.Go(func() { l.run(linksCtx) })
 	}
 	n.wg.Go(n.flushLoop)
 	n.loop()
 
+	n.m.Leave(n.now())
+	n.apply(n.m.Ready())
 	ln.Close()
 	n.closeConns()
 	n.stop()
+	stopLinks()
 	n.cancelServes()
 	n.wg.Wait()
 	st := n.m.Status()

@@ -276,3 +276,25 @@ func TestRecovery(t *testing.T) {
 		})
 	}
 }
+
+func TestLeaveSendsTheLastDoneIDs(t *testing.T) {
+	s := stable(t, func(c *Config) { c.Balancer = BalancerCoordinator })
+	s.request("r-1", 1)
+	s.advance(s.serveDelay)
+	// r-1 finished on the coordinator less than a heartbeat ago: only node
+	// 1 knows. A clean stop must tell the others before it goes.
+	if got := len(s.ms[2].reqs); got != 1 {
+		t.Fatalf("node 2 holds %d requests before the leave, want 1 (the test needs a pending done)", got)
+	}
+	s.ms[1].Leave(s.now)
+	s.collect(1)
+	s.deliver()
+	s.crash(1)
+	s.advance(time.Second)
+	if got := s.served["r-1"]; len(got) != 1 {
+		t.Errorf("r-1 served by %v, want once: the successor must not serve it again", got)
+	}
+	if re := s.eventsOf(EvReassign); len(re) != 0 {
+		t.Errorf("reassign events %+v after a clean leave, want none", re)
+	}
+}
