@@ -19,6 +19,7 @@ type command struct {
 // commands is the table of subcommands, in the order --help lists them.
 var commands = []command{
 	// subcommands are added here as they are built
+	{name: "stego", summary: "hide metadata in an image, read it back, make a key (embed, extract, keygen)", run: runStego},
 }
 
 // errHelp is returned when the user asked for help: the usage has been printed
