@@ -28,7 +28,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./stego/
 
 # Each fuzz target of ./stego/ in turn, for $(FUZZTIME) each.
-FUZZ_TARGETS := FuzzReveal FuzzExtract FuzzRoundTrip
+FUZZ_TARGETS := FuzzReveal FuzzExtract FuzzUnmarshalFrame FuzzRoundTrip
 
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \

@@ -46,6 +46,9 @@ func BenchmarkToNRGBA(b *testing.B) {
 				ToNRGBA(im.img)
 			}
 		})
+		if im.name != "ycbcr420" {
+			continue // one reference point is enough; make bench has a time budget
+		}
 		b.Run(im.name+"/draw.Draw", func(b *testing.B) {
 			b.SetBytes(4 * 1024 * 1024)
 			b.ReportAllocs()

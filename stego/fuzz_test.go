@@ -80,18 +80,18 @@ func FuzzReveal(f *testing.F) {
 	})
 }
 
-// FuzzExtract builds NRGBA images from fuzz bytes (size from the first two
-// bytes, pixels from the rest, repeated) and extracts from them.
+// FuzzExtract builds NRGBA images from fuzz bytes and extracts from them:
+// one whose pixels are the bytes (size from the first two, the rest
+// repeated), and one whose carrier holds the bytes as its frame, so that the
+// fuzzer edits magic, version, flags, length and CRC directly.
 func FuzzExtract(f *testing.F) {
-	frame, err := MarshalFrame(Metadata{Usernames: []string{"a"}, Quota: 1}, nil, nil)
-	if err != nil {
-		f.Fatal(err)
+	for _, key := range [][]byte{nil, testKey(1)} {
+		frame, err := MarshalFrame(Metadata{Usernames: []string{"a", "b"}, Quota: 1}, key, fixedRand(1))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(append([]byte{16, 8}, frame...))
 	}
-	img := image.NewNRGBA(image.Rect(0, 0, 16, 8))
-	if err := EmbedFrame(img, frame); err != nil {
-		f.Fatal(err)
-	}
-	f.Add(append([]byte{16, 8}, img.Pix...))
 	f.Add([]byte{0, 0})
 	f.Add([]byte{255, 255, 1, 2, 3})
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -99,22 +99,64 @@ func FuzzExtract(f *testing.F) {
 			return
 		}
 		w, h := int(data[0])%64+1, int(data[1])%64+1
-		img := image.NewNRGBA(image.Rect(0, 0, w, h))
+		raw := image.NewNRGBA(image.Rect(0, 0, w, h))
 		if src := data[2:]; len(src) > 0 {
-			for i := range img.Pix {
-				img.Pix[i] = src[i%len(src)]
+			for i := range raw.Pix {
+				raw.Pix[i] = src[i%len(src)]
 			}
 		}
+		carried := image.NewNRGBA(image.Rect(0, 0, 64, 64))
+		embedBytes(carried.Pix, data[2:min(len(data), 2+Capacity(64, 64))])
+		for _, img := range []*image.NRGBA{raw, carried} {
+			for _, key := range [][]byte{nil, testKey(1)} {
+				checkExtract(t, img, key)
+			}
+		}
+	})
+}
+
+func checkExtract(t *testing.T, img *image.NRGBA, key []byte) {
+	m, err := Extract(img, key)
+	if err != nil {
+		if !knownError(err) {
+			t.Fatalf("Extract(%v) error %v wraps none of the package's sentinels", img.Rect, err)
+		}
+		return
+	}
+	if verr := m.Validate(); verr != nil {
+		t.Fatalf("Extract returned invalid metadata %+v: %v", m, verr)
+	}
+}
+
+// FuzzUnmarshalFrame wraps arbitrary payloads in frames with a correct CRC,
+// which random mutations never produce, so that the JSON and the seal
+// parsers see them.
+func FuzzUnmarshalFrame(f *testing.F) {
+	m := Metadata{Usernames: []string{"alice", "bob"}, Quota: 5}
+	for _, key := range [][]byte{nil, testKey(1)} {
+		frame, err := MarshalFrame(m, key, fixedRand(2))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(frame[headerLen:len(frame)-crcLen], key != nil)
+	}
+	f.Add([]byte(`{"usernames":["a"],"quota":1e3}`), false)
+	f.Add([]byte(`{"usernames":null}`), false)
+	f.Fuzz(func(t *testing.T, payload []byte, sealed bool) {
+		if len(payload) > MaxPayload {
+			return
+		}
+		frame := appendFrame(nil, frameHeader{sealed: sealed, length: len(payload)}, payload)
 		for _, key := range [][]byte{nil, testKey(1)} {
-			m, err := Extract(img, key)
+			got, err := UnmarshalFrame(frame, key)
 			if err != nil {
 				if !knownError(err) {
-					t.Fatalf("Extract(%d×%d) error %v wraps none of the package's sentinels", w, h, err)
+					t.Fatalf("UnmarshalFrame(key=%v) error %v wraps none of the package's sentinels", key != nil, err)
 				}
 				continue
 			}
-			if verr := m.Validate(); verr != nil {
-				t.Fatalf("Extract returned invalid metadata %+v: %v", m, verr)
+			if verr := got.Validate(); verr != nil {
+				t.Fatalf("UnmarshalFrame returned invalid metadata %+v: %v", got, verr)
 			}
 		}
 	})
