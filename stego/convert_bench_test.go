@@ -25,17 +25,13 @@ func BenchmarkToNRGBA(b *testing.B) {
 	}
 	translucent := image.NewRGBA(src.Rect)
 	draw.Draw(translucent, src.Rect, stegotest.WithAlpha(src), image.Point{}, draw.Src)
-	gray := image.NewGray(src.Rect)
-	draw.Draw(gray, src.Rect, src, image.Point{}, draw.Src)
 	images := []struct {
 		name string
 		img  image.Image
 	}{
 		{"ycbcr420", ycc},
 		{"paletted", stegotest.Quantize(src, stegotest.Cube252, false)},
-		{"gray", gray},
 		{"rgba-translucent", translucent},
-		{"nrgba", src},
 		{"generic-nrgba64", convertVia(src, color.NRGBA64Model)},
 	}
 	for _, im := range images {

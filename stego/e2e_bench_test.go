@@ -111,11 +111,11 @@ func BenchmarkPipeline(b *testing.B) {
 	})
 }
 
-// BenchmarkRevealLevel decodes and extracts a Hide output written at each
-// level: the client verifies every response this way.
+// BenchmarkRevealLevel decodes and extracts a Hide output written at the
+// default and the chosen level: the client verifies every response this way.
 func BenchmarkRevealLevel(b *testing.B) {
 	cover, m := benchCover(b, 1024, 1024), kibMetadata(b)
-	for _, l := range levels {
+	for _, l := range levels[:3] {
 		b.Run(l.name, func(b *testing.B) {
 			c := newCodec(b, l.level)
 			img, err := c.Hide(cover, m, nil)

@@ -61,25 +61,34 @@ func extractBytes(dst, pix []byte) {
 	pairs := len(dst) / 6
 	for i := range pairs {
 		p := pix[64*i : 64*i+64 : 64*i+64]
-		hi := gather6(binary.LittleEndian.Uint64(p[0:8]))<<18 |
-			gather6(binary.LittleEndian.Uint64(p[8:16]))<<12 |
-			gather6(binary.LittleEndian.Uint64(p[16:24]))<<6 |
-			gather6(binary.LittleEndian.Uint64(p[24:32]))
-		lo := gather6(binary.LittleEndian.Uint64(p[32:40]))<<18 |
-			gather6(binary.LittleEndian.Uint64(p[40:48]))<<12 |
-			gather6(binary.LittleEndian.Uint64(p[48:56]))<<6 |
-			gather6(binary.LittleEndian.Uint64(p[56:64]))
+		hi, lo := gather24(p[0:32]), gather24(p[32:64])
 		d := dst[6*i : 6*i+6 : 6*i+6]
 		binary.BigEndian.PutUint32(d[0:4], uint32(hi<<8|lo>>16))
 		binary.BigEndian.PutUint16(d[4:6], uint16(lo))
 	}
-	for i := 6 * pairs; i < len(dst); i++ {
+	done := 6 * pairs
+	if len(dst)-done >= 3 { // one more block of 8 pixels
+		v := gather24(pix[64*pairs : 64*pairs+32])
+		d := dst[done : done+3 : done+3]
+		d[0], d[1], d[2] = byte(v>>16), byte(v>>8), byte(v)
+		done += 3
+	}
+	for i := done; i < len(dst); i++ {
 		var b byte
 		for k := 8 * i; k < 8*i+8; k++ {
 			b = b<<1 | pix[k/3*4+k%3]&1
 		}
 		dst[i] = b
 	}
+}
+
+// gather24 returns the 24 carrier bits of a block of 8 pixels (32 bytes).
+func gather24(p []byte) uint64 {
+	p = p[:32:32]
+	return gather6(binary.LittleEndian.Uint64(p[0:8]))<<18 |
+		gather6(binary.LittleEndian.Uint64(p[8:16]))<<12 |
+		gather6(binary.LittleEndian.Uint64(p[16:24]))<<6 |
+		gather6(binary.LittleEndian.Uint64(p[24:32]))
 }
 
 // put6 writes the low six bits of v into the carrier bits of a word of two
