@@ -75,19 +75,19 @@
 // two-core machine the cluster is CPU-bound while images move over loopback.
 // Medians of 10 runs (time, output size):
 //
-//	NoCompression     37 ms   3.00 MiB
-//	BestSpeed        139 ms   1.58 MiB
-//	Default          224 ms   1.50 MiB
-//	BestCompression  212 ms   1.50 MiB
-//	stdlib pipeline  215 ms   1.50 MiB  (png.Decode, draw.Draw, bit loop, png.Encode)
+//	NoCompression     36 ms   3.00 MiB
+//	BestSpeed        143 ms   1.58 MiB
+//	Default          214 ms   1.50 MiB
+//	BestCompression  205 ms   1.50 MiB
+//	stdlib pipeline  213 ms   1.50 MiB  (png.Decode, draw.Draw, bit loop, png.Encode)
 //
-// DefaultCompression is therefore png.NoCompression, 5.9× faster than the
+// DefaultCompression is therefore png.NoCompression, 6× faster than the
 // straightforward pipeline; what remains is mostly decoding the cover. It
-// also makes Reveal of our output 7× faster (4.2 ms against 30 ms for a
+// also makes Reveal of our output 7× faster (4.1 ms against 30 ms for a
 // default-compressed one), since inflating stored blocks is a copy, and the
 // cluster's client reveals every response. The price is size: the output is
 // the raw pixel data, 3 bytes per pixel, twice a default-compressed photo.
-// On loopback 3 MiB cost far less than 190 ms of CPU; set Config.Compression
+// On loopback 3 MiB cost far less than 180 ms of CPU; set Config.Compression
 // to png.BestSpeed where bytes matter more. png.Encoder's buffers (flate
 // state) come from a sync.Pool: for a 128×128 request on both cores that cut
 // allocation from 932 KiB to 175 KiB and time from 1.10 ms to 0.68 ms.
