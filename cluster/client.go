@@ -120,10 +120,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		cfg.Transport = TCPTransport{}
 	}
 	if cfg.Codec == nil {
-		cfg.Codec = defaultCodec
-	}
-	if cfg.Codec == nil {
-		return nil, fmt.Errorf("%w: client codec: none given and no default", ErrConfig)
+		cfg.Codec = StegoCodec{}
 	}
 	c := &Client{cfg: cfg, prefix: cfg.Name, calls: map[string]*call{}}
 	if c.prefix == "" {

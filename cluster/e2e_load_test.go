@@ -52,7 +52,7 @@ func overheadMessages(c map[string]int64) int64 {
 }
 
 func TestE2EBalanceAndMessagesPerRequest(t *testing.T) {
-	const clients, perClient = 60, 50
+	const clients, perClient = 30, 100
 	pc := newProcCluster(t, 3, func(c *Config) {
 		c.ServiceDelay = 100 * time.Millisecond
 		c.LoadSample = time.Hour // only the stop events carry counters here
@@ -139,7 +139,7 @@ func TestE2EBadInputLeavesNodeServing(t *testing.T) {
 	target := pc.peers[1]
 	frame := func(m Message) []byte { b, _ := AppendFrame(nil, &m); return b }
 	hello := frame(Message{Type: MsgHello, Role: RoleClient})
-	request := frame(Message{Type: MsgRequest, ID: "x-1", Attempt: 1, Meta: &testMeta, Body: []byte("IMG")})
+	request := frame(Message{Type: MsgRequest, ID: "x-1", Attempt: 1, Meta: &testMeta, Body: e2eCover(0)})
 	oversize := binary.BigEndian.AppendUint32(nil, 64<<20)
 	cases := []struct {
 		name  string

@@ -3,7 +3,6 @@ package cluster
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,6 +11,8 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+
+	"stegocloud/stego"
 )
 
 const nodeUsage = `Usage: stegocloud node --id N --peers 1=127.0.0.1:7001,2=127.0.0.1:7002,… [flags]
@@ -60,14 +61,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	var key []byte
 	if cfg.Key != "" {
-		k, err := os.ReadFile(cfg.Key)
+		k, err := stego.LoadKey(cfg.Key)
 		if err != nil {
 			return fmt.Errorf("%w: key: %v", ErrConfig, err)
 		}
 		key = k
-	}
-	if defaultCodec == nil {
-		return errors.New("node: this build has no codec")
 	}
 	var events *EventLog
 	if cfg.Events != "" {
@@ -82,7 +80,7 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	n, err := NewNode(cfg, NodeOptions{
 		Transport: TCPTransport{},
-		Service:   CodecService{Codec: defaultCodec, Key: key, Delay: cfg.ServiceDelay},
+		Service:   CodecService{Codec: StegoCodec{}, Key: key, Delay: cfg.ServiceDelay},
 		Events:    events, Logger: logger, Log: out,
 	})
 	if err != nil {

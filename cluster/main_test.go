@@ -14,9 +14,6 @@ import (
 const nodeMainEnv = "STEGOCLOUD_NODE_MAIN"
 
 func TestMain(m *testing.M) {
-	if defaultCodec == nil {
-		defaultCodec = fakeCodec{} // TEMPORARY until stego lands on main
-	}
 	if os.Getenv(nodeMainEnv) == "1" {
 		err := Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr)
 		if err != nil && !errors.Is(err, flag.ErrHelp) {

@@ -26,6 +26,9 @@ func TestNodeAndSendFlags(t *testing.T) {
 		{"send without cluster", []string{"send", "--in", "a.png", "--out", "b.png", "--users", "al"}, 2, nil, "--cluster"},
 		{"send bad cluster", []string{"send", "--cluster", "x"}, 2, nil, "cluster"},
 		{"send missing cover", []string{"send", "--cluster", "1=127.0.0.1:1", "--in", "/nonexistent.png", "--out", "o.png", "--users", "al"}, 1, nil, "reading cover"},
+		{"send with both --in and --gen", []string{"send", "--cluster", "1=127.0.0.1:1", "--in", "a.png", "--gen", "8x8", "--out", "o.png", "--users", "al"}, 2, nil, "--gen"},
+		{"send bad --gen", []string{"send", "--cluster", "1=127.0.0.1:1", "--gen", "big", "--out", "o.png", "--users", "al"}, 2, nil, "WIDTHxHEIGHT"},
+		{"send bad key", []string{"send", "--cluster", "1=127.0.0.1:1", "--gen", "8x8", "--key", "/nonexistent", "--out", "o.png", "--users", "al"}, 1, nil, "key"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
