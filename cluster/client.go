@@ -25,7 +25,7 @@ type ClientConfig struct {
 	MaxBackoff time.Duration // cap of the pause; 0: 1s
 	Key        []byte        // seal key the nodes use; nil: unsealed
 	Codec      Codec         // verifies responses; nil: the stego package
-	Name       string        // request-id prefix, unique per client; empty: random
+	Name       string        // readable request-id prefix ("c17"); a random part is always added
 	Transport  Transport     // nil: TCPTransport
 	MaxFrame   int           // largest response accepted in bytes; 0: 64 MiB
 }
@@ -122,11 +122,14 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	if cfg.Codec == nil {
 		cfg.Codec = StegoCodec{}
 	}
-	c := &Client{cfg: cfg, prefix: cfg.Name, calls: map[string]*call{}}
-	if c.prefix == "" {
-		var b [6]byte
-		rand.Read(b[:])
-		c.prefix = hex.EncodeToString(b[:])
+	// Nodes remember finished ids for a while and ignore their late copies,
+	// so ids must never repeat across clients or runs: a random part makes
+	// the prefix unique even when two clients share a Name.
+	var b [6]byte
+	rand.Read(b[:])
+	c := &Client{cfg: cfg, prefix: hex.EncodeToString(b[:]), calls: map[string]*call{}}
+	if cfg.Name != "" {
+		c.prefix = cfg.Name + "." + c.prefix
 	}
 	depth := 2 * len(cfg.Nodes) * (cfg.Retries + 1)
 	c.pool.New = func() any { return &call{ch: make(chan response, depth)} }

@@ -195,3 +195,21 @@ func TestControlFailStatusShutdown(t *testing.T) {
 		t.Errorf("Status of a node that does not exist succeeded")
 	}
 }
+
+func TestRequestIDsNeverRepeatAcrossClients(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	tc := newTestCluster(t, 3, nil)
+	defer tc.stopAll()
+	tc.startAll()
+	tc.waitAgree(5 * time.Second)
+	// Two clients with the same name, one after the other, like two runs of
+	// 'stegocloud send': the second must not look like a late copy.
+	for i := range 2 {
+		cl := tc.client(ClientConfig{Name: "send", Timeout: 2 * time.Second})
+		r, err := cl.Encrypt(context.Background(), []byte("IMG"), testMeta)
+		if err != nil || r.Attempts != 1 {
+			t.Errorf("client %d: %+v, %v; want served at the first attempt", i, r, err)
+		}
+		cl.Close()
+	}
+}

@@ -66,7 +66,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return fmt.Errorf("send: %w", err)
 		}
 	}
-	c, err := cluster.NewClient(cluster.ClientConfig{Nodes: nodes, Timeout: *timeout, Retries: *retries, Key: key, Name: "send"})
+	c, err := cluster.NewClient(cluster.ClientConfig{Nodes: nodes, Timeout: *timeout, Retries: *retries, Key: key, Name: "send"}) // ids stay unique: the client adds a random part
 	if err != nil {
 		return usageErrorf("send: %v", err)
 	}
