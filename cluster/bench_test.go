@@ -110,6 +110,7 @@ func BenchmarkClientEncrypt(b *testing.B) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(cover)))
 	b.SetParallelism(8)
+	b.ResetTimer()
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
 		m := stego.Metadata{Usernames: []string{"alice"}, Quota: 1}

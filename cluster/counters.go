@@ -4,7 +4,7 @@ import "sync/atomic"
 
 var allMsgTypes = []MsgType{
 	MsgHello, MsgHeartbeat, MsgElection, MsgOK, MsgCoordinator, MsgRequest, MsgAssign, MsgDone,
-	MsgMissing, MsgResponse, MsgSyncReq, MsgSyncResp, MsgCtlFail, MsgCtlStatus, MsgCtlShutdown, MsgCtlReply,
+	MsgMissing, MsgUnassigned, MsgResponse, MsgSyncReq, MsgSyncResp, MsgCtlFail, MsgCtlStatus, MsgCtlShutdown, MsgCtlReply,
 }
 
 // Counter directions: "sent.heartbeat" counts heartbeat frames handed to a

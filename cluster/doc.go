@@ -75,7 +75,10 @@
 // from the next heartbeat, which carries the ids finished since the last one.
 // If the assignee is suspected or stops being Active, the coordinator
 // reassigns; a new coordinator assigns whatever is pending; an assignee whose
-// copy never arrived says request_missing and the coordinator reassigns. A
+// copy never arrived says request_missing and the coordinator reassigns; a
+// node holding a copy nobody assigned for suspect-after (the client could not
+// reach the coordinator) says request_unassigned and the coordinator assigns
+// it to a node that holds it. A
 // node never serves an id twice at once; late copies of a finished attempt
 // are ignored for Config.RequestTTL, retries (higher attempt) are served.
 // Per request with n nodes: n request copies, n−1 assigns, 1 response and 1

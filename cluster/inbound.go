@@ -13,7 +13,7 @@ import (
 
 // peerTypes are the messages a peer connection may carry; anything else on
 // it is a protocol error.
-var peerTypes = []MsgType{MsgHeartbeat, MsgElection, MsgOK, MsgCoordinator, MsgAssign, MsgDone, MsgMissing, MsgSyncReq, MsgSyncResp}
+var peerTypes = []MsgType{MsgHeartbeat, MsgElection, MsgOK, MsgCoordinator, MsgAssign, MsgDone, MsgMissing, MsgUnassigned, MsgSyncReq, MsgSyncResp}
 
 func (n *Node) acceptLoop(ln net.Listener) {
 	for {

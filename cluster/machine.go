@@ -201,6 +201,8 @@ func (m *Machine) Step(now time.Time, msg Message) {
 		m.onDone(now, msg.Done)
 	case MsgMissing:
 		m.onMissing(now, p, msg)
+	case MsgUnassigned:
+		m.onUnassigned(now, p, msg)
 	case MsgSyncReq:
 		m.onSyncReq(p)
 	case MsgSyncResp:

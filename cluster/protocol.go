@@ -17,20 +17,21 @@ type MsgType string
 
 // Messages between nodes, from clients, and from the harness's control client.
 const (
-	MsgHello       MsgType = "hello"           // first frame on every connection: Role, From
-	MsgHeartbeat   MsgType = "heartbeat"       // node → node every heartbeat: view, load, piggy-backed Done ids
-	MsgElection    MsgType = "election"        // initiator → all: Epoch of the new election
-	MsgOK          MsgType = "ok"              // reply to election: Epoch, Load, State
-	MsgCoordinator MsgType = "coordinator"     // initiator → all: CoordEpoch, Coordinator, Loads
-	MsgRequest     MsgType = "request"         // client → every node: ID, Attempt, Meta, body = cover image
-	MsgAssign      MsgType = "assign"          // coordinator → all: ID → Assignee, Loads at decision
-	MsgDone        MsgType = "done"            // assignee → coordinator: Done ids finished
-	MsgMissing     MsgType = "request_missing" // assignee → coordinator: assigned ID never arrived here
-	MsgResponse    MsgType = "response"        // assignee → client: ID, body = stego image, or Error+Code
-	MsgSyncReq     MsgType = "sync_req"        // recovering node → all: send me your view
-	MsgSyncResp    MsgType = "sync_resp"       // active node → recovering node: Epoch, coordinator, Loads, Suspects, States
-	MsgCtlFail     MsgType = "ctl_fail"        // control → node: fail silently for Duration
-	MsgCtlStatus   MsgType = "ctl_status"      // control → node: report NodeStatus
+	MsgHello       MsgType = "hello"              // first frame on every connection: Role, From
+	MsgHeartbeat   MsgType = "heartbeat"          // node → node every heartbeat: view, load, piggy-backed Done ids
+	MsgElection    MsgType = "election"           // initiator → all: Epoch of the new election
+	MsgOK          MsgType = "ok"                 // reply to election: Epoch, Load, State
+	MsgCoordinator MsgType = "coordinator"        // initiator → all: CoordEpoch, Coordinator, Loads
+	MsgRequest     MsgType = "request"            // client → every node: ID, Attempt, Meta, body = cover image
+	MsgAssign      MsgType = "assign"             // coordinator → all: ID → Assignee, Loads at decision
+	MsgDone        MsgType = "done"               // assignee → coordinator: Done ids finished
+	MsgMissing     MsgType = "request_missing"    // assignee → coordinator: assigned ID never arrived here
+	MsgUnassigned  MsgType = "request_unassigned" // holder → coordinator: I hold ID (Attempt) and nobody assigned it
+	MsgResponse    MsgType = "response"           // assignee → client: ID, body = stego image, or Error+Code
+	MsgSyncReq     MsgType = "sync_req"           // recovering node → all: send me your view
+	MsgSyncResp    MsgType = "sync_resp"          // active node → recovering node: Epoch, coordinator, Loads, Suspects, States
+	MsgCtlFail     MsgType = "ctl_fail"           // control → node: fail silently for Duration
+	MsgCtlStatus   MsgType = "ctl_status"         // control → node: report NodeStatus
 	MsgCtlShutdown MsgType = "ctl_shutdown"
 	MsgCtlReply    MsgType = "ctl_result" // node → control: Status or Error
 )

@@ -32,6 +32,8 @@ type request struct {
 	phase      phase
 	awaitSince time.Time
 	excluded   []int // nodes that reported the request missing
+	holders    []int // nodes that reported holding the client's copy (coordinator only)
+	reportedAt time.Time
 	removed    bool
 }
 
@@ -190,6 +192,11 @@ func (m *Machine) schedule() {
 func (m *Machine) assign(now time.Time, r *request, reason string) {
 	cands := make([]Candidate, 0, len(m.allIDs))
 	for _, id := range m.allIDs {
+		// Without the client's copy here, only a node known to hold it can
+		// serve: it alone can answer the client.
+		if !r.have && len(r.holders) > 0 && !slices.Contains(r.holders, id) {
+			continue
+		}
 		if m.viable(id) && !slices.Contains(r.excluded, id) {
 			cands = append(cands, Candidate{ID: id, Load: m.viewLoad(id)})
 		}
@@ -305,13 +312,43 @@ func (m *Machine) onMissing(now time.Time, p *peerView, msg Message) {
 	m.assign(now, r, "missing")
 }
 
+// onUnassigned is the coordinator hearing of a request whose client copy
+// it never got (the client could not reach it): it assigns the request to
+// one of the nodes that hold it.
+func (m *Machine) onUnassigned(now time.Time, p *peerView, msg Message) {
+	if !m.acting() {
+		return
+	}
+	if d, ok := m.recent[msg.ID]; ok && msg.Attempt <= d.attempt {
+		m.send(p.id, Message{Type: MsgDone, Done: []string{msg.ID}})
+		return
+	}
+	r := m.reqs[msg.ID]
+	if r == nil {
+		r = m.addRequest(now, msg.ID)
+		r.attempt = msg.Attempt
+	}
+	if !slices.Contains(r.holders, p.id) {
+		r.holders = append(r.holders, p.id)
+	}
+	if r.assignee == 0 {
+		m.assign(now, r, "")
+	}
+}
+
 // housekeeping runs every heartbeat: claims whose cover never came are
-// handed back, stale requests and done ids expire, and the coordinator makes
-// sure everything pending has a live assignee.
+// handed back, requests nobody assigned are reported to the coordinator,
+// stale requests and done ids expire, and the coordinator makes sure
+// everything pending has a live assignee.
 func (m *Machine) housekeeping(now time.Time) {
 	for _, r := range m.order {
 		if r.removed {
 			continue
+		}
+		if r.have && r.assignee == 0 && m.state == StateActive && m.coordinator != 0 && m.coordinator != m.id &&
+			now.Sub(r.arrived) > m.cfg.SuspectAfter && now.Sub(r.reportedAt) > m.cfg.SuspectAfter {
+			r.reportedAt = now
+			m.send(m.coordinator, Message{Type: MsgUnassigned, ID: r.id, Attempt: r.attempt})
 		}
 		if r.phase == phaseAwaiting && now.Sub(r.awaitSince) > m.cfg.SuspectAfter && m.coordinator != 0 {
 			m.unmine(r)

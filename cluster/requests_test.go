@@ -298,3 +298,21 @@ func TestLeaveSendsTheLastDoneIDs(t *testing.T) {
 		t.Errorf("reassign events %+v after a clean leave, want none", re)
 	}
 }
+
+func TestRequestTheCoordinatorNeverGotIsStillServed(t *testing.T) {
+	s := stable(t, nil)
+	// The client reached only node 3: the coordinator (1) never saw it.
+	s.request("r-1", 1, 3)
+	s.advance(time.Second)
+	if got := s.served["r-1"]; !slices.Equal(got, []int{3}) {
+		t.Errorf("served by %v, want [3], the only node holding the client's copy", got)
+	}
+	if a := s.eventsOf(EvAssign); len(a) != 1 || a[0].Assignee != 3 {
+		t.Errorf("assign events %+v, want one to node 3", a)
+	}
+	for id, n := range pendingEverywhere(s) {
+		if n != 0 {
+			t.Errorf("node %d still holds %d requests", id, n)
+		}
+	}
+}

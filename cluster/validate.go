@@ -86,7 +86,7 @@ func (m *Message) Validate() error {
 			return bad("no ids")
 		}
 		return needFrom()
-	case MsgMissing:
+	case MsgMissing, MsgUnassigned:
 		if m.ID == "" {
 			return bad("missing id")
 		}
