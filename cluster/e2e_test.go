@@ -238,7 +238,7 @@ func TestE2ERecoveredNodeServesAgain(t *testing.T) {
 	pc.waitAgree(10 * time.Second)
 	cl := pc.client(ClientConfig{})
 	served := map[int]int{}
-	for i := range 9 {
+	for i := range 30 {
 		r, err := cl.Encrypt(ctx, e2eCover(i), testMeta)
 		if err != nil {
 			t.Fatalf("request %d: %v", i, err)
@@ -246,7 +246,7 @@ func TestE2ERecoveredNodeServesAgain(t *testing.T) {
 		served[r.Node]++
 	}
 	if served[victim] == 0 {
-		t.Errorf("served per node %v: the recovered node %d served nothing of 9 round-robin requests", served, victim)
+		t.Errorf("served per node %v: the recovered node %d served nothing of 30 round-robin requests", served, victim)
 	}
 	var states []string
 	for _, e := range pc.events() {

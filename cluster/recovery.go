@@ -21,6 +21,7 @@ func (m *Machine) syncGiveUp() time.Duration {
 
 func (m *Machine) beginRecovery(now time.Time) {
 	m.rec = recovery{since: now, nextAsk: now}
+	m.nextHeartbeat = now
 	m.resetSilence()
 	m.lastTick = now
 	m.startupAt = time.Time{}
@@ -48,6 +49,7 @@ func (m *Machine) tickRecovery(now time.Time) {
 
 func (m *Machine) becomeActive(now time.Time) {
 	m.setState(now, StateActive)
+	m.nextHeartbeat = now // the coordinator may give it work as soon as it knows
 	m.schedule()
 	if m.cfg.RecoveryElection {
 		m.startElection(now, CauseRecovery)

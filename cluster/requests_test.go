@@ -316,3 +316,35 @@ func TestRequestTheCoordinatorNeverGotIsStillServed(t *testing.T) {
 		}
 	}
 }
+
+func TestBecomingActiveIsAnnouncedAtOnce(t *testing.T) {
+	cfg := simConfig(3, 3)
+	cfg.StartRecovering, cfg.RecoveryElection = true, false
+	m, err := NewMachine(cfg, simEpoch, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := simEpoch.Add(time.Millisecond)
+	m.Tick(now)
+	m.Ready()
+	m.Step(now, Message{Type: MsgSyncResp, From: 1, Epoch: 257, CoordEpoch: 257, Coordinator: 1,
+		States: map[int]string{1: "active", 2: "active"}, Loads: map[int]float64{1: 0.5, 2: 0.5}})
+	m.Ready()
+	for i := 0; m.State() != StateActive && i < 400; i++ {
+		now = now.Add(3 * time.Millisecond) // no heartbeat falls due when it turns active
+		m.Step(now, Message{Type: MsgHeartbeat, From: 1, State: StateActive, Epoch: 257, CoordEpoch: 257, Coordinator: 1})
+		m.Step(now, Message{Type: MsgHeartbeat, From: 2, State: StateActive, Epoch: 257, CoordEpoch: 257, Coordinator: 1})
+		m.Tick(now)
+		rd := m.Ready()
+		if m.State() != StateActive {
+			continue
+		}
+		for _, env := range rd.Messages {
+			if env.Msg.Type == MsgHeartbeat && env.Msg.State == StateActive {
+				return
+			}
+		}
+		t.Fatalf("became active without a heartbeat saying so in the same step: %+v", rd.Messages)
+	}
+	t.Fatalf("never became active: %s", m)
+}
