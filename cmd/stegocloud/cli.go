@@ -19,6 +19,7 @@ type command struct {
 // commands is the table of subcommands, in the order --help lists them.
 var commands = []command{
 	// subcommands are added here as they are built
+	{name: "compare", summary: "compare run sets: headline metrics with deltas and significance, overlay figures", run: runCompare},
 }
 
 // errHelp is returned when the user asked for help: the usage has been printed

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"stegocloud/harness"
+)
+
+const compareDescription = `
+Compare the headline metrics of run sets side by side, each against the first:
+throughput, success rate, latency mean/p50/p95/p99/p99.9/max, failover time,
+per-node spread, messages per request and lost requests.
+
+A DIR is a run set: a run directory (results/NAME/YYYYMMDD-HHMMSS holding
+summary.json), a repeat set (rep-1/ … rep-n/, each a run directory), a sweep
+variant directory, or results/NAME, which stands for its latest run.
+
+Single runs are compared value against value. Repeated runs are summarised as
+the median ± its 95% confidence interval and tested with a Mann-Whitney U test,
+as benchstat does ("~": no significant difference at α = 0.05); with fewer than
+4 runs on a side the table says no difference can be claimed.
+
+The table is printed as Markdown. With --out it is also written to that file,
+with two figures beside it in PNG and SVG: NAME-spectrum (latency percentile
+spectra of all sets, HDR style) and NAME-metrics (a bar per set and metric).`
+
+func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("compare", "compare [--out report.md] DIR DIR…", compareDescription, stderr)
+	out := fs.String("out", "", "also write the table to this Markdown `file`, and its figures (PNG and SVG) next to it")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	dirs := fs.Args()
+	for _, d := range dirs {
+		if strings.HasPrefix(d, "-") {
+			return usageErrorf("compare: %q after the directories: flags go first (see 'stegocloud compare --help')", d)
+		}
+	}
+	if len(dirs) < 2 {
+		return usageErrorf("compare: need at least two run set directories, got %d (see 'stegocloud compare --help')", len(dirs))
+	}
+	sets := make([]*harness.RunSet, len(dirs))
+	for i, d := range dirs {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		set, err := harness.LoadRunSet(d)
+		if err != nil {
+			return fmt.Errorf("compare: %w", err)
+		}
+		sets[i] = set
+	}
+	c := harness.Compare(sets)
+	for _, w := range c.Warnings {
+		fmt.Fprintf(stderr, "compare: warning: %s\n", w)
+	}
+	if err := c.WriteMarkdown(stdout); err != nil {
+		return fmt.Errorf("compare: %w", err)
+	}
+	if *out == "" {
+		return nil
+	}
+	return compareWriteOut(c, *out, stderr)
+}
+
+// compareWriteOut writes the table and its figures: figures first, so that
+// the file never links a figure that is not there.
+func compareWriteOut(c *harness.Comparison, out string, stderr io.Writer) error {
+	dir := filepath.Dir(out)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("compare: %w", err)
+	}
+	prefix := strings.TrimSuffix(filepath.Base(out), filepath.Ext(out))
+	if err := c.SaveFigures(dir, prefix); err != nil {
+		return fmt.Errorf("compare: %w", err)
+	}
+	var buf bytes.Buffer
+	if err := c.WriteMarkdown(&buf); err != nil {
+		return fmt.Errorf("compare: %w", err)
+	}
+	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("compare: writing the report: %w", err)
+	}
+	fmt.Fprintf(stderr, "compare: wrote %s and %d figures (PNG and SVG) beside it\n", out, len(c.Figures))
+	return nil
+}

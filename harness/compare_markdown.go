@@ -1,0 +1,142 @@
+package harness
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// WriteMarkdown writes the comparison as Markdown: the sets compared, then one
+// row per headline metric with a value column per set and, for every set after
+// the first, a column with its change against the first; footnotes carry
+// benchmath's warnings and the sample-size caveats; Figures are linked last.
+func (c *Comparison) WriteMarkdown(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Comparison of %d run sets\n\n", len(c.Sets))
+	c.writeSetsTable(&b)
+	b.WriteString("\n## Headline metrics\n\n")
+	notes := c.writeMetricsTable(&b)
+	if len(notes.texts) > 0 {
+		b.WriteString("\n")
+		notes.write(&b)
+	}
+	c.writeHowToRead(&b)
+	if len(c.Warnings) > 0 {
+		b.WriteString("\n## Warnings\n\n")
+		for _, w := range c.Warnings {
+			fmt.Fprintf(&b, "- %s\n", w)
+		}
+	}
+	cmpWriteFigureLinks(&b, c.Figures)
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("writing comparison: %w", err)
+	}
+	return nil
+}
+
+func (c *Comparison) writeSetsTable(b *strings.Builder) {
+	b.WriteString("| set | label | runs | experiment | commit | go | host | directory |\n")
+	b.WriteString("|---|---|--:|---|---|---|---|---|\n")
+	dash := func(s string) string {
+		if s == "" {
+			return "—"
+		}
+		return cmpCell(s)
+	}
+	for _, s := range c.Sets {
+		fmt.Fprintf(b, "| %s | %s | %d | %s | %s | %s | %s | %s |\n", s.Key, cmpCell(s.Label), s.N,
+			dash(s.Experiment), dash(s.Commit), dash(s.GoVersion), dash(s.Host), cmpCell(s.Dir))
+	}
+}
+
+func (c *Comparison) writeMetricsTable(b *strings.Builder) *cmpNotes {
+	notes := &cmpNotes{}
+	b.WriteString("| metric | better |")
+	align := "|---|---|"
+	for i, s := range c.Sets {
+		fmt.Fprintf(b, " %s |", s.Key)
+		align += "--:|"
+		if i > 0 {
+			fmt.Fprintf(b, " %s vs %s |", s.Key, c.Sets[0].Key)
+			align += "---|"
+		}
+	}
+	b.WriteString("\n" + align + "\n")
+	for _, row := range c.Rows {
+		m := row.Metric
+		fmt.Fprintf(b, "| %s | %s |", m.Title(), m.Better)
+		for i, st := range row.Stats {
+			fmt.Fprintf(b, " %s |", notes.citeAll(cmpFormatStat(m.Delta, st), st.Warnings))
+			if i > 0 {
+				fmt.Fprintf(b, " %s |", cmpFormatDelta(m, row.Deltas[i], notes))
+			}
+		}
+		b.WriteString("\n")
+	}
+	return notes
+}
+
+// cmpFormatDelta is one "vs" cell: what the change is and what may be
+// claimed about it.
+func cmpFormatDelta(m HeadlineMetric, d MetricDelta, notes *cmpNotes) string {
+	diff := cmpFormatDiff(m.Delta, d.Diff)
+	word := cmpImprovedWord(d.Improved)
+	var cell string
+	switch d.Verdict {
+	case DeltaMissing:
+		return "—"
+	case DeltaUntested:
+		cell = strings.TrimSpace(diff + " " + word)
+	case DeltaTooFew:
+		cell = diff + " (" + cmpFormatN(d.N1, d.N2) + ") " + notes.cite(fmt.Sprintf(
+			"%s: too few runs to claim a difference (the U test needs ≥ %d runs per side)",
+			cmpFormatN(d.N1, d.N2), CompareMinRuns))
+	case DeltaSignificant:
+		cell = fmt.Sprintf("%s (p=%.3f %s)", strings.TrimSpace(diff+" "+word), d.P, cmpFormatN(d.N1, d.N2))
+	case DeltaNoDifference:
+		cell = fmt.Sprintf("~ (p=%.3f %s)", d.P, cmpFormatN(d.N1, d.N2))
+	}
+	return notes.citeAll(cell, d.Warnings)
+}
+
+// writeHowToRead states the method once, only for what the table shows.
+func (c *Comparison) writeHowToRead(b *strings.Builder) {
+	single, repeated := false, false
+	for _, s := range c.Sets {
+		single = single || s.N == 1
+		repeated = repeated || s.N > 1
+	}
+	b.WriteString("\n")
+	if single {
+		b.WriteString("A set of one run shows that run's value; a change between two single runs is one measurement " +
+			"against another and is not tested: rerun with `repeat:` ≥ 4 (≥ 6 for confidence intervals) to tell it from noise.\n\n")
+	}
+	if repeated {
+		fmt.Fprintf(b, "A repeated set shows the median of its runs ± the %.0f%% confidence interval of the median. "+
+			"Changes compare medians; p is a two-sided Mann-Whitney U test over the runs, and `~` means no "+
+			"significant difference at α = %.2f (benchstat's method, golang.org/x/perf/benchmath).\n",
+			100*CompareConfidence, CompareAlpha)
+		b.WriteString("\n")
+	}
+	if k := c.tests(); k > 0 {
+		fmt.Fprintf(b, "This table runs %d such tests, each on its own as benchstat does: were nothing different, "+
+			"up to %.2g of them would still show a difference by chance (α × %d). Trust a change that related metrics "+
+			"agree on or that a rerun repeats.\n\n", k, CompareAlpha*float64(k), k)
+	}
+	if len(c.Sets) > 1 {
+		fmt.Fprintf(b, "Success rate changes are in percentage points (pp), lost requests in requests, all others in percent of %s's value.\n", c.Sets[0].Key)
+	}
+}
+
+// tests counts the U tests the table ran, for the multiple-comparisons note.
+func (c *Comparison) tests() int {
+	k := 0
+	for _, row := range c.Rows {
+		for _, d := range row.Deltas {
+			if d.Verdict == DeltaSignificant || d.Verdict == DeltaNoDifference {
+				k++
+			}
+		}
+	}
+	return k
+}

@@ -1,0 +1,210 @@
+package harness
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// cmpSynth describes synthetic runs for tests: latencies drawn from a seeded
+// source and recorded into a real HDR histogram, every summary field computed
+// from what was drawn, the way the recorder computes it. Runs of one synth
+// differ by a run-level factor, as repeated runs on a noisy machine do.
+type cmpSynth struct {
+	Experiment string
+	Seed       uint64
+	Requests   int
+	BaseMs     float64 // the fixed part of every latency (service delay)
+	TailMs     float64 // mean of an exponential part added to it
+	RPS        float64 // throughput the runs vary around
+	Noise      float64 // relative run-to-run standard deviation
+	LostP      float64 // probability that a request is lost
+	Nodes      int
+	Skew       float64 // node i+1 gets weight 1 + Skew*i
+	FailoverMs float64 // 0: the run had no faults
+	Msgs       float64 // messages per request
+	// Light skips the HDR histogram: latency percentiles come from the sorted
+	// draws and summary.json carries no histograms. Statistical tests that
+	// generate hundreds of runs use it; under -race the histogram's bucket
+	// walks dominate their time.
+	Light bool
+}
+
+// summary is rep (from 1) of the synth.
+func (s cmpSynth) summary(t testing.TB, rep int) Summary {
+	t.Helper()
+	rng := rand.New(rand.NewPCG(s.Seed, uint64(rep)))
+	factor := 1 + s.Noise*rng.NormFloat64()
+	var h *hdr.Histogram
+	var drawn []float64
+	if !s.Light {
+		h = hdr.New(1, 60_000_000, 3)
+	}
+	served := make([]int, s.Nodes)
+	weights := make([]float64, s.Nodes)
+	for i := range weights {
+		weights[i] = 1 + s.Skew*float64(i)
+	}
+	lost := 0
+	for range s.Requests {
+		if rng.Float64() < s.LostP {
+			lost++
+			continue
+		}
+		ms := s.BaseMs*factor + rng.ExpFloat64()*s.TailMs
+		drawn = append(drawn, ms)
+		if h != nil {
+			if err := h.RecordValue(int64(ms * 1000)); err != nil {
+				t.Fatalf("recording %v ms: %v", ms, err)
+			}
+		}
+		served[cmpSynthPick(rng, weights)]++
+	}
+	ok := s.Requests - lost
+	rps := s.RPS * (1 + s.Noise*rng.NormFloat64())
+	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	dur := float64(ok) / rps
+	sum := Summary{
+		Experiment: s.Experiment, Run: fmt.Sprintf("20260102-0304%02d", rep), Mode: "closed",
+		Start: start, End: start.Add(time.Duration(dur * float64(time.Second))), DurationS: dur,
+		Requests:      Counts{Total: s.Requests, OK: ok, TimedOut: lost, Lost: lost},
+		SuccessRate:   float64(ok) / float64(s.Requests),
+		ThroughputRPS: rps, OfferedRPS: float64(s.Requests) / dur,
+		MessagesPerRequest: s.Msgs * (1 + s.Noise*rng.NormFloat64()),
+	}
+	if h != nil {
+		sum.Latency = cmpSynthLatency(h)
+		sum.Histograms = map[string]string{"all": cmpSynthEncode(t, h)}
+	} else {
+		sum.Latency = cmpSynthLatencyOf(drawn)
+	}
+	sum.Nodes, sum.Balance = cmpSynthNodes(served, ok)
+	if s.FailoverMs > 0 {
+		var all []float64
+		for range 3 {
+			all = append(all, math.Round(s.FailoverMs*(1+0.2*rng.NormFloat64())))
+		}
+		slices.Sort(all)
+		sum.Faults = FaultSummary{Injected: 3, FailoverMs: Stats{N: 3, Mean: (all[0] + all[1] + all[2]) / 3, P50: all[1], Max: all[2], All: all}}
+	}
+	return sum
+}
+
+func cmpSynthPick(rng *rand.Rand, weights []float64) int {
+	total := 0.0
+	for _, w := range weights {
+		total += w
+	}
+	r := rng.Float64() * total
+	for i, w := range weights {
+		if r < w {
+			return i
+		}
+		r -= w
+	}
+	return len(weights) - 1
+}
+
+func cmpSynthLatency(h *hdr.Histogram) Latency {
+	ms := func(v int64) float64 { return float64(v) / 1000 }
+	return Latency{
+		Count: h.TotalCount(), MeanMs: h.Mean() / 1000, StdDevMs: h.StdDev() / 1000, MinMs: ms(h.Min()),
+		P50Ms: ms(h.ValueAtQuantile(50)), P90Ms: ms(h.ValueAtQuantile(90)), P95Ms: ms(h.ValueAtQuantile(95)),
+		P99Ms: ms(h.ValueAtQuantile(99)), P999Ms: ms(h.ValueAtQuantile(99.9)), MaxMs: ms(h.Max()),
+	}
+}
+
+// cmpSynthLatencyOf summarises draws by nearest rank, for Light synths.
+func cmpSynthLatencyOf(ms []float64) Latency {
+	slices.Sort(ms)
+	q := func(p float64) float64 { return ms[max(0, int(math.Ceil(p/100*float64(len(ms))))-1)] }
+	mean := 0.0
+	for _, v := range ms {
+		mean += v / float64(len(ms))
+	}
+	return Latency{Count: int64(len(ms)), MeanMs: mean, MinMs: ms[0], P50Ms: q(50), P90Ms: q(90), P95Ms: q(95),
+		P99Ms: q(99), P999Ms: q(99.9), MaxMs: ms[len(ms)-1]}
+}
+
+func cmpSynthNodes(served []int, ok int) ([]NodeSummary, Balance) {
+	nodes := make([]NodeSummary, len(served))
+	shares := make([]float64, len(served))
+	for i, n := range served {
+		shares[i] = float64(n) / float64(max(ok, 1))
+		nodes[i] = NodeSummary{ID: i + 1, Served: n, Share: shares[i], Processed: n, FinalState: "active"}
+	}
+	mean := 1 / float64(len(served))
+	varSum := 0.0
+	for _, s := range shares {
+		varSum += (s - mean) * (s - mean)
+	}
+	b := Balance{CV: math.Sqrt(varSum/float64(len(shares))) / mean}
+	if lo := slices.Min(shares); lo > 0 {
+		b.MaxMinRatio = slices.Max(shares) / lo
+	}
+	return nodes, b
+}
+
+func cmpSynthEncode(t testing.TB, h *hdr.Histogram) string {
+	t.Helper()
+	enc, err := h.Encode(hdr.V2CompressedEncodingCookieBase)
+	if err != nil {
+		t.Fatalf("encoding histogram: %v", err)
+	}
+	return string(enc)
+}
+
+// runSet builds a set of reps runs in memory, as if read from dir.
+func (s cmpSynth) runSet(t testing.TB, dir string, reps int) *RunSet {
+	t.Helper()
+	set := &RunSet{Dir: dir, Label: cmpRunSetLabel(dir)}
+	for rep := 1; rep <= reps; rep++ {
+		runDir := dir
+		if reps > 1 {
+			runDir = filepath.Join(dir, fmt.Sprintf("rep-%d", rep))
+		}
+		info := &RunInfo{Experiment: s.Experiment, Run: fmt.Sprintf("20260102-0304%02d", rep), Commit: "v0.1.0-3-gabc1234",
+			GoVersion: "go1.26.8", OS: "linux", Arch: "amd64", CPUs: 2, Host: "testhost", Seed: int64(s.Seed), Repeat: rep}
+		set.Runs = append(set.Runs, LoadedRun{Dir: runDir, Summary: s.summary(t, rep), Info: info})
+	}
+	return set
+}
+
+// writeRunSet writes reps runs under dir in the results layout: the run's
+// files directly in dir for one run, rep-1/ … rep-n/ for more.
+func (s cmpSynth) writeRunSet(t testing.TB, dir string, reps int) {
+	t.Helper()
+	set := s.runSet(t, dir, reps)
+	for _, r := range set.Runs {
+		cmpWriteJSONFile(t, filepath.Join(r.Dir, "summary.json"), r.Summary)
+		cmpWriteJSONFile(t, filepath.Join(r.Dir, "run.json"), r.Info)
+	}
+}
+
+func cmpWriteJSONFile(t testing.TB, path string, v any) {
+	t.Helper()
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatalf("encoding %s: %v", path, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// cmpBaseSynth is the seed's stress test, roughly: 3 nodes, 500 ms service.
+func cmpBaseSynth(seed uint64) cmpSynth {
+	return cmpSynth{Experiment: "stress", Seed: seed, Requests: 2000, BaseMs: 500, TailMs: 40, RPS: 96,
+		Noise: 0.03, LostP: 0.002, Nodes: 3, Skew: 0.1, FailoverMs: 120, Msgs: 9}
+}

@@ -1,0 +1,91 @@
+package harness
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// WriteMarkdown writes sweep.md: a row per variant with its swept values and
+// its headline metrics (the value of a single run, or the median ± the
+// confidence interval of the median over repeated runs), then the figures.
+func (s *Sweep) WriteMarkdown(w io.Writer) error {
+	var b strings.Builder
+	idx := s.Index
+	fmt.Fprintf(&b, "# Sweep: %s\n\n", idx.Experiment)
+	fmt.Fprintf(&b, "Swept %s: %d variants, %s.\n\n", sweepFieldList(idx.Fields), len(idx.Variants), sweepRepeatText(idx.Variants))
+	notes := s.writeTable(&b)
+	if len(notes.texts) > 0 {
+		b.WriteString("\n")
+		notes.write(&b)
+	}
+	s.writeHowToRead(&b)
+	if len(s.Warnings) > 0 {
+		b.WriteString("\n## Warnings\n\n")
+		for _, w := range s.Warnings {
+			fmt.Fprintf(&b, "- %s\n", w)
+		}
+	}
+	cmpWriteFigureLinks(&b, s.Figures)
+	if _, err := io.WriteString(w, b.String()); err != nil {
+		return fmt.Errorf("writing sweep summary: %w", err)
+	}
+	return nil
+}
+
+func sweepFieldList(fields []string) string {
+	quoted := make([]string, len(fields))
+	for i, f := range fields {
+		quoted[i] = "`" + f + "`"
+	}
+	return strings.Join(quoted, " × ")
+}
+
+func (s *Sweep) writeTable(b *strings.Builder) *cmpNotes {
+	notes := &cmpNotes{}
+	metrics := HeadlineMetrics()
+	b.WriteString("| variant |")
+	align := "|---|"
+	for _, f := range s.Index.Fields {
+		fmt.Fprintf(b, " %s |", cmpCell(f))
+		if sweepAxisOf(f, s.Index.Variants).Numeric {
+			align += "--:|"
+		} else {
+			align += "---|"
+		}
+	}
+	b.WriteString(" runs |")
+	align += "--:|"
+	for _, m := range metrics {
+		fmt.Fprintf(b, " %s |", cmpCell(m.Title()))
+		align += "--:|"
+	}
+	b.WriteString("\n" + align + "\n")
+	for _, row := range s.Rows {
+		v := row.Variant
+		fmt.Fprintf(b, "| [%s](%s/) |", cmpCell(v.Label), v.Path)
+		for _, f := range s.Index.Fields {
+			fmt.Fprintf(b, " %s |", cmpCell(v.Values[f]))
+		}
+		fmt.Fprintf(b, " %d |", row.N)
+		for i, m := range metrics {
+			st := row.Stats[i]
+			fmt.Fprintf(b, " %s |", notes.citeAll(cmpFormatStat(m.Delta, st), st.Warnings))
+		}
+		b.WriteString("\n")
+	}
+	return notes
+}
+
+func (s *Sweep) writeHowToRead(b *strings.Builder) {
+	var higher []string
+	for _, m := range HeadlineMetrics() {
+		if m.Better == HigherIsBetter {
+			higher = append(higher, m.Label)
+		}
+	}
+	fmt.Fprintf(b, "\nA variant of one run shows that run's value; a repeated variant shows the median of its runs ± the %.0f%% "+
+		"confidence interval of the median (golang.org/x/perf/benchmath, as benchstat), ∞ when it has too few runs for one. "+
+		"Higher is better for %s; lower for the rest. — means not measured (no failover without faults).\n",
+		100*CompareConfidence, strings.Join(higher, " and "))
+}
