@@ -16,7 +16,7 @@ type Variant struct {
 	// and Seed set to this run's seed: written as the run's experiment.yaml it
 	// reproduces exactly this run.
 	Experiment *Experiment
-	Label      string  // "balancer=round-robin,nodes=5"; "" without a matrix
+	Label      string  // SweepLabel of Params: "balancer=round-robin,nodes=5"; "" without a matrix
 	Params     []Param // the matrix values of this variant, in axis order
 	Repeat     int     // from 1, as RunInfo.Repeat
 	Seed       int64   // = Experiment.Seed
@@ -26,6 +26,17 @@ type Variant struct {
 type Param struct {
 	Field string // full path, "cluster.balancer"
 	Value string
+}
+
+// label is the variant's SweepLabel (compare's naming of sweep variants,
+// which is also their directory name).
+func label(params []Param) string {
+	fields := make([]string, len(params))
+	values := make(map[string]string, len(params))
+	for i, p := range params {
+		fields[i], values[p.Field] = p.Field, p.Value
+	}
+	return SweepLabel(fields, values)
 }
 
 // Expand lists the runs an experiment asks for: every point of the matrix
@@ -272,26 +283,4 @@ func setField(e *Experiment, path, text string) error {
 		return badValuef("%q: %v", text, err)
 	}
 	return nil
-}
-
-// label names a matrix point by the last path element of each field ("nodes=5"),
-// or the whole path where two axes end alike.
-func label(params []Param) string {
-	count := map[string]int{}
-	for _, p := range params {
-		count[lastElem(p.Field)]++
-	}
-	parts := make([]string, len(params))
-	for i, p := range params {
-		name := lastElem(p.Field)
-		if count[name] > 1 {
-			name = p.Field
-		}
-		parts[i] = name + "=" + p.Value
-	}
-	return strings.Join(parts, ",")
-}
-
-func lastElem(path string) string {
-	return path[strings.LastIndexByte(path, '.')+1:]
 }

@@ -138,11 +138,11 @@ func TestExpandRejectsBadExperiments(t *testing.T) {
 	}
 }
 
-func TestLabelDisambiguatesSameNames(t *testing.T) {
+func TestLabelIsTheSweepLabel(t *testing.T) {
 	got := label([]Param{{"cluster.load.base", "0.5"}, {"workload.rate", "10/s"}, {"workload.pacer.rate", "5/s"}})
-	want := "base=0.5,workload.rate=10/s,workload.pacer.rate=5/s"
+	want := "base=0.5,workload.rate=10_s,workload.pacer.rate=5_s"
 	if got != want {
-		t.Errorf("label = %q, want %q", got, want)
+		t.Errorf("label = %q, want %q (same names disambiguated, made safe for a directory)", got, want)
 	}
 }
 

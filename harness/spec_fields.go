@@ -75,11 +75,11 @@ var fieldDocText = map[string]string{
 	"workload.image":               "Cover images: generated width × height photo-like PNGs from the seed, or the files in dir.",
 	"workload.image.width":         "Generated image width in pixels.",
 	"workload.image.height":        "Generated image height in pixels.",
-	"workload.image.dir":           "Directory of .png/.jpg cover images (name order); width and height are then ignored.",
+	"workload.image.dir":           "Directory of .png/.jpg cover images, relative to the working directory, used in name order; width and height are then ignored.",
 	"workload.images":              "Distinct images in the pool; request n uses image n mod images.",
 	"workload.usernames":           "Usernames hidden per request (generated, distinct per request).",
 	"workload.quota":               "View quota hidden per request.",
-	"workload.key":                 "Path of a key file: metadata is sealed with AES-256-GCM before hiding. Empty: not sealed.",
+	"workload.key":                 "Path of a key file (relative to the working directory): metadata is sealed with AES-256-GCM before hiding. Empty: not sealed.",
 
 	"expect":                "Thresholds the run must meet, each \"<op> <value>\" with op one of < <= > >= ==; a missed one fails the run.",
 	"expect.success_rate":   "Share of requests answered correctly, e.g. \">= 99.9%\".",
