@@ -7,9 +7,12 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
 // BenchmarkDriverNop measures the load driver alone: vegeta pacing, the
@@ -36,6 +39,34 @@ func BenchmarkDriverNop(b *testing.B) {
 				b.Fatalf("Run = %+v, %v; want %d requests", stats, err, b.N)
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "req/s")
+		})
+	}
+}
+
+// BenchmarkOpenLoopLateness measures how late the driver sends open-loop
+// requests against a no-op target: the gap between each request's intended
+// and actual start, which every open-loop latency includes. b.N requests at
+// each rate.
+func BenchmarkOpenLoopLateness(b *testing.B) {
+	for _, rate := range []int{1000, 20000} {
+		b.Run(fmt.Sprintf("rate=%d", rate), func(b *testing.B) {
+			lates := make([]time.Duration, 0, b.N)
+			pacer := vegeta.ConstantPacer{Freq: rate, Per: time.Second}
+			d := &Driver{
+				Plan:     LoadPlan{Clients: 50, Pacer: pacer, Duration: time.Duration(b.N) * pacer.Per / time.Duration(rate), MaxDuration: time.Hour},
+				Target:   NopTarget{},
+				OnResult: func(r RequestResult) { lates = append(lates, r.Start.Sub(r.Intended)) },
+			}
+			b.ResetTimer()
+			if _, err := d.Run(context.Background()); err != nil {
+				b.Fatal(err)
+			}
+			if len(lates) == 0 {
+				return
+			}
+			slices.Sort(lates)
+			b.ReportMetric(float64(lates[len(lates)/2].Microseconds()), "late-p50-µs")
+			b.ReportMetric(float64(lates[len(lates)*99/100].Microseconds()), "late-p99-µs")
 		})
 	}
 }
