@@ -37,6 +37,8 @@ type RequestResult struct {
 	Node       int    // node that served the accepted response; 0 if none
 	Attempts   int    // sends under this id (1 + retries)
 	Duplicates int    // valid responses after the first
+	Verified   bool   // the accepted response's hidden metadata was extracted and equals what was sent
+	Invalid    int    // responses under this id rejected by verification (wrong, missing or unreadable metadata)
 	BytesOut   int
 	BytesIn    int
 }

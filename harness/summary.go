@@ -29,7 +29,8 @@ type Summary struct {
 
 	Faults             FaultSummary    `json:"faults"`
 	Elections          ElectionSummary `json:"elections"`
-	MessagesPerRequest float64         `json:"messages_per_request"`
+	MessagesPerRequest float64         `json:"messages_per_request"` // request-path messages / Requests.Total
+	Messages           MessageCounts   `json:"messages"`             // every message of the run, by class
 
 	Verdict  Verdict  `json:"verdict"`
 	Warnings []string `json:"warnings,omitempty"`
@@ -101,6 +102,11 @@ type FaultSummary struct {
 	MeanDownS  float64        `json:"mean_down_s"`
 	FailoverMs Stats          `json:"failover_ms"` // coordinator lost → every live node follows the same new one
 	RecoveryMs Stats          `json:"recovery_ms"` // node due back → Active again
+	// Failovers that did not yield a sample: masked (the coordinator came back
+	// before any node reacted) and unresolved (the live nodes never agreed).
+	FailoverMasked     int `json:"failover_masked"`
+	FailoverUnresolved int `json:"failover_unresolved"`
+	RecoveryUnresolved int `json:"recovery_unresolved"` // faults after which the node logged no state → Active
 }
 
 // ElectionSummary counts elections and coordinator changes.
@@ -109,6 +115,17 @@ type ElectionSummary struct {
 	ByCause            map[string]int `json:"by_cause,omitempty"`
 	CoordinatorChanges int            `json:"coordinator_changes"`
 	MaxEpoch           uint64         `json:"max_epoch"`
+}
+
+// MessageCounts counts the messages of a run by class (see doc.go, "Messages
+// per request"): Total = Request + Heartbeat + Election + Other.
+type MessageCounts struct {
+	Total     int64            `json:"total"`
+	Request   int64            `json:"request"`   // the request path: request, assign, response, done, …
+	Heartbeat int64            `json:"heartbeat"` // failure-detection overhead
+	Election  int64            `json:"election"`  // election, coordinator and state-sync overhead
+	Other     int64            `json:"other"`     // control and anything unclassified
+	ByType    map[string]int64 `json:"by_type,omitempty"`
 }
 
 // Stats summarises a small sample (failover or recovery times).

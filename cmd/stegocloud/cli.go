@@ -18,8 +18,8 @@ type command struct {
 
 // commands is the table of subcommands, in the order --help lists them.
 var commands = []command{
-	// subcommands are added here as they are built
 	{name: "compare", summary: "compare run sets: headline metrics with deltas and significance, overlay figures", run: runCompare},
+	{name: "report", summary: "regenerate a run's figures and report.md from its stored data", run: runReport},
 }
 
 // errHelp is returned when the user asked for help: the usage has been printed

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"stegocloud/harness"
+	"stegocloud/harness/rundirtest"
+)
+
+// reportRunDir writes a synthetic run at results/synthetic/RUN under a fresh
+// directory and returns the results/synthetic directory and the run's.
+func reportRunDir(t *testing.T) (expDir, runDir string) {
+	t.Helper()
+	expDir = filepath.Join(t.TempDir(), "results", "synthetic")
+	runDir = filepath.Join(expDir, rundirtest.Default().Run)
+	if err := rundirtest.Write(runDir, rundirtest.Default()); err != nil {
+		t.Fatal(err)
+	}
+	return expDir, runDir
+}
+
+func TestReportCommand(t *testing.T) {
+	expDir, runDir := reportRunDir(t)
+	if err := os.Symlink(filepath.Base(runDir), filepath.Join(expDir, harness.LatestName)); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name        string
+		args        []string
+		wantFigures int
+	}{
+		{"a run directory", []string{"report", runDir}, 8},
+		{"an experiment directory means its latest run", []string{"report", "--no-figures", expDir}, 0},
+		{"report only", []string{"report", "--no-figures", runDir}, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			os.RemoveAll(filepath.Join(runDir, harness.DirFigures))
+			os.Remove(filepath.Join(runDir, harness.FileReport))
+			var stdout, stderr bytes.Buffer
+			if err := run(context.Background(), tc.args, &stdout, &stderr); err != nil {
+				t.Fatalf("run(%q): %v\nstderr: %s", tc.args, err, stderr.String())
+			}
+			report, err := os.ReadFile(filepath.Join(runDir, harness.FileReport))
+			if err != nil {
+				t.Fatalf("run(%q) wrote no report: %v", tc.args, err)
+			}
+			if !bytes.HasPrefix(report, []byte("# Run report: synthetic / ")) {
+				t.Errorf("run(%q): report.md starts %.60q", tc.args, report)
+			}
+			figs, _ := filepath.Glob(filepath.Join(runDir, harness.DirFigures, "*"))
+			if len(figs) != tc.wantFigures {
+				t.Errorf("run(%q) left %d files in figures/, want %d: %q", tc.args, len(figs), tc.wantFigures, figs)
+			}
+			if out := stdout.String(); !strings.Contains(out, "report.md (verdict FAIL, ") || strings.Count(out, "wrote ") != tc.wantFigures+1 {
+				t.Errorf("run(%q) stdout = %q, want one line per file written and the verdict", tc.args, out)
+			}
+		})
+	}
+}
+
+func TestReportCommandRegeneratesIdentically(t *testing.T) {
+	_, runDir := reportRunDir(t)
+	var reports [2][]byte
+	for i := range reports {
+		if err := run(context.Background(), []string{"report", "--no-figures", runDir}, &bytes.Buffer{}, &bytes.Buffer{}); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if reports[i], err = os.ReadFile(filepath.Join(runDir, harness.FileReport)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(reports[0], reports[1]) {
+		t.Error("two reports of the same run differ")
+	}
+}
+
+func TestReportCommandErrors(t *testing.T) {
+	_, runDir := reportRunDir(t)
+	empty := t.TempDir()
+	tests := []struct {
+		name      string
+		args      []string
+		wantCode  int
+		wantInErr string
+	}{
+		{"no run directory", []string{"report"}, 2, "want one run directory"},
+		{"two run directories", []string{"report", runDir, runDir}, 2, "want one run directory"},
+		{"unknown flag", []string{"report", "--pdf", runDir}, 2, "-pdf"},
+		{"not a run directory", []string{"report", empty}, 1, "not a run directory"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), tc.args, &stdout, &stderr)
+			if err == nil || !strings.Contains(err.Error(), tc.wantInErr) {
+				t.Fatalf("run(%q) error = %v, want one containing %q", tc.args, err, tc.wantInErr)
+			}
+			if code := exitCode(err, &bytes.Buffer{}); code != tc.wantCode {
+				t.Errorf("run(%q): exit code %d, want %d", tc.args, code, tc.wantCode)
+			}
+		})
+	}
+	t.Run("a broken summary is an error naming it", func(t *testing.T) {
+		if err := os.WriteFile(filepath.Join(runDir, harness.FileSummary), []byte("{"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err := run(context.Background(), []string{"report", runDir}, &bytes.Buffer{}, &bytes.Buffer{})
+		if !errors.Is(err, harness.ErrNoSummary) || !strings.Contains(err.Error(), harness.FileSummary) {
+			t.Errorf("report of a run with a broken summary.json: %v, want ErrNoSummary naming the file", err)
+		}
+	})
+}
+
+func TestReportHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), []string{"report", "--help"}, &stdout, &stderr)
+	if code := exitCode(err, &stderr); code != 0 {
+		t.Fatalf("report --help: exit code %d (%v), want 0", code, err)
+	}
+	for _, want := range []string{"Usage: stegocloud report [flags] RUN_DIR", "-no-figures", "results/NAME", "summary.json"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("report --help output lacks %q:\n%s", want, stdout.String())
+		}
+	}
+}

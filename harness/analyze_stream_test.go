@@ -1,0 +1,89 @@
+package harness
+
+import (
+	"bytes"
+	"reflect"
+	"slices"
+	"testing"
+
+	"stegocloud/cluster"
+)
+
+// TestAnalyzeFromEventsJSONL: the analyzer reads events.jsonl as written by
+// cluster.EventLog, streaming through cluster.ReadEvents, and finds what it
+// finds in the same events in memory.
+func TestAnalyzeFromEventsJSONL(t *testing.T) {
+	faults, _, events := recSyntheticRun()
+	var buf bytes.Buffer
+	log := cluster.NewEventLog(&buf, nil)
+	for _, e := range events {
+		log.Emit(e)
+	}
+	if err := log.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	cfg := AnalysisConfig{Start: recT0, Nodes: 3, Faults: faults}
+	z, err := NewAnalyzer(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	skipped, err := cluster.ReadEvents(&buf, z.Add)
+	if err != nil || skipped != 0 {
+		t.Fatalf("ReadEvents: %d skipped, error %v", skipped, err)
+	}
+	fromFile := z.Close()
+	inMemory, err := Analyze(cfg, slices.Values(events))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(fromFile, inMemory) {
+		t.Errorf("analysis of events.jsonl differs from the in-memory one:\n%+v\n%+v", fromFile, inMemory)
+	}
+	if fromFile.Events != len(events) || len(fromFile.Decisions) != 5 {
+		t.Errorf("read %d events and kept %d decisions, want %d and 5", fromFile.Events, len(fromFile.Decisions), len(events))
+	}
+}
+
+func BenchmarkAnalyzerAdd(b *testing.B) {
+	faults, _, events := recSyntheticRun()
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		z, err := NewAnalyzer(AnalysisConfig{Start: recT0, Nodes: 3, Faults: faults})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, e := range events {
+			if err := z.Add(e); err != nil {
+				b.Fatal(err)
+			}
+		}
+		z.Close()
+		n += len(events)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/event")
+}
+
+func FuzzDecodeHistogram(f *testing.F) {
+	r, err := NewRecorder(RecorderConfig{Start: recT0, Nodes: 1})
+	if err != nil {
+		f.Fatal(err)
+	}
+	r.Add(recRes(0, 0, 1500, 1))
+	if err := r.Close(); err != nil {
+		f.Fatal(err)
+	}
+	var s Summary
+	if err := r.Summarize(&s); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(s.Histograms["all"])
+	f.Add("HISTFAAAAAAAAAA=")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, in string) {
+		h, err := DecodeHistogram(in)
+		if err == nil && h == nil {
+			t.Errorf("DecodeHistogram(%q): nil histogram without an error", in)
+		}
+	})
+}

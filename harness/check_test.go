@@ -1,0 +1,239 @@
+package harness
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"stegocloud/cluster"
+)
+
+// chkAccounting records results and returns the recorder's ledger.
+func chkAccounting(t *testing.T, rs ...RequestResult) Accounting {
+	t.Helper()
+	r := recNew(t, RecorderConfig{})
+	for _, res := range rs {
+		r.Add(res)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return r.Accounting()
+}
+
+func TestCheckAccounted(t *testing.T) {
+	ok := func(seq uint64) RequestResult { return recRes(seq, 0, time.Millisecond, 1) }
+	failed := func(seq uint64, reason string) RequestResult {
+		r := ok(seq)
+		r.Outcome, r.Reason, r.Node = Failed, reason, 0
+		return r
+	}
+	timedOut := func(seq uint64) RequestResult {
+		r := ok(seq)
+		r.Outcome, r.Node = TimedOut, 0
+		return r
+	}
+	weird := ok(2)
+	weird.Outcome = Outcome(42)
+	tests := []struct {
+		name     string
+		results  []RequestResult
+		expected int
+		pass     bool
+		detail   string
+	}{
+		{"all accounted", []RequestResult{ok(0), failed(1, "refused"), timedOut(2)}, 3, true,
+			"3 results for 3 issued requests: 1 ok + 1 failed + 1 timed out"},
+		{"a request without a result", []RequestResult{ok(0), ok(2)}, 3, false,
+			"2 results for 3 issued requests: 2 ok + 0 failed + 0 timed out; 1 issued requests have no result"},
+		{"a duplicate seq", []RequestResult{ok(0), ok(1), ok(1)}, 2, false,
+			"3 results for 2 issued requests: 3 ok + 0 failed + 0 timed out; 1 results repeat a seq"},
+		{"a seq beyond the issued ones", []RequestResult{ok(0), ok(7)}, 2, false,
+			"2 results for 2 issued requests: 2 ok + 0 failed + 0 timed out; 1 issued requests have no result; 1 results have a seq outside 0..expected-1"},
+		{"a failure without a reason", []RequestResult{failed(0, "")}, 1, false,
+			"1 results for 1 issued requests: 0 ok + 1 failed + 0 timed out; 1 failed results give no reason"},
+		{"an unknown outcome", []RequestResult{ok(0), ok(1), weird}, 3, false,
+			"3 results for 3 issued requests: 2 ok + 1 failed + 0 timed out; 1 results have an unknown outcome"},
+		{"expected count missing", []RequestResult{ok(0)}, 0, false,
+			"expected request count not given (0): completeness cannot be judged"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := CheckAccounted(chkAccounting(t, tc.results...), tc.expected)
+			if c.Name != "accounted" || c.Pass != tc.pass || c.Detail != tc.detail {
+				t.Errorf("CheckAccounted(%d results, expected %d) = %+v\nwant pass %v, detail %q", len(tc.results), tc.expected, c, tc.pass, tc.detail)
+			}
+		})
+	}
+}
+
+func TestCheckMetadata(t *testing.T) {
+	verified := recRes(0, 0, time.Millisecond, 1)
+	unverified := recRes(1, 0, time.Millisecond, 1)
+	unverified.Verified = false
+	rejected := recRes(2, 0, time.Millisecond, 2)
+	rejected.Invalid, rejected.Attempts = 1, 2
+	tests := []struct {
+		name    string
+		results []RequestResult
+		pass    bool
+		detail  string
+	}{
+		{"all verified", []RequestResult{verified}, true, "1 of 1 ok responses verified"},
+		{"an unverified ok", []RequestResult{verified, unverified}, false, "1 of 2 ok responses verified; 1 ok without a verified match, want 0"},
+		{"a rejected response, then a good one", []RequestResult{verified, rejected}, true,
+			"2 of 2 ok responses verified; 1 responses were rejected by verification (their requests retried or failed)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := CheckMetadata(chkAccounting(t, tc.results...))
+			if c.Name != "metadata" || c.Pass != tc.pass || c.Detail != tc.detail {
+				t.Errorf("CheckMetadata = %+v, want pass %v, detail %q", c, tc.pass, tc.detail)
+			}
+		})
+	}
+}
+
+func TestCheckElectionSafety(t *testing.T) {
+	safe := anaRun(t, nil, anaSteady())
+	split := anaRun(t, nil, anaSteady(), []cluster.Event{aevCoord(1000, 2, 2, 2), aevCoord(1001, 3, 2, 3)})
+	tests := []struct {
+		name   string
+		a      *Analysis
+		pass   bool
+		detail string
+	}{
+		{"one coordinator per epoch", safe, true, "1 elections, max epoch 1, 0 epochs with more than one coordinator"},
+		{"two coordinators in epoch 2", split, false,
+			"1 elections, max epoch 2, 1 epochs with more than one coordinator; epoch 2 named [2 3] (first at 1.001s)"},
+		{"no analysis", nil, false, "no event analysis given"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := CheckElectionSafety(tc.a)
+			if c.Name != "election_safety" || c.Pass != tc.pass || c.Detail != tc.detail {
+				t.Errorf("CheckElectionSafety = %+v, want pass %v, detail %q", c, tc.pass, tc.detail)
+			}
+		})
+	}
+}
+
+func TestCheckAgreement(t *testing.T) {
+	restart := []cluster.Event{
+		aevFaultStart(1000, 2, "crash"), aevExit(1001, 2, "killed"), aevFaultEnd(2000, 2, "crash"),
+		aevStart(2010, 2, "Recovering"),
+	}
+	agreed := anaRun(t, nil, anaSteady(), restart, []cluster.Event{aevCoord(2500, 2, 1, 1)})
+	never := anaRun(t, nil, anaSteady(), restart, []cluster.Event{aevLoad(4000, 1, 0.5, nil)})
+	tests := []struct {
+		name   string
+		a      *Analysis
+		bound  time.Duration
+		pass   bool
+		detail string
+	}{
+		{"within the bound", agreed, time.Second, true,
+			"live nodes [1 2 3] followed node 1 490 ms after the last membership change at 2.010s, want ≤ 1000 ms"},
+		{"too slow", agreed, 400 * time.Millisecond, false,
+			"live nodes [1 2 3] followed node 1 490 ms after the last membership change at 2.010s, want ≤ 400 ms"},
+		{"never", never, time.Second, false,
+			"live nodes [1 2 3] never followed one live coordinator in the 1990 ms after the last membership change at 2.010s (they followed [1→1 2→0 3→1]; want agreement within 1000 ms)"},
+		{"no bound", agreed, 0, false, "agreement bound not given (0s)"},
+		{"no analysis", nil, time.Second, false, "no event analysis given"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := CheckAgreement(tc.a, tc.bound)
+			if c.Name != "agreement" || c.Pass != tc.pass || c.Detail != tc.detail {
+				t.Errorf("CheckAgreement(bound %v) = %+v\nwant pass %v, detail %q", tc.bound, c, tc.pass, tc.detail)
+			}
+		})
+	}
+	if got, want := AgreementBound(200*time.Millisecond, 500*time.Millisecond, 100*time.Millisecond), 1600*time.Millisecond; got != want {
+		t.Errorf("AgreementBound(200ms, 500ms, 100ms) = %v, want %v", got, want)
+	}
+}
+
+func TestEvaluateThresholds(t *testing.T) {
+	s := &Summary{
+		Requests:      Counts{Total: 10000, OK: 9995, Failed: 5, Lost: 5},
+		SuccessRate:   0.9995,
+		ThroughputRPS: 97.25,
+		Bound:         &Bound{RPS: 100, Achieved: 0.9725},
+		Latency:       Latency{Count: 10000, MeanMs: 512.5, P50Ms: 505, P90Ms: 530, P95Ms: 540, P99Ms: 612.3, P999Ms: 900, MaxMs: 1200},
+		Faults:        FaultSummary{FailoverMs: Stats{N: 3, P50: 140, Max: 280}},
+	}
+	noFaults := &Summary{Requests: Counts{Total: 1, OK: 1}, SuccessRate: 1, Latency: Latency{Count: 1, P99Ms: 3}}
+	empty := &Summary{}
+	nan := &Summary{ThroughputRPS: math.NaN()}
+	tests := []struct {
+		name   string
+		s      *Summary
+		th     Threshold
+		pass   bool
+		detail string
+	}{
+		{"p99 missed", s, Threshold{Metric: "p99", Op: "<", Value: 550, Raw: "< 550ms"}, false, "p99 612.3 ms, want < 550 ms"},
+		{"p99 met", s, Threshold{Metric: "p99", Op: "<", Value: 1000, Raw: "< 1s"}, true, "p99 612.3 ms, want < 1000 ms"},
+		{"mean", s, Threshold{Metric: "mean", Op: "<=", Value: 512.5}, true, "mean 512.5 ms, want <= 512.5 ms"},
+		{"p50", s, Threshold{Metric: "p50", Op: ">", Value: 505}, false, "p50 505 ms, want > 505 ms"},
+		{"p90", s, Threshold{Metric: "p90", Op: "<", Value: 600}, true, "p90 530 ms, want < 600 ms"},
+		{"p95", s, Threshold{Metric: "p95", Op: "<", Value: 500}, false, "p95 540 ms, want < 500 ms"},
+		{"p999", s, Threshold{Metric: "p999", Op: "<", Value: 1000}, true, "p999 900 ms, want < 1000 ms"},
+		{"max", s, Threshold{Metric: "max", Op: "<", Value: 1000}, false, "max 1200 ms, want < 1000 ms"},
+		{"success rate met", s, Threshold{Metric: "success_rate", Op: ">=", Value: 0.999, Raw: ">= 99.9%"}, true, "success_rate 99.95%, want >= 99.9%"},
+		{"success rate missed", s, Threshold{Metric: "success_rate", Op: ">=", Value: 0.9999}, false, "success_rate 99.95%, want >= 99.99%"},
+		{"throughput", s, Threshold{Metric: "throughput", Op: ">=", Value: 98}, false, "throughput 97.25 req/s, want >= 98 req/s"},
+		{"bound achieved", s, Threshold{Metric: "bound_achieved", Op: ">=", Value: 0.95}, true, "bound_achieved 97.25%, want >= 95%"},
+		{"lost", s, Threshold{Metric: "lost", Op: "==", Value: 0}, false, "lost 5, want == 0"},
+		{"failover p50", s, Threshold{Metric: "failover_p50", Op: "<=", Value: 150}, true, "failover_p50 140 ms, want <= 150 ms"},
+		{"failover max", s, Threshold{Metric: "failover_max", Op: "<=", Value: 300}, true, "failover_max 280 ms, want <= 300 ms"},
+		{"failover without faults", noFaults, Threshold{Metric: "failover_max", Op: "<=", Value: 300, Raw: "<= 300ms"}, false,
+			`failover_max does not apply: no failover was measured (no coordinator fault took effect) (threshold "<= 300ms")`},
+		{"bound in open loop", noFaults, Threshold{Metric: "bound_achieved", Op: ">=", Value: 0.98, Raw: ">= 98%"}, false,
+			`bound_achieved does not apply: the run has no throughput bound (open loop or no service time) (threshold ">= 98%")`},
+		{"latency of nothing", empty, Threshold{Metric: "p99", Op: "<", Value: 1, Raw: "< 1ms"}, false,
+			`p99 does not apply: no request ended (threshold "< 1ms")`},
+		{"success rate of nothing", empty, Threshold{Metric: "success_rate", Op: ">", Value: 0.5, Raw: "> 50%"}, false,
+			`success_rate does not apply: no request was issued (threshold "> 50%")`},
+		{"unknown metric", s, Threshold{Metric: "p42", Op: "<", Value: 1, Raw: "< 1ms"}, false, `unknown metric "p42" (threshold "< 1ms")`},
+		{"unknown operator", s, Threshold{Metric: "p99", Op: "≈", Value: 1, Raw: "≈ 1ms"}, false, `unknown operator "≈" (threshold "≈ 1ms")`},
+		{"not a number", nan, Threshold{Metric: "throughput", Op: ">", Value: 1}, false, "throughput was not measured (NaN)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cs := EvaluateThresholds(tc.s, []Threshold{tc.th})
+			if len(cs) != 1 {
+				t.Fatalf("EvaluateThresholds(%+v) gave %d checks, want 1", tc.th, len(cs))
+			}
+			c := cs[0]
+			if c.Name != "expect "+tc.th.Metric || c.Pass != tc.pass || c.Detail != tc.detail {
+				t.Errorf("EvaluateThresholds(%+v) = %+v\nwant pass %v, detail %q", tc.th, c, tc.pass, tc.detail)
+			}
+		})
+	}
+}
+
+func TestJudge(t *testing.T) {
+	acc := chkAccounting(t, recRes(0, 0, time.Millisecond, 1), recRes(1, 0, time.Millisecond, 2))
+	a := anaRun(t, nil, anaSteady())
+	s := &Summary{Requests: Counts{Total: 2, OK: 2}, SuccessRate: 1, Latency: Latency{Count: 2, P99Ms: 1}}
+	in := CheckInput{Expected: 2, Accounting: acc, Analysis: a, AgreementBound: time.Second,
+		Thresholds: []Threshold{{Metric: "success_rate", Op: ">=", Value: 0.999}}}
+	v := Judge(s, in)
+	var names []string
+	for _, c := range v.Checks {
+		names = append(names, c.Name)
+	}
+	if !v.Pass || strings.Join(names, ",") != "accounted,metadata,election_safety,agreement,expect success_rate" {
+		t.Errorf("Judge = %+v, want a pass with the five checks in order", v)
+	}
+	in.Thresholds[0].Value = 1.1
+	if v := Judge(s, in); v.Pass {
+		t.Errorf("Judge with a missed threshold = %+v, want a failure", v)
+	}
+	if v := NewVerdict(nil); v.Pass {
+		t.Errorf("NewVerdict of no checks = %+v, want a failure (nothing was checked)", v)
+	}
+}

@@ -1,0 +1,221 @@
+// Package harness runs experiments on a stegocloud cluster and turns what
+// happened into numbers a person can trust: it loads an experiment file,
+// launches the nodes, injects the scheduled faults, drives the load, records
+// every request, analyses the merged event log, checks the run and writes the
+// run directory.
+//
+// # Who owns the loop
+//
+// harness.Run owns the experiment loop. The load driver produces one
+// RequestResult per issued request and hands each to Recorder.Add from a
+// single goroutine; when the load ends, Run closes the recorder, merges the
+// nodes' event files with its own fault and load events into events.jsonl,
+// feeds that log (in time order) to an Analyzer, and asks Judge for the
+// Verdict. The recorder, the analyzer and the checker never start goroutines,
+// read clocks or draw random numbers: time comes from the results and events,
+// so tests drive them with synthetic streams.
+//
+// The order is:
+//
+//	rec, _ := NewRecorder(RecorderConfig{Start: loadStart, Nodes: n, Faults: executed, CSV: requestsCSV, …})
+//	for res := range results { rec.Add(res) }
+//	rec.Close()
+//	z, _ := NewAnalyzer(AnalysisConfig{Start: loadStart, Nodes: n, Faults: executed})
+//	for each merged event { z.Add(e) }
+//	an := z.Close()
+//	rec.Summarize(&s); an.Summarize(&s)
+//	s.Verdict = Judge(&s, CheckInput{Expected: issued, Accounting: rec.Accounting(), Analysis: an, AgreementBound: …, Thresholds: …})
+//
+// # Experiment file
+//
+// (Described with the experiment loader.)
+//
+// # Load
+//
+// (Described with the load driver.)
+//
+// # Recorder
+//
+// The Recorder keeps HDR histograms of latency in microseconds, from 1 µs to
+// max(60 s, RecorderConfig.MaxLatency), with 3 significant figures (a value is
+// known to 0.1%): "all" (every result, whatever its outcome), "in_faults" and
+// "out_faults" (every result, split by whether it overlapped a fault window)
+// and "node/N" (the ok results node N served). Latencies above the range are
+// recorded as its top and reported as a warning. It also keeps exact count,
+// mean, standard deviation, minimum and maximum per histogram, the time series
+// (a ring of at most 16 reusable bucket histograms), one bit per sequence
+// number (for duplicates and gaps) and streams requests.csv. Nothing else grows
+// with the number of requests: a 1M-request run uses the memory of a 1k one
+// plus 125 KB of sequence bits. Add does not allocate in steady state.
+//
+// # Event analysis
+//
+// An Analyzer reads the merged event log one event at a time. Events must be
+// in time order and name nodes 1..N (0 only for load_start and load_stop);
+// anything else is an error that names the event. Event types it does not know
+// are counted and reported as a warning. It keeps per-node and per-episode
+// state, never the events; what grows with the log is the load samples (one
+// per load event), the coordinator timeline (one span per epoch) and the
+// failover and recovery lists (one per fault).
+//
+// # Checker
+//
+// Judge returns a Verdict of named Checks; the run passes only when every
+// check passes. Each Check's Detail says what was measured against what:
+//
+//   - accounted: every issued request (CheckInput.Expected, sequence numbers
+//     0..Expected-1) has exactly one result, that result is ok, failed with a
+//     reason or timed out, and Total = OK + Failed + TimedOut.
+//   - metadata: every ok result is Verified: the client extracted the hidden
+//     metadata of the accepted response and it equals what was sent. Responses
+//     rejected by verification (RequestResult.Invalid) are reported; they fail
+//     only the request they belonged to, which must then be retried or failed.
+//   - election_safety: every coordinator and election_result event of an epoch
+//     names the same node (at most one coordinator per epoch).
+//   - agreement: after the last membership change (see Agreement) every live
+//     node follows the same coordinator, that coordinator is live, and this
+//     happened within CheckInput.AgreementBound (by default 5 × suspect_after +
+//     sync_delay + election_timeout, AgreementBound).
+//   - expect <metric>: one per experiment threshold (EvaluateThresholds). A
+//     metric that does not apply (bound_achieved without a bound, failover_*
+//     without a measured failover, latencies with no request) fails with the
+//     reason, as do unknown metrics and operators.
+//
+// # Metrics
+//
+// Counts (summary.json "requests"), one result per issued request:
+//
+//   - total: results recorded = ok + failed + timed_out.
+//   - ok: a valid response carrying the metadata that was sent.
+//   - failed: an error, an invalid response, or no node reachable (results
+//     with an unknown outcome are counted here and fail the accounted check).
+//   - timed_out: no valid response before the request's deadline.
+//   - lost = failed + timed_out: requests that never got a valid response.
+//   - retried: results with more than one attempt (Attempts > 1).
+//   - duplicates: the sum of valid responses received after the first.
+//   - reassigned: distinct request ids named by reassign events (the
+//     coordinator moved the request to another node).
+//
+// Time and rates:
+//
+//   - start: the earliest Intended time (the first request due); end: the
+//     latest Intended + Latency (the last request ended); duration_s = end −
+//     start, in seconds.
+//   - success_rate = ok / total, a fraction 0..1.
+//   - throughput_rps = ok / duration_s; offered_rps = total / duration_s,
+//     requests per second.
+//   - bound (closed loop only, when clients and the service time are given):
+//     rps = clients / service time, because each client has at most one
+//     request in flight and each request takes at least the service time;
+//     achieved = throughput_rps / rps.
+//
+// Latency (ms): from the request's Intended time (the pacer's schedule, so
+// queueing behind a slow request is not hidden) to its valid response or final
+// error. count, mean, stddev (population), min and max are exact. pN is the
+// HDR histogram's value at quantile N (the highest value equivalent to the
+// value at rank round(N/100 × count)) clamped to [min, max], so it is within
+// 0.1% of the nearest-rank percentile. "latency" covers every result;
+// "latency_in_faults" the results whose flight [Intended, Intended + Latency]
+// overlapped a fault window [at, at + for) of any node (from ≤ end and start <
+// to: a request that ends the instant a fault starts is in it, one that starts
+// the instant it ends is not); "latency_out_faults" the rest; a node's
+// "latency" the ok results it served.
+//
+// Distribution (summary.json "nodes", "balance"):
+//
+//   - served(n): ok results whose response came from node n (the client's view).
+//   - share(n) = served(n) / Σ served.
+//   - max_min_ratio = max share / min share over nodes 1..N (0 when a node
+//     served nothing); cv = population standard deviation of the shares /
+//     their mean (1/N).
+//   - completions(n): complete events node n logged over all its processes
+//     (a request served twice after a reassignment counts twice);
+//     processed(n): complete events since its last start, the count the node
+//     itself would show at the end; final_state: the last state it logged
+//     ("Exited" when its process ended without a stop event); final_load: its
+//     last logged load; coordinator: it coordinated the highest epoch seen;
+//     faults_down_s: the sum of its faults' durations.
+//
+// Time series (timeseries.csv): fixed buckets of width w (1 s by default) from
+// the load start, [k·w, (k+1)·w), holding the results that ended in them: ok,
+// errors (failed + timed out), p50 and p99 of their latencies (every outcome,
+// 0 when none) and each node's ok count. A result that reaches the recorder
+// after its bucket's histogram was recycled (more than 5 s of run time late)
+// is counted but not in the bucket's percentiles, and reported.
+//
+// Faults (summary.json "faults"): injected = entries of the executed fault
+// list; by_kind; mean_down_s = mean of their durations.
+//
+// Elections (summary.json "elections"):
+//
+//   - The cluster's coordinator at a moment is the node named by the
+//     coordinator or election_result events of the highest epoch logged so
+//     far. The coordinator timeline has one span per such epoch, from its first
+//     announcement to the next.
+//   - total: election_start events (each initiation; concurrent initiations
+//     count separately); by_cause: the same by their cause ("unknown" when
+//     none).
+//   - coordinator_changes: times the cluster's coordinator became a different
+//     node (establishing the first coordinator is not a change).
+//   - max_epoch: the highest epoch in any event.
+//
+// Failover time (ms, summary.json "faults.failover_ms"): an episode starts at
+// a fault_start event of the cluster's coordinator C at t0 (a crash, pause or
+// silent fault). It waits for every node live at t0 other than C — live means
+// no fault holds it down, its process has not exited, and it is not stopping.
+// A node "follows" K from its latest coordinator or election_result event
+// after t0. The episode is resolved at the first event after which every
+// waited node follows the same K and K is live; its failover time is that
+// event's time − t0. A waited node that goes down itself before agreeing is no longer waited
+// for. The episode is masked (no sample) when C's fault ends before any waited
+// node suspected C, started an election or named a coordinator — the fault was
+// shorter than detection; it is unresolved (no sample, reported) when no waited
+// node is left or the log ends first. p50 is the median, the mean of the two
+// middle values for an even count.
+//
+// Recovery time (ms, "faults.recovery_ms"): from a node's fault_end (due back)
+// to its next state event to Active (case-insensitive). A recovery is
+// unresolved (no sample, reported) when the node's next fault starts or the log
+// ends first; a paused process that never left Active in its own view logs no
+// state change and stays unresolved. An Active logged while the fault still
+// held the node is reported, not counted.
+//
+// Agreement: a membership change is a fault starting or ending or a node
+// process exiting or starting. The reference is the last membership change
+// before the cluster starts shutting down (its first stop event) — or the
+// first event when there is none. Agreement is reached at the first event at
+// or after the reference after which every live node follows the same
+// coordinator and that coordinator is live; after = that time − reference. A
+// process that exits or restarts forgets whom it followed.
+//
+// Messages per request: nodes log cumulative counters by message type,
+// "sent.T" and "recv.T", on load and stop events. A node's messages are the
+// sum over its processes of each process's last counters (a restarted process
+// counts from 0; a start event, or a counter going down, starts a new
+// process). The messages of a run are every message nodes sent plus, for
+// types no node ever sends (the client's requests), the messages nodes
+// received. Each type has a class (DefaultMessageClass): request (the request
+// path), heartbeat, election (election, coordinator, state sync) or other.
+// messages_per_request = request-class messages / total requests; the
+// heartbeat and election classes are the overhead, reported beside it.
+//
+// Load samples are the load events (time, node, load, outstanding). The
+// decision sample is at most 5 assign events spread evenly over the log,
+// printed as the seed does: "Selected Node 2: loads = [(1, 0.75), (2, 0.50)]".
+//
+// # Run directory
+//
+// results/NAME/YYYYMMDD-HHMMSS/ holds:
+//
+//   - experiment.yaml, run.json, schedule.json, events.jsonl, results.gob,
+//     nodes/*.log, figures/, report.md: described with the code that writes
+//     them.
+//   - summary.json: the Summary; Recorder.Summarize, Analysis.Summarize and
+//     Judge fill it. Histograms holds the HDR histograms ("all", "in_faults",
+//     "out_faults", "node/N") in compressed base64 V2 form ("HISTF…");
+//     DecodeHistogram reads them back.
+//   - latency.hgrm: the standard HdrHistogram percentile distribution of every
+//     request's latency, in ms (Recorder.WriteHgrm).
+//   - requests.csv: one row per request, columns in RequestsCSVHeader.
+//   - timeseries.csv: the time series (WriteTimeSeries of Recorder.Buckets).
+package harness

@@ -1,0 +1,175 @@
+package harness
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Figure is one figure of a run: the data it plots, and the drawing of it.
+// Every figure is built from a RunData alone, so it can be regenerated from a
+// run directory at any time; its exported fields are the data golden tests
+// compare (never the image bytes, which change with the plotting library).
+type Figure interface {
+	// Name is the file name without extension, e.g. "latency_spectrum".
+	Name() string
+	// Render draws the figure as "png" or "svg" onto w.
+	Render(w io.Writer, format string) error
+}
+
+// FigureFormats are the formats WriteFigures writes, in order.
+var FigureFormats = []string{"png", "svg"}
+
+// FigureSpan is a node's fault window on a figure's time axis (seconds since
+// the load start).
+type FigureSpan struct {
+	Node int     `json:"node"`
+	Kind string  `json:"kind"`
+	From float64 `json:"from_s"`
+	To   float64 `json:"to_s"`
+}
+
+// FigureMark is an election on a figure's time axis.
+type FigureMark struct {
+	T      float64 `json:"t_s"`
+	Epoch  uint64  `json:"epoch"`
+	Winner int     `json:"winner"`
+	Cause  string  `json:"cause"`
+}
+
+// Figures builds every figure the run has data for, in report order, and says
+// why each missing one is missing.
+func Figures(d *RunData) (figs []Figure, skipped []string) {
+	builders := []struct {
+		name  string
+		build func(*RunData) (Figure, error)
+	}{
+		{"latency_spectrum", func(d *RunData) (Figure, error) { return NewSpectrumFigure(&d.Summary) }},
+		{"timeline", func(d *RunData) (Figure, error) { return NewTimelineFigure(d) }},
+		{"nodes", func(d *RunData) (Figure, error) { return NewNodesFigure(d) }},
+		{"load", func(d *RunData) (Figure, error) { return NewLoadFigure(d) }},
+	}
+	for _, b := range builders {
+		f, err := b.build(d)
+		if err != nil {
+			skipped = append(skipped, fmt.Sprintf("figure %s left out: %v", b.name, err))
+			continue
+		}
+		figs = append(figs, f)
+	}
+	return figs, skipped
+}
+
+// WriteFigures renders every figure of d into dir (created if needed) in each
+// of FigureFormats and returns the paths written. A figure that fails to
+// render does not stop the others; the errors are joined.
+func WriteFigures(d *RunData, dir string) (paths []string, skipped []string, err error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, nil, fmt.Errorf("writing figures: %w", err)
+	}
+	figs, skipped := Figures(d)
+	var errs []error
+	for _, f := range figs {
+		for _, format := range FigureFormats {
+			path := filepath.Join(dir, f.Name()+"."+format)
+			if err := plotWriteFile(f, path, format); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			paths = append(paths, path)
+		}
+	}
+	return paths, skipped, errors.Join(errs...)
+}
+
+// plotWriteFile renders into a temporary file and renames it into place, so
+// a failed render never leaves half a figure behind an old, good one.
+func plotWriteFile(f Figure, path, format string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+strings.TrimSuffix(filepath.Base(path), "."+format)+"-*."+format)
+	if err != nil {
+		return fmt.Errorf("writing figure %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := f.Render(tmp, format); err != nil {
+		tmp.Close()
+		return fmt.Errorf("rendering figure %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing figure %s: %w", path, err)
+	}
+	// CreateTemp makes the file private; a figure is for everyone who reads the run.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("writing figure %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("writing figure %s: %w", path, err)
+	}
+	return nil
+}
+
+// plotFaults places the run's fault windows on its time axis: the logged
+// ones, or the scheduled ones for a run without fault events.
+func plotFaults(d *RunData) []FigureSpan {
+	var out []FigureSpan
+	for _, w := range rundirFaultWindows(d) {
+		out = append(out, FigureSpan{Node: w.Node, Kind: w.Kind, From: d.Seconds(w.Start), To: d.Seconds(w.End)})
+	}
+	return out
+}
+
+// plotElections places the run's decided elections on its time axis.
+func plotElections(d *RunData) []FigureMark {
+	if d.Events == nil {
+		return nil
+	}
+	out := make([]FigureMark, 0, len(d.Events.Elections))
+	for _, e := range d.Events.Elections {
+		out = append(out, FigureMark{T: d.Seconds(e.Time), Epoch: e.Epoch, Winner: e.Winner, Cause: e.Cause})
+	}
+	return out
+}
+
+// rundirFaultWindows are the fault windows of the run: from events when the
+// harness logged any, else from the schedule.
+func rundirFaultWindows(d *RunData) []DigestFault {
+	if d.Events != nil && len(d.Events.Faults) > 0 {
+		return d.Events.Faults
+	}
+	out := make([]DigestFault, 0, len(d.Schedule))
+	for _, f := range d.Schedule {
+		out = append(out, DigestFault{Node: f.Node, Kind: f.Kind, Start: d.Origin.Add(f.At), End: d.Origin.Add(f.End()), Source: "schedule"})
+	}
+	return out
+}
+
+// plotFaultSpans are the shaded spans of faults, each in its node's colour.
+func plotFaultSpans(faults []FigureSpan) plotShade {
+	sp := plotShade{Frac: 1}
+	for _, f := range faults {
+		sp.Spans = append(sp.Spans, plotSpan{From: f.From, To: f.To, Color: plotTranslucent(plotNodeColor(f.Node), plotFaultAlpha)})
+	}
+	return sp
+}
+
+// plotFaultLegendNodes lists each faulted node once, in order of first fault.
+func plotFaultLegendNodes(faults []FigureSpan) []FigureSpan {
+	seen := map[int]bool{}
+	var out []FigureSpan
+	for _, f := range faults {
+		if !seen[f.Node] {
+			seen[f.Node] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func plotFaultLegendLabel(f FigureSpan) string {
+	if f.Node == 0 {
+		return "cluster fault (" + f.Kind + ")"
+	}
+	return fmt.Sprintf("node %d down (%s)", f.Node, f.Kind)
+}

@@ -1,0 +1,127 @@
+package harness
+
+import (
+	"fmt"
+	"image/color"
+	"io"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// Figure sizes: wide enough for a time axis, short enough to sit in a report.
+var (
+	plotWidth       = 8 * vg.Inch
+	plotHeight      = 4 * vg.Inch
+	plotTallHeight  = 6 * vg.Inch // two stacked panels
+	plotPNGDPI      = 120
+	plotFontSans    = font.Font{Typeface: "Liberation", Variant: "Sans"}
+	plotTitleSize   = font.Length(13)
+	plotLabelSize   = font.Length(11)
+	plotTickSize    = font.Length(9)
+	plotLegendSize  = font.Length(9)
+	plotFaultAlpha  = uint8(48)
+	plotGridColor   = color.Gray{Y: 225}
+	plotLatencyP50  = color.RGBA{R: 31, G: 119, B: 180, A: 255}
+	plotLatencyP99  = color.RGBA{R: 214, G: 39, B: 40, A: 255}
+	plotOKColor     = color.RGBA{R: 44, G: 160, B: 44, A: 255}
+	plotErrorColor  = color.RGBA{R: 214, G: 39, B: 40, A: 255}
+	plotMarkerColor = color.Gray{Y: 60}
+	plotLegendGrey  = color.RGBA{R: 110, G: 110, B: 110, A: 255} // stands for "any node's colour"
+)
+
+// plotNodePalette gives every node the same colour in every figure (Tableau
+// 10 without its red and green, which mean error and success here).
+var plotNodePalette = []color.RGBA{
+	{R: 31, G: 119, B: 180, A: 255},  // blue
+	{R: 255, G: 127, B: 14, A: 255},  // orange
+	{R: 148, G: 103, B: 189, A: 255}, // purple
+	{R: 140, G: 86, B: 75, A: 255},   // brown
+	{R: 227, G: 119, B: 194, A: 255}, // pink
+	{R: 127, G: 127, B: 127, A: 255}, // grey
+	{R: 188, G: 189, B: 34, A: 255},  // olive
+	{R: 23, G: 190, B: 207, A: 255},  // cyan
+}
+
+// plotNodeColor is node id's colour (ids from 1; 0, the whole cluster, is black).
+func plotNodeColor(id int) color.RGBA {
+	if id <= 0 {
+		return color.RGBA{A: 255}
+	}
+	return plotNodePalette[(id-1)%len(plotNodePalette)]
+}
+
+// plotTranslucent is c with alpha a, premultiplied as color.RGBA requires.
+func plotTranslucent(c color.RGBA, a uint8) color.RGBA {
+	scale := func(v uint8) uint8 { return uint8(uint32(v) * uint32(a) / 255) }
+	return color.RGBA{R: scale(c.R), G: scale(c.G), B: scale(c.B), A: a}
+}
+
+// plotNew is a plot with the house look: sans fonts, a light grid.
+func plotNew(title, xLabel, yLabel string) *plot.Plot {
+	p := plot.New()
+	p.Title.Text = title
+	p.Title.TextStyle.Font = font.From(plotFontSans, plotTitleSize)
+	p.Title.Padding = vg.Points(6)
+	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
+		ax.Label.TextStyle.Font = font.From(plotFontSans, plotLabelSize)
+		ax.Tick.Label.Font = font.From(plotFontSans, plotTickSize)
+	}
+	p.X.Tick.Marker = plotNiceTicks{target: 10}
+	p.Y.Tick.Marker = plotNiceTicks{target: 5}
+	p.X.Label.Text = xLabel
+	p.Y.Label.Text = yLabel
+	p.Legend.TextStyle.Font = font.From(plotFontSans, plotLegendSize)
+	p.Legend.Top = true
+	p.Legend.ThumbnailWidth = vg.Points(16)
+	grid := plotter.NewGrid()
+	grid.Vertical.Color = plotGridColor
+	grid.Horizontal.Color = plotGridColor
+	p.Add(grid)
+	return p
+}
+
+// plotNewCanvas returns a canvas of the given size that writes format.
+// PNGs get a higher resolution than gonum's default 96 dpi so that the small
+// tick labels stay legible when a report is zoomed.
+func plotNewCanvas(w, h vg.Length, format string) (vg.CanvasWriterTo, error) {
+	switch format {
+	case "png":
+		return vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(plotPNGDPI))}, nil
+	case "svg":
+		return vgsvg.New(w, h), nil
+	}
+	return nil, fmt.Errorf("%w: %q (want png or svg)", ErrFigureFormat, format)
+}
+
+// plotRender draws plots one above the other, their data areas aligned,
+// and writes the result to w.
+func plotRender(w io.Writer, format string, width, height vg.Length, plots ...*plot.Plot) error {
+	cv, err := plotNewCanvas(width, height, format)
+	if err != nil {
+		return err
+	}
+	dc := draw.New(cv)
+	if len(plots) == 1 {
+		plots[0].Draw(draw.Crop(dc, vg.Points(4), -vg.Points(12), vg.Points(4), -vg.Points(4)))
+	} else {
+		rows := make([][]*plot.Plot, len(plots))
+		for i, p := range plots {
+			rows[i] = []*plot.Plot{p}
+		}
+		tiles := draw.Tiles{Rows: len(plots), Cols: 1, PadY: vg.Points(8), PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(12)}
+		canvases := plot.Align(rows, tiles, dc)
+		for i, p := range plots {
+			p.Draw(canvases[i][0])
+		}
+	}
+	if _, err := cv.WriteTo(w); err != nil {
+		return fmt.Errorf("writing %s: %w", format, err)
+	}
+	return nil
+}

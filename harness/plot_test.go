@@ -1,0 +1,177 @@
+package harness_test
+
+import (
+	"bytes"
+	"errors"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"stegocloud/harness"
+)
+
+func loadSynthetic(t *testing.T) *harness.RunData {
+	t.Helper()
+	d, err := harness.LoadRun(writeRun(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// TestFigureData pins what every figure plots (not how it looks: the PNG bytes
+// change with the plotting library, the data must not).
+func TestFigureData(t *testing.T) {
+	d := loadSynthetic(t)
+	figs, skipped := harness.Figures(d)
+	if len(skipped) > 0 {
+		t.Errorf("figures skipped on a complete run: %q", skipped)
+	}
+	want := []string{"latency_spectrum", "timeline", "nodes", "load"}
+	var got []string
+	for _, f := range figs {
+		got = append(got, f.Name())
+		reportGolden(t, filepath.Join("figures", f.Name()+".json.golden"), goldenJSON(t, f))
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("figures = %q, want %q", got, want)
+	}
+}
+
+func TestFigureDataInvariants(t *testing.T) {
+	d := loadSynthetic(t)
+	spec, err := harness.NewSpectrumFigure(&d.Summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range spec.Series {
+		for i, p := range s.Points {
+			if p.X < 1 || p.Percentile >= 100 {
+				t.Errorf("%s point %d: x=%g at %g%%; a log axis needs x ≥ 1 and q < 100%%", s.Name, i, p.X, p.Percentile)
+			}
+			if i > 0 && (p.X <= s.Points[i-1].X || p.Ms < s.Points[i-1].Ms) {
+				t.Errorf("%s point %d (%+v) does not follow %+v: percentiles and latencies must rise", s.Name, i, p, s.Points[i-1])
+			}
+		}
+	}
+	tl, err := harness.NewTimelineFigure(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := 0.0
+	for _, p := range tl.Points {
+		ok += p.OKPerS * tl.BucketS
+	}
+	if int(ok+0.5) != d.Summary.Requests.OK {
+		t.Errorf("timeline throughput integrates to %.1f requests, want the %d that succeeded", ok, d.Summary.Requests.OK)
+	}
+	if len(tl.Faults) != 1 || tl.Faults[0].From != 10 || tl.Faults[0].To != 15 {
+		t.Errorf("timeline faults = %+v, want node 2 from 10 s to 15 s", tl.Faults)
+	}
+}
+
+func TestFiguresRender(t *testing.T) {
+	d := loadSynthetic(t)
+	figs, _ := harness.Figures(d)
+	wantPx := map[string][2]int{"latency_spectrum": {960, 480}, "timeline": {960, 720}, "nodes": {960, 480}, "load": {960, 480}}
+	for _, f := range figs {
+		t.Run(f.Name(), func(t *testing.T) {
+			t.Parallel()
+			var pngBuf, svgBuf bytes.Buffer
+			if err := f.Render(&pngBuf, "png"); err != nil {
+				t.Fatalf("png: %v", err)
+			}
+			img, err := png.Decode(&pngBuf)
+			if err != nil {
+				t.Fatalf("png does not decode: %v", err)
+			}
+			if b := img.Bounds(); b.Dx() != wantPx[f.Name()][0] || b.Dy() != wantPx[f.Name()][1] {
+				t.Errorf("png is %dx%d, want %v", b.Dx(), b.Dy(), wantPx[f.Name()])
+			}
+			if err := f.Render(&svgBuf, "svg"); err != nil {
+				t.Fatalf("svg: %v", err)
+			}
+			if !bytes.Contains(svgBuf.Bytes(), []byte("<svg")) {
+				t.Errorf("svg output has no <svg element: %.80q", svgBuf.String())
+			}
+			if err := f.Render(&bytes.Buffer{}, "gif"); !errors.Is(err, harness.ErrFigureFormat) {
+				t.Errorf("Render(gif) error = %v, want ErrFigureFormat", err)
+			}
+		})
+	}
+}
+
+// TestWriteFigures checks the files; rendering is TestFiguresRender's job, so
+// a run with only the two cheap figures will do.
+func TestWriteFigures(t *testing.T) {
+	run := writeRun(t)
+	for _, name := range []string{harness.FileTimeSeries, harness.FileEvents} {
+		if err := os.Remove(filepath.Join(run, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := harness.LoadRun(run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "figures")
+	paths, skipped, err := harness.WriteFigures(d, dir)
+	if err != nil || len(skipped) != 2 {
+		t.Fatalf("WriteFigures: %v, skipped %q; want the timeline and load figures skipped", err, skipped)
+	}
+	if len(paths) != 4 {
+		t.Errorf("wrote %d files, want 2 figures × png and svg: %q", len(paths), paths)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("temporary file %s left behind", e.Name())
+		}
+		if info.Mode().Perm() != 0o644 || info.Size() == 0 {
+			t.Errorf("%s: mode %v, %d bytes; want 0644 and not empty", e.Name(), info.Mode().Perm(), info.Size())
+		}
+	}
+}
+
+// TestFiguresWithoutData: a run that holds only summary.json still gets the
+// figures its summary supports, and says why the others are missing.
+func TestFiguresWithoutData(t *testing.T) {
+	dir := writeRun(t)
+	for _, name := range []string{harness.FileTimeSeries, harness.FileEvents} {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := harness.LoadRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	figs, skipped := harness.Figures(d)
+	var names []string
+	for _, f := range figs {
+		names = append(names, f.Name())
+	}
+	if strings.Join(names, ",") != "latency_spectrum,nodes" {
+		t.Errorf("figures without time series and events = %q, want latency_spectrum and nodes", names)
+	}
+	if len(skipped) != 2 || !strings.Contains(skipped[0], "timeline") || !strings.Contains(skipped[1], "load") {
+		t.Errorf("skipped = %q, want the timeline and load figures with reasons", skipped)
+	}
+	d.Summary.Histograms = map[string]string{"all": "HISTFAAAAnot-base64"}
+	if _, err := harness.NewSpectrumFigure(&d.Summary); err == nil || errors.Is(err, harness.ErrNoFigureData) {
+		t.Errorf("NewSpectrumFigure with a corrupt histogram: %v, want a decoding error", err)
+	}
+	d.Summary.Histograms = nil
+	if _, err := harness.NewSpectrumFigure(&d.Summary); !errors.Is(err, harness.ErrNoFigureData) {
+		t.Errorf("NewSpectrumFigure without histograms: %v, want ErrNoFigureData", err)
+	}
+}

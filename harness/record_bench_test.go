@@ -1,0 +1,91 @@
+package harness
+
+import (
+	"io"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// recStream yields results like a 20k req/s run: due every 50 µs, latencies
+// spread over 1 µs..2 s, a few failures, three nodes.
+type recStream struct{ pool []RequestResult }
+
+func newRecStream() *recStream {
+	rng := rand.New(rand.NewPCG(7, 7))
+	s := &recStream{pool: make([]RequestResult, 4096)}
+	for i := range s.pool {
+		r := recRes(0, 0, time.Duration(rng.ExpFloat64()*float64(20*time.Millisecond)), 1+i%3)
+		r.ID, r.Client, r.BytesOut, r.BytesIn = "c7-123456", i%50, 49152, 49400
+		if i%97 == 0 {
+			r.Outcome, r.Reason, r.Node, r.Verified = Failed, "connection refused", 0, false
+		}
+		s.pool[i] = r
+	}
+	return s
+}
+
+func (s *recStream) at(i int) RequestResult {
+	r := s.pool[i%len(s.pool)]
+	r.Seq = uint64(i)
+	r.Intended = recT0.Add(time.Duration(i) * 50 * time.Microsecond)
+	r.Start = r.Intended
+	return r
+}
+
+func BenchmarkRecorderAdd(b *testing.B) {
+	s := newRecStream()
+	r := recNew(b, RecorderConfig{CSV: io.Discard, Expected: b.N,
+		Faults: []Fault{{At: time.Second, Node: 1, Kind: "silent", For: time.Second}}})
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r.Add(s.at(i))
+	}
+	b.StopTimer()
+	if err := r.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "adds/s")
+}
+
+func recHeap() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// TestRecorderHeapFlat: a million results cost no more heap than a hundred
+// thousand, apart from one bit per sequence number and the time series.
+func TestRecorderHeapFlat(t *testing.T) {
+	if testing.Short() || recRaceEnabled {
+		t.Skip("adds a million results: skipped with -short and under the race detector")
+	}
+	const small, large = 100_000, 1_000_000
+	s := newRecStream()
+	r := recNew(t, RecorderConfig{CSV: io.Discard})
+	for i := range small {
+		r.Add(s.at(i))
+	}
+	before := recHeap()
+	for i := small; i < large; i++ {
+		r.Add(s.at(i))
+	}
+	after := recHeap()
+	t.Logf("heap after %d results: %d B; after %d: %d B", small, before, large, after)
+	// 900k more sequence bits is 112 KB; 45 more 1 s buckets are ~3 KB.
+	const allowed = 512 << 10
+	if after > before+allowed {
+		t.Errorf("heap grew from %d to %d bytes over %d more results (%d B/result), want at most %d bytes",
+			before, after, large-small, (after-before)/(large-small), allowed)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Accounting().Results; got != large {
+		t.Errorf("results = %d, want %d", got, large)
+	}
+}

@@ -1,0 +1,119 @@
+package harness
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	hdr "github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// HDR geometry shared by every latency histogram of a run: microseconds from
+// 1 µs with 3 significant figures (a value is known to within 0.1%).
+const (
+	recLowestMicros = 1
+	recSigFigs      = 3
+	// DefaultMaxLatency is the highest latency a histogram tracks unless the
+	// run asks for more; longer latencies are clamped to it and reported.
+	DefaultMaxLatency = 60 * time.Second
+)
+
+// recHist is one latency histogram plus the exact moments the HDR buckets
+// cannot give: count, mean and variance (Welford, in ms), minimum and maximum
+// (ns). Percentiles come from the histogram and are clamped to [min, max], so a
+// bucket's upper edge never reports a p99.9 above the true maximum.
+type recHist struct {
+	h        *hdr.Histogram
+	n        int64
+	mean, m2 float64 // ms
+	min, max time.Duration
+	clamped  int64 // values above the trackable range, recorded as the range's top
+	highest  int64 // µs
+}
+
+func newRecHist(maxLatency time.Duration) *recHist {
+	highest := maxLatency.Microseconds()
+	return &recHist{h: hdr.New(recLowestMicros, highest, recSigFigs), highest: highest}
+}
+
+// record adds one latency. Negative latencies must be filtered by the caller.
+func (r *recHist) record(d time.Duration) {
+	us := (d + time.Microsecond/2) / time.Microsecond
+	v := int64(us)
+	if v > r.highest {
+		v = r.highest
+		r.clamped++
+	}
+	// In range by construction, so RecordValue cannot fail (and cannot allocate
+	// an error).
+	_ = r.h.RecordValue(v)
+	if r.n == 0 || d < r.min {
+		r.min = d
+	}
+	if d > r.max {
+		r.max = d
+	}
+	r.n++
+	ms := float64(d) / float64(time.Millisecond)
+	delta := ms - r.mean
+	r.mean += delta / float64(r.n)
+	r.m2 += delta * (ms - r.mean)
+}
+
+func (r *recHist) reset() {
+	r.h.Reset()
+	r.n, r.mean, r.m2, r.min, r.max, r.clamped = 0, 0, 0, 0, 0, 0
+}
+
+// quantileMs is the latency at quantile q (0..100, HDR convention) in ms.
+func (r *recHist) quantileMs(q float64) float64 {
+	if r.n == 0 {
+		return 0
+	}
+	v := float64(r.h.ValueAtQuantile(q)) / 1000
+	lo, hi := recMs(r.min), recMs(r.max)
+	return math.Min(math.Max(v, lo), hi)
+}
+
+// latency is the Latency block of this histogram.
+func (r *recHist) latency() Latency {
+	if r.n == 0 {
+		return Latency{}
+	}
+	return Latency{
+		Count:    r.n,
+		MeanMs:   r.mean,
+		StdDevMs: math.Sqrt(r.m2 / float64(r.n)),
+		MinMs:    recMs(r.min),
+		P50Ms:    r.quantileMs(50),
+		P90Ms:    r.quantileMs(90),
+		P95Ms:    r.quantileMs(95),
+		P99Ms:    r.quantileMs(99),
+		P999Ms:   r.quantileMs(99.9),
+		MaxMs:    recMs(r.max),
+	}
+}
+
+// encode is the compressed base64 V2 form ("HISTF…") of the histogram.
+func (r *recHist) encode() (string, error) {
+	b, err := r.h.Encode(hdr.V2CompressedEncodingCookieBase)
+	if err != nil {
+		return "", fmt.Errorf("encoding histogram: %w", err)
+	}
+	return string(b), nil
+}
+
+// DecodeHistogram reads one of Summary.Histograms back into an HDR histogram
+// of microseconds.
+func DecodeHistogram(s string) (*hdr.Histogram, error) {
+	if s == "" {
+		return nil, fmt.Errorf("%w: empty string", ErrHistogram)
+	}
+	h, err := hdr.Decode([]byte(s))
+	if err != nil {
+		return nil, fmt.Errorf("%w: decoding: %v", ErrHistogram, err)
+	}
+	return h, nil
+}
+
+func recMs(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

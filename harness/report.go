@@ -1,0 +1,118 @@
+package harness
+
+import (
+	"fmt"
+	"io"
+	"time"
+)
+
+// WriteReport writes the run's report.md: what ran, the seed's tables with
+// measured values and the bounds beside them, latency, load distribution,
+// load-balancing decisions, final node status, fault tolerance, the checker's
+// verdict with every warning, and the figures (linked relative to the run
+// directory, as WriteFigures writes them). It reads only d, so the same data
+// always gives the same bytes.
+func WriteReport(w io.Writer, d *RunData) error {
+	rc := newReportContext(d)
+	rw := &reportWriter{w: w}
+	sections := []func(*reportWriter, *reportContext){
+		reportHeader,
+		reportWhatRan,
+		reportStress,
+		reportLatency,
+		reportDistribution,
+		reportDecisions,
+		reportFinalStatus,
+		reportFaults,
+		reportVerdict,
+		reportFigures,
+	}
+	for _, s := range sections {
+		s(rw, rc)
+	}
+	if rw.err != nil {
+		return fmt.Errorf("writing report: %w", rw.err)
+	}
+	return nil
+}
+
+// reportContext is the run plus what several sections derive from it.
+type reportContext struct {
+	d        *RunData
+	s        *Summary
+	spec     reportSpec
+	loc      *time.Location // the zone the run's times were stored in
+	figures  []Figure
+	warnings []string // the summary's, the loader's, and the report's own
+}
+
+func newReportContext(d *RunData) *reportContext {
+	rc := &reportContext{d: d, s: &d.Summary, loc: d.Summary.Start.Location()}
+	rc.warnings = append(rc.warnings, d.Summary.Warnings...)
+	rc.warnings = append(rc.warnings, d.Warnings...)
+	spec, err := parseReportSpec(d.Spec)
+	if err != nil {
+		rc.warnings = append(rc.warnings, err.Error())
+	}
+	rc.spec = spec
+	figs, skipped := Figures(d)
+	rc.figures = figs
+	rc.warnings = append(rc.warnings, skipped...)
+	return rc
+}
+
+func reportHeader(rw *reportWriter, rc *reportContext) {
+	s := rc.s
+	rw.printf("# Run report: %s / %s\n\n", s.Experiment, s.Run)
+	if rc.spec.Description != "" {
+		rw.printf("> %s\n\n", rc.spec.Description)
+	}
+	passed := 0
+	for _, c := range s.Verdict.Checks {
+		if c.Pass {
+			passed++
+		}
+	}
+	rw.printf("**Verdict: %s** — %d of %d checks passed; %d of %d requests succeeded (%s) at %s.\n\n",
+		reportPassFail(s.Verdict.Pass), passed, len(s.Verdict.Checks), s.Requests.OK, s.Requests.Total, reportPct(s.SuccessRate), reportRPS(s.ThroughputRPS))
+}
+
+func reportWhatRan(rw *reportWriter, rc *reportContext) {
+	s, info := rc.s, rc.d.Info
+	rw.line("## What ran\n")
+	rows := [][]string{
+		{"Experiment", s.Experiment},
+		{"Run", s.Run},
+		{"Workload", rc.spec.workloadLine(s.Mode)},
+		{"Balancer", reportOrDash(rc.spec.Cluster.Balancer)},
+		{"Nodes", fmt.Sprint(rc.d.Nodes)},
+	}
+	if info != nil {
+		rows = append(rows,
+			[]string{"Commit", reportOrDash(info.Commit)},
+			[]string{"Go", fmt.Sprintf("%s %s/%s", info.GoVersion, info.OS, info.Arch)},
+			[]string{"Machine", fmt.Sprintf("%s, %d cores (host %s)", reportOrDash(info.CPUModel), info.CPUs, reportOrDash(info.Host))},
+			[]string{"Started", reportTime(info.Started, rc.loc)},
+			[]string{"Ended", reportTime(info.Ended, rc.loc)},
+			[]string{"Seed", fmt.Sprintf("%d (repeat %d)", info.Seed, info.Repeat)},
+			[]string{"Command", "`" + reportJoinArgs(info.Command) + "`"},
+		)
+	} else {
+		rows = append(rows, []string{"Started", reportTime(s.Start, rc.loc)}, []string{"Ended", reportTime(s.End, rc.loc)})
+	}
+	rw.table([]string{"", ""}, rows)
+	if rc.d.Spec != "" {
+		rw.printf("The resolved experiment (`%s`):\n\n```yaml\n%s", FileExperiment, rc.d.Spec)
+		if rc.d.Spec[len(rc.d.Spec)-1] != '\n' {
+			rw.line("")
+		}
+		rw.line("```\n")
+	}
+}
+
+func reportOrDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}

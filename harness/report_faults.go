@@ -1,0 +1,86 @@
+package harness
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// reportListLimit caps the per-fault and per-election tables: a long run has
+// hundreds of periodic elections, and events.jsonl holds them all.
+const reportListLimit = 30
+
+func reportFaults(rw *reportWriter, rc *reportContext) {
+	s := rc.s
+	rw.line("## Fault tolerance\n")
+	elections := fmt.Sprintf("%d (%s)", s.Elections.Total, reportCounts(s.Elections.ByCause))
+	if ev := rc.d.Events; ev != nil {
+		elections += fmt.Sprintf("; the log shows %d started, %d decided", ev.ElectionsStarted, ev.ElectionsDecided)
+	}
+	rows := [][]string{
+		{"Faults injected", fmt.Sprintf("%d (%s)", s.Faults.Injected, reportCounts(s.Faults.ByKind))},
+		{"Mean time down", reportSec(s.Faults.MeanDownS)},
+		{"Elections", elections},
+		{"Coordinator changes", fmt.Sprintf("%d (highest epoch %d)", s.Elections.CoordinatorChanges, s.Elections.MaxEpoch)},
+		{"Failover time (coordinator lost → all live nodes follow the new one)", reportStats(s.Faults.FailoverMs)},
+		{"Recovery time (node due back → active)", reportStats(s.Faults.RecoveryMs)},
+		{"Requests reassigned", strconv.Itoa(s.Requests.Reassigned)},
+		{"Requests retried", strconv.Itoa(s.Requests.Retried)},
+		{"Duplicate responses", strconv.Itoa(s.Requests.Duplicates)},
+		{"Requests lost", fmt.Sprintf("%d (%d failed, %d timed out)", s.Requests.Lost, s.Requests.Failed, s.Requests.TimedOut)},
+		{"Messages per request", strconv.FormatFloat(s.MessagesPerRequest, 'f', 2, 64)},
+	}
+	rw.table([]string{"", ""}, rows)
+	reportFaultList(rw, rc)
+	reportElectionList(rw, rc)
+}
+
+func reportFaultList(rw *reportWriter, rc *reportContext) {
+	windows := rundirFaultWindows(rc.d)
+	if len(windows) == 0 {
+		rw.line("No fault windows were logged or scheduled.\n")
+		return
+	}
+	rw.line("Fault windows (seconds since the load start):\n")
+	var rows [][]string
+	for i, w := range windows {
+		if i == reportListLimit {
+			break
+		}
+		node := strconv.Itoa(w.Node)
+		if w.Node == 0 {
+			node = "cluster"
+		}
+		rows = append(rows, []string{strconv.Itoa(i + 1), node, w.Kind,
+			strconv.FormatFloat(rc.d.Seconds(w.Start), 'f', 2, 64), strconv.FormatFloat(rc.d.Seconds(w.End), 'f', 2, 64),
+			reportSec(w.End.Sub(w.Start).Seconds()), w.Source})
+	}
+	rw.table([]string{"#", "node", "kind", "start", "end", "down", "from"}, rows)
+	if n := len(windows) - reportListLimit; n > 0 {
+		rw.printf("… and %d more.\n\n", n)
+	}
+}
+
+func reportElectionList(rw *reportWriter, rc *reportContext) {
+	ev := rc.d.Events
+	switch {
+	case ev == nil:
+		rw.printf("Elections are not listed: %s was not read.\n\n", FileEvents)
+		return
+	case len(ev.Elections) == 0:
+		rw.line("No decided election was logged.\n")
+		return
+	}
+	rw.line("Decided elections, as the initiator logged them:\n")
+	var rows [][]string
+	for i, e := range ev.Elections {
+		if i == reportListLimit {
+			break
+		}
+		rows = append(rows, []string{strconv.FormatUint(e.Epoch, 10), strconv.FormatFloat(rc.d.Seconds(e.Time), 'f', 2, 64),
+			strconv.Itoa(e.Initiator), reportOrDash(e.Cause), strconv.Itoa(e.Winner), reportLoads(e.Loads)})
+	}
+	rw.table([]string{"epoch", "t (s)", "initiator", "cause", "winner", "loads"}, rows)
+	if n := len(ev.Elections) - reportListLimit; n > 0 {
+		rw.printf("… and %d more (see %s).\n\n", n, FileEvents)
+	}
+}

@@ -1,0 +1,59 @@
+package harness
+
+import (
+	"testing"
+	"time"
+)
+
+func TestReportFormatting(t *testing.T) {
+	tests := []struct {
+		name, got, want string
+	}{
+		{"loads in the seed's format", reportLoads(map[int]float64{3: 0.9, 1: 0.75, 2: 0.5}), "[(1, 0.75), (2, 0.50), (3, 0.90)]"},
+		{"no loads", reportLoads(nil), "[]"},
+		{"a pipe stays inside its cell", reportCell("a|b\nc"), `a\|b c`},
+		{"counts in key order", reportCounts(map[string]int{"startup": 1, "": 2, "recovery": 3}), "(none): 2, recovery: 3, startup: 1"},
+		{"no counts", reportCounts(map[int]int{}), "—"},
+		{"arguments with spaces are quoted", reportJoinArgs([]string{"stegocloud", "run", "my exp.yaml"}), `stegocloud run "my exp.yaml"`},
+		{"no stats", reportStats(Stats{}), "none measured"},
+		{"clock in the run's zone", reportClock(time.Date(2026, 3, 14, 14, 23, 5, 0, time.UTC), time.FixedZone("", 3600)), "15:23:05"},
+	}
+	for _, tc := range tests {
+		if tc.got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.name, tc.got, tc.want)
+		}
+	}
+}
+
+func TestReportPickSamples(t *testing.T) {
+	kept := make([]DigestAssign, 20)
+	for i := range kept {
+		kept[i].Assignee = i
+	}
+	tests := []struct {
+		name string
+		kept []DigestAssign
+		n    int
+		want []int
+	}{
+		{"fewer than asked: all", kept[:3], 8, []int{0, 1, 2}},
+		{"spread, first and last included", kept, 5, []int{0, 4, 9, 14, 19}},
+		{"none", nil, 5, nil},
+	}
+	for _, tc := range tests {
+		var got []int
+		for _, a := range reportPickSamples(tc.kept, tc.n) {
+			got = append(got, a.Assignee)
+		}
+		if len(got) != len(tc.want) {
+			t.Errorf("%s: picked %v, want %v", tc.name, got, tc.want)
+			continue
+		}
+		for i := range got {
+			if got[i] != tc.want[i] {
+				t.Errorf("%s: picked %v, want %v", tc.name, got, tc.want)
+				break
+			}
+		}
+	}
+}

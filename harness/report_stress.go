@@ -1,0 +1,88 @@
+package harness
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// reportSeedClaims are the numbers of the seed's "Sample Test Run" (50 clients ×
+// 200 requests, 500 ms per request). They are the seed's expectations, quoted
+// for comparison and never used as results; its throughput exceeds the
+// 50 / 0.5 s = 100 req/s its own configuration allows.
+var reportSeedClaims = struct {
+	DurationS, SuccessRate, ThroughputRPS, MeanMs, P95Ms, BoundRPS float64
+	Total, OK, Failed                                              int
+}{
+	DurationS: 45.23, SuccessRate: 0.9847, ThroughputRPS: 221.09, MeanMs: 524.32, P95Ms: 1250, BoundRPS: 100,
+	Total: 10000, OK: 9847, Failed: 153,
+}
+
+// reportRule is the seed's 60-character rule.
+var reportRule = strings.Repeat("=", 60)
+
+// reportStress reproduces the seed's STRESS TEST RESULTS block with measured
+// values, then sets every number beside its bound and the seed's claim.
+func reportStress(rw *reportWriter, rc *reportContext) {
+	s := rc.s
+	rw.line("## Stress test results\n")
+	rw.line("The seed's block, with the values this run measured:\n")
+	rw.line("```")
+	rw.line(reportRule)
+	rw.line("                    STRESS TEST RESULTS")
+	rw.line(reportRule)
+	rw.line("")
+	rw.printf("Total Duration:        %.2f seconds\n", s.DurationS)
+	rw.printf("Total Requests:        %d\n", s.Requests.Total)
+	rw.printf("Successful:            %d\n", s.Requests.OK)
+	rw.printf("Failed:                %d\n", s.Requests.Total-s.Requests.OK)
+	rw.printf("Success Rate:          %.2f%%\n", 100*s.SuccessRate)
+	rw.printf("Throughput:            %.2f requests/second\n", s.ThroughputRPS)
+	rw.line("")
+	rw.line("Latency Statistics:")
+	rw.printf("  Average:             %.2f ms\n", s.Latency.MeanMs)
+	rw.printf("  P95:                 %.0f ms\n", s.Latency.P95Ms)
+	if ev := rc.d.Events; ev != nil {
+		rw.printf("\nLoad Balancing Decisions: %d\n", ev.AssignTotal)
+		if samples := reportPickSamples(ev.Assigns, reportDecisionSamples); len(samples) > 0 {
+			rw.line("\nSample Load Balancing Decisions:")
+			reportWriteDecisions(rw, samples, rc)
+		}
+	}
+	rw.line("")
+	rw.line(reportRule)
+	rw.line("```\n")
+	rw.line("Each measured value beside the limit this configuration puts on it and what the seed claimed:\n")
+	rw.table([]string{"metric", "measured", "bound", "seed's claim"}, reportStressRows(rc))
+	rw.printf("The seed's claims are expectations for 50 clients × 200 requests with a 500 ms service delay, not measurements: its %.2f req/s is above the %.0f req/s that configuration allows. \"Failed\" counts every request that did not succeed (failed or timed out).\n\n",
+		reportSeedClaims.ThroughputRPS, reportSeedClaims.BoundRPS)
+}
+
+func reportStressRows(rc *reportContext) [][]string {
+	s := rc.s
+	durBound, thrBound, latBound := "—", "—", "—"
+	if b := s.Bound; b != nil && b.RPS > 0 {
+		thrBound = fmt.Sprintf("≤ %s (%s)", reportRPS(b.RPS), b.Formula)
+		if s.Mode == "closed" {
+			durBound = fmt.Sprintf("≥ %s (%d requests at %s)", reportSec(float64(s.Requests.Total)/b.RPS), s.Requests.Total, reportRPS(b.RPS))
+		}
+	}
+	if sd := rc.spec.serviceDelay(); sd > 0 {
+		latBound = fmt.Sprintf("≥ %s (service delay)", reportMs(float64(sd.Microseconds())/1000))
+	}
+	measuredThr := reportRPS(s.ThroughputRPS)
+	if s.Bound != nil && s.Bound.RPS > 0 {
+		measuredThr += fmt.Sprintf(" (%.1f%% of bound)", 100*s.Bound.Achieved)
+	}
+	lost := s.Requests.Total - s.Requests.OK
+	return [][]string{
+		{"Duration", reportSec(s.DurationS), durBound, reportSec(reportSeedClaims.DurationS)},
+		{"Total requests", strconv.Itoa(s.Requests.Total), "—", strconv.Itoa(reportSeedClaims.Total)},
+		{"Successful", strconv.Itoa(s.Requests.OK), "—", strconv.Itoa(reportSeedClaims.OK)},
+		{"Failed", fmt.Sprintf("%d (%d failed, %d timed out)", lost, s.Requests.Failed, s.Requests.TimedOut), "—", strconv.Itoa(reportSeedClaims.Failed)},
+		{"Success rate", reportPct(s.SuccessRate), "—", reportPct(reportSeedClaims.SuccessRate)},
+		{"Throughput", measuredThr, thrBound, fmt.Sprintf("%s (above its own bound of %s)", reportRPS(reportSeedClaims.ThroughputRPS), reportRPS(reportSeedClaims.BoundRPS))},
+		{"Latency average", reportMs(s.Latency.MeanMs), latBound, reportMs(reportSeedClaims.MeanMs)},
+		{"Latency p95", reportMs(s.Latency.P95Ms), latBound, reportMs(reportSeedClaims.P95Ms)},
+	}
+}

@@ -1,0 +1,71 @@
+package harness
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+func reportLatency(rw *reportWriter, rc *reportContext) {
+	s := rc.s
+	rw.line("## Latency\n")
+	rw.line("From each request's intended start to its valid response or final error, in milliseconds (HDR histograms, 3 significant figures). A request is \"inside faults\" when it overlapped a fault window.\n")
+	rows := [][]string{
+		reportLatencyRow("all", s.Latency),
+		reportLatencyRow("inside faults", s.LatencyInFaults),
+		reportLatencyRow("outside faults", s.LatencyOutFaults),
+	}
+	rw.table([]string{"requests", "count", "mean", "p50", "p90", "p95", "p99", "p99.9", "max"}, rows)
+}
+
+func reportLatencyRow(name string, l Latency) []string {
+	if l.Count == 0 {
+		return []string{name, "0", "—", "—", "—", "—", "—", "—", "—"}
+	}
+	f := func(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+	return []string{name, strconv.FormatInt(l.Count, 10), f(l.MeanMs), f(l.P50Ms), f(l.P90Ms), f(l.P95Ms), f(l.P99Ms), f(l.P999Ms), f(l.MaxMs)}
+}
+
+// reportDistribution is the seed's "Load Distribution" with the spread.
+func reportDistribution(rw *reportWriter, rc *reportContext) {
+	s := rc.s
+	rw.line("## Load distribution\n")
+	if len(s.Nodes) == 0 {
+		rw.line("The summary lists no nodes.\n")
+		return
+	}
+	rw.line("```")
+	rw.line("Load Distribution:")
+	for _, n := range s.Nodes {
+		rw.printf("Node %d: %d requests (%.1f%%)\n", n.ID, n.Served, 100*n.Share)
+	}
+	rw.printf("\nMax/min share: %.2f   Coefficient of variation: %.1f%%\n", s.Balance.MaxMinRatio, 100*s.Balance.CV)
+	rw.line("```\n")
+	rw.line("\"Served\" counts the responses clients accepted; \"completed\" the requests the node's log says it finished, duplicates included; \"processed\" is the node's own final count.\n")
+	var rows [][]string
+	for _, n := range s.Nodes {
+		rows = append(rows, []string{
+			strconv.Itoa(n.ID), strconv.Itoa(n.Served), reportPct(n.Share), strconv.Itoa(n.Completions), strconv.Itoa(n.Processed),
+			reportNodeLatency(n.Latency.P50Ms, n.Latency.Count), reportNodeLatency(n.Latency.P99Ms, n.Latency.Count), reportSec(n.FaultsDown),
+		})
+	}
+	rw.table([]string{"node", "served", "share", "completed", "processed", "p50", "p99", "time down"}, rows)
+}
+
+func reportNodeLatency(v float64, count int64) string {
+	if count == 0 {
+		return "—"
+	}
+	return reportMs(v)
+}
+
+func reportJoinArgs(args []string) string {
+	q := make([]string, len(args))
+	for i, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t\"'") {
+			a = fmt.Sprintf("%q", a)
+		}
+		q[i] = a
+	}
+	return strings.Join(q, " ")
+}

@@ -1,0 +1,97 @@
+package harness_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"stegocloud/harness"
+)
+
+func TestWriteReportGolden(t *testing.T) {
+	tests := []struct {
+		name   string
+		remove []string // files taken out of the synthetic run
+	}{
+		{"synthetic", nil},
+		{"summary-only", []string{harness.FileRunInfo, harness.FileExperiment, harness.FileSchedule, harness.FileTimeSeries, harness.FileEvents}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeRun(t)
+			for _, f := range tc.remove {
+				if err := os.Remove(filepath.Join(dir, f)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			d, err := harness.LoadRun(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := harness.WriteReport(&buf, d); err != nil {
+				t.Fatal(err)
+			}
+			reportGolden(t, filepath.Join("report", tc.name+".md.golden"), buf.Bytes())
+		})
+	}
+}
+
+// TestWriteReportMeasuredValues checks, independently of the golden file,
+// that the seed's block carries this run's numbers and every figure is linked.
+func TestWriteReportMeasuredValues(t *testing.T) {
+	d := loadSynthetic(t)
+	var buf bytes.Buffer
+	if err := harness.WriteReport(&buf, d); err != nil {
+		t.Fatal(err)
+	}
+	s := d.Summary
+	want := []string{
+		fmt.Sprintf("Total Requests:        %d\n", s.Requests.Total),
+		fmt.Sprintf("Successful:            %d\n", s.Requests.OK),
+		fmt.Sprintf("Failed:                %d\n", s.Requests.Total-s.Requests.OK),
+		fmt.Sprintf("Throughput:            %.2f requests/second\n", s.ThroughputRPS),
+		fmt.Sprintf("  P95:                 %.0f ms\n", s.Latency.P95Ms),
+		fmt.Sprintf("≤ %.2f req/s (%s)", s.Bound.RPS, s.Bound.Formula),
+		"Node 2: ACTIVE | Load: 0.50 | Processed: 282 | Coordinator: YES\n",
+		"| expect success_rate >= 99.9% | FAIL |",
+		"**Verdict: FAIL**",
+	}
+	for _, f := range []string{"latency_spectrum", "timeline", "nodes", "load"} {
+		want = append(want, "](figures/"+f+".png)")
+	}
+	for _, w := range want {
+		if !strings.Contains(buf.String(), w) {
+			t.Errorf("report lacks %q", w)
+		}
+	}
+}
+
+// failingWriter fails once it has taken limit bytes.
+type failingWriter struct{ limit int }
+
+var errDiskFull = errors.New("disk full")
+
+func (f *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > f.limit {
+		n := f.limit
+		f.limit = 0
+		return n, errDiskFull
+	}
+	f.limit -= len(p)
+	return len(p), nil
+}
+
+func TestWriteReportWriteError(t *testing.T) {
+	d := loadSynthetic(t)
+	for _, limit := range []int{0, 100, 5000} {
+		err := harness.WriteReport(&failingWriter{limit: limit}, d)
+		if !errors.Is(err, errDiskFull) {
+			t.Errorf("WriteReport to a writer failing after %d bytes: error %v, want it to wrap %v", limit, err, errDiskFull)
+		}
+	}
+}
