@@ -30,6 +30,8 @@ type Response struct {
 	Reason     string // why it failed or timed out; empty when OK
 	Attempts   int    // sends under this id (1 + retries)
 	Duplicates int    // valid responses after the first
+	Verified   bool   // the accepted response's hidden metadata was extracted and equals Request.Meta
+	Invalid    int    // responses rejected by verification (wrong, missing or unreadable metadata)
 	BytesOut   int    // bytes sent; 0: the driver counts len(Image)
 	BytesIn    int    // bytes received
 }
@@ -47,13 +49,13 @@ type TargetFunc func(ctx context.Context, req *Request) Response
 // Do calls f.
 func (f TargetFunc) Do(ctx context.Context, req *Request) Response { return f(ctx, req) }
 
-// NopTarget answers every request OK at once: with it, a run measures the
-// load driver alone.
+// NopTarget answers every request OK (and Verified) at once: with it, a run
+// measures the load driver alone.
 type NopTarget struct{}
 
 // Do returns OK without doing anything.
 func (NopTarget) Do(context.Context, *Request) Response {
-	return Response{Node: 1, Outcome: OK, Attempts: 1}
+	return Response{Node: 1, Outcome: OK, Attempts: 1, Verified: true}
 }
 
 // RequestSource gives the image and metadata of request seq; ImagePool is one.

@@ -61,7 +61,7 @@ func (s *slotChecker) Do(_ context.Context, req *Request) Response {
 	s.mu.Lock()
 	s.busy[req.Client] = false
 	s.mu.Unlock()
-	return Response{ID: "r", Node: 1 + int(req.Seq%3), Outcome: OK, Attempts: 1, BytesIn: 10}
+	return Response{ID: "r", Node: 1 + int(req.Seq%3), Outcome: OK, Attempts: 1, BytesIn: 10, Verified: true, Invalid: int(req.Seq % 2)}
 }
 
 func TestClosedLoopSendsExactlyTheTotal(t *testing.T) {
@@ -80,7 +80,8 @@ func TestClosedLoopSendsExactlyTheTotal(t *testing.T) {
 	seqs := make([]uint64, len(got))
 	for i, r := range got {
 		seqs[i] = r.Seq
-		if r.Outcome != OK || r.Reason != "" || r.Node != 1+int(r.Seq%3) || r.Attempts != 1 || r.BytesOut != 123 || r.BytesIn != 10 {
+		if r.Outcome != OK || r.Reason != "" || r.Node != 1+int(r.Seq%3) || r.Attempts != 1 || r.BytesOut != 123 || r.BytesIn != 10 ||
+			!r.Verified || r.Invalid != int(r.Seq%2) || r.ID != "r" {
 			t.Errorf("result %+v does not carry the target's response", r)
 		}
 		if !r.Intended.Equal(r.Start) || r.Latency <= 0 || r.Start.Before(stats.Began) {

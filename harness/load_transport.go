@@ -104,6 +104,7 @@ func (t *loadTransport) serve(reqCtx context.Context, rr *RequestResult) {
 	cancel()
 
 	rr.ID, rr.Node, rr.Attempts, rr.Duplicates = resp.ID, resp.Node, resp.Attempts, resp.Duplicates
+	rr.Verified, rr.Invalid = resp.Verified, resp.Invalid
 	rr.BytesOut, rr.BytesIn = resp.BytesOut, resp.BytesIn
 	if rr.BytesOut == 0 {
 		rr.BytesOut = len(image)

@@ -4,62 +4,19 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"time"
 )
 
-// ScheduleFile is schedule.json: a run's fault schedule with what produced it.
-// Durations are nanoseconds, as everywhere in the run's JSON.
-type ScheduleFile struct {
-	Seed     int64         `json:"seed"`
-	Horizon  time.Duration `json:"horizon"`
-	Nodes    int           `json:"nodes"`
-	Model    string        `json:"model"` // ModelNone, ModelPeriodic or ModelExplicit
-	MinAlive int           `json:"min_alive"`
-	Faults   []Fault       `json:"faults"` // in time order, suppressed ones included
-}
-
-// Fault models, as ScheduleFile.Model spells them.
-const (
-	ModelNone     = "none"
-	ModelPeriodic = "periodic"
-	ModelExplicit = "explicit"
-)
-
-// NewScheduleFile runs Schedule and wraps the result for writing.
-func NewScheduleFile(e *Experiment, horizon time.Duration, seed int64) (*ScheduleFile, error) {
-	faults, err := Schedule(e, horizon, seed)
-	if err != nil {
-		return nil, err
+// WriteSchedule writes a run's fault schedule as schedule.json: an indented
+// JSON array of Fault in time order, suppressed faults included, durations in
+// nanoseconds (as everywhere in the run's JSON). The same schedule always
+// gives the same bytes. The run directory reader (rundir.go) reads it as
+// []Fault; the seed and experiment that produced it are in run.json and
+// experiment.yaml.
+func WriteSchedule(w io.Writer, faults []Fault) error {
+	if faults == nil {
+		faults = []Fault{}
 	}
-	model := ModelNone
-	switch {
-	case len(e.Faults.Schedule) > 0:
-		model = ModelExplicit
-	case e.Faults.Kind != FaultNone && e.Faults.Probability > 0:
-		model = ModelPeriodic
-	}
-	return &ScheduleFile{Seed: seed, Horizon: horizon, Nodes: e.Cluster.Nodes, Model: model, MinAlive: e.Faults.MinAlive, Faults: faults}, nil
-}
-
-// Injected is the faults that are not suppressed.
-func (s *ScheduleFile) Injected() []Fault {
-	var out []Fault
-	for _, f := range s.Faults {
-		if f.Suppressed == "" {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-// WriteSchedule writes s as indented JSON; the same schedule always gives the
-// same bytes.
-func WriteSchedule(w io.Writer, s *ScheduleFile) error {
-	c := *s
-	if c.Faults == nil {
-		c.Faults = []Fault{}
-	}
-	data, err := json.MarshalIndent(&c, "", "  ")
+	data, err := json.MarshalIndent(faults, "", "  ")
 	if err != nil {
 		return fmt.Errorf("writing fault schedule: %w", err)
 	}
@@ -70,21 +27,24 @@ func WriteSchedule(w io.Writer, s *ScheduleFile) error {
 }
 
 // ReadSchedule reads what WriteSchedule wrote and checks that it is sound:
-// known fields only, faults in time order, nodes in range, positive down times.
-func ReadSchedule(r io.Reader) (*ScheduleFile, error) {
+// known fields only, faults in time order, a node id or a known selector,
+// positive down times, known kinds.
+func ReadSchedule(r io.Reader) ([]Fault, error) {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
-	var s ScheduleFile
-	if err := dec.Decode(&s); err != nil {
+	var faults []Fault
+	if err := dec.Decode(&faults); err != nil {
 		return nil, fmt.Errorf("reading fault schedule: %w: %v", ErrBadSchedule, err)
 	}
-	for i, f := range s.Faults {
+	for i, f := range faults {
 		var problem string
 		switch {
-		case i > 0 && f.At < s.Faults[i-1].At:
+		case i > 0 && f.At < faults[i-1].At:
 			problem = "out of time order"
-		case f.Selector == "" && (f.Node < 1 || f.Node > s.Nodes):
-			problem = fmt.Sprintf("node %d is not in 1..%d", f.Node, s.Nodes)
+		case f.At < 0:
+			problem = fmt.Sprintf("starts at %v, before the load", f.At)
+		case f.Selector == "" && f.Node < 1:
+			problem = fmt.Sprintf("node %d is not a node id", f.Node)
 		case f.Selector != "" && f.Selector != coordinatorName:
 			problem = fmt.Sprintf("unknown selector %q", f.Selector)
 		case f.For <= 0:
@@ -96,5 +56,17 @@ func ReadSchedule(r io.Reader) (*ScheduleFile, error) {
 			return nil, fmt.Errorf("reading fault schedule: %w: fault %d: %s", ErrBadSchedule, i, problem)
 		}
 	}
-	return &s, nil
+	return faults, nil
+}
+
+// Injected is the faults of a schedule that are not suppressed: the ones to
+// execute.
+func Injected(faults []Fault) []Fault {
+	var out []Fault
+	for _, f := range faults {
+		if f.Suppressed == "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -25,12 +26,12 @@ faults: {kind: silent, every: 10s, probability: 0.5, down: [3s, 17s], sync_delay
 func TestScheduleIsSeededAndByteIdentical(t *testing.T) {
 	e := mustParse(t, periodic)
 	write := func(seed int64) []byte {
-		s, err := NewScheduleFile(e, 10*time.Minute, seed)
+		faults, err := Schedule(e, 10*time.Minute, seed)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
-		if err := WriteSchedule(&buf, s); err != nil {
+		if err := WriteSchedule(&buf, faults); err != nil {
 			t.Fatal(err)
 		}
 		return buf.Bytes()
@@ -200,48 +201,64 @@ func TestHorizon(t *testing.T) {
 }
 
 func TestScheduleFileRoundTrip(t *testing.T) {
-	e := mustParse(t, periodic)
-	s, err := NewScheduleFile(e, 5*time.Minute, 3)
+	faults, err := Schedule(mustParse(t, periodic), 5*time.Minute, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Model != ModelPeriodic || len(s.Faults) == 0 {
-		t.Fatalf("schedule %+v: want a periodic model with faults", s)
-	}
+	faults = append(faults, Fault{At: 6 * time.Minute, Kind: FaultCrash, For: time.Second, Selector: "coordinator"})
 	var buf bytes.Buffer
-	if err := WriteSchedule(&buf, s); err != nil {
+	if err := WriteSchedule(&buf, faults); err != nil {
 		t.Fatal(err)
+	}
+	// The run directory reader decodes schedule.json as a plain []Fault.
+	var plain []Fault
+	if err := json.Unmarshal(buf.Bytes(), &plain); err != nil || len(plain) != len(faults) {
+		t.Fatalf("schedule.json is not a plain []Fault: %v, %d entries", err, len(plain))
 	}
 	back, err := ReadSchedule(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if back.Seed != s.Seed || back.Horizon != s.Horizon || back.Nodes != s.Nodes || len(back.Faults) != len(s.Faults) {
-		t.Fatalf("ReadSchedule = %+v, want %+v", back, s)
+	if len(back) != len(faults) {
+		t.Fatalf("ReadSchedule = %d faults, want %d", len(back), len(faults))
 	}
-	for i := range s.Faults {
-		if back.Faults[i] != s.Faults[i] {
-			t.Errorf("fault %d = %+v, want %+v", i, back.Faults[i], s.Faults[i])
+	for i := range faults {
+		if back[i] != faults[i] {
+			t.Errorf("fault %d = %+v, want %+v", i, back[i], faults[i])
 		}
 	}
-	if n := len(s.Injected()); n == 0 || n > len(s.Faults) {
-		t.Errorf("Injected() = %d of %d", n, len(s.Faults))
+	injected := Injected(faults)
+	for _, f := range injected {
+		if f.Suppressed != "" {
+			t.Errorf("Injected kept suppressed fault %+v", f)
+		}
+	}
+	suppressed := 0
+	for _, f := range faults {
+		if f.Suppressed != "" {
+			suppressed++
+		}
+	}
+	if len(injected)+suppressed != len(faults) || len(injected) == 0 {
+		t.Errorf("Injected = %d of %d faults with %d suppressed", len(injected), len(faults), suppressed)
 	}
 	var empty bytes.Buffer
-	if err := WriteSchedule(&empty, &ScheduleFile{Nodes: 3, Model: ModelNone}); err != nil || !strings.Contains(empty.String(), `"faults": []`) {
-		t.Errorf("empty schedule written as %s (%v); want \"faults\": []", empty.String(), err)
+	if err := WriteSchedule(&empty, nil); err != nil || empty.String() != "[]\n" {
+		t.Errorf("empty schedule written as %q (%v); want []", empty.String(), err)
 	}
 }
 
 func TestReadScheduleRejectsMalformed(t *testing.T) {
 	cases := map[string]string{
-		"not json":      "{",
-		"unknown field": `{"nodes": 3, "faults": [], "extra": 1}`,
-		"out of order":  `{"nodes": 3, "faults": [{"at": 5, "node": 1, "kind": "crash", "for": 1}, {"at": 1, "node": 1, "kind": "crash", "for": 1}]}`,
-		"node range":    `{"nodes": 3, "faults": [{"at": 5, "node": 4, "kind": "crash", "for": 1}]}`,
-		"bad selector":  `{"nodes": 3, "faults": [{"at": 5, "node": 0, "selector": "leader", "kind": "crash", "for": 1}]}`,
-		"zero for":      `{"nodes": 3, "faults": [{"at": 5, "node": 1, "kind": "crash", "for": 0}]}`,
-		"bad kind":      `{"nodes": 3, "faults": [{"at": 5, "node": 1, "kind": "melt", "for": 1}]}`,
+		"not json":      "[",
+		"an object":     `{"faults": []}`,
+		"unknown field": `[{"at": 5, "node": 1, "kind": "crash", "for": 1, "extra": 1}]`,
+		"out of order":  `[{"at": 5, "node": 1, "kind": "crash", "for": 1}, {"at": 1, "node": 1, "kind": "crash", "for": 1}]`,
+		"no node":       `[{"at": 5, "node": 0, "kind": "crash", "for": 1}]`,
+		"bad selector":  `[{"at": 5, "node": 0, "selector": "leader", "kind": "crash", "for": 1}]`,
+		"zero for":      `[{"at": 5, "node": 1, "kind": "crash", "for": 0}]`,
+		"negative at":   `[{"at": -5, "node": 1, "kind": "crash", "for": 1}]`,
+		"bad kind":      `[{"at": 5, "node": 1, "kind": "melt", "for": 1}]`,
 	}
 	for name, src := range cases {
 		if s, err := ReadSchedule(strings.NewReader(src)); !errors.Is(err, ErrBadSchedule) {

@@ -37,7 +37,7 @@ func TestParseEveryExperimentFile(t *testing.T) {
 			if want := e.Repeat * max(1, matrixSize(e.Matrix)); len(vs) != want {
 				t.Errorf("Expand gave %d variants, want %d", len(vs), want)
 			}
-			if _, err := NewScheduleFile(e, Horizon(e), e.Seed); err != nil {
+			if _, err := Schedule(e, Horizon(e), e.Seed); err != nil {
 				t.Errorf("schedule: %v", err)
 			}
 		})
