@@ -10,16 +10,20 @@ import (
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 )
 
-// closedPacer releases a hit whenever a worker is free and stops after exactly
-// total hits. (Ending the targeter with ErrNoTargets instead would make vegeta
-// report extra, failed hits.)
-type closedPacer struct{ total uint64 }
-
-func (p closedPacer) Pace(_ time.Duration, hits uint64) (time.Duration, bool) {
-	return 0, hits >= p.total
+// closedPacer wraps vegeta's zero ConstantPacer (no wait: a hit whenever a
+// worker is free) and stops after exactly total hits. (Ending the targeter
+// with ErrNoTargets instead would make vegeta report extra, failed hits.)
+type closedPacer struct {
+	vegeta.ConstantPacer
+	total uint64
 }
 
-func (closedPacer) Rate(time.Duration) float64 { return 0 }
+func (p closedPacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
+	if hits >= p.total {
+		return 0, true
+	}
+	return p.ConstantPacer.Pace(elapsed, hits)
+}
 
 // openPacer runs an inner vegeta pacer on its exact schedule and remembers
 // when each hit was due, so that latency can be measured from the intended
