@@ -22,10 +22,15 @@ var (
 // path it saw (for placing the errors Validate finds later). yaml.v3's own
 // strict decoder stops at type names ("field x not found in type
 // harness.Workload"); users need the path and all problems at once.
+//
+// It also prunes the tree: a key whose value is unusable (unknown, repeated,
+// of the wrong type) is removed and its path noted in bad, so that the rest
+// can still be decoded and range-checked in the same pass.
 type specChecker struct {
 	file  string
 	lines map[string]int
 	errs  fieldErrors
+	bad   []string // paths removed from the tree
 }
 
 func (c *specChecker) fail(n *yaml.Node, path, format string, a ...any) {
@@ -34,7 +39,8 @@ func (c *specChecker) fail(n *yaml.Node, path, format string, a ...any) {
 	last.File, last.Line = c.file, n.Line
 }
 
-func (c *specChecker) check(n *yaml.Node, t reflect.Type, path string) {
+// check reports whether n can be decoded into a t; if not, the caller drops it.
+func (c *specChecker) check(n *yaml.Node, t reflect.Type, path string) bool {
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
 	}
@@ -44,9 +50,11 @@ func (c *specChecker) check(n *yaml.Node, t reflect.Type, path string) {
 	if n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null" {
 		if t.Kind() != reflect.Struct && t.Kind() != reflect.Slice {
 			c.fail(n, path, "no value given; give one or remove the key to keep the default")
+			return false
 		}
-		return
+		return true
 	}
+	errs := len(c.errs)
 	switch {
 	case reflect.PointerTo(t).Implements(unmarshalerType):
 		c.recordLines(n, path)
@@ -58,49 +66,85 @@ func (c *specChecker) check(n *yaml.Node, t reflect.Type, path string) {
 			c.fail(n, path, "%v", err)
 		}
 	case t.Kind() == reflect.Struct:
-		c.checkStruct(n, t, path)
+		return c.checkStruct(n, t, path)
 	case t.Kind() == reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
 			c.fail(n, path, "want a list, got %s", describeNode(n))
-			return
+			return false
 		}
+		ok := true
 		for i, e := range n.Content {
-			c.check(e, t.Elem(), path+"["+strconv.Itoa(i)+"]")
+			ok = c.check(e, t.Elem(), path+"["+strconv.Itoa(i)+"]") && ok
 		}
+		return ok // one unusable element makes the list unusable: indices must not shift
 	default:
 		c.checkScalar(n, t, path)
 	}
+	return len(c.errs) == errs
 }
 
-func (c *specChecker) checkStruct(n *yaml.Node, t reflect.Type, path string) {
+// checkStruct checks a mapping's keys and values, removing the pairs it
+// cannot use; it reports false only when n is not a mapping at all.
+func (c *specChecker) checkStruct(n *yaml.Node, t reflect.Type, path string) bool {
 	if n.Kind != yaml.MappingNode {
 		c.fail(n, path, "want a mapping of fields (%s), got %s", strings.Join(yamlFieldNames(t), ", "), describeNode(n))
-		return
+		return false
 	}
 	seen := map[string]int{}
+	kept := n.Content[:0:0]
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		p := joinPath(path, k.Value)
-		switch first, dup := seen[k.Value]; {
-		case k.Kind != yaml.ScalarNode:
-			c.fail(k, path, "keys must be plain names, got %s", describeNode(k))
-			continue
-		case k.Value == "<<":
-			c.fail(k, path, "merge keys (<<) are not supported; write the fields out")
-			continue
-		case dup:
-			c.fail(k, p, "set twice (first at line %d)", first)
-			continue
+		switch keep, known := c.checkPair(k, v, t, path, p, seen); {
+		case keep:
+			kept = append(kept, k, v)
+		case known:
+			c.bad = append(c.bad, p) // a real field lost its value
 		}
-		seen[k.Value] = k.Line
-		f, ok := yamlField(t, k.Value)
-		if !ok {
-			c.fail(k, p, "unknown field%s; known here: %s", suggest(k.Value, yamlFieldNames(t)), strings.Join(yamlFieldNames(t), ", "))
-			continue
-		}
-		c.lines[p] = k.Line
-		c.check(v, f.Type, p)
 	}
+	n.Content = kept
+	return true
+}
+
+// checkPair checks one key and its value: keep says the pair can be decoded,
+// known that the key names a field of t (set once, as a plain name).
+func (c *specChecker) checkPair(k, v *yaml.Node, t reflect.Type, path, p string, seen map[string]int) (keep, known bool) {
+	switch first, dup := seen[k.Value]; {
+	case k.Kind != yaml.ScalarNode:
+		c.fail(k, path, "keys must be plain names, got %s", describeNode(k))
+		return false, false
+	case k.Value == "<<":
+		c.fail(k, path, "merge keys (<<) are not supported; write the fields out")
+		return false, false
+	case dup:
+		c.fail(k, p, "set twice (first at line %d)", first)
+		return false, false
+	}
+	seen[k.Value] = k.Line
+	f, ok := yamlField(t, k.Value)
+	if !ok {
+		c.fail(k, p, "unknown field%s; known here: %s", suggest(k.Value, yamlFieldNames(t)), strings.Join(yamlFieldNames(t), ", "))
+		return false, false
+	}
+	c.lines[p] = k.Line
+	return c.check(v, f.Type, p), true
+}
+
+// pruned reports whether a problem found at path after pruning says nothing
+// new: path was removed from the tree or lies under a removed path, or it is a
+// section that lost one of its fields (its cross-field checks saw a default
+// where the file had a malformed value).
+func (c *specChecker) pruned(path string) bool {
+	for _, b := range c.bad {
+		if path == b || isUnder(path, b) || isUnder(b, path) {
+			return true
+		}
+	}
+	return false
+}
+
+func isUnder(path, parent string) bool {
+	return strings.HasPrefix(path, parent+".") || strings.HasPrefix(path, parent+"[")
 }
 
 func (c *specChecker) checkScalar(n *yaml.Node, t reflect.Type, path string) {

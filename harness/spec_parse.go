@@ -2,12 +2,15 @@ package harness
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,7 +33,9 @@ func Load(path string) (*Experiment, error) {
 // where a duration is due, out-of-range values and matrix values that make a
 // variant invalid are all errors. Every problem found is reported, joined, each
 // a *FieldError with file, line and field path, all wrapping
-// ErrInvalidExperiment. Absent keys keep DefaultExperiment's values.
+// ErrInvalidExperiment, in line order. Values with the wrong form are left out
+// and the rest is still range-checked, so one pass finds both kinds. Absent
+// keys keep DefaultExperiment's values.
 func Parse(name string, data []byte) (*Experiment, error) {
 	root, err := parseDocument(name, data)
 	if err != nil {
@@ -38,28 +43,45 @@ func Parse(name string, data []byte) (*Experiment, error) {
 	}
 	c := &specChecker{file: name, lines: map[string]int{}}
 	c.check(root, experimentType, "")
-	if len(c.errs) > 0 {
-		return nil, c.errs.join()
-	}
 	e := DefaultExperiment()
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(e); err != nil {
-		// The checker above mirrors the decoder; reaching this is a gap in it.
-		return nil, &FieldError{File: name, Msg: "while decoding: " + err.Error()}
+	if len(c.errs) == 0 {
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(e); err != nil {
+			// The checker above mirrors the decoder; reaching this is a gap in it.
+			return nil, &FieldError{File: name, Msg: "while decoding: " + err.Error()}
+		}
+	} else if err := root.Decode(e); err != nil {
+		// Range-check what is left only if it decodes; the problems found
+		// so far are reported either way.
+		return nil, c.errs.join()
 	}
 	e.normalize(name)
 	fe := e.validate()
-	if len(fe) == 0 {
+	if len(fe) == 0 && len(c.errs) == 0 {
 		fe = e.checkVariants()
 	}
+	all := c.errs
 	for _, f := range fe {
+		if c.pruned(f.Path) {
+			continue // already reported as unusable; its default says nothing
+		}
 		f.File, f.Line = name, c.lineFor(f.Path)
+		all = append(all, f)
 	}
-	if err := fe.join(); err != nil {
+	slices.SortStableFunc(all, func(a, b *FieldError) int { return cmp.Compare(lineKey(a.Line), lineKey(b.Line)) })
+	if err := all.join(); err != nil {
 		return nil, err
 	}
 	return e, nil
+}
+
+// lineKey orders errors by line, those without one last.
+func lineKey(line int) int {
+	if line <= 0 {
+		return math.MaxInt
+	}
+	return line
 }
 
 // YAML writes the experiment with every field spelled out, as the run

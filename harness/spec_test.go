@@ -247,14 +247,30 @@ func TestParseReportsEveryProblem(t *testing.T) {
 			fes = append(fes, fe)
 		}
 	}
-	want := map[string]int{"bogus": 1, "cluster.nodes": 3, "cluster.heartbeat": 4, "workload.clientz": 6}
+	// Wrong forms and range problems come out of one pass, in line order:
+	// "workload" (no load mode) is a range problem found despite the rest.
+	want := map[string]int{"bogus": 1, "cluster.nodes": 3, "cluster.heartbeat": 4, "workload": 5, "workload.clientz": 6}
 	if len(fes) != len(want) {
 		t.Fatalf("Parse(%q) gave %d problems, want %d:\n%v", src, len(fes), len(want), err)
 	}
-	for _, fe := range fes {
+	for i, fe := range fes {
 		if line, ok := want[fe.Path]; !ok || fe.Line != line || fe.File != "x.yaml" {
 			t.Errorf("problem %v: want one of %v with its line and file", fe, want)
 		}
+		if i > 0 && fe.Line < fes[i-1].Line {
+			t.Errorf("problems out of line order: %v after %v", fe, fes[i-1])
+		}
+	}
+	// A value of the wrong form is reported once, not again as out of range
+	// (its default stands in while the rest is checked).
+	_, err = Parse("x.yaml", []byte("workload:\n  requests_per_client: 10\n  clients: many\nfaults: {min_alive: 7}\n"))
+	if got := err.Error(); strings.Count(got, "workload.clients") != 1 || !strings.Contains(got, "x.yaml:4: faults.min_alive: must be in 0..cluster.nodes") {
+		t.Errorf("Parse error:\n%v\nwant clients reported once and min_alive range-checked", got)
+	}
+	// Nor does a section that lost a malformed field complain about it.
+	_, err = Parse("x.yaml", []byte("workload: {rate: 150, duration: 1s}\n"))
+	if got := unjoin(err); len(got) != 1 || !strings.Contains(got[0].Error(), "workload.rate:") {
+		t.Errorf("Parse(rate without unit) = %v, want only the rate's own error", err)
 	}
 }
 
