@@ -33,9 +33,9 @@
 // DefaultExperiment, so absent keys keep their defaults and explicit zeros
 // win, and checked strictly — unknown keys, wrong types, durations without a
 // unit, out-of-range values and invalid matrix values are all reported at
-// once, each a *FieldError naming file, line and field path and wrapping
-// ErrInvalidExperiment (structural problems first; values are range-checked
-// once the file decodes). (*Experiment).YAML writes the resolved experiment,
+// once, in line order, each a *FieldError naming file, line and field path
+// and wrapping ErrInvalidExperiment (a malformed value is left out and the
+// rest still range-checked). (*Experiment).YAML writes the resolved experiment,
 // every default spelled out, as the run's experiment.yaml; Parse reads it back
 // to an equal value.
 //

@@ -284,3 +284,29 @@ func setField(e *Experiment, path, text string) error {
 	}
 	return nil
 }
+
+// SweepIndexFor is the sweep.json of an expanded experiment with a matrix:
+// its swept fields in matrix order and one entry per matrix point, in run
+// order, whose run set lives in the directory named by its label.
+func SweepIndexFor(e *Experiment, variants []Variant) (SweepIndex, error) {
+	idx := SweepIndex{Version: SweepIndexVersion, Experiment: e.Name}
+	for _, a := range e.Matrix {
+		idx.Fields = append(idx.Fields, a.Field)
+	}
+	seen := map[string]bool{}
+	for _, v := range variants {
+		if seen[v.Label] {
+			continue
+		}
+		seen[v.Label] = true
+		values := make(map[string]string, len(v.Params))
+		for _, p := range v.Params {
+			values[p.Field] = p.Value
+		}
+		idx.Variants = append(idx.Variants, SweepVariant{Label: v.Label, Values: values, Path: v.Label, Repeat: e.Repeat})
+	}
+	if err := idx.Validate(); err != nil {
+		return SweepIndex{}, fmt.Errorf("indexing the sweep of %q: %w", e.Name, err)
+	}
+	return idx, nil
+}
