@@ -137,3 +137,43 @@ func vmHWM(t *testing.T) uint64 {
 	t.Fatal("no VmHWM in /proc/self/status")
 	return 0
 }
+
+// TestWriteSampleResultsGob writes a results.gob from a short open-loop load
+// with some failures and timeouts, for checking that vegeta's own tools read
+// what the driver writes:
+//
+//	STEGOCLOUD_RESULTS_GOB=/tmp/results.gob go test -run TestWriteSampleResultsGob ./harness
+//	go run github.com/tsenart/vegeta/v12@v12.13.0 report /tmp/results.gob
+func TestWriteSampleResultsGob(t *testing.T) {
+	path := os.Getenv("STEGOCLOUD_RESULTS_GOB")
+	if path == "" {
+		t.Skip("set STEGOCLOUD_RESULTS_GOB=path to write a sample results.gob")
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &Driver{
+		Plan: LoadPlan{Name: "sample", Clients: 20, Pacer: vegeta.ConstantPacer{Freq: 500, Per: time.Second},
+			Duration: 2 * time.Second, MaxDuration: time.Minute},
+		Target: TargetFunc(func(_ context.Context, r *Request) Response {
+			time.Sleep(time.Duration(r.Seq%7) * time.Millisecond)
+			switch r.Seq % 50 {
+			case 3:
+				return Response{Outcome: Failed, Reason: "node 2 answered corrupt metadata", Attempts: 1}
+			case 4:
+				return Response{Outcome: TimedOut, Reason: "no answer after 4 attempts", Attempts: 4}
+			}
+			return Response{Outcome: OK, Node: 1, Attempts: 1, Verified: true, BytesIn: 50_000, BytesOut: 49_000}
+		}),
+		Results: f,
+	}
+	stats, err := d.Run(context.Background())
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %d results to %s", stats.Requests, path)
+}
