@@ -27,8 +27,14 @@ test: fmt-check vet
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./stego/
 
+# Each fuzz target of ./stego/ in turn, for $(FUZZTIME) each.
+FUZZ_TARGETS := FuzzReveal FuzzExtract FuzzUnmarshalFrame FuzzRoundTrip
+
 fuzz:
-	@echo "fuzz targets run for $(FUZZTIME) each"
+	@for t in $(FUZZ_TARGETS); do \
+		echo "== $$t for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./stego/ || exit 1; \
+	done
 
 clean:
 	rm -rf bin

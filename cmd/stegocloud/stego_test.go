@@ -1,0 +1,252 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"image/png"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+
+	"stegocloud/stego"
+	"stegocloud/stego/stegotest"
+)
+
+// runCLI runs the binary's run with buffers and returns the exit code and
+// both outputs, as main would see them.
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), args, &out, &errOut)
+	code = exitCode(err, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// writeCover writes a PhotoLike PNG of w×h pixels into dir.
+func writeCover(t *testing.T, dir string, w, h int) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, stegotest.PhotoLike(w, h, 1)); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "cover.png")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestStegoEmbedExtractRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	cover := writeCover(t, dir, 64, 48)
+	key := filepath.Join(dir, "key.bin")
+	if code, _, stderr := runCLI(t, "stego", "keygen", "--out", key); code != 0 {
+		t.Fatalf("keygen: exit %d, stderr %q", code, stderr)
+	}
+	for _, sealed := range []bool{false, true} {
+		out := filepath.Join(dir, "secret-"+strconv.FormatBool(sealed)+".png")
+		embed := []string{"stego", "embed", "--in", cover, "--out", out, "--users", "alice, bob", "--quota", "5"}
+		extract := []string{"stego", "extract", "--in", out}
+		if sealed {
+			embed = append(embed, "--key", key)
+			extract = append(extract, "--key", key)
+		}
+		code, stdout, stderr := runCLI(t, embed...)
+		if code != 0 {
+			t.Fatalf("sealed=%v: embed: exit %d, stderr %q", sealed, code, stderr)
+		}
+		for _, want := range []string{"capacity: ", " of 1152 bytes used", "sealed: " + strconv.FormatBool(sealed), "psnr: ", "wrote: " + out} {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("sealed=%v: embed stdout %q lacks %q", sealed, stdout, want)
+			}
+		}
+		if db := psnrFrom(t, stdout); db < 48 {
+			t.Errorf("sealed=%v: embed reports PSNR %.2f dB, below the 48.1 dB floor of LSB embedding", sealed, db)
+		}
+		code, stdout, stderr = runCLI(t, extract...)
+		if code != 0 {
+			t.Fatalf("sealed=%v: extract: exit %d, stderr %q", sealed, code, stderr)
+		}
+		var got stego.Metadata
+		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+			t.Fatalf("sealed=%v: extract printed %q, not JSON: %v", sealed, stdout, err)
+		}
+		if want := (stego.Metadata{Usernames: []string{"alice", "bob"}, Quota: 5}); !reflect.DeepEqual(got, want) {
+			t.Errorf("sealed=%v: extract printed %+v, want %+v", sealed, got, want)
+		}
+	}
+}
+
+func psnrFrom(t *testing.T, stdout string) float64 {
+	t.Helper()
+	for _, line := range strings.Split(stdout, "\n") {
+		if rest, ok := strings.CutPrefix(line, "psnr: "); ok {
+			db, err := strconv.ParseFloat(strings.Fields(rest)[0], 64)
+			if err != nil {
+				t.Fatalf("psnr line %q: %v", line, err)
+			}
+			return db
+		}
+	}
+	t.Fatalf("no psnr line in %q", stdout)
+	return 0
+}
+
+func TestStegoErrors(t *testing.T) {
+	dir := t.TempDir()
+	cover := writeCover(t, dir, 64, 48)
+	tiny := filepath.Join(dir, "tiny.png")
+	if err := os.Rename(writeCover(t, t.TempDir(), 10, 2), tiny); err != nil {
+		t.Fatal(err)
+	}
+	key, otherKey := filepath.Join(dir, "key.bin"), filepath.Join(dir, "other.bin")
+	for _, k := range []string{key, otherKey} {
+		if code, _, stderr := runCLI(t, "stego", "keygen", "--out", k); code != 0 {
+			t.Fatalf("keygen %s: exit %d, %q", k, code, stderr)
+		}
+	}
+	plain, sealed := filepath.Join(dir, "plain.png"), filepath.Join(dir, "sealed.png")
+	for _, args := range [][]string{
+		{"stego", "embed", "--in", cover, "--out", plain, "--users", "alice"},
+		{"stego", "embed", "--in", cover, "--out", sealed, "--users", "alice", "--key", key},
+	} {
+		if code, _, stderr := runCLI(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d, %q", args, code, stderr)
+		}
+	}
+	shortKey := filepath.Join(dir, "short.bin")
+	if err := os.WriteFile(shortKey, []byte("0123456789"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out.png")
+
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantErr  []string // fragments of stderr
+	}{
+		{"no subcommand", []string{"stego"}, 2, []string{"no subcommand"}},
+		{"unknown subcommand", []string{"stego", "hide"}, 2, []string{`unknown subcommand "hide"`}},
+		{"embed without --in", []string{"stego", "embed", "--out", out, "--users", "a"}, 2, []string{"--in is required"}},
+		{"embed without --users", []string{"stego", "embed", "--in", cover, "--out", out}, 2, []string{"--users is required"}},
+		{"embed bad flag", []string{"stego", "embed", "--bogus"}, 2, []string{"stego embed", "bogus"}},
+		{"embed bad compression", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--compression", "max"}, 2, []string{`--compression "max"`}},
+		{"embed zero max pixels", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--max-pixels", "0"}, 2, []string{"MaxPixels must be > 0"}},
+		{"embed empty username", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "alice,,bob"}, 1, []string{`username 1 "" is empty`}},
+		{"embed negative quota", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--quota", "-2"}, 1, []string{"quota must be in"}},
+		{"embed missing cover", []string{"stego", "embed", "--in", filepath.Join(dir, "nope.png"), "--out", out, "--users", "a"}, 1, []string{"nope.png", "no such file"}},
+		{"embed not an image", []string{"stego", "embed", "--in", shortKey, "--out", out, "--users", "a"}, 1, []string{"short.bin", "not a decodable"}},
+		{"embed too small", []string{"stego", "embed", "--in", tiny, "--out", out, "--users", "alice"}, 1, []string{"tiny.png", "10×2 image carries 7 bytes, frame needs"}},
+		{"embed over pixel limit", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--max-pixels", "100"}, 1, []string{"cover.png", "image too large"}},
+		{"embed short key", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--key", shortKey}, 1, []string{"short.bin", "holds 10 bytes, want exactly 32"}},
+		{"embed into missing dir", []string{"stego", "embed", "--in", cover, "--out", filepath.Join(dir, "no", "out.png"), "--users", "a"}, 1, []string{"out.png"}},
+		{"extract without data", []string{"stego", "extract", "--in", cover}, 1, []string{"cover.png", "no hidden data"}},
+		{"extract sealed without key", []string{"stego", "extract", "--in", sealed}, 1, []string{"sealed.png", "sealed: key needed"}},
+		{"extract sealed, wrong key", []string{"stego", "extract", "--in", sealed, "--key", otherKey}, 1, []string{"sealed.png", "authentication failed"}},
+		{"extract plain with key", []string{"stego", "extract", "--in", plain, "--key", key}, 1, []string{"plain.png", "not sealed"}},
+		{"keygen over existing", []string{"stego", "keygen", "--out", key}, 1, []string{"key.bin", "refusing to overwrite"}},
+		{"keygen without --out", []string{"stego", "keygen"}, 2, []string{"--out is required"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, tt.args...)
+			if code != tt.wantCode {
+				t.Errorf("%v: exit %d, want %d (stderr %q)", tt.args, code, tt.wantCode, stderr)
+			}
+			for _, frag := range tt.wantErr {
+				if !strings.Contains(stderr, frag) {
+					t.Errorf("%v: stderr %q lacks %q", tt.args, stderr, frag)
+				}
+			}
+			if tt.wantCode != 0 && stdout != "" {
+				t.Errorf("%v: failed but printed %q on stdout", tt.args, stdout)
+			}
+		})
+	}
+	// No failed embed left an output file or a temporary file behind.
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Name() == "out.png" || strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("failed commands left %s in the directory", e.Name())
+		}
+	}
+}
+
+func TestStegoKeygen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "key.bin")
+	if code, stdout, stderr := runCLI(t, "stego", "keygen", "--out", path); code != 0 || !strings.Contains(stdout, "32-byte key") {
+		t.Fatalf("keygen: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Mode().Perm() != 0o600 || info.Size() != 32 {
+		t.Errorf("key file mode %v size %d, want -rw------- and 32", info.Mode().Perm(), info.Size())
+	}
+	first, _ := os.ReadFile(path)
+	if code, _, _ := runCLI(t, "stego", "keygen", "--out", path); code != 1 {
+		t.Errorf("second keygen to the same path: exit %d, want 1", code)
+	}
+	if again, _ := os.ReadFile(path); !bytes.Equal(first, again) {
+		t.Errorf("a refused keygen changed the existing key")
+	}
+	if _, err := stego.LoadKey(path); err != nil {
+		t.Errorf("LoadKey(keygen output): %v", err)
+	}
+}
+
+// TestStegoHelp: every subcommand's --help exits 0 and documents each flag.
+func TestStegoHelp(t *testing.T) {
+	flags := map[string][]string{
+		"embed":   {"-in", "-out", "-users", "-quota", "-key", "-max-pixels", "-compression"},
+		"extract": {"-in", "-key", "-max-pixels"},
+		"keygen":  {"-out"},
+	}
+	for sub, want := range flags {
+		code, stdout, _ := runCLI(t, "stego", sub, "--help")
+		if code != 0 {
+			t.Errorf("stego %s --help: exit %d, want 0", sub, code)
+		}
+		for _, f := range append(want, "Usage: stegocloud stego "+sub) {
+			if !strings.Contains(stdout, f) {
+				t.Errorf("stego %s --help output lacks %q:\n%s", sub, f, stdout)
+			}
+		}
+	}
+	code, stdout, _ := runCLI(t, "stego", "--help")
+	if code != 0 || !strings.Contains(stdout, "embed") || !strings.Contains(stdout, "keygen") {
+		t.Errorf("stego --help: exit %d, output %q", code, stdout)
+	}
+	if code, stdout, _ := runCLI(t, "--help"); code != 0 || !strings.Contains(stdout, "stego") {
+		t.Errorf("--help: exit %d, output %q does not list stego", code, stdout)
+	}
+}
+
+// TestStegoEmbedKeepsOpaqueRGB: an opaque cover gives an RGB PNG.
+func TestStegoEmbedKeepsOpaqueRGB(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "s.png")
+	if code, _, stderr := runCLI(t, "stego", "embed", "--in", writeCover(t, dir, 40, 40), "--out", out, "--users", "a"); code != 0 {
+		t.Fatalf("embed: exit %d, %q", code, stderr)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) < 26 || data[25] != 2 {
+		t.Errorf("output colour type %d, want 2 (RGB)", data[25])
+	}
+	info, _ := os.Stat(out)
+	if info.Mode().Perm() != 0o644 {
+		t.Errorf("output mode %v, want -rw-r--r--", info.Mode().Perm())
+	}
+}

@@ -1,0 +1,77 @@
+package stego
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+)
+
+// Format names an input image format.
+type Format string
+
+// The input formats Decode accepts.
+const (
+	FormatPNG  Format = "png"
+	FormatJPEG Format = "jpeg"
+)
+
+const pngSignature = "\x89PNG\r\n\x1a\n"
+
+// DefaultMaxPixels is the default limit on width·height of an input image
+// (64 Mpx: a 256 MiB NRGBA, plus what the decoder allocates).
+const DefaultMaxPixels = 64 << 20
+
+// Sniff names the format of data from its first bytes, without decoding.
+func Sniff(data []byte) (Format, error) {
+	switch {
+	case bytes.HasPrefix(data, []byte(pngSignature)):
+		return FormatPNG, nil
+	case bytes.HasPrefix(data, []byte{0xff, 0xd8, 0xff}):
+		return FormatJPEG, nil
+	}
+	head := data[:min(len(data), 8)]
+	return "", fmt.Errorf("%w: signature % x is neither png nor jpeg", ErrNotImage, head)
+}
+
+// decodeNRGBA decodes a PNG or JPEG into an NRGBA the caller owns. The header
+// is read first and an image of more than maxPixels pixels is refused before
+// the decoder allocates its pixels.
+func decodeNRGBA(data []byte, maxPixels int) (*image.NRGBA, error) {
+	format, err := Sniff(data)
+	if err != nil {
+		return nil, err
+	}
+	decodeConfig, decode := png.DecodeConfig, png.Decode
+	if format == FormatJPEG {
+		decodeConfig, decode = jpeg.DecodeConfig, jpeg.Decode
+	}
+	cfg, err := decodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: while reading the %s header: %v", ErrNotImage, format, err)
+	}
+	if err := checkSize(cfg.Width, cfg.Height, maxPixels); err != nil {
+		return nil, err
+	}
+	img, err := decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("%w: while decoding the %s: %v", ErrNotImage, format, err)
+	}
+	if got := img.Bounds(); got.Dx() != cfg.Width || got.Dy() != cfg.Height {
+		return nil, fmt.Errorf("%w: %s decoded to %d×%d, header said %d×%d", ErrNotImage, format, got.Dx(), got.Dy(), cfg.Width, cfg.Height)
+	}
+	return ownNRGBA(img), nil
+}
+
+// checkSize refuses empty images and images over the pixel limit.
+func checkSize(w, h, maxPixels int) error {
+	if w <= 0 || h <= 0 {
+		return fmt.Errorf("%w: header gives an empty %d×%d image", ErrNotImage, w, h)
+	}
+	if int64(w)*int64(h) > int64(maxPixels) || int64(w) > int64(maxPixels) || int64(h) > int64(maxPixels) {
+		return fmt.Errorf("%w: %d×%d = %.1f Mpx exceeds the limit of %.1f Mpx", ErrTooLarge, w, h,
+			float64(w)*float64(h)/(1<<20), float64(maxPixels)/(1<<20))
+	}
+	return nil
+}

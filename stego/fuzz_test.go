@@ -1,0 +1,202 @@
+package stego
+
+import (
+	"errors"
+	"image"
+	"reflect"
+	"strings"
+	"testing"
+
+	"stegocloud/stego/stegotest"
+)
+
+// fuzzCodec keeps decoded images small so that the fuzzer spends its time on
+// parsing, not on allocating large images that headers announce.
+func fuzzCodec(f *testing.F) *Codec {
+	cfg := DefaultConfig()
+	cfg.MaxPixels = 1 << 16
+	c, err := New(cfg)
+	if err != nil {
+		f.Fatal(err)
+	}
+	return c
+}
+
+// knownError reports whether err wraps one of the package's sentinels.
+func knownError(err error) bool {
+	for _, s := range []error{ErrNotImage, ErrTooLarge, ErrCapacity, ErrNoPayload, ErrUnsupported,
+		ErrCorrupt, ErrSealed, ErrAuth, ErrKey, ErrInvalidMetadata} {
+		if errors.Is(err, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func fuzzSeedImages(f *testing.F) [][]byte {
+	m := Metadata{Usernames: []string{"alice", "bob"}, Quota: 5}
+	var seeds [][]byte
+	for _, model := range stegotest.Models() {
+		cover, err := model.Encode(stegotest.PhotoLike(24, 12, 1))
+		if err != nil {
+			f.Fatal(err)
+		}
+		seeds = append(seeds, cover)
+	}
+	cover := seeds[0]
+	for _, key := range [][]byte{nil, testKey(1)} {
+		out, err := Hide(cover, m, key)
+		if err != nil {
+			f.Fatal(err)
+		}
+		seeds = append(seeds, out)
+	}
+	return seeds
+}
+
+// FuzzReveal feeds arbitrary bytes to the decoder and extractor, with and
+// without a key: any error must be one of ours, and any success must be
+// valid metadata.
+func FuzzReveal(f *testing.F) {
+	c := fuzzCodec(f)
+	for _, s := range fuzzSeedImages(f) {
+		f.Add(s)
+	}
+	f.Add([]byte(pngSignature))
+	f.Add([]byte{0xff, 0xd8, 0xff})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, key := range [][]byte{nil, testKey(1)} {
+			m, err := c.Reveal(data, key)
+			if err != nil {
+				if !knownError(err) {
+					t.Fatalf("Reveal(key=%v) error %v wraps none of the package's sentinels", key != nil, err)
+				}
+				continue
+			}
+			if verr := m.Validate(); verr != nil {
+				t.Fatalf("Reveal returned invalid metadata %+v: %v", m, verr)
+			}
+		}
+	})
+}
+
+// FuzzExtract builds NRGBA images from fuzz bytes and extracts from them:
+// one whose pixels are the bytes (size from the first two, the rest
+// repeated), and one whose carrier holds the bytes as its frame, so that the
+// fuzzer edits magic, version, flags, length and CRC directly.
+func FuzzExtract(f *testing.F) {
+	for _, key := range [][]byte{nil, testKey(1)} {
+		frame, err := MarshalFrame(Metadata{Usernames: []string{"a", "b"}, Quota: 1}, key, fixedRand(1))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(append([]byte{16, 8}, frame...))
+	}
+	f.Add([]byte{0, 0})
+	f.Add([]byte{255, 255, 1, 2, 3})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) < 2 {
+			return
+		}
+		w, h := int(data[0])%64+1, int(data[1])%64+1
+		raw := image.NewNRGBA(image.Rect(0, 0, w, h))
+		if src := data[2:]; len(src) > 0 {
+			for i := range raw.Pix {
+				raw.Pix[i] = src[i%len(src)]
+			}
+		}
+		carried := image.NewNRGBA(image.Rect(0, 0, 64, 64))
+		embedBytes(carried.Pix, data[2:min(len(data), 2+Capacity(64, 64))])
+		for _, img := range []*image.NRGBA{raw, carried} {
+			for _, key := range [][]byte{nil, testKey(1)} {
+				checkExtract(t, img, key)
+			}
+		}
+	})
+}
+
+func checkExtract(t *testing.T, img *image.NRGBA, key []byte) {
+	m, err := Extract(img, key)
+	if err != nil {
+		if !knownError(err) {
+			t.Fatalf("Extract(%v) error %v wraps none of the package's sentinels", img.Rect, err)
+		}
+		return
+	}
+	if verr := m.Validate(); verr != nil {
+		t.Fatalf("Extract returned invalid metadata %+v: %v", m, verr)
+	}
+}
+
+// FuzzUnmarshalFrame wraps arbitrary payloads in frames with a correct CRC,
+// which random mutations never produce, so that the JSON and the seal
+// parsers see them.
+func FuzzUnmarshalFrame(f *testing.F) {
+	m := Metadata{Usernames: []string{"alice", "bob"}, Quota: 5}
+	for _, key := range [][]byte{nil, testKey(1)} {
+		frame, err := MarshalFrame(m, key, fixedRand(2))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(frame[headerLen:len(frame)-crcLen], key != nil)
+	}
+	f.Add([]byte(`{"usernames":["a"],"quota":1e3}`), false)
+	f.Add([]byte(`{"usernames":null}`), false)
+	f.Fuzz(func(t *testing.T, payload []byte, sealed bool) {
+		if len(payload) > MaxPayload {
+			return
+		}
+		frame := appendFrame(nil, frameHeader{sealed: sealed, length: len(payload)}, payload)
+		for _, key := range [][]byte{nil, testKey(1)} {
+			got, err := UnmarshalFrame(frame, key)
+			if err != nil {
+				if !knownError(err) {
+					t.Fatalf("UnmarshalFrame(key=%v) error %v wraps none of the package's sentinels", key != nil, err)
+				}
+				continue
+			}
+			if verr := got.Validate(); verr != nil {
+				t.Fatalf("UnmarshalFrame returned invalid metadata %+v: %v", got, verr)
+			}
+		}
+	})
+}
+
+// FuzzRoundTrip hides fuzzed metadata (usernames split on NUL) in a cover
+// large enough for any valid metadata; valid metadata must come back equal,
+// invalid metadata must be refused with ErrInvalidMetadata.
+func FuzzRoundTrip(f *testing.F) {
+	f.Add("alice\x00bob", 5, false)
+	f.Add("zoë\x00李", 0, true)
+	f.Add("", -1, false)
+	f.Add("a\x00a", 1, true)
+	f.Add("\xff", 1, false)
+	img := stegotest.PhotoLike(256, 256, 1)
+	key := testKey(9)
+	f.Fuzz(func(t *testing.T, names string, quota int, sealed bool) {
+		m := Metadata{Usernames: strings.Split(names, "\x00"), Quota: quota}
+		k := []byte(nil)
+		if sealed {
+			k = key
+		}
+		stego := ToNRGBA(img)
+		_, err := defaultCodec.Embed(stego, m, k)
+		if verr := m.Validate(); verr != nil {
+			if !errors.Is(err, ErrInvalidMetadata) && !errors.Is(err, ErrCapacity) {
+				t.Fatalf("Embed(%+v) = %v, want ErrInvalidMetadata (Validate says %v)", m, err, verr)
+			}
+			return
+		}
+		var ce *CapacityError
+		if errors.As(err, &ce) {
+			return // valid but larger than this cover: nothing to compare
+		}
+		if err != nil {
+			t.Fatalf("Embed(valid %+v): %v", m, err)
+		}
+		got, err := Extract(stego, k)
+		if err != nil || !reflect.DeepEqual(got, m) {
+			t.Fatalf("Extract = %+v, %v; want %+v", got, err, m)
+		}
+	})
+}

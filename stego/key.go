@@ -1,0 +1,40 @@
+package stego
+
+import (
+	"fmt"
+	"io"
+	"os"
+)
+
+// LoadKey reads an AES-256 key: a file of exactly KeySize raw bytes, as
+// GenerateKey and `stegocloud stego keygen` write.
+func LoadKey(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: while opening key file: %w", ErrKey, err)
+	}
+	defer f.Close()
+	// One byte more than a key tells a long file from a key without reading
+	// all of whatever was named by mistake.
+	buf, err := io.ReadAll(io.LimitReader(f, KeySize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%w: while reading key file %s: %w", ErrKey, path, err)
+	}
+	if len(buf) != KeySize {
+		size := fmt.Sprint(len(buf))
+		if len(buf) > KeySize {
+			size = "more than " + fmt.Sprint(KeySize)
+		}
+		return nil, fmt.Errorf("%w: key file %s holds %s bytes, want exactly %d", ErrKey, path, size, KeySize)
+	}
+	return buf, nil
+}
+
+// GenerateKey returns a new random AES-256 key read from rand.
+func GenerateKey(rand io.Reader) ([]byte, error) {
+	key := make([]byte, KeySize)
+	if _, err := io.ReadFull(rand, key); err != nil {
+		return nil, fmt.Errorf("%w: while reading %d random bytes: %w", ErrKey, KeySize, err)
+	}
+	return key, nil
+}
