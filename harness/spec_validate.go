@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"stegocloud/stego"
 )
 
 // Limits that keep a typo from starting something absurd. They are far above
@@ -173,8 +175,8 @@ func (w *Workload) validate(fe *fieldErrors) {
 	if w.Usernames < 1 || w.Usernames > maxUsernames {
 		fe.addf("workload.usernames", "must be in 1..%d, got %d", maxUsernames, w.Usernames)
 	}
-	if w.Quota < 0 {
-		fe.addf("workload.quota", "must be ≥ 0, got %d", w.Quota)
+	if w.Quota < 0 || int64(w.Quota) > stego.MaxQuota {
+		fe.addf("workload.quota", "must be in 0..%d, got %d", int64(stego.MaxQuota), w.Quota)
 	}
 	w.validateCapacity(fe)
 }
@@ -243,20 +245,29 @@ func (p *PacerSpec) validate(fe *fieldErrors, duration time.Duration) {
 }
 
 // validateCapacity refuses images too small to carry the metadata, which
-// would fail every request in the same way. The payload estimate is generous:
-// frame header, the JSON of the generated names, and the seal's overhead.
+// would fail every request the same way. Every request's frame has the same
+// size (generated names differ only in their hex digits), so the check is
+// exact: the frame of request 0, sealed if a key is set.
 func (w *Workload) validateCapacity(fe *fieldErrors) {
-	if w.Image.Dir != "" || w.Image.Width < 1 || w.Image.Height < 1 {
+	if w.Image.Dir != "" || w.Image.Width < 1 || w.Image.Height < 1 || w.Usernames < 1 || w.Usernames > maxUsernames {
 		return
 	}
-	capacity := w.Image.Width * w.Image.Height * 3 / 8
-	need := 64 + w.Usernames*(len(usernameFor(0, 0, max(w.Usernames-1, 0)))+3)
-	if w.Key != "" {
-		need += 28
+	meta := stego.Metadata{Usernames: make([]string, w.Usernames), Quota: w.Quota}
+	for i := range meta.Usernames {
+		meta.Usernames[i] = usernameFor(0, 0, i)
 	}
-	if capacity < need {
-		fe.addf("workload.image", "a %d×%d image hides %d bytes, the metadata of %d usernames needs about %d",
-			w.Image.Width, w.Image.Height, capacity, w.Usernames, need)
+	var key []byte
+	if w.Key != "" {
+		key = make([]byte, stego.KeySize) // any key: sealing adds the same bytes
+	}
+	frame, err := stego.MarshalFrame(meta, key, strings.NewReader(strings.Repeat("\x00", 64)))
+	if err != nil {
+		fe.addf("workload", "the generated metadata is not valid: %v", err)
+		return
+	}
+	if capacity := stego.Capacity(w.Image.Width, w.Image.Height); len(frame) > capacity {
+		fe.addf("workload.image", "a %d×%d image hides %d bytes, the metadata of %d usernames needs %d",
+			w.Image.Width, w.Image.Height, capacity, w.Usernames, len(frame))
 	}
 }
 

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -224,5 +225,38 @@ func TestEditDistanceAndSuggest(t *testing.T) {
 	}
 	if got := suggest("zzzzzz", []string{"nodes", "launch"}); got != "" {
 		t.Errorf("suggest(far miss) = %q, want nothing", got)
+	}
+}
+
+// The capacity check is exact: the smallest square image that carries the
+// plain metadata is accepted, one pixel less is refused, and sealing (which
+// adds bytes) can refuse it again.
+func TestImageCapacityIsExact(t *testing.T) {
+	src := func(side int, key string) string {
+		return fmt.Sprintf("workload: {requests_per_client: 1, usernames: 3, image: {width: %d, height: %d}%s}\n", side, side, key)
+	}
+	side := 1
+	for ; side < 100; side++ {
+		if _, err := Parse("x.yaml", []byte(src(side, ""))); err == nil {
+			break
+		}
+	}
+	_, err := Parse("x.yaml", []byte(src(side-1, "")))
+	if side == 1 || side == 100 || err == nil || !strings.Contains(err.Error(), "workload.image:") {
+		t.Fatalf("smallest accepted side %d; side %d gives %v, want a capacity error", side, side-1, err)
+	}
+	for ; side < 100; side++ {
+		if _, err := Parse("x.yaml", []byte(src(side, ", key: k"))); err == nil {
+			break
+		}
+		if _, err := Parse("x.yaml", []byte(src(side, ""))); err != nil {
+			t.Fatalf("side %d fits plain metadata but not sealed — or neither: %v", side, err)
+		}
+	}
+	if _, err := Parse("x.yaml", []byte(src(side-1, ", key: k"))); err == nil || !strings.Contains(err.Error(), "needs") {
+		t.Errorf("sealed metadata on %d×%d: %v, want a capacity error", side-1, side-1, err)
+	}
+	if _, err := Parse("x.yaml", []byte("workload: {requests_per_client: 1, quota: 5000000000}\n")); err == nil || !strings.Contains(err.Error(), "workload.quota: must be in 0..4294967295") {
+		t.Errorf("quota above the seed's u32: %v, want a range error", err)
 	}
 }
