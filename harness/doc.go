@@ -28,11 +28,58 @@
 //
 // # Experiment file
 //
-// (Described with the experiment loader.)
+// An experiment file (experiments/NAME.yaml; reference: HelpText, FieldDocs)
+// is read by Load or Parse into an *Experiment: decoded over
+// DefaultExperiment, so absent keys keep their defaults and explicit zeros
+// win, and checked strictly — unknown keys, wrong types, durations without a
+// unit, out-of-range values and invalid matrix values are all reported at
+// once, in line order, each a *FieldError naming file, line and field path
+// and wrapping ErrInvalidExperiment (a malformed value is left out and the
+// rest still range-checked). (*Experiment).YAML writes the resolved experiment,
+// every default spelled out, as the run's experiment.yaml; Parse reads it back
+// to an equal value.
+//
+// Expand turns an experiment into its runs: every point of its matrix (named
+// by SweepLabel), each repeated `repeat` times, ordered repeat by repeat.
+// Repeat 1 keeps the experiment's seed, repeat r a seed derived from it
+// (DeriveSeed); the variants of one repeat share that seed, so a sweep compares
+// configurations under the same faults and images. A variant's Experiment has
+// no matrix and carries its own seed: its experiment.yaml replays that run.
+//
+// Schedule computes every fault of a run before it starts, from the
+// experiment, a horizon (Horizon) and the run's seed — a pure function;
+// WriteSchedule writes it as schedule.json, byte-identical for the same inputs.
+// Faults that min_alive forbids stay in it with Suppressed set (Injected drops
+// them); faults aimed at `node: coordinator` keep Node 0 until ResolveFault
+// names the node when they are due.
 //
 // # Load
 //
-// (Described with the load driver.)
+// ImagesFor builds the request images (seeded photo-like PNGs, or the files of
+// a directory); ImagePool derives each request's image and metadata from its
+// sequence number alone, so any request can be rebuilt to check its response.
+//
+// A Driver owns the load loop. vegeta paces it — closed loop: `clients`
+// workers and exactly clients × requests_per_client requests; open loop: a
+// vegeta pacer for `duration` with at most `clients` in flight — and a custom
+// http.RoundTripper hands each request to a Target (the cluster client), which
+// must return once its context ends: that is how the per-request deadline,
+// max_duration and Ctrl-C reach a request. Every request vegeta issued comes
+// back exactly once, in completion order, from one goroutine, to OnResult.
+// Open-loop latency counts from the request's intended start on the pacer's
+// hit curve, not from its send, so a stall shows in every request queued
+// behind it; sends themselves are late by the platform's timer granularity
+// (BenchmarkOpenLoopLateness; ~0.5 ms median here), which the latency
+// includes. The optional vegeta stream (results.gob) carries the same timing
+// and outcomes and is read by `vegeta report` and `vegeta plot`.
+//
+// Progress shows a running load: an mpb bar on a terminal, a line every few
+// seconds elsewhere, with the p99 of the last interval from a cheap gauge.
+//
+// The driver and the progress sampler use the wall clock, as vegeta does;
+// everything decided up front — schedules, images, usernames, seeds — is a
+// pure function of its inputs, drawing from math/rand/v2 PCG streams seeded
+// per purpose (SubSeed).
 //
 // # Recorder
 //
