@@ -35,6 +35,8 @@ fuzz:
 		echo "== $$t for $(FUZZTIME)"; \
 		$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) ./stego/ || exit 1; \
 	done
+	@echo "== FuzzReadFrame for $(FUZZTIME)"
+	$(GO) test -run '^$$' -fuzz '^FuzzReadFrame$$' -fuzztime $(FUZZTIME) ./cluster/
 
 clean:
 	rm -rf bin

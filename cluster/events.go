@@ -27,6 +27,7 @@ const (
 	EvLoad           EventType = "load"            // periodic sample of this node's Load and Outstanding
 	EvProtocolError  EventType = "protocol_error"  // a connection was closed: Peer (0 if unknown), Reason
 	EvStop           EventType = "stop"            // clean shutdown
+	EvSync           EventType = "sync"            // a recovering node copied Peer's view (Epoch, Coordinator); Reason if nobody answered
 )
 
 // Events written by the harness (Node is the node the event is about, 0 for the

@@ -1,0 +1,126 @@
+// Package cluster is the cloud under study: node processes that elect a
+// coordinator with a load-based Bully election, detect failures, survive
+// silent failures, crashes and pauses, and balance "encryption" requests
+// (metadata hidden in an image) across themselves; and the client that
+// multicasts requests to them.
+//
+// # Who owns what
+//
+// Machine is the node's protocol as a pure state machine (like etcd-io/raft's
+// RawNode): messages, ticks and service results go in, each stamped with the
+// caller's clock; messages to send, events and serve orders come out in a
+// Ready. It has no sockets, goroutines, clock or global randomness. Node is the
+// driver: one loop goroutine owns the Machine; reader goroutines (one per
+// inbound connection), writer goroutines (one per peer link) and one goroutine
+// per served request talk to it by channel. Main is the whole `stegocloud
+// node` subcommand; tests and the harness re-execute their own binary into
+// Main (see Config.Args) to get real node processes.
+//
+// # Wire protocol
+//
+// TCP (Transport; an in-memory one for tests). Every frame is
+//
+//	uint32 big-endian N | uint32 big-endian H | H bytes JSON header | N−4−H bytes body
+//
+// The header is a Message (type, from, epoch, ids, …); the body is raw bytes,
+// only on request (the cover) and response (the result PNG) — images are
+// never base64'd. N is limited by Config.MaxFrame (default 64 MiB). The first
+// frame on every connection is hello with a role: "peer" (with its node id),
+// "client" or "control"; it must arrive within Config.HandshakeTimeout. A frame
+// that is too large, truncated, not parseable, of an unknown type, or not
+// allowed for the connection's role closes that connection only, with a
+// logged reason and a protocol_error event. Connections are persistent: each
+// node keeps one outgoing connection per peer (redialled with backoff), a
+// client one per node.
+//
+// # Node states and failure detection
+//
+// Active → Failed → Recovering → Active. Failed (simulated, by a control
+// request) drops every inbound frame except control, sends nothing and
+// abandons in-flight work. Recovering asks every peer for its view (epoch,
+// coordinator, loads, states, suspicions), takes the first Active answer,
+// waits Config.SyncDelay, becomes Active and, with Config.RecoveryElection,
+// starts an election. A node started with Config.StartRecovering (a restarted
+// crashed process) begins in Recovering. Every node sends a heartbeat to every
+// peer each Config.Heartbeat with its epoch, coordinator, load and state; a
+// peer unheard for Config.SuspectAfter of this node's own running time is
+// suspected (a stopped or starved node does not blame its peers); a broken
+// connection is suspected at once.
+//
+// # Election
+//
+// Load = base + per_request × outstanding. The initiator takes epoch
+// (round+1)<<8 | its id, above every epoch it has seen, sends election to
+// every peer, collects ok replies with loads until every unsuspected peer
+// answered or Config.ElectionTimeout passed, picks the Active node with the
+// lowest (load, id) and broadcasts coordinator(epoch, winner, loads). A node
+// that sees a higher epoch abandons its own election and stops acting as
+// coordinator until a decision for that epoch arrives; lower epochs are
+// ignored. Epochs are unique per initiator and each initiator decides an
+// epoch once, so every coordinator event of an epoch names the same node.
+// Triggers: startup (a fresh node that took part in no election within
+// suspect-after plus jitter), coordinator suspected, periodic
+// (Config.ReelectEvery, run by the coordinator), recovery, and no result
+// within two election timeouts of an announced election.
+//
+// # Requests
+//
+// A client multicasts request(id, attempt, metadata, cover) to every node.
+// Every node holds it; the coordinator picks the server with the balancer
+// (lowest-load: its own view, base + per_request × requests it assigned and
+// has not seen done, ties taking turns in id order; round-robin; random,
+// seeded; coordinator: itself) and broadcasts assign(id → node, loads). The
+// assignee runs the service (Codec.Hide plus Config.ServiceDelay), sends done
+// to the coordinator, then the response to the client; the others learn it
+// from the next heartbeat, which carries the ids finished since the last one.
+// If the assignee is suspected or stops being Active, the coordinator
+// reassigns; a new coordinator assigns whatever is pending; an assignee whose
+// copy never arrived says request_missing and the coordinator reassigns. A
+// node never serves an id twice at once; late copies of a finished attempt
+// are ignored for Config.RequestTTL, retries (higher attempt) are served.
+// Per request with n nodes: n request copies, n−1 assigns, 1 response and 1
+// done unless the coordinator served it (6⅔ measured for n = 3).
+//
+// # Events
+//
+// With Config.Events set, a node appends one JSON object per line (Event, in
+// events.go) to the file, flushed at least every 100 ms and on stop; every
+// write holds whole lines, so a killed node never leaves a torn line. Time is
+// wall-clock Unix ns; node is the writer. Fields by type:
+//
+//	start            state: the state the process starts in
+//	state            from → state
+//	suspect          peer; reason: silent | disconnected | sync (copied from the peer a recovering node synced from)
+//	alive            peer: a suspected peer was heard again
+//	election_start   epoch (of the new election), cause: startup | coordinator-lost | periodic | recovery | no-coordinator
+//	election_result  epoch, coordinator (winner), loads (every voter's load), cause; written by the initiator only
+//	coordinator      epoch, coordinator: this node now follows that decision (every node, each time; failover is measured from these)
+//	assign           req, assignee, loads (candidates' loads at decision), epoch (of the deciding coordinator)
+//	reassign         req, assignee (new), peer (previous), reason: suspected | not-active | assignee-lost | missing, loads, epoch
+//	complete         req, dur (service time, ns), reason (the service error, empty on success), epoch
+//	load             state, load, outstanding, epoch and coordinator followed, counters; every Config.LoadSample
+//	sync             peer (whose view was copied), epoch, coordinator; reason "no peer answered" when the node gave up waiting
+//	protocol_error   peer (0 if unknown), reason: a connection was closed
+//	stop             state, load, outstanding, epoch, coordinator, counters: clean shutdown
+//
+// Counters are cumulative per process: "sent.T" counts frames of type T
+// written to a connection (per destination), "recv.T" frames read, "drop.T"
+// frames discarded (queue full, peer unreachable, or this node Failed).
+// Clients' requests appear only as recv.request; responses as sent.response.
+//
+// # Control
+//
+// FailFor, Status and Shutdown (or a Control with another Transport) open a
+// control connection. A Failed node still answers them. SIGINT and SIGTERM
+// also stop a node cleanly.
+//
+// # Client
+//
+// NewClient keeps one connection per node and is safe for concurrent use;
+// Encrypt costs no goroutines of its own: the request is encoded once into a
+// pooled, reference-counted frame queued on every node's link. The first
+// response whose revealed metadata equals what was sent wins; invalid ones are
+// counted and skipped; attempts time out and are retried with backoff under
+// the same id. Errors unwrap to ErrTimeout, ErrNoNode, ErrInvalidResponse,
+// ErrRejected, ErrClosed or a context error (see RequestError).
+package cluster

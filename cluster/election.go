@@ -1,0 +1,191 @@
+package cluster
+
+import (
+	"slices"
+	"time"
+)
+
+// ballot is an election this node initiated and is collecting replies for.
+type ballot struct {
+	epoch    uint64
+	cause    string
+	deadline time.Time
+	replies  map[int]vote // includes this node
+}
+
+type vote struct {
+	load  float64
+	state NodeState
+}
+
+// nextEpoch is the epoch of a new election by node id after seeing term:
+// round<<8 | id. Epochs are unique per initiator and totally ordered, so two
+// concurrent initiators never decide the same epoch, and each initiator
+// decides an epoch at most once: at most one coordinator per epoch.
+func nextEpoch(term uint64, id int) uint64 {
+	return (term>>8+1)<<8 | uint64(id)
+}
+
+// EpochRound and EpochInitiator split an epoch into its parts, for logs.
+func EpochRound(e uint64) uint64  { return e >> 8 }
+func EpochInitiator(e uint64) int { return int(e & 0xff) }
+
+// startElection raises the term, asks every peer for its load and decides
+// at once if nobody else is expected to answer.
+func (m *Machine) startElection(now time.Time, cause string) {
+	if m.state != StateActive {
+		return
+	}
+	e := nextEpoch(m.term, m.id)
+	m.raiseTerm(now, e)
+	m.participated = true
+	m.ballot = &ballot{
+		epoch: e, cause: cause, deadline: now.Add(m.cfg.ElectionTimeout),
+		replies: map[int]vote{m.id: {load: m.load(), state: StateActive}},
+	}
+	m.emit(now, Event{Type: EvElectionStart, Epoch: e, Cause: cause})
+	m.send(0, Message{Type: MsgElection, Epoch: e})
+	m.maybeDecide(now)
+}
+
+// raiseTerm moves to a higher epoch: an own election of a lower epoch is
+// abandoned, and whoever acted as coordinator steps down until a decision for
+// the new term arrives.
+func (m *Machine) raiseTerm(now time.Time, e uint64) {
+	if e <= m.term {
+		return
+	}
+	m.term = e
+	if m.ballot != nil && m.ballot.epoch < e {
+		m.ballot = nil
+	}
+	if m.term > m.coordEpoch {
+		m.waitUntil = now.Add(2*m.cfg.ElectionTimeout + m.jitter(m.cfg.ElectionTimeout))
+	}
+}
+
+func (m *Machine) onElection(now time.Time, p *peerView, msg Message) {
+	if msg.Epoch < m.term {
+		return // stale: a newer election or decision supersedes it
+	}
+	m.raiseTerm(now, msg.Epoch)
+	m.participated = true
+	m.send(p.id, Message{Type: MsgOK, Epoch: msg.Epoch, Load: m.load(), State: m.state})
+}
+
+func (m *Machine) onOK(now time.Time, p *peerView, msg Message) {
+	if m.ballot == nil || msg.Epoch != m.ballot.epoch {
+		return
+	}
+	m.ballot.replies[p.id] = vote{load: msg.Load, state: msg.State}
+	m.maybeDecide(now)
+}
+
+// maybeDecide decides once every unsuspected peer has answered.
+func (m *Machine) maybeDecide(now time.Time) {
+	b := m.ballot
+	if b == nil {
+		return
+	}
+	for _, id := range m.peerIDs {
+		if _, ok := b.replies[id]; !ok && !m.peers[id].suspected {
+			return
+		}
+	}
+	m.decide(now)
+}
+
+// decide picks the Active voter with the lowest (load, id), adopts it and
+// announces it with every load it saw.
+func (m *Machine) decide(now time.Time) {
+	b := m.ballot
+	m.ballot = nil
+	ids := make([]int, 0, len(b.replies))
+	for id := range b.replies {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	loads := make(map[int]float64, len(ids))
+	winner := 0
+	for _, id := range ids {
+		v := b.replies[id]
+		loads[id] = v.load
+		if v.state == StateActive && (winner == 0 || v.load < b.replies[winner].load) {
+			winner = id
+		}
+	}
+	m.emit(now, Event{Type: EvElectionResult, Epoch: b.epoch, Coordinator: winner, Loads: loads, Cause: b.cause})
+	m.adopt(now, b.epoch, winner)
+	m.send(0, Message{Type: MsgCoordinator, Epoch: m.term, CoordEpoch: b.epoch, Coordinator: winner, Loads: loads})
+}
+
+func (m *Machine) onCoordinator(now time.Time, p *peerView, msg Message) {
+	if msg.CoordEpoch >= m.coordEpoch {
+		for id, l := range msg.Loads {
+			if q := m.peers[id]; q != nil {
+				q.load = l
+			}
+		}
+	}
+	m.adopt(now, msg.CoordEpoch, msg.Coordinator)
+	m.raiseTerm(now, msg.Epoch)
+}
+
+// adopt follows the decision (e, w) if it is newer than the one followed.
+// Decisions only ever originate from the one initiator of their epoch, so
+// adopting them anywhere keeps one coordinator per epoch.
+func (m *Machine) adopt(now time.Time, e uint64, w int) {
+	if e <= m.coordEpoch || w == 0 {
+		return
+	}
+	m.coordEpoch, m.coordinator = e, w
+	m.raiseTerm(now, e) // abandons an own election of a lower epoch
+	m.emit(now, Event{Type: EvCoordinator, Epoch: e, Coordinator: w})
+	if m.acting() {
+		m.becomeCoordinator(now)
+	}
+	m.checkCoordinator(now)
+}
+
+// checkCoordinator starts an election when this Active node follows nobody,
+// or a coordinator it suspects, and no election is under way.
+func (m *Machine) checkCoordinator(now time.Time) {
+	if m.state != StateActive || m.ballot != nil || m.term != m.coordEpoch || !m.startupAt.IsZero() {
+		return
+	}
+	switch {
+	case m.coordinator == 0:
+		m.startElection(now, CauseNoCoordinator)
+	case m.coordinator != m.id && m.peers[m.coordinator] != nil && m.peers[m.coordinator].suspected:
+		m.startElection(now, CauseCoordinatorLost)
+	}
+}
+
+func (m *Machine) tickElection(now time.Time) {
+	if m.state != StateActive {
+		return
+	}
+	if m.ballot != nil && !now.Before(m.ballot.deadline) {
+		m.decide(now)
+	}
+	if !m.startupAt.IsZero() && !now.Before(m.startupAt) {
+		m.startupAt = time.Time{}
+		if !m.participated && m.ballot == nil && m.term == m.coordEpoch {
+			m.startElection(now, CauseStartup)
+		}
+	}
+	if m.ballot == nil && m.term > m.coordEpoch && !now.Before(m.waitUntil) {
+		m.startElection(now, CauseNoCoordinator)
+	}
+	if m.acting() && m.cfg.ReelectEvery > 0 && !now.Before(m.nextPeriodic) {
+		m.startElection(now, CausePeriodic)
+	}
+	m.checkCoordinator(now)
+}
+
+// becomeCoordinator starts acting: the periodic timer restarts and every
+// pending request without a live assignee is assigned.
+func (m *Machine) becomeCoordinator(now time.Time) {
+	m.nextPeriodic = now.Add(m.cfg.ReelectEvery)
+	m.assignPending(now)
+}

@@ -1,0 +1,215 @@
+package cluster
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"sync/atomic"
+	"time"
+)
+
+// ioTimeout bounds a single write to a connection; a peer that cannot take a
+// frame in this long is treated as gone.
+const ioTimeout = 10 * time.Second
+
+const (
+	linkDialing int32 = iota // connecting: frames queue and go out once up
+	linkUp
+	linkDown // between attempts: frames are refused
+)
+
+// link is a persistent outgoing connection with a bounded queue and a writer
+// goroutine. It redials with backoff whenever the connection breaks, and
+// never blocks the goroutine that enqueues.
+type link struct {
+	addr        string
+	tr          Transport
+	hello       Message
+	q           chan *frame
+	wake        chan struct{}
+	state       atomic.Int32
+	minBackoff  time.Duration
+	maxBackoff  time.Duration
+	dialTimeout time.Duration
+
+	skip    func(*frame) bool                           // true: the frame is no longer wanted
+	onUp    func(net.Conn) (readerDone <-chan struct{}) // starts a reader on the new connection
+	onDown  func(error)                                 // an established connection broke
+	onWrite func(*frame)
+	onDrop  func(*frame)
+}
+
+func newLink(addr string, tr Transport, hello Message, queue int) *link {
+	return &link{
+		addr: addr, tr: tr, hello: hello,
+		q: make(chan *frame, queue), wake: make(chan struct{}, 1),
+		minBackoff: 10 * time.Millisecond, maxBackoff: 200 * time.Millisecond, dialTimeout: time.Second,
+	}
+}
+
+// enqueue queues f (taking a reference) unless the link is down or full.
+func (l *link) enqueue(f *frame) bool {
+	if l.state.Load() == linkDown {
+		return false
+	}
+	f.retain()
+	select {
+	case l.q <- f:
+		return true
+	default:
+		f.release()
+		return false
+	}
+}
+
+// poke cuts the current backoff short: the other side is probably back.
+func (l *link) poke() {
+	select {
+	case l.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (l *link) run(ctx context.Context) {
+	backoff := l.minBackoff
+	for ctx.Err() == nil {
+		l.state.Store(linkDialing)
+		conn, err := l.dial(ctx)
+		if err != nil {
+			l.state.Store(linkDown)
+			l.drain()
+			select {
+			case <-ctx.Done():
+				return
+			case <-l.wake:
+			case <-time.After(backoff):
+			}
+			backoff = min(2*backoff, l.maxBackoff)
+			continue
+		}
+		backoff = l.minBackoff
+		var readerDone <-chan struct{}
+		if l.onUp != nil {
+			readerDone = l.onUp(conn)
+		}
+		l.state.Store(linkUp)
+		err = l.pump(ctx, conn, readerDone)
+		l.state.Store(linkDown)
+		conn.Close()
+		if readerDone != nil {
+			<-readerDone
+		}
+		l.drain()
+		if ctx.Err() != nil {
+			return
+		}
+		if l.onDown != nil {
+			l.onDown(err)
+		}
+	}
+}
+
+func (l *link) dial(ctx context.Context) (net.Conn, error) {
+	dctx, cancel := context.WithTimeout(ctx, l.dialTimeout)
+	defer cancel()
+	conn, err := l.tr.Dial(dctx, l.addr)
+	if err != nil {
+		return nil, err
+	}
+	b, err := AppendFrame(nil, &l.hello)
+	if err == nil {
+		conn.SetWriteDeadline(time.Now().Add(ioTimeout))
+		_, err = conn.Write(b)
+	}
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("greeting %s: %w", l.addr, err)
+	}
+	return conn, nil
+}
+
+var errReaderEnded = errors.New("connection reader ended")
+
+// pump writes queued frames, batching whatever is already queued into one
+// flush, until the connection or ctx ends.
+func (l *link) pump(ctx context.Context, conn net.Conn, readerDone <-chan struct{}) error {
+	bw := bufio.NewWriterSize(conn, 64<<10)
+	for {
+		select {
+		case <-ctx.Done():
+			l.farewell(conn, bw)
+			return ctx.Err()
+		case <-readerDone:
+			return errReaderEnded
+		case f := <-l.q:
+			conn.SetWriteDeadline(time.Now().Add(ioTimeout))
+			if err := l.write(bw, f); err != nil {
+				return err
+			}
+			for more := true; more; {
+				select {
+				case f := <-l.q:
+					if err := l.write(bw, f); err != nil {
+						return err
+					}
+				default:
+					more = false
+				}
+			}
+			if err := bw.Flush(); err != nil {
+				return fmt.Errorf("writing to %s: %w", l.addr, err)
+			}
+		}
+	}
+}
+
+// farewell writes what is still queued, within a short deadline, when the
+// link is closed on purpose: a stopping node's last words (its final
+// heartbeat) should arrive.
+func (l *link) farewell(conn net.Conn, bw *bufio.Writer) {
+	conn.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
+	for {
+		select {
+		case f := <-l.q:
+			if l.write(bw, f) != nil {
+				return
+			}
+		default:
+			bw.Flush()
+			return
+		}
+	}
+}
+
+func (l *link) write(bw *bufio.Writer, f *frame) error {
+	defer f.release()
+	if l.skip != nil && l.skip(f) {
+		return nil
+	}
+	if _, err := bw.Write(f.buf); err != nil {
+		if l.onDrop != nil {
+			l.onDrop(f)
+		}
+		return fmt.Errorf("writing to %s: %w", l.addr, err)
+	}
+	if l.onWrite != nil {
+		l.onWrite(f)
+	}
+	return nil
+}
+
+func (l *link) drain() {
+	for {
+		select {
+		case f := <-l.q:
+			if l.onDrop != nil {
+				l.onDrop(f)
+			}
+			f.release()
+		default:
+			return
+		}
+	}
+}

@@ -1,0 +1,339 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// NodeOptions are a node's collaborators; the zero value of each field picks
+// the production choice noted.
+type NodeOptions struct {
+	Transport Transport        // nil: TCPTransport
+	Service   Service          // required: what serving a request means
+	Events    *EventLog        // nil: no events
+	Logger    *slog.Logger     // nil: discard
+	Log       io.Writer        // where the ELECTION RESULT block is printed; nil: discard
+	Clock     func() time.Time // nil: time.Now
+}
+
+// Node wires a Machine to the world: it owns the listener, the connections,
+// the timers, the service goroutines and the event log. One goroutine (the
+// loop) owns the machine; every other goroutine talks to it by channel.
+type Node struct {
+	cfg    Config
+	tr     Transport
+	svc    Service
+	events *EventLog
+	log    *slog.Logger
+	out    io.Writer
+	now    func() time.Time
+
+	count  *counters
+	failed atomic.Bool // mirrors the machine, for readers and services
+	inbox  chan input
+	ctl    chan ctlCall
+	links  map[int]*link
+
+	runCtx context.Context
+	stop   context.CancelFunc
+	wg     sync.WaitGroup
+
+	connMu sync.Mutex
+	conns  map[net.Conn]struct{}
+	closed bool
+
+	// Owned by the loop goroutine.
+	m          *Machine
+	serves     map[string]serveHandle
+	serveSeq   uint64
+	recoverT   *time.Timer
+	nextSample time.Time
+}
+
+type inputKind uint8
+
+const (
+	inPeer inputKind = iota
+	inClient
+	inLost
+	inServed
+)
+
+type input struct {
+	kind  inputKind
+	msg   Message
+	from  int
+	reply *clientConn
+	id    string
+	res   ServeResult
+	token uint64
+	ack   chan struct{} // closed once the input's outputs are handed to the links
+}
+
+// serveHandle is a running service; the token tells a late result of an
+// abandoned run from the result of a later run of the same id.
+type serveHandle struct {
+	cancel context.CancelFunc
+	token  uint64
+}
+
+type ctlCall struct {
+	msg   Message
+	reply chan Message
+}
+
+// NewNode checks cfg and prepares a node; Run starts it.
+func NewNode(cfg Config, opts NodeOptions) (*Node, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if opts.Service == nil {
+		return nil, fmt.Errorf("%w: node needs a service", ErrConfig)
+	}
+	n := &Node{
+		cfg: cfg, tr: opts.Transport, svc: opts.Service, events: opts.Events,
+		log: opts.Logger, out: opts.Log, now: opts.Clock,
+		count: newCounters(), inbox: make(chan input, 4096), ctl: make(chan ctlCall),
+		links: map[int]*link{}, conns: map[net.Conn]struct{}{}, serves: map[string]serveHandle{},
+	}
+	if n.tr == nil {
+		n.tr = TCPTransport{}
+	}
+	if n.log == nil {
+		n.log = slog.New(slog.DiscardHandler)
+	}
+	if n.out == nil {
+		n.out = io.Discard
+	}
+	if n.now == nil {
+		n.now = time.Now
+	}
+	for _, id := range cfg.Others() {
+		n.links[id] = n.newPeerLink(id)
+	}
+	return n, nil
+}
+
+func (n *Node) newPeerLink(id int) *link {
+	l := newLink(n.cfg.Peers[id], n.tr, Message{Type: MsgHello, Role: RolePeer, From: n.cfg.ID}, 1024)
+	l.onWrite = func(f *frame) { n.count.add(dirSent, f.typ, 1) }
+	l.onDrop = func(f *frame) { n.count.add(dirDrop, f.typ, 1) }
+	l.onDown = func(err error) {
+		n.log.Debug("connection to peer lost", "peer", id, "err", err)
+		n.post(input{kind: inLost, from: id})
+	}
+	return l
+}
+
+// Run serves until ctx ends or a control shutdown arrives, then stops
+// cleanly: connections closed, services cancelled, a stop event written and
+// the event log flushed.
+func (n *Node) Run(ctx context.Context) error {
+	ln, err := n.tr.Listen(n.cfg.ListenAddr())
+	if err != nil {
+		return fmt.Errorf("starting node %d: %w", n.cfg.ID, err)
+	}
+	n.runCtx, n.stop = context.WithCancel(ctx)
+	defer n.stop()
+	n.m, err = NewMachine(n.cfg, n.now(), nil)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	n.log.Info("node started", "id", n.cfg.ID, "listen", ln.Addr().String(), "state", n.m.State(), "peers", n.cfg.Peers.String())
+	n.apply(n.m.Ready())
+	n.wg.Go(func() { n.acceptLoop(ln) })
+	// Links outlive the loop by a moment, to carry the last heartbeat.
+	linksCtx, stopLinks := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopLinks()
+	for _, l := range n.links {
+		n.wg.Go(func() { l.run(linksCtx) })
+	}
+	n.wg.Go(n.flushLoop)
+	n.loop()
+
+	n.m.Leave(n.now())
+	n.apply(n.m.Ready())
+	ln.Close()
+	n.closeConns()
+	n.stop()
+	stopLinks()
+	n.cancelServes()
+	n.wg.Wait()
+	st := n.m.Status()
+	n.events.Emit(Event{Node: n.cfg.ID, Type: EvStop, State: string(st.State), Epoch: st.CoordEpoch,
+		Coordinator: st.Coordinator, Load: st.Load, Outstanding: st.Outstanding, Counters: n.count.snapshot()})
+	n.log.Info("node stopped", "id", n.cfg.ID, "processed", st.Processed)
+	if err := n.events.Flush(); err != nil {
+		return fmt.Errorf("flushing events of node %d: %w", n.cfg.ID, err)
+	}
+	return nil
+}
+
+// tickEvery is the timer resolution: fine enough that suspicion and
+// heartbeats are late by at most a fifth of a heartbeat.
+func (n *Node) tickEvery() time.Duration {
+	return max(n.cfg.Heartbeat/5, time.Millisecond)
+}
+
+func (n *Node) loop() {
+	tick := time.NewTicker(n.tickEvery())
+	defer tick.Stop()
+	n.nextSample = n.now()
+	for {
+		var recoverC <-chan time.Time
+		if n.recoverT != nil {
+			recoverC = n.recoverT.C
+		}
+		select {
+		case <-n.runCtx.Done():
+			return
+		case in := <-n.inbox:
+			n.handle(in)
+			if in.ack != nil {
+				n.apply(n.m.Ready())
+				close(in.ack)
+			}
+		case <-tick.C:
+			now := n.now()
+			n.m.Tick(now)
+			n.sample(now)
+		case c := <-n.ctl:
+			c.reply <- n.control(c.msg)
+		case <-recoverC:
+			n.recoverT = nil
+			n.m.Recover(n.now())
+		}
+		n.apply(n.m.Ready())
+	}
+}
+
+func (n *Node) handle(in input) {
+	now := n.now()
+	switch in.kind {
+	case inPeer:
+		n.m.Step(now, in.msg)
+	case inClient:
+		n.m.ClientRequest(now, in.msg, in.reply)
+	case inLost:
+		n.m.PeerLost(now, in.from)
+	case inServed:
+		h, ok := n.serves[in.id]
+		if !ok || h.token != in.token {
+			return
+		}
+		h.cancel()
+		delete(n.serves, in.id)
+		n.m.Served(now, in.id, in.res)
+	}
+}
+
+func (n *Node) cancelServes() {
+	for id, h := range n.serves {
+		h.cancel()
+		delete(n.serves, id)
+	}
+}
+
+// post hands an input to the loop unless the node is stopping.
+func (n *Node) post(in input) bool {
+	select {
+	case n.inbox <- in:
+		return true
+	case <-n.runCtx.Done():
+		return false
+	}
+}
+
+// apply carries out what the machine asked for.
+func (n *Node) apply(rd Ready) {
+	for _, e := range rd.Events {
+		n.events.Emit(e)
+		n.logEvent(e)
+	}
+	n.failed.Store(n.m.State() == StateFailed)
+	if rd.Abandon {
+		n.cancelServes()
+	}
+	for i := range rd.Messages {
+		n.sendEnvelope(&rd.Messages[i])
+	}
+	for _, o := range rd.Serve {
+		n.startServe(o)
+	}
+}
+
+func (n *Node) sendEnvelope(env *Envelope) {
+	f, err := newFrame(&env.Msg)
+	if err != nil {
+		n.log.Error("cannot encode message", "type", env.Msg.Type, "err", err)
+		return
+	}
+	defer f.release()
+	if env.To != 0 {
+		n.enqueue(n.links[env.To], f)
+		return
+	}
+	for _, id := range n.cfg.Others() {
+		n.enqueue(n.links[id], f)
+	}
+}
+
+func (n *Node) enqueue(l *link, f *frame) {
+	if l == nil || !l.enqueue(f) {
+		n.count.add(dirDrop, f.typ, 1)
+	}
+}
+
+// sample writes a load event every load-sample.
+func (n *Node) sample(now time.Time) {
+	if now.Before(n.nextSample) {
+		return
+	}
+	n.nextSample = now.Add(n.cfg.LoadSample)
+	st := n.m.Status()
+	n.events.Emit(Event{Time: now.UnixNano(), Node: n.cfg.ID, Type: EvLoad, State: string(st.State),
+		Epoch: st.CoordEpoch, Coordinator: st.Coordinator, Load: st.Load, Outstanding: st.Outstanding,
+		Counters: n.count.snapshot()})
+}
+
+func (n *Node) flushLoop() {
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-n.runCtx.Done():
+			return
+		case <-t.C:
+			if err := n.events.Flush(); err != nil {
+				n.log.Error("cannot write events", "err", err)
+			}
+		}
+	}
+}
+
+// control handles a control request inside the loop.
+func (n *Node) control(msg Message) Message {
+	now := n.now()
+	switch msg.Type {
+	case MsgCtlFail:
+		n.log.Warn("failing silently on request", "for", msg.Duration)
+		n.m.Fail(now)
+		if n.recoverT != nil {
+			n.recoverT.Stop()
+		}
+		n.recoverT = time.NewTimer(msg.Duration)
+	case MsgCtlStatus:
+	default:
+		return Message{Type: MsgCtlReply, Error: fmt.Sprintf("unexpected %s", msg.Type)}
+	}
+	st := n.m.Status()
+	st.Counters = n.count.snapshot()
+	return Message{Type: MsgCtlReply, From: n.cfg.ID, Status: &st}
+}

@@ -1,0 +1,192 @@
+package cluster
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"stegocloud/stego"
+)
+
+// MsgType names a message on the wire.
+type MsgType string
+
+// Messages between nodes, from clients, and from the harness's control client.
+const (
+	MsgHello       MsgType = "hello"           // first frame on every connection: Role, From
+	MsgHeartbeat   MsgType = "heartbeat"       // node → node every heartbeat: view, load, piggy-backed Done ids
+	MsgElection    MsgType = "election"        // initiator → all: Epoch of the new election
+	MsgOK          MsgType = "ok"              // reply to election: Epoch, Load, State
+	MsgCoordinator MsgType = "coordinator"     // initiator → all: CoordEpoch, Coordinator, Loads
+	MsgRequest     MsgType = "request"         // client → every node: ID, Attempt, Meta, body = cover image
+	MsgAssign      MsgType = "assign"          // coordinator → all: ID → Assignee, Loads at decision
+	MsgDone        MsgType = "done"            // assignee → coordinator: Done ids finished
+	MsgMissing     MsgType = "request_missing" // assignee → coordinator: assigned ID never arrived here
+	MsgResponse    MsgType = "response"        // assignee → client: ID, body = stego image, or Error+Code
+	MsgSyncReq     MsgType = "sync_req"        // recovering node → all: send me your view
+	MsgSyncResp    MsgType = "sync_resp"       // active node → recovering node: Epoch, coordinator, Loads, Suspects, States
+	MsgCtlFail     MsgType = "ctl_fail"        // control → node: fail silently for Duration
+	MsgCtlStatus   MsgType = "ctl_status"      // control → node: report NodeStatus
+	MsgCtlShutdown MsgType = "ctl_shutdown"
+	MsgCtlReply    MsgType = "ctl_result" // node → control: Status or Error
+)
+
+// Connection roles, announced by the hello frame.
+const (
+	RolePeer    = "peer"
+	RoleClient  = "client"
+	RoleControl = "control"
+)
+
+// Response codes: why a node answered a request with an error.
+const (
+	CodeRejected    = "rejected"    // the request itself is bad; do not retry
+	CodeUnavailable = "unavailable" // the node could not serve it now; another may
+)
+
+// Limits on header contents, so that a hostile header cannot make a node hold
+// unbounded state.
+const (
+	maxIDLen       = 200
+	maxNodeID      = 255 // epochs reserve 8 bits for the initiator id
+	frameLenBytes  = 4
+	headerLenBytes = 4
+)
+
+// Message is one frame: a JSON header and an optional raw body. One flat
+// struct serves every type (like raftpb.Message); fields that do not apply
+// are left zero and omitted on the wire.
+type Message struct {
+	Type        MsgType         `json:"type"`
+	From        int             `json:"from,omitempty"`
+	To          int             `json:"to,omitempty"`
+	Role        string          `json:"role,omitempty"`
+	Epoch       uint64          `json:"epoch,omitempty"`       // sender's term: the highest epoch it has seen
+	CoordEpoch  uint64          `json:"coord_epoch,omitempty"` // epoch of the coordinator decision carried
+	Coordinator int             `json:"coord,omitempty"`
+	State       NodeState       `json:"state,omitempty"`
+	Load        float64         `json:"load,omitempty"`
+	Base        float64         `json:"base,omitempty"`
+	PerRequest  float64         `json:"per,omitempty"`
+	ID          string          `json:"id,omitempty"` // request id
+	Attempt     int             `json:"attempt,omitempty"`
+	Assignee    int             `json:"assignee,omitempty"`
+	Loads       map[int]float64 `json:"loads,omitempty"`
+	Meta        *stego.Metadata `json:"meta,omitempty"`
+	Done        []string        `json:"done,omitempty"`
+	Suspects    []int           `json:"suspects,omitempty"`
+	States      map[int]string  `json:"states,omitempty"`
+	Duration    time.Duration   `json:"dur,omitempty"`
+	Error       string          `json:"error,omitempty"`
+	Code        string          `json:"code,omitempty"`
+	Status      *NodeStatus     `json:"status,omitempty"`
+
+	// Body is the raw payload after the header (images); never base64'd.
+	Body []byte `json:"-"`
+}
+
+// AppendFrame appends m's frame to dst: a 4-byte big-endian frame length, a
+// 4-byte big-endian header length, the JSON header, then the body.
+func AppendFrame(dst []byte, m *Message) ([]byte, error) {
+	hdr, err := json.Marshal(m)
+	if err != nil {
+		return dst, fmt.Errorf("encoding %s header: %w", m.Type, err)
+	}
+	total := uint64(headerLenBytes) + uint64(len(hdr)) + uint64(len(m.Body))
+	if total > 1<<32-1 {
+		return dst, fmt.Errorf("encoding %s frame of %d bytes: %w", m.Type, total, ErrFrameTooLarge)
+	}
+	dst = binary.BigEndian.AppendUint32(dst, uint32(total))
+	dst = binary.BigEndian.AppendUint32(dst, uint32(len(hdr)))
+	dst = append(dst, hdr...)
+	return append(dst, m.Body...), nil
+}
+
+// WriteFrame writes m's frame to w.
+func WriteFrame(w io.Writer, m *Message) error {
+	b, err := AppendFrame(nil, m)
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(b); err != nil {
+		return fmt.Errorf("writing %s frame: %w", m.Type, err)
+	}
+	return nil
+}
+
+// FrameReader decodes frames from a stream, enforcing a size limit. It reuses
+// one header buffer; each body is a fresh allocation the caller may keep.
+type FrameReader struct {
+	r   *bufio.Reader
+	max int
+	hdr []byte
+}
+
+// NewFrameReader reads frames of at most maxFrame bytes (after the length
+// prefix) from r.
+func NewFrameReader(r io.Reader, maxFrame int) *FrameReader {
+	return &FrameReader{r: bufio.NewReaderSize(r, 32*1024), max: maxFrame}
+}
+
+// Read returns the next message. io.EOF means the stream ended cleanly between
+// frames; every other error wraps ErrFrameTooLarge, ErrTruncated or
+// ErrProtocol, or is the underlying read error.
+func (fr *FrameReader) Read() (Message, error) {
+	var pre [frameLenBytes + headerLenBytes]byte
+	if _, err := io.ReadFull(fr.r, pre[:frameLenBytes]); err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return Message{}, fmt.Errorf("reading frame length: %w", ErrTruncated)
+		}
+		return Message{}, err
+	}
+	n := binary.BigEndian.Uint32(pre[:frameLenBytes])
+	if uint64(n) > uint64(fr.max) {
+		return Message{}, fmt.Errorf("frame of %d bytes, limit %d: %w", n, fr.max, ErrFrameTooLarge)
+	}
+	if n < headerLenBytes {
+		return Message{}, fmt.Errorf("frame of %d bytes has no header length: %w", n, ErrProtocol)
+	}
+	if err := readFull(fr.r, pre[frameLenBytes:]); err != nil {
+		return Message{}, err
+	}
+	h := binary.BigEndian.Uint32(pre[frameLenBytes:])
+	if h == 0 || h > n-headerLenBytes {
+		return Message{}, fmt.Errorf("header length %d in a frame of %d bytes: %w", h, n, ErrProtocol)
+	}
+	if cap(fr.hdr) < int(h) {
+		fr.hdr = make([]byte, h)
+	}
+	hdr := fr.hdr[:h]
+	if err := readFull(fr.r, hdr); err != nil {
+		return Message{}, err
+	}
+	var m Message
+	if err := json.Unmarshal(hdr, &m); err != nil {
+		return Message{}, fmt.Errorf("parsing header: %v: %w", err, ErrProtocol)
+	}
+	if bodyLen := n - headerLenBytes - h; bodyLen > 0 {
+		m.Body = make([]byte, bodyLen)
+		if err := readFull(fr.r, m.Body); err != nil {
+			return Message{}, err
+		}
+	}
+	if err := m.Validate(); err != nil {
+		return Message{}, err
+	}
+	return m, nil
+}
+
+// readFull reads inside a frame, where any end of stream is a truncation.
+func readFull(r io.Reader, b []byte) error {
+	if _, err := io.ReadFull(r, b); err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return fmt.Errorf("reading frame: %w", ErrTruncated)
+		}
+		return err
+	}
+	return nil
+}

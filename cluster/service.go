@@ -1,0 +1,50 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"stegocloud/stego"
+)
+
+// Service is what serving a request means on a node. It must honour ctx: a
+// node that fails or stops cancels it and drops the result.
+type Service interface {
+	Serve(ctx context.Context, cover []byte, m stego.Metadata) ([]byte, error)
+}
+
+// Codec hides metadata in an image and reveals it again. The stego package is
+// the real one; tests may use a cheaper fake.
+type Codec interface {
+	Hide(cover []byte, m stego.Metadata, key []byte) ([]byte, error)
+	Reveal(img []byte, key []byte) (stego.Metadata, error)
+}
+
+// CodecService is the node's service: Codec.Hide, then the simulated delay.
+// Every error from Hide is about the request itself (not an image, too
+// small, bad metadata), so it is wrapped in ErrRejected: retrying elsewhere
+// cannot help.
+type CodecService struct {
+	Codec Codec
+	Key   []byte        // seal key; nil for unsealed metadata
+	Delay time.Duration // simulated processing time on top of the real work
+}
+
+// Serve implements Service.
+func (s CodecService) Serve(ctx context.Context, cover []byte, m stego.Metadata) ([]byte, error) {
+	img, err := s.Codec.Hide(cover, m, s.Key)
+	if err != nil {
+		return nil, fmt.Errorf("%w: hiding metadata: %w", ErrRejected, err)
+	}
+	if s.Delay > 0 {
+		t := time.NewTimer(s.Delay)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("serving: %w", ctx.Err())
+		case <-t.C:
+		}
+	}
+	return img, nil
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image/png"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"stegocloud/cluster"
+	"stegocloud/stego"
+	"stegocloud/stego/stegotest"
+)
+
+const sendDescription = `
+Sends one image through a running cluster, the way every client does: the
+request is multicast to every node, the coordinator assigns it to a node, and
+the first response that really carries the metadata (checked by revealing
+it) is written to --out. Prints which node served it and how long it took.`
+
+func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("send", "send --cluster 1=127.0.0.1:7001,… --in cover.png|--gen 512x384 --out secret.png --users alice,bob --quota 5 [flags]", sendDescription, stderr)
+	var (
+		nodes   cluster.Peers
+		in      = fs.String("in", "", "cover image to hide the metadata in (PNG or JPEG)")
+		gen     = fs.String("gen", "", "no cover at hand: make a photo-like one of this size, e.g. 512x384 (instead of --in)")
+		seed    = fs.Int64("seed", 1, "seed of the picture --gen makes")
+		out     = fs.String("out", "", "where to write the resulting PNG")
+		users   = fs.String("users", "", "comma-separated usernames allowed to view the image")
+		quota   = fs.Int("quota", 5, "number of views allowed")
+		keyFile = fs.String("key", "", "file holding the seal key the nodes use (empty: unsealed)")
+		timeout = fs.Duration("timeout", 3*time.Second, "per-attempt timeout")
+		retries = fs.Int("retries", 3, "attempts after the first, under the same request id")
+	)
+	fs.Func("cluster", "every node, id=host:port,…", func(s string) error {
+		p, err := cluster.ParsePeers(s)
+		nodes = p
+		return err
+	})
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return usageErrorf("send: unexpected argument %q", fs.Arg(0))
+	case len(nodes) == 0:
+		return usageErrorf("send: --cluster is required")
+	case (*in == "") == (*gen == ""):
+		return usageErrorf("send: give the cover with --in, or --gen WxH to make one")
+	case *out == "":
+		return usageErrorf("send: --out is required")
+	case strings.TrimSpace(*users) == "":
+		return usageErrorf("send: --users is required")
+	}
+	meta := stego.Metadata{Usernames: splitList(*users), Quota: *quota}
+	cover, err := readCover(*in, *gen, *seed)
+	if err != nil {
+		return err
+	}
+	var key []byte
+	if *keyFile != "" {
+		if key, err = stego.LoadKey(*keyFile); err != nil {
+			return fmt.Errorf("send: %w", err)
+		}
+	}
+	c, err := cluster.NewClient(cluster.ClientConfig{Nodes: nodes, Timeout: *timeout, Retries: *retries, Key: key, Name: "send"}) // ids stay unique: the client adds a random part
+	if err != nil {
+		return usageErrorf("send: %v", err)
+	}
+	defer c.Close()
+	r, err := c.Encrypt(ctx, cover, meta)
+	if err != nil {
+		return fmt.Errorf("send: %w", err)
+	}
+	if err := os.WriteFile(*out, r.Image, 0o644); err != nil {
+		return fmt.Errorf("send: writing result: %w", err)
+	}
+	fmt.Fprintf(stdout, "served by node %d in %v (%d attempt(s)); wrote %s (%d bytes) carrying %v, quota %d\n",
+		r.Node, r.Latency.Round(100*time.Microsecond), r.Attempts, *out, len(r.Image), meta.Usernames, meta.Quota)
+	return nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// readCover reads --in, or draws a --gen WxH picture and encodes it as PNG.
+func readCover(in, gen string, seed int64) ([]byte, error) {
+	if in != "" {
+		b, err := os.ReadFile(in)
+		if err != nil {
+			return nil, fmt.Errorf("send: reading cover: %w", err)
+		}
+		return b, nil
+	}
+	var w, h int
+	if _, err := fmt.Sscanf(gen, "%dx%d", &w, &h); err != nil || w < 1 || h < 1 || w > 8192 || h > 8192 {
+		return nil, usageErrorf("send: --gen %q: want WIDTHxHEIGHT, each 1..8192", gen)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, stegotest.PhotoLike(w, h, seed)); err != nil {
+		return nil, fmt.Errorf("send: encoding the generated cover: %w", err)
+	}
+	return b.Bytes(), nil
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"testing"
+	"time"
+
+	"stegocloud/cluster"
+	"stegocloud/stego"
+)
+
+// startCluster runs n nodes with the real codec in this process on loopback.
+func startCluster(t *testing.T, n int, key []byte) cluster.Peers {
+	t.Helper()
+	peers := cluster.Peers{}
+	for id := 1; id <= n; id++ {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		peers[id] = ln.Addr().String()
+		ln.Close()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, n)
+	for id := 1; id <= n; id++ {
+		cfg := cluster.DefaultConfig()
+		cfg.ID, cfg.Peers = id, peers
+		node, err := cluster.NewNode(cfg, cluster.NodeOptions{Service: cluster.CodecService{Codec: cluster.StegoCodec{}, Key: key}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() { done <- node.Run(ctx) }()
+	}
+	t.Cleanup(func() {
+		cancel()
+		for range n {
+			<-done
+		}
+	})
+	return peers
+}
+
+func TestSendThroughACluster(t *testing.T) {
+	key := bytes.Repeat([]byte{7}, stego.KeySize)
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "key.bin")
+	if err := os.WriteFile(keyFile, key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	peers := startCluster(t, 3, key)
+	out := filepath.Join(dir, "secret.png")
+	args := []string{"send", "--cluster", peers.String(), "--gen", "96x64", "--out", out,
+		"--users", "alice, bob", "--quota", "4", "--key", keyFile, "--timeout", "2s"}
+	var stdout bytes.Buffer
+	var err error
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		stdout.Reset()
+		if err = run(context.Background(), args, &stdout, io.Discard); err == nil || time.Now().After(deadline) {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("send: %v", err)
+	}
+	if !regexp.MustCompile(`^served by node [123] in .+ \(1 attempt\(s\)\); wrote .*secret.png`).Match(stdout.Bytes()) {
+		t.Errorf("stdout %q, want which node served it", stdout.String())
+	}
+	img, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := stego.Reveal(img, key)
+	if err != nil || !slices.Equal(m.Usernames, []string{"alice", "bob"}) || m.Quota != 4 {
+		t.Errorf("the written image reveals %+v, %v; want alice, bob with quota 4", m, err)
+	}
+	if _, err := stego.Reveal(img, nil); err == nil {
+		t.Errorf("sealed metadata revealed without the key")
+	}
+}
