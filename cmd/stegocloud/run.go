@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"stegocloud/harness"
+)
+
+const runDescription = `
+Run an experiment: start the node cluster on 127.0.0.1, inject the seeded fault
+schedule, drive the load with vegeta, check every response, and write
+results/NAME/YYYYMMDD-HHMMSS/ (results/NAME/latest points at it) with the data
+files, figures and report.md.
+
+EXPERIMENT is a path to a YAML file, or a bare name meaning experiments/NAME.yaml.
+The exit code is 0 when every run passed its checks and thresholds, 1 when a
+check failed or the run could not be done, 2 on a usage error.
+
+With repeat: n the run directory holds rep-1/ … rep-n/; with matrix: one
+directory per variant plus sweep.json, sweep.md and sweep figures.`
+
+func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("run", "run [flags] EXPERIMENT", runDescription+"\n\nThe experiment file:\n\n"+harness.HelpText(), stderr)
+	results := fs.String("results", "results", "results root `directory`")
+	progress := fs.String("progress", "auto", "live progress: auto (a bar on a terminal, plain lines otherwise), bar, lines or none")
+	noFigures := fs.Bool("no-figures", false, "skip the figures (report.md is still written)")
+	quiet := fs.Bool("quiet", false, "print only the final verdict lines")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageErrorf("run: want one experiment, got %d arguments (see 'stegocloud run --help')", fs.NArg())
+	}
+	opts := harness.RunOptions{Results: *results, NoFigures: *noFigures, Command: append([]string{"stegocloud", "run"}, args...)}
+	switch *progress {
+	case "auto":
+		opts.Progress, opts.ProgressMode = stderr, harness.ProgressAuto
+	case "bar":
+		opts.Progress, opts.ProgressMode = stderr, harness.ProgressBar
+	case "lines":
+		opts.Progress, opts.ProgressMode = stderr, harness.ProgressLines
+	case "none":
+	default:
+		return usageErrorf("run: --progress must be auto, bar, lines or none, got %q", *progress)
+	}
+	if !*quiet {
+		opts.Log = stderr
+	} else {
+		opts.Progress = nil
+	}
+	path := experimentPath(fs.Arg(0))
+	out, err := harness.RunExperiment(ctx, path, opts)
+	if out != nil {
+		for _, r := range out.Runs {
+			verdict := "PASS"
+			if !r.Summary.Verdict.Pass {
+				verdict = "FAIL"
+			}
+			fmt.Fprintf(stdout, "%s  %s  %d requests, %.2f%% ok, %.1f req/s, p50 %.1f ms, p99 %.1f ms\n",
+				verdict, r.Dir, r.Summary.Requests.Total, 100*r.Summary.SuccessRate,
+				r.Summary.ThroughputRPS, r.Summary.Latency.P50Ms, r.Summary.Latency.P99Ms)
+		}
+		if out.Root != "" {
+			fmt.Fprintf(stdout, "report: %s\n", reportPath(out))
+		}
+	}
+	if errors.Is(err, harness.ErrVerdict) {
+		return fmt.Errorf("run: %w (see the report's verdict section)", err)
+	}
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
+	return nil
+}
+
+// experimentPath maps a bare name to experiments/NAME.yaml.
+func experimentPath(arg string) string {
+	if strings.ContainsAny(arg, "/\\") || strings.HasSuffix(arg, ".yaml") || strings.HasSuffix(arg, ".yml") {
+		return arg
+	}
+	p := filepath.Join("experiments", arg+".yaml")
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	return arg
+}
+
+func reportPath(out *harness.RunOutcome) string {
+	if len(out.Runs) == 1 {
+		return filepath.Join(out.Runs[0].Dir, harness.FileReport)
+	}
+	if _, err := os.Stat(filepath.Join(out.Root, "sweep.md")); err == nil {
+		return filepath.Join(out.Root, "sweep.md")
+	}
+	return out.Root
+}

@@ -1,0 +1,388 @@
+package harness
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"stegocloud/cluster"
+	"stegocloud/stego"
+)
+
+// RunOptions configure RunExperiment.
+type RunOptions struct {
+	Results string // results root; default "results"
+	// NodeCommand is the argv prefix that runs one node (`stegocloud node`);
+	// default: this executable with "node".
+	NodeCommand  []string
+	NodeEnv      []string  // extra environment of node processes
+	Progress     io.Writer // live progress (a bar on a terminal); nil: none
+	ProgressMode ProgressMode
+	Log          io.Writer // one line per step of the run; nil: none
+	Command      []string  // argv recorded in run.json
+	NoFigures    bool      // skip figures (faster tests)
+}
+
+// RunOutcome is what RunExperiment did.
+type RunOutcome struct {
+	Root string      // results/NAME/YYYYMMDD-HHMMSS
+	Runs []RunRecord // every run, in run order
+	Pass bool        // every run's verdict passed
+}
+
+// RunRecord is one run of an experiment (one variant, one repeat).
+type RunRecord struct {
+	Dir     string
+	Label   string
+	Repeat  int
+	Summary *Summary
+}
+
+// ErrVerdict is returned when a run completed but the checker or a threshold
+// failed it: the results are written, the exit code must say so.
+var ErrVerdict = errors.New("the run failed its checks")
+
+// RunExperiment runs every variant and repeat of the experiment file at path
+// and writes results/NAME/YYYYMMDD-HHMMSS/: a single run's files directly, or
+// rep-N/ subdirectories for repeats, or one subdirectory per matrix variant
+// (each a single run or a repeat set) plus sweep.json and sweep.md.
+func RunExperiment(ctx context.Context, path string, opts RunOptions) (*RunOutcome, error) {
+	e, err := Load(path)
+	if err != nil {
+		return nil, err
+	}
+	variants, err := Expand(e)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Results == "" {
+		opts.Results = "results"
+	}
+	if len(opts.NodeCommand) == 0 {
+		exe, err := os.Executable()
+		if err != nil {
+			return nil, fmt.Errorf("finding the node binary: %w", err)
+		}
+		opts.NodeCommand = []string{exe, "node"}
+	}
+	logf := func(format string, a ...any) {
+		if opts.Log != nil {
+			fmt.Fprintf(opts.Log, time.Now().Format("15:04:05 ")+format+"\n", a...)
+		}
+	}
+	root, err := newRunRoot(opts.Results, e.Name, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	if err := pointLatest(root); err != nil {
+		return nil, err
+	}
+	out := &RunOutcome{Root: root, Pass: true}
+	for i, v := range variants {
+		dir := root
+		if v.Label != "" {
+			dir = filepath.Join(dir, v.Label)
+		}
+		if e.Repeat > 1 {
+			dir = filepath.Join(dir, "rep-"+strconv.Itoa(v.Repeat))
+		}
+		logf("run %d of %d: %s", i+1, len(variants), describeVariant(v))
+		s, err := runOne(ctx, v, dir, opts, logf)
+		if err != nil {
+			return out, fmt.Errorf("%s: %w", dir, err)
+		}
+		out.Runs = append(out.Runs, RunRecord{Dir: dir, Label: v.Label, Repeat: v.Repeat, Summary: s})
+		out.Pass = out.Pass && s.Verdict.Pass
+		logf("%s: %s", dir, verdictLine(s))
+		if ctx.Err() != nil {
+			return out, ctx.Err()
+		}
+	}
+	if len(e.Matrix) > 0 {
+		idx, err := SweepIndexFor(e, variants)
+		if err != nil {
+			return out, err
+		}
+		if err := SaveSweepIndex(root, idx); err != nil {
+			return out, err
+		}
+		sw, err := WriteSweep(root)
+		if err != nil {
+			return out, err
+		}
+		for _, w := range sw.Warnings {
+			logf("sweep: %s", w)
+		}
+	}
+	if !out.Pass {
+		return out, ErrVerdict
+	}
+	return out, nil
+}
+
+func describeVariant(v Variant) string {
+	s := v.Experiment.Name
+	if v.Label != "" {
+		s += " [" + v.Label + "]"
+	}
+	return s + fmt.Sprintf(" repeat %d, seed %d", v.Repeat, v.Seed)
+}
+
+func verdictLine(s *Summary) string {
+	v := "PASS"
+	if !s.Verdict.Pass {
+		v = "FAIL"
+		for _, c := range s.Verdict.Checks {
+			if !c.Pass {
+				v += "; " + c.Name + ": " + c.Detail
+			}
+		}
+	}
+	return fmt.Sprintf("%d requests, %.2f%% ok, %.1f req/s, p99 %.1f ms — %s",
+		s.Requests.Total, 100*s.SuccessRate, s.ThroughputRPS, s.Latency.P99Ms, v)
+}
+
+// runOne runs one variant into dir and returns its summary.
+func runOne(ctx context.Context, v Variant, dir string, opts RunOptions, logf func(string, ...any)) (*Summary, error) {
+	e := v.Experiment
+	nodesDir := filepath.Join(dir, dirNodes)
+	if err := os.MkdirAll(nodesDir, 0o755); err != nil {
+		return nil, err
+	}
+	yml, err := e.YAML()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, FileExperiment), yml, 0o644); err != nil {
+		return nil, err
+	}
+	info := newRunInfo(e.Name, filepath.Base(dir), opts.Command, v.Seed, v.Repeat)
+	info.Started = time.Now()
+	if err := writeJSONFile(filepath.Join(dir, FileRunInfo), info); err != nil {
+		return nil, err
+	}
+
+	pool, err := ImagesFor(e, v.Seed)
+	if err != nil {
+		return nil, err
+	}
+	planned, err := Schedule(e, Horizon(e), v.Seed)
+	if err != nil {
+		return nil, err
+	}
+	if err := saveSchedule(filepath.Join(dir, FileSchedule), planned); err != nil {
+		return nil, err
+	}
+
+	hf, err := os.Create(filepath.Join(nodesDir, fileHarnessEv))
+	if err != nil {
+		return nil, err
+	}
+	defer hf.Close()
+	hev := cluster.NewEventLog(hf, nil)
+
+	ns, err := startNodes(e, v.Seed, nodesDir, opts, hev, logf)
+	if err != nil {
+		return nil, err
+	}
+	stopped := false
+	stopNodes := func() {
+		if !stopped && ns.procs != nil {
+			stopped = true
+			ns.procs.Close(5 * time.Second)
+		}
+	}
+	defer stopNodes()
+
+	s, runErr := driveAndRecord(ctx, e, dir, ns, pool, planned, hev, opts, logf, stopNodes)
+	if runErr != nil {
+		return nil, runErr
+	}
+	info.Ended = time.Now()
+	if err := writeJSONFile(filepath.Join(dir, FileRunInfo), info); err != nil {
+		return nil, err
+	}
+	if _, err := ReportRun(dir, !opts.NoFigures); err != nil {
+		return s, fmt.Errorf("writing the report: %w", err)
+	}
+	return s, nil
+}
+
+func saveSchedule(path string, faults []Fault) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := WriteSchedule(f, faults); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// startNodes launches the local cluster (or addresses the external one) and
+// waits until every node is Active and they agree on a coordinator.
+func startNodes(e *Experiment, seed int64, nodesDir string, opts RunOptions, hev *cluster.EventLog, logf func(string, ...any)) (*nodeSet, error) {
+	ns := &nodeSet{addrs: cluster.Peers{}}
+	if e.Cluster.Launch == LaunchExternal {
+		for i, a := range e.Cluster.Addrs {
+			ns.addrs[i+1] = a
+		}
+	} else {
+		addrs, err := FreePorts(e.Cluster.Nodes)
+		if err != nil {
+			return nil, err
+		}
+		for i, a := range addrs {
+			ns.addrs[i+1] = a
+		}
+		var cfgs []cluster.Config
+		for id := 1; id <= e.Cluster.Nodes; id++ {
+			cfgs = append(cfgs, nodeConfig(e, seed, id, ns.addrs))
+		}
+		procs, err := NewProcesses(opts.NodeCommand, opts.NodeEnv, nodesDir, cfgs, hev)
+		if err != nil {
+			return nil, err
+		}
+		ns.procs = procs
+		logf("starting %d nodes on %v", e.Cluster.Nodes, ns.addrs)
+		if err := procs.StartAll(); err != nil {
+			procs.Close(2 * time.Second)
+			return nil, err
+		}
+	}
+	coord, err := ns.waitAgreed(context.Background(), len(ns.addrs), 15*time.Second)
+	if err != nil {
+		if ns.procs != nil {
+			ns.procs.Close(2 * time.Second)
+		}
+		return nil, fmt.Errorf("starting the cluster: %w (node logs: %s)", err, nodesDir)
+	}
+	logf("cluster ready: %d nodes, coordinator node %d", len(ns.addrs), coord)
+	return ns, nil
+}
+
+// nodeConfig is node id's configuration for experiment e.
+func nodeConfig(e *Experiment, seed int64, id int, peers cluster.Peers) cluster.Config {
+	c := cluster.DefaultConfig()
+	cl := e.Cluster
+	c.ID, c.Peers, c.Listen = id, peers, peers[id]
+	c.Heartbeat, c.SuspectAfter, c.ElectionTimeout = cl.Heartbeat, cl.SuspectAfter, cl.ElectionTimeout
+	c.ReelectEvery, c.RecoveryElection, c.Balancer = cl.ReelectEvery, cl.RecoveryElection, cl.Balancer
+	c.LoadBase, c.LoadPerRequest = cl.Load.BaseOf(id), cl.Load.PerRequest
+	c.ServiceDelay, c.MaxConcurrent = cl.Service.Delay, cl.Service.MaxConcurrent
+	c.SyncDelay = e.Faults.SyncDelay
+	c.Key = e.Workload.Key
+	c.Seed = seed*1000 + int64(id)
+	return c
+}
+
+// driveAndRecord runs the load and the fault schedule against ns, then stops
+// the cluster and turns everything recorded into the run's files.
+func driveAndRecord(ctx context.Context, e *Experiment, dir string, ns *nodeSet, pool *ImagePool,
+	planned []Fault, hev *cluster.EventLog, opts RunOptions, logf func(string, ...any), stopNodes func()) (*Summary, error) {
+	var key []byte
+	if e.Workload.Key != "" {
+		k, err := stego.LoadKey(e.Workload.Key)
+		if err != nil {
+			return nil, err
+		}
+		key = k
+	}
+	target, err := newClusterTarget(e.Workload.Clients, cluster.ClientConfig{
+		Nodes: ns.addrs, Timeout: e.Workload.Timeout, Retries: e.Workload.Retries,
+		Backoff: e.Workload.Backoff, Key: key,
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer target.Close()
+
+	csvf, err := os.Create(filepath.Join(dir, fileRequestsCSV))
+	if err != nil {
+		return nil, err
+	}
+	defer csvf.Close()
+	csvw := bufio.NewWriterSize(csvf, 256<<10)
+	gobf, err := os.Create(filepath.Join(dir, fileResultsGob))
+	if err != nil {
+		return nil, err
+	}
+	defer gobf.Close()
+
+	plan := PlanFor(e)
+	closed := plan.Mode() == ModeClosed
+	start := time.Now()
+	rcfg := RecorderConfig{Start: start, Nodes: len(ns.addrs), Faults: Injected(planned),
+		MaxLatency: plan.RequestTimeout, Expected: int(plan.Requests), CSV: csvw}
+	if closed && e.Cluster.Service.Delay > 0 {
+		rcfg.Clients, rcfg.ServiceTime = e.Workload.Clients, e.Cluster.Service.Delay
+	}
+	rec, err := NewRecorder(rcfg)
+	if err != nil {
+		return nil, err
+	}
+	var prog *Progress
+	if opts.Progress != nil {
+		prog = NewProgress(ProgressConfig{Out: opts.Progress, Mode: opts.ProgressMode,
+			Total: plan.Requests, Duration: plan.Duration})
+	}
+
+	// Faults: new ones stop when the load stops; Ctrl-C heals at once.
+	loadDone, endLoad := context.WithCancel(ctx)
+	defer endLoad()
+	exec := &faultExecutor{act: ns, events: hev, start: start, logf: logf}
+	faultsDone := make(chan struct{})
+	go func() {
+		defer close(faultsDone)
+		exec.run(loadDone, ctx, planned)
+	}()
+
+	hev.Emit(cluster.Event{Type: cluster.EvLoadStart, Time: start.UnixNano()})
+	drv := &Driver{Plan: plan, Target: target, Source: pool, Results: gobf,
+		OnResult: func(r RequestResult) {
+			rec.Add(r)
+			if prog != nil {
+				prog.Add(r)
+			}
+		}}
+	stats, loadErr := drv.Run(ctx)
+	hev.Emit(cluster.Event{Type: cluster.EvLoadStop})
+	if prog != nil {
+		prog.Close(loadErr == nil && stats.Stopped == StopComplete)
+	}
+	endLoad()
+	logf("load ended (%s): %d requests in %v; waiting for faults in progress to end", stats.Stopped, stats.Requests, time.Since(start).Round(time.Millisecond))
+	<-faultsDone
+	executed := exec.result()
+
+	// Let the cluster settle, then read every node's final status.
+	bound := AgreementBound(e.Cluster.SuspectAfter, e.Faults.SyncDelay, e.Cluster.ElectionTimeout)
+	if ctx.Err() == nil {
+		if _, err := ns.waitAgreed(ctx, len(ns.addrs), bound+2*time.Second); err != nil {
+			logf("after the load: %v", err)
+		}
+	}
+	final := ns.statuses(context.Background(), time.Second)
+	stopNodes()
+	clientStats := target.Stats()
+	if err := hev.Flush(); err != nil {
+		return nil, err
+	}
+	if loadErr != nil {
+		return nil, loadErr
+	}
+	if err := csvw.Flush(); err != nil {
+		return nil, err
+	}
+	if err := saveSchedule(filepath.Join(dir, FileSchedule), executed); err != nil {
+		return nil, err
+	}
+	return summarize(e, dir, ns, rec, executed, final, clientStats, stats, start, bound, ctx.Err())
+}

@@ -1,0 +1,133 @@
+package harness
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// runDirLayout is where a run's files go; see doc.go for the layout of
+// repeats and sweeps.
+const (
+	fileLatencyHgrm = "latency.hgrm"
+	fileResultsGob  = "results.gob"
+	fileRequestsCSV = "requests.csv"
+	dirNodes        = "nodes"
+	fileHarnessEv   = "harness.events.jsonl"
+	timestampLayout = "20060102-150405"
+)
+
+// newRunRoot creates results/NAME/YYYYMMDD-HHMMSS (with a -2, -3… suffix if
+// two runs start in the same second) and returns its path.
+func newRunRoot(results, name string, now time.Time) (string, error) {
+	base := filepath.Join(results, name, now.Format(timestampLayout))
+	dir := base
+	for i := 2; ; i++ {
+		err := os.MkdirAll(filepath.Dir(dir), 0o755)
+		if err == nil {
+			err = os.Mkdir(dir, 0o755)
+		}
+		if err == nil {
+			return dir, nil
+		}
+		if !os.IsExist(err) || i > 100 {
+			return "", fmt.Errorf("creating the run directory: %w", err)
+		}
+		dir = fmt.Sprintf("%s-%d", base, i)
+	}
+}
+
+// pointLatest makes results/NAME/latest a relative symlink to the run root.
+func pointLatest(root string) error {
+	link := filepath.Join(filepath.Dir(root), LatestName)
+	tmp := link + ".tmp"
+	os.Remove(tmp)
+	if err := os.Symlink(filepath.Base(root), tmp); err != nil {
+		return fmt.Errorf("pointing %s at the run: %w", link, err)
+	}
+	if err := os.Rename(tmp, link); err != nil {
+		return fmt.Errorf("pointing %s at the run: %w", link, err)
+	}
+	return nil
+}
+
+// writeJSONFile writes v as indented JSON without HTML escaping (check
+// details contain < and >).
+func writeJSONFile(path string, v any) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(f)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// newRunInfo describes the machine and the code a run uses.
+func newRunInfo(name, run string, command []string, seed int64, repeat int) RunInfo {
+	host, _ := os.Hostname()
+	return RunInfo{
+		Experiment: name, Run: run, Commit: gitDescribe(), GoVersion: runtime.Version(),
+		OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(), CPUModel: cpuModel(),
+		Host: host, Command: command, Seed: seed, Repeat: repeat,
+	}
+}
+
+// gitDescribe names the commit of the working directory, "+dirty" when it has
+// changes; "unknown" outside a git checkout.
+func gitDescribe() string {
+	out, err := exec.Command("git", "describe", "--always", "--dirty=+dirty", "--abbrev=12").Output()
+	if err != nil {
+		return "unknown"
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// cpuModel reads the CPU's model name from /proc/cpuinfo (Linux).
+func cpuModel() string {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return runtime.GOARCH
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.TrimSpace(k) == "model name" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return runtime.GOARCH
+}
+
+// writeFileWith creates path and fills it with write.
+func writeFileWith(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(f)
+	if err := write(bw); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return f.Close()
+}

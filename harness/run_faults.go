@@ -1,0 +1,145 @@
+package harness
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+
+	"stegocloud/cluster"
+)
+
+// faultActor is what the fault executor does to nodes; the local process
+// cluster and an external cluster (silent faults only) implement it.
+type faultActor interface {
+	Silent(ctx context.Context, id int, d time.Duration) error
+	Crash(id int) error
+	Restart(id int) error
+	Pause(id int) error
+	Resume(id int) error
+	// Coordinator is the node the live nodes follow now (0: none agreed).
+	Coordinator(ctx context.Context) int
+}
+
+// faultExecutor injects a fault schedule on time and records what it did.
+type faultExecutor struct {
+	act    faultActor
+	events *cluster.EventLog
+	start  time.Time // load start: fault offsets count from it
+	logf   func(format string, a ...any)
+
+	mu       sync.Mutex
+	executed []Fault
+	down     map[int]bool
+}
+
+// run injects faults (offsets from x.start) until every fault has ended. A
+// fault not yet due when stop is done is not injected (it is recorded as
+// suppressed); one in progress runs to its end, so that the run sees its
+// recovery. When abort is done (Ctrl-C), faults in progress are healed at once.
+func (x *faultExecutor) run(stop, abort context.Context, faults []Fault) {
+	x.down = map[int]bool{}
+	var wg sync.WaitGroup
+	for _, f := range faults {
+		if f.Suppressed != "" {
+			x.record(f)
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			x.one(stop, abort, f)
+		}()
+	}
+	wg.Wait()
+}
+
+// one waits for f, injects it, holds it for f.For and heals it.
+func (x *faultExecutor) one(stop, abort context.Context, f Fault) {
+	if !sleepUntil(x.start.Add(f.At), stop.Done()) {
+		f.Suppressed = "not reached: the load ended first"
+		x.record(f)
+		return
+	}
+	if f.Selector != "" {
+		rf, err := ResolveFault(f, x.act.Coordinator(abort))
+		if err != nil {
+			f.Suppressed = err.Error()
+			x.record(f)
+			return
+		}
+		f = rf
+	}
+	x.mu.Lock()
+	busy := x.down[f.Node]
+	if !busy {
+		x.down[f.Node] = true
+	}
+	x.mu.Unlock()
+	if busy {
+		f.Suppressed = fmt.Sprintf("node %d was already down", f.Node)
+		x.record(f)
+		return
+	}
+	defer func() {
+		x.mu.Lock()
+		delete(x.down, f.Node)
+		x.mu.Unlock()
+	}()
+	f.At = time.Since(x.start) // as executed
+	if err := x.inject(abort, f); err != nil {
+		f.Suppressed = "injection failed: " + err.Error()
+		x.logf("fault: %v", err)
+		x.record(f)
+		return
+	}
+	x.events.Emit(cluster.Event{Node: f.Node, Type: cluster.EvFaultStart, Kind: f.Kind, Duration: f.For})
+	x.logf("fault: node %d %s for %v", f.Node, f.Kind, f.For)
+	sleepUntil(x.start.Add(f.At+f.For), abort.Done())
+	if err := x.heal(f); err != nil {
+		x.logf("fault: %v", err)
+	}
+	x.events.Emit(cluster.Event{Node: f.Node, Type: cluster.EvFaultEnd, Kind: f.Kind})
+	f.For = time.Since(x.start) - f.At
+	x.record(f)
+}
+
+func (x *faultExecutor) inject(ctx context.Context, f Fault) error {
+	switch f.Kind {
+	case FaultSilent:
+		return x.act.Silent(ctx, f.Node, f.For)
+	case FaultCrash:
+		return x.act.Crash(f.Node)
+	case FaultPause:
+		return x.act.Pause(f.Node)
+	}
+	return fmt.Errorf("injecting fault on node %d: unknown kind %q", f.Node, f.Kind)
+}
+
+// heal ends a fault: a crashed node is restarted (in Recovering), a paused one
+// continued; a silent node recovers by itself when its time is up.
+func (x *faultExecutor) heal(f Fault) error {
+	switch f.Kind {
+	case FaultCrash:
+		return x.act.Restart(f.Node)
+	case FaultPause:
+		return x.act.Resume(f.Node)
+	}
+	return nil
+}
+
+func (x *faultExecutor) record(f Fault) {
+	x.mu.Lock()
+	x.executed = append(x.executed, f)
+	x.mu.Unlock()
+}
+
+// result is the schedule as run, in order of start.
+func (x *faultExecutor) result() []Fault {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	out := append([]Fault(nil), x.executed...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].At < out[j].At })
+	return out
+}

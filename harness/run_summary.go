@@ -1,0 +1,132 @@
+package harness
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"stegocloud/cluster"
+)
+
+// summarize turns what a run recorded into its files: events.jsonl (merged),
+// summary.json with the checker's verdict, latency.hgrm and timeseries.csv.
+func summarize(e *Experiment, dir string, ns *nodeSet, rec *Recorder, executed []Fault,
+	final map[int]cluster.NodeStatus, cs cluster.ClientStats, stats LoadStats, start time.Time,
+	bound time.Duration, interrupted error) (*Summary, error) {
+	nodesDir := filepath.Join(dir, dirNodes)
+	paths := make([]string, 0, len(ns.addrs)+1)
+	for _, id := range ns.addrs.IDs() {
+		paths = append(paths, filepath.Join(nodesDir, fmt.Sprintf("%d.events.jsonl", id)))
+	}
+	paths = append(paths, filepath.Join(nodesDir, fileHarnessEv))
+	evPath := filepath.Join(dir, FileEvents)
+	evf, err := os.Create(evPath)
+	if err != nil {
+		return nil, err
+	}
+	_, torn, err := mergeEventFiles(evf, paths)
+	if cerr := evf.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	if err := rec.Close(); err != nil {
+		return nil, err
+	}
+	s := &Summary{Experiment: e.Name, Run: filepath.Base(dir), Mode: e.Workload.Mode()}
+	if err := rec.Summarize(s); err != nil {
+		return nil, err
+	}
+	injected := Injected(executed)
+	z, err := NewAnalyzer(AnalysisConfig{Start: start, Nodes: len(ns.addrs), Faults: injected})
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(evPath)
+	if err != nil {
+		return nil, err
+	}
+	_, err = cluster.ReadEvents(f, z.Add)
+	f.Close()
+	if err != nil {
+		return nil, fmt.Errorf("analysing %s: %w", evPath, err)
+	}
+	a := z.Close()
+	a.Summarize(s)
+	for id, st := range final {
+		i := slices.IndexFunc(s.Nodes, func(n NodeSummary) bool { return n.ID == id })
+		if i < 0 {
+			s.Nodes = append(s.Nodes, NodeSummary{ID: id})
+			i = len(s.Nodes) - 1
+		}
+		n := &s.Nodes[i]
+		n.FinalState, n.FinalLoad = strings.ToUpper(string(st.State)), st.Load
+		n.Processed, n.Coordinator = int(st.Processed), st.IsCoordinator
+	}
+	slices.SortFunc(s.Nodes, func(a, b NodeSummary) int { return a.ID - b.ID })
+
+	if torn > 0 {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%d torn event line(s) dropped (a node was killed mid-write)", torn))
+	}
+	if len(final) < len(ns.addrs) {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("only %d of %d nodes answered the final status request", len(final), len(ns.addrs)))
+	}
+	if cs.LateDuplicates > 0 {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%d late duplicate responses (a request served twice, e.g. across a failover)", cs.LateDuplicates))
+	}
+	if cs.Invalid > 0 {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%d responses failed verification and were discarded by the clients", cs.Invalid))
+	}
+
+	thresholds, err := e.Expect.Thresholds()
+	if err != nil {
+		return nil, err
+	}
+	s.Verdict = Judge(s, CheckInput{Expected: int(stats.Requests), Accounting: rec.Accounting(),
+		Analysis: a, AgreementBound: bound, Thresholds: thresholds})
+	c := loadCompleteCheck(e, stats, interrupted)
+	s.Verdict.Checks = append([]Check{c}, s.Verdict.Checks...)
+	s.Verdict.Pass = s.Verdict.Pass && c.Pass
+
+	if err := writeJSONFile(filepath.Join(dir, FileSummary), s); err != nil {
+		return nil, err
+	}
+	if err := writeFileWith(filepath.Join(dir, fileLatencyHgrm), rec.WriteHgrm); err != nil {
+		return nil, err
+	}
+	buckets, err := rec.Buckets()
+	if err != nil {
+		return nil, err
+	}
+	if err := writeFileWith(filepath.Join(dir, FileTimeSeries), func(w io.Writer) error {
+		return WriteTimeSeries(w, len(ns.addrs), buckets)
+	}); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// loadCompleteCheck says whether the load ran as planned: every planned
+// request of a closed loop issued, not cut short by max_duration or Ctrl-C.
+func loadCompleteCheck(e *Experiment, st LoadStats, interrupted error) Check {
+	c := Check{Name: "load_complete", Pass: true}
+	planned := e.Workload.TotalRequests()
+	switch {
+	case interrupted != nil:
+		c.Pass, c.Detail = false, fmt.Sprintf("interrupted after %d requests", st.Requests)
+	case st.Stopped != StopComplete:
+		c.Pass, c.Detail = false, fmt.Sprintf("stopped by %s after %d requests", st.Stopped, st.Requests)
+	case planned > 0:
+		c.Pass = st.Requests == planned
+		c.Detail = fmt.Sprintf("%d of %d planned requests issued", st.Requests, planned)
+	default:
+		c.Detail = fmt.Sprintf("%d requests issued over %v", st.Requests, e.Workload.Duration)
+	}
+	return c
+}

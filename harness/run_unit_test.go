@@ -1,0 +1,222 @@
+package harness
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"stegocloud/cluster"
+)
+
+func TestMergeEventFiles(t *testing.T) {
+	dir := t.TempDir()
+	a, b, h := filepath.Join(dir, "1.jsonl"), filepath.Join(dir, "2.jsonl"), filepath.Join(dir, "h.jsonl")
+	writeFile(t, a, `{"t":10,"node":1,"type":"start"}
+{"t":30,"node":1,"type":"state"}
+{"t":50,"node":1,"type":"stop"}
+`)
+	// Node 2 was killed mid-write: its last line is torn.
+	writeFile(t, b, `{"t":20,"node":2,"type":"start"}
+{"t":30,"node":2,"type":"state"}
+{"t":40,"node":2,"ty`)
+	writeFile(t, h, `{"t":30,"node":0,"type":"load_start"}
+`)
+	var out bytes.Buffer
+	n, torn, err := mergeEventFiles(&out, []string{a, b, h, filepath.Join(dir, "missing.jsonl")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 6 || torn != 1 {
+		t.Errorf("merged %d events with %d torn, want 6 and 1", n, torn)
+	}
+	var got []string
+	_, err = cluster.ReadEvents(&out, func(e cluster.Event) error {
+		got = append(got, fmt.Sprintf("%d/%d/%s", e.Time, e.Node, e.Type))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Time order; equal times keep the order of the file list.
+	want := []string{"10/1/start", "20/2/start", "30/1/state", "30/2/state", "30/0/load_start", "50/1/stop"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("merged order:\n got %v\nwant %v", got, want)
+	}
+
+	// A bad line that is not the last one is an error naming file and line.
+	bad := filepath.Join(dir, "bad.jsonl")
+	writeFile(t, bad, "{\"t\":1,\"node\":1,\"type\":\"start\"}\nnot json\n{\"t\":2,\"node\":1,\"type\":\"stop\"}\n")
+	if _, _, err := mergeEventFiles(&bytes.Buffer{}, []string{bad}); err == nil || !strings.Contains(err.Error(), "bad.jsonl:2") {
+		t.Errorf("bad middle line: error = %v, want one naming bad.jsonl:2", err)
+	}
+}
+
+func TestAgreedCoordinator(t *testing.T) {
+	act := func(coord int) cluster.NodeStatus {
+		return cluster.NodeStatus{State: cluster.StateActive, Coordinator: coord}
+	}
+	failed := cluster.NodeStatus{State: cluster.StateFailed, Coordinator: 3}
+	tests := []struct {
+		name string
+		sts  map[int]cluster.NodeStatus
+		want int
+	}{
+		{"all agree", map[int]cluster.NodeStatus{1: act(2), 2: act(2), 3: act(2)}, 2},
+		{"a failed node's stale view is ignored", map[int]cluster.NodeStatus{1: act(2), 2: act(2), 3: failed}, 2},
+		{"disagreement", map[int]cluster.NodeStatus{1: act(2), 2: act(1), 3: act(2)}, 0},
+		{"someone knows no coordinator", map[int]cluster.NodeStatus{1: act(2), 2: act(0)}, 0},
+		{"the agreed coordinator is not active", map[int]cluster.NodeStatus{1: act(3), 2: act(3), 3: failed}, 0},
+		{"the agreed coordinator did not answer", map[int]cluster.NodeStatus{1: act(3), 2: act(3)}, 0},
+		{"nobody active", map[int]cluster.NodeStatus{3: failed}, 0},
+		{"nobody answered", map[int]cluster.NodeStatus{}, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, why := agreedCoordinator(tc.sts)
+			if got != tc.want || (got == 0) == (why == "") {
+				t.Errorf("agreedCoordinator(%v) = %d, %q; want %d (and a reason exactly when 0)", tc.sts, got, why, tc.want)
+			}
+		})
+	}
+}
+
+// fakeActor records what the fault executor does, with offsets from start.
+type fakeActor struct {
+	mu    sync.Mutex
+	start time.Time
+	log   []string
+	coord int
+	fail  error
+}
+
+func (a *fakeActor) note(format string, args ...any) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	at := time.Since(a.start).Round(200 * time.Millisecond)
+	a.log = append(a.log, fmt.Sprintf("%v ", at)+fmt.Sprintf(format, args...))
+	return a.fail
+}
+func (a *fakeActor) Silent(_ context.Context, id int, d time.Duration) error {
+	return a.note("silent %d %v", id, d)
+}
+func (a *fakeActor) Crash(id int) error                  { return a.note("crash %d", id) }
+func (a *fakeActor) Restart(id int) error                { return a.note("restart %d", id) }
+func (a *fakeActor) Pause(id int) error                  { return a.note("pause %d", id) }
+func (a *fakeActor) Resume(id int) error                 { return a.note("resume %d", id) }
+func (a *fakeActor) Coordinator(ctx context.Context) int { return a.coord }
+
+func TestFaultExecutor(t *testing.T) {
+	// One tick is 200 ms and actions are logged rounded to ticks: ±100 ms of
+	// scheduling slack before the test is wrong.
+	ms := func(n int) time.Duration { return time.Duration(n) * 200 * time.Millisecond }
+	faults := []Fault{
+		{At: ms(1), Node: 1, Kind: FaultCrash, For: ms(2)},
+		{At: ms(2), Node: 1, Kind: FaultPause, For: ms(1)},                            // node 1 is down then
+		{At: ms(2), Kind: FaultPause, For: ms(2), Selector: "coordinator"},            // resolves to node 3
+		{At: ms(3), Node: 2, Kind: FaultSilent, For: ms(5)},                           // outlives the load: runs to its end
+		{At: ms(9), Node: 2, Kind: FaultCrash, For: ms(1)},                            // due after the load ended
+		{At: ms(1), Node: 3, Kind: FaultCrash, For: ms(1), Suppressed: "min_alive 1"}, // never injected
+	}
+	start := time.Now()
+	act := &fakeActor{start: start, coord: 3}
+	var buf bytes.Buffer
+	x := &faultExecutor{act: act, events: cluster.NewEventLog(&buf, nil), start: start, logf: t.Logf}
+	stop, endLoad := context.WithCancel(context.Background())
+	time.AfterFunc(ms(5), endLoad)
+	x.run(stop, context.Background(), faults)
+	if err := x.events.Flush(); err != nil {
+		t.Fatal(err)
+	}
+
+	wantLog := []string{"200ms crash 1", "400ms pause 3", "600ms restart 1", "600ms silent 2 1s", "800ms resume 3"}
+	act.mu.Lock()
+	got := append([]string(nil), act.log...)
+	act.mu.Unlock()
+	// Goroutines acting on the same tick may log in either order.
+	if !sameSet(got, wantLog) {
+		t.Errorf("actions:\n got %v\nwant %v (any order)", got, wantLog)
+	}
+	res := x.result()
+	if len(res) != len(faults) {
+		t.Fatalf("result has %d faults, want %d: %+v", len(res), len(faults), res)
+	}
+	var suppressed []string
+	for _, f := range res {
+		if f.Suppressed != "" {
+			suppressed = append(suppressed, fmt.Sprintf("%v/%d/%s", f.At, f.Node, f.Suppressed))
+		}
+		if f.Selector != "" && f.Node != 3 {
+			t.Errorf("coordinator fault resolved to node %d, want 3", f.Node)
+		}
+	}
+	wantSup := []string{"200ms/3/min_alive 1", "400ms/1/node 1 was already down", "1.8s/2/not reached: the load ended first"}
+	if !sameSet(suppressed, wantSup) {
+		t.Errorf("suppressed:\n got %v\nwant %v", suppressed, wantSup)
+	}
+	if n := strings.Count(buf.String(), `"fault_start"`); n != 3 {
+		t.Errorf("%d fault_start events, want 3", n)
+	}
+	if n := strings.Count(buf.String(), `"fault_end"`); n != 3 {
+		t.Errorf("%d fault_end events, want 3", n)
+	}
+}
+
+func TestFaultExecutorRecordsFailedInjection(t *testing.T) {
+	act := &fakeActor{start: time.Now(), fail: errors.New("no such process")}
+	x := &faultExecutor{act: act, events: nil, start: act.start, logf: t.Logf}
+	x.run(context.Background(), context.Background(), []Fault{{Node: 2, Kind: FaultCrash, For: time.Second}})
+	res := x.result()
+	if len(res) != 1 || !strings.Contains(res[0].Suppressed, "no such process") {
+		t.Errorf("failed injection recorded as %+v, want it suppressed with the reason", res)
+	}
+}
+
+func TestLoadCompleteCheck(t *testing.T) {
+	closed := DefaultExperiment()
+	closed.Workload.RequestsPerClient = 10 // 10 clients × 10
+	tests := []struct {
+		name        string
+		st          LoadStats
+		interrupted error
+		pass        bool
+	}{
+		{"complete", LoadStats{Stopped: StopComplete, Requests: 100}, nil, true},
+		{"short", LoadStats{Stopped: StopComplete, Requests: 99}, nil, false},
+		{"max duration", LoadStats{Stopped: StopMaxDuration, Requests: 100}, nil, false},
+		{"interrupted", LoadStats{Stopped: StopCancelled, Requests: 5}, context.Canceled, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := loadCompleteCheck(closed, tc.st, tc.interrupted)
+			if c.Pass != tc.pass || c.Detail == "" {
+				t.Errorf("loadCompleteCheck(%+v) = %+v, want pass=%v with a detail", tc.st, c, tc.pass)
+			}
+		})
+	}
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	m := map[string]int{}
+	for _, s := range a {
+		m[s]++
+	}
+	for _, s := range b {
+		m[s]--
+	}
+	for _, n := range m {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
+}
