@@ -161,7 +161,8 @@ func (z *Analyzer) dispatch(e *cluster.Event) {
 		z.reasgn[e.Request] = struct{}{}
 	case cluster.EvFaultStart, cluster.EvFaultEnd:
 		z.faultEvent(e)
-	case cluster.EvLoadStart, cluster.EvLoadStop:
+	case cluster.EvLoadStart, cluster.EvLoadStop, cluster.EvSync:
+		// Nothing to measure: the recovery they bracket is timed from state events.
 	default:
 		z.unknown[e.Type]++
 	}
