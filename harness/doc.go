@@ -223,9 +223,10 @@
 // Recovery time (ms, "faults.recovery_ms"): from a node's fault_end (due back)
 // to its next state event to Active (case-insensitive). A recovery is
 // unresolved (no sample, reported) when the node's next fault starts or the log
-// ends first; a paused process that never left Active in its own view logs no
-// state change and stays unresolved. An Active logged while the fault still
-// held the node is reported, not counted.
+// ends first. A paused process never leaves Active in its own view and logs no
+// state change: its recovery ends at the first alive event in which a peer hears
+// it again. An Active logged while the fault still held the node is reported,
+// not counted.
 //
 // Agreement: a membership change is a fault starting or ending or a node
 // process exiting or starting. The reference is the last membership change

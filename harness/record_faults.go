@@ -19,7 +19,9 @@ func newRecWindows(faults []Fault, nodes int) (recWindows, error) {
 	var ws recWindows
 	for i, f := range faults {
 		switch {
-		case f.Node < 1 || f.Node > nodes:
+		// A fault whose node is chosen when it is due (node: coordinator)
+		// has no node yet; only its window matters here.
+		case f.Node < 1 && f.Selector == "" || f.Node > nodes:
 			return nil, fmt.Errorf("%w: fault %d is on node %d, want 1..%d", ErrRecorderConfig, i, f.Node, nodes)
 		case f.At < 0 || f.For < 0:
 			return nil, fmt.Errorf("%w: fault %d has at %v, for %v; want both ≥ 0", ErrRecorderConfig, i, f.At, f.For)

@@ -88,13 +88,17 @@ func (x *faultExecutor) one(stop, abort context.Context, f Fault) {
 		x.mu.Unlock()
 	}()
 	f.At = time.Since(x.start) // as executed
+	// The event goes out before the fault does: survivors of a SIGKILL react
+	// to the dropped connection within a millisecond, and failover is timed
+	// from this event.
+	x.events.Emit(cluster.Event{Node: f.Node, Type: cluster.EvFaultStart, Kind: f.Kind, Duration: f.For})
 	if err := x.inject(abort, f); err != nil {
+		x.events.Emit(cluster.Event{Node: f.Node, Type: cluster.EvFaultEnd, Kind: f.Kind, Reason: "injection failed: " + err.Error()})
 		f.Suppressed = "injection failed: " + err.Error()
 		x.logf("fault: %v", err)
 		x.record(f)
 		return
 	}
-	x.events.Emit(cluster.Event{Node: f.Node, Type: cluster.EvFaultStart, Kind: f.Kind, Duration: f.For})
 	x.logf("fault: node %d %s for %v", f.Node, f.Kind, f.For)
 	sleepUntil(x.start.Add(f.At+f.For), abort.Done())
 	if err := x.heal(f); err != nil {
