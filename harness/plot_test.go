@@ -62,7 +62,7 @@ func TestFigureDataInvariants(t *testing.T) {
 	}
 	ok := 0.0
 	for _, p := range tl.Points {
-		ok += p.OKPerS * tl.BucketS
+		ok += p.OKPerS * p.WidthS
 	}
 	if int(ok+0.5) != d.Summary.Requests.OK {
 		t.Errorf("timeline throughput integrates to %.1f requests, want the %d that succeeded", ok, d.Summary.Requests.OK)
