@@ -144,8 +144,7 @@ func verdictLine(s *Summary) string {
 			}
 		}
 	}
-	return fmt.Sprintf("%d requests, %.2f%% ok, %.1f req/s, p99 %.1f ms — %s",
-		s.Requests.Total, 100*s.SuccessRate, s.ThroughputRPS, s.Latency.P99Ms, v)
+	return s.Headline() + " — " + v
 }
 
 // runOne runs one variant into dir and returns its summary.
@@ -187,9 +186,11 @@ func runOne(ctx context.Context, v Variant, dir string, opts RunOptions, logf fu
 	defer hf.Close()
 	hev := cluster.NewEventLog(hf, nil)
 
-	ns, err := startNodes(e, v.Seed, nodesDir, opts, hev, logf)
-	if err != nil {
-		return nil, err
+	ns := &nodeSet{addrs: cluster.Peers{}}
+	if e.Cluster.Launch != LaunchNoop {
+		if ns, err = startNodes(e, v.Seed, nodesDir, opts, hev, logf); err != nil {
+			return nil, err
+		}
 	}
 	stopped := false
 	stopNodes := func() {
@@ -295,14 +296,21 @@ func driveAndRecord(ctx context.Context, e *Experiment, dir string, ns *nodeSet,
 		}
 		key = k
 	}
-	target, err := newClusterTarget(e.Workload.Clients, cluster.ClientConfig{
-		Nodes: ns.addrs, Timeout: e.Workload.Timeout, Retries: e.Workload.Retries,
-		Backoff: e.Workload.Backoff, Key: key,
-	})
-	if err != nil {
-		return nil, err
+	noop := e.Cluster.Launch == LaunchNoop
+	var target Target = NopTarget{}
+	var clients *clusterTarget
+	if !noop {
+		var err error
+		clients, err = newClusterTarget(e.Workload.Clients, cluster.ClientConfig{
+			Nodes: ns.addrs, Timeout: e.Workload.Timeout, Retries: e.Workload.Retries,
+			Backoff: e.Workload.Backoff, Key: key,
+		})
+		if err != nil {
+			return nil, err
+		}
+		defer clients.Close()
+		target = clients
 	}
-	defer target.Close()
 
 	csvf, err := os.Create(filepath.Join(dir, fileRequestsCSV))
 	if err != nil {
@@ -319,7 +327,7 @@ func driveAndRecord(ctx context.Context, e *Experiment, dir string, ns *nodeSet,
 	plan := PlanFor(e)
 	closed := plan.Mode() == ModeClosed
 	start := time.Now()
-	rcfg := RecorderConfig{Start: start, Nodes: len(ns.addrs), Faults: Injected(planned),
+	rcfg := RecorderConfig{Start: start, Nodes: e.Cluster.Nodes, Faults: Injected(planned),
 		MaxLatency: plan.RequestTimeout, Expected: int(plan.Requests), CSV: csvw}
 	if closed && e.Cluster.Service.Delay > 0 {
 		rcfg.Clients, rcfg.ServiceTime = e.Workload.Clients, e.Cluster.Service.Delay
@@ -364,14 +372,17 @@ func driveAndRecord(ctx context.Context, e *Experiment, dir string, ns *nodeSet,
 
 	// Let the cluster settle, then read every node's final status.
 	bound := AgreementBound(e.Cluster.SuspectAfter, e.Faults.SyncDelay, e.Cluster.ElectionTimeout)
-	if ctx.Err() == nil {
+	if ctx.Err() == nil && !noop {
 		if _, err := ns.waitAgreed(ctx, len(ns.addrs), bound+2*time.Second); err != nil {
 			logf("after the load: %v", err)
 		}
 	}
 	final := ns.statuses(context.Background(), time.Second)
 	stopNodes()
-	clientStats := target.Stats()
+	var clientStats cluster.ClientStats
+	if clients != nil {
+		clientStats = clients.Stats()
+	}
 	if err := hev.Flush(); err != nil {
 		return nil, err
 	}

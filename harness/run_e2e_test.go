@@ -140,3 +140,53 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+// TestRunNoop runs the harness against no cluster: every request accounted,
+// the verdict judged on the harness's own checks only.
+func TestRunNoop(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "noop.yaml")
+	writeFile(t, path, `
+name: noop
+cluster: {launch: noop, nodes: 1}
+workload:
+  clients: 8
+  requests_per_client: 1000
+  image: {width: 16, height: 16}
+  images: 1
+expect:
+  success_rate: "== 100%"
+`)
+	opts := testRunOptions(t)
+	opts.NoFigures = true
+	out, err := RunExperiment(context.Background(), path, opts)
+	if err != nil {
+		t.Fatalf("RunExperiment(noop): %v", err)
+	}
+	s := out.Runs[0].Summary
+	if s.Requests.Total != 8000 || s.Requests.OK != 8000 || !s.Verdict.Pass {
+		t.Errorf("noop run: requests %+v, verdict %+v; want 8000 ok and a pass", s.Requests, s.Verdict)
+	}
+	for _, c := range s.Verdict.Checks {
+		if c.Name == "election_safety" || c.Name == "agreement" {
+			t.Errorf("noop run judged on cluster check %q", c.Name)
+		}
+	}
+}
+
+// TestRunRejectsFaultsTheLaunchCannotInject: validation happens before any
+// process starts.
+func TestRunRejectsFaultsTheLaunchCannotInject(t *testing.T) {
+	for _, tc := range []struct{ name, cluster, faults, want string }{
+		{"noop with faults", "{launch: noop}", "{kind: silent}", "launch: noop runs no nodes"},
+		{"external crash", "{launch: external, nodes: 1, addrs: ['127.0.0.1:9']}", "{schedule: [{at: 1s, node: 1, kind: crash, for: 1s}]}", "only silent faults"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "x.yaml")
+			writeFile(t, path, "name: x\ncluster: "+tc.cluster+"\nfaults: "+tc.faults+"\nworkload: {clients: 1, requests_per_client: 1}\n")
+			_, err := RunExperiment(context.Background(), path, testRunOptions(t))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error = %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}

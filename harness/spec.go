@@ -26,7 +26,7 @@ type Experiment struct {
 // parameters each node is started with.
 type Cluster struct {
 	Nodes            int           `yaml:"nodes"`
-	Launch           string        `yaml:"launch"`          // LaunchLocal or LaunchExternal
+	Launch           string        `yaml:"launch"`          // LaunchLocal, LaunchExternal or LaunchNoop
 	Addrs            []string      `yaml:"addrs,omitempty"` // external only: node i+1 listens on Addrs[i]
 	Heartbeat        time.Duration `yaml:"heartbeat"`
 	SuspectAfter     time.Duration `yaml:"suspect_after"`
@@ -42,6 +42,10 @@ type Cluster struct {
 const (
 	LaunchLocal    = "local"    // the harness starts the nodes as child processes on 127.0.0.1
 	LaunchExternal = "external" // the nodes are already running at cluster.addrs
+	// LaunchNoop runs no cluster at all: every request is answered at once by
+	// a no-op target, so the run measures the harness itself (load driver,
+	// recorder, files) — the "is the harness the bottleneck?" experiment.
+	LaunchNoop = "noop"
 )
 
 // Balancers a coordinator can use to pick the node that serves a request.

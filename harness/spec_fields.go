@@ -27,7 +27,7 @@ var fieldDocText = map[string]string{
 
 	"cluster":                        "The system under study.",
 	"cluster.nodes":                  "Number of cloud nodes (ids 1..nodes), 1..64.",
-	"cluster.launch":                 "local: the harness starts the nodes on 127.0.0.1. external: they already run at cluster.addrs.",
+	"cluster.launch":                 "local: the harness starts the nodes on 127.0.0.1. external: they already run at cluster.addrs (silent faults only). noop: no cluster; a no-op target answers every request at once, so the run measures the harness itself.",
 	"cluster.addrs":                  "launch: external only: host:port of node 1, 2, … (loopback addresses only).",
 	"cluster.heartbeat":              "How often each node sends a heartbeat to every peer.",
 	"cluster.suspect_after":          "A peer silent this long is suspected failed. Must exceed heartbeat.",

@@ -1,6 +1,7 @@
 package harness
 
 import (
+	"maps"
 	"math"
 	"net"
 	"regexp"
@@ -43,6 +44,7 @@ func (e *Experiment) validate() fieldErrors {
 	}
 	e.Cluster.validate(&fe)
 	e.Faults.validate(&fe, e.Cluster.Nodes)
+	e.validateLaunchFaults(&fe)
 	e.Workload.validate(&fe)
 	if _, errs := e.Expect.thresholds(); len(errs) > 0 {
 		fe = append(fe, errs...)
@@ -66,8 +68,12 @@ func (c *Cluster) validate(fe *fieldErrors) {
 		}
 	case LaunchExternal:
 		validateAddrs(fe, c.Addrs, c.Nodes)
+	case LaunchNoop:
+		if len(c.Addrs) > 0 {
+			fe.addf("cluster.addrs", "only used with launch: external (launch: noop runs no nodes)")
+		}
 	default:
-		fe.addf("cluster.launch", "must be %s or %s, got %q", LaunchLocal, LaunchExternal, c.Launch)
+		fe.addf("cluster.launch", "must be %s, %s or %s, got %q", LaunchLocal, LaunchExternal, LaunchNoop, c.Launch)
 	}
 	positive(fe, "cluster.heartbeat", c.Heartbeat)
 	if c.SuspectAfter <= c.Heartbeat {
@@ -110,6 +116,32 @@ func validateAddrs(fe *fieldErrors, addrs []string, nodes int) {
 			fe.addf(path, "%q is listed twice", a)
 		}
 		seen[a] = true
+	}
+}
+
+// validateLaunchFaults rejects faults the launch mode cannot inject: the
+// harness can only kill or pause processes it started, and a noop run has no
+// nodes at all.
+func (e *Experiment) validateLaunchFaults(fe *fieldErrors) {
+	f := &e.Faults
+	kinds := map[string]string{}
+	if len(f.Schedule) == 0 && f.Kind != FaultNone && f.Probability > 0 {
+		kinds["faults.kind"] = f.Kind
+	}
+	for i, s := range f.Schedule {
+		k := s.Kind
+		if k == "" {
+			k = f.Kind
+		}
+		kinds["faults.schedule["+strconv.Itoa(i)+"].kind"] = k
+	}
+	for _, path := range slices.Sorted(maps.Keys(kinds)) {
+		switch k := kinds[path]; {
+		case e.Cluster.Launch == LaunchNoop:
+			fe.addf(path, "launch: noop runs no nodes, so it takes no faults; got %s", k)
+		case e.Cluster.Launch == LaunchExternal && k != FaultSilent:
+			fe.addf(path, "launch: external nodes are not the harness's processes: only silent faults can be injected, got %s", k)
+		}
 	}
 }
 

@@ -1,6 +1,9 @@
 package harness
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Summary is everything one run measured; it is written as summary.json and is
 // what report, compare and the design-document report read. Every metric is
@@ -148,4 +151,27 @@ type Check struct {
 	Name   string `json:"name"`
 	Pass   bool   `json:"pass"`
 	Detail string `json:"detail"`
+}
+
+// Headline is the one-line account of a run printed when it ends.
+func (s *Summary) Headline() string {
+	return fmt.Sprintf("%d requests, %.2f%% ok, %.1f req/s, p50 %s, p99 %s",
+		s.Requests.Total, 100*s.SuccessRate, s.ThroughputRPS, roughMs(s.Latency.P50Ms), roughMs(s.Latency.P99Ms))
+}
+
+// roughMs prints a latency in milliseconds with a sensible precision for its
+// size: "7µs", "1.62ms", "502.3ms", "1.204s".
+func roughMs(ms float64) string {
+	d := time.Duration(ms * float64(time.Millisecond))
+	switch {
+	case d < time.Millisecond:
+		d = d.Round(time.Microsecond)
+	case d < 10*time.Millisecond:
+		d = d.Round(10 * time.Microsecond)
+	case d < time.Second:
+		d = d.Round(100 * time.Microsecond)
+	default:
+		d = d.Round(time.Millisecond)
+	}
+	return d.String()
 }

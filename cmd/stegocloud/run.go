@@ -62,9 +62,7 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			if !r.Summary.Verdict.Pass {
 				verdict = "FAIL"
 			}
-			fmt.Fprintf(stdout, "%s  %s  %d requests, %.2f%% ok, %.1f req/s, p50 %.1f ms, p99 %.1f ms\n",
-				verdict, r.Dir, r.Summary.Requests.Total, 100*r.Summary.SuccessRate,
-				r.Summary.ThroughputRPS, r.Summary.Latency.P50Ms, r.Summary.Latency.P99Ms)
+			fmt.Fprintf(stdout, "%s  %s  %s\n", verdict, r.Dir, r.Summary.Headline())
 		}
 		if out.Root != "" {
 			fmt.Fprintf(stdout, "report: %s\n", reportPath(out))
