@@ -133,13 +133,19 @@ func plotElections(d *RunData) []FigureMark {
 }
 
 // rundirFaultWindows are the fault windows of the run: from events when the
-// harness logged any, else from the schedule.
+// harness logged any, else from the schedule. A scheduled fault that was
+// suppressed never happened, and one whose node was never resolved (Node 0:
+// a `node: coordinator` entry the run did not reach) hit no node; neither is
+// a window.
 func rundirFaultWindows(d *RunData) []DigestFault {
 	if d.Events != nil && len(d.Events.Faults) > 0 {
 		return d.Events.Faults
 	}
 	out := make([]DigestFault, 0, len(d.Schedule))
 	for _, f := range d.Schedule {
+		if f.Suppressed != "" || f.Node == 0 {
+			continue
+		}
 		out = append(out, DigestFault{Node: f.Node, Kind: f.Kind, Start: d.Origin.Add(f.At), End: d.Origin.Add(f.End()), Source: "schedule"})
 	}
 	return out

@@ -125,8 +125,6 @@ func (f *LoadFigure) Render(w io.Writer, format string) error {
 		}})
 	}
 	p.Add(band)
-	// The legend goes below the band, not over it.
-	p.Legend.YOffs = -vg.Points(24)
 	top := 0.0
 	for _, s := range f.Series {
 		segs := plotSplitAt(s.Points, s.Breaks)
@@ -144,8 +142,9 @@ func (f *LoadFigure) Render(w io.Writer, format string) error {
 		p.Legend.Add(plotFaultLegendLabel(fl), plotSwatch{Color: plotTranslucent(plotNodeColor(fl.Node), plotFaultAlpha*2)})
 	}
 	p.X.Min, p.X.Max = f.XMin, f.XMax
-	p.Y.Min, p.Y.Max = 0, max(top*1.45, 1)
-	return plotRender(w, format, plotWidth, plotHeight, p)
+	// Room above the data for the coordinator band.
+	p.Y.Min, p.Y.Max = 0, max(top*1.08/(1-plotBandFrac), 1)
+	return plotRenderLegendRight(w, format, plotWidth, plotHeight, p)
 }
 
 // plotSplitAt cuts a node's points into lines after each break time.

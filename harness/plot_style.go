@@ -100,28 +100,82 @@ func plotNewCanvas(w, h vg.Length, format string) (vg.CanvasWriterTo, error) {
 }
 
 // plotRender draws plots one above the other, their data areas aligned,
-// and writes the result to w.
+// and writes the result to w. Each plot's legend is drawn where the plot puts
+// it, over its data area.
 func plotRender(w io.Writer, format string, width, height vg.Length, plots ...*plot.Plot) error {
+	return plotRenderWith(w, format, width, height, false, plots)
+}
+
+// plotRenderLegendRight is plotRender with every legend in a column to the
+// right of the data areas: for figures whose data or shading fills the whole
+// height, where a legend inside would hide some of it.
+func plotRenderLegendRight(w io.Writer, format string, width, height vg.Length, plots ...*plot.Plot) error {
+	return plotRenderWith(w, format, width, height, true, plots)
+}
+
+// plotLegendGap separates the data areas from a legend column.
+var plotLegendGap = vg.Points(10)
+
+func plotRenderWith(w io.Writer, format string, width, height vg.Length, legendRight bool, plots []*plot.Plot) error {
 	cv, err := plotNewCanvas(width, height, format)
 	if err != nil {
 		return err
 	}
 	dc := draw.New(cv)
+	var legends []plot.Legend
+	column := vg.Length(0)
+	if legendRight {
+		for _, p := range plots {
+			legends = append(legends, p.Legend)
+			column = max(column, p.Legend.Rectangle(dc).Size().X)
+			// Drawn below, beside the panel; the plot itself gets an empty one.
+			empty := plot.NewLegend()
+			p.Legend = empty
+		}
+		defer func() {
+			for i, p := range plots {
+				p.Legend = legends[i]
+			}
+		}()
+		if column > 0 {
+			dc.Max.X -= column + plotLegendGap
+		}
+	}
+	var canvases []draw.Canvas
 	if len(plots) == 1 {
-		plots[0].Draw(draw.Crop(dc, vg.Points(4), -vg.Points(12), vg.Points(4), -vg.Points(4)))
+		canvases = []draw.Canvas{draw.Crop(dc, vg.Points(4), -vg.Points(12), vg.Points(4), -vg.Points(4))}
 	} else {
 		rows := make([][]*plot.Plot, len(plots))
 		for i, p := range plots {
 			rows[i] = []*plot.Plot{p}
 		}
 		tiles := draw.Tiles{Rows: len(plots), Cols: 1, PadY: vg.Points(8), PadTop: vg.Points(4), PadBottom: vg.Points(4), PadLeft: vg.Points(4), PadRight: vg.Points(12)}
-		canvases := plot.Align(rows, tiles, dc)
-		for i, p := range plots {
-			p.Draw(canvases[i][0])
+		for _, row := range plot.Align(rows, tiles, dc) {
+			canvases = append(canvases, row[0])
+		}
+	}
+	for i, p := range plots {
+		p.Draw(canvases[i])
+		if legendRight && column > 0 {
+			plotDrawLegendBeside(legends[i], p, canvases[i], column)
 		}
 	}
 	if _, err := cv.WriteTo(w); err != nil {
 		return fmt.Errorf("writing %s: %w", format, err)
 	}
 	return nil
+}
+
+// plotDrawLegendBeside draws l in a column of the given width right of the
+// panel c, its first entry level with the top of p's data area.
+func plotDrawLegendBeside(l plot.Legend, p *plot.Plot, c draw.Canvas, width vg.Length) {
+	data := p.DataCanvas(c)
+	col := c
+	col.Min.X = c.Max.X + plotLegendGap
+	col.Max.X = col.Min.X + width
+	col.Max.Y = data.Max.Y
+	col.Min.Y = data.Min.Y
+	l.Top, l.Left = true, true
+	l.XOffs, l.YOffs = 0, 0
+	l.Draw(col)
 }

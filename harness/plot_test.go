@@ -62,7 +62,7 @@ func TestFigureDataInvariants(t *testing.T) {
 	}
 	ok := 0.0
 	for _, p := range tl.Points {
-		ok += p.OKPerS * tl.BucketS
+		ok += p.OKPerS * p.WidthS
 	}
 	if int(ok+0.5) != d.Summary.Requests.OK {
 		t.Errorf("timeline throughput integrates to %.1f requests, want the %d that succeeded", ok, d.Summary.Requests.OK)
@@ -173,5 +173,43 @@ func TestFiguresWithoutData(t *testing.T) {
 	d.Summary.Histograms = nil
 	if _, err := harness.NewSpectrumFigure(&d.Summary); !errors.Is(err, harness.ErrNoFigureData) {
 		t.Errorf("NewSpectrumFigure without histograms: %v, want ErrNoFigureData", err)
+	}
+}
+
+// TestFaultWindowsFromSchedule: a run without fault events falls back to
+// schedule.json, where only injected faults are windows: a suppressed entry
+// never happened and an unresolved `node: coordinator` entry hit no node.
+func TestFaultWindowsFromSchedule(t *testing.T) {
+	dir := writeRun(t)
+	if err := os.Remove(filepath.Join(dir, harness.FileEvents)); err != nil {
+		t.Fatal(err)
+	}
+	schedule := `[
+  {"at": 10000000000, "node": 2, "kind": "silent", "for": 5000000000},
+  {"at": 12000000000, "node": 3, "kind": "silent", "for": 4000000000, "suppressed": "min_alive 2: 1 of 3 nodes are already down"},
+  {"at": 20000000000, "node": 0, "kind": "crash", "for": 2000000000, "selector": "coordinator", "suppressed": "not reached: the load ended first"},
+  {"at": 22000000000, "node": 0, "kind": "crash", "for": 2000000000, "selector": "coordinator"}
+]`
+	if err := os.WriteFile(filepath.Join(dir, harness.FileSchedule), []byte(schedule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, err := harness.LoadRun(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl, err := harness.NewTimelineFigure(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []harness.FigureSpan{{Node: 2, Kind: "silent", From: 10, To: 15}}
+	if len(tl.Faults) != len(want) || tl.Faults[0] != want[0] {
+		t.Errorf("timeline faults from %s = %+v, want only the injected one %+v", schedule, tl.Faults, want)
+	}
+	var buf bytes.Buffer
+	if err := harness.WriteReport(&buf, d); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Count(buf.String(), "| schedule |"); got != 1 {
+		t.Errorf("report lists %d fault windows from the schedule, want 1:\n%s", got, buf.String())
 	}
 }

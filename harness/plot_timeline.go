@@ -23,10 +23,12 @@ type TimelineFigure struct {
 	Elections []FigureMark    `json:"elections"`
 }
 
-// TimelinePoint is one time-series bucket, placed at its middle.
+// TimelinePoint is one time-series bucket, placed at the middle of the part
+// of it the run covered (all of it but for the last).
 type TimelinePoint struct {
 	T       float64 `json:"t_s"`
-	Ended   int     `json:"ended"` // requests that ended in the bucket; 0 leaves latency undefined
+	WidthS  float64 `json:"width_s"` // the rates' denominator`
+	Ended   int     `json:"ended"`   // requests that ended in the bucket; 0 leaves latency undefined
 	P50Ms   float64 `json:"p50_ms"`
 	P99Ms   float64 `json:"p99_ms"`
 	OKPerS  float64 `json:"ok_per_s"`
@@ -39,18 +41,38 @@ func NewTimelineFigure(d *RunData) (*TimelineFigure, error) {
 		return nil, fmt.Errorf("%w: no %s", ErrNoFigureData, FileTimeSeries)
 	}
 	f := &TimelineFigure{BucketS: d.BucketS, Faults: plotFaults(d), Elections: plotElections(d)}
-	for _, b := range d.Buckets {
+	for i, b := range d.Buckets {
+		width := d.BucketS
+		if i == len(d.Buckets)-1 {
+			width = timelineLastWidth(d, b)
+		}
 		f.Points = append(f.Points, TimelinePoint{
-			T:     b.T + d.BucketS/2,
-			Ended: b.OK + b.Errors,
-			P50Ms: b.P50Ms, P99Ms: b.P99Ms,
-			OKPerS:  float64(b.OK) / d.BucketS,
-			ErrPerS: float64(b.Errors) / d.BucketS,
+			T:      b.T + width/2,
+			WidthS: width,
+			Ended:  b.OK + b.Errors,
+			P50Ms:  b.P50Ms, P99Ms: b.P99Ms,
+			OKPerS:  float64(b.OK) / width,
+			ErrPerS: float64(b.Errors) / width,
 		})
 	}
 	f.XMin = min(0, d.Buckets[0].T)
 	f.XMax = d.Buckets[len(d.Buckets)-1].T + d.BucketS
 	return f, nil
+}
+
+// timelineLastWidth is how much of the last bucket the run covered: the run
+// ends inside it, and counting its requests over the whole width would draw
+// a drop in throughput that never happened. A sliver shorter than a quarter
+// bucket keeps the full width rather than turn a few requests into a spike.
+func timelineLastWidth(d *RunData, b Bucket) float64 {
+	if d.Summary.End.IsZero() {
+		return d.BucketS
+	}
+	covered := d.Seconds(d.Summary.End) - b.T
+	if covered < d.BucketS/4 || covered >= d.BucketS {
+		return d.BucketS
+	}
+	return covered
 }
 
 // Name implements Figure.
@@ -94,10 +116,9 @@ func (f *TimelineFigure) Render(w io.Writer, format string) error {
 		s.p.Legend.Add(s.name, thumb)
 	}
 	f.addMarkerLegend(lat)
-	// Headroom keeps the legend off the data.
-	lat.Y.Max = max(maxLat*1.45, 1)
-	thr.Y.Max = max(maxThr*1.35, 1)
-	return plotRender(w, format, plotWidth, plotTallHeight, lat, thr)
+	lat.Y.Max = max(maxLat*1.1, 1)
+	thr.Y.Max = max(maxThr*1.1, 1)
+	return plotRenderLegendRight(w, format, plotWidth, plotTallHeight, lat, thr)
 }
 
 // markers are the fault shading and the election lines, drawn under the data.

@@ -14,14 +14,15 @@ import (
 // when any node was down while it was in flight.
 type recWindows []struct{ from, to time.Duration }
 
-// newRecWindows validates faults against the node count and merges them.
+// newRecWindows validates faults against the node count and merges them. A
+// `node: coordinator` fault is not resolved to a node until it is due, after
+// the recorder starts; its window is known and is all the recorder needs.
 func newRecWindows(faults []Fault, nodes int) (recWindows, error) {
 	var ws recWindows
 	for i, f := range faults {
+		unresolved := f.Node == 0 && f.Selector == coordinatorName
 		switch {
-		// A fault whose node is chosen when it is due (node: coordinator)
-		// has no node yet; only its window matters here.
-		case f.Node < 1 && f.Selector == "" || f.Node > nodes:
+		case (f.Node < 1 || f.Node > nodes) && !unresolved:
 			return nil, fmt.Errorf("%w: fault %d is on node %d, want 1..%d", ErrRecorderConfig, i, f.Node, nodes)
 		case f.At < 0 || f.For < 0:
 			return nil, fmt.Errorf("%w: fault %d has at %v, for %v; want both ≥ 0", ErrRecorderConfig, i, f.At, f.For)

@@ -201,6 +201,8 @@ func TestFaultWindowEdges(t *testing.T) {
 		{At: 14 * time.Second, Node: 2, Kind: "crash", For: 2 * time.Second},        // merges: [10, 16)
 		{At: 30 * time.Second, Node: 3, Kind: "pause", For: 0},                      // empty: ignored
 		{At: 40 * time.Second, Node: 3, Kind: "pause", For: 500 * time.Millisecond}, // [40, 40.5)
+		// `node: coordinator`, resolved only when due: its window counts.
+		{At: 50 * time.Second, Node: 0, Selector: "coordinator", Kind: "crash", For: time.Second}, // [50, 51)
 	}
 	s := time.Second
 	ms := time.Millisecond
@@ -219,7 +221,9 @@ func TestFaultWindowEdges(t *testing.T) {
 		{"starts the instant the fault ends", 16 * s, 17 * s, false},
 		{"zero-length fault", 29 * s, 31 * s, false},
 		{"zero latency at a window start", 40 * s, 40 * s, true},
-		{"after every window", 41 * s, 42 * s, false},
+		{"after the pause, before the coordinator fault", 41 * s, 42 * s, false},
+		{"inside the coordinator's fault", 50 * s, 50*s + 1, true},
+		{"after every window", 51 * s, 52 * s, false},
 	}
 	ws, err := newRecWindows(faults, 3)
 	if err != nil {
@@ -368,6 +372,8 @@ func TestRecorderConfigErrors(t *testing.T) {
 		{"negative clients", RecorderConfig{Start: recT0, Nodes: 1, Clients: -1}},
 		{"fault on node 4 of 3", RecorderConfig{Start: recT0, Nodes: 3, Faults: []Fault{{Node: 4, For: time.Second}}}},
 		{"fault with negative start", RecorderConfig{Start: recT0, Nodes: 3, Faults: []Fault{{At: -1, Node: 1, For: time.Second}}}},
+		{"fault on node 0 without a selector", RecorderConfig{Start: recT0, Nodes: 3, Faults: []Fault{{Node: 0, For: time.Second}}}},
+		{"fault on node 0 with an unknown selector", RecorderConfig{Start: recT0, Nodes: 3, Faults: []Fault{{Node: 0, Selector: "leader", For: time.Second}}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package harness
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // reportListLimit caps the per-fault and per-election tables: a long run has
@@ -21,8 +22,8 @@ func reportFaults(rw *reportWriter, rc *reportContext) {
 		{"Mean time down", reportSec(s.Faults.MeanDownS)},
 		{"Elections", elections},
 		{"Coordinator changes", fmt.Sprintf("%d (highest epoch %d)", s.Elections.CoordinatorChanges, s.Elections.MaxEpoch)},
-		{"Failover time (coordinator lost → all live nodes follow the new one)", reportStats(s.Faults.FailoverMs)},
-		{"Recovery time (node due back → active)", reportStats(s.Faults.RecoveryMs)},
+		{"Failover time (coordinator lost → all live nodes follow the new one)", reportStats(s.Faults.FailoverMs) + reportFailoverGaps(s.Faults)},
+		{"Recovery time (node due back → active)", reportStats(s.Faults.RecoveryMs) + reportRecoveryGaps(s.Faults)},
 		{"Requests reassigned", strconv.Itoa(s.Requests.Reassigned)},
 		{"Requests retried", strconv.Itoa(s.Requests.Retried)},
 		{"Duplicate responses", strconv.Itoa(s.Requests.Duplicates)},
@@ -83,4 +84,28 @@ func reportElectionList(rw *reportWriter, rc *reportContext) {
 	if n := len(ev.Elections) - reportListLimit; n > 0 {
 		rw.printf("… and %d more (see %s).\n\n", n, FileEvents)
 	}
+}
+
+// reportFailoverGaps says which coordinator losses gave no failover sample,
+// so that n is not read as the number of losses.
+func reportFailoverGaps(f FaultSummary) string {
+	var parts []string
+	if f.FailoverMasked > 0 {
+		parts = append(parts, fmt.Sprintf("%d masked (the coordinator was back before any node reacted)", f.FailoverMasked))
+	}
+	if f.FailoverUnresolved > 0 {
+		parts = append(parts, fmt.Sprintf("%d unresolved (the live nodes never agreed)", f.FailoverUnresolved))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(parts, ", ")
+}
+
+// reportRecoveryGaps counts the faults after which no recovery was logged.
+func reportRecoveryGaps(f FaultSummary) string {
+	if f.RecoveryUnresolved == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d unresolved (no return to Active logged)", f.RecoveryUnresolved)
 }

@@ -57,3 +57,27 @@ func TestReportPickSamples(t *testing.T) {
 		}
 	}
 }
+
+func TestReportFaultGaps(t *testing.T) {
+	tests := []struct {
+		name               string
+		f                  FaultSummary
+		failover, recovery string
+	}{
+		{"every loss measured", FaultSummary{}, "", ""},
+		{"masked and unresolved", FaultSummary{FailoverMasked: 2, FailoverUnresolved: 1, RecoveryUnresolved: 3},
+			"; 2 masked (the coordinator was back before any node reacted), 1 unresolved (the live nodes never agreed)",
+			"; 3 unresolved (no return to Active logged)"},
+		{"only unresolved", FaultSummary{FailoverUnresolved: 1}, "; 1 unresolved (the live nodes never agreed)", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := reportFailoverGaps(tc.f); got != tc.failover {
+				t.Errorf("reportFailoverGaps(%+v) = %q, want %q", tc.f, got, tc.failover)
+			}
+			if got := reportRecoveryGaps(tc.f); got != tc.recovery {
+				t.Errorf("reportRecoveryGaps(%+v) = %q, want %q", tc.f, got, tc.recovery)
+			}
+		})
+	}
+}

@@ -95,3 +95,54 @@ func TestWriteReportWriteError(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteReportSeedClaims: the seed's claimed numbers stand beside a run
+// only when it ran the seed's configuration; the bound column stays in both.
+func TestWriteReportSeedClaims(t *testing.T) {
+	tests := []struct {
+		name      string
+		from, to  string // rewrite of experiment.yaml
+		wantClaim bool
+	}{
+		{"synthetic (20 clients × 50)", "", "", false},
+		{"the seed's configuration", "  clients: 20\n  requests_per_client: 50\n", "  clients: 50\n  requests_per_client: 200\n", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := writeRun(t)
+			path := filepath.Join(dir, harness.FileExperiment)
+			spec, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.from != "" {
+				if !bytes.Contains(spec, []byte(tc.from)) {
+					t.Fatalf("synthetic experiment.yaml lacks %q:\n%s", tc.from, spec)
+				}
+				spec = bytes.Replace(spec, []byte(tc.from), []byte(tc.to), 1)
+				if err := os.WriteFile(path, spec, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			d, err := harness.LoadRun(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := harness.WriteReport(&buf, d); err != nil {
+				t.Fatal(err)
+			}
+			out := buf.String()
+			claimHeader := "| metric | measured | bound | seed's claim |"
+			if got := strings.Contains(out, claimHeader); got != tc.wantClaim {
+				t.Errorf("report has the seed's claim column: %v, want %v", got, tc.wantClaim)
+			}
+			if got := strings.Contains(out, "221.09 req/s"); got != tc.wantClaim {
+				t.Errorf("report quotes the seed's 221.09 req/s: %v, want %v", got, tc.wantClaim)
+			}
+			if !strings.Contains(out, "| metric | measured | bound |") {
+				t.Error("report lost the bound column")
+			}
+		})
+	}
+}

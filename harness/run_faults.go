@@ -88,13 +88,15 @@ func (x *faultExecutor) one(stop, abort context.Context, f Fault) {
 		x.mu.Unlock()
 	}()
 	f.At = time.Since(x.start) // as executed
-	// The event goes out before the fault does: survivors of a SIGKILL react
-	// to the dropped connection within a millisecond, and failover is timed
-	// from this event.
+	// The start is logged before the fault is injected: peers react within
+	// milliseconds (a killed node's connections close at once, and Crash
+	// returns only once the process is reaped), and a fault logged after the
+	// cluster had already elected a new coordinator would not count as the
+	// coordinator's loss at all.
 	x.events.Emit(cluster.Event{Node: f.Node, Type: cluster.EvFaultStart, Kind: f.Kind, Duration: f.For})
 	if err := x.inject(abort, f); err != nil {
-		x.events.Emit(cluster.Event{Node: f.Node, Type: cluster.EvFaultEnd, Kind: f.Kind, Reason: "injection failed: " + err.Error()})
 		f.Suppressed = "injection failed: " + err.Error()
+		x.events.Emit(cluster.Event{Node: f.Node, Type: cluster.EvFaultEnd, Kind: f.Kind, Reason: f.Suppressed})
 		x.logf("fault: %v", err)
 		x.record(f)
 		return

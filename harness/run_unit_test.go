@@ -168,6 +168,44 @@ func TestFaultExecutor(t *testing.T) {
 	}
 }
 
+// TestFaultExecutorLogsBeforeInjecting: the fault_start event is in the log
+// before the node is touched, so that the cluster's reaction, however quick,
+// follows it in time.
+func TestFaultExecutorLogsBeforeInjecting(t *testing.T) {
+	for _, kind := range []string{FaultCrash, FaultPause, FaultSilent} {
+		t.Run(kind, func(t *testing.T) {
+			var buf bytes.Buffer
+			start := time.Now()
+			x := &faultExecutor{events: cluster.NewEventLog(&buf, nil), start: start, logf: t.Logf}
+			var logged []bool
+			act := &hookActor{fakeActor: fakeActor{start: start}, onInject: func() {
+				if err := x.events.Flush(); err != nil {
+					t.Error(err)
+				}
+				logged = append(logged, strings.Contains(buf.String(), `"fault_start"`))
+			}}
+			x.act = act
+			x.run(context.Background(), context.Background(), []Fault{{Node: 2, Kind: kind, For: 10 * time.Millisecond}})
+			if len(logged) != 1 || !logged[0] {
+				t.Errorf("%s: fault_start logged before the injection: %v, want [true]", kind, logged)
+			}
+		})
+	}
+}
+
+// hookActor calls onInject when a fault is injected.
+type hookActor struct {
+	fakeActor
+	onInject func()
+}
+
+func (a *hookActor) Silent(ctx context.Context, id int, d time.Duration) error {
+	a.onInject()
+	return a.fakeActor.Silent(ctx, id, d)
+}
+func (a *hookActor) Crash(id int) error { a.onInject(); return a.fakeActor.Crash(id) }
+func (a *hookActor) Pause(id int) error { a.onInject(); return a.fakeActor.Pause(id) }
+
 func TestFaultExecutorRecordsFailedInjection(t *testing.T) {
 	act := &fakeActor{start: time.Now(), fail: errors.New("no such process")}
 	x := &faultExecutor{act: act, events: nil, start: act.start, logf: t.Logf}
@@ -175,6 +213,17 @@ func TestFaultExecutorRecordsFailedInjection(t *testing.T) {
 	res := x.result()
 	if len(res) != 1 || !strings.Contains(res[0].Suppressed, "no such process") {
 		t.Errorf("failed injection recorded as %+v, want it suppressed with the reason", res)
+	}
+	// Its start was logged before the attempt; an end follows at once, with why.
+	var buf bytes.Buffer
+	x = &faultExecutor{act: act, events: cluster.NewEventLog(&buf, nil), start: act.start, logf: t.Logf}
+	x.run(context.Background(), context.Background(), []Fault{{Node: 2, Kind: FaultCrash, For: time.Second}})
+	if err := x.events.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if strings.Count(out, `"fault_start"`) != 1 || strings.Count(out, `"fault_end"`) != 1 || !strings.Contains(out, "injection failed: no such process") {
+		t.Errorf("events of a failed injection:\n%s\nwant one fault_start and one fault_end giving the reason", out)
 	}
 }
 
