@@ -188,7 +188,7 @@ func runOne(ctx context.Context, v Variant, dir string, opts RunOptions, logf fu
 
 	ns := &nodeSet{addrs: cluster.Peers{}}
 	if e.Cluster.Launch != LaunchNoop {
-		if ns, err = startNodes(e, v.Seed, nodesDir, opts, hev, logf); err != nil {
+		if ns, err = startNodes(ctx, e, v.Seed, nodesDir, opts, hev, logf); err != nil {
 			return nil, err
 		}
 	}
@@ -229,7 +229,7 @@ func saveSchedule(path string, faults []Fault) error {
 
 // startNodes launches the local cluster (or addresses the external one) and
 // waits until every node is Active and they agree on a coordinator.
-func startNodes(e *Experiment, seed int64, nodesDir string, opts RunOptions, hev *cluster.EventLog, logf func(string, ...any)) (*nodeSet, error) {
+func startNodes(ctx context.Context, e *Experiment, seed int64, nodesDir string, opts RunOptions, hev *cluster.EventLog, logf func(string, ...any)) (*nodeSet, error) {
 	ns := &nodeSet{addrs: cluster.Peers{}}
 	if e.Cluster.Launch == LaunchExternal {
 		for i, a := range e.Cluster.Addrs {
@@ -258,7 +258,7 @@ func startNodes(e *Experiment, seed int64, nodesDir string, opts RunOptions, hev
 			return nil, err
 		}
 	}
-	coord, err := ns.waitAgreed(context.Background(), len(ns.addrs), 15*time.Second)
+	coord, err := ns.waitAgreed(ctx, len(ns.addrs), 15*time.Second)
 	if err != nil {
 		if ns.procs != nil {
 			ns.procs.Close(2 * time.Second)
