@@ -107,9 +107,16 @@ func NewProgress(cfg ProgressConfig) *Progress {
 	return p
 }
 
+// isTerminal reports whether w is a terminal a bar can be drawn on. A
+// terminal that reports no width (a pseudo-terminal nobody sized, as under
+// `script` from a pipe) gets lines: mpb draws nothing at width 0.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(interface{ Fd() uintptr })
-	return ok && term.IsTerminal(int(f.Fd()))
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return false
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	return err == nil && width > 0
 }
 
 // Add counts one finished request.
