@@ -290,9 +290,7 @@
 //   - requests.csv: one row per request, columns in RequestsCSVHeader.
 //   - timeseries.csv: the time series (WriteTimeSeries of Recorder.Buckets).
 //
-// # Compare and sweeps
-//
-// # Where runs live
+// # Where runs live (repeats, sweeps) and what compare claims
 //
 // One invocation of `stegocloud run experiments/NAME.yaml` writes
 // results/NAME/YYYYMMDD-HHMMSS/ and points results/NAME/latest at it:
