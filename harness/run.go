@@ -285,28 +285,12 @@ func nodeConfig(e *Experiment, seed int64, id int, peers cluster.Peers) cluster.
 // the cluster and turns everything recorded into the run's files.
 func driveAndRecord(ctx context.Context, e *Experiment, dir string, ns *nodeSet, pool *ImagePool,
 	planned []Fault, hev *cluster.EventLog, opts RunOptions, log *runLog, stopNodes func()) (*Summary, error) {
-	var key []byte
-	if e.Workload.Key != "" {
-		k, err := stego.LoadKey(e.Workload.Key)
-		if err != nil {
-			return nil, err
-		}
-		key = k
+	target, clients, err := newRunTarget(e, ns)
+	if err != nil {
+		return nil, err
 	}
-	noop := e.Cluster.Launch == LaunchNoop
-	var target Target = NopTarget{}
-	var clients *clusterTarget
-	if !noop {
-		var err error
-		clients, err = newClusterTarget(e.Workload.Clients, cluster.ClientConfig{
-			Nodes: ns.addrs, Timeout: e.Workload.Timeout, Retries: e.Workload.Retries,
-			Backoff: e.Workload.Backoff, Key: key,
-		})
-		if err != nil {
-			return nil, err
-		}
+	if clients != nil {
 		defer clients.Close()
-		target = clients
 	}
 
 	csvf, err := os.Create(filepath.Join(dir, fileRequestsCSV))
@@ -322,14 +306,8 @@ func driveAndRecord(ctx context.Context, e *Experiment, dir string, ns *nodeSet,
 	defer gobf.Close()
 
 	plan := PlanFor(e)
-	closed := plan.Mode() == ModeClosed
 	start := time.Now()
-	rcfg := RecorderConfig{Start: start, Nodes: e.Cluster.Nodes, Faults: Injected(planned),
-		MaxLatency: plan.RequestTimeout, Expected: int(plan.Requests), CSV: csvw}
-	if closed && e.Cluster.Service.Delay > 0 {
-		rcfg.Clients, rcfg.ServiceTime = e.Workload.Clients, e.Cluster.Service.Delay
-	}
-	rec, err := NewRecorder(rcfg)
+	rec, err := NewRecorder(recorderConfig(e, plan, start, planned, csvw))
 	if err != nil {
 		return nil, err
 	}
@@ -371,7 +349,7 @@ func driveAndRecord(ctx context.Context, e *Experiment, dir string, ns *nodeSet,
 
 	// Let the cluster settle, then read every node's final status.
 	bound := AgreementBound(e.Cluster.SuspectAfter, e.Faults.SyncDelay, e.Cluster.ElectionTimeout)
-	if ctx.Err() == nil && !noop {
+	if ctx.Err() == nil && len(ns.addrs) > 0 {
 		if _, err := ns.waitAgreed(ctx, len(ns.addrs), bound+2*time.Second); err != nil {
 			log.printf("after the load: %v", err)
 		}
@@ -395,6 +373,39 @@ func driveAndRecord(ctx context.Context, e *Experiment, dir string, ns *nodeSet,
 		return nil, err
 	}
 	return summarize(e, dir, ns, rec, executed, final, clientStats, stats, start, bound, ctx.Err())
+}
+
+// newRunTarget is what the load is sent to: one cluster client per simulated
+// client (clients is nil for launch: noop, whose target answers at once).
+func newRunTarget(e *Experiment, ns *nodeSet) (t Target, clients *clusterTarget, err error) {
+	if e.Cluster.Launch == LaunchNoop {
+		return NopTarget{}, nil, nil
+	}
+	var key []byte
+	if e.Workload.Key != "" {
+		if key, err = stego.LoadKey(e.Workload.Key); err != nil {
+			return nil, nil, err
+		}
+	}
+	clients, err = newClusterTarget(e.Workload.Clients, cluster.ClientConfig{
+		Nodes: ns.addrs, Timeout: e.Workload.Timeout, Retries: e.Workload.Retries,
+		Backoff: e.Workload.Backoff, Key: key,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return clients, clients, nil
+}
+
+// recorderConfig records a run of e that starts at start. The closed-loop
+// throughput bound (clients / service time) applies only with a service delay.
+func recorderConfig(e *Experiment, plan LoadPlan, start time.Time, planned []Fault, csv io.Writer) RecorderConfig {
+	c := RecorderConfig{Start: start, Nodes: e.Cluster.Nodes, Faults: Injected(planned),
+		MaxLatency: plan.RequestTimeout, Expected: int(plan.Requests), CSV: csv}
+	if plan.Mode() == ModeClosed && e.Cluster.Service.Delay > 0 {
+		c.Clients, c.ServiceTime = e.Workload.Clients, e.Cluster.Service.Delay
+	}
+	return c
 }
 
 // runLog prints the run's progress lines ("15:04:05 fault: node 2 crash for
