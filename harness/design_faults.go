@@ -56,9 +56,13 @@ func designFaultRows(cols []*DesignRun) [][]string {
 	}
 	rows := []rowFn{
 		{"fault model", func(r *DesignRun) string { return designFaultModel(r) }, fmt.Sprintf("silent; each node with probability %g every %g s, 10–20 s down", seed.FailP, seed.FailEveryS)},
-		{"load duration", func(r *DesignRun) string { return reportSec(designMedian(r, func(s *Summary) float64 { return s.DurationS })) }, reportSec(reportSeedClaims.DurationS)},
+		{"load duration", func(r *DesignRun) string {
+			return reportSec(designMedian(r, func(s *Summary) float64 { return s.DurationS }))
+		}, reportSec(reportSeedClaims.DurationS)},
 		{"faults injected", designInjected, fmt.Sprintf("%s observed; its own model expects %.1f in %s", designRange(seed.FailuresObserved, ""), seedExpected, reportSec(reportSeedClaims.DurationS))},
-		{"mean time down", func(r *DesignRun) string { return reportSec(designMedian(r, func(s *Summary) float64 { return s.Faults.MeanDownS })) }, reportSec(seed.FailureS)},
+		{"mean time down", func(r *DesignRun) string {
+			return reportSec(designMedian(r, func(s *Summary) float64 { return s.Faults.MeanDownS }))
+		}, reportSec(seed.FailureS)},
 		{"elections (by cause)", designElections, designRange(seed.Elections, "")},
 		{"coordinator changes", func(r *DesignRun) string {
 			return cmpFormatValue(DeltaCount, designMedian(r, func(s *Summary) float64 { return float64(s.Elections.CoordinatorChanges) }))
