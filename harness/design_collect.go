@@ -102,10 +102,13 @@ func designCopyExperiment(root designRoot, src DesignSource, dst string) error {
 		}
 	}
 	if root.Kind == SourceSweep {
-		for _, f := range []string{SweepIndexFile, SweepMarkdownFile} {
-			if err := designCopyFile(filepath.Join(root.Dir, f), filepath.Join(tmp, f)); err != nil {
-				return err
-			}
+		if err := designCopyFile(filepath.Join(root.Dir, SweepIndexFile), filepath.Join(tmp, SweepIndexFile)); err != nil {
+			return err
+		}
+		// sweep.md is written after sweep.json and only summarises it.
+		err := designCopyFile(filepath.Join(root.Dir, SweepMarkdownFile), filepath.Join(tmp, SweepMarkdownFile))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
 		}
 	}
 	b, err := json.MarshalIndent(src, "", "  ")

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // DesignData is everything reports/README.md is made of, read from the
@@ -24,8 +25,11 @@ type DesignData struct {
 	// output directory ("figures/stress10k/timeline.png"); the README links
 	// only these.
 	Figures map[string]bool
-	// Warnings are what could not be read; the README lists them.
+	// Warnings are what could not be read; the README lists them, with
+	// paths relative to the output directory.
 	Warnings []string
+
+	out string // the output directory, cut from warnings
 }
 
 // DesignRun is a single run or a repeat set of one experiment.
@@ -48,7 +52,7 @@ type DesignSweep struct {
 // src. A section without data is left nil with a warning; only an unreadable
 // output directory is an error.
 func LoadDesignData(out string, src DesignSources) (*DesignData, error) {
-	d := &DesignData{Sources: src, Figures: map[string]bool{}}
+	d := &DesignData{Sources: src, Figures: map[string]bool{}, out: out}
 	dataDir := filepath.Join(out, DesignDataDir)
 	runs := []struct {
 		name string
@@ -88,14 +92,18 @@ func LoadDesignData(out string, src DesignSources) (*DesignData, error) {
 }
 
 func (d *DesignData) warnf(format string, a ...any) {
-	d.Warnings = append(d.Warnings, fmt.Sprintf(format, a...))
+	w := fmt.Sprintf(format, a...)
+	if d.out != "" {
+		w = strings.ReplaceAll(w, filepath.Clean(d.out)+string(filepath.Separator), "")
+	}
+	d.Warnings = append(d.Warnings, w)
 }
 
 func loadDesignSource(dir string) (DesignSource, error) {
 	var s DesignSource
 	b, err := os.ReadFile(filepath.Join(dir, DesignSourceFile))
 	if errors.Is(err, fs.ErrNotExist) {
-		return s, fmt.Errorf("%w: no %s in %s (run it, then make report)", ErrNoRunYet, DesignSourceFile, dir)
+		return s, fmt.Errorf("%w: no %s in %s (run the experiment, then make report)", ErrNoRunYet, DesignSourceFile, dir)
 	}
 	if err != nil {
 		return s, err
