@@ -53,6 +53,12 @@ func aevSuspect(ms, node, peer int) cluster.Event {
 	return e
 }
 
+func aevAlive(ms, node, peer int) cluster.Event {
+	e := anaEv(ms, node, cluster.EvAlive)
+	e.Peer = peer
+	return e
+}
+
 func aevFaultStart(ms, node int, kind string) cluster.Event {
 	e := anaEv(ms, node, cluster.EvFaultStart)
 	e.Kind = kind

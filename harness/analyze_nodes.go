@@ -75,6 +75,14 @@ func (z *Analyzer) nodeEvent(e *cluster.Event) {
 		}
 	case cluster.EvSuspect:
 		z.failoverReact(e.Node, e.Peer)
+	case cluster.EvAlive:
+		// A paused node never leaves Active in its own view: it is back when
+		// a peer hears it again.
+		if e.Peer >= 1 && e.Peer <= len(z.nodes) {
+			if p := z.node(e.Peer); p.awaiting && p.faultKind == FaultPause {
+				z.recoveryDone(e.Peer, "resolved", time.Duration(e.Time-p.dueBack), "")
+			}
+		}
 	case cluster.EvComplete:
 		n.completions++
 		n.processed++

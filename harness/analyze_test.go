@@ -141,9 +141,25 @@ func TestAnalyzeRecovery(t *testing.T) {
 			want: []Recovery{{Node: 2, Kind: "crash", At: anaMs(3000), Outcome: "resolved", Duration: anaMs(600)}},
 		},
 		{
-			name:   "a pause after which the node never left Active",
+			name:   "a pause nobody noticed the end of",
 			events: []cluster.Event{aevFaultStart(1000, 2, "pause"), aevFaultEnd(2000, 2, "pause")},
 			want:   []Recovery{{Node: 2, Kind: "pause", At: anaMs(2000), Outcome: "unresolved"}},
+		},
+		{
+			name: "a pause ends when a peer hears the node again",
+			events: []cluster.Event{
+				aevFaultStart(1000, 2, "pause"), aevSuspect(1200, 1, 2), aevFaultEnd(2000, 2, "pause"),
+				aevAlive(2040, 1, 2), aevAlive(2045, 3, 2),
+			},
+			want: []Recovery{{Node: 2, Kind: "pause", At: anaMs(2000), Outcome: "resolved", Duration: anaMs(40)}},
+		},
+		{
+			name: "alive does not end a silent fault's recovery",
+			events: []cluster.Event{
+				aevFaultStart(1000, 2, "silent"), aevFaultEnd(2000, 2, "silent"), aevAlive(2001, 1, 2),
+				aevState(2500, 2, "Active"),
+			},
+			want: []Recovery{{Node: 2, Kind: "silent", At: anaMs(2000), Outcome: "resolved", Duration: anaMs(500)}},
 		},
 		{
 			name: "the next fault comes first",

@@ -6,14 +6,30 @@
 //
 // # Who owns the loop
 //
-// harness.Run owns the experiment loop. The load driver produces one
-// RequestResult per issued request and hands each to Recorder.Add from a
-// single goroutine; when the load ends, Run closes the recorder, merges the
-// nodes' event files with its own fault and load events into events.jsonl,
-// feeds that log (in time order) to an Analyzer, and asks Judge for the
-// Verdict. The recorder, the analyzer and the checker never start goroutines,
-// read clocks or draw random numbers: time comes from the results and events,
-// so tests drive them with synthetic streams.
+// RunExperiment (run*.go) owns an experiment: it expands the file into its
+// runs (matrix × repeat) and, for each, writes experiment.yaml, run.json and
+// the planned schedule.json; starts the node processes (Processes: the same
+// binary, `stegocloud node`, one per node, on free loopback ports, in their own
+// process group and killed by the kernel if the harness dies) and waits until
+// every node is Active and all follow one coordinator; then runs the fault
+// executor (each fault on time; a crash is SIGKILL then a restart in
+// Recovering, a pause SIGSTOP then SIGCONT, a silent fault a control message)
+// beside the load driver. When the load ends no new fault starts, faults in
+// progress run to their end, the cluster is given AgreementBound to settle, each
+// node is asked for its final status and stopped with SIGTERM (SIGKILL after a
+// grace period): no node process outlives a run, also when it is interrupted
+// or fails. Launch modes: local (the above), external (nodes someone else
+// started: only silent faults; their event logs are not ours, so agreement is
+// judged from the final status and election safety is not checked) and noop
+// (no cluster: a no-op target answers at once, which measures the harness).
+//
+// The load driver produces one RequestResult per issued request and hands each
+// to Recorder.Add from a single goroutine; when the load ends, the run closes
+// the recorder, merges the nodes' event files with its own fault and load
+// events into events.jsonl, feeds that log (in time order) to an Analyzer, and
+// asks Judge for the Verdict. The recorder, the analyzer and the checker never
+// start goroutines, read clocks or draw random numbers: time comes from the
+// results and events, so tests drive them with synthetic streams.
 //
 // The order is:
 //
@@ -25,6 +41,9 @@
 //	an := z.Close()
 //	rec.Summarize(&s); an.Summarize(&s)
 //	s.Verdict = Judge(&s, CheckInput{Expected: issued, Accounting: rec.Accounting(), Analysis: an, AgreementBound: …, Thresholds: …})
+//
+// A run passes when every check passes; load_complete (every planned request
+// issued, not cut short by max_duration or Ctrl-C) is added in front.
 //
 // # Experiment file
 //
@@ -223,9 +242,10 @@
 // Recovery time (ms, "faults.recovery_ms"): from a node's fault_end (due back)
 // to its next state event to Active (case-insensitive). A recovery is
 // unresolved (no sample, reported) when the node's next fault starts or the log
-// ends first; a paused process that never left Active in its own view logs no
-// state change and stays unresolved. An Active logged while the fault still
-// held the node is reported, not counted.
+// ends first. A paused process never leaves Active in its own view and logs no
+// state change: its recovery ends at the first alive event in which a peer hears
+// it again. An Active logged while the fault still held the node is reported,
+// not counted.
 //
 // Agreement: a membership change is a fault starting or ending or a node
 // process exiting or starting. The reference is the last membership change
@@ -254,9 +274,13 @@
 //
 // results/NAME/YYYYMMDD-HHMMSS/ holds:
 //
-//   - experiment.yaml, run.json, schedule.json, events.jsonl, results.gob,
-//     nodes/*.log, figures/, report.md: described with the code that writes
-//     them.
+//   - experiment.yaml (the resolved experiment: it replays the run), run.json
+//     (RunInfo: commit, Go, machine, times, seed), schedule.json (the fault
+//     schedule as executed: resolved nodes, actual times, suppressed entries
+//     with their reason), events.jsonl (every node's events and the harness's,
+//     merged in time order), results.gob (vegeta's format), nodes/ (each node's
+//     log and raw event file, harness.events.jsonl), figures/ and report.md
+//     (ReportRun; `stegocloud report` regenerates them from the files alone).
 //   - summary.json: the Summary; Recorder.Summarize, Analysis.Summarize and
 //     Judge fill it. Histograms holds the HDR histograms ("all", "in_faults",
 //     "out_faults", "node/N") in compressed base64 V2 form ("HISTF…");
@@ -265,4 +289,37 @@
 //     request's latency, in ms (Recorder.WriteHgrm).
 //   - requests.csv: one row per request, columns in RequestsCSVHeader.
 //   - timeseries.csv: the time series (WriteTimeSeries of Recorder.Buckets).
+//
+// # Where runs live (repeats, sweeps) and what compare claims
+//
+// One invocation of `stegocloud run experiments/NAME.yaml` writes
+// results/NAME/YYYYMMDD-HHMMSS/ and points results/NAME/latest at it:
+//
+//   - a single run (no matrix, repeat 1): the run's files directly in it
+//     (summary.json, run.json, …);
+//   - repeat: n without matrix: rep-1/ … rep-n/, each a single-run directory;
+//   - matrix: one subdirectory per variant named by its SweepLabel
+//     ("balancer=round-robin", "balancer=random,nodes=5"), each a single run
+//     or a repeat set as above, plus sweep.json (SweepIndex) and what
+//     WriteSweep writes: sweep.md and figures/sweep-METRIC.{png,svg}.
+//
+// A run set is a directory holding summary.json (one run) or
+// rep-*/summary.json (n runs); LoadRunSet also accepts results/NAME and reads
+// its latest. A run set's runs are the sample every statistic is drawn from.
+//
+// # What a comparison claims
+//
+// Compare reports the HeadlineMetrics of each set, each later set against the
+// first. A set of one run gives one value; changes between single runs are
+// printed, never tested. A repeated set gives the median and its 95%
+// confidence interval, and a change against another repeated set is tested
+// with a two-sided Mann-Whitney U test, marked with its p when p ≤ 0.05 and
+// "~" otherwise — benchstat's method, through golang.org/x/perf/benchmath
+// (AssumeNothing), which makes no assumption about the shape of run-to-run
+// noise. With fewer than CompareMinRuns runs on a side no test is run and the
+// table says so. benchmath needs 6 runs for a 95% interval of a median; with
+// fewer the interval prints as ∞, as benchstat prints it.
+//
+// The latency spectrum of a repeated set merges its runs' HDR histograms (all
+// requests of all runs, each counted once), rather than picking one run.
 package harness

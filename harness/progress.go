@@ -60,6 +60,7 @@ type Progress struct {
 	container *mpb.Progress
 	bar       *mpb.Bar
 	abort     context.CancelFunc
+	closed    atomic.Bool
 }
 
 type progressSample struct {
@@ -107,9 +108,35 @@ func NewProgress(cfg ProgressConfig) *Progress {
 	return p
 }
 
+// isTerminal reports whether w is a terminal a bar can be drawn on. A
+// terminal that reports no size (a pseudo-terminal nobody sized, as under
+// `script` from a pipe) gets lines: mpb draws nothing at a size of 0.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(interface{ Fd() uintptr })
-	return ok && term.IsTerminal(int(f.Fd()))
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return false
+	}
+	width, height, err := term.GetSize(int(f.Fd()))
+	return err == nil && width > 0 && height > 0
+}
+
+// Above returns a writer for other output while progress is shown: with a
+// bar, lines are printed above it (a plain write would be erased by the next
+// redraw); without one, and once Close has begun, they go straight to w.
+func (p *Progress) Above(w io.Writer) io.Writer { return progressAbove{p: p, w: w} }
+
+type progressAbove struct {
+	p *Progress
+	w io.Writer
+}
+
+func (a progressAbove) Write(b []byte) (int, error) {
+	if a.p.container != nil && !a.p.closed.Load() {
+		if n, err := a.p.container.Write(b); err == nil {
+			return n, nil
+		}
+	}
+	return a.w.Write(b)
 }
 
 // Add counts one finished request.
@@ -126,6 +153,7 @@ func (p *Progress) Add(r RequestResult) {
 // Either way a final line or frame shows the totals.
 func (p *Progress) Close(complete bool) {
 	p.stopOnce.Do(func() {
+		p.closed.Store(true)
 		close(p.stop)
 		p.sampler.Wait()
 		if p.ticker != nil {

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -193,5 +194,30 @@ func TestRoundLatency(t *testing.T) {
 		if got := roundLatency(in).String(); got != want {
 			t.Errorf("roundLatency(%v) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// Lines written while a bar is drawn go through the bar's container (above
+// the bar) instead of being erased by its next redraw; once the progress is
+// closed, and with plain lines, they go straight to the writer.
+func TestProgressAbove(t *testing.T) {
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
+	out, side := &syncBuffer{}, &syncBuffer{}
+	p := NewProgress(ProgressConfig{Out: out, Mode: ProgressBar, Total: 10, Ticks: make(chan time.Time)})
+	fmt.Fprintf(p.Above(side), "fault: node 2 crash\n")
+	p.Close(false)
+	if !strings.Contains(out.String(), "fault: node 2 crash") || side.String() != "" {
+		t.Errorf("under a bar: bar output %q, side %q; want the line in the bar's output", out.String(), side.String())
+	}
+	fmt.Fprintf(p.Above(side), "after\n")
+	if side.String() != "after\n" {
+		t.Errorf("after Close: side = %q, want the line there", side.String())
+	}
+	lines := NewProgress(ProgressConfig{Out: &syncBuffer{}, Mode: ProgressLines, Ticks: make(chan time.Time)})
+	side = &syncBuffer{}
+	fmt.Fprintf(lines.Above(side), "x\n")
+	lines.Close(true)
+	if side.String() != "x\n" {
+		t.Errorf("with lines: side = %q, want the line there", side.String())
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"stegocloud/cluster"
@@ -71,11 +72,7 @@ func RunExperiment(ctx context.Context, path string, opts RunOptions) (*RunOutco
 		}
 		opts.NodeCommand = []string{exe, "node"}
 	}
-	logf := func(format string, a ...any) {
-		if opts.Log != nil {
-			fmt.Fprintf(opts.Log, time.Now().Format("15:04:05 ")+format+"\n", a...)
-		}
-	}
+	log := &runLog{w: opts.Log}
 	root, err := newRunRoot(opts.Results, e.Name, time.Now())
 	if err != nil {
 		return nil, err
@@ -92,14 +89,14 @@ func RunExperiment(ctx context.Context, path string, opts RunOptions) (*RunOutco
 		if e.Repeat > 1 {
 			dir = filepath.Join(dir, "rep-"+strconv.Itoa(v.Repeat))
 		}
-		logf("run %d of %d: %s", i+1, len(variants), describeVariant(v))
-		s, err := runOne(ctx, v, dir, opts, logf)
+		log.printf("run %d of %d: %s", i+1, len(variants), describeVariant(v))
+		s, err := runOne(ctx, v, dir, opts, log)
 		if err != nil {
 			return out, fmt.Errorf("%s: %w", dir, err)
 		}
 		out.Runs = append(out.Runs, RunRecord{Dir: dir, Label: v.Label, Repeat: v.Repeat, Summary: s})
 		out.Pass = out.Pass && s.Verdict.Pass
-		logf("%s: %s", dir, verdictLine(s))
+		log.printf("%s: %s", dir, verdictLine(s))
 		if ctx.Err() != nil {
 			return out, ctx.Err()
 		}
@@ -117,7 +114,7 @@ func RunExperiment(ctx context.Context, path string, opts RunOptions) (*RunOutco
 			return out, err
 		}
 		for _, w := range sw.Warnings {
-			logf("sweep: %s", w)
+			log.printf("sweep: %s", w)
 		}
 	}
 	if !out.Pass {
@@ -148,7 +145,7 @@ func verdictLine(s *Summary) string {
 }
 
 // runOne runs one variant into dir and returns its summary.
-func runOne(ctx context.Context, v Variant, dir string, opts RunOptions, logf func(string, ...any)) (*Summary, error) {
+func runOne(ctx context.Context, v Variant, dir string, opts RunOptions, log *runLog) (*Summary, error) {
 	e := v.Experiment
 	nodesDir := filepath.Join(dir, dirNodes)
 	if err := os.MkdirAll(nodesDir, 0o755); err != nil {
@@ -188,7 +185,7 @@ func runOne(ctx context.Context, v Variant, dir string, opts RunOptions, logf fu
 
 	ns := &nodeSet{addrs: cluster.Peers{}}
 	if e.Cluster.Launch != LaunchNoop {
-		if ns, err = startNodes(e, v.Seed, nodesDir, opts, hev, logf); err != nil {
+		if ns, err = startNodes(ctx, e, v.Seed, nodesDir, opts, hev, log); err != nil {
 			return nil, err
 		}
 	}
@@ -201,7 +198,7 @@ func runOne(ctx context.Context, v Variant, dir string, opts RunOptions, logf fu
 	}
 	defer stopNodes()
 
-	s, runErr := driveAndRecord(ctx, e, dir, ns, pool, planned, hev, opts, logf, stopNodes)
+	s, runErr := driveAndRecord(ctx, e, dir, ns, pool, planned, hev, opts, log, stopNodes)
 	if runErr != nil {
 		return nil, runErr
 	}
@@ -229,7 +226,7 @@ func saveSchedule(path string, faults []Fault) error {
 
 // startNodes launches the local cluster (or addresses the external one) and
 // waits until every node is Active and they agree on a coordinator.
-func startNodes(e *Experiment, seed int64, nodesDir string, opts RunOptions, hev *cluster.EventLog, logf func(string, ...any)) (*nodeSet, error) {
+func startNodes(ctx context.Context, e *Experiment, seed int64, nodesDir string, opts RunOptions, hev *cluster.EventLog, log *runLog) (*nodeSet, error) {
 	ns := &nodeSet{addrs: cluster.Peers{}}
 	if e.Cluster.Launch == LaunchExternal {
 		for i, a := range e.Cluster.Addrs {
@@ -252,20 +249,20 @@ func startNodes(e *Experiment, seed int64, nodesDir string, opts RunOptions, hev
 			return nil, err
 		}
 		ns.procs = procs
-		logf("starting %d nodes on %v", e.Cluster.Nodes, ns.addrs)
+		log.printf("starting %d nodes on %v", e.Cluster.Nodes, ns.addrs)
 		if err := procs.StartAll(); err != nil {
 			procs.Close(2 * time.Second)
 			return nil, err
 		}
 	}
-	coord, err := ns.waitAgreed(context.Background(), len(ns.addrs), 15*time.Second)
+	coord, err := ns.waitAgreed(ctx, len(ns.addrs), 15*time.Second)
 	if err != nil {
 		if ns.procs != nil {
 			ns.procs.Close(2 * time.Second)
 		}
 		return nil, fmt.Errorf("starting the cluster: %w (node logs: %s)", err, nodesDir)
 	}
-	logf("cluster ready: %d nodes, coordinator node %d", len(ns.addrs), coord)
+	log.printf("cluster ready: %d nodes, coordinator node %d", len(ns.addrs), coord)
 	return ns, nil
 }
 
@@ -287,7 +284,7 @@ func nodeConfig(e *Experiment, seed int64, id int, peers cluster.Peers) cluster.
 // driveAndRecord runs the load and the fault schedule against ns, then stops
 // the cluster and turns everything recorded into the run's files.
 func driveAndRecord(ctx context.Context, e *Experiment, dir string, ns *nodeSet, pool *ImagePool,
-	planned []Fault, hev *cluster.EventLog, opts RunOptions, logf func(string, ...any), stopNodes func()) (*Summary, error) {
+	planned []Fault, hev *cluster.EventLog, opts RunOptions, log *runLog, stopNodes func()) (*Summary, error) {
 	var key []byte
 	if e.Workload.Key != "" {
 		k, err := stego.LoadKey(e.Workload.Key)
@@ -340,12 +337,14 @@ func driveAndRecord(ctx context.Context, e *Experiment, dir string, ns *nodeSet,
 	if opts.Progress != nil {
 		prog = NewProgress(ProgressConfig{Out: opts.Progress, Mode: opts.ProgressMode,
 			Total: plan.Requests, Duration: plan.Duration})
+		// Log lines written under a live bar would be erased by its redraw.
+		defer log.redirect(prog.Above(opts.Log))()
 	}
 
 	// Faults: new ones stop when the load stops; Ctrl-C heals at once.
 	loadDone, endLoad := context.WithCancel(ctx)
 	defer endLoad()
-	exec := &faultExecutor{act: ns, events: hev, start: start, logf: logf}
+	exec := &faultExecutor{act: ns, events: hev, start: start, logf: log.printf}
 	faultsDone := make(chan struct{})
 	go func() {
 		defer close(faultsDone)
@@ -366,7 +365,7 @@ func driveAndRecord(ctx context.Context, e *Experiment, dir string, ns *nodeSet,
 		prog.Close(loadErr == nil && stats.Stopped == StopComplete)
 	}
 	endLoad()
-	logf("load ended (%s): %d requests in %v; waiting for faults in progress to end", stats.Stopped, stats.Requests, time.Since(start).Round(time.Millisecond))
+	log.printf("load ended (%s): %d requests in %v; waiting for faults in progress to end", stats.Stopped, stats.Requests, time.Since(start).Round(time.Millisecond))
 	<-faultsDone
 	executed := exec.result()
 
@@ -374,7 +373,7 @@ func driveAndRecord(ctx context.Context, e *Experiment, dir string, ns *nodeSet,
 	bound := AgreementBound(e.Cluster.SuspectAfter, e.Faults.SyncDelay, e.Cluster.ElectionTimeout)
 	if ctx.Err() == nil && !noop {
 		if _, err := ns.waitAgreed(ctx, len(ns.addrs), bound+2*time.Second); err != nil {
-			logf("after the load: %v", err)
+			log.printf("after the load: %v", err)
 		}
 	}
 	final := ns.statuses(context.Background(), time.Second)
@@ -396,4 +395,35 @@ func driveAndRecord(ctx context.Context, e *Experiment, dir string, ns *nodeSet,
 		return nil, err
 	}
 	return summarize(e, dir, ns, rec, executed, final, clientStats, stats, start, bound, ctx.Err())
+}
+
+// runLog prints the run's progress lines ("15:04:05 fault: node 2 crash for
+// 2s"); while a progress bar is drawn they go above it.
+type runLog struct {
+	mu sync.Mutex
+	w  io.Writer // nil: quiet
+}
+
+func (l *runLog) printf(format string, a ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.w != nil {
+		fmt.Fprintf(l.w, time.Now().Format("15:04:05 ")+format+"\n", a...)
+	}
+}
+
+// redirect sends lines to w until the returned function restores the writer.
+func (l *runLog) redirect(w io.Writer) (restore func()) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	old := l.w
+	if old == nil {
+		return func() {}
+	}
+	l.w = w
+	return func() {
+		l.mu.Lock()
+		l.w = old
+		l.mu.Unlock()
+	}
 }

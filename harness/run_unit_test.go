@@ -269,3 +269,31 @@ func sameSet(a, b []string) bool {
 	}
 	return true
 }
+
+// A fault aimed at "whoever coordinates then" has no node when the recorder
+// is configured; its window still classifies requests.
+func TestRecorderAcceptsCoordinatorSelectedFault(t *testing.T) {
+	faults := []Fault{{At: time.Second, Kind: FaultCrash, For: time.Second, Selector: "coordinator"}}
+	if _, err := newRecWindows(faults, 3); err != nil {
+		t.Errorf("newRecWindows(%+v): %v", faults, err)
+	}
+	faults[0].Selector = ""
+	if _, err := newRecWindows(faults, 3); err == nil {
+		t.Errorf("newRecWindows accepted a fault on node 0 without a selector")
+	}
+}
+
+func TestStatusAgreementCheck(t *testing.T) {
+	act := func(coord int) cluster.NodeStatus {
+		return cluster.NodeStatus{State: cluster.StateActive, Coordinator: coord}
+	}
+	if c := statusAgreementCheck(map[int]cluster.NodeStatus{1: act(2), 2: act(2), 3: act(2)}, 3); !c.Pass {
+		t.Errorf("all follow node 2: %+v, want pass", c)
+	}
+	if c := statusAgreementCheck(map[int]cluster.NodeStatus{1: act(2), 2: act(2)}, 3); c.Pass {
+		t.Errorf("a node did not answer: %+v, want fail", c)
+	}
+	if c := statusAgreementCheck(map[int]cluster.NodeStatus{1: act(1), 2: act(2), 3: act(2)}, 3); c.Pass {
+		t.Errorf("split view: %+v, want fail", c)
+	}
+}

@@ -308,7 +308,7 @@ cluster:
   load: {base: 0.25, per_request: 0.125, bases: [0.5, 0.75, 1, 1.25]}
   service: {delay: 1m30s, max_concurrent: 4}
 faults:
-  kind: pause
+  kind: silent
   every: 7s
   probability: 0.35
   down: 4s
