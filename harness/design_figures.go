@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // WriteDesignFigures draws the README's own figures from d into
@@ -64,7 +65,7 @@ func designBalancerCharts(sw *DesignSweep) (string, []string, []cmpChart) {
 	var key []string
 	for _, k := range []string{"throughput", "p50", "p99", "spread_cv"} {
 		m := designMetricByKey(k, nil)
-		ch := cmpChart{Key: k, Title: m.Title(), XLabel: "balancer", YLabel: m.Title(), Categories: x.Order}
+		ch := cmpChart{Key: k, Title: m.Title(), XLabel: "balancer", YLabel: m.Title(), Categories: designShortNames(x.Order)}
 		series := map[string]int{}
 		for i, v := range idx.Variants {
 			if sw.Sets[i] == nil {
@@ -90,6 +91,9 @@ func designBalancerCharts(sw *DesignSweep) (string, []string, []cmpChart) {
 		if ch.hasData() {
 			charts = append(charts, ch)
 		}
+	}
+	if abbr := designAbbreviations(x.Order); abbr != "" {
+		key = append(key, "x axis: "+abbr)
 	}
 	return fmt.Sprintf("%s: medians of %s; whiskers: 95%% confidence intervals of the medians", sw.Source.Experiment, sweepRepeatText(idx.Variants)), key, charts
 }
@@ -143,4 +147,36 @@ func designScalingCharts(sw *DesignSweep) (string, []string, []cmpChart) {
 	key := []string{"blue: measured (median of the runs; whiskers: 95% confidence interval of the median)",
 		"vermillion: the reference — throughput: the capacity bound; election messages: 3(n−1), one election that hears from every peer"}
 	return fmt.Sprintf("%s: %s", sw.Source.Experiment, sweepRepeatText(idx.Variants)), key, charts
+}
+
+// designShortName fits a category under a quarter-width tile: names up to
+// seven characters stay, a hyphenated one keeps its first word, others are
+// cut to five letters and a dot ("coordinator" → "coord.").
+func designShortName(name string) string {
+	switch {
+	case len(name) <= 7:
+		return name
+	case strings.Contains(name, "-"):
+		return name[:strings.IndexByte(name, '-')]
+	}
+	return name[:5] + "."
+}
+
+func designShortNames(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = designShortName(n)
+	}
+	return out
+}
+
+// designAbbreviations spells out the shortened names for the figure's key.
+func designAbbreviations(names []string) string {
+	var parts []string
+	for _, n := range names {
+		if s := designShortName(n); s != n {
+			parts = append(parts, s+" = "+n)
+		}
+	}
+	return strings.Join(parts, ", ")
 }

@@ -35,10 +35,24 @@ func designStat(m HeadlineMetric, st MetricStat) string {
 	switch {
 	case st.N() == 0:
 		return "—"
+	case math.IsNaN(st.Center):
+		// benchmath has no median for a sample holding ∞ (a max/min ratio
+		// with an idle node); the middle of the sorted values is one.
+		return fmt.Sprintf("%s (%s–%s)", cmpFormatValue(m.Delta, designMiddle(st.Values)), cmpFormatValue(m.Delta, st.Values[0]), cmpFormatValue(m.Delta, st.Values[len(st.Values)-1]))
 	case st.N() == 1 || st.HasCI():
 		return cmpFormatStat(m.Delta, st)
 	}
 	return fmt.Sprintf("%s (%s–%s)", cmpFormatValue(m.Delta, st.Center), cmpFormatValue(m.Delta, st.Values[0]), cmpFormatValue(m.Delta, st.Values[len(st.Values)-1]))
+}
+
+// designMiddle is the median of sorted values by position: the mean of the
+// two middle ones for an even count (∞ if either is).
+func designMiddle(sorted []float64) float64 {
+	n := len(sorted)
+	if n%2 == 1 {
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
 }
 
 // designSweepConfig describes what a sweep held fixed and what it varied.
