@@ -40,7 +40,7 @@ func designFaultSection(rw *reportWriter, d *DesignData) {
 		designFigure(rw, d, designFigurePath(name, "timeline"), name+": latency and throughput over time",
 			fmt.Sprintf("%s: latency (p50, p99) and throughput per second, fault windows shaded in the failed node's colour, decided elections dashed. %s", name, designRunNote(r)))
 	}
-	if r := d.Failover; r != nil {
+	for _, r := range cols {
 		designFigure(rw, d, designFigurePath(r.Source.Experiment, "load"), r.Source.Experiment+": load per node",
 			fmt.Sprintf("%s: each node's load (base + per request × outstanding) and, along the top, the coordinator of each epoch. %s", r.Source.Experiment, designRunNote(r)))
 	}
