@@ -2,6 +2,7 @@ package harness
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -92,7 +93,8 @@ func designScalingSection(rw *reportWriter, d *DesignData) {
 		rows = append(rows, cells)
 	}
 	rw.table(header, rows)
-	rw.line("Medians over the runs (± the 95% confidence interval of the median from 6 runs; the range below that). Election messages are the election class — ELECTION, OK, COORDINATOR and state sync — summed over every node; an election whose initiator hears from every peer costs 3(n−1): ELECTION out, OK back, COORDINATOR out. Several nodes noticing a lost coordinator at once each start one, which is how the seed's \"O(n²) worst case\" arises. Heartbeats are sent by every node to every peer each interval: n(n−1)/heartbeat per second at most, fewer while a node is down. Messages per request: every request is multicast to all n nodes, and its assignment broadcast.\n")
+	rw.printf("Medians over the runs (± the 95%% confidence interval of the median from 6 runs; the range below that). Election messages are the election class — ELECTION, OK, COORDINATOR and state sync — summed over every node; an election whose initiator hears from every peer costs 3(n−1): ELECTION out, OK back, COORDINATOR out. Several nodes noticing a lost coordinator at once each start one, which is how the seed's \"O(n²) worst case\" arises. Heartbeats go from every node to every peer once per interval: n(n−1)/heartbeat per second.%s Messages per request: every request is multicast to all n nodes, and its assignment broadcast.\n\n",
+		designHeartbeatShare(sw, extra))
 	if len(sw.Sweep.Index.Fields) == 1 && sw.Sweep.Index.Fields[0] == designNodesField && len(sw.Sets) > 1 {
 		designScalingDelta(rw, sw, extra)
 	}
@@ -136,4 +138,37 @@ func designHeartbeatRef(e *Experiment, n int) string {
 		return "—"
 	}
 	return cmpFormatValue(DeltaRelative, float64(n*(n-1))/e.Cluster.Heartbeat.Seconds()) + "/s"
+}
+
+// designHeartbeatShare says how the measured heartbeat rates compare with
+// n(n−1)/heartbeat, over the variants.
+func designHeartbeatShare(sw *DesignSweep, extra []HeadlineMetric) string {
+	if sw.Exp == nil || sw.Exp.Cluster.Heartbeat <= 0 {
+		return ""
+	}
+	m := designMetricByKey("heartbeat_per_s", extra)
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i, v := range sw.Sweep.Index.Variants {
+		n, err := strconv.Atoi(v.Values[designNodesField])
+		if err != nil || n < 2 || sw.Sets[i] == nil {
+			continue
+		}
+		st := cmpSummarise(cmpMetricValues(m, sw.Sets[i]))
+		share := st.Center / (float64(n*(n-1)) / sw.Exp.Cluster.Heartbeat.Seconds())
+		lo, hi = math.Min(lo, share), math.Max(hi, share)
+	}
+	if math.IsInf(lo, 0) {
+		return ""
+	}
+	share := fmt.Sprintf("%.0f–%.0f%%", 100*lo, 100*hi)
+	if math.Round(100*lo) == math.Round(100*hi) {
+		share = fmt.Sprintf("%.0f%%", 100*hi)
+	}
+	out := " The measured rates are " + share + " of that"
+	if hi < 0.98 {
+		// Why, from the node's code: cluster.Machine.tickHeartbeat schedules
+		// the next heartbeat an interval after the tick that sent this one.
+		out += ": a node sends its next heartbeat one interval after the tick (every heartbeat/5) that sent the last one, so its intervals run from one to 1.2 heartbeats, and a crashed node sends none while it is down"
+	}
+	return out + "."
 }
