@@ -118,3 +118,32 @@ func TestDesignCapacityAndFaults(t *testing.T) {
 		t.Errorf("designScheduleWords = %q, want %q", got, want)
 	}
 }
+
+func TestDesignHeartbeatShare(t *testing.T) {
+	e := DefaultExperiment() // 50 ms heartbeats: 3 nodes send 120/s, 5 nodes 400/s
+	sweep := func(perS ...float64) *DesignSweep {
+		sw := &DesignSweep{Exp: e, Sweep: &Sweep{}}
+		for i, r := range perS {
+			n := []string{"3", "5"}[i]
+			sw.Sweep.Index.Variants = append(sw.Sweep.Index.Variants, SweepVariant{Label: "nodes=" + n, Values: map[string]string{designNodesField: n}})
+			sw.Sets = append(sw.Sets, &RunSet{Runs: []LoadedRun{{Summary: Summary{DurationS: 10, Messages: MessageCounts{Heartbeat: int64(r * 10)}}}}})
+		}
+		return sw
+	}
+	tests := []struct {
+		name string
+		sw   *DesignSweep
+		want string
+	}{
+		{"at the nominal rate", sweep(120, 400), " The measured rates are 100% of that."},
+		{"below it, with the reason", sweep(103.2, 348), " The measured rates are 86–87% of that: a node sends its next heartbeat"},
+		{"no spec", &DesignSweep{Sweep: &Sweep{}}, ""},
+	}
+	extra := designScalingMetrics()
+	for _, tc := range tests {
+		got := designHeartbeatShare(tc.sw, extra)
+		if len(got) < len(tc.want) || got[:len(tc.want)] != tc.want {
+			t.Errorf("%s: designHeartbeatShare = %q, want it to start %q", tc.name, got, tc.want)
+		}
+	}
+}
