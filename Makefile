@@ -4,7 +4,7 @@ BIN     := bin/stegocloud
 PKGS    := ./...
 FUZZTIME ?= 10s
 
-.PHONY: all build test vet fmt-check bench fuzz experiment compare clean
+.PHONY: all build test vet fmt-check bench fuzz experiment compare report clean
 
 all: build
 
@@ -51,6 +51,28 @@ compare: $(BIN)
 	@if [ -z "$(A)" ] || [ -z "$(B)" ]; then \
 		echo "usage: make compare A=results/x/RUN B=results/y/RUN [C=…] [D=…] [OUT=file.md]"; exit 2; fi
 	$(BIN) compare $(if $(OUT),--out $(OUT)) $(A) $(B) $(C) $(D)
+
+# make report: the design document's results, reports/README.md, from real
+# runs. The codec benchmarks go to reports/data/bench.txt when it is missing;
+# every experiment reports/sources.yaml declares is run when it has no complete
+# run in results/; then the README, data/ and figures/ are regenerated.
+# FRESH=1 reruns the benchmarks and every experiment (about 30 minutes on two
+# cores). Commit first: each run records the commit it ran.
+REPORT_BENCH ?= ^Benchmark(Embed|EmbedNaive|Extract|ExtractNaive|Pipeline)$$
+REPORT_COUNT ?= 10
+REPORT_BENCH_OUT := reports/data/bench.txt
+report: $(BIN)
+	@mkdir -p $(dir $(REPORT_BENCH_OUT))
+	@if [ -n "$(FRESH)" ] || [ ! -s $(REPORT_BENCH_OUT) ]; then \
+		echo "report: running the codec benchmarks ($(REPORT_COUNT) runs each) into $(REPORT_BENCH_OUT)"; \
+		{ echo "commit: $$(git describe --always --dirty=+dirty --abbrev=12 2>/dev/null || echo unknown)"; \
+		  echo "date: $$(date -u '+%Y-%m-%d %H:%M:%S UTC')"; \
+		  $(GO) test -run '^$$' -bench '$(REPORT_BENCH)' -benchmem -count $(REPORT_COUNT) ./stego/; \
+		} > $(REPORT_BENCH_OUT).tmp && mv $(REPORT_BENCH_OUT).tmp $(REPORT_BENCH_OUT); \
+	else \
+		echo "report: $(REPORT_BENCH_OUT) exists; not rerunning the benchmarks (FRESH=1 would)"; \
+	fi
+	$(BIN) report --design --run $(if $(FRESH),all,missing)
 
 clean:
 	rm -rf bin

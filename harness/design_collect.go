@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // DesignDataDir and DesignFigureDir are where CollectDesignData copies, inside
@@ -21,12 +22,31 @@ const (
 // enough to trace every number to its run and to recompute it.
 var designRunFiles = []string{FileSummary, FileRunInfo, FileExperiment, FileSchedule}
 
-// designRunFigures are the run figures the report may show.
-var designRunFigures = []string{"latency_spectrum", "timeline", "nodes", "load"}
+// designSectionFigures are the run figures each section of the README shows;
+// only those are copied. A sweep's section draws its own summary figure from
+// the data instead of copying the sweep's per-metric ones.
+var designSectionFigures = map[string][]string{
+	"stress":   {"latency_spectrum", "nodes", "timeline", "load"},
+	"failover": {"latency_spectrum", "timeline", "load"},
+	"openloop": {"latency_spectrum"},
+}
 
-// designSweepFigures are the sweep figures (figures/sweep-KEY.png) the
-// report may show, by headline metric key.
-var designSweepFigures = []string{"throughput", "p99", "spread_cv", "failover_p50", "messages_per_request", "lost"}
+// figuresFor lists the run figures the README shows of experiment name, over
+// every section that reads it.
+func (s DesignSources) figuresFor(name string) []string {
+	var out []string
+	for _, sec := range []struct{ key, exp string }{{"stress", s.Stress}, {"failover", s.Failover}, {"openloop", s.OpenLoop}} {
+		if sec.exp != name {
+			continue
+		}
+		for _, f := range designSectionFigures[sec.key] {
+			if !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
 
 // DesignSource is data/<experiment>/source.json: where the copied files came
 // from.
@@ -69,7 +89,7 @@ func CollectDesignData(results, out string, src DesignSources) ([]CollectResult,
 		if err := designCopyExperiment(root, r.Source, filepath.Join(out, DesignDataDir, name)); err != nil {
 			return all, fmt.Errorf("collecting %s: %w", name, err)
 		}
-		if err := designCopyFigures(root, name, filepath.Join(out, DesignFigureDir)); err != nil {
+		if err := designCopyFigures(root, name, src.figuresFor(name), filepath.Join(out, DesignFigureDir)); err != nil {
 			return all, fmt.Errorf("collecting the figures of %s: %w", name, err)
 		}
 		r.Copied = true
@@ -102,10 +122,13 @@ func designCopyExperiment(root designRoot, src DesignSource, dst string) error {
 		}
 	}
 	if root.Kind == SourceSweep {
-		for _, f := range []string{SweepIndexFile, SweepMarkdownFile} {
-			if err := designCopyFile(filepath.Join(root.Dir, f), filepath.Join(tmp, f)); err != nil {
-				return err
-			}
+		if err := designCopyFile(filepath.Join(root.Dir, SweepIndexFile), filepath.Join(tmp, SweepIndexFile)); err != nil {
+			return err
+		}
+		// sweep.md is written after sweep.json and only summarises it.
+		err := designCopyFile(filepath.Join(root.Dir, SweepMarkdownFile), filepath.Join(tmp, SweepMarkdownFile))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
 		}
 	}
 	b, err := json.MarshalIndent(src, "", "  ")
@@ -171,9 +194,9 @@ func designCopyRunFiles(from, to string) error {
 	return nil
 }
 
-// designCopyFigures replaces out/figures/<name>/ with the run root's
-// figures: a single run's (rep-1's for a repeat set) or the sweep's.
-func designCopyFigures(root designRoot, name, figDir string) error {
+// designCopyFigures replaces out/figures/<name>/ with the run root's figures
+// the README shows: a single run's, or rep-1's of a repeat set.
+func designCopyFigures(root designRoot, name string, figs []string, figDir string) error {
 	dst := filepath.Join(figDir, name)
 	if err := os.RemoveAll(dst); err != nil {
 		return err
@@ -181,24 +204,15 @@ func designCopyFigures(root designRoot, name, figDir string) error {
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		return err
 	}
-	var pairs [][2]string // from, to
-	switch root.Kind {
-	case SourceSweep:
-		for _, key := range designSweepFigures {
-			f := "sweep-" + key + ".png"
-			pairs = append(pairs, [2]string{filepath.Join(root.Dir, SweepFigureDir, f), f})
-		}
-	default:
-		dir := root.Dir
-		if root.Kind == SourceRepeat {
-			dir = filepath.Join(dir, "rep-1")
-		}
-		for _, f := range designRunFigures {
-			pairs = append(pairs, [2]string{filepath.Join(dir, DirFigures, f+".png"), f + ".png"})
-		}
+	if root.Kind == SourceSweep {
+		return nil
 	}
-	for _, p := range pairs {
-		err := designCopyFile(p[0], filepath.Join(dst, p[1]))
+	dir := root.Dir
+	if root.Kind == SourceRepeat {
+		dir = filepath.Join(dir, "rep-1")
+	}
+	for _, f := range figs {
+		err := designCopyFile(filepath.Join(dir, DirFigures, f+".png"), filepath.Join(dst, f+".png"))
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}

@@ -322,4 +322,38 @@
 //
 // The latency spectrum of a repeated set merges its runs' HDR histograms (all
 // requests of all runs, each counted once), rather than picking one run.
+//
+// # The design document's results (reports/)
+//
+// DesignReport regenerates reports/README.md, the seed's "Results and
+// Metrics" and "Stress Testing Analysis" with measured values. The declared
+// set, reports/sources.yaml (DesignSources), names the experiment each
+// section reads — stress, failover, openloop, balancers, scaling — and the
+// codec benchmarks' output (data/bench.txt, Go's benchmark format, read with
+// golang.org/x/perf/benchfmt into BenchSet). It works in three steps, so that
+// the README can be rebuilt from a clone without results/:
+//
+//   - CollectDesignData copies, for each experiment, the small files of its
+//     latest complete run root (summary.json, run.json, experiment.yaml,
+//     schedule.json of every run directory; sweep.json and sweep.md of a
+//     sweep) into reports/data/NAME/, keeping the root's layout, with
+//     source.json naming the root; and its figures into reports/figures/NAME/.
+//     An experiment's data is replaced whole. One without a complete run
+//     keeps what reports/ holds. A root is complete when it has summary.json,
+//     every rep-N/summary.json, or sweep.json with every variant's runs
+//     (DesignPending lists the experiments that are not).
+//   - LoadDesignData reads reports/data and lists reports/figures; what is
+//     missing becomes a warning, never an error.
+//   - WriteDesignFigures draws the README's own figures (the balancer and
+//     scaling summaries) from that data, and WriteDesignReport renders the
+//     README from it alone: the same data gives the same bytes.
+//
+// Every table cites the data files and runs it was made from. The seed's
+// claims are quoted beside the measurements with the physical bound where the
+// configuration sets one: closed-loop throughput ≤ clients / service delay,
+// duration ≥ requests / that bound, latency ≥ the service delay, recovery ≥
+// the sync delay, a silent coordinator's failover ≥ suspect_after − heartbeat,
+// a sweep variant's throughput ≤ nodes × max_concurrent / service delay.
+// Repeated variants show the median ± its 95% interval (the range below 6
+// runs) and are tested against a base variant as compare does.
 package harness

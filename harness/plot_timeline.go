@@ -26,9 +26,13 @@ type TimelineFigure struct {
 // TimelinePoint is one time-series bucket, placed at the middle of the part
 // of it the run covered (all of it but for the last).
 type TimelinePoint struct {
-	T       float64 `json:"t_s"`
-	WidthS  float64 `json:"width_s"` // the rates' denominator`
-	Ended   int     `json:"ended"`   // requests that ended in the bucket; 0 leaves latency undefined
+	T      float64 `json:"t_s"`
+	WidthS float64 `json:"width_s"` // the rates' denominator
+	// Sliver marks a last bucket the run covered for less than a quarter of
+	// its width: its rates are kept here but not drawn, since a handful of
+	// requests over a few milliseconds would draw a spike or a cliff.
+	Sliver  bool    `json:"sliver,omitempty"`
+	Ended   int     `json:"ended"` // requests that ended in the bucket; 0 leaves latency undefined
 	P50Ms   float64 `json:"p50_ms"`
 	P99Ms   float64 `json:"p99_ms"`
 	OKPerS  float64 `json:"ok_per_s"`
@@ -49,6 +53,7 @@ func NewTimelineFigure(d *RunData) (*TimelineFigure, error) {
 		f.Points = append(f.Points, TimelinePoint{
 			T:      b.T + width/2,
 			WidthS: width,
+			Sliver: width < d.BucketS/4,
 			Ended:  b.OK + b.Errors,
 			P50Ms:  b.P50Ms, P99Ms: b.P99Ms,
 			OKPerS:  float64(b.OK) / width,
@@ -62,14 +67,13 @@ func NewTimelineFigure(d *RunData) (*TimelineFigure, error) {
 
 // timelineLastWidth is how much of the last bucket the run covered: the run
 // ends inside it, and counting its requests over the whole width would draw
-// a drop in throughput that never happened. A sliver shorter than a quarter
-// bucket keeps the full width rather than turn a few requests into a spike.
+// a drop in throughput that never happened.
 func timelineLastWidth(d *RunData, b Bucket) float64 {
 	if d.Summary.End.IsZero() {
 		return d.BucketS
 	}
 	covered := d.Seconds(d.Summary.End) - b.T
-	if covered < d.BucketS/4 || covered >= d.BucketS {
+	if covered <= 0 || covered >= d.BucketS {
 		return d.BucketS
 	}
 	return covered
@@ -90,10 +94,13 @@ func (f *TimelineFigure) Render(w io.Writer, format string) error {
 	}
 
 	defined := func(i int) bool { return f.Points[i].Ended > 0 }
+	rated := func(i int) bool { return !f.Points[i].Sliver }
 	maxLat, maxThr := 0.0, 0.0
 	for _, pt := range f.Points {
 		maxLat = max(maxLat, pt.P99Ms, pt.P50Ms)
-		maxThr = max(maxThr, pt.OKPerS, pt.ErrPerS)
+		if !pt.Sliver {
+			maxThr = max(maxThr, pt.OKPerS, pt.ErrPerS)
+		}
 	}
 	series := []struct {
 		p     *plot.Plot
@@ -104,8 +111,8 @@ func (f *TimelineFigure) Render(w io.Writer, format string) error {
 	}{
 		{lat, "p99", plotLatencyP99, func(p TimelinePoint) float64 { return p.P99Ms }, defined},
 		{lat, "p50", plotLatencyP50, func(p TimelinePoint) float64 { return p.P50Ms }, defined},
-		{thr, "ok/s", plotOKColor, func(p TimelinePoint) float64 { return p.OKPerS }, nil},
-		{thr, "errors/s", plotErrorColor, func(p TimelinePoint) float64 { return p.ErrPerS }, nil},
+		{thr, "ok/s", plotOKColor, func(p TimelinePoint) float64 { return p.OKPerS }, rated},
+		{thr, "errors/s", plotErrorColor, func(p TimelinePoint) float64 { return p.ErrPerS }, rated},
 	}
 	for _, s := range series {
 		segs := plotSplitSegments(len(f.Points), func(i int) plotter.XY { return plotter.XY{X: f.Points[i].T, Y: s.y(f.Points[i])} }, s.keep)

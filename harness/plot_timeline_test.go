@@ -15,7 +15,7 @@ func TestTimelineLastWidth(t *testing.T) {
 	}{
 		{"no end time: the whole bucket", time.Time{}, 1},
 		{"the run ends inside the bucket", origin.Add(10400 * time.Millisecond), 0.4},
-		{"a sliver keeps the whole width", origin.Add(10100 * time.Millisecond), 1},
+		{"a sliver", origin.Add(10100 * time.Millisecond), 0.1},
 		{"the run ends at the bucket's end", origin.Add(11 * time.Second), 1},
 		{"an end past the bucket", origin.Add(12 * time.Second), 1},
 	}

@@ -8,7 +8,7 @@ import (
 	"stegocloud/harness"
 )
 
-const reportSynopsis = "report [flags] RUN_DIR"
+const reportSynopsis = "report [flags] RUN_DIR\n       stegocloud report --design [--run missing|all] [--results DIR] [--out DIR] [--sources FILE]"
 
 const reportDescription = `
 Regenerate the figures (figures/*.png and *.svg) and report.md of a run
@@ -20,14 +20,43 @@ RUN_DIR is a run directory (results/NAME/YYYYMMDD-HHMMSS) or an experiment's
 results directory (results/NAME), which means its latest run.
 
 Files that are missing or unreadable (other than summary.json) are listed as
-warnings in the report, and the parts that need them are left out.`
+warnings in the report, and the parts that need them are left out.
+
+With --design it regenerates the design document's results instead:
+OUT/README.md (default reports/README.md), the seed's "Results and Metrics"
+and "Stress Testing Analysis" with measured values. OUT/sources.yaml declares
+which experiment each section reads (stress, failover, openloop, balancers,
+scaling) and where the codec benchmark output is (bench, default
+data/bench.txt); without the file the defaults are stress10k, failover,
+openloop, balancers and scaling. For each, the small files of its latest
+complete run in RESULTS (summary.json, run.json, experiment.yaml,
+schedule.json; sweep.json and sweep.md for a sweep) are copied into
+OUT/data/NAME/ and its figures into OUT/figures/NAME/, so that every number
+can be traced to its run; an experiment with no complete run keeps the data
+OUT already holds. --run missing first runs every declared experiment that has
+no complete run (experiments/NAME.yaml), --run all runs them all again; a run
+that fails its checks is still reported. 'make report' runs the codec
+benchmarks into OUT/data/bench.txt and then this.`
 
 // runReport is `stegocloud report`.
 func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("report", reportSynopsis, reportDescription, stderr)
 	noFigures := fs.Bool("no-figures", false, "write report.md only and leave figures/ as it is")
+	df := designFlags(fs)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
+	}
+	if *df.design {
+		if *noFigures {
+			return usageErrorf("report: --no-figures applies to a run's report, not to --design")
+		}
+		if fs.NArg() != 0 {
+			return usageErrorf("report: --design takes no run directory, got %q (see 'stegocloud report --help')", fs.Args())
+		}
+		return runDesignReport(ctx, df, stdout, stderr)
+	}
+	if name := df.setOnlyWithDesign(fs); name != "" {
+		return usageErrorf("report: --%s applies only with --design (see 'stegocloud report --help')", name)
 	}
 	if fs.NArg() != 1 {
 		return usageErrorf("report: want one run directory, got %d arguments (see 'stegocloud report --help')", fs.NArg())

@@ -1,0 +1,216 @@
+package harness
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// DesignData is everything reports/README.md is made of, read from the
+// output directory alone (data/, figures/): the README can be regenerated
+// from a clone that has no results/.
+type DesignData struct {
+	Sources   DesignSources
+	Stress    *DesignRun // nil when the section has no data
+	Failover  *DesignRun
+	OpenLoop  *DesignRun
+	Balancers *DesignSweep
+	Scaling   *DesignSweep
+	Bench     *BenchSet // nil without benchmark output
+	// Figures holds the figure files present, as paths relative to the
+	// output directory ("figures/stress10k/timeline.png"); the README links
+	// only these.
+	Figures map[string]bool
+	// Warnings are what could not be read; the README lists them, with
+	// paths relative to the output directory.
+	Warnings []string
+
+	out string // the output directory, cut from warnings
+}
+
+// DesignRun is a single run or a repeat set of one experiment.
+type DesignRun struct {
+	Source DesignSource
+	Set    *RunSet
+	Exp    *Experiment // the first run's experiment.yaml; nil if unreadable
+	Spec   reportSpec  // the same, read leniently (for descriptions)
+}
+
+// DesignSweep is a sweep: its summary and every variant's run set.
+type DesignSweep struct {
+	Source DesignSource
+	Sweep  *Sweep
+	Sets   []*RunSet   // per variant, in index order; nil when unreadable
+	Exp    *Experiment // the first variant's first run's experiment.yaml
+}
+
+// LoadDesignData reads out/data and lists out/figures for the sections of
+// src. A section without data is left nil with a warning; only an unreadable
+// output directory is an error.
+func LoadDesignData(out string, src DesignSources) (*DesignData, error) {
+	d := &DesignData{Sources: src, Figures: map[string]bool{}, out: out}
+	dataDir := filepath.Join(out, DesignDataDir)
+	runs := []struct {
+		name string
+		dst  **DesignRun
+	}{{src.Stress, &d.Stress}, {src.Failover, &d.Failover}, {src.OpenLoop, &d.OpenLoop}}
+	for _, r := range runs {
+		if r.name == "" {
+			continue
+		}
+		run, err := loadDesignRun(filepath.Join(dataDir, r.name))
+		if err != nil {
+			d.warnf("%s: %v", r.name, err)
+			continue
+		}
+		*r.dst = run
+	}
+	sweeps := []struct {
+		name string
+		dst  **DesignSweep
+	}{{src.Balancers, &d.Balancers}, {src.Scaling, &d.Scaling}}
+	for _, s := range sweeps {
+		if s.name == "" {
+			continue
+		}
+		sw, err := loadDesignSweep(filepath.Join(dataDir, s.name))
+		if err != nil {
+			d.warnf("%s: %v", s.name, err)
+			continue
+		}
+		*s.dst = sw
+	}
+	d.loadBench(filepath.Join(out, src.Bench), src.Bench)
+	if err := d.listFigures(out); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func (d *DesignData) warnf(format string, a ...any) {
+	w := fmt.Sprintf(format, a...)
+	if d.out != "" {
+		w = strings.ReplaceAll(w, filepath.Clean(d.out)+string(filepath.Separator), "")
+	}
+	d.Warnings = append(d.Warnings, w)
+}
+
+func loadDesignSource(dir string) (DesignSource, error) {
+	var s DesignSource
+	b, err := os.ReadFile(filepath.Join(dir, DesignSourceFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return s, fmt.Errorf("%w: no %s in %s (run the experiment, then make report)", ErrNoRunYet, DesignSourceFile, dir)
+	}
+	if err != nil {
+		return s, err
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		return s, fmt.Errorf("%s: %w", filepath.Join(dir, DesignSourceFile), err)
+	}
+	return s, nil
+}
+
+func loadDesignRun(dir string) (*DesignRun, error) {
+	src, err := loadDesignSource(dir)
+	if err != nil {
+		return nil, err
+	}
+	set, err := cmpLoadRunSet(dir, false)
+	if err != nil {
+		return nil, err
+	}
+	r := &DesignRun{Source: src, Set: set}
+	r.Exp, r.Spec = designReadSpec(set.Runs[0].Dir)
+	return r, nil
+}
+
+func loadDesignSweep(dir string) (*DesignSweep, error) {
+	src, err := loadDesignSource(dir)
+	if err != nil {
+		return nil, err
+	}
+	idx, err := LoadSweepIndex(dir)
+	if err != nil {
+		return nil, err
+	}
+	sw := &DesignSweep{Source: src, Sets: make([]*RunSet, len(idx.Variants))}
+	var warns []string
+	for i, v := range idx.Variants {
+		set, err := cmpLoadRunSet(filepath.Join(dir, v.Path), false)
+		if err != nil {
+			warns = append(warns, fmt.Sprintf("variant %s: %v; left out", v.Label, err))
+			continue
+		}
+		set.Label = v.Label
+		sw.Sets[i] = set
+		if sw.Exp == nil {
+			sw.Exp, _ = designReadSpec(set.Runs[0].Dir)
+		}
+	}
+	sw.Sweep = NewSweep(idx, sw.Sets)
+	sw.Sweep.Warnings = append(warns, sw.Sweep.Warnings...)
+	return sw, nil
+}
+
+// designReadSpec reads a run's experiment.yaml strictly (it is the resolved
+// spec the harness wrote) and leniently; either may be missing.
+func designReadSpec(runDir string) (*Experiment, reportSpec) {
+	b, err := os.ReadFile(filepath.Join(runDir, FileExperiment))
+	if err != nil {
+		return nil, reportSpec{}
+	}
+	spec, _ := parseReportSpec(string(b))
+	e, err := Parse(filepath.Join(runDir, FileExperiment), b)
+	if err != nil {
+		return nil, spec
+	}
+	return e, spec
+}
+
+func (d *DesignData) loadBench(path, rel string) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		d.warnf("%s is missing: the codec section is left out (make report runs the benchmarks)", rel)
+		return
+	}
+	if err != nil {
+		d.warnf("%s: %v", rel, err)
+		return
+	}
+	defer f.Close()
+	set, err := ParseBench(f, rel)
+	if err != nil {
+		d.warnf("%v", err)
+		return
+	}
+	d.Bench = set
+}
+
+// listFigures records every PNG under out/figures.
+func (d *DesignData) listFigures(out string) error {
+	root := filepath.Join(out, DesignFigureDir)
+	err := filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !e.IsDir() && filepath.Ext(path) == ".png" {
+			rel, err := filepath.Rel(out, path)
+			if err != nil {
+				return err
+			}
+			d.Figures[filepath.ToSlash(rel)] = true
+		}
+		return nil
+	})
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("listing the report's figures: %w", err)
+	}
+	return nil
+}

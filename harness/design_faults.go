@@ -1,0 +1,229 @@
+package harness
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// designTargetFailover is DESIGN §6's failover target with 50 ms heartbeats.
+var designTargetFailover = struct{ P50, Max float64 }{150, 300}
+
+// designFaultSection is the seed's "Fault Tolerance Demonstration" against
+// the stress run (the seed's failure model) and the failover run.
+func designFaultSection(rw *reportWriter, d *DesignData) {
+	var cols []*DesignRun
+	for _, r := range []*DesignRun{d.Stress, d.Failover} {
+		if r != nil {
+			cols = append(cols, r)
+		}
+	}
+	if len(cols) == 0 {
+		return
+	}
+	rw.line("## 4. Fault tolerance\n")
+	rw.line("Failover time runs from a fault of the coordinator to the moment every live node follows the same new, live coordinator; recovery time from a failed node's due return to its state change to Active. Both come from the merged event log; faults are logged the instant before they are injected.\n")
+	header := []string{""}
+	for _, r := range cols {
+		header = append(header, r.Source.Experiment)
+	}
+	header = append(header, "seed's claim (45 s run)")
+	rw.table(header, designFaultRows(cols))
+	for _, r := range cols {
+		designCite(rw, r.Source, designRunFile(r.Set, FileSummary)+", "+designRunFile(r.Set, FileSchedule), r.Set.Runs)
+	}
+	rw.line("Elections include the one that makes the first coordinator (startup) and the periodic ones (every `reelect_every`); a node that comes back starts one too (recovery), and a lost coordinator can be noticed by several nodes at once, each starting an election (coordinator-lost). The counts run until the last node stopped: when the harness stops the coordinator first, a node still running may notice and start one more (coordinator-lost) during the shutdown. Requests lost are those that never got a valid response; reassigned ones were moved by the coordinator to another node after their assignee failed, retried ones were sent again by the client under the same id.\n")
+	for _, r := range cols {
+		name := r.Source.Experiment
+		designFigure(rw, d, designFigurePath(name, "timeline"), name+": latency and throughput over time",
+			fmt.Sprintf("%s: latency (p50, p99) and throughput per second, fault windows shaded in the failed node's colour, decided elections dashed. %s", name, designRunNote(r)))
+	}
+	for _, r := range cols {
+		designFigure(rw, d, designFigurePath(r.Source.Experiment, "load"), r.Source.Experiment+": load per node",
+			fmt.Sprintf("%s: each node's load (base + per request × outstanding) and, along the top, the coordinator of each epoch. %s", r.Source.Experiment, designRunNote(r)))
+	}
+}
+
+func designFaultRows(cols []*DesignRun) [][]string {
+	seed := designSeed
+	seedExpected := math.Floor(reportSeedClaims.DurationS/seed.FailEveryS) * 3 * seed.FailP
+	type rowFn struct {
+		name  string
+		value func(r *DesignRun) string
+		claim string
+	}
+	rows := []rowFn{
+		{"fault model", func(r *DesignRun) string { return designFaultModel(r) }, fmt.Sprintf("silent; each node with probability %g every %g s, 10–20 s down", seed.FailP, seed.FailEveryS)},
+		{"load duration", func(r *DesignRun) string {
+			return reportSec(designMedian(r, func(s *Summary) float64 { return s.DurationS }))
+		}, reportSec(reportSeedClaims.DurationS)},
+		{"faults injected", designInjected, fmt.Sprintf("%s observed; its own model expects %.1f in %s", designRange(seed.FailuresObserved, ""), seedExpected, reportSec(reportSeedClaims.DurationS))},
+		{"mean time down", func(r *DesignRun) string {
+			return reportSec(designMedian(r, func(s *Summary) float64 { return s.Faults.MeanDownS }))
+		}, reportSec(seed.FailureS)},
+		{"elections (by cause)", designElections, designRange(seed.Elections, "")},
+		{"coordinator changes", func(r *DesignRun) string {
+			return cmpFormatValue(DeltaCount, designMedian(r, func(s *Summary) float64 { return float64(s.Elections.CoordinatorChanges) }))
+		}, strconv.Itoa(seed.CoordChanges)},
+		{"failover time", designFailover, fmt.Sprintf("\"recovers within %s\"", designRange(seed.FailoverS, "s"))},
+		{fmt.Sprintf("DESIGN §6 target: failover p50 ≤ %g ms, max ≤ %g ms", designTargetFailover.P50, designTargetFailover.Max), designFailoverTarget, "—"},
+		{"recovery time (due back → Active)", designRecovery, fmt.Sprintf("\"< %g second after node returns\"", seed.RecoveryS)},
+		{"requests reassigned", designCount(func(s *Summary) int { return s.Requests.Reassigned }), "—"},
+		{"requests retried by the client", designCount(func(s *Summary) int { return s.Requests.Retried }), "—"},
+		{"duplicate responses", designCount(func(s *Summary) int { return s.Requests.Duplicates }), "—"},
+		{"requests lost", designCount(func(s *Summary) int { return s.Requests.Lost }), designRange(seed.ExpFailures, "") + " expected, 153 in the sample run"},
+		{"requests lost per fault", designLostPerFault, "~" + designRange(seed.LostPerFailure, "")},
+	}
+	var out [][]string
+	for _, row := range rows {
+		cells := []string{row.name}
+		for _, r := range cols {
+			cells = append(cells, row.value(r))
+		}
+		out = append(out, append(cells, row.claim))
+	}
+	return out
+}
+
+func designFaultModel(r *DesignRun) string {
+	if r.Exp == nil {
+		return "—"
+	}
+	return designFaultLine(r.Exp)
+}
+
+// designMedian is the median of a per-run value over the set's runs.
+func designMedian(r *DesignRun, get func(*Summary) float64) float64 {
+	var vs []float64
+	for i := range r.Set.Runs {
+		vs = append(vs, get(&r.Set.Runs[i].Summary))
+	}
+	return cmpSummarise(vs).Center
+}
+
+func designCount(get func(*Summary) int) func(*DesignRun) string {
+	return func(r *DesignRun) string {
+		v := designMedian(r, func(s *Summary) float64 { return float64(get(s)) })
+		if r.Set.Repeated() {
+			return cmpFormatValue(DeltaCount, v) + " (median per run)"
+		}
+		return cmpFormatValue(DeltaCount, v)
+	}
+}
+
+func designInjected(r *DesignRun) string {
+	s := &r.Set.Runs[0].Summary
+	out := fmt.Sprintf("%d (%s)", s.Faults.Injected, reportCounts(s.Faults.ByKind))
+	if exp := designExpectedFaults(r.Exp, s.DurationS); !math.IsNaN(exp) {
+		out += fmt.Sprintf("; the model expects %.1f in %s", exp, reportSec(s.DurationS))
+	}
+	if r.Set.Repeated() {
+		out += fmt.Sprintf(" (first of %d runs)", len(r.Set.Runs))
+	}
+	return out
+}
+
+// designExpectedFaults is the periodic model's expected number of faults in
+// a run of durationS: rounds × nodes × probability (an upper estimate: a node
+// already down is not failed again). NaN for a schedule or no faults.
+func designExpectedFaults(e *Experiment, durationS float64) float64 {
+	if e == nil || len(e.Faults.Schedule) > 0 || e.Faults.Kind == FaultNone || e.Faults.Every <= 0 {
+		return math.NaN()
+	}
+	rounds := math.Floor(durationS / e.Faults.Every.Seconds())
+	return rounds * float64(e.Cluster.Nodes) * e.Faults.Probability
+}
+
+func designElections(r *DesignRun) string {
+	s := &r.Set.Runs[0].Summary
+	out := fmt.Sprintf("%d (%s)", s.Elections.Total, reportCounts(s.Elections.ByCause))
+	if r.Set.Repeated() {
+		out += fmt.Sprintf(" (first of %d runs)", len(r.Set.Runs))
+	}
+	return out
+}
+
+// designPooledStats pools a sample (failover or recovery times) over the
+// set's runs and summarises it.
+func designPooledStats(r *DesignRun, get func(*Summary) Stats) string {
+	var all []float64
+	for i := range r.Set.Runs {
+		all = append(all, get(&r.Set.Runs[i].Summary).All...)
+	}
+	if len(all) == 0 {
+		return "none measured"
+	}
+	slices.Sort(all)
+	st := cmpSummarise(all)
+	return fmt.Sprintf("p50 %s, max %s (n=%d)", reportMs(st.Center), reportMs(all[len(all)-1]), len(all))
+}
+
+// designSilentBound is the least failover time of a silent coordinator: its
+// peers notice it only when suspect_after passes without a heartbeat, and
+// its last one left at most one heartbeat interval before it fell silent. 0
+// unless every injected fault of the run was silent.
+func designSilentBound(r *DesignRun) float64 {
+	s := &r.Set.Runs[0].Summary
+	if r.Exp == nil || s.Faults.Injected == 0 || s.Faults.ByKind[FaultSilent] != s.Faults.Injected {
+		return 0
+	}
+	c := r.Exp.Cluster
+	return float64(c.SuspectAfter-c.Heartbeat) / float64(time.Millisecond)
+}
+
+func designFailover(r *DesignRun) string {
+	out := designPooledStats(r, func(s *Summary) Stats { return s.Faults.FailoverMs })
+	var gaps FaultSummary
+	losses := 0
+	for i := range r.Set.Runs {
+		f := r.Set.Runs[i].Summary.Faults
+		losses += f.FailoverMs.N + f.FailoverMasked + f.FailoverUnresolved
+		gaps.FailoverMasked += f.FailoverMasked
+		gaps.FailoverUnresolved += f.FailoverUnresolved
+	}
+	out += reportFailoverGaps(gaps)
+	if losses == 0 {
+		out = "none: no fault hit the coordinator"
+	}
+	if b := designSilentBound(r); b > 0 {
+		out += fmt.Sprintf("; bound ≥ %s (suspect_after − heartbeat: a silent coordinator is noticed only by its missing heartbeats)", reportMs(b))
+	}
+	return out
+}
+
+func designFailoverTarget(r *DesignRun) string {
+	var all []float64
+	for i := range r.Set.Runs {
+		all = append(all, r.Set.Runs[i].Summary.Faults.FailoverMs.All...)
+	}
+	if len(all) == 0 {
+		return "—"
+	}
+	p50, mx := cmpSummarise(all).Center, slices.Max(all)
+	if p50 <= designTargetFailover.P50 && mx <= designTargetFailover.Max {
+		return "met"
+	}
+	out := fmt.Sprintf("**missed** (p50 %s, max %s)", reportMs(p50), reportMs(mx))
+	if b := designSilentBound(r); b >= designTargetFailover.P50 {
+		out += fmt.Sprintf("; out of reach for silent faults, whose bound is %s", reportMs(b))
+	}
+	return out
+}
+
+func designRecovery(r *DesignRun) string {
+	out := designPooledStats(r, func(s *Summary) Stats { return s.Faults.RecoveryMs })
+	if r.Exp != nil && r.Exp.Faults.SyncDelay > 0 {
+		out += fmt.Sprintf("; bound ≥ %s, the sync delay", reportMs(float64(r.Exp.Faults.SyncDelay)/float64(time.Millisecond)))
+	}
+	return out
+}
+
+func designLostPerFault(r *DesignRun) string {
+	s := &r.Set.Runs[0].Summary
+	if s.Faults.Injected == 0 {
+		return "— (no faults)"
+	}
+	return fmt.Sprintf("%.1f", float64(s.Requests.Lost)/float64(s.Faults.Injected))
+}

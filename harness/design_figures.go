@@ -1,0 +1,182 @@
+package harness
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// WriteDesignFigures draws the README's own figures from d into
+// out/figures/<experiment>/summary.png — the balancers' and the scaling
+// sweep's headline metrics in one tiled figure each — and records them in
+// d.Figures. A sweep without data draws nothing.
+func WriteDesignFigures(d *DesignData, out string) ([]string, error) {
+	var written []string
+	figs := []struct {
+		sw    *DesignSweep
+		build func(*DesignSweep) (title string, key []string, charts []cmpChart)
+	}{
+		{d.Balancers, designBalancerCharts},
+		{d.Scaling, designScalingCharts},
+	}
+	for _, f := range figs {
+		if f.sw == nil {
+			continue
+		}
+		title, key, charts := f.build(f.sw)
+		if len(charts) == 0 {
+			continue
+		}
+		rel := designFigurePath(f.sw.Source.Experiment, "summary")
+		path := filepath.Join(out, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return written, fmt.Errorf("writing %s: %w", rel, err)
+		}
+		err := cmpSaveFile(path, func(w io.Writer) error { return cmpWriteTiles(w, "png", title, key, charts) })
+		if err != nil {
+			return written, fmt.Errorf("writing %s: %w", rel, err)
+		}
+		d.Figures[rel] = true
+		written = append(written, path)
+	}
+	return written, nil
+}
+
+// designBalancerCharts puts the balancers along x (bars) with a bar per
+// cluster size, for the headline metrics that tell balancers apart.
+func designBalancerCharts(sw *DesignSweep) (string, []string, []cmpChart) {
+	idx := sw.Sweep.Index
+	x := sweepAxisOf(designBalancerField, idx.Variants)
+	if len(x.Order) == 0 {
+		return "", nil, nil
+	}
+	var others []string
+	for _, f := range idx.Fields {
+		if f != designBalancerField {
+			others = append(others, f)
+		}
+	}
+	var charts []cmpChart
+	var key []string
+	for _, k := range []string{"throughput", "p50", "p99", "spread_cv"} {
+		m := designMetricByKey(k, nil)
+		ch := cmpChart{Key: k, Title: m.Title(), XLabel: "balancer", YLabel: m.Title(), Categories: designShortNames(x.Order)}
+		series := map[string]int{}
+		for i, v := range idx.Variants {
+			if sw.Sets[i] == nil {
+				continue
+			}
+			label := sweepSeriesLabel(others, v.Values)
+			si, ok := series[label]
+			if !ok {
+				si = len(ch.Series)
+				series[label] = si
+				// Unlabelled: the colours are named in the figure's key, a
+				// legend inside a small tile would cover bars.
+				ch.Series = append(ch.Series, cmpChartSeries{})
+				if len(charts) == 0 && label != "" {
+					key = append(key, designColourName(si)+": "+label)
+				}
+			}
+			st := cmpSummarise(cmpMetricValues(m, sw.Sets[i]))
+			if p, ok := cmpPointOf(float64(slices.Index(x.Order, v.Values[designBalancerField])), st); ok {
+				ch.Series[si].Points = append(ch.Series[si].Points, p)
+			}
+		}
+		if ch.hasData() {
+			charts = append(charts, ch)
+		}
+	}
+	if abbr := designAbbreviations(x.Order); abbr != "" {
+		key = append(key, "x axis: "+abbr)
+	}
+	return fmt.Sprintf("%s: medians of %s; whiskers: 95%% confidence intervals of the medians", sw.Source.Experiment, sweepRepeatText(idx.Variants)), key, charts
+}
+
+// designColourNames name cmpPalette's colours, for figure keys.
+var designColourNames = []string{"blue", "vermillion", "green", "purple", "orange", "sky blue", "black"}
+
+func designColourName(i int) string { return designColourNames[i%len(designColourNames)] }
+
+// designScalingCharts draws the scaling metrics against the cluster size,
+// with the reference each is measured against as a second line.
+func designScalingCharts(sw *DesignSweep) (string, []string, []cmpChart) {
+	idx := sw.Sweep.Index
+	if len(idx.Fields) != 1 || idx.Fields[0] != designNodesField {
+		return "", nil, nil
+	}
+	extra := designScalingMetrics()
+	type ref func(n int) float64
+	specs := []struct {
+		key string
+		ref ref
+	}{
+		{"throughput", func(n int) float64 { c, _ := designCapacity(sw.Exp, n); return c }},
+		{"messages_per_request", nil},
+		{"election_per_election", func(n int) float64 { return float64(3 * (n - 1)) }},
+		{"failover_p50", nil},
+	}
+	var charts []cmpChart
+	for _, sp := range specs {
+		m := designMetricByKey(sp.key, extra)
+		ch := cmpChart{Key: sp.key, Title: m.Title(), XLabel: "nodes", YLabel: m.Title(), Numeric: true,
+			Series: []cmpChartSeries{{}, {}}}
+		for i, v := range idx.Variants {
+			n, err := strconv.Atoi(v.Values[designNodesField])
+			if err != nil || sw.Sets[i] == nil {
+				continue
+			}
+			if p, ok := cmpPointOf(float64(n), cmpSummarise(cmpMetricValues(m, sw.Sets[i]))); ok {
+				ch.Series[0].Points = append(ch.Series[0].Points, p)
+			}
+			if sp.ref != nil {
+				if r := sp.ref(n); r > 0 {
+					ch.Series[1].Points = append(ch.Series[1].Points, cmpChartPoint{X: float64(n), Y: r, Lo: math.NaN(), Hi: math.NaN()})
+				}
+			}
+		}
+		if ch.hasData() {
+			charts = append(charts, ch)
+		}
+	}
+	key := []string{"blue: measured (median of the runs; whiskers: 95% confidence interval of the median)",
+		"vermillion: the reference — throughput: the capacity bound; election messages: 3(n−1), one election that hears from every peer"}
+	return fmt.Sprintf("%s: %s", sw.Source.Experiment, sweepRepeatText(idx.Variants)), key, charts
+}
+
+// designShortName fits a category under a quarter-width tile: names up to
+// seven characters stay, a hyphenated one keeps its first word, others are
+// cut to five letters and a dot ("coordinator" → "coord.").
+func designShortName(name string) string {
+	switch {
+	case len(name) <= 7:
+		return name
+	case strings.Contains(name, "-"):
+		return name[:strings.IndexByte(name, '-')]
+	}
+	return name[:5] + "."
+}
+
+func designShortNames(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = designShortName(n)
+	}
+	return out
+}
+
+// designAbbreviations spells out the shortened names for the figure's key.
+func designAbbreviations(names []string) string {
+	var parts []string
+	for _, n := range names {
+		if s := designShortName(n); s != n {
+			parts = append(parts, s+" = "+n)
+		}
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,149 @@
+package harness
+
+import (
+	"math"
+	"testing"
+	"time"
+)
+
+func TestDesignSpreadOf(t *testing.T) {
+	tests := []struct {
+		name   string
+		served []int
+		want   designSpread
+	}{
+		// The seed's example: its "Variance: 1.7%" is the SD in points.
+		{"the seed's example", []int{3245, 3180, 3575}, designSpread{SDPoints: 1.7293, CV: 0.05188, MaxMin: 1.1242, MaxDevPoints: 2.4167}},
+		{"even", []int{10, 10, 10, 10}, designSpread{MaxMin: 1}},
+		{"a node served nothing", []int{5, 0}, designSpread{SDPoints: 50, CV: 1, MaxMin: 0, MaxDevPoints: 50}},
+		{"nothing served", []int{0, 0, 0}, designSpread{}},
+		{"no nodes", nil, designSpread{}},
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-3 }
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := designSpreadOf(tc.served)
+			if !near(got.SDPoints, tc.want.SDPoints) || !near(got.CV, tc.want.CV) || !near(got.MaxMin, tc.want.MaxMin) || !near(got.MaxDevPoints, tc.want.MaxDevPoints) {
+				t.Errorf("designSpreadOf(%v) = %+v, want %+v", tc.served, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestDesignWords(t *testing.T) {
+	tests := []struct{ name, got, want string }{
+		{"claim far above", designTimes(1250, 507.65), "the claim is 2.46× the measurement"},
+		{"claim below", designTimes(45.23, 100.95), "the claim is 0.45× the measurement"},
+		{"agreement", designTimes(524.32, 503.49), "agrees within 5%"},
+		{"no measurement", designTimes(153, 0), ""},
+		{"below a range", designAgainstRange(99, [2]float64{200, 300}), "below the claimed range"},
+		{"inside a range, at its edge", designAgainstRange(300, [2]float64{200, 300}), "within the claimed range"},
+		{"above a range", designAgainstRange(100, [2]float64{95, 99}), "above the claimed range"},
+		{"range with a unit", designRange([2]float64{200, 300}, "req/s"), "200–300 req/s"},
+		{"percent range", designRange([2]float64{95, 99}, "%"), "95–99%"},
+		{"short name kept", designShortName("random"), "random"},
+		{"hyphenated name", designShortName("lowest-load"), "lowest"},
+		{"long name", designShortName("coordinator"), "coord."},
+		{"abbreviations", designAbbreviations([]string{"lowest-load", "random", "coordinator"}), "lowest = lowest-load, coord. = coordinator"},
+		{"election reference", designElectionRef(9), "24"},
+		{"no election reference for one node", designElectionRef(1), "—"},
+	}
+	for _, tc := range tests {
+		if tc.got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.name, tc.got, tc.want)
+		}
+	}
+}
+
+func TestDesignMiddle(t *testing.T) {
+	inf := math.Inf(1)
+	tests := []struct {
+		in   []float64
+		want float64
+	}{
+		{[]float64{1, 2, 3}, 2},
+		{[]float64{1, 2, 3, 4}, 2.5},
+		{[]float64{9.5, inf, inf, inf}, inf},
+		{[]float64{1, 2, inf, inf}, inf},
+		{[]float64{1, 2, 3, inf}, 2.5},
+	}
+	for _, tc := range tests {
+		if got := designMiddle(tc.in); got != tc.want {
+			t.Errorf("designMiddle(%v) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+	m := designMetricByKey("spread_maxmin", nil)
+	st := MetricStat{Values: []float64{9.54, inf, inf, inf, inf, inf}, Center: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
+	if got, want := designStat(m, st), "∞ (9.54–∞)"; got != want {
+		t.Errorf("designStat of a sample with ∞ = %q, want %q", got, want)
+	}
+}
+
+func TestDesignCapacityAndFaults(t *testing.T) {
+	e := DefaultExperiment()
+	e.Cluster.Service.Delay, e.Cluster.Service.MaxConcurrent = 100*time.Millisecond, 4
+	e.Workload.Clients, e.Workload.RequestsPerClient = 60, 50
+	tests := []struct {
+		name    string
+		n       int
+		rps     float64
+		formula string
+	}{
+		{"nodes bind", 3, 120, "3 nodes × 4 / 0.1 s"},
+		{"clients bind", 20, 600, "60 clients / 0.1 s"},
+	}
+	for _, tc := range tests {
+		rps, formula := designCapacity(e, tc.n)
+		if rps != tc.rps || formula != tc.formula {
+			t.Errorf("%s: designCapacity(n=%d) = %v (%s), want %v (%s)", tc.name, tc.n, rps, formula, tc.rps, tc.formula)
+		}
+	}
+	if rps, _ := designCapacity(nil, 3); rps != 0 {
+		t.Errorf("designCapacity without a spec = %v, want 0", rps)
+	}
+
+	e.Faults.Kind, e.Faults.Every, e.Faults.Probability = FaultSilent, 30*time.Second, 0.2
+	e.Cluster.Nodes = 3
+	if got := designExpectedFaults(e, 100.95); math.Abs(got-1.8) > 1e-9 {
+		t.Errorf("expected faults in 100.95 s = %v, want 3 rounds × 3 nodes × 0.2 = 1.8", got)
+	}
+	if got := designExpectedFaults(e, 29); got != 0 {
+		t.Errorf("expected faults before the first round = %v, want 0", got)
+	}
+	e.Faults.Schedule = []ScheduledFault{{At: time.Second, Node: SelectCoordinator, For: time.Second}}
+	if got := designExpectedFaults(e, 100); !math.IsNaN(got) {
+		t.Errorf("expected faults of a schedule = %v, want NaN (the schedule says)", got)
+	}
+	if got, want := designScheduleWords(e.Faults), "silent of the coordinator for 1s at 1s"; got != want {
+		t.Errorf("designScheduleWords = %q, want %q", got, want)
+	}
+}
+
+func TestDesignHeartbeatShare(t *testing.T) {
+	e := DefaultExperiment() // 50 ms heartbeats: 3 nodes send 120/s, 5 nodes 400/s
+	sweep := func(perS ...float64) *DesignSweep {
+		sw := &DesignSweep{Exp: e, Sweep: &Sweep{}}
+		for i, r := range perS {
+			n := []string{"3", "5"}[i]
+			sw.Sweep.Index.Variants = append(sw.Sweep.Index.Variants, SweepVariant{Label: "nodes=" + n, Values: map[string]string{designNodesField: n}})
+			sw.Sets = append(sw.Sets, &RunSet{Runs: []LoadedRun{{Summary: Summary{DurationS: 10, Messages: MessageCounts{Heartbeat: int64(r * 10)}}}}})
+		}
+		return sw
+	}
+	tests := []struct {
+		name string
+		sw   *DesignSweep
+		want string
+	}{
+		{"at the nominal rate", sweep(120, 400), " The measured rates are 100% of that."},
+		{"below it, with the reason", sweep(103.2, 348), " The measured rates are 86–87% of that: a node sends its next heartbeat"},
+		{"no spec", &DesignSweep{Sweep: &Sweep{}}, ""},
+	}
+	extra := designScalingMetrics()
+	for _, tc := range tests {
+		got := designHeartbeatShare(tc.sw, extra)
+		if len(got) < len(tc.want) || got[:len(tc.want)] != tc.want {
+			t.Errorf("%s: designHeartbeatShare = %q, want it to start %q", tc.name, got, tc.want)
+		}
+	}
+}

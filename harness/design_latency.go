@@ -1,0 +1,148 @@
+package harness
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// designLatencySection is the latency percentiles of the single-run
+// experiments side by side.
+func designLatencySection(rw *reportWriter, d *DesignData) {
+	runs := []*DesignRun{d.Stress, d.Failover, d.OpenLoop}
+	var rows [][]string
+	var cited []*DesignRun
+	for _, r := range runs {
+		if r == nil {
+			continue
+		}
+		cited = append(cited, r)
+		rows = append(rows, designLatencyRow(r, "all requests", func(s *Summary) Latency { return s.Latency }))
+		if s := r.Set.Runs[0].Summary; s.LatencyInFaults.Count > 0 {
+			rows = append(rows, designLatencyRow(r, "inside fault windows", func(s *Summary) Latency { return s.LatencyInFaults }))
+			rows = append(rows, designLatencyRow(r, "outside fault windows", func(s *Summary) Latency { return s.LatencyOutFaults }))
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	rw.line("## 2. Latency percentiles\n")
+	rw.line("Each request's latency runs from its *intended* start — in open loop the pacer's schedule, so a request that waited behind a slow one is charged for the wait (no coordinated omission) — to its valid, verified response or its final error. HDR histograms, 3 significant figures; milliseconds. A request is \"inside fault windows\" when it was in flight while any node was down. A repeated experiment shows the median of its runs.\n")
+	rw.table([]string{"experiment", "load", "requests", "count", "mean", "p50", "p90", "p95", "p99", "p99.9", "max"}, rows)
+	for _, r := range cited {
+		designCite(rw, r.Source, designRunFile(r.Set, FileSummary), r.Set.Runs)
+	}
+	for _, r := range cited {
+		name := r.Source.Experiment
+		designFigure(rw, d, designFigurePath(name, "latency_spectrum"), name+": latency by percentile",
+			fmt.Sprintf("%s: latency by percentile (HdrHistogram style; the x axis stretches the tail). %s", name, designRunNote(r)))
+	}
+}
+
+// designRunNote says which run a figure shows when there are several.
+func designRunNote(r *DesignRun) string {
+	if r.Set.Repeated() {
+		return fmt.Sprintf("The first of %d runs.", len(r.Set.Runs))
+	}
+	return ""
+}
+
+func designLatencyRow(r *DesignRun, which string, get func(*Summary) Latency) []string {
+	var count []float64
+	cols := make([][]float64, 7)
+	for _, run := range r.Set.Runs {
+		l := get(&run.Summary)
+		count = append(count, float64(l.Count))
+		for i, v := range []float64{l.MeanMs, l.P50Ms, l.P90Ms, l.P95Ms, l.P99Ms, l.P999Ms, l.MaxMs} {
+			cols[i] = append(cols[i], v)
+		}
+	}
+	s := r.Set.Runs[0].Summary
+	row := []string{r.Source.Experiment, r.Spec.workloadLine(s.Mode), which, cmpFormatValue(DeltaCount, cmpSummarise(count).Center)}
+	for _, c := range cols {
+		row = append(row, strconv.FormatFloat(cmpSummarise(c).Center, 'f', 1, 64))
+	}
+	return row
+}
+
+// designDistributionSection is the seed's "Load Distribution Example" and
+// "Final Node Status" against the stress run.
+func designDistributionSection(rw *reportWriter, d *DesignData) {
+	r := d.Stress
+	if r == nil {
+		return
+	}
+	s := &r.Set.Runs[0].Summary
+	rw.line("## 3. Load distribution\n")
+	designCite(rw, r.Source, designRunFile(r.Set, FileSummary), r.Set.Runs[:1])
+	var served []int
+	var b strings.Builder
+	for _, n := range s.Nodes {
+		served = append(served, n.Served)
+		fmt.Fprintf(&b, "Node %d: %d requests (%.1f%%)\n", n.ID, n.Served, 100*n.Share)
+	}
+	sp := designSpreadOf(served)
+	seedSp := designSpreadOf(designSeed.Served[:])
+	fmt.Fprintf(&b, "\nStandard deviation of the shares: %.2f points (the seed's \"Variance\")", sp.SDPoints)
+	rw.printf("```\nLoad Distribution (%s, measured):\n%s\n```\n\n", r.Source.Experiment, b.String())
+	seedTotal := 0
+	for _, n := range designSeed.Served {
+		seedTotal += n
+	}
+	rw.printf("The seed's \"Variance: %.1f%%\" is the standard deviation of its example's shares in percentage points (%.2f for 32.5%%, 31.8%%, 35.7%%), not a variance. "+
+		"Its three nodes also processed %d requests in all, %d more than the %d it says succeeded.\n\n",
+		designSeed.VariancePct, seedSp.SDPoints, seedTotal, seedTotal-reportSeedClaims.OK, reportSeedClaims.OK)
+	evenNote := "yes"
+	if sp.MaxDevPoints > designSeed.EvenPct {
+		evenNote = fmt.Sprintf("no: a share is %.1f points from the even %.1f%%", sp.MaxDevPoints, 100/float64(max(1, len(served))))
+	}
+	rows := [][]string{
+		{"standard deviation of shares (points)", fmt.Sprintf("%.2f", seedSp.SDPoints), fmt.Sprintf("%.2f", sp.SDPoints)},
+		{"coefficient of variation", reportPct(seedSp.CV), reportPct(sp.CV)},
+		{"max/min share", fmt.Sprintf("%.2f", seedSp.MaxMin), fmt.Sprintf("%.2f", sp.MaxMin)},
+		{"largest distance from the even share (points)", fmt.Sprintf("%.1f", seedSp.MaxDevPoints), fmt.Sprintf("%.1f", sp.MaxDevPoints)},
+		{fmt.Sprintf("within the seed's expected ±%g%% of even", designSeed.EvenPct), "yes", evenNote},
+	}
+	rw.table([]string{"spread", "seed's example", "measured"}, rows)
+	var down []string
+	for _, n := range s.Nodes {
+		if n.FaultsDown > 0 {
+			down = append(down, fmt.Sprintf("node %d %s", n.ID, reportSec(n.FaultsDown)))
+		}
+	}
+	if len(down) > 0 {
+		rw.printf("Nodes were down for part of the run (%s of %s), and a failed node serves nothing: the seed's \"failure adaptation\" is part of this spread.\n\n",
+			strings.Join(down, ", "), reportSec(s.DurationS))
+	}
+	rw.line("Final node status, as the nodes logged it at the end:\n")
+	rw.line("```")
+	rw.line(strings.Repeat("-", 60))
+	for _, n := range s.Nodes {
+		state := strings.ToUpper(n.FinalState)
+		if state == "" {
+			state = "UNKNOWN"
+		}
+		rw.printf("Node %d: %s | Load: %.2f | Processed: %d | Coordinator: %s\n", n.ID, state, n.FinalLoad, n.Processed, reportYesNo(n.Coordinator))
+	}
+	rw.line(strings.Repeat("-", 60))
+	rw.line("```\n")
+	if designAtBase(r.Exp, s.Nodes) {
+		rw.printf("The seed's final loads (%.2f, %.2f, %.2f) are those of nodes with requests outstanding; here every node ended at its base load, with nothing outstanding.\n\n",
+			designSeed.FinalLoads[0], designSeed.FinalLoads[1], designSeed.FinalLoads[2])
+	}
+	designFigure(rw, d, designFigurePath(r.Source.Experiment, "nodes"), "requests per node",
+		"Requests per node: served (responses the clients accepted) and completed (the node's own log, duplicates included); the dashed line is the even share.")
+}
+
+// designAtBase reports whether every node's final load is its base load.
+func designAtBase(e *Experiment, nodes []NodeSummary) bool {
+	if e == nil || len(nodes) == 0 {
+		return false
+	}
+	for _, n := range nodes {
+		if n.FinalLoad != e.Cluster.Load.BaseOf(n.ID) {
+			return false
+		}
+	}
+	return true
+}

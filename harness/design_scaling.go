@@ -1,0 +1,174 @@
+package harness
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// designScalingMetrics are the scaling section's metrics beyond the headline
+// ones: the election and heartbeat overhead, per election and per second.
+// Message counts cover each node process's whole life, the cluster's start
+// and shutdown included; per second divides by the load's duration.
+func designScalingMetrics() []HeadlineMetric {
+	return []HeadlineMetric{
+		{Key: "election_per_election", Label: "election messages per election", Better: LowerIsBetter,
+			Value: func(s *Summary) (float64, bool) {
+				return float64(s.Messages.Election) / float64(s.Elections.Total), s.Elections.Total > 0
+			}},
+		{Key: "election_per_s", Label: "election messages per second", Better: LowerIsBetter,
+			Value: func(s *Summary) (float64, bool) { return float64(s.Messages.Election) / s.DurationS, s.DurationS > 0 }},
+		{Key: "heartbeat_per_s", Label: "heartbeat messages per second", Better: LowerIsBetter,
+			Value: func(s *Summary) (float64, bool) { return float64(s.Messages.Heartbeat) / s.DurationS, s.DurationS > 0 }},
+		{Key: "elections", Label: "elections", Better: LowerIsBetter, Delta: DeltaCount,
+			Value: func(s *Summary) (float64, bool) { return float64(s.Elections.Total), true }},
+	}
+}
+
+// designScalingKeys are the columns of the scaling table, in order.
+var designScalingKeys = []string{"throughput", "messages_per_request", "elections", "election_per_election", "election_per_s", "heartbeat_per_s", "failover_p50", "p99"}
+
+// designScalingDeltaKeys are tested between the smallest and largest cluster.
+var designScalingDeltaKeys = []string{"throughput", "messages_per_request", "election_per_election", "failover_p50", "p99"}
+
+// designCapacity is the throughput bound of an n-node variant: n nodes of
+// max_concurrent / delay each, and in a closed loop clients / delay; 0 when
+// neither applies.
+func designCapacity(e *Experiment, n int) (rps float64, formula string) {
+	if e == nil || e.Cluster.Service.Delay <= 0 {
+		return 0, ""
+	}
+	delay := e.Cluster.Service.Delay.Seconds()
+	if mc := e.Cluster.Service.MaxConcurrent; mc > 0 {
+		rps, formula = float64(n*mc)/delay, fmt.Sprintf("%d nodes × %d / %g s", n, mc, delay)
+	}
+	if e.Workload.Mode() == ModeClosed {
+		if c := float64(e.Workload.Clients) / delay; rps == 0 || c < rps {
+			rps, formula = c, fmt.Sprintf("%d clients / %g s", e.Workload.Clients, delay)
+		}
+	}
+	return rps, formula
+}
+
+func designScalingSection(rw *reportWriter, d *DesignData) {
+	sw := d.Scaling
+	if sw == nil {
+		return
+	}
+	extra := designScalingMetrics()
+	rw.line("## 6. Scaling\n")
+	rw.printf("%s\n\n", designSweepConfig(sw))
+	designSweepCite(rw, sw)
+	header := []string{"variant", "runs", "capacity bound"}
+	var metrics []HeadlineMetric
+	for _, k := range designScalingKeys {
+		m := designMetricByKey(k, extra)
+		metrics = append(metrics, m)
+		header = append(header, m.Title())
+	}
+	header = append(header, "3(n−1)", "n(n−1)/heartbeat")
+	var rows [][]string
+	for i, v := range sw.Sweep.Index.Variants {
+		set := sw.Sets[i]
+		cells := []string{v.Label, "0"}
+		if set != nil {
+			cells[1] = strconv.Itoa(len(set.Runs))
+		}
+		n, _ := strconv.Atoi(v.Values[designNodesField])
+		capRPS, formula := designCapacity(sw.Exp, n)
+		if capRPS > 0 {
+			cells = append(cells, fmt.Sprintf("%s (%s)", reportRPS(capRPS), formula))
+		} else {
+			cells = append(cells, "—")
+		}
+		for _, m := range metrics {
+			st := MetricStat{}
+			if set != nil {
+				st = cmpSummarise(cmpMetricValues(m, set))
+			}
+			cells = append(cells, designStat(m, st))
+		}
+		cells = append(cells, designElectionRef(n), designHeartbeatRef(sw.Exp, n))
+		rows = append(rows, cells)
+	}
+	rw.table(header, rows)
+	rw.printf("Medians over the runs (± the 95%% confidence interval of the median from 6 runs; the range below that). Election messages are the election class — ELECTION, OK, COORDINATOR and state sync — summed over every node; an election whose initiator hears from every peer costs 3(n−1): ELECTION out, OK back, COORDINATOR out. Several nodes noticing a lost coordinator at once each start one, which is how the seed's \"O(n²) worst case\" arises. Heartbeats go from every node to every peer once per interval: n(n−1)/heartbeat per second.%s Messages per request: every request is multicast to all n nodes, and its assignment broadcast.\n\n",
+		designHeartbeatShare(sw, extra))
+	if len(sw.Sweep.Index.Fields) == 1 && sw.Sweep.Index.Fields[0] == designNodesField && len(sw.Sets) > 1 {
+		designScalingDelta(rw, sw, extra)
+	}
+	designFigure(rw, d, designFigurePath(sw.Source.Experiment, "summary"), "scaling: metrics against cluster size",
+		"Medians against the number of nodes; whiskers are 95% confidence intervals of the medians.")
+}
+
+// designScalingDelta tests the largest cluster against the smallest.
+func designScalingDelta(rw *reportWriter, sw *DesignSweep, extra []HeadlineMetric) {
+	idx := sw.Sweep.Index
+	first, last := 0, len(idx.Variants)-1
+	if sw.Sets[first] == nil || sw.Sets[last] == nil {
+		return
+	}
+	notes := &cmpNotes{}
+	var rows [][]string
+	for _, k := range designScalingDeltaKeys {
+		m := designMetricByKey(k, extra)
+		b := cmpSummarise(cmpMetricValues(m, sw.Sets[first]))
+		o := cmpSummarise(cmpMetricValues(m, sw.Sets[last]))
+		rows = append(rows, []string{m.Title(), designStat(m, b), designStat(m, o), cmpFormatDelta(m, cmpDelta(m, b, o), notes)})
+	}
+	rw.printf("The largest cluster against the smallest:\n\n")
+	rw.table([]string{"metric", idx.Variants[first].Label, idx.Variants[last].Label, "change"}, rows)
+	if len(notes.texts) > 0 {
+		var b strings.Builder
+		notes.write(&b)
+		rw.line(b.String())
+	}
+}
+
+func designElectionRef(n int) string {
+	if n < 2 {
+		return "—"
+	}
+	return strconv.Itoa(3 * (n - 1))
+}
+
+func designHeartbeatRef(e *Experiment, n int) string {
+	if e == nil || e.Cluster.Heartbeat <= 0 || n < 2 {
+		return "—"
+	}
+	return cmpFormatValue(DeltaRelative, float64(n*(n-1))/e.Cluster.Heartbeat.Seconds()) + "/s"
+}
+
+// designHeartbeatShare says how the measured heartbeat rates compare with
+// n(n−1)/heartbeat, over the variants.
+func designHeartbeatShare(sw *DesignSweep, extra []HeadlineMetric) string {
+	if sw.Exp == nil || sw.Exp.Cluster.Heartbeat <= 0 {
+		return ""
+	}
+	m := designMetricByKey("heartbeat_per_s", extra)
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for i, v := range sw.Sweep.Index.Variants {
+		n, err := strconv.Atoi(v.Values[designNodesField])
+		if err != nil || n < 2 || sw.Sets[i] == nil {
+			continue
+		}
+		st := cmpSummarise(cmpMetricValues(m, sw.Sets[i]))
+		share := st.Center / (float64(n*(n-1)) / sw.Exp.Cluster.Heartbeat.Seconds())
+		lo, hi = math.Min(lo, share), math.Max(hi, share)
+	}
+	if math.IsInf(lo, 0) {
+		return ""
+	}
+	share := fmt.Sprintf("%.0f–%.0f%%", 100*lo, 100*hi)
+	if math.Round(100*lo) == math.Round(100*hi) {
+		share = fmt.Sprintf("%.0f%%", 100*hi)
+	}
+	out := " The measured rates are " + share + " of that"
+	if hi < 0.98 {
+		// Why, from the node's code: cluster.Machine.tickHeartbeat schedules
+		// the next heartbeat an interval after the tick that sent this one.
+		out += ": a node sends its next heartbeat one interval after the tick (every heartbeat/5) that sent the last one, so its intervals run from one to 1.2 heartbeats, and a crashed node sends none while it is down"
+	}
+	return out + "."
+}

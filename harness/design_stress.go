@@ -1,0 +1,185 @@
+package harness
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// designStressSection is the seed's "Sample Test Run" and its "Expected
+// Metrics", measured.
+func designStressSection(rw *reportWriter, d *DesignData) {
+	r := d.Stress
+	if r == nil {
+		return
+	}
+	s := &r.Set.Runs[0].Summary
+	rw.line("## 1. The stress test (the seed's \"Sample Test Run\")\n")
+	rw.printf("%s\n\n", designConfigLine(r.Exp, r.Spec, s.Mode))
+	if !r.Spec.isSeedStress() {
+		rw.line("**This is not the seed's configuration** (3 nodes, 50 closed-loop clients × 200 requests, 500 ms service delay): the seed's claims below describe another workload.\n")
+	}
+	if r.Set.Repeated() {
+		rw.printf("The experiment was repeated %d times; this section shows the first run.\n\n", len(r.Set.Runs))
+	}
+	designCite(rw, r.Source, designRunFile(r.Set, FileSummary), r.Set.Runs[:1])
+	rw.line("The seed's block, with the values measured:\n")
+	rw.line("```")
+	rw.line(reportRule)
+	rw.line("                    STRESS TEST RESULTS")
+	rw.line(reportRule)
+	rw.line("")
+	rw.printf("Total Duration:        %.2f seconds\n", s.DurationS)
+	rw.printf("Total Requests:        %d\n", s.Requests.Total)
+	rw.printf("Successful:            %d\n", s.Requests.OK)
+	rw.printf("Failed:                %d\n", s.Requests.Total-s.Requests.OK)
+	rw.printf("Success Rate:          %.2f%%\n", 100*s.SuccessRate)
+	rw.printf("Throughput:            %.2f requests/second\n", s.ThroughputRPS)
+	rw.line("")
+	rw.line("Latency Statistics:")
+	rw.printf("  Average:             %.2f ms\n", s.Latency.MeanMs)
+	rw.printf("  P95:                 %.0f ms\n", s.Latency.P95Ms)
+	rw.line("")
+	rw.line(reportRule)
+	rw.line("```\n")
+	rw.table([]string{"metric", "measured", "bound", "seed's claim", "the claim against the measurement"}, designStressRows(r, s))
+	designExpected(rw, r, s)
+}
+
+// designRunFile is a file of the set's first run, relative to its data dir.
+func designRunFile(set *RunSet, name string) string {
+	if set.Repeated() {
+		return "rep-1/" + name
+	}
+	return name
+}
+
+// designConfigLine says what ran, in one sentence, from the run's spec.
+func designConfigLine(e *Experiment, spec reportSpec, mode string) string {
+	if e == nil {
+		return "Configuration: " + spec.workloadLine(mode) + "."
+	}
+	c := e.Cluster
+	parts := []string{spec.workloadLine(mode), fmt.Sprintf("%d nodes", c.Nodes), "balancer " + c.Balancer}
+	svc := fmt.Sprintf("%s simulated service time on top of the real steganography", c.Service.Delay)
+	if c.Service.MaxConcurrent > 0 {
+		svc += fmt.Sprintf(", at most %d requests at once per node", c.Service.MaxConcurrent)
+	}
+	parts = append(parts, svc)
+	if w := e.Workload.Image; w.Dir == "" {
+		parts = append(parts, fmt.Sprintf("%d×%d images", w.Width, w.Height))
+	}
+	parts = append(parts, designFaultLine(e))
+	return "Configuration: " + strings.Join(parts, "; ") + "."
+}
+
+// designFaultLine describes the fault model or schedule in words.
+func designFaultLine(e *Experiment) string {
+	f := e.Faults
+	switch {
+	case len(f.Schedule) > 0:
+		return "faults: " + designScheduleWords(f)
+	case f.Kind == FaultNone || f.Kind == "":
+		return "no faults"
+	}
+	return fmt.Sprintf("%s faults: each node with probability %g every %s, down %s–%s, %s sync", f.Kind, f.Probability, f.Every, f.Down.Min, f.Down.Max, f.SyncDelay)
+}
+
+// designScheduleWords describes an explicit schedule, grouping entries of
+// one kind, target and length: "crash of the coordinator for 2s at 5s, 12s".
+func designScheduleWords(f Faults) string {
+	type group struct {
+		what string
+		at   []string
+	}
+	var groups []*group
+	for _, s := range f.Schedule {
+		kind := s.Kind
+		if kind == "" {
+			kind = f.Kind
+		}
+		target := "node " + s.Node.String()
+		if s.Node == SelectCoordinator {
+			target = "the coordinator"
+		}
+		what := fmt.Sprintf("%s of %s for %s", kind, target, s.For)
+		if n := len(groups); n > 0 && groups[n-1].what == what {
+			groups[n-1].at = append(groups[n-1].at, s.At.String())
+			continue
+		}
+		groups = append(groups, &group{what: what, at: []string{s.At.String()}})
+	}
+	parts := make([]string, len(groups))
+	for i, g := range groups {
+		parts[i] = g.what + " at " + strings.Join(g.at, ", ")
+	}
+	return strings.Join(parts, "; ")
+}
+
+func designStressRows(r *DesignRun, s *Summary) [][]string {
+	c := reportSeedClaims
+	durBound, thrBound, latBound := "—", "—", "—"
+	var boundRPS float64
+	if b := s.Bound; b != nil && b.RPS > 0 {
+		boundRPS = b.RPS
+		thrBound = fmt.Sprintf("≤ %s (%s)", reportRPS(b.RPS), b.Formula)
+		durBound = fmt.Sprintf("≥ %s (%d requests at ≤ %s)", reportSec(float64(s.Requests.Total)/b.RPS), s.Requests.Total, reportRPS(b.RPS))
+	}
+	if sd := r.Spec.serviceDelay(); sd > 0 {
+		latBound = fmt.Sprintf("≥ %s (the service delay)", reportMs(float64(sd)/float64(time.Millisecond)))
+	}
+	thr := reportRPS(s.ThroughputRPS)
+	durVerdict, thrVerdict := designTimes(c.DurationS, s.DurationS), designTimes(c.ThroughputRPS, s.ThroughputRPS)
+	if boundRPS > 0 {
+		thr += fmt.Sprintf(" (%.1f%% of the bound)", 100*s.ThroughputRPS/boundRPS)
+		if c.ThroughputRPS > c.BoundRPS {
+			thrVerdict = fmt.Sprintf("**impossible**: %s× the %s its own configuration allows", designFactor(c.ThroughputRPS/c.BoundRPS), reportRPS(c.BoundRPS))
+		}
+		if least := float64(c.Total) / c.BoundRPS; c.DurationS < least {
+			durVerdict = fmt.Sprintf("**impossible**: %d requests at ≤ %s take ≥ %s", c.Total, reportRPS(c.BoundRPS), reportSec(least))
+		}
+	}
+	lost := s.Requests.Total - s.Requests.OK
+	return [][]string{
+		{"Total duration", reportSec(s.DurationS), durBound, reportSec(c.DurationS), durVerdict},
+		{"Requests", strconv.Itoa(s.Requests.Total), "—", strconv.Itoa(c.Total), ""},
+		{"Successful", fmt.Sprintf("%d (%s)", s.Requests.OK, reportPct(s.SuccessRate)), "—", fmt.Sprintf("%d (%s)", c.OK, reportPct(c.SuccessRate)), ""},
+		{"Failed", fmt.Sprintf("%d (%d failed, %d timed out)", lost, s.Requests.Failed, s.Requests.TimedOut), "—", strconv.Itoa(c.Failed),
+			fmt.Sprintf("%d claimed, %d measured", c.Failed, lost)},
+		{"Throughput", thr, thrBound, reportRPS(c.ThroughputRPS), thrVerdict},
+		{"Latency mean", reportMs(s.Latency.MeanMs), latBound, reportMs(c.MeanMs), designTimes(c.MeanMs, s.Latency.MeanMs)},
+		{"Latency p95", reportMs(s.Latency.P95Ms), latBound, reportMs(c.P95Ms), designTimes(c.P95Ms, s.Latency.P95Ms)},
+	}
+}
+
+// designExpected is the seed's "Expected Metrics" block against the run.
+func designExpected(rw *reportWriter, r *DesignRun, s *Summary) {
+	e := designSeed
+	rw.line("The seed's \"Expected Metrics\" (Stress Testing Analysis) against the same run:\n")
+	thrNote := designAgainstRange(s.ThroughputRPS, e.ExpThroughput)
+	if b := s.Bound; b != nil && b.RPS > 0 && e.ExpThroughput[0] > b.RPS {
+		thrNote += fmt.Sprintf("; the whole range is **impossible**, above the %s bound", reportRPS(b.RPS))
+	}
+	rows := [][]string{
+		{"Throughput", designRange(e.ExpThroughput, "req/s"), reportRPS(s.ThroughputRPS), thrNote},
+		{"Success rate", designRange(e.ExpSuccessPct, "%"), reportPct(s.SuccessRate), designAgainstRange(100*s.SuccessRate, e.ExpSuccessPct)},
+		{"Avg latency", designRange(e.ExpMeanMs, "ms"), reportMs(s.Latency.MeanMs), designAgainstRange(s.Latency.MeanMs, e.ExpMeanMs)},
+		{"P95 latency", designRange(e.ExpP95Ms, "ms"), reportMs(s.Latency.P95Ms), designAgainstRange(s.Latency.P95Ms, e.ExpP95Ms)},
+		{"Failures", designRange(e.ExpFailures, ""), strconv.Itoa(s.Requests.Lost), designAgainstRange(float64(s.Requests.Lost), e.ExpFailures)},
+	}
+	rw.table([]string{"expected metric", "seed's range", "measured", "verdict"}, rows)
+	if r.Exp != nil && s.Mode == ModeClosed && r.Exp.Cluster.Service.Delay > 0 {
+		w, c := r.Exp.Workload, r.Exp.Cluster
+		rps := float64(w.Clients) / c.Service.Delay.Seconds()
+		rw.printf("Why the bound: in a closed loop each of the %d clients has one request in flight, and every request takes at least the %s service delay, "+
+			"so at most %d / %g s = %s complete, whatever the number of nodes. The seed's analysis counts \"3 nodes × ~2 concurrent requests each ≈ 6 concurrent\" "+
+			"and still reports 221 req/s; with %d clients the concurrency is %d and the ceiling %s.",
+			w.Clients, c.Service.Delay, w.Clients, c.Service.Delay.Seconds(), reportRPS(rps), w.Clients, w.Clients, reportRPS(rps))
+		if c.Service.MaxConcurrent == 0 {
+			rw.printf(" A node here serves any number of requests at once, so a request waits only behind a failure: the latency is the service delay plus the real work "+
+				"(decode, embed, encode, verify) and the cluster's hops, and a p95 of %s would need most of the slowest 5%% to wait out a failure.", reportMs(reportSeedClaims.P95Ms))
+		}
+		rw.line("\n")
+	}
+}

@@ -1,0 +1,204 @@
+package harness
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+)
+
+// designBalancerField and designNodesField are the fields the balancer and
+// scaling sections read from a sweep's variants.
+const (
+	designBalancerField = "cluster.balancer"
+	designNodesField    = "cluster.nodes"
+)
+
+// designBalancerKeys are the headline metrics of the balancer tables.
+var designBalancerKeys = []string{"throughput", "success_rate", "p50", "p99", "max", "spread_cv", "spread_maxmin", "lost"}
+
+// designBalancerDeltaKeys are the metrics tested against the base balancer.
+var designBalancerDeltaKeys = []string{"throughput", "p50", "p99", "spread_cv", "lost"}
+
+func designMetricByKey(key string, extra []HeadlineMetric) HeadlineMetric {
+	for _, m := range append(HeadlineMetrics(), extra...) {
+		if m.Key == key {
+			return m
+		}
+	}
+	panic("harness: no headline metric " + key) // a programming error: keys are constants
+}
+
+// designStat prints one variant's value of a metric: a single run's value;
+// the median ± its 95% interval from 6 runs; the median and the range below.
+func designStat(m HeadlineMetric, st MetricStat) string {
+	switch {
+	case st.N() == 0:
+		return "—"
+	case math.IsNaN(st.Center):
+		// benchmath has no median for a sample holding ∞ (a max/min ratio
+		// with an idle node); the middle of the sorted values is one.
+		return fmt.Sprintf("%s (%s–%s)", cmpFormatValue(m.Delta, designMiddle(st.Values)), cmpFormatValue(m.Delta, st.Values[0]), cmpFormatValue(m.Delta, st.Values[len(st.Values)-1]))
+	case st.N() == 1 || st.HasCI():
+		return cmpFormatStat(m.Delta, st)
+	}
+	return fmt.Sprintf("%s (%s–%s)", cmpFormatValue(m.Delta, st.Center), cmpFormatValue(m.Delta, st.Values[0]), cmpFormatValue(m.Delta, st.Values[len(st.Values)-1]))
+}
+
+// designMiddle is the median of sorted values by position: the mean of the
+// two middle ones for an even count (∞ if either is).
+func designMiddle(sorted []float64) float64 {
+	n := len(sorted)
+	if n%2 == 1 {
+		return sorted[n/2]
+	}
+	return (sorted[n/2-1] + sorted[n/2]) / 2
+}
+
+// designSweepConfig describes what a sweep held fixed and what it varied.
+func designSweepConfig(sw *DesignSweep) string {
+	idx := sw.Sweep.Index
+	var varied []string
+	for _, f := range idx.Fields {
+		ax := sweepAxisOf(f, idx.Variants)
+		varied = append(varied, fmt.Sprintf("`%s` ∈ {%s}", f, strings.Join(ax.Order, ", ")))
+	}
+	s := fmt.Sprintf("Swept %s: %d variants, %s.", strings.Join(varied, " × "), len(idx.Variants), sweepRepeatText(idx.Variants))
+	if e := sw.Exp; e != nil {
+		y, _ := e.YAML()
+		spec, _ := parseReportSpec(string(y))
+		c := e.Cluster
+		fixed := []string{spec.workloadLine(e.Workload.Mode())}
+		svc := fmt.Sprintf("%s simulated service time", c.Service.Delay)
+		if c.Service.MaxConcurrent > 0 {
+			svc += fmt.Sprintf(", at most %d requests at once per node (%s per node)", c.Service.MaxConcurrent,
+				reportRPS(float64(c.Service.MaxConcurrent)/c.Service.Delay.Seconds()))
+		}
+		fixed = append(fixed, svc, designFaultLine(e))
+		if !slices.Contains(idx.Fields, designBalancerField) {
+			fixed = append(fixed, "balancer "+c.Balancer)
+		}
+		s += " Fixed: " + strings.Join(fixed, "; ") + "."
+	}
+	return s
+}
+
+// designSweepCite names a sweep's files.
+func designSweepCite(rw *reportWriter, sw *DesignSweep) {
+	var runs []LoadedRun
+	for _, set := range sw.Sets {
+		if set != nil {
+			runs = append(runs, set.Runs...)
+		}
+	}
+	designCite(rw, sw.Source, "sweep.json, sweep.md, <variant>/rep-N/summary.json", runs)
+}
+
+// designBaseVariant is the index of the variant that v is compared with: the
+// one with the same values but field set to base; -1 if none (or v is it).
+func designBaseVariant(idx SweepIndex, v SweepVariant, field, base string) int {
+	if v.Values[field] == base {
+		return -1
+	}
+	for i, o := range idx.Variants {
+		if o.Values[field] != base {
+			continue
+		}
+		same := true
+		for _, f := range idx.Fields {
+			if f != field && o.Values[f] != v.Values[f] {
+				same = false
+			}
+		}
+		if same {
+			return i
+		}
+	}
+	return -1
+}
+
+// designDeltaTable writes, for every variant with a base, the change of each
+// metric against the base with compare's verdict.
+func designDeltaTable(rw *reportWriter, sw *DesignSweep, field string, keys []string, extra []HeadlineMetric) {
+	idx := sw.Sweep.Index
+	base := sweepAxisOf(field, idx.Variants).Order[0]
+	notes := &cmpNotes{}
+	header := []string{"variant", "against"}
+	var metrics []HeadlineMetric
+	for _, k := range keys {
+		m := designMetricByKey(k, extra)
+		metrics = append(metrics, m)
+		header = append(header, m.Title())
+	}
+	var rows [][]string
+	for i, v := range idx.Variants {
+		bi := designBaseVariant(idx, v, field, base)
+		if bi < 0 || sw.Sets[i] == nil || sw.Sets[bi] == nil {
+			continue
+		}
+		row := []string{v.Label, idx.Variants[bi].Label}
+		for _, m := range metrics {
+			b := cmpSummarise(cmpMetricValues(m, sw.Sets[bi]))
+			o := cmpSummarise(cmpMetricValues(m, sw.Sets[i]))
+			row = append(row, cmpFormatDelta(m, cmpDelta(m, b, o), notes))
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) == 0 {
+		return
+	}
+	rw.table(header, rows)
+	if len(notes.texts) > 0 {
+		var b strings.Builder
+		notes.write(&b)
+		rw.line(b.String())
+	}
+	rw.printf("Each cell is the change of the median against `%s` with the same other values; `p` is the two-sided Mann-Whitney U test over the runs "+
+		"(benchstat's method): a change is claimed (better/worse) only at p ≤ %.2f with ≥ %d runs a side, and `~` means no significant difference. "+
+		"The table runs %d tests; at α = %.2f about %.1f of them would show a difference by chance were there none.\n\n",
+		base, CompareAlpha, CompareMinRuns, len(rows)*len(metrics), CompareAlpha, CompareAlpha*float64(len(rows)*len(metrics)))
+}
+
+// designBalancerSection is the balancer comparison.
+func designBalancerSection(rw *reportWriter, d *DesignData) {
+	sw := d.Balancers
+	if sw == nil {
+		return
+	}
+	rw.line("## 5. Balancers\n")
+	rw.line("The seed's \"transparent load balancing\" is one choice among several: `lowest-load` (the seed's \"lowest load wins\", per request), `round-robin`, `random`, and `coordinator` (the coordinator serves everything itself — the seed read literally).\n")
+	rw.printf("%s\n\n", designSweepConfig(sw))
+	designSweepCite(rw, sw)
+	header := []string{"variant", "runs"}
+	var metrics []HeadlineMetric
+	for _, k := range designBalancerKeys {
+		m := designMetricByKey(k, nil)
+		metrics = append(metrics, m)
+		header = append(header, m.Title())
+	}
+	var rows [][]string
+	for _, row := range sw.Sweep.Rows {
+		cells := []string{row.Variant.Label, fmt.Sprint(row.N)}
+		for _, m := range metrics {
+			cells = append(cells, designStat(m, designRowStat(row, m)))
+		}
+		rows = append(rows, cells)
+	}
+	rw.table(header, rows)
+	rw.line("Medians over the runs ± the 95% confidence interval of the median (benchmath, as benchstat; fewer than 6 runs show the range instead). Spread: the coefficient of variation of the nodes' shares of served requests and the largest share over the smallest (∞: a node served nothing).\n")
+	if slices.Contains(sw.Sweep.Index.Fields, designBalancerField) {
+		designDeltaTable(rw, sw, designBalancerField, designBalancerDeltaKeys, nil)
+	}
+	designFigure(rw, d, designFigurePath(sw.Source.Experiment, "summary"), "balancers: headline metrics",
+		"Medians per balancer, a bar per cluster size (colours in the figure's key); whiskers are 95% confidence intervals of the medians.")
+}
+
+// designRowStat is a sweep row's statistic of m.
+func designRowStat(row SweepRow, m HeadlineMetric) MetricStat {
+	for i, hm := range HeadlineMetrics() {
+		if hm.Key == m.Key {
+			return row.Stats[i]
+		}
+	}
+	return MetricStat{Center: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
+}
