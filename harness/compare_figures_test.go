@@ -47,8 +47,8 @@ func cmpDumpSpectrum(lines []cmpSpectrumLine) []byte {
 
 func TestCompareFigureDataGolden(t *testing.T) {
 	c := Compare(cmpGoldenCase(t, "compare_repeat_diff"))
-	cmpGolden(t, "compare_spectrum_data.golden", cmpDumpSpectrum(c.spectrum))
-	cmpGolden(t, "compare_metrics_data.golden", cmpDumpCharts(c.metricCharts()))
+	checkGolden(t, "compare_spectrum_data.golden", cmpDumpSpectrum(c.spectrum))
+	checkGolden(t, "compare_metrics_data.golden", cmpDumpCharts(c.metricCharts()))
 }
 
 // The spectrum of a repeat set is the merged histogram of all its runs: every

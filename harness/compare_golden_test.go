@@ -43,7 +43,7 @@ func TestCompareMarkdownGolden(t *testing.T) {
 			if err := Compare(cmpGoldenCase(t, name)).WriteMarkdown(&buf); err != nil {
 				t.Fatalf("WriteMarkdown: %v", err)
 			}
-			cmpGolden(t, name+".golden", buf.Bytes())
+			checkGolden(t, name+".golden", buf.Bytes())
 		})
 	}
 }

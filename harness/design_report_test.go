@@ -208,7 +208,7 @@ func TestDesignReportGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reportGolden(t, filepath.Join("design", "README.md.golden"), readme)
+	harness.CheckGolden(t, filepath.Join("design", "README.md.golden"), readme)
 
 	var copied, missing []string
 	for _, c := range res.Collected {
@@ -266,7 +266,7 @@ func TestDesignReportKeepsData(t *testing.T) {
 	}
 	got, _ := os.ReadFile(again.README)
 	if string(got) != string(want) {
-		t.Errorf("README rebuilt from the kept data differs:\n%s", firstDiff(got, want))
+		t.Errorf("README rebuilt from the kept data differs:\n%s", harness.FirstDiff(got, want))
 	}
 	for _, c := range again.Collected {
 		if c.Copied || (c.Experiment != "openloop") != c.Kept || c.Reason == "" {

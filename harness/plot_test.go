@@ -33,7 +33,7 @@ func TestFigureData(t *testing.T) {
 	var got []string
 	for _, f := range figs {
 		got = append(got, f.Name())
-		reportGolden(t, filepath.Join("figures", f.Name()+".json.golden"), goldenJSON(t, f))
+		harness.CheckGolden(t, filepath.Join("figures", f.Name()+".json.golden"), goldenJSON(t, f))
 	}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("figures = %q, want %q", got, want)

@@ -4,63 +4,14 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"stegocloud/cluster"
 )
-
-// -update rewrites the golden files. The flag is registered only if another
-// test file of the package has not registered it already.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite testdata/*.golden")
-	}
-}
-
-func recGoldenUpdate() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-// recGolden compares got with testdata/name, or rewrites it under -update.
-func recGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if recGoldenUpdate() {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run with -update to create it): %v", err)
-	}
-	if bytes.Equal(got, want) {
-		return
-	}
-	gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-	for i := range max(len(gl), len(wl)) {
-		g, w := "<end>", "<end>"
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if g != w {
-			t.Fatalf("%s differs at line %d:\ngot:  %s\nwant: %s\n(run go test -update and review the diff)", path, i+1, g, w)
-		}
-	}
-}
 
 // recSyntheticRun is a small closed-loop run: 3 nodes, 20 clients × 100
 // requests, a 500 ms service time, node 1 (the coordinator) silent 10–13 s and
@@ -187,13 +138,13 @@ func TestGoldenSummaryAndHgrm(t *testing.T) {
 	if err := enc.Encode(s); err != nil {
 		t.Fatal(err)
 	}
-	recGolden(t, "summary.golden", js.Bytes())
+	checkGolden(t, "summary.golden", js.Bytes())
 
 	var hgrm bytes.Buffer
 	if err := r.WriteHgrm(&hgrm); err != nil {
 		t.Fatal(err)
 	}
-	recGolden(t, "latency.hgrm.golden", hgrm.Bytes())
+	checkGolden(t, "latency.hgrm.golden", hgrm.Bytes())
 
 	// The summary must round-trip through JSON, histograms included.
 	var back Summary

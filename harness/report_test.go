@@ -36,7 +36,7 @@ func TestWriteReportGolden(t *testing.T) {
 			if err := harness.WriteReport(&buf, d); err != nil {
 				t.Fatal(err)
 			}
-			reportGolden(t, filepath.Join("report", tc.name+".md.golden"), buf.Bytes())
+			harness.CheckGolden(t, filepath.Join("report", tc.name+".md.golden"), buf.Bytes())
 		})
 	}
 }

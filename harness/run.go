@@ -3,7 +3,6 @@ package harness
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -44,10 +43,6 @@ type RunRecord struct {
 	Repeat  int
 	Summary *Summary
 }
-
-// ErrVerdict is returned when a run completed but the checker or a threshold
-// failed it: the results are written, the exit code must say so.
-var ErrVerdict = errors.New("the run failed its checks")
 
 // RunExperiment runs every variant and repeat of the experiment file at path
 // and writes results/NAME/YYYYMMDD-HHMMSS/: a single run's files directly, or

@@ -51,7 +51,7 @@ func TestSweepIndexRoundTrip(t *testing.T) {
 	if again.String() != first.String() {
 		t.Errorf("round trip changed the index:\n%s\nwant\n%s", again.String(), first.String())
 	}
-	cmpGolden(t, "sweep_index.golden", first.Bytes())
+	checkGolden(t, "sweep_index.golden", first.Bytes())
 }
 
 func TestSweepIndexInvalid(t *testing.T) {

@@ -31,7 +31,7 @@ func TestWriteSweepGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmpGolden(t, "sweep_md.golden", md)
+	checkGolden(t, "sweep_md.golden", md)
 	if len(s.Figures) != len(HeadlineMetrics()) {
 		t.Errorf("%d figures, want one per headline metric (%d)", len(s.Figures), len(HeadlineMetrics()))
 	}
@@ -56,7 +56,7 @@ func TestSweepChartDataGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := NewSweep(tt.idx, sweepSynthSets(t, "sweep", tt.idx))
-			cmpGolden(t, tt.name+".golden", cmpDumpCharts(s.charts()))
+			checkGolden(t, tt.name+".golden", cmpDumpCharts(s.charts()))
 		})
 	}
 }

@@ -2,7 +2,6 @@ package harness
 
 import (
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -55,9 +54,6 @@ func WriteTimeSeries(w io.Writer, nodes int, buckets []Bucket) error {
 	}
 	return nil
 }
-
-// ErrTimeSeries reports a timeseries.csv that does not have the expected shape.
-var ErrTimeSeries = errors.New("malformed time series")
 
 // ReadTimeSeries reads what WriteTimeSeries wrote and returns the node count.
 func ReadTimeSeries(r io.Reader) (nodes int, buckets []Bucket, err error) {

@@ -7,34 +7,6 @@ import (
 	"strings"
 )
 
-// Sentinel errors of the experiment spec, fault schedule, request images and
-// load driver. (Kept in their own file so that helpers working on other parts
-// of the package in parallel do not collide; fold into errors.go when merged.)
-var (
-	// ErrInvalidExperiment is wrapped by every problem found in an experiment:
-	// syntax, unknown keys, wrong types, out-of-range values, bad matrix.
-	ErrInvalidExperiment = errors.New("invalid experiment")
-
-	// ErrEmptyExperiment is returned for a file with no YAML document in it.
-	ErrEmptyExperiment = errors.New("experiment file is empty")
-
-	// ErrBadValue marks a value of the wrong form, such as a rate without a
-	// unit or a duration written as a bare number.
-	ErrBadValue = errors.New("bad value")
-
-	// ErrBadSchedule is returned when schedule.json cannot be read back.
-	ErrBadSchedule = errors.New("malformed fault schedule")
-
-	// ErrNoCoordinator is returned when a fault targets the coordinator but no
-	// node is known to coordinate at the time it is due.
-	ErrNoCoordinator = errors.New("no coordinator to target")
-
-	// ErrNoImages is returned when no usable request image could be found.
-	ErrNoImages = errors.New("no request images")
-
-	// ErrBadLoadPlan is returned by the load driver for a plan it cannot run.
-	ErrBadLoadPlan = errors.New("invalid load plan")
-)
 
 // FieldError is one problem in an experiment, placed as precisely as known:
 // "experiments/x.yaml:12: workload.clients: must be ≥ 1, got 0". File and Line
