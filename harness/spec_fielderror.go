@@ -7,7 +7,6 @@ import (
 	"strings"
 )
 
-
 // FieldError is one problem in an experiment, placed as precisely as known:
 // "experiments/x.yaml:12: workload.clients: must be ≥ 1, got 0". File and Line
 // are set when the experiment came from a file.
