@@ -110,3 +110,37 @@ func TestFailureDetection(t *testing.T) {
 		})
 	}
 }
+
+// Heartbeats keep their period even though the machine only notices they are
+// due on a tick: over one second of 10 ms ticks with a 50 ms heartbeat, every
+// peer gets 20 of them (21 counting the one at time zero).
+func TestHeartbeatCadence(t *testing.T) {
+	for _, tick := range []time.Duration{10 * time.Millisecond, 7 * time.Millisecond} {
+		cfg := simConfig(1, 3)
+		cfg.Heartbeat = 50 * time.Millisecond
+		m, err := NewMachine(cfg, simEpoch, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Ready() // drop what starting up produced
+		beats := map[int]int{}
+		for now := simEpoch; now.Sub(simEpoch) <= time.Second; now = now.Add(tick) {
+			m.Tick(now)
+			for _, env := range m.Ready().Messages {
+				switch {
+				case env.Msg.Type != MsgHeartbeat:
+				case env.To == 0: // a broadcast
+					beats[2]++
+					beats[3]++
+				default:
+					beats[env.To]++
+				}
+			}
+		}
+		for _, peer := range []int{2, 3} {
+			if n := beats[peer]; n < 20 || n > 21 {
+				t.Errorf("tick %v: peer %d got %d heartbeats in 1 s at a 50 ms period, want 20–21", tick, peer, n)
+			}
+		}
+	}
+}

@@ -317,7 +317,14 @@ func (m *Machine) tickHeartbeat(now time.Time) {
 	if now.Before(m.nextHeartbeat) {
 		return
 	}
-	m.nextHeartbeat = now.Add(m.cfg.Heartbeat)
+	// Keep the cadence: the next beat is due one period after this one was
+	// due, not after the tick that noticed it (ticks come every heartbeat/5,
+	// so that drifted to 1–1.2 periods). After a stall, start afresh rather
+	// than send a burst.
+	m.nextHeartbeat = m.nextHeartbeat.Add(m.cfg.Heartbeat)
+	if !m.nextHeartbeat.After(now) {
+		m.nextHeartbeat = now.Add(m.cfg.Heartbeat)
+	}
 	m.send(0, Message{
 		Type: MsgHeartbeat, Epoch: m.term, CoordEpoch: m.coordEpoch, Coordinator: m.coordinator,
 		State: m.state, Load: m.load(), Base: m.cfg.LoadBase, PerRequest: m.cfg.LoadPerRequest,
