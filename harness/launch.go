@@ -192,14 +192,30 @@ func (p *Processes) signal(id int, sig syscall.Signal, paused bool) error {
 	return nil
 }
 
-// Close stops every node: it asks each to shut down cleanly (so its events are
-// flushed), waits up to grace, then kills what is left. It never returns with a
-// node process still alive.
-func (p *Processes) Close(grace time.Duration) error {
+// Close stops every node: it asks each to shut down cleanly with SIGTERM (so
+// its events are flushed), waits up to grace, then kills what is left. It
+// never returns with a node process still alive. Node last, if not 0, is
+// stopped only after the others are gone: stopping the coordinator last keeps
+// the others from electing a successor during the shutdown.
+func (p *Processes) Close(grace time.Duration, last int) error {
 	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	var wg sync.WaitGroup
+	var first []int
 	for _, id := range p.IDs() {
+		if id != last {
+			first = append(first, id)
+		}
+	}
+	p.stop(ctx, first)
+	p.stop(ctx, []int{last})
+	return nil
+}
+
+// stop ends the given nodes at once and waits for them (SIGKILL once ctx is
+// done).
+func (p *Processes) stop(ctx context.Context, ids []int) {
+	var wg sync.WaitGroup
+	for _, id := range ids {
 		p.mu.Lock()
 		np := p.procs[id]
 		if np == nil || np.exited() {
@@ -225,7 +241,6 @@ func (p *Processes) Close(grace time.Duration) error {
 		}()
 	}
 	wg.Wait()
-	return nil
 }
 
 // FreePorts returns n distinct loopback addresses that were free a moment ago.

@@ -185,13 +185,13 @@ func runOne(ctx context.Context, v Variant, dir string, opts RunOptions, log *ru
 		}
 	}
 	stopped := false
-	stopNodes := func() {
+	stopNodes := func(coordinator int) {
 		if !stopped && ns.procs != nil {
 			stopped = true
-			ns.procs.Close(5 * time.Second)
+			ns.procs.Close(5*time.Second, coordinator)
 		}
 	}
-	defer stopNodes()
+	defer stopNodes(0)
 
 	s, runErr := driveAndRecord(ctx, e, dir, ns, pool, planned, hev, opts, log, stopNodes)
 	if runErr != nil {
@@ -246,14 +246,14 @@ func startNodes(ctx context.Context, e *Experiment, seed int64, nodesDir string,
 		ns.procs = procs
 		log.printf("starting %d nodes on %v", e.Cluster.Nodes, ns.addrs)
 		if err := procs.StartAll(); err != nil {
-			procs.Close(2 * time.Second)
+			procs.Close(2*time.Second, 0)
 			return nil, err
 		}
 	}
 	coord, err := ns.waitAgreed(ctx, len(ns.addrs), 15*time.Second)
 	if err != nil {
 		if ns.procs != nil {
-			ns.procs.Close(2 * time.Second)
+			ns.procs.Close(2*time.Second, 0)
 		}
 		return nil, fmt.Errorf("starting the cluster: %w (node logs: %s)", err, nodesDir)
 	}
@@ -279,7 +279,7 @@ func nodeConfig(e *Experiment, seed int64, id int, peers cluster.Peers) cluster.
 // driveAndRecord runs the load and the fault schedule against ns, then stops
 // the cluster and turns everything recorded into the run's files.
 func driveAndRecord(ctx context.Context, e *Experiment, dir string, ns *nodeSet, pool *ImagePool,
-	planned []Fault, hev *cluster.EventLog, opts RunOptions, log *runLog, stopNodes func()) (*Summary, error) {
+	planned []Fault, hev *cluster.EventLog, opts RunOptions, log *runLog, stopNodes func(coordinator int)) (*Summary, error) {
 	target, clients, err := newRunTarget(e, ns)
 	if err != nil {
 		return nil, err
@@ -350,7 +350,8 @@ func driveAndRecord(ctx context.Context, e *Experiment, dir string, ns *nodeSet,
 		}
 	}
 	final := ns.statuses(context.Background(), time.Second)
-	stopNodes()
+	coord, _ := agreedCoordinator(final)
+	stopNodes(coord)
 	var clientStats cluster.ClientStats
 	if clients != nil {
 		clientStats = clients.Stats()
