@@ -34,7 +34,7 @@ func designFaultSection(rw *reportWriter, d *DesignData) {
 	for _, r := range cols {
 		designCite(rw, r.Source, designRunFile(r.Set, FileSummary)+", "+designRunFile(r.Set, FileSchedule), r.Set.Runs)
 	}
-	rw.line("Elections include the one that makes the first coordinator (startup) and the periodic ones (every `reelect_every`); a node that comes back starts one too (recovery), and a lost coordinator can be noticed by several nodes at once, each starting an election (coordinator-lost). The counts run until the last node stopped: when the harness stops the coordinator first, a node still running may notice and start one more (coordinator-lost) during the shutdown. Requests lost are those that never got a valid response; reassigned ones were moved by the coordinator to another node after their assignee failed, retried ones were sent again by the client under the same id.\n")
+	rw.line("Elections include the one that makes the first coordinator (startup) and the periodic ones (every `reelect_every`); a node that comes back starts one too (recovery), and a lost coordinator can be noticed by several nodes at once, each starting an election (coordinator-lost). The counts run until the last node stopped; the harness stops the coordinator last, so the shutdown itself starts no election. Requests lost are those that never got a valid response; reassigned ones were moved by the coordinator to another node after their assignee failed, retried ones were sent again by the client under the same id.\n")
 	for _, r := range cols {
 		name := r.Source.Experiment
 		designFigure(rw, d, designFigurePath(name, "timeline"), name+": latency and throughput over time",

@@ -136,7 +136,7 @@ func TestDesignHeartbeatShare(t *testing.T) {
 		want string
 	}{
 		{"at the nominal rate", sweep(120, 400), " The measured rates are 100% of that."},
-		{"below it, with the reason", sweep(103.2, 348), " The measured rates are 86–87% of that: a node sends its next heartbeat"},
+		{"below it, with the reason", sweep(103.2, 348), " The measured rates are 86–87% of that: a crashed node sends none"},
 		{"no spec", &DesignSweep{Sweep: &Sweep{}}, ""},
 	}
 	extra := designScalingMetrics()

@@ -166,9 +166,9 @@ func designHeartbeatShare(sw *DesignSweep, extra []HeadlineMetric) string {
 	}
 	out := " The measured rates are " + share + " of that"
 	if hi < 0.98 {
-		// Why, from the node's code: cluster.Machine.tickHeartbeat schedules
-		// the next heartbeat an interval after the tick that sent this one.
-		out += ": a node sends its next heartbeat one interval after the tick (every heartbeat/5) that sent the last one, so its intervals run from one to 1.2 heartbeats, and a crashed node sends none while it is down"
+		// Heartbeats keep their period (cluster.Machine.tickHeartbeat), so
+		// what is missing is the nodes that were down and the run's edges.
+		out += ": a crashed node sends none while it is down, and the count divides a whole process lifetime's messages by the load's duration"
 	}
 	return out + "."
 }
