@@ -46,8 +46,8 @@ func cmpFormatStat(kind MetricDeltaKind, s MetricStat) string {
 		return "—"
 	}
 	v := cmpFormatValue(kind, s.Center)
-	if s.N() == 1 {
-		return v
+	if s.N() == 1 || math.IsNaN(s.Center) || math.IsInf(s.Center, 0) {
+		return v // an interval around "—" or "∞" says nothing
 	}
 	return v + " " + cmpFormatCI(kind, s)
 }

@@ -47,6 +47,8 @@ func TestCmpFormatStat(t *testing.T) {
 		{"relative interval", DeltaRelative, MetricStat{Values: []float64{1, 2}, Center: 100, Lo: 96, Hi: 103}, "100 ± 4%"},
 		{"interval in points", DeltaPoints, MetricStat{Values: []float64{1, 2}, Center: 99.5, Lo: 99.2, Hi: 99.9}, "99.50 ± 0.40 pp"},
 		{"interval of counts", DeltaCount, MetricStat{Values: []float64{1, 2}, Center: 0, Lo: 0, Hi: 3}, "0 [0, 3]"},
+		{"no interval around infinity", DeltaRelative, MetricStat{Values: []float64{1, 2}, Center: math.Inf(1), Lo: 3, Hi: math.Inf(1)}, "∞"},
+		{"no interval around nothing", DeltaRelative, MetricStat{Values: []float64{1, 2}, Center: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}, "—"},
 		{"interval reaching zero", DeltaRelative, MetricStat{Values: []float64{1, 2}, Center: 0.5, Lo: 0, Hi: 1}, "0.5 [0, 1]"},
 	}
 	for _, tt := range tests {

@@ -214,6 +214,10 @@ func (p *Progress) describe(s *progressSample) string {
 	case p.cfg.Total > 0:
 		head = fmt.Sprintf("%d/%d requests (%.1f%%) in %s", s.Done, p.cfg.Total,
 			100*float64(s.Done)/float64(p.cfg.Total), s.Elapsed.Round(100*time.Millisecond))
+	case p.cfg.Duration > 0 && s.Elapsed > p.cfg.Duration:
+		// The load has stopped and the driver waits for requests in flight.
+		head = fmt.Sprintf("%s of %s + %s draining, %d requests", p.cfg.Duration, p.cfg.Duration,
+			(s.Elapsed - p.cfg.Duration).Round(100*time.Millisecond), s.Done)
 	case p.cfg.Duration > 0:
 		head = fmt.Sprintf("%s of %s, %d requests", s.Elapsed.Round(100*time.Millisecond), p.cfg.Duration, s.Done)
 	default:

@@ -100,9 +100,13 @@ func TestProgressLinesOpenLoop(t *testing.T) {
 	ticks <- clock.advance(5 * time.Second)
 	waitFor(t, out, "progress: 5s of 1m0s, 0 requests, 0.0 req/s, 0 errors, p99 –")
 	p.Add(RequestResult{Outcome: TimedOut, Latency: 3 * time.Second})
-	clock.advance(time.Second)
+	ticks <- clock.advance(time.Second)
+	waitFor(t, out, "progress: 6s of 1m0s, 1 requests, 1.0 req/s, 1 errors, p99 3")
+	// Past the duration the driver only waits for requests in flight.
+	p.Add(RequestResult{Outcome: OK, Latency: time.Second})
+	clock.advance(54*time.Second + 500*time.Millisecond)
 	p.Close(true)
-	if !strings.Contains(out.String(), "done: 6s of 1m0s, 1 requests, 1.0 req/s, 1 errors, p99 3") {
+	if !strings.Contains(out.String(), "done: 1m0s of 1m0s + 500ms draining, 2 requests") {
 		t.Errorf("final line missing:\n%s", out.String())
 	}
 }
