@@ -57,7 +57,8 @@ compare: $(BIN)
 # every experiment reports/sources.yaml declares is run when it has no complete
 # run in results/; then the README, data/ and figures/ are regenerated.
 # FRESH=1 reruns the benchmarks and every experiment (about 30 minutes on two
-# cores). Commit first: each run records the commit it ran.
+# cores). Commit first: each run records the commit it ran ("+dirty" when
+# files outside reports/ and results/ differ from it).
 REPORT_BENCH ?= ^Benchmark(Embed|EmbedNaive|Extract|ExtractNaive|Pipeline)$$
 REPORT_COUNT ?= 10
 REPORT_BENCH_OUT := reports/data/bench.txt
@@ -65,7 +66,7 @@ report: $(BIN)
 	@mkdir -p $(dir $(REPORT_BENCH_OUT))
 	@if [ -n "$(FRESH)" ] || [ ! -s $(REPORT_BENCH_OUT) ]; then \
 		echo "report: running the codec benchmarks ($(REPORT_COUNT) runs each) into $(REPORT_BENCH_OUT)"; \
-		{ echo "commit: $$(git describe --always --dirty=+dirty --abbrev=12 2>/dev/null || echo unknown)"; \
+		{ echo "commit: $$(git describe --always --abbrev=12 2>/dev/null || echo unknown)$$(git status --porcelain --untracked-files=no -- ':(top)' ':(top,exclude)reports' ':(top,exclude)results' 2>/dev/null | grep -q . && echo +dirty)"; \
 		  echo "date: $$(date -u '+%Y-%m-%d %H:%M:%S UTC')"; \
 		  $(GO) test -run '^$$' -bench '$(REPORT_BENCH)' -benchmem -count $(REPORT_COUNT) ./stego/; \
 		} > $(REPORT_BENCH_OUT).tmp && mv $(REPORT_BENCH_OUT).tmp $(REPORT_BENCH_OUT); \

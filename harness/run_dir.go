@@ -2,6 +2,7 @@ package harness
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -90,14 +91,23 @@ func newRunInfo(name, run string, command []string, seed int64, repeat int) RunI
 	}
 }
 
-// gitDescribe names the commit of the working directory, "+dirty" when it has
-// changes; "unknown" outside a git checkout.
+// gitDescribe names the commit of the working directory, "+dirty" when its
+// tracked files differ from it; "unknown" outside a git checkout. Changes
+// under reports/ and results/ do not count: they are what runs write (make
+// report writes the benchmarks into reports/ before it runs the experiments),
+// not the code that ran.
 func gitDescribe() string {
-	out, err := exec.Command("git", "describe", "--always", "--dirty=+dirty", "--abbrev=12").Output()
+	out, err := exec.Command("git", "describe", "--always", "--abbrev=12").Output()
 	if err != nil {
 		return "unknown"
 	}
-	return strings.TrimSpace(string(out))
+	commit := strings.TrimSpace(string(out))
+	changed, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no", "--",
+		":(top)", ":(top,exclude)reports", ":(top,exclude)results").Output()
+	if err != nil || len(bytes.TrimSpace(changed)) > 0 {
+		return commit + "+dirty"
+	}
+	return commit
 }
 
 // cpuModel reads the CPU's model name from /proc/cpuinfo (Linux).
