@@ -333,6 +333,17 @@ func (m *Machine) onUnassigned(now time.Time, p *peerView, msg Message) {
 	}
 	if r.assignee == 0 {
 		m.assign(now, r, "")
+		return
+	}
+	// Assigned here, yet the reporter never heard of it: it dropped the
+	// assignment, typically one sent by the previous coordinator that reached
+	// it after it had followed this one (the epoch was deposed by then),
+	// while this coordinator took the assignment over. The assignee may have
+	// dropped it too and would never serve it: tell both again, in this epoch.
+	msg = Message{Type: MsgAssign, CoordEpoch: m.coordEpoch, Coordinator: m.id, ID: r.id, Assignee: r.assignee, Attempt: r.attempt}
+	m.send(p.id, msg)
+	if r.assignee != p.id && r.assignee != m.id {
+		m.send(r.assignee, msg)
 	}
 }
 

@@ -348,3 +348,36 @@ func TestBecomingActiveIsAnnouncedAtOnce(t *testing.T) {
 	}
 	t.Fatalf("never became active: %s", m)
 }
+
+// A node that missed its assignment still serves the request: when it
+// reports the request unassigned, the coordinator tells it again. In a real
+// run the message is not lost but dropped: the previous coordinator assigned
+// the request an instant before a recovery election, the assignee followed
+// the new coordinator first and discarded the deposed epoch's assignment,
+// while the new coordinator had already taken the assignment over. The
+// request hung until the client gave up (scaling experiment, 9 nodes).
+func TestMissedAssignmentIsRepeated(t *testing.T) {
+	s := stable(t, nil)
+	s.ms[1].bal = fixedBalancer{3}
+	dropped := 0
+	s.drop = func(m simMsg) bool {
+		if m.to == 3 && m.msg.Type == MsgAssign && m.msg.ID == "r-1" && dropped == 0 {
+			dropped++
+			return true
+		}
+		return false
+	}
+	s.request("r-1", 1)
+	if dropped != 1 {
+		t.Fatalf("the assignment to node 3 was not sent (dropped %d)", dropped)
+	}
+	s.advance(2 * time.Second)
+	if got := s.served["r-1"]; !slices.Equal(got, []int{3}) {
+		t.Fatalf("r-1 served by %v, want [3], its assignee, once", got)
+	}
+	for id, n := range pendingEverywhere(s) {
+		if n != 0 {
+			t.Errorf("node %d still holds %d requests", id, n)
+		}
+	}
+}
