@@ -58,7 +58,8 @@ compare: $(BIN)
 # run in results/; then the README, data/ and figures/ are regenerated.
 # FRESH=1 reruns the benchmarks and every experiment (about 30 minutes on two
 # cores). Commit first: each run records the commit it ran ("+dirty" when
-# files outside reports/ and results/ differ from it).
+# files outside reports/ and results/ differ from it; the benchmarks' header
+# below follows the same rule as gitDescribe in harness/run_dir.go).
 REPORT_BENCH ?= ^Benchmark(Embed|EmbedNaive|Extract|ExtractNaive|Pipeline)$$
 REPORT_COUNT ?= 10
 REPORT_BENCH_OUT := reports/data/bench.txt

@@ -216,10 +216,18 @@ func (m *Machine) assign(now time.Time, r *request, reason string) {
 		ev.Type, ev.Peer, ev.Reason = EvReassign, old, reason
 	}
 	m.emit(now, ev)
-	m.send(0, Message{Type: MsgAssign, CoordEpoch: m.coordEpoch, Coordinator: m.id, ID: r.id, Assignee: w, Attempt: r.attempt, Loads: loads})
+	msg := m.assignMsg(r)
+	msg.Loads = loads
+	m.send(0, msg)
 	if w == m.id {
 		m.makeMine(now, r)
 	}
+}
+
+// assignMsg is the acting coordinator's word, in its epoch, that r is
+// assigned to r.assignee.
+func (m *Machine) assignMsg(r *request) Message {
+	return Message{Type: MsgAssign, CoordEpoch: m.coordEpoch, Coordinator: m.id, ID: r.id, Assignee: r.assignee, Attempt: r.attempt}
 }
 
 // viewLoad is the coordinator's view of node id's load: its base plus its
@@ -312,9 +320,10 @@ func (m *Machine) onMissing(now time.Time, p *peerView, msg Message) {
 	m.assign(now, r, "missing")
 }
 
-// onUnassigned is the coordinator hearing of a request whose client copy
-// it never got (the client could not reach it): it assigns the request to
-// one of the nodes that hold it.
+// onUnassigned is the coordinator hearing from a holder that a request has
+// no assignee there. If the coordinator never got the client's copy (the
+// client could not reach it), it assigns the request to one of the nodes that
+// hold it; if it has assigned it, the holder missed that and is told again.
 func (m *Machine) onUnassigned(now time.Time, p *peerView, msg Message) {
 	if !m.acting() {
 		return
@@ -340,10 +349,10 @@ func (m *Machine) onUnassigned(now time.Time, p *peerView, msg Message) {
 	// it after it had followed this one (the epoch was deposed by then),
 	// while this coordinator took the assignment over. The assignee may have
 	// dropped it too and would never serve it: tell both again, in this epoch.
-	msg = Message{Type: MsgAssign, CoordEpoch: m.coordEpoch, Coordinator: m.id, ID: r.id, Assignee: r.assignee, Attempt: r.attempt}
-	m.send(p.id, msg)
+	again := m.assignMsg(r)
+	m.send(p.id, again)
 	if r.assignee != p.id && r.assignee != m.id {
-		m.send(r.assignee, msg)
+		m.send(r.assignee, again)
 	}
 }
 

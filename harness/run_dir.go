@@ -2,7 +2,6 @@ package harness
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -95,7 +94,8 @@ func newRunInfo(name, run string, command []string, seed int64, repeat int) RunI
 // tracked files differ from it; "unknown" outside a git checkout. Changes
 // under reports/ and results/ do not count: they are what runs write (make
 // report writes the benchmarks into reports/ before it runs the experiments),
-// not the code that ran.
+// not the code that ran. The Makefile's report target applies the same rule
+// to the benchmarks' header; change both together.
 func gitDescribe() string {
 	out, err := exec.Command("git", "describe", "--always", "--abbrev=12").Output()
 	if err != nil {
@@ -104,7 +104,7 @@ func gitDescribe() string {
 	commit := strings.TrimSpace(string(out))
 	changed, err := exec.Command("git", "status", "--porcelain", "--untracked-files=no", "--",
 		":(top)", ":(top,exclude)reports", ":(top,exclude)results").Output()
-	if err != nil || len(bytes.TrimSpace(changed)) > 0 {
+	if err != nil || len(changed) > 0 {
 		return commit + "+dirty"
 	}
 	return commit
