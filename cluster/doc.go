@@ -96,7 +96,7 @@
 // (a gap of more than half of suspect-after between the timestamps of
 // successive inputs: SIGSTOP, a starved CPU) writes a stall event, asks every
 // peer for its view (sync_req) and does not act as coordinator until every
-// peer it has heard since answered, or suspect-after of running time passed.
+// live Active peer answered, or suspect-after of running time passed.
 //
 // # Requests
 //

@@ -11,8 +11,8 @@ import "time"
 //     timestamps of successive inputs (the driver ticks every heartbeat/5,
 //     so a gap beyond half of suspect-after is a stall). It then asks every
 //     peer for its view (sync_req) and does not act as coordinator until
-//     each peer it has heard since has answered, or suspect-after of running
-//     time has passed. Peers answer after reading the request, so on each
+//     every live Active peer has answered, or suspect-after of running time
+//     has passed. Peers answer after reading the request, so on each
 //     connection the answer comes after whatever they sent while this node
 //     was stopped: it is a fresh view, unlike the queued heartbeats.
 //   - An assignee refuses an assignment whose epoch is below the highest it
@@ -85,8 +85,9 @@ func (m *Machine) tickFence(now time.Time, dt time.Duration) {
 	m.maybeLiftFence(now)
 }
 
-// maybeLiftFence lifts the fence when every peer heard since the stall has
-// answered (a peer suspected all along is not waited for), or time is up; a
+// maybeLiftFence lifts the fence when every viable peer (Active by its last
+// word and not suspected: only Active nodes answer, and a peer suspected all
+// along is gone) has answered, or time is up; a
 // node that still coordinates then acts again: it assigns what arrived
 // meanwhile.
 func (m *Machine) maybeLiftFence(now time.Time) {
@@ -95,7 +96,7 @@ func (m *Machine) maybeLiftFence(now time.Time) {
 	}
 	if m.fence.waited < m.cfg.SuspectAfter {
 		for _, id := range m.peerIDs {
-			if !m.fence.answered[id] && !m.peers[id].suspected {
+			if !m.fence.answered[id] && m.viable(id) {
 				return
 			}
 		}

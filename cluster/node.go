@@ -20,7 +20,7 @@ type NodeOptions struct {
 	Events    *EventLog        // nil: no events
 	Logger    *slog.Logger     // nil: discard
 	Log       io.Writer        // where the ELECTION RESULT block is printed; nil: discard
-	Clock     func() time.Time // nil: time.Now
+	Clock     func() time.Time // nil: time.Now; must carry monotonic readings (the machine detects stalls from gaps between inputs)
 }
 
 // Node wires a Machine to the world: it owns the listener, the connections,
