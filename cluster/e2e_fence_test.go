@@ -85,11 +85,11 @@ func TestE2EPausedCoordinatorUnderLoadAssignsNothingStale(t *testing.T) {
 	pc.waitAgree(10 * time.Second)
 	clients := make([]*Client, 4)
 	for i := range clients {
-		clients[i] = pc.client(ClientConfig{Name: fmt.Sprintf("c%d", i), Timeout: 3 * time.Second, Retries: 2})
+		clients[i] = pc.client(ClientConfig{Name: fmt.Sprintf("c%d", i), Timeout: 5 * time.Second, Retries: 3})
 	}
 	ctx, stopLoad := context.WithCancel(context.Background())
 	defer stopLoad()
-	wait := openLoad(ctx, t, clients, 5*time.Millisecond, 4000)
+	wait := openLoad(ctx, t, clients, 10*time.Millisecond, 2000)
 	// The order in which a woken process reads its connections is up to the
 	// scheduler: pause the coordinator of the moment several times.
 	type wake struct {
