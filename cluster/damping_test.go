@@ -46,7 +46,7 @@ func TestBridgeElectionsAreDamped(t *testing.T) {
 			t.Logf("bridge %v seed %d: %d elections during, %d in the minute after the heal", d, seed, during, after)
 			// The ladder: ElectionTimeout·2^k (randomised in [½,1]), capped at
 			// ElectionBackoff, for each of the two cut nodes.
-			if limit := 12 + 2*int(d/backoffCap(s.ms[1].cfg)); during > limit {
+			if limit := 12 + 2*int(d/s.ms[1].cfg.ElectionBackoff); during > limit {
 				t.Errorf("bridge %v seed %d: %d elections, want ≤ %d", d, seed, during, limit)
 			}
 			// The periodic rate: one per 15s, four in the minute (and one
