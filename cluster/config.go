@@ -24,6 +24,8 @@ type Config struct {
 	ElectionTimeout  time.Duration // an initiator decides with the replies it has after this long
 	ReelectEvery     time.Duration // the coordinator re-runs the election this often; 0 = never
 	RecoveryElection bool          // a node finishing recovery starts an election
+	ElectionMargin   float64       // a challenger's load must be lower than the sitting coordinator's by more than this to take over; 0 = the seed's rule (lowest load wins)
+	ElectionBackoff  time.Duration // cap of the randomised backoff before re-electing against a decision naming a coordinator this node cannot hear; 0 = re-elect at once
 	Balancer         string        // how the coordinator picks a server: one of Balancers
 
 	LoadBase       float64 // load of an idle node
@@ -35,6 +37,7 @@ type Config struct {
 	MaxFrame      int           // largest accepted frame in bytes, after the length prefix
 
 	StartRecovering  bool          // start in Recovering (a restarted crashed node)
+	StateDir         string        // directory of the node's persistent state (highest epoch); empty = none, see HardState
 	Key              string        // file with the seal key passed to stego; empty = unsealed
 	Seed             int64         // seeds the random balancer and election jitter
 	LoadSample       time.Duration // period of load events
@@ -53,6 +56,7 @@ func DefaultConfig() Config {
 		ElectionTimeout:  100 * time.Millisecond,
 		ReelectEvery:     15 * time.Second,
 		RecoveryElection: true,
+		ElectionBackoff:  5 * time.Second,
 		Balancer:         BalancerLowestLoad,
 		LoadBase:         0.5,
 		LoadPerRequest:   0.1,
@@ -123,7 +127,10 @@ func (c Config) Validate() error {
 	nonNegative := []struct {
 		name string
 		d    time.Duration
-	}{{"reelect-every", c.ReelectEvery}, {"service-delay", c.ServiceDelay}, {"sync-delay", c.SyncDelay}}
+	}{
+		{"reelect-every", c.ReelectEvery}, {"service-delay", c.ServiceDelay}, {"sync-delay", c.SyncDelay},
+		{"election-backoff", c.ElectionBackoff},
+	}
 	for _, p := range nonNegative {
 		if p.d < 0 {
 			return bad(p.name, "must not be negative, got %v", p.d)
@@ -135,7 +142,7 @@ func (c Config) Validate() error {
 	for _, f := range []struct {
 		name string
 		v    float64
-	}{{"load-base", c.LoadBase}, {"load-per-request", c.LoadPerRequest}} {
+	}{{"load-base", c.LoadBase}, {"load-per-request", c.LoadPerRequest}, {"election-margin", c.ElectionMargin}} {
 		if f.v < 0 || math.IsNaN(f.v) || math.IsInf(f.v, 0) {
 			return bad(f.name, "must be a finite number ≥ 0, got %v", f.v)
 		}
@@ -175,6 +182,8 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.ElectionTimeout, "election-timeout", c.ElectionTimeout, "an initiator decides with the replies it has after this long")
 	fs.DurationVar(&c.ReelectEvery, "reelect-every", c.ReelectEvery, "the coordinator re-runs the election this often (0: never)")
 	fs.BoolVar(&c.RecoveryElection, "recovery-election", c.RecoveryElection, "a node finishing recovery starts an election")
+	fs.Float64Var(&c.ElectionMargin, "election-margin", c.ElectionMargin, "hysteresis: a challenger's load must be lower than the sitting coordinator's by more than this to take over (0: lowest load wins, the seed's rule)")
+	fs.DurationVar(&c.ElectionBackoff, "election-backoff", c.ElectionBackoff, "cap of the randomised, exponential backoff before re-electing against a decision naming a coordinator this node cannot hear (0: at once)")
 	fs.StringVar(&c.Balancer, "balancer", c.Balancer, "how the coordinator picks the server: lowest-load, round-robin, random or coordinator")
 	fs.Float64Var(&c.LoadBase, "load-base", c.LoadBase, "load of an idle node")
 	fs.Float64Var(&c.LoadPerRequest, "load-per-request", c.LoadPerRequest, "load added per outstanding request")
@@ -183,6 +192,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.MaxConcurrent, "max-concurrent", c.MaxConcurrent, "requests served at once (0: unlimited)")
 	fs.IntVar(&c.MaxFrame, "max-frame", c.MaxFrame, "largest accepted frame in bytes")
 	fs.BoolVar(&c.StartRecovering, "start-recovering", c.StartRecovering, "start in Recovering (a restarted crashed node)")
+	fs.StringVar(&c.StateDir, "state-dir", c.StateDir, "directory for the node's persistent state, the highest epoch (empty: none; a restarted node may then reuse an epoch)")
 	fs.StringVar(&c.Key, "key", c.Key, "file holding the seal key for the hidden metadata (empty: unsealed)")
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "seed of the random balancer and election jitter")
 	fs.DurationVar(&c.LoadSample, "load-sample", c.LoadSample, "period of load events")
@@ -207,6 +217,8 @@ func (c Config) Args() []string {
 		{"election-timeout", d(c.ElectionTimeout)},
 		{"reelect-every", d(c.ReelectEvery)},
 		{"recovery-election", strconv.FormatBool(c.RecoveryElection)},
+		{"election-margin", f(c.ElectionMargin)},
+		{"election-backoff", d(c.ElectionBackoff)},
 		{"balancer", c.Balancer},
 		{"load-base", f(c.LoadBase)},
 		{"load-per-request", f(c.LoadPerRequest)},
@@ -215,6 +227,7 @@ func (c Config) Args() []string {
 		{"max-concurrent", strconv.Itoa(c.MaxConcurrent)},
 		{"max-frame", strconv.Itoa(c.MaxFrame)},
 		{"start-recovering", strconv.FormatBool(c.StartRecovering)},
+		{"state-dir", c.StateDir},
 		{"key", c.Key},
 		{"seed", strconv.FormatInt(c.Seed, 10)},
 		{"load-sample", d(c.LoadSample)},

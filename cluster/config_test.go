@@ -38,6 +38,9 @@ func TestValidateNamesTheBadField(t *testing.T) {
 		{"suspect-after", func(c *Config) { c.SuspectAfter = c.Heartbeat }},
 		{"election-timeout", func(c *Config) { c.ElectionTimeout = -time.Second }},
 		{"reelect-every", func(c *Config) { c.ReelectEvery = -1 }},
+		{"election-backoff", func(c *Config) { c.ElectionBackoff = -time.Second }},
+		{"election-margin", func(c *Config) { c.ElectionMargin = -0.1 }},
+		{"election-margin", func(c *Config) { c.ElectionMargin = math.Inf(1) }},
 		{"balancer", func(c *Config) { c.Balancer = "fastest" }},
 		{"load-base", func(c *Config) { c.LoadBase = -0.1 }},
 		{"load-per-request", func(c *Config) { c.LoadPerRequest = math.NaN() }},
@@ -84,6 +87,7 @@ func TestArgsRoundTrip(t *testing.T) {
 		ServiceDelay: 1500 * time.Microsecond, SyncDelay: 0, MaxConcurrent: 4, MaxFrame: 2048,
 		StartRecovering: true, Key: "k.bin", Seed: -5, LoadSample: time.Second, LogLevel: "debug",
 		HandshakeTimeout: time.Minute, RequestTTL: 90 * time.Second,
+		ElectionMargin: 0.25, ElectionBackoff: 1500 * time.Millisecond, StateDir: "/tmp/state dir",
 	}
 	cases := []struct {
 		name string

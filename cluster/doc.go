@@ -50,18 +50,53 @@
 // # Election
 //
 // Load = base + per_request × outstanding. The initiator takes epoch
-// (round+1)<<8 | its id, above every epoch it has seen, sends election to
-// every peer, collects ok replies with loads until every unsuspected peer
-// answered or Config.ElectionTimeout passed, picks the Active node with the
-// lowest (load, id) and broadcasts coordinator(epoch, winner, loads). A node
-// that sees a higher epoch abandons its own election and stops acting as
-// coordinator until a decision for that epoch arrives; lower epochs are
-// ignored. Epochs are unique per initiator and each initiator decides an
-// epoch once, so every coordinator event of an epoch names the same node.
-// Triggers: startup (a fresh node that took part in no election within
-// suspect-after plus jitter), coordinator suspected, periodic
+// (round+1)<<8 | its id, above every epoch it has seen (and above its
+// persisted floor, see below), sends election to every peer, collects ok
+// replies with loads until every unsuspected peer answered or
+// Config.ElectionTimeout passed, picks the Active node with the lowest (load,
+// id) and broadcasts coordinator(epoch, winner, loads). With
+// Config.ElectionMargin (hysteresis, off by default) the sitting coordinator
+// keeps its place unless the winner's load is lower than its own by more than
+// the margin. A node that sees a higher epoch abandons its own election and
+// stops acting as coordinator until a decision for that epoch arrives; lower
+// epochs are ignored. Epochs are unique per initiator and each initiator
+// decides an epoch once, so every coordinator event of an epoch names the
+// same node. Triggers: startup (a fresh node that took part in no election
+// within suspect-after plus jitter), coordinator suspected, periodic
 // (Config.ReelectEvery, run by the coordinator), recovery, and no result
 // within two election timeouts of an announced election.
+//
+// What a node refuses: messages from senders outside its --peers; a message
+// whose epoch's round is beyond the last round that still has a successor,
+// or more than 2^32 rounds above the highest epoch it knows (dropped whole, so
+// nextEpoch never wraps); an assign to a non-member (dropped whole); a
+// decision naming a non-member (not followed, the term still rises so an
+// election follows). Each refusal is a reject event.
+//
+// Contested decisions (partial connectivity, e.g. a bridge: nodes a and b cut
+// from each other, both reaching c): a node that adopts a decision naming a
+// coordinator it suspects does not re-elect at once, which made the two cut
+// nodes depose each other in a loop, but after a randomised exponential
+// backoff (ElectionTimeout·2^n, capped at Config.ElectionBackoff, drawn from
+// the upper half with the seeded source; the streak resets after twice the
+// cap without a contested election), announced by an election_backoff event.
+// A coordinator that was heard and then lost is replaced at once, as before.
+//
+// Persistence: with Config.StateDir, a node keeps a HardState (the highest
+// epoch it has initiated or seen, reserved 16 rounds ahead) in
+// StateDir/node-ID.state.json, written atomically and fsynced before any
+// message of the epoch it covers is sent; a restarted node elects above it.
+// Without a state dir, a node restarted while its peers cannot answer its
+// sync may decide an epoch it decided before and act as a second coordinator
+// of that epoch.
+//
+// Fencing: an assignee refuses an assign whose epoch is below the highest it
+// has seen (fenced event) and answers the sender with a heartbeat carrying its
+// view, so that the sender steps down. A node that notices it was not running
+// (a gap of more than half of suspect-after between the timestamps of
+// successive inputs: SIGSTOP, a starved CPU) writes a stall event, asks every
+// peer for its view (sync_req) and does not act as coordinator until every
+// live Active peer answered, or suspect-after of running time passed.
 //
 // # Requests
 //
@@ -78,8 +113,10 @@
 // copy never arrived says request_missing and the coordinator reassigns; a
 // node holding a copy nobody assigned for suspect-after (the client could not
 // reach the coordinator) says request_unassigned and the coordinator assigns
-// it to a node that holds it. A
-// node never serves an id twice at once; late copies of a finished attempt
+// it to a node that holds it; a holder that suspects the assignee of a
+// request it holds reports it too (with that assignee), so a coordinator that
+// never held the request (it recovered with an empty table) still reassigns
+// it. A node never serves an id twice at once; late copies of a finished attempt
 // are ignored for Config.RequestTTL, retries (higher attempt) are served.
 // Per request with n nodes: n request copies, n−1 assigns, 1 response and 1
 // done unless the coordinator served it (6⅔ measured for n = 3).
@@ -96,7 +133,7 @@
 //	suspect          peer; reason: silent | disconnected | sync (copied from the peer a recovering node synced from)
 //	alive            peer: a suspected peer was heard again
 //	election_start   epoch (of the new election), cause: startup | coordinator-lost | periodic | recovery | no-coordinator
-//	election_result  epoch, coordinator (winner), loads (every voter's load), cause; written by the initiator only
+//	election_result  epoch, coordinator (winner), loads (every voter's load), cause; reason "hysteresis" when the margin kept the sitting coordinator; written by the initiator only
 //	coordinator      epoch, coordinator: this node now follows that decision (every node, each time; failover is measured from these)
 //	assign           req, assignee, loads (candidates' loads at decision), epoch (of the deciding coordinator)
 //	reassign         req, assignee (new), peer (previous), reason: suspected | not-active | assignee-lost | missing, loads, epoch
@@ -105,6 +142,10 @@
 //	sync             peer (whose view was copied), epoch, coordinator; reason "no peer answered" when the node gave up waiting
 //	protocol_error   peer (0 if unknown), reason: a connection was closed
 //	stop             state, load, outstanding, epoch, coordinator, counters: clean shutdown
+//	reject           peer (0 if not from a message), epoch, coordinator, reason: epoch beyond bound | assignee is not a member | coordinator is not a member (once per peer, epoch and reason in a row)
+//	election_backoff epoch, coordinator (a decision naming a coordinator this node suspects), dur: how long it follows it before re-electing
+//	stall            dur (the gap between inputs), epoch, coordinator (followed): this node was not running; it is fenced until its peers answer
+//	fenced           peer (the sender), epoch (its superseded epoch), req, assignee: an assign this node refused
 //
 // Counters are cumulative per process: "sent.T" counts frames of type T
 // written to a connection (per destination), "recv.T" frames read, "drop.T"

@@ -21,9 +21,36 @@ type vote struct {
 // nextEpoch is the epoch of a new election by node id after seeing term:
 // round<<8 | id. Epochs are unique per initiator and totally ordered, so two
 // concurrent initiators never decide the same epoch, and each initiator
-// decides an epoch at most once: at most one coordinator per epoch.
-func nextEpoch(term uint64, id int) uint64 {
-	return (term>>8+1)<<8 | uint64(id)
+// decides an epoch at most once: at most one coordinator per epoch. It never
+// wraps: ok is false when term's round is the last one (see maxRound).
+func nextEpoch(term uint64, id int) (e uint64, ok bool) {
+	r := EpochRound(term)
+	if r > maxRound {
+		return 0, false
+	}
+	return (r+1)<<8 | uint64(id), true
+}
+
+// Bounds on the epochs a node accepts from a peer. maxRound keeps the
+// successor of every accepted round representable, so nextEpoch cannot wrap;
+// roundWindow refuses an epoch absurdly far above anything this node knows
+// (one forged 2^64−1 used to make every later election wrap to a tiny
+// epoch that everybody ignored). 2^32 rounds is more elections than a
+// cluster runs in a century, so a fresh node still joins any real cluster,
+// while a member would need 2^24 accepted messages to ratchet the cluster
+// to the ceiling.
+const (
+	maxRound    = 1<<56 - 2
+	roundWindow = 1 << 32
+)
+
+// saneEpoch reports whether epoch e (0: none) is within those bounds.
+func (m *Machine) saneEpoch(e uint64) bool {
+	if e == 0 {
+		return true
+	}
+	r := EpochRound(e)
+	return r <= maxRound && r <= EpochRound(max(m.term, m.floor))+roundWindow
 }
 
 // EpochRound and EpochInitiator split an epoch into its parts, for logs.
@@ -36,7 +63,15 @@ func (m *Machine) startElection(now time.Time, cause string) {
 	if m.state != StateActive {
 		return
 	}
-	e := nextEpoch(m.term, m.id)
+	// Above the persisted floor too: a restarted node must never decide an
+	// epoch it decided before the restart.
+	e, ok := nextEpoch(max(m.term, m.floor), m.id)
+	if !ok {
+		return // the rounds are exhausted (a member ratcheted them); nothing to elect with
+	}
+	if cause == CauseCoordinatorLost && m.contested {
+		m.damp.started(now)
+	}
 	m.raiseTerm(now, e)
 	m.participated = true
 	m.ballot = &ballot{
@@ -56,6 +91,7 @@ func (m *Machine) raiseTerm(now time.Time, e uint64) {
 		return
 	}
 	m.term = e
+	m.reserve(e)
 	if m.ballot != nil && m.ballot.epoch < e {
 		m.ballot = nil
 	}
@@ -114,9 +150,28 @@ func (m *Machine) decide(now time.Time) {
 			winner = id
 		}
 	}
-	m.emit(now, Event{Type: EvElectionResult, Epoch: b.epoch, Coordinator: winner, Loads: loads, Cause: b.cause})
+	reason := ""
+	if w := m.hysteresis(b, winner); w != winner {
+		winner, reason = w, "hysteresis"
+	}
+	m.emit(now, Event{Type: EvElectionResult, Epoch: b.epoch, Coordinator: winner, Loads: loads, Cause: b.cause, Reason: reason})
 	m.adopt(now, b.epoch, winner)
 	m.send(0, Message{Type: MsgCoordinator, Epoch: m.term, CoordEpoch: b.epoch, Coordinator: winner, Loads: loads})
+}
+
+// hysteresis keeps the sitting coordinator (the one this initiator follows)
+// unless the winner's load is lower than its load by more than
+// Config.ElectionMargin; with no margin the seed's rule stands.
+func (m *Machine) hysteresis(b *ballot, winner int) int {
+	sit := m.coordinator
+	if m.cfg.ElectionMargin <= 0 || sit == 0 || winner == sit || winner == 0 {
+		return winner
+	}
+	v, ok := b.replies[sit]
+	if !ok || v.state != StateActive || b.replies[winner].load < v.load-m.cfg.ElectionMargin {
+		return winner
+	}
+	return sit
 }
 
 func (m *Machine) onCoordinator(now time.Time, p *peerView, msg Message) {
@@ -133,14 +188,29 @@ func (m *Machine) onCoordinator(now time.Time, p *peerView, msg Message) {
 
 // adopt follows the decision (e, w) if it is newer than the one followed.
 // Decisions only ever originate from the one initiator of their epoch, so
-// adopting them anywhere keeps one coordinator per epoch.
+// adopting them anywhere keeps one coordinator per epoch. A decision naming a
+// node outside the configured peers is refused: nobody would ever act for it
+// and, since only an acting coordinator re-runs elections, the cluster would
+// stay headless (a forged frame, or inconsistent --peers lists). The caller
+// still raises the term, so an election follows.
 func (m *Machine) adopt(now time.Time, e uint64, w int) {
 	if e <= m.coordEpoch || w == 0 {
+		return
+	}
+	if !m.member(w) {
+		m.reject(now, m.from, e, w, "coordinator is not a member")
 		return
 	}
 	m.coordEpoch, m.coordinator = e, w
 	m.raiseTerm(now, e) // abandons an own election of a lower epoch
 	m.emit(now, Event{Type: EvCoordinator, Epoch: e, Coordinator: w})
+	// Contested: the others reach a coordinator this node cannot hear
+	// (partial connectivity). Re-electing at once would depose it, and the
+	// others would depose this node's choice the same way: a flip-flop.
+	m.contested = w != m.id && m.peers[w].suspected
+	if m.contested {
+		m.damp.hold(now, m, e, w)
+	}
 	if m.acting() {
 		m.becomeCoordinator(now)
 	}
@@ -156,7 +226,10 @@ func (m *Machine) checkCoordinator(now time.Time) {
 	switch {
 	case m.coordinator == 0:
 		m.startElection(now, CauseNoCoordinator)
-	case m.coordinator != m.id && m.peers[m.coordinator] != nil && m.peers[m.coordinator].suspected:
+	case m.coordinator != m.id && m.peers[m.coordinator].suspected:
+		if m.contested && now.Before(m.damp.until) {
+			return // backing off; tickElection asks again
+		}
 		m.startElection(now, CauseCoordinatorLost)
 	}
 }

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 	"time"
@@ -18,14 +19,49 @@ func TestNextEpochIsUniquePerInitiatorAndOrdered(t *testing.T) {
 		{"after own epoch", 1<<8 | 3, 3, 2<<8 | 3},
 		{"after a higher initiator in the same round", 1<<8 | 9, 2, 2<<8 | 2},
 		{"max id", 5<<8 | 1, 255, 6<<8 | 255},
+		{"last accepted round", maxRound<<8 | 7, 1, (maxRound+1)<<8 | 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := nextEpoch(c.term, c.id)
-			if got != c.want || got <= c.term || EpochInitiator(got) != c.id {
-				t.Errorf("nextEpoch(%d, %d) = %d, want %d (> term, initiator %d)", c.term, c.id, got, c.want, c.id)
+			got, ok := nextEpoch(c.term, c.id)
+			if !ok || got != c.want || got <= c.term || EpochInitiator(got) != c.id {
+				t.Errorf("nextEpoch(%d, %d) = %d, %v, want %d (> term, initiator %d)", c.term, c.id, got, ok, c.want, c.id)
 			}
 		})
+	}
+	// Past the last round there is no next epoch: it would wrap below term.
+	for _, term := range []uint64{(maxRound+1)<<8 | 255, math.MaxUint64} {
+		if got, ok := nextEpoch(term, 1); ok {
+			t.Errorf("nextEpoch(%d, 1) = %d, true; want no epoch (it would wrap)", term, got)
+		}
+	}
+}
+
+func TestSaneEpochBounds(t *testing.T) {
+	m, err := NewMachine(simConfig(1, 3), simEpoch, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.term = 10<<8 | 2
+	cases := []struct {
+		e    uint64
+		want bool
+	}{
+		{0, true},
+		{1<<8 | 3, true},
+		{(10+roundWindow)<<8 | 255, true},
+		{(11 + roundWindow) << 8, false},
+		{math.MaxUint64, false},
+	}
+	for _, c := range cases {
+		if got := m.saneEpoch(c.e); got != c.want {
+			t.Errorf("term round 10: saneEpoch(round %d) = %v, want %v", EpochRound(c.e), got, c.want)
+		}
+	}
+	// The ceiling holds whatever the node has seen.
+	m.term = maxRound << 8
+	if m.saneEpoch((maxRound + 1) << 8) {
+		t.Errorf("an epoch past the last round was accepted")
 	}
 }
 
@@ -304,4 +340,51 @@ func TestPersistentlySlowTicksStillElect(t *testing.T) {
 	s.tick = 150 * time.Millisecond
 	s.advance(3 * time.Second)
 	s.mustAgree("with slow ticks")
+}
+
+// The seed's rule lets a recovering node, idle and so the lightest, win
+// every recovery election; with Config.ElectionMargin a challenger must beat
+// the sitting coordinator's load by more than the margin.
+func TestElectionMarginKeepsTheSittingCoordinator(t *testing.T) {
+	cases := []struct {
+		name   string
+		margin float64
+		want   int
+		reason string
+	}{
+		{"seed rule", 0, 3, ""},
+		{"margin below the difference", 0.05, 3, ""},
+		{"margin above the difference", 0.15, 1, "hysteresis"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := newSim(t, 3, 41, func(cfg *Config) {
+				cfg.LoadBase = map[int]float64{1: 0.5, 2: 0.7, 3: 0.6}[cfg.ID]
+				cfg.ElectionMargin = c.margin
+				cfg.Balancer = BalancerCoordinator
+			})
+			s.serveDelay = 10 * time.Second
+			s.advance(time.Second)
+			if coord, _ := s.mustAgree("start"); coord != 1 {
+				t.Fatalf("coordinator %d at start, want 1", coord)
+			}
+			s.ms[3].Fail(s.now)
+			s.collect(3)
+			s.advance(time.Second)
+			s.request("r-1", 1, 1, 2)
+			s.request("r-2", 1, 1, 2) // node 1 serves both: load 0.7, as node 2's
+			s.ms[3].Recover(s.now)
+			s.collect(3)
+			s.advance(time.Second)
+			coord, _ := s.mustAgree("after the recovery")
+			res := s.eventsOf(EvElectionResult)
+			last := res[len(res)-1]
+			if coord != c.want || last.Cause != CauseRecovery || last.Reason != c.reason {
+				t.Errorf("margin %v: coordinator %d after %+v, want %d (reason %q)", c.margin, coord, last, c.want, c.reason)
+			}
+			if last.Loads[1] != 0.7 || last.Loads[3] != 0.6 {
+				t.Errorf("loads %v, want node 1 at 0.7 and node 3 at 0.6", last.Loads)
+			}
+		})
+	}
 }

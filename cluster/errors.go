@@ -20,6 +20,11 @@ var (
 	// fields, or a message the connection's role may not send.
 	ErrProtocol = errors.New("protocol violation")
 
+	// ErrState means the node's persistent state (Config.StateDir) cannot be
+	// read, parsed or written; the node refuses to run rather than risk
+	// reusing an epoch.
+	ErrState = errors.New("persistent state")
+
 	// ErrUnknownBalancer means a balancer name is not one of Balancers.
 	ErrUnknownBalancer = errors.New("unknown balancer")
 

@@ -32,6 +32,14 @@ func (n *Node) logEvent(e Event) {
 		n.log.Debug("assigning request", "req", e.Request, "to", e.Assignee, "loads", e.Loads)
 	case EvComplete:
 		n.log.Debug("served request", "req", e.Request, "dur", e.Duration, "err", e.Reason)
+	case EvReject:
+		n.log.Warn("refused", "peer", e.Peer, "epoch", e.Epoch, "coordinator", e.Coordinator, "reason", e.Reason)
+	case EvElectionBackoff:
+		n.log.Info("following a coordinator it cannot hear before re-electing", "coordinator", e.Coordinator, "epoch", e.Epoch, "for", e.Duration)
+	case EvStall:
+		n.log.Warn("this node was not running; asking peers before acting", "gap", e.Duration)
+	case EvFenced:
+		n.log.Debug("refused an assign from a superseded epoch", "from", e.Peer, "epoch", e.Epoch, "req", e.Request)
 	}
 }
 

@@ -14,20 +14,24 @@ type EventType string
 
 // Events written by nodes.
 const (
-	EvStart          EventType = "start"           // process started: State
-	EvState          EventType = "state"           // state change: From → State
-	EvSuspect        EventType = "suspect"         // Peer went silent
-	EvAlive          EventType = "alive"           // a suspected Peer was heard again
-	EvElectionStart  EventType = "election_start"  // this node initiated an election: Epoch, Cause
-	EvElectionResult EventType = "election_result" // initiator decided: Epoch, Coordinator (winner), Loads
-	EvCoordinator    EventType = "coordinator"     // this node now follows Coordinator at Epoch
-	EvAssign         EventType = "assign"          // coordinator assigned Request to Assignee with Loads
-	EvReassign       EventType = "reassign"        // coordinator moved Request to Assignee; Reason
-	EvComplete       EventType = "complete"        // this node served Request in Duration
-	EvLoad           EventType = "load"            // periodic sample of this node's Load and Outstanding
-	EvProtocolError  EventType = "protocol_error"  // a connection was closed: Peer (0 if unknown), Reason
-	EvStop           EventType = "stop"            // clean shutdown
-	EvSync           EventType = "sync"            // a recovering node copied Peer's view (Epoch, Coordinator); Reason if nobody answered
+	EvStart           EventType = "start"            // process started: State
+	EvState           EventType = "state"            // state change: From → State
+	EvSuspect         EventType = "suspect"          // Peer went silent
+	EvAlive           EventType = "alive"            // a suspected Peer was heard again
+	EvElectionStart   EventType = "election_start"   // this node initiated an election: Epoch, Cause
+	EvElectionResult  EventType = "election_result"  // initiator decided: Epoch, Coordinator (winner), Loads
+	EvCoordinator     EventType = "coordinator"      // this node now follows Coordinator at Epoch
+	EvAssign          EventType = "assign"           // coordinator assigned Request to Assignee with Loads
+	EvReassign        EventType = "reassign"         // coordinator moved Request to Assignee; Reason
+	EvComplete        EventType = "complete"         // this node served Request in Duration
+	EvLoad            EventType = "load"             // periodic sample of this node's Load and Outstanding
+	EvProtocolError   EventType = "protocol_error"   // a connection was closed: Peer (0 if unknown), Reason
+	EvStop            EventType = "stop"             // clean shutdown
+	EvSync            EventType = "sync"             // a recovering node copied Peer's view (Epoch, Coordinator); Reason if nobody answered
+	EvReject          EventType = "reject"           // a message or decision was refused: Peer, Epoch, Coordinator, Reason
+	EvStall           EventType = "stall"            // this process was not running for Duration; fenced until its peers answer
+	EvFenced          EventType = "fenced"           // an assign of Request to Assignee from Peer's superseded Epoch was refused
+	EvElectionBackoff EventType = "election_backoff" // a contested decision (Epoch, Coordinator) is followed for Duration before re-electing
 )
 
 // Events written by the harness (Node is the node the event is about, 0 for the

@@ -14,11 +14,15 @@ type peerView struct {
 	state     NodeState // as last reported; empty until heard
 	load      float64
 	base, per float64
+	toldEpoch uint64 // the last stale epoch this node answered the peer's assign of (fencing)
 }
 
 // heard records any message from p; a suspected peer that speaks is alive.
 func (m *Machine) heard(now time.Time, p *peerView) {
 	p.silence = 0
+	if p.id == m.coordinator {
+		m.contested = false
+	}
 	if p.suspected {
 		p.suspected = false
 		m.emit(now, Event{Type: EvAlive, Peer: p.id})
@@ -49,25 +53,6 @@ func (m *Machine) suspect(now time.Time, p *peerView, reason string) {
 	m.checkCoordinator(now)
 	if m.acting() {
 		m.reassignFrom(now, p.id, "suspected")
-	}
-}
-
-// afterStall pushes timers that expired while the node was stopped, so that
-// it first reads what its peers sent meanwhile instead of acting on a stale
-// view.
-func (m *Machine) afterStall(now time.Time) {
-	grace := now.Add(m.cfg.SuspectAfter)
-	if m.waitUntil.Before(grace) {
-		m.waitUntil = grace
-	}
-	if !m.startupAt.IsZero() && m.startupAt.Before(grace) {
-		m.startupAt = grace
-	}
-	if m.nextPeriodic.Before(grace) {
-		m.nextPeriodic = grace
-	}
-	if m.ballot != nil && m.ballot.deadline.Before(now.Add(m.cfg.ElectionTimeout)) {
-		m.ballot.deadline = now.Add(m.cfg.ElectionTimeout)
 	}
 }
 

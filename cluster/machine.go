@@ -32,10 +32,14 @@ type Machine struct {
 	state NodeState
 
 	peers     map[int]*peerView
-	peerIDs   []int // sorted, without self
-	allIDs    []int // sorted, with self
-	lastTick  time.Time
+	peerIDs   []int     // sorted, without self
+	allIDs    []int     // sorted, with self
+	lastTick  time.Time // of the last Tick: listening time accrues between ticks
+	clock     time.Time // of the last input of any kind: a long gap is a stall
 	lastStall time.Time
+	fence     stallFence
+	rejected  rejectKey // the last reject event, against floods
+	from      int       // sender of the message being stepped, for reject events
 
 	// Election state: term is the highest epoch seen; (coordEpoch,
 	// coordinator) the last decision adopted. term > coordEpoch means an
@@ -48,6 +52,15 @@ type Machine struct {
 	startupAt    time.Time // zero once the startup trigger has been considered
 	participated bool      // took part in an election since the process started
 	nextPeriodic time.Time
+	contested    bool   // the followed coordinator was suspected when adopted and has not been heard since
+	damp         damper // backoff of elections against contested decisions
+
+	// Persistence (Config.StateDir): floor is the restored HardState.Epoch,
+	// above which every own election must lie; reserved is what the driver
+	// was last told to persist.
+	persist  bool
+	floor    uint64
+	reserved uint64
 
 	nextHeartbeat time.Time
 	doneBatch     []string // finished ids not yet piggy-backed on a heartbeat
@@ -96,6 +109,9 @@ type Ready struct {
 	Messages []Envelope
 	Events   []Event
 	Serve    []ServeOrder
+	// HardState, when set, must be persisted (written and fsynced) before
+	// any of Messages is sent.
+	HardState *HardState
 	// Abandon means the node entered Failed: cancel every running service
 	// and send nothing for the requests it was serving.
 	Abandon bool
@@ -120,7 +136,8 @@ func NewMachine(cfg Config, now time.Time, rng *rand.Rand) (*Machine, error) {
 		reqs:     map[string]*request{},
 		recent:   map[string]recentDone{},
 		assigned: map[int]int{},
-		lastTick: now,
+		lastTick: now, clock: now,
+		persist: cfg.StateDir != "",
 	}
 	m.peerIDs = cfg.Others()
 	m.allIDs = append(slices.Clone(m.peerIDs), m.id)
@@ -141,6 +158,14 @@ func NewMachine(cfg Config, now time.Time, rng *rand.Rand) (*Machine, error) {
 	return m, nil
 }
 
+// Restore gives a new machine the state its node persisted before it
+// restarted; call it before any other input. Every election the machine
+// starts then has an epoch above hs.Epoch, so no epoch is decided twice.
+func (m *Machine) Restore(hs HardState) {
+	m.floor = max(m.floor, hs.Epoch)
+	m.reserved = max(m.reserved, hs.Epoch)
+}
+
 // Ready returns and clears the pending outputs.
 func (m *Machine) Ready() Ready {
 	rd := m.out
@@ -152,31 +177,26 @@ func (m *Machine) Ready() Ready {
 // request housekeeping. Call it often (the driver uses heartbeat/5).
 func (m *Machine) Tick(now time.Time) {
 	if m.state == StateFailed {
-		m.lastTick = now
+		m.lastTick, m.clock = now, now
 		return
 	}
+	m.noteTime(now)
 	dt := max(now.Sub(m.lastTick), 0)
-	if dt > m.cfg.SuspectAfter/2 {
-		// The process itself was stalled (SIGSTOP, a starved CPU) and its
-		// timers are stale. Only the first of a run of late ticks counts,
-		// so that a node that is merely slow all the time still elects.
-		if now.Sub(m.lastStall) > 2*m.cfg.SuspectAfter {
-			m.afterStall(now)
-		}
-		m.lastStall = now
-	}
 	m.lastTick = now
 	// Silence accrues by at most a quarter of suspect-after per tick: what
 	// peers sent while this node was not running is still unread, so a
 	// long gap between ticks proves nothing about them.
-	m.checkSilence(now, min(dt, m.cfg.SuspectAfter/4))
+	listened := min(dt, m.cfg.SuspectAfter/4)
+	m.checkSilence(now, listened)
+	m.tickFence(now, listened)
 	m.tickRecovery(now)
 	m.tickElection(now)
 	m.tickHeartbeat(now)
 }
 
 // Step feeds one message from a peer. Messages from unknown senders or while
-// Failed are dropped.
+// Failed are dropped; so are messages with an absurd epoch or naming a
+// non-member assignee (see inadmissible), reported in a reject event.
 func (m *Machine) Step(now time.Time, msg Message) {
 	if m.state == StateFailed || msg.From == m.id {
 		return
@@ -185,6 +205,13 @@ func (m *Machine) Step(now time.Time, msg Message) {
 	if p == nil {
 		return
 	}
+	m.noteTime(now)
+	if why := m.inadmissible(&msg); why != "" {
+		m.reject(now, p.id, max(msg.Epoch, msg.CoordEpoch), msg.Coordinator, why)
+		return
+	}
+	m.from = p.id
+	defer func() { m.from = 0 }()
 	m.heard(now, p)
 	switch msg.Type {
 	case MsgHeartbeat:
@@ -213,6 +240,9 @@ func (m *Machine) Step(now time.Time, msg Message) {
 // PeerLost reports that the connection to or from peer id broke, an early
 // sign that the process is gone.
 func (m *Machine) PeerLost(now time.Time, id int) {
+	if m.state != StateFailed {
+		m.noteTime(now)
+	}
 	if p := m.peers[id]; p != nil && m.state != StateFailed && !p.suspected {
 		m.suspect(now, p, "disconnected")
 	}
@@ -231,6 +261,7 @@ func (m *Machine) Fail(now time.Time) {
 	m.assigned = map[int]int{}
 	m.serving, m.mine = 0, 0
 	m.doneBatch = nil
+	m.fence = stallFence{}
 	m.out.Abandon = true
 }
 
@@ -275,9 +306,9 @@ func (m *Machine) Status() NodeStatus {
 }
 
 // acting reports whether this node is the coordinator now: Active, elected,
-// and no later election under way.
+// no later election under way, and not fenced after a stall.
 func (m *Machine) acting() bool {
-	return m.state == StateActive && m.coordinator == m.id && m.coordEpoch == m.term
+	return m.state == StateActive && m.coordinator == m.id && m.coordEpoch == m.term && !m.fence.active
 }
 
 // load is the seed's load: base + per_request × outstanding, rounded so that
@@ -325,13 +356,19 @@ func (m *Machine) tickHeartbeat(now time.Time) {
 	if !m.nextHeartbeat.After(now) {
 		m.nextHeartbeat = now.Add(m.cfg.Heartbeat)
 	}
-	m.send(0, Message{
-		Type: MsgHeartbeat, Epoch: m.term, CoordEpoch: m.coordEpoch, Coordinator: m.coordinator,
-		State: m.state, Load: m.load(), Base: m.cfg.LoadBase, PerRequest: m.cfg.LoadPerRequest,
-		Done: m.doneBatch,
-	})
+	m.send(0, m.viewMsg(m.doneBatch))
 	m.doneBatch = nil
 	m.housekeeping(now)
+}
+
+// viewMsg is a heartbeat: this node's term, decision, state and load, with
+// the ids it finished since the last one.
+func (m *Machine) viewMsg(done []string) Message {
+	return Message{
+		Type: MsgHeartbeat, Epoch: m.term, CoordEpoch: m.coordEpoch, Coordinator: m.coordinator,
+		State: m.state, Load: m.load(), Base: m.cfg.LoadBase, PerRequest: m.cfg.LoadPerRequest,
+		Done: done,
+	}
 }
 
 func (m *Machine) onHeartbeat(now time.Time, p *peerView, msg Message) {
@@ -348,6 +385,10 @@ func (m *Machine) onHeartbeat(now time.Time, p *peerView, msg Message) {
 
 // String is a one-line summary for logs and test failures.
 func (m *Machine) String() string {
-	return fmt.Sprintf("node %d %s term=%d coord=%d@%d pending=%d mine=%d",
-		m.id, m.state, m.term, m.coordinator, m.coordEpoch, len(m.reqs), m.mine)
+	fenced := ""
+	if m.fence.active {
+		fenced = " fenced"
+	}
+	return fmt.Sprintf("node %d %s term=%d coord=%d@%d pending=%d mine=%d%s",
+		m.id, m.state, m.term, m.coordinator, m.coordEpoch, len(m.reqs), m.mine, fenced)
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,7 +20,7 @@ type NodeOptions struct {
 	Events    *EventLog        // nil: no events
 	Logger    *slog.Logger     // nil: discard
 	Log       io.Writer        // where the ELECTION RESULT block is printed; nil: discard
-	Clock     func() time.Time // nil: time.Now
+	Clock     func() time.Time // nil: time.Now; must carry monotonic readings (the machine detects stalls from gaps between inputs)
 }
 
 // Node wires a Machine to the world: it owns the listener, the connections,
@@ -36,6 +37,7 @@ type Node struct {
 
 	count  *counters
 	failed atomic.Bool // mirrors the machine, for readers and services
+	fatal  error       // owned by the loop: why the node must stop (the state could not be persisted)
 	inbox  chan input
 	ctl    chan ctlCall
 	links  map[int]*link
@@ -142,6 +144,9 @@ func (n *Node) Run(ctx context.Context) error {
 	n.runCtx, n.stop = context.WithCancel(ctx)
 	defer n.stop()
 	n.m, err = NewMachine(n.cfg, n.now(), nil)
+	if err == nil {
+		err = n.restore()
+	}
 	if err != nil {
 		ln.Close()
 		return err
@@ -173,6 +178,23 @@ func (n *Node) Run(ctx context.Context) error {
 	if err := n.events.Flush(); err != nil {
 		return fmt.Errorf("flushing events of node %d: %w", n.cfg.ID, err)
 	}
+	return n.fatal
+}
+
+// restore hands the machine the state persisted by the node's previous run.
+func (n *Node) restore() error {
+	if n.cfg.StateDir == "" {
+		return nil
+	}
+	if err := os.MkdirAll(n.cfg.StateDir, 0o700); err != nil {
+		return fmt.Errorf("%w: %v", ErrState, err)
+	}
+	hs, err := LoadHardState(n.cfg.StateDir, n.cfg.ID)
+	if err != nil {
+		return err
+	}
+	n.m.Restore(hs)
+	n.log.Info("state restored", "epoch", hs.Epoch, "round", EpochRound(hs.Epoch))
 	return nil
 }
 
@@ -251,8 +273,21 @@ func (n *Node) post(in input) bool {
 	}
 }
 
-// apply carries out what the machine asked for.
+// apply carries out what the machine asked for. The hard state goes to disk
+// before any message leaves: an epoch must be durable before anyone can act
+// on it. A node that cannot persist it stops, sending nothing more.
 func (n *Node) apply(rd Ready) {
+	if n.fatal != nil {
+		return
+	}
+	if rd.HardState != nil && n.cfg.StateDir != "" {
+		if err := SaveHardState(n.cfg.StateDir, *rd.HardState); err != nil {
+			n.fatal = fmt.Errorf("node %d: %w", n.cfg.ID, err)
+			n.log.Error("stopping: cannot persist the epoch", "err", err)
+			n.stop()
+			return
+		}
+	}
 	for _, e := range rd.Events {
 		n.events.Emit(e)
 		n.logEvent(e)

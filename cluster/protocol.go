@@ -26,10 +26,10 @@ const (
 	MsgAssign      MsgType = "assign"             // coordinator → all: ID → Assignee, Loads at decision
 	MsgDone        MsgType = "done"               // assignee → coordinator: Done ids finished
 	MsgMissing     MsgType = "request_missing"    // assignee → coordinator: assigned ID never arrived here
-	MsgUnassigned  MsgType = "request_unassigned" // holder → coordinator: I hold ID (Attempt) and nobody assigned it
+	MsgUnassigned  MsgType = "request_unassigned" // holder → coordinator: I hold ID (Attempt) and it has no live assignee here (Assignee: the suspected one, or 0)
 	MsgResponse    MsgType = "response"           // assignee → client: ID, body = stego image, or Error+Code
-	MsgSyncReq     MsgType = "sync_req"           // recovering node → all: send me your view
-	MsgSyncResp    MsgType = "sync_resp"          // active node → recovering node: Epoch, coordinator, Loads, Suspects, States
+	MsgSyncReq     MsgType = "sync_req"           // recovering or stalled node → all: send me your view
+	MsgSyncResp    MsgType = "sync_resp"          // active node → asker: Epoch, coordinator, Loads, Suspects, States
 	MsgCtlFail     MsgType = "ctl_fail"           // control → node: fail silently for Duration
 	MsgCtlStatus   MsgType = "ctl_status"         // control → node: report NodeStatus
 	MsgCtlShutdown MsgType = "ctl_shutdown"

@@ -23,7 +23,7 @@ func (m *Machine) beginRecovery(now time.Time) {
 	m.rec = recovery{since: now, nextAsk: now}
 	m.nextHeartbeat = now
 	m.resetSilence()
-	m.lastTick = now
+	m.lastTick, m.clock = now, now
 	m.startupAt = time.Time{}
 }
 
@@ -87,6 +87,10 @@ func (m *Machine) onSyncReq(p *peerView) {
 }
 
 func (m *Machine) onSyncResp(now time.Time, p *peerView, msg Message) {
+	if m.fence.active && m.state == StateActive {
+		m.fenceAnswer(now, p, msg)
+		return
+	}
 	if m.state != StateRecovering || m.rec.synced {
 		return
 	}

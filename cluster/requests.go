@@ -34,6 +34,7 @@ type request struct {
 	excluded   []int // nodes that reported the request missing
 	holders    []int // nodes that reported holding the client's copy (coordinator only)
 	reportedAt time.Time
+	fenced     bool // an assignment from a superseded epoch was refused: report it soon
 	removed    bool
 }
 
@@ -53,6 +54,7 @@ func (m *Machine) ClientRequest(now time.Time, msg Message, replyTo any) {
 	if m.state == StateFailed || msg.Meta == nil {
 		return
 	}
+	m.noteTime(now)
 	if d, ok := m.recent[msg.ID]; ok && msg.Attempt <= d.attempt {
 		return // a late copy of a request already served
 	}
@@ -85,6 +87,7 @@ func (m *Machine) Served(now time.Time, id string, res ServeResult) {
 	if r == nil || r.phase != phaseServing {
 		return
 	}
+	m.noteTime(now)
 	r.phase = phaseNone
 	m.serving--
 	m.mine--
@@ -268,8 +271,9 @@ func (m *Machine) reassignFrom(now time.Time, id int, reason string) {
 }
 
 func (m *Machine) onAssign(now time.Time, p *peerView, msg Message) {
-	if msg.CoordEpoch < m.coordEpoch {
-		return // from a deposed coordinator
+	if msg.CoordEpoch < m.term {
+		m.fenceAssign(now, p, msg) // from a deposed coordinator, or one an election is replacing
+		return
 	}
 	if msg.CoordEpoch == m.coordEpoch && p.id != m.coordinator {
 		return // not the decided coordinator of that epoch
@@ -321,9 +325,11 @@ func (m *Machine) onMissing(now time.Time, p *peerView, msg Message) {
 }
 
 // onUnassigned is the coordinator hearing from a holder that a request has
-// no assignee there. If the coordinator never got the client's copy (the
-// client could not reach it), it assigns the request to one of the nodes that
-// hold it; if it has assigned it, the holder missed that and is told again.
+// no live assignee there (msg.Assignee: the one the holder knows, which it
+// suspects, or 0). If the coordinator never got the client's copy (the
+// client could not reach it) or took over without it, it assigns the request
+// to one of the nodes that hold it; if it has assigned it, the holder missed
+// that and is told again.
 func (m *Machine) onUnassigned(now time.Time, p *peerView, msg Message) {
 	if !m.acting() {
 		return
@@ -340,9 +346,15 @@ func (m *Machine) onUnassigned(now time.Time, p *peerView, msg Message) {
 	if !slices.Contains(r.holders, p.id) {
 		r.holders = append(r.holders, p.id)
 	}
-	if r.assignee == 0 {
+	switch {
+	case r.assignee == 0:
 		m.assign(now, r, "")
 		return
+	case !m.viable(r.assignee):
+		m.assign(now, r, "assignee-lost")
+		return
+	case msg.Assignee == r.assignee:
+		return // the holder cannot hear the assignee, this coordinator can
 	}
 	// Assigned here, yet the reporter never heard of it: it dropped the
 	// assignment, typically one sent by the previous coordinator that reached
@@ -356,6 +368,25 @@ func (m *Machine) onUnassigned(now time.Time, p *peerView, msg Message) {
 	}
 }
 
+// reportUnassigned tells the coordinator about a request this node holds
+// that has no live assignee here: none yet (after suspect-after: the client
+// may not have reached the coordinator), or one this node suspects. A new
+// coordinator may never have held the request (it recovered with an empty
+// table), so without this report an attempt whose assignee died would wait
+// for the client's retry. At most once per suspect-after per request.
+func (m *Machine) reportUnassigned(now time.Time, r *request) {
+	if !r.have || m.state != StateActive || m.coordinator == 0 || m.coordinator == m.id ||
+		m.term != m.coordEpoch || now.Sub(r.reportedAt) <= m.cfg.SuspectAfter {
+		return
+	}
+	lost := r.assignee != 0 && !m.viable(r.assignee)
+	if !lost && (r.assignee != 0 || now.Sub(r.arrived) <= m.cfg.SuspectAfter && !r.fenced) {
+		return
+	}
+	r.reportedAt, r.fenced = now, false
+	m.send(m.coordinator, Message{Type: MsgUnassigned, ID: r.id, Attempt: r.attempt, Assignee: r.assignee})
+}
+
 // housekeeping runs every heartbeat: claims whose cover never came are
 // handed back, requests nobody assigned are reported to the coordinator,
 // stale requests and done ids expire, and the coordinator makes sure
@@ -365,11 +396,7 @@ func (m *Machine) housekeeping(now time.Time) {
 		if r.removed {
 			continue
 		}
-		if r.have && r.assignee == 0 && m.state == StateActive && m.coordinator != 0 && m.coordinator != m.id &&
-			now.Sub(r.arrived) > m.cfg.SuspectAfter && now.Sub(r.reportedAt) > m.cfg.SuspectAfter {
-			r.reportedAt = now
-			m.send(m.coordinator, Message{Type: MsgUnassigned, ID: r.id, Attempt: r.attempt})
-		}
+		m.reportUnassigned(now, r)
 		if r.phase == phaseAwaiting && now.Sub(r.awaitSince) > m.cfg.SuspectAfter && m.coordinator != 0 {
 			m.unmine(r)
 			if m.coordinator != m.id {

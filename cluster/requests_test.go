@@ -381,3 +381,39 @@ func TestMissedAssignmentIsRepeated(t *testing.T) {
 		}
 	}
 }
+
+// A request attempt must survive its assignee's death even when the
+// coordinator never held it: here node 1 recovers with an empty table and
+// wins the recovery election while node 3 serves a request node 2 assigned;
+// node 3 then dies. Only the holders know the request, and they reported it
+// only while it had no assignee (issue 12, defect 5: only the client's retry
+// saved it).
+func TestAttemptOutlivesItsAssigneeUnderANewCoordinator(t *testing.T) {
+	s := stable(t, nil)
+	s.serveDelay = 2 * time.Second
+	s.ms[1].Fail(s.now)
+	s.collect(1)
+	s.advance(time.Second)
+	if c, _ := s.mustAgree("node 1 failed"); c != 2 {
+		t.Fatalf("coordinator %d while node 1 is failed, want 2", c)
+	}
+	s.ms[2].bal = fixedBalancer{3}
+	s.request("r-1", 1) // node 1 is failed and drops its copy
+	if got := s.orders["r-1"]; len(got) != 1 || got[0] != 3 {
+		t.Fatalf("r-1 ordered on %v, want node 3", got)
+	}
+	s.ms[1].Recover(s.now)
+	s.collect(1)
+	s.advance(time.Second)
+	if c, _ := s.mustAgree("after node 1 recovered"); c != 1 {
+		t.Fatalf("coordinator %d after node 1 recovered, want 1 (lowest load wins the recovery election)", c)
+	}
+	if s.ms[1].reqs["r-1"] != nil {
+		t.Fatalf("node 1 knows r-1; the test needs a coordinator that never held it")
+	}
+	s.crash(3)
+	s.advance(3 * time.Second)
+	if got := s.served["r-1"]; len(got) != 1 || got[0] == 3 {
+		t.Errorf("r-1 served by %v after its assignee died, want one survivor%s", got, s.describe())
+	}
+}

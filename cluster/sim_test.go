@@ -30,8 +30,10 @@ type sim struct {
 
 	serveDelay time.Duration
 	serving    []simServe
-	served     map[string][]int // request id → nodes that finished serving it
-	orders     map[string][]int // request id → nodes ordered to serve it
+	served     map[string][]int  // request id → nodes that finished serving it
+	orders     map[string][]int  // request id → nodes ordered to serve it
+	disk       map[int]HardState // what each node persisted, for restarts
+	writes     map[int]int       // how often each node persisted
 }
 
 type simMsg struct {
@@ -63,6 +65,7 @@ func newSim(t testing.TB, n int, seed uint64, tweak func(*Config)) *sim {
 		t: t, now: simEpoch, tick: 10 * time.Millisecond,
 		ms: map[int]*Machine{}, dead: map[int]bool{}, paused: map[int]bool{}, held: map[int][]simMsg{},
 		coordOf: map[uint64]int{}, served: map[string][]int{}, orders: map[string][]int{},
+		disk: map[int]HardState{}, writes: map[int]int{},
 	}
 	for id := 1; id <= n; id++ {
 		s.ids = append(s.ids, id)
@@ -84,6 +87,10 @@ func newSim(t testing.TB, n int, seed uint64, tweak func(*Config)) *sim {
 // queued, serve orders scheduled.
 func (s *sim) collect(id int) {
 	rd := s.ms[id].Ready()
+	if rd.HardState != nil && !s.dead[id] {
+		s.disk[id] = *rd.HardState // before its messages go out, as a driver must
+		s.writes[id]++
+	}
 	for _, e := range rd.Events {
 		s.events = append(s.events, e)
 		if e.Type == EvCoordinator {
@@ -192,6 +199,25 @@ func (s *sim) crash(id int) {
 		}
 	}
 	s.deliver()
+}
+
+// restart replaces crashed node id with a fresh process of the same
+// configuration (tweak may change it) that starts Recovering, restored from
+// what the old one persisted.
+func (s *sim) restart(id int, seed uint64, tweak func(*Config)) {
+	cfg := s.ms[id].cfg
+	cfg.StartRecovering = true
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	m, err := NewMachine(cfg, s.now, rand.New(rand.NewPCG(seed, uint64(id))))
+	if err != nil {
+		s.t.Fatalf("restarting node %d: %v", id, err)
+	}
+	m.Restore(s.disk[id])
+	s.ms[id] = m
+	s.dead[id] = false
+	s.collect(id)
 }
 
 func (s *sim) pause(id int) { s.paused[id] = true }
