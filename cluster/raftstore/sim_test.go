@@ -19,20 +19,30 @@ import (
 // on every step: at most one leader per term, and the same op at the same
 // log index on every replica.
 type sim struct {
-	t     testing.TB
-	rng   *rand.Rand
-	ids   []uint64
-	cfg   func(id uint64) Config
-	st    map[uint64]*Store // nil: stopped
-	queue []simMsg
-	held  []simMsg
-	group map[uint64]int // partition side per node; nil: connected
-	drop  float64        // probability a delivered message is lost
+	t      testing.TB
+	rng    *rand.Rand
+	ids    []uint64
+	cfg    func(id uint64) Config
+	st     map[uint64]*Store // nil: stopped
+	queue  []simMsg
+	held   []simMsg
+	group  map[uint64]int // partition side per node; nil: connected
+	drop   float64        // probability a delivered message is lost
+	bridge uint64         // with a partition: this node reaches every side
+	gen    map[uint64]int // process lives per node (proposal ids restart with each)
+
+	// lenient turns invariant violations and store failures into a
+	// simViolation panic that the test recovers (for runs that inject the
+	// anomaly a check must catch), instead of failing the test.
+	lenient bool
 
 	leaders leaderLog
 	order   applyLog
 	done    map[uint64]map[uint64]Done // node → proposal id → Done
-	events  map[uint64][]Event
+	// reapplied: request id → the log indexes it was committed at (more
+	// than one: a retry of a committed op, answered by the table's dedup)
+	reapplied map[string]map[uint64]bool
+	events    map[uint64][]Event
 }
 
 type simMsg struct {
@@ -49,8 +59,8 @@ func newSim(t testing.TB, n int, seed uint64, sync bool, tune func(*Config)) *si
 		ids[i] = uint64(i + 1)
 	}
 	root := t.TempDir()
-	s := &sim{t: t, rng: rand.New(rand.NewPCG(seed, 1)), ids: ids, st: map[uint64]*Store{},
-		leaders: leaderLog{}, order: applyLog{}, done: map[uint64]map[uint64]Done{}, events: map[uint64][]Event{}}
+	s := &sim{t: t, rng: rand.New(rand.NewPCG(seed, 1)), ids: ids, st: map[uint64]*Store{}, gen: map[uint64]int{},
+		leaders: leaderLog{}, order: applyLog{}, done: map[uint64]map[uint64]Done{}, reapplied: map[string]map[uint64]bool{}, events: map[uint64][]Event{}}
 	s.cfg = func(id uint64) Config {
 		c := DefaultConfig(id, ids, filepath.Join(root, fmt.Sprint(id)))
 		c.NoSync = !sync
@@ -76,14 +86,22 @@ func (s *sim) start(id uint64) {
 	s.t.Helper()
 	st, err := Open(s.cfg(id))
 	if err != nil {
-		s.t.Fatalf("open store %d: %v", id, err)
+		s.fatalf("open store %d: %v", id, err)
 	}
 	st.onApply = func(index uint64, op table.Op, r table.Result) {
+		if op.ID != "" {
+			if s.reapplied[op.ID] == nil {
+				s.reapplied[op.ID] = map[uint64]bool{}
+			}
+			s.reapplied[op.ID][index] = true
+		}
 		if err := s.order.add(id, index, op); err != nil {
-			s.t.Fatal(err)
+			s.fatalf("%v", err)
 		}
 	}
 	s.st[id] = st
+	s.gen[id]++
+	s.done[id] = map[uint64]Done{}
 	s.process(id)
 }
 
@@ -103,7 +121,7 @@ func (s *sim) process(id uint64) {
 	}
 	out, err := st.Process()
 	if err != nil {
-		s.t.Fatalf("store %d: Process: %v", id, err)
+		s.fatalf("store %d: Process: %v", id, err)
 	}
 	for _, m := range out.Messages {
 		s.queue = append(s.queue, simMsg{from: id, to: m.To, data: m.Data})
@@ -117,12 +135,17 @@ func (s *sim) process(id uint64) {
 	s.events[id] = append(s.events[id], out.Events...)
 	if st.IsLeader() {
 		if err := s.leaders.add(st.Term(), id); err != nil {
-			s.t.Fatal(err)
+			s.fatalf("%v", err)
 		}
 	}
 }
 
-func (s *sim) connected(a, b uint64) bool { return s.group == nil || s.group[a] == s.group[b] }
+func (s *sim) connected(a, b uint64) bool {
+	if s.group == nil || a == s.bridge || b == s.bridge {
+		return true
+	}
+	return s.group[a] == s.group[b]
+}
 
 // deliverAll delivers queued messages in a seeded random order until the
 // network is quiet (messages that replies produce included).
@@ -130,7 +153,7 @@ func (s *sim) deliverAll() {
 	s.t.Helper()
 	for n := 0; len(s.queue) > 0; n++ {
 		if n > 1_000_000 {
-			s.t.Fatal("network never went quiet")
+			s.fatalf("network never went quiet")
 		}
 		i := s.rng.IntN(len(s.queue))
 		m := s.queue[i]
@@ -142,7 +165,7 @@ func (s *sim) deliverAll() {
 		case s.drop > 0 && s.rng.Float64() < s.drop:
 		default:
 			if err := s.st[m.to].Step(m.data); err != nil {
-				s.t.Fatalf("store %d: Step from %d: %v", m.to, m.from, err)
+				s.fatalf("store %d: Step from %d: %v", m.to, m.from, err)
 			}
 			s.process(m.to)
 		}
@@ -170,7 +193,7 @@ func (s *sim) run(ticks int) {
 
 // partition splits the nodes into groups; nodes not named are on their own.
 func (s *sim) partition(groups ...[]uint64) {
-	s.group = map[uint64]int{}
+	s.group, s.bridge = map[uint64]int{}, 0
 	for _, id := range s.ids {
 		s.group[id] = -int(id)
 	}
@@ -183,7 +206,7 @@ func (s *sim) partition(groups ...[]uint64) {
 
 // heal reconnects everyone; held messages arrive late.
 func (s *sim) heal() {
-	s.group = nil
+	s.group, s.bridge = nil, 0
 	s.queue = append(s.queue, s.held...)
 	s.held = nil
 	s.deliverAll()
@@ -212,7 +235,7 @@ func (s *sim) waitLeader(max int) uint64 {
 		}
 		s.tick()
 	}
-	s.t.Fatalf("no leader after %d ticks", max)
+	s.fatalf("no leader after %d ticks", max)
 	return 0
 }
 
@@ -231,7 +254,7 @@ func (s *sim) do(id uint64, op table.Op) (table.Result, error) {
 		}
 		s.tick()
 	}
-	s.t.Fatalf("proposal %d at %d never ended", pid, id)
+	s.fatalf("proposal %d at %d never ended", pid, id)
 	return table.Result{}, nil
 }
 
@@ -262,12 +285,40 @@ func (s *sim) converged() {
 			continue
 		}
 		if a, b := s.st[ref].Applied(), st.Applied(); a != b {
-			s.t.Fatalf("store %d applied %d, store %d applied %d", ref, a, id, b)
+			s.fatalf("store %d applied %d, store %d applied %d", ref, a, id, b)
 		}
 		if tab := string(st.tab.Snapshot()); tab != refTab {
-			s.t.Fatalf("tables differ:\nstore %d: %.300s\nstore %d: %.300s", ref, refTab, id, tab)
+			s.fatalf("tables differ:\nstore %d: %.300s\nstore %d: %.300s", ref, refTab, id, tab)
 		}
 	}
+}
+
+// simViolation is what a lenient sim panics with.
+type simViolation string
+
+func (s *sim) fatalf(format string, args ...any) {
+	s.t.Helper()
+	if s.lenient {
+		panic(simViolation(fmt.Sprintf(format, args...)))
+	}
+	s.t.Fatalf(format, args...)
+}
+
+// catch runs f on a lenient sim and returns the violation it hit, if any.
+func (s *sim) catch(f func()) (violation string) {
+	s.lenient = true
+	defer func() {
+		s.lenient = false
+		if r := recover(); r != nil {
+			v, ok := r.(simViolation)
+			if !ok {
+				panic(r)
+			}
+			violation = string(v)
+		}
+	}()
+	f()
+	return ""
 }
 
 // leaderLog checks Raft's election safety over a whole run: one leader per term.

@@ -187,7 +187,11 @@ func (s *Store) Step(b []byte) error {
 	if err != nil {
 		return err
 	}
-	if m.GetTo() != s.cfg.ID || m.GetFrom() == s.cfg.ID || !slices.Contains(s.cfg.Peers, m.GetFrom()) {
+	// A forwarded proposal or read index keeps its origin as From, which
+	// may be this node (it was leader, forwarded it, and then lost
+	// leadership); any other message from this node is not from a peer.
+	forwarded := m.GetType() == pb.MessageType_MsgProp || m.GetType() == pb.MessageType_MsgReadIndex
+	if m.GetTo() != s.cfg.ID || !slices.Contains(s.cfg.Peers, m.GetFrom()) || (m.GetFrom() == s.cfg.ID && !forwarded) {
 		return fmt.Errorf("%w: %v from %d to %d, this is %d", ErrBadMessage, m.GetType(), m.GetFrom(), m.GetTo(), s.cfg.ID)
 	}
 	s.stats.MessagesReceived++
@@ -195,7 +199,10 @@ func (s *Store) Step(b []byte) error {
 	if err := s.guard(func() { stepErr = s.rn.Step(m) }); err != nil {
 		return err
 	}
-	if stepErr != nil {
+	switch {
+	case errors.Is(stepErr, raft.ErrProposalDropped):
+		return nil // a forwarded proposal reached a node that cannot take it: its origin times out
+	case stepErr != nil:
 		return fmt.Errorf("%w: %w", ErrBadMessage, stepErr)
 	}
 	return nil
