@@ -21,13 +21,13 @@ func dirBytes(t testing.TB, dir string) int64 {
 	return n
 }
 
-// TestDiskAndMemoryBounded pushes 100,000 views through three stores (real
-// files, fsync off for speed) and checks that snapshots and compaction keep
+// TestDiskAndMemoryBounded pushes 100,000 views (20,000 with -short or
+// -race) through three stores (real files, fsync off for speed) and checks that snapshots and compaction keep
 // each data directory and each in-memory log bounded while the bytes
 // written grow with the run.
 func TestDiskAndMemoryBounded(t *testing.T) {
 	ops := 100_000
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
 		ops = 20_000
 	}
 	const every, catchUp, batch = 10_000, 5_000, 500

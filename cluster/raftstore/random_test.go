@@ -83,8 +83,11 @@ func TestCheckGrantsFails(t *testing.T) {
 // quota, exact accounting, and identical tables.
 func TestRandomFaultsNeverOverGrant(t *testing.T) {
 	seeds := 40
-	if testing.Short() {
+	switch {
+	case testing.Short():
 		seeds = 8
+	case raceEnabled:
+		seeds = 20
 	}
 	for seed := range uint64(seeds) {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) { randomSchedule(t, seed) })

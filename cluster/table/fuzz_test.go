@@ -2,6 +2,7 @@ package table
 
 import (
 	"bytes"
+	"fmt"
 	"reflect"
 	"testing"
 )
@@ -89,4 +90,24 @@ func FuzzRestore(f *testing.F) {
 		// The restored table works.
 		t2.Apply(view("y", "img", "u", 1, true))
 	})
+}
+
+// BenchmarkSnapshot measures a full table snapshot and restore with a full
+// default dedup window and 1,000 images: the pause a Raft store takes every
+// SnapshotEvery entries.
+func BenchmarkSnapshot(b *testing.B) {
+	tb := New(0)
+	for i := range DefaultDedupWindow {
+		tb.Apply(view(fmt.Sprint("req-", i), fmt.Sprint("image-", i%1000), "alice", 1_000_000, true))
+	}
+	snap := tb.Snapshot()
+	b.SetBytes(int64(len(snap)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		snap = tb.Snapshot()
+		if err := New(0).Restore(snap); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
