@@ -14,6 +14,9 @@ var (
 	// of the last segment) is not corruption: it is truncated on open.
 	ErrCorrupt = errors.New("corrupt raft data")
 
+	// ErrLocked means another process holds the data directory.
+	ErrLocked = errors.New("data directory in use")
+
 	// ErrBadRecord means bytes are not a valid record (length, checksum,
 	// type or payload).
 	ErrBadRecord = errors.New("bad record")

@@ -148,6 +148,9 @@ func TestOpenRejects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := Open(cfg); !errors.Is(err, ErrLocked) {
+		t.Fatalf("second open of a directory in use: %v, want ErrLocked", err)
+	}
 	st.Close()
 	// A bad record before the last segment is corruption.
 	os.WriteFile(filepath.Join(dir, segmentName(0)), []byte("not a record"), 0o644)

@@ -22,6 +22,7 @@ type Store struct {
 	rn   *raft.RawNode
 	ms   *raft.MemoryStorage
 	wal  *wal
+	lock *os.File // held while open (nil where flock does not exist)
 	tab  *table.Table
 	conf *pb.ConfState
 	boot uint64 // this process life's boot count (envelopes, read contexts)
@@ -72,21 +73,9 @@ func Open(cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("creating data directory: %w", err)
 	}
 	s := &Store{cfg: cfg, ms: raft.NewMemoryStorage(), tab: table.New(cfg.DedupWindow), pending: map[uint64]*pending{}}
-	var err error
-	if s.boot, err = nextBoot(cfg.Dir, !cfg.NoSync, &s.stats); err != nil {
-		return nil, err
-	}
-	w, st, torn, err := openWAL(cfg.Dir, !cfg.NoSync, &s.stats)
+	torn, st, err := s.open()
 	if err != nil {
-		return nil, err
-	}
-	s.wal = w
-	if err := s.load(st); err != nil {
-		w.close()
-		return nil, err
-	}
-	if err := s.newRawNode(); err != nil {
-		w.close()
+		s.Close()
 		return nil, err
 	}
 	last, _ := s.ms.LastIndex()
@@ -94,6 +83,24 @@ func Open(cfg Config) (*Store, error) {
 	s.out.Events = append(s.out.Events, Event{Type: EventRecover, Term: s.term, Index: last,
 		Commit: st.hs.GetCommit(), Snapshot: s.snapIndex, Bytes: torn})
 	return s, nil
+}
+
+// open locks the directory, counts the boot, replays the WAL, loads the
+// snapshot and creates the RawNode.
+func (s *Store) open() (torn int64, st walState, err error) {
+	if s.lock, err = lockDir(s.cfg.Dir); err != nil {
+		return 0, st, err
+	}
+	if s.boot, err = nextBoot(s.cfg.Dir, !s.cfg.NoSync, &s.stats); err != nil {
+		return 0, st, err
+	}
+	if s.wal, st, torn, err = openWAL(s.cfg.Dir, !s.cfg.NoSync, &s.stats); err != nil {
+		return 0, st, err
+	}
+	if err := s.load(st); err != nil {
+		return 0, st, err
+	}
+	return torn, st, s.newRawNode()
 }
 
 // load puts the replayed state into the MemoryStorage and the table.
@@ -320,16 +327,21 @@ func (s *Store) Stats() Stats { return s.stats }
 // Err returns why the store stopped (nil while it runs).
 func (s *Store) Err() error { return s.err }
 
-// Close closes the log file. Proposals and reads still pending get no Done.
+// Close closes the log file and releases the directory. Proposals and reads
+// still pending get no Done.
 func (s *Store) Close() error {
 	if s.err == nil {
 		s.err = fmt.Errorf("%w: closed", ErrStopped)
 	}
-	if s.wal == nil {
-		return nil
+	var err error
+	if s.wal != nil {
+		err = s.wal.close()
+		s.wal = nil
 	}
-	err := s.wal.close()
-	s.wal = nil
+	if s.lock != nil {
+		s.lock.Close()
+		s.lock = nil
+	}
 	return err
 }
 
