@@ -132,8 +132,8 @@ func (s *Store) install(snap *pb.Snapshot, ents []*pb.Entry, hs *pb.HardState) e
 	if err := removeSnapshotsBefore(s.cfg.Dir, meta.GetIndex()); err != nil {
 		return err
 	}
-	if err := s.ms.ApplySnapshot(snap); err != nil && !errors.Is(err, raft.ErrSnapOutOfDate) {
-		return fmt.Errorf("installing snapshot: %w", err)
+	if err := s.ms.ApplySnapshot(snap); err != nil { // Raft sends only snapshots past its commit
+		return fmt.Errorf("installing snapshot %d: %w", meta.GetIndex(), err)
 	}
 	if err := s.tab.Restore(snap.GetData()); err != nil {
 		return fmt.Errorf("%w: snapshot from the leader: %w", ErrCorrupt, err)

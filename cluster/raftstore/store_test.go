@@ -146,6 +146,13 @@ func TestMinorityLeaderStepsDown(t *testing.T) {
 		t.Fatalf("propose on the isolated leader: %v", err)
 	}
 	s.process(old)
+	// A read on the isolated leader cannot confirm its leadership: it must
+	// never answer (a stale read), whatever the majority does meanwhile.
+	staleRead, err := s.st[old].Read(online)
+	if err != nil {
+		t.Fatalf("read on the isolated leader: %v", err)
+	}
+	s.process(old)
 	s.run(3 * s.st[old].cfg.ElectionTick)
 	if s.st[old].IsLeader() {
 		t.Fatalf("isolated leader %d still leads after %d ticks", old, 3*s.st[old].cfg.ElectionTick)
@@ -159,6 +166,9 @@ func TestMinorityLeaderStepsDown(t *testing.T) {
 	}
 	if _, err := s.do(newLead, register("kept", "majority")); err != nil {
 		t.Fatalf("majority commit: %v", err)
+	}
+	if d := s.done[old][staleRead]; !isTimeout(d.Err) {
+		t.Fatalf("read on the isolated leader: %+v, want ErrTimeout", d)
 	}
 	s.heal()
 	s.run(30)
