@@ -221,7 +221,7 @@ func FuzzReader(f *testing.F) {
 // Generated histories survive the file too.
 func TestGeneratedHistoryRoundTrip(t *testing.T) {
 	ops := genHistory(rand.New(rand.NewPCG(1, 2)), genConfig{ops: 500, images: 5, clients: 10, users: 5,
-		views: 0.7, unknown: 0.1, fail: 0.05, quotaMax: 4, latency: 5 * time.Millisecond, timeout: 50 * time.Millisecond})
+		views: 0.7, unregisters: 1.0 / 3, unknown: 0.1, fail: 0.05, quotaMax: 4, latency: 5 * time.Millisecond, timeout: 50 * time.Millisecond})
 	var buf bytes.Buffer
 	w := NewWriter(&buf)
 	for _, op := range ops {

@@ -149,14 +149,14 @@ func describeStates(p *partition, state any) string {
 	if p.image != "" {
 		vals := make([]string, len(set))
 		for i, s := range set {
-			vals[i] = describeRemaining(s.(int))
+			vals[i] = describeRemaining(s.(viewState).left)
 		}
 		return "has " + oneOf(vals)
 	}
 	vals := make([]string, len(set))
 	for i, s := range set {
 		if p.user == "" {
-			vals[i] = peersString(decodePeers(s.(string)))
+			vals[i] = peersString(s.(*table).peers)
 		} else {
 			vals[i] = p.user + " " + describeAddr(s)
 		}

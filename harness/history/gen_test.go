@@ -55,10 +55,12 @@ func (t *refTable) apply(op *Op, authorized bool) Output {
 type genConfig struct {
 	ops, images, clients, users int
 	views                       float64 // fraction of views; the rest is discovery
+	unregisters                 float64 // fraction of discovery that unregisters; the rest registers and reads online() half and half
 	unknown, fail               float64 // fractions of outcomes lost and of operations refused before the table
 	quotaMax                    int     // quotas are 1..quotaMax
 	latency                     time.Duration
 	timeout                     time.Duration // when a client gives up on a lost operation
+	uniqueAddrs                 bool          // every register carries an address of its own
 }
 
 // genHistory runs clients in closed loop against refTable: each operation
@@ -105,9 +107,12 @@ func genHistory(rng *rand.Rand, c genConfig) []Op {
 			if rng.IntN(10) == 0 {
 				p.op.Input.Authorized = AuthUnknown
 			}
-		case x < c.views+(1-c.views)/3:
+		case x < c.views+(1-c.views)*(1-c.unregisters)/2:
 			p.op.Kind, p.op.Input = Register, Input{User: user, Addr: fmt.Sprintf("10.0.0.%d:%d", u, 7000+rng.IntN(3))}
-		case x < c.views+2*(1-c.views)/3:
+			if c.uniqueAddrs {
+				p.op.Input.Addr = fmt.Sprintf("10.0.0.%d:%d", u, 10000+len(plan))
+			}
+		case x < c.views+(1-c.views)*(1+c.unregisters)/2:
 			p.op.Kind, p.op.Input = Unregister, Input{User: user}
 		default:
 			p.op.Kind = Online

@@ -45,134 +45,100 @@ var (
 )
 
 // Linearizable checks with porcupine that the table operations in ops are
-// linearizable: views per image, discovery as one table (doc.go gives the
-// exact definition). It is a pure function of ops, except that porcupine's
-// search is bounded by wall-clock time and a failure writes the
-// visualization to cfg.VisualizationPath.
+// linearizable: views per image, the discovery table both per user and as a
+// whole (doc.go gives the exact definition). It is a pure function of ops,
+// except that porcupine's search is bounded by wall-clock time and a failure
+// writes the visualization to cfg.VisualizationPath.
 func Linearizable(ops []Op, cfg LinearizableConfig) Result {
 	start := time.Now()
 	timeout := cmp.Or(cfg.Timeout, DefaultTimeout)
 	if err := Validate(ops); err != nil {
 		return invalid("linearizable", err)
 	}
-	parts, counts := split(ops)
+	counts := map[string]int{"ops": len(ops)}
+	for i := range ops {
+		counts[string(ops[i].Outcome)]++
+	}
+	parts := append(viewPartitions(ops, counts), discoveryPartitions(ops, counts)...)
 	r := Result{Name: "linearizable", Counts: counts}
 	checkAll(parts, time.Now().Add(timeout))
-
-	// The whole discovery table is exact but may be too big to decide in time;
-	// its projections per user are small, and any of them failing proves the
-	// whole table failed (doc.go). They also make smaller evidence.
-	explainBy := time.Now().Add(timeout)
-	if d := find(parts, "discovery"); d != nil && d.res != porcupine.Ok {
-		users := perUser(ops)
-		checkAll(users, explainBy)
-		parts = append(parts, users...)
-	}
 	judge(&r, parts)
 	if r.Status == StatusFail {
-		explainFailure(&r, ops, parts, time.Until(explainBy), cfg.VisualizationPath)
+		explainFailure(&r, ops, parts, timeout, cfg.VisualizationPath)
 	}
 	r.ElapsedMS = float64(time.Since(start).Microseconds()) / 1000
 	return r
 }
 
-// split partitions the history: a partition per image for views, one for
-// the discovery table. Failed operations never happened and are left out;
-// so are unknown operations that cannot change the state (an online() with
-// no answer, a view by a user the client knows to be unauthorized).
-func split(ops []Op) ([]*partition, map[string]int) {
-	counts := map[string]int{"ops": len(ops)}
+// viewPartitions makes a partition per image. Failed views never happened
+// and are left out; so are unknown views by a user the client knows to be
+// unauthorized, which cannot change anything; other unknown views are
+// simplified where that changes no verdict (resolveViews).
+func viewPartitions(ops []Op, counts map[string]int) []*partition {
 	images := make(map[string]*partition)
 	var keys []string
-	disc := &partition{key: "discovery", model: discoveryPorcupine}
+	var idx []int
 	for i := range ops {
 		op := &ops[i]
-		counts[string(op.Outcome)]++
-		switch {
-		case op.Outcome == Fail,
-			op.Outcome == Unknown && op.Kind == Online,
-			op.Outcome == Unknown && op.Kind == View && op.Input.Authorized == AuthDenied:
-			counts["left_out"]++
-			continue
-		case op.Kind != View:
-			disc.ops = append(disc.ops, operation(ops, i, ""))
+		if op.Kind != View {
 			continue
 		}
+		counts["views"]++
+		if op.Outcome == Fail || op.Outcome == Unknown && op.Input.Authorized == AuthDenied {
+			counts["left_out"]++
+			continue
+		}
+		idx = append(idx, i)
+	}
+	u := resolveViews(ops, idx)
+	u.count(counts)
+	for _, i := range u.keep {
+		op := &ops[i]
 		p := images[op.Input.Image]
 		if p == nil {
 			p = &partition{key: "image " + op.Input.Image, image: op.Input.Image, model: viewPorcupine}
 			images[op.Input.Image] = p
 			keys = append(keys, op.Input.Image)
 		}
-		p.ops = append(p.ops, operation(ops, i, ""))
+		p.ops = append(p.ops, u.operation(ops, i, ""))
 	}
 	slices.Sort(keys)
-	parts := make([]*partition, 0, len(keys)+1)
-	for _, k := range keys {
-		parts = append(parts, images[k])
+	parts := make([]*partition, len(keys))
+	for k, key := range keys {
+		parts[k] = images[key]
+		rankUnknown(parts[k].ops)
 	}
 	counts["images"] = len(keys)
-	if len(disc.ops) > 0 {
-		parts = append(parts, disc)
-	}
-	counts["discovery_ops"] = len(disc.ops)
-	return parts, counts
-}
-
-// perUser projects the discovery operations on each user that appears in
-// them: that user's register and unregister calls and every answered
-// online().
-func perUser(ops []Op) []*partition {
-	byUser := make(map[string]*partition)
-	var users []string
-	get := func(u string) *partition {
-		p := byUser[u]
-		if p == nil {
-			p = &partition{key: "discovery user " + u, user: u, model: userPorcupine}
-			byUser[u] = p
-			users = append(users, u)
-		}
-		return p
-	}
-	var onlines []int
-	for i := range ops {
-		op := &ops[i]
-		switch {
-		case op.Outcome == Fail || op.Kind == View:
-		case op.Kind == Online && op.Outcome == OK:
-			onlines = append(onlines, i)
-			for _, p := range op.Output.Online {
-				get(p.User)
-			}
-		case op.Kind == Register || op.Kind == Unregister:
-			get(op.Input.User)
-		}
-	}
-	slices.Sort(users)
-	parts := make([]*partition, len(users))
-	for k, u := range users {
-		p := byUser[u]
-		for i := range ops {
-			if op := &ops[i]; (op.Kind == Register || op.Kind == Unregister) && op.Input.User == u && op.Outcome != Fail {
-				p.ops = append(p.ops, operation(ops, i, u))
-			}
-		}
-		for _, i := range onlines {
-			p.ops = append(p.ops, operation(ops, i, u))
-		}
-		parts[k] = p
-	}
 	return parts
 }
 
-// operation converts ops[i] for porcupine. An unknown operation stays
-// pending forever (Return = MaxInt64): it may take effect at any time after
-// its call, which is the truth; a finite return would claim it took effect
-// by then, or not at all, and give false failures.
-func operation(ops []Op, i int, user string) porcupine.Operation {
-	op := &ops[i]
+// rankUnknown numbers a view partition's unknown views in call order (then
+// history order) for the view model.
+func rankUnknown(part []porcupine.Operation) {
+	var unknown []*call
+	for _, o := range part {
+		if c := o.Input.(*call); c.op.Outcome == Unknown {
+			unknown = append(unknown, c)
+		}
+	}
+	slices.SortStableFunc(unknown, func(a, b *call) int { return cmp.Compare(a.op.Call, b.op.Call) })
+	for i, c := range unknown {
+		c.rank = i
+	}
+}
+
+// operation converts op (ops[i], or a resolved copy) for porcupine. An
+// unknown operation stays pending forever (Return = MaxInt64): it may take
+// effect at any time after its call, which is the truth; a finite return
+// would claim it took effect by then, or not at all, and give false
+// failures — unless horizon (≥ 0) is a time after which taking effect is the
+// same as not taking effect (unknown.go).
+func operation(op *Op, i int, user string, horizon time.Duration) porcupine.Operation {
 	ret := int64(op.Return)
-	if op.Outcome == Unknown {
+	switch {
+	case op.Outcome == Unknown && horizon >= 0:
+		ret = int64(horizon)
+	case op.Outcome == Unknown:
 		ret = math.MaxInt64
 	}
 	meta := fmt.Sprintf("op %d, client %d", i, op.Client)
@@ -182,9 +148,13 @@ func operation(ops []Op, i int, user string) porcupine.Operation {
 	if op.Request != "" {
 		meta += ", request " + op.Request
 	}
+	c := &call{op: op, index: i, user: user}
+	if op.Kind == Online && op.Outcome == OK && user == "" {
+		c.online = newTable(op.Output.Online)
+	}
 	return porcupine.Operation{
 		ClientId: op.Client,
-		Input:    &call{op: op, index: i, user: user},
+		Input:    c,
 		Call:     int64(op.Call),
 		Return:   ret,
 		Metadata: meta,
@@ -218,15 +188,6 @@ func checkAll(parts []*partition, deadline time.Time) {
 		}()
 	}
 	wg.Wait()
-}
-
-func find(parts []*partition, key string) *partition {
-	for _, p := range parts {
-		if p.key == key {
-			return p
-		}
-	}
-	return nil
 }
 
 // judge sets the status and counts: fail if any partition is illegal, else

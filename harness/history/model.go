@@ -1,10 +1,10 @@
 package history
 
 import (
+	"cmp"
 	"fmt"
 	"hash/fnv"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/anishathalye/porcupine"
@@ -12,70 +12,96 @@ import (
 
 // call is what porcupine carries as an operation's input.
 type call struct {
-	op    *Op
-	index int    // position in the checked []Op
-	user  string // discovery projected on this user; "" for the whole table
+	op     *Op
+	index  int    // position in the checked []Op
+	user   string // discovery projected on this user; "" for the whole table
+	online *table // an answered online()'s list as a table state
+	rank   int    // an unknown view's place among its image's unknown views, in call order
 }
 
-// unseen is the view model's state before an image's first operation: its
-// remaining views are then its quota, which each operation carries.
+// unseen is the view model's remaining views before an image's first
+// operation: they are then its quota, which each operation carries.
 const unseen = -1
+
+// viewState is one image's remaining views, and how many of the image's
+// unknown views have been placed in the linearization so far.
+type viewState struct {
+	left     int
+	unknowns int
+}
 
 // viewModel is one image's remaining views. It is nondeterministic so that
 // an unknown view may or may not have spent: {r, r−1}. ToModel turns it into
 // a porcupine.Model over sets of states.
+//
+// The image's unknown views all have the same possible effects (none, or
+// one view spent), so any linearization can be rearranged to place them in
+// the order they were called (their horizons follow that order too, see
+// resolveViews): the i-th unknown view (call.rank) may only be placed after
+// the first i−1. Without this, k unknown views pending together make
+// porcupine try 2^k subsets of them; with it, k+1 prefixes.
 var viewModel = porcupine.NondeterministicModel{
-	Init: func() []any { return []any{unseen} },
+	Init: func() []any { return []any{viewState{left: unseen}} },
 	Step: func(state, input, _ any) []any {
-		return viewStep(state.(int), input.(*call).op)
+		return viewStep(state.(viewState), input.(*call))
 	},
-	Hash:                      func(state any) uint64 { return uint64(state.(int) + 1) },
+	Hash: func(state any) uint64 {
+		s := state.(viewState)
+		return uint64(s.left+1)<<32 ^ uint64(s.unknowns)
+	},
 	DescribeOperation:         describeCall,
-	DescribeState:             func(state any) string { return describeRemaining(state.(int)) },
+	DescribeState:             func(state any) string { return describeRemaining(state.(viewState).left) },
 	DescribeOperationMetadata: describeMeta,
 }
 
 // viewStep is the table's view semantics: every next state the table can be
-// in after op from remaining s, none if op's answer is impossible from s.
-func viewStep(s int, op *Op) []any {
+// in after c's view from state s, none if its answer is impossible from s.
+func viewStep(s viewState, c *call) []any {
+	op := c.op
 	in, out := &op.Input, &op.Output
-	r := s
+	r := s.left
 	if r == unseen {
 		r = in.Quota
 	}
 	if op.Outcome == Unknown {
-		if r > 0 && in.Authorized != AuthDenied {
-			return []any{r, r - 1} // not applied (or refused) / granted
+		if c.rank != s.unknowns {
+			return nil
 		}
-		return []any{r}
+		next := viewState{r, s.unknowns + 1}
+		if r > 0 && in.Authorized != AuthDenied {
+			return []any{next, viewState{r - 1, s.unknowns + 1}} // not applied (or refused) / granted
+		}
+		return []any{next}
 	}
+	next := viewState{r, s.unknowns}
 	switch {
 	case out.Granted:
 		if in.Authorized != AuthDenied && r > 0 && out.Remaining == r-1 && out.Reason == "" {
-			return []any{r - 1}
+			next.left = r - 1
+			return []any{next}
 		}
 	case out.Reason == ReasonNotAuthorized:
 		if in.Authorized != AuthAllowed && out.Remaining == r {
-			return []any{r}
+			return []any{next}
 		}
 	case out.Reason == ReasonQuotaExhausted:
 		if in.Authorized != AuthDenied && r == 0 && out.Remaining == 0 {
-			return []any{r}
+			return []any{next}
 		}
 	}
 	return nil
 }
 
-// discoveryModel is the whole discovery table, as the canonical encoding of
-// its sorted entries (see encodePeers), so that states compare with ==.
+// discoveryModel is the whole discovery table.
 var discoveryModel = porcupine.NondeterministicModel{
-	Init: func() []any { return []any{""} },
+	Init: func() []any { return []any{&table{}} },
 	Step: func(state, input, _ any) []any {
-		return discoveryStep(state.(string), input.(*call).op)
+		return discoveryStep(state.(*table), input.(*call))
 	},
-	Hash:                      hashString,
+	Equal:                     func(a, b any) bool { return a.(*table).equal(b.(*table)) },
+	Hash:                      func(state any) uint64 { return state.(*table).hash },
 	DescribeOperation:         describeCall,
-	DescribeState:             func(state any) string { return peersString(decodePeers(state.(string))) },
+	DescribeState:             func(state any) string { return peersString(state.(*table).peers) },
 	DescribeOperationMetadata: describeMeta,
 }
 
@@ -83,23 +109,80 @@ var discoveryModel = porcupine.NondeterministicModel{
 // removes the user (absent or not), online() must read the table exactly.
 // An unknown register or unregister may or may not have happened; an
 // unknown online() constrains nothing and never reaches the model.
-func discoveryStep(s string, op *Op) []any {
-	var next string
+func discoveryStep(s *table, c *call) []any {
+	op := c.op
+	var next *table
 	switch op.Kind {
 	case Register:
-		next = encodePeers(setPeer(decodePeers(s), op.Input.User, op.Input.Addr))
+		next = s.set(op.Input.User, op.Input.Addr)
 	case Unregister:
-		next = encodePeers(setPeer(decodePeers(s), op.Input.User, ""))
+		next = s.set(op.Input.User, "")
 	case Online:
-		if op.Outcome == OK && canonicalOnline(op.Output.Online) == s {
+		if op.Outcome == OK && c.online.equal(s) {
 			return []any{s}
 		}
 		return nil
 	}
-	if op.Outcome == Unknown && next != s {
+	if op.Outcome == Unknown && !next.equal(s) {
 		return []any{s, next}
 	}
 	return []any{next}
+}
+
+// table is an immutable state of the discovery table: its entries sorted
+// by user, and an order-independent hash of them (the XOR of each entry's).
+type table struct {
+	peers []Peer
+	hash  uint64
+}
+
+// newTable builds the table an online() answer shows: sorted by user (then
+// address); a duplicated user stays duplicated, so it never equals a state.
+func newTable(ps []Peer) *table {
+	t := &table{peers: slices.Clone(ps)}
+	slices.SortFunc(t.peers, func(a, b Peer) int {
+		return cmp.Or(strings.Compare(a.User, b.User), strings.Compare(a.Addr, b.Addr))
+	})
+	for _, p := range t.peers {
+		t.hash ^= entryHash(p)
+	}
+	return t
+}
+
+func (t *table) equal(o *table) bool {
+	return t.hash == o.hash && slices.Equal(t.peers, o.peers)
+}
+
+// set returns the table with user's address set to addr, or the user
+// removed when addr is "". t is not modified.
+func (t *table) set(user, addr string) *table {
+	i, found := slices.BinarySearchFunc(t.peers, user, func(p Peer, u string) int { return strings.Compare(p.User, u) })
+	if !found && addr == "" || found && t.peers[i].Addr == addr {
+		return t
+	}
+	next := &table{hash: t.hash}
+	switch {
+	case found && addr == "":
+		next.peers = slices.Delete(slices.Clone(t.peers), i, i+1)
+		next.hash ^= entryHash(t.peers[i])
+		return next
+	case found:
+		next.peers = slices.Clone(t.peers)
+		next.hash ^= entryHash(t.peers[i])
+		next.peers[i].Addr = addr
+	default:
+		next.peers = slices.Insert(slices.Clip(t.peers), i, Peer{User: user, Addr: addr})
+	}
+	next.hash ^= entryHash(next.peers[i])
+	return next
+}
+
+func entryHash(p Peer) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(p.User))
+	h.Write([]byte{0})
+	h.Write([]byte(p.Addr))
+	return h.Sum64()
 }
 
 // userModel is the discovery table seen through one user (call.user): the
@@ -145,67 +228,6 @@ func lookup(ps []Peer, user string) (addr string, n int) {
 		}
 	}
 	return addr, n
-}
-
-// setPeer returns sorted peers with user's address set to addr, or the user
-// removed when addr is "". It does not modify ps.
-func setPeer(ps []Peer, user, addr string) []Peer {
-	i, found := slices.BinarySearchFunc(ps, user, func(p Peer, u string) int { return strings.Compare(p.User, u) })
-	out := slices.Clone(ps)
-	switch {
-	case found && addr == "":
-		return slices.Delete(out, i, i+1)
-	case found:
-		out[i].Addr = addr
-		return out
-	case addr == "":
-		return out
-	}
-	return slices.Insert(out, i, Peer{User: user, Addr: addr})
-}
-
-// canonicalOnline encodes an online() answer the way states are encoded:
-// sorted by user (then address). A duplicated user stays duplicated, so it
-// never equals a state.
-func canonicalOnline(ps []Peer) string {
-	sorted := slices.Clone(ps)
-	slices.SortFunc(sorted, func(a, b Peer) int {
-		if c := strings.Compare(a.User, b.User); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Addr, b.Addr)
-	})
-	return encodePeers(sorted)
-}
-
-// encodePeers is an unambiguous encoding (length-prefixed strings), so any
-// user or address text is safe in it.
-func encodePeers(ps []Peer) string {
-	var b strings.Builder
-	for _, p := range ps {
-		for _, s := range [2]string{p.User, p.Addr} {
-			b.WriteString(strconv.Itoa(len(s)))
-			b.WriteByte(':')
-			b.WriteString(s)
-		}
-	}
-	return b.String()
-}
-
-func decodePeers(s string) []Peer {
-	var ps []Peer
-	next := func() string {
-		i := strings.IndexByte(s, ':')
-		n, _ := strconv.Atoi(s[:i])
-		v := s[i+1 : i+1+n]
-		s = s[i+1+n:]
-		return v
-	}
-	for s != "" {
-		u := next()
-		ps = append(ps, Peer{User: u, Addr: next()})
-	}
-	return ps
 }
 
 func hashString(state any) uint64 {

@@ -12,10 +12,10 @@ import (
 // outcomes are lost: the checks must pass every one of them.
 func TestPropertyGeneratedHistoriesPass(t *testing.T) {
 	configs := []genConfig{
-		{ops: 60, images: 2, clients: 4, users: 3, views: 0.7, unknown: 0.1, fail: 0.05, quotaMax: 3},
-		{ops: 200, images: 5, clients: 20, users: 6, views: 0.8, unknown: 0.2, fail: 0.05, quotaMax: 5},
-		{ops: 200, images: 1, clients: 8, users: 4, views: 1, unknown: 0.3, quotaMax: 8},
-		{ops: 150, images: 3, clients: 10, users: 5, views: 0.2, unknown: 0.15, fail: 0.1, quotaMax: 2},
+		{ops: 60, images: 2, clients: 4, users: 3, views: 0.7, unregisters: 1.0 / 3, unknown: 0.1, fail: 0.05, quotaMax: 3},
+		{ops: 200, images: 5, clients: 20, users: 6, views: 0.8, unregisters: 1.0 / 3, unknown: 0.2, fail: 0.05, quotaMax: 5},
+		{ops: 200, images: 1, clients: 8, users: 4, views: 1, unregisters: 1.0 / 3, unknown: 0.3, quotaMax: 8},
+		{ops: 150, images: 3, clients: 10, users: 5, views: 0.2, unregisters: 1.0 / 3, unknown: 0.15, fail: 0.1, quotaMax: 2},
 	}
 	seeds := 40
 	if testing.Short() {
@@ -67,7 +67,7 @@ func tally(seen map[string]int, ops []Op) {
 // The same histories with one anomaly injected must fail: a view granted
 // after an image's views ran out, leaving what an earlier grant left.
 func TestPropertyInjectedGrantFails(t *testing.T) {
-	c := genConfig{ops: 200, images: 4, clients: 10, users: 4, views: 0.9, unknown: 0.1, fail: 0.05, quotaMax: 3,
+	c := genConfig{ops: 200, images: 4, clients: 10, users: 4, views: 0.9, unregisters: 1.0 / 3, unknown: 0.1, fail: 0.05, quotaMax: 3,
 		latency: 5 * time.Millisecond, timeout: 50 * time.Millisecond}
 	tested := 0
 	for seed := range 30 {
