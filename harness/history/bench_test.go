@@ -6,39 +6,67 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 )
 
 // benchHistory is a quota run's history: 10k table operations from 50
-// closed-loop clients, the mix (views 7/8, the rest discovery),
-// ~1% outcomes lost, ~0.5% refused before the table.
-func benchHistory(images, quotaMax int) []Op {
-	return genHistory(rand.New(rand.NewPCG(42, uint64(images))), genConfig{
-		ops: 10000, images: images, clients: 50, users: 20, views: 0.875,
+// closed-loop clients, ~1% outcomes lost, ~0.5% refused before the table,
+// 20 users. views is the fraction of views (the mix: 7/8, the rest
+// register and online() half and half), churn adds unregisters (a third of
+// discovery), uniqueAddrs gives each register an address of its own (else
+// a user's registers reuse 3 addresses) and quotaMax bounds the quotas
+// (small: images run out).
+func benchHistory(images, quotaMax int, views float64, churn, uniqueAddrs bool) []Op {
+	c := genConfig{
+		ops: 10000, images: images, clients: 50, users: 20, views: views,
 		unknown: 0.01, fail: 0.005, quotaMax: quotaMax,
-		latency: 4 * time.Millisecond, timeout: time.Second,
-	})
+		latency: 4 * time.Millisecond, timeout: time.Second, uniqueAddrs: uniqueAddrs,
+	}
+	if churn {
+		c.unregisters = 1.0 / 3
+	}
+	return genHistory(rand.New(rand.NewPCG(42, uint64(images))), c)
 }
 
-// BenchmarkLinearizable measures the check on realistic histories and how
-// its cost grows with the concurrency on one key (fewer images, same
-// clients). conc/key is the mean number of other operations on the same
-// image overlapping an operation.
+// BenchmarkLinearizable measures the check on a quota run's history (the
+// issue's mix, small quotas), with discovery churn, and on views alone with
+// quotas that do not run out, over fewer and fewer images: the cost grows
+// with the concurrency on one key. conc/key is the mean number of views of
+// the same image overlapping a view; cpu-ms the process CPU time per check.
 //
 //	go test -run '^$' -bench Linearizable -count 5 ./harness/history/
 func BenchmarkLinearizable(b *testing.B) {
-	for _, c := range []struct{ images, quota int }{
-		{500, 5}, {50, 5}, {10, 5}, {5, 5}, {1, 5},
-		{500, 1000}, {50, 1000}, {10, 1000}, {5, 1000},
-	} {
-		ops := benchHistory(c.images, c.quota)
-		b.Run(fmt.Sprintf("images=%d/quota=%d", c.images, c.quota), func(b *testing.B) {
+	type scenario struct {
+		name          string
+		images, quota int
+		views         float64
+		churn, unique bool
+	}
+	scenarios := []scenario{
+		{"mix/images=500", 500, 5, 0.875, false, false},
+		{"mix/images=50", 50, 5, 0.875, false, false},
+		{"mix-unique-addrs/images=50", 50, 5, 0.875, false, true},
+		{"churn/images=50", 50, 5, 0.875, true, false},
+	}
+	for _, n := range []int{500, 50, 10, 5, 2, 1} {
+		scenarios = append(scenarios, scenario{fmt.Sprintf("views/images=%d", n), n, 1_000_000, 1, false, false})
+	}
+	for _, sc := range scenarios {
+		ops := benchHistory(sc.images, sc.quota, sc.views, sc.churn, sc.unique)
+		b.Run(sc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			var r Result
-			for b.Loop() {
-				r = Linearizable(ops, LinearizableConfig{Timeout: 30 * time.Second})
+			cpu := cpuTime()
+			timeout := 30 * time.Second
+			if sc.images == 1 {
+				timeout = 10 * time.Second // the limit: porcupine gives up
 			}
+			for b.Loop() {
+				r = Linearizable(ops, LinearizableConfig{Timeout: timeout})
+			}
+			b.ReportMetric(float64(cpuTime()-cpu)/float64(time.Millisecond)/float64(b.N), "cpu-ms")
 			if r.Status != StatusPass {
 				b.Logf("status %s: %s", r.Status, r.Summary)
 			}
@@ -48,8 +76,16 @@ func BenchmarkLinearizable(b *testing.B) {
 	}
 }
 
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 func BenchmarkQuotaSafety(b *testing.B) {
-	ops := benchHistory(50, 5)
+	ops := benchHistory(50, 5, 0.875, false, false)
 	b.ReportAllocs()
 	for b.Loop() {
 		if r := QuotaSafety(ops); r.Status != StatusPass {
@@ -61,7 +97,7 @@ func BenchmarkQuotaSafety(b *testing.B) {
 func BenchmarkReadAll(b *testing.B) {
 	var buf bytes.Buffer
 	w := NewWriter(&buf)
-	for _, op := range benchHistory(50, 5) {
+	for _, op := range benchHistory(50, 5, 0.875, false, false) {
 		if err := w.Add(op); err != nil {
 			b.Fatal(err)
 		}

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/anishathalye/porcupine"
 )
 
 var testCfg = LinearizableConfig{Timeout: 20 * time.Second}
@@ -262,5 +264,31 @@ func TestChecksRefuseInvalidHistories(t *testing.T) {
 	}
 	if err := Validate(ops); !errors.Is(err, ErrInconsistent) {
 		t.Errorf("Validate: %v, want ErrInconsistent", err)
+	}
+}
+
+// The verdict from the partitions' results: any illegal fails, else any
+// undecided is inconclusive (and says whether only the whole discovery table
+// was), else pass.
+func TestJudge(t *testing.T) {
+	part := func(key string, res porcupine.CheckResult) *partition { return &partition{key: key, res: res} }
+	cases := []struct {
+		name  string
+		parts []*partition
+		want  Status
+		words string
+	}{
+		{"all decided", []*partition{part("image a", porcupine.Ok), part("discovery", porcupine.Ok)}, StatusPass, "linearizable"},
+		{"an illegal one beats an undecided one", []*partition{part("image a", porcupine.Unknown), part("discovery user bob", porcupine.Illegal)}, StatusFail, "discovery user bob"},
+		{"an image undecided", []*partition{part("image a", porcupine.Unknown), part("discovery", porcupine.Ok)}, StatusUnknown, "did not decide image a"},
+		{"only the whole table undecided", []*partition{part("discovery user bob", porcupine.Ok), part("discovery", porcupine.Unknown)}, StatusUnknown, "each user's discovery entry are linearizable"},
+	}
+	for _, c := range cases {
+		r := Result{Counts: map[string]int{}}
+		judge(&r, c.parts)
+		if r.Status != c.want {
+			t.Errorf("%s: status %s, want %s", c.name, r.Status, c.want)
+		}
+		mustContain(t, c.name, r.Summary, c.words)
 	}
 }
