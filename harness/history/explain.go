@@ -57,7 +57,7 @@ func explainFailure(r *Result, ops []Op, parts []*partition, budget time.Duratio
 // explainPartition asks porcupine for its partial linearizations of p and
 // says, from the longest, which operations cannot come next and why.
 func explainPartition(p *partition, ops []Op, budget time.Duration) (Violation, porcupine.LinearizationInfo) {
-	_, info := porcupine.CheckOperationsVerbose(p.model, p.ops, budget)
+	_, info := porcupine.CheckOperationsVerbose(p.model, displayClients(p.ops), budget)
 	var longest []int
 	if pl := info.PartialLinearizations(); len(pl) > 0 {
 		longest = pickLongest(pl[0])
@@ -96,6 +96,32 @@ func explainPartition(p *partition, ops []Op, budget time.Duration) (Violation, 
 		next = append(next, p.ops[id].Input.(*call).index)
 	}
 	return violation(p, ops, text, pats, [][]int{next, tail}), info
+}
+
+// displayClients renumbers the clients of a partition's operations for the
+// visualization, which draws a row per client id from 0: the partition's
+// clients get rows in order of appearance, and each unknown operation a row
+// of its own, since its client went on to other operations while it stayed
+// pending. The real client stays in each operation's description.
+func displayClients(ops []porcupine.Operation) []porcupine.Operation {
+	out := slices.Clone(ops)
+	row := make(map[int]int)
+	for i := range out {
+		if out[i].Input.(*call).op.Outcome == Unknown {
+			continue
+		}
+		if _, ok := row[out[i].ClientId]; !ok {
+			row[out[i].ClientId] = len(row)
+		}
+		out[i].ClientId = row[out[i].ClientId]
+	}
+	next := len(row)
+	for i := range out {
+		if out[i].Input.(*call).op.Outcome == Unknown {
+			out[i].ClientId, next = next, next+1
+		}
+	}
+	return out
 }
 
 // violation collects a violation's evidence: the patterns' operations, then
