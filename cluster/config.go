@@ -146,13 +146,14 @@ func (c Config) Validate() error {
 	if c.MaxFrame < 1024 || int64(c.MaxFrame) > math.MaxUint32 {
 		return bad("max-frame", "must be in 1024..%d bytes, got %d", uint32(math.MaxUint32), c.MaxFrame)
 	}
-	if _, err := parseLevel(c.LogLevel); err != nil {
+	if _, err := ParseLogLevel(c.LogLevel); err != nil {
 		return bad("log-level", "%v", err)
 	}
 	return nil
 }
 
-func parseLevel(s string) (slog.Level, error) {
+// ParseLogLevel reads a --log-level value: debug, info, warn or error.
+func ParseLogLevel(s string) (slog.Level, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(s)); err != nil {
 		return 0, fmt.Errorf("want debug, info, warn or error, got %q", s)

@@ -129,21 +129,3 @@ func TestParsePeers(t *testing.T) {
 		}
 	}
 }
-
-func TestWholeLinesNeverWritesPartialLines(t *testing.T) {
-	var writes []string
-	w := &wholeLines{w: writerFunc(func(p []byte) (int, error) { writes = append(writes, string(p)); return len(p), nil })}
-	for _, chunk := range []string{`{"a":`, `1}` + "\n" + `{"b"`, `:2}` + "\n", "\n"} {
-		if n, err := w.Write([]byte(chunk)); n != len(chunk) || err != nil {
-			t.Fatalf("Write(%q) = %d, %v", chunk, n, err)
-		}
-	}
-	want := []string{`{"a":1}` + "\n", `{"b":2}` + "\n", "\n"}
-	if !reflect.DeepEqual(writes, want) {
-		t.Errorf("underlying writes %q, want %q", writes, want)
-	}
-}
-
-type writerFunc func([]byte) (int, error)
-
-func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

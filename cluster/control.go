@@ -7,23 +7,6 @@ import (
 	"time"
 )
 
-// NodeStatus is a node's answer to a status request.
-type NodeStatus struct {
-	ID            int              `json:"id"`
-	State         NodeState        `json:"state"`
-	Epoch         uint64           `json:"epoch"`       // highest epoch seen
-	CoordEpoch    uint64           `json:"coord_epoch"` // epoch of the coordinator followed
-	Coordinator   int              `json:"coordinator"` // 0: none known
-	IsCoordinator bool             `json:"is_coordinator"`
-	Load          float64          `json:"load"`
-	Outstanding   int              `json:"outstanding"` // requests this node must serve and has not finished
-	Serving       int              `json:"serving"`     // of those, running now
-	Pending       int              `json:"pending"`     // requests known and not done, on any node
-	Processed     int64            `json:"processed"`   // requests served successfully since start
-	Suspects      []int            `json:"suspects"`
-	Counters      map[string]int64 `json:"counters,omitempty"`
-}
-
 // Control talks to nodes the way the harness does: fail silently, report
 // status, shut down. Only control connections can do this, and a Failed node
 // still answers them. The zero value uses TCP.

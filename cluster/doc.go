@@ -12,9 +12,10 @@
 // Ready. It has no sockets, goroutines, clock or global randomness. Node is the
 // driver: one loop goroutine owns the Machine; reader goroutines (one per
 // inbound connection), writer goroutines (one per peer link) and one goroutine
-// per served request talk to it by channel. Main is the whole `stegocloud
-// node` subcommand; tests and the harness re-execute their own binary into
-// Main (see Config.Args) to get real node processes.
+// per served request talk to it by channel. The `stegocloud node` command
+// around a Node (flags, stderr, signals) is internal/nodecmd; tests and the
+// harness re-execute their own binary into it (internal/nodecmd/nodetest,
+// Config.Args) to get real node processes.
 //
 // # Wire protocol
 //
@@ -87,8 +88,10 @@
 // # Events
 //
 // With Config.Events set, a node appends one JSON object per line (Event, in
-// events.go) to the file, flushed at least every 100 ms and on stop; every
-// write holds whole lines, so a killed node never leaves a torn line. Time is
+// events.go) to the file. Lines are queued and written by a goroutine, never
+// by the node's loop, so a slow disk costs lines (counted as "lost.events")
+// rather than heartbeats; the queue is drained on stop, and every write holds
+// whole lines, so a killed node never leaves a torn line. Time is
 // wall-clock Unix ns; node is the writer. Fields by type:
 //
 //	start            state: the state the process starts in

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"sync"
 	"testing"
@@ -221,3 +222,22 @@ func agreement(sts map[int]NodeStatus) (int, bool) {
 }
 
 var testMeta = stego.Metadata{Usernames: []string{"alice", "bob"}, Quota: 5}
+
+// freePorts reserves n loopback ports by listening and closing.
+func freePorts(t testing.TB, n int) []string {
+	t.Helper()
+	var addrs []string
+	var lns []net.Listener
+	for range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatalf("reserving a port: %v", err)
+		}
+		lns = append(lns, ln)
+		addrs = append(addrs, ln.Addr().String())
+	}
+	for _, ln := range lns {
+		ln.Close()
+	}
+	return addrs
+}

@@ -20,19 +20,24 @@ type NodeOptions struct {
 	Logger    *slog.Logger     // nil: discard
 	Log       io.Writer        // where the ELECTION RESULT block is printed; nil: discard
 	Clock     func() time.Time // nil: time.Now
+
+	// LogDropped counts log writes lost because the log's sink fell behind;
+	// it is reported as the "lost.log" counter. nil: none are.
+	LogDropped func() int64
 }
 
 // Node wires a Machine to the world: it owns the listener, the connections,
 // the timers, the service goroutines and the event log. One goroutine (the
 // loop) owns the machine; every other goroutine talks to it by channel.
 type Node struct {
-	cfg    Config
-	tr     Transport
-	svc    Service
-	events *EventLog
-	log    *slog.Logger
-	out    io.Writer
-	now    func() time.Time
+	cfg     Config
+	tr      Transport
+	svc     Service
+	events  *EventLog
+	log     *slog.Logger
+	out     io.Writer
+	now     func() time.Time
+	logLost func() int64
 
 	count  *counters
 	failed atomic.Bool // mirrors the machine, for readers and services
@@ -98,7 +103,7 @@ func NewNode(cfg Config, opts NodeOptions) (*Node, error) {
 	}
 	n := &Node{
 		cfg: cfg, tr: opts.Transport, svc: opts.Service, events: opts.Events,
-		log: opts.Logger, out: opts.Log, now: opts.Clock,
+		log: opts.Logger, out: opts.Log, now: opts.Clock, logLost: opts.LogDropped,
 		count: newCounters(), inbox: make(chan input, 4096), ctl: make(chan ctlCall),
 		links: map[int]*link{}, conns: map[net.Conn]struct{}{}, serves: map[string]serveHandle{},
 	}
@@ -168,7 +173,7 @@ func (n *Node) Run(ctx context.Context) error {
 	n.wg.Wait()
 	st := n.m.Status()
 	n.events.Emit(Event{Node: n.cfg.ID, Type: EvStop, State: string(st.State), Epoch: st.CoordEpoch,
-		Coordinator: st.Coordinator, Load: st.Load, Outstanding: st.Outstanding, Counters: n.count.snapshot()})
+		Coordinator: st.Coordinator, Load: st.Load, Outstanding: st.Outstanding, Counters: n.counters()})
 	n.log.Info("node stopped", "id", n.cfg.ID, "processed", st.Processed)
 	if err := n.events.Flush(); err != nil {
 		return fmt.Errorf("flushing events of node %d: %w", n.cfg.ID, err)
@@ -300,7 +305,7 @@ func (n *Node) sample(now time.Time) {
 	st := n.m.Status()
 	n.events.Emit(Event{Time: now.UnixNano(), Node: n.cfg.ID, Type: EvLoad, State: string(st.State),
 		Epoch: st.CoordEpoch, Coordinator: st.Coordinator, Load: st.Load, Outstanding: st.Outstanding,
-		Counters: n.count.snapshot()})
+		Counters: n.counters()})
 }
 
 func (n *Node) flushLoop() {
@@ -316,6 +321,22 @@ func (n *Node) flushLoop() {
 			}
 		}
 	}
+}
+
+// counters are the message counters plus what the node's own records lost:
+// "lost.events" (event lines dropped because the disk fell behind) and
+// "lost.log" (log writes dropped because stderr did), when not zero.
+func (n *Node) counters() map[string]int64 {
+	c := n.count.snapshot()
+	if d := n.events.Dropped(); d > 0 {
+		c["lost.events"] = d
+	}
+	if n.logLost != nil {
+		if d := n.logLost(); d > 0 {
+			c["lost.log"] = d
+		}
+	}
+	return c
 }
 
 // control handles a control request inside the loop.
@@ -334,6 +355,6 @@ func (n *Node) control(msg Message) Message {
 		return Message{Type: MsgCtlReply, Error: fmt.Sprintf("unexpected %s", msg.Type)}
 	}
 	st := n.m.Status()
-	st.Counters = n.count.snapshot()
+	st.Counters = n.counters()
 	return Message{Type: MsgCtlReply, From: n.cfg.ID, Status: &st}
 }

@@ -90,6 +90,23 @@ type Message struct {
 	Body []byte `json:"-"`
 }
 
+// NodeStatus is a node's answer to a status request (ctl_result's Status).
+type NodeStatus struct {
+	ID            int              `json:"id"`
+	State         NodeState        `json:"state"`
+	Epoch         uint64           `json:"epoch"`       // highest epoch seen
+	CoordEpoch    uint64           `json:"coord_epoch"` // epoch of the coordinator followed
+	Coordinator   int              `json:"coordinator"` // 0: none known
+	IsCoordinator bool             `json:"is_coordinator"`
+	Load          float64          `json:"load"`
+	Outstanding   int              `json:"outstanding"` // requests this node must serve and has not finished
+	Serving       int              `json:"serving"`     // of those, running now
+	Pending       int              `json:"pending"`     // requests known and not done, on any node
+	Processed     int64            `json:"processed"`   // requests served successfully since start
+	Suspects      []int            `json:"suspects"`
+	Counters      map[string]int64 `json:"counters,omitempty"`
+}
+
 // AppendFrame appends m's frame to dst: a 4-byte big-endian frame length, a
 // 4-byte big-endian header length, the JSON header, then the body.
 func AppendFrame(dst []byte, m *Message) ([]byte, error) {
