@@ -93,10 +93,14 @@ const flushTimeout = 5 * time.Second
 
 // NewEventLog writes to w; now stamps events whose Time is zero (nil: time.Now).
 func NewEventLog(w io.Writer, now func() time.Time) *EventLog {
+	return newEventLog(w, now, eventBudget)
+}
+
+func newEventLog(w io.Writer, now func() time.Time, budget int) *EventLog {
 	if now == nil {
 		now = time.Now
 	}
-	l := &EventLog{out: nonblock.New(w, eventBudget), now: now}
+	l := &EventLog{out: nonblock.New(w, budget), now: now}
 	l.enc = json.NewEncoder(&l.line)
 	return l
 }

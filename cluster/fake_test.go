@@ -87,6 +87,7 @@ type testCluster struct {
 	svc     Service
 	ctl     Control
 	clients []*Client
+	opts    func(id int, o *NodeOptions) // changes a node's options before it starts
 }
 
 func newTestCluster(t testing.TB, n int, tweak func(*Config)) *testCluster {
@@ -117,7 +118,11 @@ func (tc *testCluster) start(id int) {
 	if tc.logs[id] == nil {
 		tc.logs[id] = &syncBuffer{}
 	}
-	n, err := NewNode(tc.cfgs[id], NodeOptions{Transport: tc.tr, Service: tc.svc, Events: NewEventLog(tc.logs[id], nil)})
+	opts := NodeOptions{Transport: tc.tr, Service: tc.svc, Events: NewEventLog(tc.logs[id], nil)}
+	if tc.opts != nil {
+		tc.opts(id, &opts)
+	}
+	n, err := NewNode(tc.cfgs[id], opts)
 	if err != nil {
 		tc.t.Fatalf("node %d: %v", id, err)
 	}
