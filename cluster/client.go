@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"stegocloud/internal/pki"
 	"stegocloud/stego"
 )
 
@@ -28,7 +29,15 @@ type ClientConfig struct {
 	Name       string        // readable request-id prefix ("c17"); a random part is always added
 	Transport  Transport     // nil: TCPTransport
 	MaxFrame   int           // largest response accepted in bytes; 0: 64 MiB
+	// TLS are the client's credentials (a client identity; see
+	// pki.Load): every connection is then mutual TLS, and each node must
+	// prove it is the node of that id. nil: plaintext.
+	TLS *pki.Credentials
 }
+
+// maxClientName keeps request ids (name, '.', 12 hex digits, '-', a
+// sequence number of up to 20 digits) within the nodes' id limit.
+const maxClientName = maxIDLen - 1 - 12 - 1 - 20
 
 // Reply is an accepted response.
 type Reply struct {
@@ -112,6 +121,13 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	if cfg.Timeout < 0 || cfg.Retries < 0 || cfg.Backoff < 0 || cfg.MaxBackoff < 0 || cfg.MaxFrame < 0 {
 		return nil, fmt.Errorf("%w: client timeout, retries, backoff and max frame must not be negative", ErrConfig)
 	}
+	if len(cfg.Name) > maxClientName {
+		return nil, fmt.Errorf("%w: client name of %d bytes, limit %d (request ids carry it and nodes refuse ids over %d bytes)",
+			ErrConfig, len(cfg.Name), maxClientName, maxIDLen)
+	}
+	if cfg.TLS != nil && cfg.TLS.Identity.Role != pki.RoleClient {
+		return nil, fmt.Errorf("%w: client TLS credentials are %s, want a client identity", ErrConfig, cfg.TLS.Identity)
+	}
 	cfg.Timeout = cmp0(cfg.Timeout, 3*time.Second)
 	cfg.Backoff = cmp0(cfg.Backoff, 50*time.Millisecond)
 	cfg.MaxBackoff = cmp0(cfg.MaxBackoff, time.Second)
@@ -151,8 +167,11 @@ func cmp0[T comparable](v, def T) T {
 }
 
 func (c *Client) newLink(id int, addr string) *link {
-	l := newLink(addr, c.cfg.Transport, Message{Type: MsgHello, Role: RoleClient}, 64)
+	l := newLink(addr, c.cfg.Transport, Message{Type: MsgHello, Role: RoleClient, MaxFrame: int64(c.cfg.MaxFrame)}, 64)
 	l.maxBackoff = 500 * time.Millisecond
+	if c.cfg.TLS != nil {
+		l.tls = c.cfg.TLS.ClientConfig(pki.ExpectNode(id))
+	}
 	l.skip = func(f *frame) bool { return !c.active(f.id) }
 	l.onWrite = func(f *frame) {
 		c.mu.Lock()

@@ -49,6 +49,9 @@ func TestValidateNamesTheBadField(t *testing.T) {
 		{"log-level", func(c *Config) { c.LogLevel = "chatty" }},
 		{"handshake-timeout", func(c *Config) { c.HandshakeTimeout = 0 }},
 		{"request-ttl", func(c *Config) { c.RequestTTL = 0 }},
+		{"max-clients", func(c *Config) { c.MaxClients = 0 }},
+		{"max-control", func(c *Config) { c.MaxControl = 0 }},
+		{"client-idle", func(c *Config) { c.ClientIdle = 0 }},
 	}
 	for _, c := range cases {
 		t.Run(c.field, func(t *testing.T) {
@@ -84,6 +87,7 @@ func TestArgsRoundTrip(t *testing.T) {
 		ServiceDelay: 1500 * time.Microsecond, SyncDelay: 0, MaxConcurrent: 4, MaxFrame: 2048,
 		StartRecovering: true, Key: "k.bin", Seed: -5, LoadSample: time.Second, LogLevel: "debug",
 		HandshakeTimeout: time.Minute, RequestTTL: 90 * time.Second,
+		TLS: "/etc/stego cloud/tls", MaxClients: 3, MaxControl: 2, ClientIdle: 7 * time.Second,
 	}
 	cases := []struct {
 		name string

@@ -2,17 +2,21 @@ package cluster
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"time"
+
+	"stegocloud/internal/pki"
 )
 
 // Control talks to nodes the way the harness does: fail silently, report
 // status, shut down. Only control connections can do this, and a Failed node
 // still answers them. The zero value uses TCP.
 type Control struct {
-	Transport Transport // nil: TCPTransport
-	MaxFrame  int       // largest reply accepted; 0: 1 MiB
+	Transport Transport        // nil: TCPTransport
+	MaxFrame  int              // largest reply accepted; 0: 1 MiB
+	TLS       *pki.Credentials // a control identity (pki.Load): mutual TLS; nil: plaintext
 }
 
 // FailFor makes the node at addr fail silently for d, then recover.
@@ -72,6 +76,13 @@ func (c Control) call(ctx context.Context, addr string, req Message) (Message, e
 		return Message{}, fmt.Errorf("%s to %s: %w", req.Type, addr, err)
 	}
 	defer conn.Close()
+	if c.TLS != nil {
+		tc := tls.Client(conn, c.TLS.ClientConfig(nil))
+		if err := tc.HandshakeContext(ctx); err != nil {
+			return Message{}, fmt.Errorf("%s to %s: tls: %w", req.Type, addr, err)
+		}
+		conn = tc
+	}
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Now()) })
 	defer stop()
 	if dl, ok := ctx.Deadline(); ok {
@@ -82,6 +93,8 @@ func (c Control) call(ctx context.Context, addr string, req Message) (Message, e
 	}
 	reply, err := NewFrameReader(conn, maxFrame).Read()
 	if err != nil {
+		// With TLS 1.3 a node's refusal of our certificate arrives here,
+		// as the first read, not from the handshake.
 		return Message{}, fmt.Errorf("%s to %s: reading reply: %w", req.Type, addr, err)
 	}
 	if reply.Type != MsgCtlReply || reply.Error != "" {

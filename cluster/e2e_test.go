@@ -36,6 +36,9 @@ func e2eCover(seed int) []byte { return e2eCovers()[seed%len(e2eCovers())] }
 func (pc *procCluster) client(cfg cluster.ClientConfig) *cluster.Client {
 	pc.t.Helper()
 	cfg.Nodes = pc.peers
+	if cfg.TLS == nil {
+		cfg.TLS = pc.ctls
+	}
 	c, err := cluster.NewClient(cfg)
 	if err != nil {
 		pc.t.Fatalf("NewClient: %v", err)
@@ -117,7 +120,7 @@ func TestE2EFailoverAfterSilentFailure(t *testing.T) {
 		func(pc *procCluster, id int) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
-			if err := cluster.FailFor(ctx, pc.peers[id], 500*time.Millisecond); err != nil {
+			if err := pc.ctl.FailFor(ctx, pc.peers[id], 500*time.Millisecond); err != nil {
 				t.Fatalf("FailFor node %d: %v", id, err)
 			}
 		},
@@ -164,7 +167,7 @@ func TestE2ESilentFailureWithRequestsInFlight(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	if err := cluster.FailFor(ctx, pc.peers[coord], 3*time.Second); err != nil {
+	if err := pc.ctl.FailFor(ctx, pc.peers[coord], 3*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	wg.Wait()
@@ -229,7 +232,7 @@ func TestE2ERecoveredNodeServesAgain(t *testing.T) {
 	victim := others(pc.peers.IDs(), coord)[0]
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := cluster.FailFor(ctx, pc.peers[victim], 500*time.Millisecond); err != nil {
+	if err := pc.ctl.FailFor(ctx, pc.peers[victim], 500*time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(100 * time.Millisecond)

@@ -2,13 +2,15 @@ package cluster
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"stegocloud/internal/pki"
 )
 
 // NodeOptions are a node's collaborators; the zero value of each field picks
@@ -24,6 +26,11 @@ type NodeOptions struct {
 	// LogDropped counts log writes lost because the log's sink fell behind;
 	// it is reported as the "lost.log" counter. nil: none are.
 	LogDropped func() int64
+
+	// TLS are the node's credentials: every connection, in and out, is then
+	// mutual TLS and plaintext is refused. nil: loaded from Config.TLS when
+	// set, else plaintext.
+	TLS *pki.Credentials
 }
 
 // Node wires a Machine to the world: it owns the listener, the connections,
@@ -49,9 +56,10 @@ type Node struct {
 	stop   context.CancelFunc
 	wg     sync.WaitGroup
 
-	connMu sync.Mutex
-	conns  map[net.Conn]struct{}
-	closed bool
+	conns     *connTable
+	refused   refusals
+	serverTLS *tls.Config // nil: plaintext
+	lost      lostDone
 
 	// Owned by the loop goroutine.
 	m          *Machine
@@ -59,6 +67,7 @@ type Node struct {
 	serveSeq   uint64
 	recoverT   *time.Timer
 	nextSample time.Time
+	lastWatch  time.Time
 }
 
 type inputKind uint8
@@ -79,6 +88,9 @@ type input struct {
 	res   ServeResult
 	token uint64
 	ack   chan struct{} // closed once the input's outputs are handed to the links
+	// replyTo (inServed) receives the connection the latest copy of the
+	// request came by, before ack is closed.
+	replyTo **clientConn
 }
 
 // serveHandle is a running service; the token tells a late result of an
@@ -105,7 +117,18 @@ func NewNode(cfg Config, opts NodeOptions) (*Node, error) {
 		cfg: cfg, tr: opts.Transport, svc: opts.Service, events: opts.Events,
 		log: opts.Logger, out: opts.Log, now: opts.Clock, logLost: opts.LogDropped,
 		count: newCounters(), inbox: make(chan input, 4096), ctl: make(chan ctlCall),
-		links: map[int]*link{}, conns: map[net.Conn]struct{}{}, serves: map[string]serveHandle{},
+		links: map[int]*link{}, conns: newConnTable(cfg), serves: map[string]serveHandle{},
+	}
+	creds := opts.TLS
+	if creds == nil && cfg.TLS != "" {
+		c, err := pki.Load(cfg.TLS, pki.Node(cfg.ID))
+		if err != nil {
+			return nil, fmt.Errorf("%w: tls: %w", ErrConfig, err)
+		}
+		creds = c
+	}
+	if creds != nil {
+		n.serverTLS = creds.ServerConfig()
 	}
 	if n.tr == nil {
 		n.tr = TCPTransport{}
@@ -121,6 +144,9 @@ func NewNode(cfg Config, opts NodeOptions) (*Node, error) {
 	}
 	for _, id := range cfg.Others() {
 		n.links[id] = n.newPeerLink(id)
+		if creds != nil {
+			n.links[id].tls = creds.ClientConfig(pki.ExpectNode(id))
+		}
 	}
 	return n, nil
 }
@@ -128,7 +154,10 @@ func NewNode(cfg Config, opts NodeOptions) (*Node, error) {
 func (n *Node) newPeerLink(id int) *link {
 	l := newLink(n.cfg.Peers[id], n.tr, Message{Type: MsgHello, Role: RolePeer, From: n.cfg.ID}, 1024)
 	l.onWrite = func(f *frame) { n.count.add(dirSent, f.typ, 1) }
-	l.onDrop = func(f *frame) { n.count.add(dirDrop, f.typ, 1) }
+	l.onDrop = func(f *frame) {
+		n.count.add(dirDrop, f.typ, 1)
+		n.lost.add(id, f.done)
+	}
 	l.onDown = func(err error) {
 		n.log.Debug("connection to peer lost", "peer", id, "err", err)
 		n.post(input{kind: inLost, from: id})
@@ -166,7 +195,7 @@ func (n *Node) Run(ctx context.Context) error {
 	n.m.Leave(n.now())
 	n.apply(n.m.Ready())
 	ln.Close()
-	n.closeConns()
+	n.conns.closeAll()
 	n.stop()
 	stopLinks()
 	n.cancelServes()
@@ -209,6 +238,7 @@ func (n *Node) loop() {
 			now := n.now()
 			n.m.Tick(now)
 			n.sample(now)
+			n.watch(now)
 		case c := <-n.ctl:
 			c.reply <- n.control(c.msg)
 		case <-recoverC:
@@ -232,6 +262,9 @@ func (n *Node) handle(in input) {
 		h, ok := n.serves[in.id]
 		if !ok || h.token != in.token {
 			return
+		}
+		if cc := n.latestReply(in.id); cc != nil && in.replyTo != nil {
+			*in.replyTo = cc
 		}
 		h.cancel()
 		delete(n.serves, in.id)
@@ -282,18 +315,58 @@ func (n *Node) sendEnvelope(env *Envelope) {
 	}
 	defer f.release()
 	if env.To != 0 {
-		n.enqueue(n.links[env.To], f)
+		n.enqueue(env.To, f)
 		return
 	}
 	for _, id := range n.cfg.Others() {
-		n.enqueue(n.links[id], f)
+		if env.Msg.Type == MsgHeartbeat {
+			n.redeliverDone(id)
+		}
+		n.enqueue(id, f)
 	}
 }
 
-func (n *Node) enqueue(l *link, f *frame) {
+func (n *Node) enqueue(id int, f *frame) {
+	l := n.links[id]
 	if l == nil || !l.enqueue(f) {
 		n.count.add(dirDrop, f.typ, 1)
+		if l != nil {
+			n.lost.add(id, f.done)
+		}
 	}
+}
+
+// redeliverDone sends peer id the finished ids whose heartbeat it missed
+// (dropped while its link was down or full), ahead of the next heartbeat:
+// otherwise it would hold those requests, covers and all, until their TTL.
+func (n *Node) redeliverDone(id int) {
+	ids := n.lost.take(id)
+	if len(ids) == 0 {
+		return
+	}
+	f, err := newFrame(&Message{Type: MsgDone, From: n.cfg.ID, To: id, Done: ids})
+	if err != nil {
+		return
+	}
+	n.enqueue(id, f)
+	f.release()
+}
+
+// watch closes connections that stayed silent too long (see
+// connTable.watch), once a heartbeat period. Like the machine's suspicion,
+// it counts only time this node was running: a gap between ticks (a pause)
+// adds at most a quarter of suspect-after.
+func (n *Node) watch(now time.Time) {
+	if n.lastWatch.IsZero() {
+		n.lastWatch = now
+		return
+	}
+	dt := now.Sub(n.lastWatch)
+	if dt < n.cfg.Heartbeat {
+		return
+	}
+	n.lastWatch = now
+	n.conns.watch(min(dt, n.cfg.SuspectAfter/4), peerSilenceFactor*n.cfg.SuspectAfter, n.cfg.ClientIdle)
 }
 
 // sample writes a load event every load-sample.

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"stegocloud/cluster"
 	"stegocloud/internal/nodecmd/nodetest"
+	"stegocloud/internal/pki"
 	"strings"
 	"syscall"
 	"testing"
@@ -27,6 +28,10 @@ type procCluster struct {
 	procs map[int]*exec.Cmd
 	exits map[int]chan error
 	lives map[int]int // incarnation per node, for separate event files
+	ctl   cluster.Control
+	tls   string           // credentials directory when the nodes run mutual TLS
+	ctls  *pki.Credentials // the client identity's, with tls
+	env   []string         // extra environment of the node processes
 }
 
 func newProcCluster(t testing.TB, n int, tweak func(*cluster.Config)) *procCluster {
@@ -52,6 +57,32 @@ func newProcCluster(t testing.TB, n int, tweak func(*cluster.Config)) *procClust
 	return pc
 }
 
+// useTLS makes the cluster run mutual TLS: credentials for every node, the
+// test's clients and its control calls, in pc.tls.
+func (pc *procCluster) useTLS() {
+	pc.t.Helper()
+	pc.tls = filepath.Join(pc.dir, "tls")
+	if _, err := pki.Generate(pc.tls, pki.Options{Nodes: len(pc.peers)}); err != nil {
+		pc.t.Fatal(err)
+	}
+	for id, cfg := range pc.cfgs {
+		cfg.TLS = pc.tls
+		pc.cfgs[id] = cfg
+	}
+	pc.ctl.TLS = pc.creds(pki.Control(""))
+	pc.ctls = pc.creds(pki.Client(""))
+}
+
+// creds loads an identity's credentials from pc.tls.
+func (pc *procCluster) creds(id pki.Identity) *pki.Credentials {
+	pc.t.Helper()
+	c, err := pki.Load(pc.tls, id)
+	if err != nil {
+		pc.t.Fatal(err)
+	}
+	return c
+}
+
 // start launches node id; a restart after a crash starts in Recovering.
 func (pc *procCluster) start(id int) {
 	pc.t.Helper()
@@ -64,7 +95,7 @@ func (pc *procCluster) start(id int) {
 		pc.t.Fatal(err)
 	}
 	cmd := exec.Command(os.Args[0], cfg.Args()...)
-	cmd.Env = append(os.Environ(), nodetest.Env+"=1")
+	cmd.Env = append(append(os.Environ(), nodetest.Env+"=1"), pc.env...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		pc.t.Fatalf("starting node %d: %v", id, err)
@@ -101,7 +132,7 @@ func (pc *procCluster) stopAll() {
 	for id, cmd := range pc.procs {
 		cmd.Process.Signal(syscall.SIGCONT)
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		err := cluster.Shutdown(ctx, pc.peers[id])
+		err := pc.ctl.Shutdown(ctx, pc.peers[id])
 		cancel()
 		select {
 		case <-pc.exits[id]:
@@ -130,7 +161,7 @@ func tail(b []byte, n int) []byte {
 func (pc *procCluster) status(id int) (cluster.NodeStatus, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	return cluster.Status(ctx, pc.peers[id])
+	return pc.ctl.Status(ctx, pc.peers[id])
 }
 
 // statuses asks every running node; nodes that do not answer are left out.
