@@ -181,4 +181,3 @@ func (n *Node) latestReply(id string) *clientConn {
 	cc, _ := n.m.ReplyTo(id).(*clientConn)
 	return cc
 }
-

@@ -112,7 +112,7 @@ func TestE2EMutualTLS(t *testing.T) {
 	}
 	t.Logf("node 1 refused:\n  %s", strings.Join(reasons, "\n  "))
 	for _, want := range []string{
-		"tls handshake",                       // plaintext, another CA
+		"tls handshake", // plaintext, another CA
 		"hello as control from a connection that proved spiffe://stegocloud/client/default",
 		"hello as peer 3 from a connection that proved spiffe://stegocloud/node/2",
 		"hello as peer 2 from a connection that proved spiffe://stegocloud/client/default",
