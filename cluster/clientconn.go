@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"net"
+	"strings"
 	"sync"
 	"time"
 )
@@ -118,8 +119,14 @@ func (n *Node) refuseTooLarge(cc *clientConn, msg Message) bool {
 		return false
 	}
 	n.log.Info("refusing request up front", "req", msg.ID, "reason", err)
-	n.answer(cc, &Message{Type: MsgResponse, From: n.cfg.ID, ID: msg.ID, Attempt: msg.Attempt, Error: err.Error(), Code: CodeRejected})
+	n.answer(cc, &Message{Type: MsgResponse, From: n.cfg.ID, ID: msg.ID, Attempt: msg.Attempt, Error: wireError(err), Code: CodeRejected})
 	return true
+}
+
+// wireError is an error's text for a response: without the "request
+// rejected" prefix, which the code says and the client adds back.
+func wireError(err error) string {
+	return strings.TrimPrefix(err.Error(), ErrRejected.Error()+": ")
 }
 
 // responseOverhead is room for a response frame's prefix and header.
@@ -152,7 +159,7 @@ func (n *Node) startServe(o ServeOrder) {
 		resp := Message{Type: MsgResponse, From: n.cfg.ID, ID: o.ID, Attempt: o.Attempt, Duration: res.Duration, Body: img}
 		if err != nil {
 			res.Err = err.Error()
-			resp.Body, resp.Error, resp.Code = nil, err.Error(), CodeUnavailable
+			resp.Body, resp.Error, resp.Code = nil, wireError(err), CodeUnavailable
 			if errors.Is(err, ErrRejected) {
 				resp.Code = CodeRejected
 			}
