@@ -396,13 +396,17 @@ func (n *Node) flushLoop() {
 	}
 }
 
-// counters are the message counters plus what the node's own records lost:
+// counters are the message counters plus, when not zero,
+// "refused.connections" (connections refused: caps, node stopping),
 // "lost.events" (event lines dropped because the disk fell behind) and
-// "lost.log" (log writes dropped because stderr did), when not zero.
+// "lost.log" (log writes dropped because stderr did).
 func (n *Node) counters() map[string]int64 {
 	c := n.count.snapshot()
 	if d := n.events.Dropped(); d > 0 {
 		c["lost.events"] = d
+	}
+	if r := n.refused.total(); r > 0 {
+		c["refused.connections"] = r
 	}
 	if n.logLost != nil {
 		if d := n.logLost(); d > 0 {
