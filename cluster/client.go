@@ -9,6 +9,7 @@ import (
 	"net"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -57,10 +58,18 @@ type RequestError struct {
 	ID       string
 	Attempts int
 	Err      error
+	// Links says, for a request that timed out or reached no node, why
+	// connections to nodes were failing ("node 2: dialing …: connection
+	// refused"); empty when they were fine.
+	Links []string
 }
 
 func (e *RequestError) Error() string {
-	return fmt.Sprintf("request %s after %d attempt(s): %v", e.ID, e.Attempts, e.Err)
+	msg := fmt.Sprintf("request %s after %d attempt(s): %v", e.ID, e.Attempts, e.Err)
+	if len(e.Links) > 0 {
+		msg += " (" + strings.Join(e.Links, "; ") + ")"
+	}
+	return msg
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }
@@ -84,6 +93,7 @@ type Client struct {
 	prefix string
 	seq    atomic.Uint64
 	links  []*link
+	ids    []int // node id of each link
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -152,7 +162,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	for _, id := range cfg.Nodes.IDs() {
 		l := c.newLink(id, cfg.Nodes[id])
-		c.links = append(c.links, l)
+		c.links, c.ids = append(c.links, l), append(c.ids, id)
 		c.wg.Go(func() { l.run(c.ctx) })
 	}
 	return c, nil
@@ -169,6 +179,7 @@ func cmp0[T comparable](v, def T) T {
 func (c *Client) newLink(id int, addr string) *link {
 	l := newLink(addr, c.cfg.Transport, Message{Type: MsgHello, Role: RoleClient, MaxFrame: int64(c.cfg.MaxFrame)}, 64)
 	l.maxBackoff = 500 * time.Millisecond
+	l.ctxErr = func() error { return c.ctx.Err() }
 	if c.cfg.TLS != nil {
 		l.tls = c.cfg.TLS.ClientConfig(pki.ExpectNode(id))
 	}
@@ -309,7 +320,15 @@ func (c *Client) Encrypt(ctx context.Context, cover []byte, m stego.Metadata) (R
 
 func (c *Client) fail(r Reply, err error) (Reply, error) {
 	c.failed.Add(1)
-	return r, &RequestError{ID: r.ID, Attempts: r.Attempts, Err: err}
+	re := &RequestError{ID: r.ID, Attempts: r.Attempts, Err: err}
+	if errors.Is(err, ErrTimeout) || errors.Is(err, ErrNoNode) {
+		for i, l := range c.links {
+			if why := l.trouble.Load(); why != nil {
+				re.Links = append(re.Links, fmt.Sprintf("node %d: %s", c.ids[i], *why))
+			}
+		}
+	}
+	return r, re
 }
 
 func (c *Client) sleep(ctx context.Context, d time.Duration) error {

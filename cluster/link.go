@@ -35,12 +35,16 @@ type link struct {
 	maxBackoff  time.Duration
 	dialTimeout time.Duration
 	tls         *tls.Config // nil: plaintext
+	// trouble says why the last connection attempt failed or was closed
+	// straight away; nil once a connection has lived stableConn.
+	trouble atomic.Pointer[string]
 
 	skip    func(*frame) bool                           // true: the frame is no longer wanted
 	onUp    func(net.Conn) (readerDone <-chan struct{}) // starts a reader on the new connection
 	onDown  func(error)                                 // an established connection broke
 	onWrite func(*frame)
 	onDrop  func(*frame)
+	ctxErr  func() error // the owner's context, so a shutdown is not noted as trouble
 }
 
 func newLink(addr string, tr Transport, hello Message, queue int) *link {
@@ -80,6 +84,7 @@ func (l *link) run(ctx context.Context) {
 		l.state.Store(linkDialing)
 		conn, err := l.dial(ctx)
 		if err != nil {
+			l.note(err.Error())
 			l.state.Store(linkDown)
 			l.drain()
 			if !l.wait(ctx, backoff) {
@@ -112,13 +117,21 @@ func (l *link) run(ctx context.Context) {
 		// cap, a certificate it does not accept) is retried with backoff,
 		// not in a tight loop.
 		if time.Since(up) >= stableConn {
+			l.trouble.Store(nil)
 			backoff = l.minBackoff
 			continue
 		}
+		l.note("the node closed each connection right after the hello (TLS required or refused? a connection cap?)")
 		if !l.wait(ctx, backoff) {
 			return
 		}
 		backoff = min(2*backoff, l.maxBackoff)
+	}
+}
+
+func (l *link) note(why string) {
+	if l.ctxErr == nil || l.ctxErr() == nil {
+		l.trouble.Store(&why)
 	}
 }
 
