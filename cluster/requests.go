@@ -60,7 +60,7 @@ func (m *Machine) ClientRequest(now time.Time, msg Message, replyTo any) {
 	if r == nil {
 		r = m.addRequest(now, msg.ID)
 	}
-	if msg.Attempt >= r.attempt {
+	if msg.Attempt >= r.attempt || r.replyTo == nil {
 		r.replyTo = replyTo // answer where the latest attempt came from
 	}
 	if msg.Attempt > r.attempt {
