@@ -35,7 +35,8 @@ const logBudget = 1 << 20
 type Option func(*options)
 
 type options struct {
-	wrapService func(cluster.Service) cluster.Service
+	wrapService   func(cluster.Service) cluster.Service
+	wrapTransport func(cluster.Transport) cluster.Transport
 }
 
 // WithService wraps the node's service: wrap receives the real one and
@@ -43,6 +44,12 @@ type options struct {
 // every k-th answer).
 func WithService(wrap func(cluster.Service) cluster.Service) Option {
 	return func(o *options) { o.wrapService = wrap }
+}
+
+// WithTransport wraps the node's transport (TCP), for tests that tamper
+// with what goes over the wire. With --tls the wrapper sees ciphertext.
+func WithTransport(wrap func(cluster.Transport) cluster.Transport) Option {
+	return func(o *options) { o.wrapTransport = wrap }
 }
 
 // Main is the whole node command: flags, logging, event file, key, then the
@@ -82,10 +89,14 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, opts ...
 	if o.wrapService != nil {
 		svc = o.wrapService(svc)
 	}
+	var tr cluster.Transport = cluster.TCPTransport{}
+	if o.wrapTransport != nil {
+		tr = o.wrapTransport(tr)
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	n, err := cluster.NewNode(cfg, cluster.NodeOptions{
-		Transport: cluster.TCPTransport{}, Service: svc,
+		Transport: tr, Service: svc,
 		Events: events, Logger: logger, Log: out, LogDropped: out.Dropped,
 	})
 	if err != nil {

@@ -15,20 +15,28 @@ import (
 // Mutation is how a test node misbehaves: every CorruptEvery-th request it
 // serves is answered with an image that carries other metadata than was
 // sent (quota+1: a valid image, the wrong content), and every FailEvery-th
-// with an "unavailable" error. Zero turns a kind off; the counts are per
-// process and shared by both kinds.
+// with an "unavailable" error; with AnswerTwice every response frame is
+// written twice (plaintext nodes only: with TLS the transport sees
+// ciphertext). Zero turns a kind off; the counts are per process and shared
+// by both kinds.
 type Mutation struct {
 	CorruptEvery int
 	FailEvery    int
+	AnswerTwice  bool
 }
 
 // errMutated is the error a FailEvery request gets.
 var errMutated = errors.New("nodetest: failing this request on purpose")
 
-// ParseMutation reads "corrupt-every=K" and "fail-every=K", comma-separated.
+// ParseMutation reads "corrupt-every=K", "fail-every=K" and
+// "answer-twice", comma-separated.
 func ParseMutation(spec string) (Mutation, error) {
 	var m Mutation
 	for item := range strings.SplitSeq(spec, ",") {
+		if strings.TrimSpace(item) == "answer-twice" {
+			m.AnswerTwice = true
+			continue
+		}
 		name, val, ok := strings.Cut(strings.TrimSpace(item), "=")
 		k, err := strconv.Atoi(val)
 		if !ok || err != nil || k < 1 {
@@ -40,7 +48,7 @@ func ParseMutation(spec string) (Mutation, error) {
 		case "fail-every":
 			m.FailEvery = k
 		default:
-			return Mutation{}, fmt.Errorf("mutation %q: unknown; want corrupt-every or fail-every", item)
+			return Mutation{}, fmt.Errorf("mutation %q: unknown; want corrupt-every=K, fail-every=K or answer-twice", item)
 		}
 	}
 	return m, nil

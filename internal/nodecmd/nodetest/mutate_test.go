@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"stegocloud/cluster"
 	"stegocloud/stego"
 )
 
@@ -17,11 +18,11 @@ func (echo) Serve(_ context.Context, _ []byte, m stego.Metadata) ([]byte, error)
 }
 
 func TestParseMutation(t *testing.T) {
-	m, err := ParseMutation("corrupt-every=3, fail-every=5")
-	if err != nil || m != (Mutation{CorruptEvery: 3, FailEvery: 5}) {
+	m, err := ParseMutation("corrupt-every=3, fail-every=5,answer-twice")
+	if err != nil || m != (Mutation{CorruptEvery: 3, FailEvery: 5, AnswerTwice: true}) {
 		t.Errorf("ParseMutation = %+v, %v", m, err)
 	}
-	for _, bad := range []string{"corrupt-every", "corrupt-every=0", "twice=1", "corrupt-every=x"} {
+	for _, bad := range []string{"corrupt-every", "corrupt-every=0", "twice=1", "corrupt-every=x", "answer-twice=1"} {
 		if _, err := ParseMutation(bad); err == nil {
 			t.Errorf("ParseMutation(%q) accepted", bad)
 		}
@@ -48,6 +49,19 @@ func TestMutationCorruptsAndFailsEveryKth(t *testing.T) {
 	for i := range want {
 		if got[i] != want[i] {
 			t.Fatalf("answers %v, want %v", got, want)
+		}
+	}
+}
+
+func TestIsResponseFrame(t *testing.T) {
+	resp, _ := cluster.AppendFrame(nil, &cluster.Message{Type: cluster.MsgResponse, From: 1, ID: "x", Body: []byte("img")})
+	hb, _ := cluster.AppendFrame(nil, &cluster.Message{Type: cluster.MsgHeartbeat, From: 1})
+	for _, c := range []struct {
+		b    []byte
+		want bool
+	}{{resp, true}, {hb, false}, {append(append([]byte{}, resp...), hb...), false}, {resp[:len(resp)-1], false}, {nil, false}} {
+		if got := isResponseFrame(c.b); got != c.want {
+			t.Errorf("isResponseFrame(%q) = %v, want %v", c.b, got, c.want)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"testing"
 
+	"stegocloud/cluster"
 	"stegocloud/internal/nodecmd"
 )
 
@@ -40,6 +41,9 @@ func runNode(args []string) int {
 			return 2
 		}
 		opts = append(opts, nodecmd.WithService(mut.Wrap))
+		if mut.AnswerTwice {
+			opts = append(opts, nodecmd.WithTransport(func(tr cluster.Transport) cluster.Transport { return twice{tr} }))
+		}
 		fmt.Fprintf(os.Stderr, "node: test mutation %s=%q in effect\n", MutateEnv, spec)
 	}
 	err := nodecmd.Main(context.Background(), args, os.Stdout, os.Stderr, opts...)
