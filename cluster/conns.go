@@ -11,9 +11,6 @@ import (
 // cannot exhaust the node's memory or file descriptors and leave it unable to
 // dial a restarted peer.
 const (
-	// maxUnidentified caps connections that have not yet completed TLS and
-	// hello; each lives at most Config.HandshakeTimeout.
-	maxUnidentified = 128
 	// helloFrameLimit bounds frames before hello: a hello is ~100 bytes.
 	helloFrameLimit = 4 << 10
 	// controlFrameLimit bounds a control connection's frames.
@@ -58,18 +55,18 @@ type connTable struct {
 }
 
 func newConnTable(cfg Config) *connTable {
-	return &connTable{
-		all:   map[*inConn]struct{}{},
-		count: map[string]int{},
-		caps: map[string]int{
-			roleUnidentified: maxUnidentified,
-			// Each peer dials once; a second connection overlaps while a
-			// broken one is being noticed.
-			RolePeer:    2*len(cfg.Others()) + 2,
-			RoleClient:  cfg.MaxClients,
-			RoleControl: cfg.MaxControl,
-		},
+	caps := map[string]int{
+		// Each peer dials once; a second connection overlaps while a
+		// broken one is being noticed.
+		RolePeer:    2*len(cfg.Others()) + 2,
+		RoleClient:  cfg.MaxClients,
+		RoleControl: cfg.MaxControl,
 	}
+	// As many connections may be on their way in (TLS, hello) as may be
+	// in: every client of a full house can connect at once, and each of
+	// these lives at most Config.HandshakeTimeout.
+	caps[roleUnidentified] = caps[RolePeer] + caps[RoleClient] + caps[RoleControl]
+	return &connTable{all: map[*inConn]struct{}{}, count: map[string]int{}, caps: caps}
 }
 
 // add admits a new, unidentified connection unless the node is closing or

@@ -41,9 +41,10 @@
 // # Limits
 //
 // Whatever a connection sends, it costs the node bounded resources: at most
-// 128 connections without a hello, Config.MaxClients client and
-// Config.MaxControl control connections, and two per peer (more are refused,
-// counted in "refused.connections" and logged at most once a second); 64 KiB
+// Config.MaxClients client and Config.MaxControl control connections, two
+// per peer, and as many again on their way in (before TLS and hello are
+// done; each of those for Config.HandshakeTimeout at most); more are refused,
+// counted in "refused.connections" and logged at most once a second; 64 KiB
 // frames on control connections; a peer connection silent for 4 ×
 // SuspectAfter, and a client or control connection silent for
 // Config.ClientIdle with nothing being served for it, is closed — silence
