@@ -17,8 +17,8 @@ const (
 	controlFrameLimit = 64 << 10
 	// peerSilenceFactor: a peer connection silent (while this node ran) for
 	// this many suspect-after periods is closed; heartbeats keep live ones
-	// busy.
-	peerSilenceFactor = 4
+	// busy, a Failed node's stay silent.
+	peerSilenceFactor = 10
 	// connBuffer is each inbound connection's read buffer; bodies bypass it.
 	connBuffer = 4 << 10
 )

@@ -45,7 +45,7 @@
 // per peer, and as many again on their way in (before TLS and hello are
 // done; each of those for Config.HandshakeTimeout at most); more are refused,
 // counted in "refused.connections" and logged at most once a second; 64 KiB
-// frames on control connections; a peer connection silent for 4 ×
+// frames on control connections; a peer connection silent for 10 ×
 // SuspectAfter, and a client or control connection silent for
 // Config.ClientIdle with nothing being served for it, is closed — silence
 // counted, like suspicion, only while the node itself runs. Responses to a

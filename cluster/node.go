@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -161,6 +162,18 @@ func (n *Node) newPeerLink(id int) *link {
 	l.onDown = func(err error) {
 		n.log.Debug("connection to peer lost", "peer", id, "err", err)
 		n.post(input{kind: inLost, from: id})
+	}
+	// Peers never write on this connection, but reading it shows at once
+	// when the peer closed it (it does with a connection silent too long:
+	// this node's while Failed or paused), so the link redials instead of
+	// writing its next frames into a dead connection.
+	l.onUp = func(conn net.Conn) <-chan struct{} {
+		done := make(chan struct{})
+		n.wg.Go(func() {
+			defer close(done)
+			io.Copy(io.Discard, conn)
+		})
+		return done
 	}
 	return l
 }
@@ -354,8 +367,8 @@ func (n *Node) redeliverDone(id int) {
 
 // watch closes connections that stayed silent too long (see
 // connTable.watch), once a heartbeat period. Like the machine's suspicion,
-// it counts only time this node was running: a gap between ticks (a pause)
-// adds at most a quarter of suspect-after.
+// it counts only time this node was running: a gap between watches longer
+// than two periods (a pause, a starved process) counts as two periods.
 func (n *Node) watch(now time.Time) {
 	if n.lastWatch.IsZero() {
 		n.lastWatch = now
@@ -366,7 +379,7 @@ func (n *Node) watch(now time.Time) {
 		return
 	}
 	n.lastWatch = now
-	n.conns.watch(min(dt, n.cfg.SuspectAfter/4), peerSilenceFactor*n.cfg.SuspectAfter, n.cfg.ClientIdle)
+	n.conns.watch(min(dt, 2*n.cfg.Heartbeat), peerSilenceFactor*n.cfg.SuspectAfter, n.cfg.ClientIdle)
 }
 
 // sample writes a load event every load-sample.
