@@ -114,7 +114,7 @@ func benchEncrypt(b *testing.B, size int, withTLS bool) {
 	}()
 	ccfg := ClientConfig{Nodes: peers, Codec: fakeCodec{}, Timeout: 5 * time.Second}
 	if withTLS {
-		creds, err := pki.Load(dir, pki.Client(""))
+		creds, err := pki.LoadClient(dir)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -122,7 +122,7 @@ func NewNode(cfg Config, opts NodeOptions) (*Node, error) {
 	}
 	creds := opts.TLS
 	if creds == nil && cfg.TLS != "" {
-		c, err := pki.Load(cfg.TLS, pki.Node(cfg.ID))
+		c, err := pki.LoadNode(cfg.TLS, cfg.ID)
 		if err != nil {
 			return nil, fmt.Errorf("%w: tls: %w", ErrConfig, err)
 		}

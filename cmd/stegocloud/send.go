@@ -70,7 +70,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	cfg := cluster.ClientConfig{Nodes: nodes, Timeout: *timeout, Retries: *retries, Key: key, Name: "send"} // ids stay unique: the client adds a random part
 	if *tlsDir != "" {
-		if cfg.TLS, err = pki.Load(*tlsDir, pki.Client(pki.DefaultName)); err != nil {
+		if cfg.TLS, err = pki.LoadClient(*tlsDir); err != nil {
 			return fmt.Errorf("send: --tls: %w", err)
 		}
 	}

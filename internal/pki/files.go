@@ -208,3 +208,14 @@ func checkPrivate(path string) error {
 	}
 	return nil
 }
+
+// LoadNode is Load for node id's credentials.
+func LoadNode(dir string, id int) (*Credentials, error) { return Load(dir, Node(id)) }
+
+// LoadClient is Load for the client credentials (client.pem), whatever
+// name their identity carries.
+func LoadClient(dir string) (*Credentials, error) { return Load(dir, Client(DefaultName)) }
+
+// LoadControl is Load for the control credentials (control.pem), whatever
+// name their identity carries.
+func LoadControl(dir string) (*Credentials, error) { return Load(dir, Control(DefaultName)) }
