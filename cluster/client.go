@@ -31,7 +31,7 @@ type ClientConfig struct {
 	Transport  Transport     // nil: TCPTransport
 	MaxFrame   int           // largest response accepted in bytes; 0: 64 MiB
 	// TLS are the client's credentials (a client identity; see
-	// pki.Load): every connection is then mutual TLS, and each node must
+	// pki.LoadClient): every connection is then mutual TLS, and each node must
 	// prove it is the node of that id. nil: plaintext.
 	TLS *pki.Credentials
 }

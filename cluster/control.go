@@ -16,7 +16,7 @@ import (
 type Control struct {
 	Transport Transport        // nil: TCPTransport
 	MaxFrame  int              // largest reply accepted; 0: 1 MiB
-	TLS       *pki.Credentials // a control identity (pki.Load): mutual TLS; nil: plaintext
+	TLS       *pki.Credentials // a control identity (pki.LoadControl): mutual TLS; nil: plaintext
 }
 
 // FailFor makes the node at addr fail silently for d, then recover.
