@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"stegocloud/internal/pki"
 	"stegocloud/stego"
 )
 
@@ -72,15 +73,33 @@ func BenchmarkMachineRequest(b *testing.B) {
 
 // BenchmarkClientEncrypt measures the whole request path in one process over
 // real loopback TCP: 3 nodes, a zero-cost codec, many goroutines sharing one
-// client. req/s is the metric to compare.
+// client; with and without mutual TLS on every connection (client to node
+// and node to node), in the same run; covers the size of the throughput
+// experiment's 32×32 PNGs (~3 KiB) and larger. req/s is the metric to
+// compare.
 func BenchmarkClientEncrypt(b *testing.B) {
+	for _, size := range []int{3 << 10, 16 << 10} {
+		for _, withTLS := range []bool{false, true} {
+			b.Run(fmt.Sprintf("cover=%dKiB/tls=%v", size>>10, withTLS), func(b *testing.B) { benchEncrypt(b, size, withTLS) })
+		}
+	}
+}
+
+func benchEncrypt(b *testing.B, size int, withTLS bool) {
 	addrs := freePorts(b, 3)
 	peers := Peers{1: addrs[0], 2: addrs[1], 3: addrs[2]}
+	var dir string
+	if withTLS {
+		dir = b.TempDir()
+		if _, err := pki.Generate(dir, pki.Options{Nodes: 3}); err != nil {
+			b.Fatal(err)
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 3)
 	for id := 1; id <= 3; id++ {
 		cfg := DefaultConfig()
-		cfg.ID, cfg.Peers = id, peers
+		cfg.ID, cfg.Peers, cfg.TLS = id, peers, dir
 		n, err := NewNode(cfg, NodeOptions{Service: CodecService{Codec: fakeCodec{}}, Events: NewEventLog(io.Discard, nil)})
 		if err != nil {
 			b.Fatal(err)
@@ -93,12 +112,20 @@ func BenchmarkClientEncrypt(b *testing.B) {
 			<-done
 		}
 	}()
-	cl, err := NewClient(ClientConfig{Nodes: peers, Codec: fakeCodec{}, Timeout: 5 * time.Second})
+	ccfg := ClientConfig{Nodes: peers, Codec: fakeCodec{}, Timeout: 5 * time.Second}
+	if withTLS {
+		creds, err := pki.LoadClient(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ccfg.TLS = creds
+	}
+	cl, err := NewClient(ccfg)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer cl.Close()
-	cover := append([]byte("IMG"), make([]byte, 16<<10)...)
+	cover := append([]byte("IMG"), make([]byte, size)...)
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		if _, err := cl.Encrypt(ctx, cover, testMeta); err == nil {
 			break

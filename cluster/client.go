@@ -9,10 +9,12 @@ import (
 	"net"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"stegocloud/internal/pki"
 	"stegocloud/stego"
 )
 
@@ -28,7 +30,15 @@ type ClientConfig struct {
 	Name       string        // readable request-id prefix ("c17"); a random part is always added
 	Transport  Transport     // nil: TCPTransport
 	MaxFrame   int           // largest response accepted in bytes; 0: 64 MiB
+	// TLS are the client's credentials (a client identity; see
+	// pki.LoadClient): every connection is then mutual TLS, and each node must
+	// prove it is the node of that id. nil: plaintext.
+	TLS *pki.Credentials
 }
+
+// maxClientName keeps request ids (name, '.', 12 hex digits, '-', a
+// sequence number of up to 20 digits) within the nodes' id limit.
+const maxClientName = maxIDLen - 1 - 12 - 1 - 20
 
 // Reply is an accepted response.
 type Reply struct {
@@ -48,10 +58,18 @@ type RequestError struct {
 	ID       string
 	Attempts int
 	Err      error
+	// Links says, for a request that timed out or reached no node, why
+	// connections to nodes were failing ("node 2: dialing …: connection
+	// refused"); empty when they were fine.
+	Links []string
 }
 
 func (e *RequestError) Error() string {
-	return fmt.Sprintf("request %s after %d attempt(s): %v", e.ID, e.Attempts, e.Err)
+	msg := fmt.Sprintf("request %s after %d attempt(s): %v", e.ID, e.Attempts, e.Err)
+	if len(e.Links) > 0 {
+		msg += " (" + strings.Join(e.Links, "; ") + ")"
+	}
+	return msg
 }
 
 func (e *RequestError) Unwrap() error { return e.Err }
@@ -75,6 +93,7 @@ type Client struct {
 	prefix string
 	seq    atomic.Uint64
 	links  []*link
+	ids    []int // node id of each link
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -112,6 +131,13 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	if cfg.Timeout < 0 || cfg.Retries < 0 || cfg.Backoff < 0 || cfg.MaxBackoff < 0 || cfg.MaxFrame < 0 {
 		return nil, fmt.Errorf("%w: client timeout, retries, backoff and max frame must not be negative", ErrConfig)
 	}
+	if len(cfg.Name) > maxClientName {
+		return nil, fmt.Errorf("%w: client name of %d bytes, limit %d (request ids carry it and nodes refuse ids over %d bytes)",
+			ErrConfig, len(cfg.Name), maxClientName, maxIDLen)
+	}
+	if cfg.TLS != nil && cfg.TLS.Identity.Role != pki.RoleClient {
+		return nil, fmt.Errorf("%w: client TLS credentials are %s, want a client identity", ErrConfig, cfg.TLS.Identity)
+	}
 	cfg.Timeout = cmp0(cfg.Timeout, 3*time.Second)
 	cfg.Backoff = cmp0(cfg.Backoff, 50*time.Millisecond)
 	cfg.MaxBackoff = cmp0(cfg.MaxBackoff, time.Second)
@@ -136,7 +162,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	c.ctx, c.cancel = context.WithCancel(context.Background())
 	for _, id := range cfg.Nodes.IDs() {
 		l := c.newLink(id, cfg.Nodes[id])
-		c.links = append(c.links, l)
+		c.links, c.ids = append(c.links, l), append(c.ids, id)
 		c.wg.Go(func() { l.run(c.ctx) })
 	}
 	return c, nil
@@ -151,8 +177,12 @@ func cmp0[T comparable](v, def T) T {
 }
 
 func (c *Client) newLink(id int, addr string) *link {
-	l := newLink(addr, c.cfg.Transport, Message{Type: MsgHello, Role: RoleClient}, 64)
+	l := newLink(addr, c.cfg.Transport, Message{Type: MsgHello, Role: RoleClient, MaxFrame: int64(c.cfg.MaxFrame)}, 64)
 	l.maxBackoff = 500 * time.Millisecond
+	l.ctxErr = func() error { return c.ctx.Err() }
+	if c.cfg.TLS != nil {
+		l.tls = c.cfg.TLS.ClientConfig(pki.ExpectNode(id))
+	}
 	l.skip = func(f *frame) bool { return !c.active(f.id) }
 	l.onWrite = func(f *frame) {
 		c.mu.Lock()
@@ -290,7 +320,15 @@ func (c *Client) Encrypt(ctx context.Context, cover []byte, m stego.Metadata) (R
 
 func (c *Client) fail(r Reply, err error) (Reply, error) {
 	c.failed.Add(1)
-	return r, &RequestError{ID: r.ID, Attempts: r.Attempts, Err: err}
+	re := &RequestError{ID: r.ID, Attempts: r.Attempts, Err: err}
+	if errors.Is(err, ErrTimeout) || errors.Is(err, ErrNoNode) {
+		for i, l := range c.links {
+			if why := l.trouble.Load(); why != nil {
+				re.Links = append(re.Links, fmt.Sprintf("node %d: %s", c.ids[i], *why))
+			}
+		}
+	}
+	return r, re
 }
 
 func (c *Client) sleep(ctx context.Context, d time.Duration) error {

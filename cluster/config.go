@@ -42,8 +42,13 @@ type Config struct {
 	Seed             int64         // seeds the random balancer and election jitter
 	LoadSample       time.Duration // period of load events
 	LogLevel         string        // debug, info, warn or error
-	HandshakeTimeout time.Duration // a connection must send its hello frame within this
+	HandshakeTimeout time.Duration // a connection must complete TLS and send its hello frame within this
 	RequestTTL       time.Duration // an unfinished request is forgotten after this; done ids are remembered this long
+
+	TLS        string        // directory of credentials ('stegocloud certs'): mutual TLS, plaintext refused; empty = plaintext
+	MaxClients int           // client connections at once; more are refused
+	MaxControl int           // control connections at once; more are refused
+	ClientIdle time.Duration // a client or control connection silent this long, with nothing being served for it, is closed
 }
 
 // DefaultConfig returns the seed's settings (DESIGN §3) for node 1 with no peers.
@@ -67,6 +72,9 @@ func DefaultConfig() Config {
 		LogLevel:         "info",
 		HandshakeTimeout: 2 * time.Second,
 		RequestTTL:       30 * time.Second,
+		MaxClients:       256,
+		MaxControl:       16,
+		ClientIdle:       time.Minute,
 	}
 }
 
@@ -114,7 +122,7 @@ func (c Config) Validate() error {
 	}{
 		{"heartbeat", c.Heartbeat}, {"election-timeout", c.ElectionTimeout},
 		{"load-sample", c.LoadSample}, {"handshake-timeout", c.HandshakeTimeout},
-		{"request-ttl", c.RequestTTL},
+		{"request-ttl", c.RequestTTL}, {"client-idle", c.ClientIdle},
 	}
 	for _, p := range positive {
 		if p.d <= 0 {
@@ -147,19 +155,26 @@ func (c Config) Validate() error {
 			return bad(f.name, "must be a finite number ≥ 0, got %v", f.v)
 		}
 	}
+	if c.MaxClients < 1 {
+		return bad("max-clients", "must be at least 1, got %d", c.MaxClients)
+	}
+	if c.MaxControl < 1 {
+		return bad("max-control", "must be at least 1, got %d", c.MaxControl)
+	}
 	if c.MaxConcurrent < 0 {
 		return bad("max-concurrent", "must not be negative, got %d", c.MaxConcurrent)
 	}
 	if c.MaxFrame < 1024 || int64(c.MaxFrame) > math.MaxUint32 {
 		return bad("max-frame", "must be in 1024..%d bytes, got %d", uint32(math.MaxUint32), c.MaxFrame)
 	}
-	if _, err := parseLevel(c.LogLevel); err != nil {
+	if _, err := ParseLogLevel(c.LogLevel); err != nil {
 		return bad("log-level", "%v", err)
 	}
 	return nil
 }
 
-func parseLevel(s string) (slog.Level, error) {
+// ParseLogLevel reads a --log-level value: debug, info, warn or error.
+func ParseLogLevel(s string) (slog.Level, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(s)); err != nil {
 		return 0, fmt.Errorf("want debug, info, warn or error, got %q", s)
@@ -199,6 +214,10 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
 	fs.DurationVar(&c.HandshakeTimeout, "handshake-timeout", c.HandshakeTimeout, "a connection that sends no hello within this is closed")
 	fs.DurationVar(&c.RequestTTL, "request-ttl", c.RequestTTL, "an unfinished request is forgotten after this")
+	fs.StringVar(&c.TLS, "tls", c.TLS, "directory of credentials made by 'stegocloud certs': every connection is mutual TLS, plaintext is refused (empty: plaintext)")
+	fs.IntVar(&c.MaxClients, "max-clients", c.MaxClients, "client connections at once; more are refused")
+	fs.IntVar(&c.MaxControl, "max-control", c.MaxControl, "control connections at once; more are refused")
+	fs.DurationVar(&c.ClientIdle, "client-idle", c.ClientIdle, "a client or control connection silent this long, with nothing being served for it, is closed")
 }
 
 // Args is the inverse of RegisterFlags: the command-line arguments that
@@ -234,6 +253,10 @@ func (c Config) Args() []string {
 		{"log-level", c.LogLevel},
 		{"handshake-timeout", d(c.HandshakeTimeout)},
 		{"request-ttl", d(c.RequestTTL)},
+		{"tls", c.TLS},
+		{"max-clients", strconv.Itoa(c.MaxClients)},
+		{"max-control", strconv.Itoa(c.MaxControl)},
+		{"client-idle", d(c.ClientIdle)},
 	}
 	args := make([]string, 0, len(kv))
 	for _, p := range kv {

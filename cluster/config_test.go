@@ -52,6 +52,9 @@ func TestValidateNamesTheBadField(t *testing.T) {
 		{"log-level", func(c *Config) { c.LogLevel = "chatty" }},
 		{"handshake-timeout", func(c *Config) { c.HandshakeTimeout = 0 }},
 		{"request-ttl", func(c *Config) { c.RequestTTL = 0 }},
+		{"max-clients", func(c *Config) { c.MaxClients = 0 }},
+		{"max-control", func(c *Config) { c.MaxControl = 0 }},
+		{"client-idle", func(c *Config) { c.ClientIdle = 0 }},
 	}
 	for _, c := range cases {
 		t.Run(c.field, func(t *testing.T) {
@@ -88,6 +91,7 @@ func TestArgsRoundTrip(t *testing.T) {
 		StartRecovering: true, Key: "k.bin", Seed: -5, LoadSample: time.Second, LogLevel: "debug",
 		HandshakeTimeout: time.Minute, RequestTTL: 90 * time.Second,
 		ElectionMargin: 0.25, ElectionBackoff: 1500 * time.Millisecond, StateDir: "/tmp/state dir",
+		TLS: "/etc/stego cloud/tls", MaxClients: 3, MaxControl: 2, ClientIdle: 7 * time.Second,
 	}
 	cases := []struct {
 		name string
@@ -133,21 +137,3 @@ func TestParsePeers(t *testing.T) {
 		}
 	}
 }
-
-func TestWholeLinesNeverWritesPartialLines(t *testing.T) {
-	var writes []string
-	w := &wholeLines{w: writerFunc(func(p []byte) (int, error) { writes = append(writes, string(p)); return len(p), nil })}
-	for _, chunk := range []string{`{"a":`, `1}` + "\n" + `{"b"`, `:2}` + "\n", "\n"} {
-		if n, err := w.Write([]byte(chunk)); n != len(chunk) || err != nil {
-			t.Fatalf("Write(%q) = %d, %v", chunk, n, err)
-		}
-	}
-	want := []string{`{"a":1}` + "\n", `{"b":2}` + "\n", "\n"}
-	if !reflect.DeepEqual(writes, want) {
-		t.Errorf("underlying writes %q, want %q", writes, want)
-	}
-}
-
-type writerFunc func([]byte) (int, error)
-
-func (f writerFunc) Write(p []byte) (int, error) { return f(p) }

@@ -2,34 +2,21 @@ package cluster
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"time"
-)
 
-// NodeStatus is a node's answer to a status request.
-type NodeStatus struct {
-	ID            int              `json:"id"`
-	State         NodeState        `json:"state"`
-	Epoch         uint64           `json:"epoch"`       // highest epoch seen
-	CoordEpoch    uint64           `json:"coord_epoch"` // epoch of the coordinator followed
-	Coordinator   int              `json:"coordinator"` // 0: none known
-	IsCoordinator bool             `json:"is_coordinator"`
-	Load          float64          `json:"load"`
-	Outstanding   int              `json:"outstanding"` // requests this node must serve and has not finished
-	Serving       int              `json:"serving"`     // of those, running now
-	Pending       int              `json:"pending"`     // requests known and not done, on any node
-	Processed     int64            `json:"processed"`   // requests served successfully since start
-	Suspects      []int            `json:"suspects"`
-	Counters      map[string]int64 `json:"counters,omitempty"`
-}
+	"stegocloud/internal/pki"
+)
 
 // Control talks to nodes the way the harness does: fail silently, report
 // status, shut down. Only control connections can do this, and a Failed node
 // still answers them. The zero value uses TCP.
 type Control struct {
-	Transport Transport // nil: TCPTransport
-	MaxFrame  int       // largest reply accepted; 0: 1 MiB
+	Transport Transport        // nil: TCPTransport
+	MaxFrame  int              // largest reply accepted; 0: 1 MiB
+	TLS       *pki.Credentials // a control identity (pki.LoadControl): mutual TLS; nil: plaintext
 }
 
 // FailFor makes the node at addr fail silently for d, then recover.
@@ -89,6 +76,13 @@ func (c Control) call(ctx context.Context, addr string, req Message) (Message, e
 		return Message{}, fmt.Errorf("%s to %s: %w", req.Type, addr, err)
 	}
 	defer conn.Close()
+	if c.TLS != nil {
+		tc := tls.Client(conn, c.TLS.ClientConfig(nil))
+		if err := tc.HandshakeContext(ctx); err != nil {
+			return Message{}, fmt.Errorf("%s to %s: tls: %w", req.Type, addr, err)
+		}
+		conn = tc
+	}
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Now()) })
 	defer stop()
 	if dl, ok := ctx.Deadline(); ok {
@@ -99,6 +93,8 @@ func (c Control) call(ctx context.Context, addr string, req Message) (Message, e
 	}
 	reply, err := NewFrameReader(conn, maxFrame).Read()
 	if err != nil {
+		// With TLS 1.3 a node's refusal of our certificate arrives here,
+		// as the first read, not from the handshake.
 		return Message{}, fmt.Errorf("%s to %s: reading reply: %w", req.Type, addr, err)
 	}
 	if reply.Type != MsgCtlReply || reply.Error != "" {

@@ -12,26 +12,59 @@
 // Ready. It has no sockets, goroutines, clock or global randomness. Node is the
 // driver: one loop goroutine owns the Machine; reader goroutines (one per
 // inbound connection), writer goroutines (one per peer link) and one goroutine
-// per served request talk to it by channel. Main is the whole `stegocloud
-// node` subcommand; tests and the harness re-execute their own binary into
-// Main (see Config.Args) to get real node processes.
+// per served request talk to it by channel. The `stegocloud node` command
+// around a Node (flags, stderr, signals) is internal/nodecmd; tests and the
+// harness re-execute their own binary into it (internal/nodecmd/nodetest,
+// Config.Args) to get real node processes.
 //
 // # Wire protocol
 //
-// TCP (Transport; an in-memory one for tests). Every frame is
+// TCP (Transport; an in-memory one for tests), optionally mutual TLS (see
+// Security). Every frame is
 //
 //	uint32 big-endian N | uint32 big-endian H | H bytes JSON header | N−4−H bytes body
 //
 // The header is a Message (type, from, epoch, ids, …); the body is raw bytes,
 // only on request (the cover) and response (the result PNG) — images are
-// never base64'd. N is limited by Config.MaxFrame (default 64 MiB). The first
-// frame on every connection is hello with a role: "peer" (with its node id),
-// "client" or "control"; it must arrive within Config.HandshakeTimeout. A frame
-// that is too large, truncated, not parseable, of an unknown type, or not
-// allowed for the connection's role closes that connection only, with a
-// logged reason and a protocol_error event. Connections are persistent: each
-// node keeps one outgoing connection per peer (redialled with backoff), a
-// client one per node.
+// never base64'd. N is limited by Config.MaxFrame (default 64 MiB). Headers
+// and bodies are read as their bytes arrive, into buffers that grow with
+// them: a declared length costs nothing until it is sent. The first frame on
+// every connection is hello with a role: "peer" (with its node id), "client"
+// (with the largest response it accepts, max_frame) or "control"; it must
+// arrive within Config.HandshakeTimeout and fit in 4 KiB. A frame that is too
+// large, truncated, not parseable, of an unknown type, or not allowed for the
+// connection's role closes that connection only, with a logged reason and a
+// protocol_error event. Connections are persistent: each node keeps one
+// outgoing connection per peer (redialled with backoff, also when the other
+// side closes it straight away), a client one per node.
+//
+// # Limits
+//
+// Whatever a connection sends, it costs the node bounded resources: at most
+// Config.MaxClients client and Config.MaxControl control connections, two
+// per peer, and as many again on their way in (before TLS and hello are
+// done; each of those for Config.HandshakeTimeout at most); more are refused,
+// counted in "refused.connections" and logged at most once a second; 64 KiB
+// frames on control connections; a peer connection silent for 10 ×
+// SuspectAfter, and a client or control connection silent for
+// Config.ClientIdle with nothing being served for it, is closed — silence
+// counted, like suspicion, only while the node itself runs. Responses to a
+// client queue per connection (32 MiB) behind a writer of their own, so a
+// client that does not read costs only its own answers. A request whose
+// answer could exceed the client's max_frame (judged from the cover's header:
+// see Bounder) is refused at once with the reason, never served.
+//
+// # Security
+//
+// With Config.TLS (a directory made by `stegocloud certs`, internal/pki)
+// every connection, in and out, is TLS 1.3 with a certificate of the cluster
+// CA on both sides; plaintext and other CAs fail the handshake. A
+// certificate carries one identity, spiffe://stegocloud/node/N, …/client/NAME
+// or …/control/NAME, and the hello must match it: peer N needs node N's
+// certificate, client a client one, control a control one (a refused control
+// request is answered with the reason). Diallers check that the node they
+// reached is the node they meant. Refusals are protocol_error events whose
+// reason wraps ErrUnauthorized.
 //
 // # Node states and failure detection
 //
@@ -106,8 +139,10 @@
 // has not seen done, ties taking turns in id order; round-robin; random,
 // seeded; coordinator: itself) and broadcasts assign(id → node, loads). The
 // assignee runs the service (Codec.Hide plus Config.ServiceDelay), sends done
-// to the coordinator, then the response to the client; the others learn it
-// from the next heartbeat, which carries the ids finished since the last one.
+// to the coordinator, then the response to the client, on the connection the
+// latest attempt came by; the others learn it from the next heartbeat, which
+// carries the ids finished since the last one (ids a peer missed because its
+// link was down are sent to it again, in a done frame, when it is back).
 // If the assignee is suspected or stops being Active, the coordinator
 // reassigns; a new coordinator assigns whatever is pending; an assignee whose
 // copy never arrived says request_missing and the coordinator reassigns; a
@@ -124,8 +159,10 @@
 // # Events
 //
 // With Config.Events set, a node appends one JSON object per line (Event, in
-// events.go) to the file, flushed at least every 100 ms and on stop; every
-// write holds whole lines, so a killed node never leaves a torn line. Time is
+// events.go) to the file. Lines are queued and written by a goroutine, never
+// by the node's loop, so a slow disk costs lines (counted as "lost.events")
+// rather than heartbeats; the queue is drained on stop, and every write holds
+// whole lines, so a killed node never leaves a torn line. Time is
 // wall-clock Unix ns; node is the writer. Fields by type:
 //
 //	start            state: the state the process starts in
@@ -140,7 +177,7 @@
 //	complete         req, dur (service time, ns), reason (the service error, empty on success), epoch
 //	load             state, load, outstanding, epoch and coordinator followed, counters; every Config.LoadSample
 //	sync             peer (whose view was copied), epoch, coordinator; reason "no peer answered" when the node gave up waiting
-//	protocol_error   peer (0 if unknown), reason: a connection was closed
+//	protocol_error   peer (0 if unknown), reason: a connection was closed (bad frame, failed TLS handshake, identity not allowed the role)
 //	stop             state, load, outstanding, epoch, coordinator, counters: clean shutdown
 //	reject           peer (0 if not from a message), epoch, coordinator, reason: epoch beyond bound | assignee is not a member | coordinator is not a member (once per peer, epoch and reason in a row)
 //	election_backoff epoch, coordinator (a decision naming a coordinator this node suspects), dur: how long it follows it before re-electing
@@ -151,11 +188,15 @@
 // written to a connection (per destination), "recv.T" frames read, "drop.T"
 // frames discarded (queue full, peer unreachable, or this node Failed).
 // Clients' requests appear only as recv.request; responses as sent.response.
+// When not zero, "refused.connections" counts connections refused (caps),
+// "lost.events" event lines and "lost.log" log writes dropped because the
+// disk or stderr fell behind.
 //
 // # Control
 //
-// FailFor, Status and Shutdown (or a Control with another Transport) open a
-// control connection. A Failed node still answers them. SIGINT and SIGTERM
+// FailFor, Status and Shutdown (or a Control with another Transport or with
+// TLS credentials) open a control connection. A Failed node still answers
+// them. SIGINT and SIGTERM
 // also stop a node cleanly.
 //
 // # Client
@@ -166,5 +207,7 @@
 // response whose revealed metadata equals what was sent wins; invalid ones are
 // counted and skipped; attempts time out and are retried with backoff under
 // the same id. Errors unwrap to ErrTimeout, ErrNoNode, ErrInvalidResponse,
-// ErrRejected, ErrClosed or a context error (see RequestError).
+// ErrRejected, ErrClosed or a context error (see RequestError, which also
+// says why connections were failing). With ClientConfig.TLS it speaks
+// mutual TLS and checks each node's identity.
 package cluster

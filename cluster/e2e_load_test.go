@@ -1,4 +1,4 @@
-package cluster
+package cluster_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"net"
+	"stegocloud/cluster"
 	"strings"
 	"sync"
 	"testing"
@@ -23,10 +24,10 @@ func (pc *procCluster) shutdownAll() {
 }
 
 // finalCounters sums the counters of every node's last stop event.
-func finalCounters(evs []Event) map[string]int64 {
+func finalCounters(evs []cluster.Event) map[string]int64 {
 	last := map[int]map[string]int64{}
 	for _, e := range evs {
-		if e.Type == EvStop {
+		if e.Type == cluster.EvStop {
 			last[e.Node] = e.Counters
 		}
 	}
@@ -53,7 +54,7 @@ func overheadMessages(c map[string]int64) int64 {
 
 func TestE2EBalanceAndMessagesPerRequest(t *testing.T) {
 	const clients, perClient = 60, 50
-	pc := newProcCluster(t, 3, func(c *Config) {
+	pc := newProcCluster(t, 3, func(c *cluster.Config) {
 		// The coordinator serves its own requests without the assign and
 		// done hops the others pay; a service time long against those hops
 		// keeps that edge small (measured in the report).
@@ -66,7 +67,7 @@ func TestE2EBalanceAndMessagesPerRequest(t *testing.T) {
 	var wg sync.WaitGroup
 	start := time.Now()
 	for c := range clients {
-		cl := pc.client(ClientConfig{Name: fmt.Sprintf("c%d", c), Timeout: 10 * time.Second})
+		cl := pc.client(cluster.ClientConfig{Name: fmt.Sprintf("c%d", c), Timeout: 10 * time.Second})
 		served[c] = map[int]int{}
 		wg.Go(func() {
 			for i := range perClient {
@@ -106,9 +107,9 @@ func TestE2EBalanceAndMessagesPerRequest(t *testing.T) {
 	kinds := map[string]int{}
 	for _, e := range evs {
 		switch e.Type {
-		case EvAssign, EvElectionStart:
+		case cluster.EvAssign, cluster.EvElectionStart:
 			kinds[string(e.Type)+" "+e.Cause]++
-		case EvReassign, EvSuspect:
+		case cluster.EvReassign, cluster.EvSuspect:
 			kinds[string(e.Type)+" "+e.Reason]++
 		}
 	}
@@ -133,16 +134,16 @@ func TestE2EBalanceAndMessagesPerRequest(t *testing.T) {
 }
 
 func TestE2EBadInputLeavesNodeServing(t *testing.T) {
-	pc := newProcCluster(t, 3, func(c *Config) {
+	pc := newProcCluster(t, 3, func(c *cluster.Config) {
 		c.HandshakeTimeout = 300 * time.Millisecond
 		c.MaxFrame = 1 << 20
 	})
 	pc.startAll()
 	coord := pc.waitAgree(10 * time.Second)
 	target := pc.peers[1]
-	frame := func(m Message) []byte { b, _ := AppendFrame(nil, &m); return b }
-	hello := frame(Message{Type: MsgHello, Role: RoleClient})
-	request := frame(Message{Type: MsgRequest, ID: "x-1", Attempt: 1, Meta: &testMeta, Body: e2eCover(0)})
+	frame := func(m cluster.Message) []byte { b, _ := cluster.AppendFrame(nil, &m); return b }
+	hello := frame(cluster.Message{Type: cluster.MsgHello, Role: cluster.RoleClient})
+	request := frame(cluster.Message{Type: cluster.MsgRequest, ID: "x-1", Attempt: 1, Meta: &cluster.TestMeta, Body: e2eCover(0)})
 	oversize := binary.BigEndian.AppendUint32(nil, 64<<20)
 	cases := []struct {
 		name  string
@@ -151,12 +152,12 @@ func TestE2EBadInputLeavesNodeServing(t *testing.T) {
 		{"garbage", []byte("GET / HTTP/1.1\r\nHost: node\r\n\r\n")},
 		{"truncated frame", append(hello, request[:len(request)/2]...)},
 		{"oversize length", append(hello, oversize...)},
-		{"unknown type", append(hello, rawFrame(4+18, 18, []byte(`{"type":"launch"}`+" "))...)},
-		{"heartbeat on a client connection", append(hello, frame(Message{Type: MsgHeartbeat, From: 2})...)},
-		{"peer hello from a stranger", frame(Message{Type: MsgHello, Role: RolePeer, From: 9})},
+		{"unknown type", append(hello, cluster.RawFrame(4+18, 18, []byte(`{"type":"launch"}`+" "))...)},
+		{"heartbeat on a client connection", append(hello, frame(cluster.Message{Type: cluster.MsgHeartbeat, From: 2})...)},
+		{"peer hello from a stranger", frame(cluster.Message{Type: cluster.MsgHello, Role: cluster.RolePeer, From: 9})},
 		{"silent connection", nil},
 	}
-	cl := pc.client(ClientConfig{Timeout: 5 * time.Second})
+	cl := pc.client(cluster.ClientConfig{Timeout: 5 * time.Second})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			conn, err := net.Dial("tcp", target)
@@ -174,7 +175,7 @@ func TestE2EBadInputLeavesNodeServing(t *testing.T) {
 			if n, err := conn.Read(make([]byte, 1)); err != io.EOF && !isReset(err) {
 				t.Errorf("after %s: read %d bytes, %v; want the node to close the connection", c.name, n, err)
 			}
-			if _, err := cl.Encrypt(context.Background(), e2eCover(1), testMeta); err != nil {
+			if _, err := cl.Encrypt(context.Background(), e2eCover(1), cluster.TestMeta); err != nil {
 				t.Errorf("after %s: Encrypt: %v", c.name, err)
 			}
 		})
@@ -184,7 +185,7 @@ func TestE2EBadInputLeavesNodeServing(t *testing.T) {
 	}
 	var reasons []string
 	for _, e := range pc.events() {
-		if e.Type == EvProtocolError && e.Node == 1 {
+		if e.Type == cluster.EvProtocolError && e.Node == 1 {
 			reasons = append(reasons, e.Reason)
 		}
 	}

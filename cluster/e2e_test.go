@@ -1,4 +1,4 @@
-package cluster
+package cluster_test
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/png"
 	"slices"
+	"stegocloud/cluster"
 	"sync"
 	"syscall"
 	"testing"
@@ -32,10 +33,13 @@ var e2eCovers = sync.OnceValue(func() [][]byte {
 // e2eCover is the cover image the end-to-end tests send.
 func e2eCover(seed int) []byte { return e2eCovers()[seed%len(e2eCovers())] }
 
-func (pc *procCluster) client(cfg ClientConfig) *Client {
+func (pc *procCluster) client(cfg cluster.ClientConfig) *cluster.Client {
 	pc.t.Helper()
 	cfg.Nodes = pc.peers
-	c, err := NewClient(cfg)
+	if cfg.TLS == nil {
+		cfg.TLS = pc.ctls
+	}
+	c, err := cluster.NewClient(cfg)
 	if err != nil {
 		pc.t.Fatalf("NewClient: %v", err)
 	}
@@ -45,13 +49,13 @@ func (pc *procCluster) client(cfg ClientConfig) *Client {
 
 func TestE2EElectsLowestLoad(t *testing.T) {
 	bases := map[int]float64{1: 0.9, 2: 0.5, 3: 0.7}
-	pc := newProcCluster(t, 3, func(c *Config) { c.LoadBase = bases[c.ID] })
+	pc := newProcCluster(t, 3, func(c *cluster.Config) { c.LoadBase = bases[c.ID] })
 	pc.startAll()
 	if c := pc.waitAgree(10 * time.Second); c != 2 {
 		t.Errorf("bases %v: coordinator %d, want 2", bases, c)
 	}
-	cl := pc.client(ClientConfig{})
-	r, err := cl.Encrypt(context.Background(), e2eCover(1), testMeta)
+	cl := pc.client(cluster.ClientConfig{})
+	r, err := cl.Encrypt(context.Background(), e2eCover(1), cluster.TestMeta)
 	if err != nil {
 		t.Fatalf("Encrypt: %v", err)
 	}
@@ -69,7 +73,7 @@ func failoverTrials(t *testing.T, trials int, down func(pc *procCluster, id int)
 		live := others(pc.peers.IDs(), coord)
 		t0 := time.Now()
 		down(pc, coord)
-		var evs []Event
+		var evs []cluster.Event
 		var at time.Time
 		var next int
 		ok := false
@@ -79,7 +83,7 @@ func failoverTrials(t *testing.T, trials int, down func(pc *procCluster, id int)
 		}
 		if !ok {
 			for _, e := range evs {
-				if e.Time > t0.Add(-2*time.Second).UnixNano() && e.Type != EvLoad {
+				if e.Time > t0.Add(-2*time.Second).UnixNano() && e.Type != cluster.EvLoad {
 					t.Logf("%v %+v", time.Unix(0, e.Time).Sub(t0), e)
 				}
 			}
@@ -116,7 +120,7 @@ func TestE2EFailoverAfterSilentFailure(t *testing.T) {
 		func(pc *procCluster, id int) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
-			if err := FailFor(ctx, pc.peers[id], 500*time.Millisecond); err != nil {
+			if err := pc.ctl.FailFor(ctx, pc.peers[id], 500*time.Millisecond); err != nil {
 				t.Fatalf("FailFor node %d: %v", id, err)
 			}
 		},
@@ -127,19 +131,19 @@ func TestE2EFailoverAfterSilentFailure(t *testing.T) {
 func TestE2ESilentFailureWithRequestsInFlight(t *testing.T) {
 	// The coordinator serves everything, slowly; it fails silently with 100
 	// requests in flight. Every one must still be answered, correctly.
-	pc := newProcCluster(t, 3, func(c *Config) {
-		c.Balancer = BalancerCoordinator
+	pc := newProcCluster(t, 3, func(c *cluster.Config) {
+		c.Balancer = cluster.BalancerCoordinator
 		c.ServiceDelay = 300 * time.Millisecond
 	})
 	pc.startAll()
 	coord := pc.waitAgree(10 * time.Second)
-	clients := make([]*Client, 10)
+	clients := make([]*cluster.Client, 10)
 	for i := range clients {
-		clients[i] = pc.client(ClientConfig{Timeout: 5 * time.Second, Retries: 2})
+		clients[i] = pc.client(cluster.ClientConfig{Timeout: 5 * time.Second, Retries: 2})
 	}
 	type result struct {
 		i    int
-		r    Reply
+		r    cluster.Reply
 		err  error
 		meta stego.Metadata
 	}
@@ -163,7 +167,7 @@ func TestE2ESilentFailureWithRequestsInFlight(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	if err := FailFor(ctx, pc.peers[coord], 3*time.Second); err != nil {
+	if err := pc.ctl.FailFor(ctx, pc.peers[coord], 3*time.Second); err != nil {
 		t.Fatal(err)
 	}
 	wg.Wait()
@@ -189,7 +193,7 @@ func TestE2ESilentFailureWithRequestsInFlight(t *testing.T) {
 	pc.waitAgree(10 * time.Second)
 	reassigned := 0
 	for _, e := range pc.events() {
-		if e.Type == EvReassign {
+		if e.Type == cluster.EvReassign {
 			reassigned++
 		}
 	}
@@ -200,7 +204,7 @@ func TestE2ESilentFailureWithRequestsInFlight(t *testing.T) {
 }
 
 func TestE2EPausedCoordinatorStepsDown(t *testing.T) {
-	pc := newProcCluster(t, 3, func(c *Config) { c.LoadBase = map[int]float64{1: 0.5, 2: 0.6, 3: 0.7}[c.ID] })
+	pc := newProcCluster(t, 3, func(c *cluster.Config) { c.LoadBase = map[int]float64{1: 0.5, 2: 0.6, 3: 0.7}[c.ID] })
 	pc.startAll()
 	old := pc.waitAgree(10 * time.Second)
 	before, _ := pc.status(old)
@@ -222,24 +226,24 @@ func TestE2EPausedCoordinatorStepsDown(t *testing.T) {
 }
 
 func TestE2ERecoveredNodeServesAgain(t *testing.T) {
-	pc := newProcCluster(t, 3, func(c *Config) { c.Balancer = BalancerRoundRobin })
+	pc := newProcCluster(t, 3, func(c *cluster.Config) { c.Balancer = cluster.BalancerRoundRobin })
 	pc.startAll()
 	coord := pc.waitAgree(10 * time.Second)
 	victim := others(pc.peers.IDs(), coord)[0]
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := FailFor(ctx, pc.peers[victim], 500*time.Millisecond); err != nil {
+	if err := pc.ctl.FailFor(ctx, pc.peers[victim], 500*time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(100 * time.Millisecond)
-	if st, _ := pc.status(victim); st.State != StateFailed {
+	if st, _ := pc.status(victim); st.State != cluster.StateFailed {
 		t.Fatalf("node %d state %s during its failure, want failed", victim, st.State)
 	}
 	pc.waitAgree(10 * time.Second)
-	cl := pc.client(ClientConfig{})
+	cl := pc.client(cluster.ClientConfig{})
 	served := map[int]int{}
 	for i := range 30 {
-		r, err := cl.Encrypt(ctx, e2eCover(i), testMeta)
+		r, err := cl.Encrypt(ctx, e2eCover(i), cluster.TestMeta)
 		if err != nil {
 			t.Fatalf("request %d: %v", i, err)
 		}
@@ -250,7 +254,7 @@ func TestE2ERecoveredNodeServesAgain(t *testing.T) {
 	}
 	var states []string
 	for _, e := range pc.events() {
-		if e.Type == EvState && e.Node == victim {
+		if e.Type == cluster.EvState && e.Node == victim {
 			states = append(states, e.State)
 		}
 	}

@@ -46,6 +46,13 @@ var (
 	// ErrClosed means the client or node has been closed.
 	ErrClosed = errors.New("closed")
 
+	// ErrUnauthorized means a connection was refused for who it is: its TLS
+	// handshake failed (no certificate, another CA, plaintext), or the
+	// identity its certificate proves may not open the role its hello
+	// claims (a node certificate speaking for another node, a client
+	// certificate on the control path).
+	ErrUnauthorized = errors.New("unauthorized")
+
 	// ErrControl means a control request failed: the node answered with an
 	// error or not with the expected reply.
 	ErrControl = errors.New("control request failed")

@@ -2,11 +2,14 @@ package cluster
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"sync"
 	"time"
+
+	"stegocloud/internal/nonblock"
 )
 
 // EventType names what happened. The set is closed: the harness relies on it.
@@ -71,26 +74,44 @@ type Event struct {
 	Counters map[string]int64 `json:"counters,omitempty"`
 }
 
-// EventLog writes events as JSON lines. It is safe for concurrent use; a nil
-// *EventLog discards everything, so callers need no checks.
+// EventLog writes events as JSON lines. It is safe for concurrent use and
+// never makes its caller wait: lines are queued (up to eventBudget bytes) and
+// written by a goroutine, so a slow disk cannot stall a node's loop; a line
+// that does not fit is dropped and counted (Dropped). Each line reaches the
+// writer whole. A nil *EventLog discards everything, so callers need no
+// checks.
 type EventLog struct {
-	mu  sync.Mutex
-	w   *bufio.Writer
-	enc *json.Encoder
-	now func() time.Time
+	mu   sync.Mutex
+	line bytes.Buffer
+	enc  *json.Encoder
+	out  *nonblock.Writer
+	now  func() time.Time
 }
+
+// eventBudget bounds the events waiting for the disk: at ~300 bytes a line,
+// some 13,000 events, seconds of a busy node's log.
+const eventBudget = 4 << 20
+
+// flushTimeout bounds how long Flush waits for the disk.
+const flushTimeout = 5 * time.Second
 
 // NewEventLog writes to w; now stamps events whose Time is zero (nil: time.Now).
 func NewEventLog(w io.Writer, now func() time.Time) *EventLog {
+	return newEventLog(w, now, eventBudget)
+}
+
+func newEventLog(w io.Writer, now func() time.Time, budget int) *EventLog {
 	if now == nil {
 		now = time.Now
 	}
-	bw := bufio.NewWriter(w)
-	return &EventLog{w: bw, enc: json.NewEncoder(bw), now: now}
+	l := &EventLog{out: nonblock.New(w, budget), now: now}
+	l.enc = json.NewEncoder(&l.line)
+	return l
 }
 
-// Emit writes one event. Errors are deliberately dropped: losing an event must
-// never stop a node; Flush reports the writer's error.
+// Emit queues one event. Errors are deliberately dropped: losing an event
+// must never stop a node; Dropped counts the lines lost, Flush reports the
+// writer's error.
 func (l *EventLog) Emit(e Event) {
 	if l == nil {
 		return
@@ -100,17 +121,31 @@ func (l *EventLog) Emit(e Event) {
 	if e.Time == 0 {
 		e.Time = l.now().UnixNano()
 	}
-	_ = l.enc.Encode(&e)
+	l.line.Reset()
+	if l.enc.Encode(&e) == nil {
+		l.out.Write(l.line.Bytes())
+	}
+	if l.line.Cap() > 64<<10 {
+		l.line = bytes.Buffer{} // an unusually large event: do not keep its buffer
+		l.enc = json.NewEncoder(&l.line)
+	}
 }
 
-// Flush pushes buffered events to the underlying writer.
+// Flush waits (up to 5s) until every event emitted so far has been handed
+// to the writer, and returns the writer's first error.
 func (l *EventLog) Flush() error {
 	if l == nil {
 		return nil
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Flush()
+	return l.out.Flush(flushTimeout)
+}
+
+// Dropped is the number of events lost because the writer fell behind.
+func (l *EventLog) Dropped() int64 {
+	if l == nil {
+		return 0
+	}
+	return l.out.Dropped()
 }
 
 // ReadEvents calls fn for every event in r. A line that is not a valid event is

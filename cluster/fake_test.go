@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"slices"
 	"sync"
 	"testing"
@@ -86,6 +87,7 @@ type testCluster struct {
 	svc     Service
 	ctl     Control
 	clients []*Client
+	opts    func(id int, o *NodeOptions) // changes a node's options before it starts
 }
 
 func newTestCluster(t testing.TB, n int, tweak func(*Config)) *testCluster {
@@ -116,7 +118,11 @@ func (tc *testCluster) start(id int) {
 	if tc.logs[id] == nil {
 		tc.logs[id] = &syncBuffer{}
 	}
-	n, err := NewNode(tc.cfgs[id], NodeOptions{Transport: tc.tr, Service: tc.svc, Events: NewEventLog(tc.logs[id], nil)})
+	opts := NodeOptions{Transport: tc.tr, Service: tc.svc, Events: NewEventLog(tc.logs[id], nil)}
+	if tc.opts != nil {
+		tc.opts(id, &opts)
+	}
+	n, err := NewNode(tc.cfgs[id], opts)
 	if err != nil {
 		tc.t.Fatalf("node %d: %v", id, err)
 	}
@@ -221,3 +227,22 @@ func agreement(sts map[int]NodeStatus) (int, bool) {
 }
 
 var testMeta = stego.Metadata{Usernames: []string{"alice", "bob"}, Quota: 5}
+
+// freePorts reserves n loopback ports by listening and closing.
+func freePorts(t testing.TB, n int) []string {
+	t.Helper()
+	var addrs []string
+	var lns []net.Listener
+	for range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatalf("reserving a port: %v", err)
+		}
+		lns = append(lns, ln)
+		addrs = append(addrs, ln.Addr().String())
+	}
+	for _, ln := range lns {
+		ln.Close()
+	}
+	return addrs
+}

@@ -12,6 +12,7 @@ type frame struct {
 	buf  []byte
 	typ  MsgType
 	id   string
+	done []string // the finished ids it carries, redelivered if it is dropped
 	refs atomic.Int32
 }
 
@@ -29,7 +30,7 @@ func newFrame(m *Message) (*frame, error) {
 		framePool.Put(f)
 		return nil, err
 	}
-	f.buf, f.typ, f.id = buf, m.Type, m.ID
+	f.buf, f.typ, f.id, f.done = buf, m.Type, m.ID, m.Done
 	f.refs.Store(1)
 	return f, nil
 }
@@ -43,6 +44,6 @@ func (f *frame) release() {
 	if cap(f.buf) > maxPooledFrame {
 		f.buf = nil
 	}
-	f.buf, f.id = f.buf[:0], ""
+	f.buf, f.id, f.done = f.buf[:0], "", nil
 	framePool.Put(f)
 }

@@ -1,14 +1,15 @@
 package cluster
 
 import (
-	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"slices"
-	"sync"
 	"time"
+
+	"stegocloud/internal/pki"
 )
 
 // peerTypes are the messages a peer connection may carry; anything else on
@@ -26,48 +27,55 @@ func (n *Node) acceptLoop(ln net.Listener) {
 			time.Sleep(10 * time.Millisecond)
 			continue
 		}
-		if !n.track(c) {
+		ic, refusal := n.conns.add(c)
+		if ic == nil {
 			c.Close()
-			return
+			if n.runCtx.Err() != nil {
+				return
+			}
+			n.refuse(refusal)
+			continue
 		}
 		n.wg.Go(func() {
-			defer n.untrack(c)
-			n.serveConn(c)
+			defer n.conns.remove(ic)
+			n.serveConn(ic)
 		})
 	}
 }
 
-func (n *Node) track(c net.Conn) bool {
-	n.connMu.Lock()
-	defer n.connMu.Unlock()
-	if n.closed {
-		return false
-	}
-	n.conns[c] = struct{}{}
-	return true
-}
-
-func (n *Node) untrack(c net.Conn) {
-	c.Close()
-	n.connMu.Lock()
-	delete(n.conns, c)
-	n.connMu.Unlock()
-}
-
-func (n *Node) closeConns() {
-	n.connMu.Lock()
-	defer n.connMu.Unlock()
-	n.closed = true
-	for c := range n.conns {
-		c.Close()
+// refuse counts a connection refused for reason and logs the refusals at
+// most once a second.
+func (n *Node) refuse(reason string) {
+	if counts := n.refused.note(reason, time.Now()); counts != nil {
+		for r, k := range counts {
+			n.log.Warn("refused connections", "reason", r, "count", k)
+		}
 	}
 }
 
-// serveConn reads the hello that says who is calling, then the role's loop.
-// Whatever goes wrong ends this connection only.
-func (n *Node) serveConn(c net.Conn) {
-	fr := NewFrameReader(c, n.cfg.MaxFrame)
-	c.SetReadDeadline(time.Now().Add(n.cfg.HandshakeTimeout))
+// serveConn runs the TLS handshake (when configured) and reads the hello
+// that says who is calling, within the handshake timeout and a small frame
+// limit; checks that the certificate allows that role and that the role has
+// room; then runs the role's loop. Whatever goes wrong ends this connection
+// only.
+func (n *Node) serveConn(ic *inConn) {
+	var c net.Conn = ic.conn
+	c.SetDeadline(time.Now().Add(n.cfg.HandshakeTimeout))
+	var who *pki.Identity
+	if n.serverTLS != nil {
+		tc := tls.Server(c, n.serverTLS)
+		if err := tc.HandshakeContext(n.runCtx); err != nil {
+			n.protocolError(0, fmt.Errorf("tls handshake: %v: %w", err, ErrUnauthorized))
+			return
+		}
+		id, err := pki.PeerIdentity(tc.ConnectionState())
+		if err != nil { // VerifyConnection already checked it
+			n.protocolError(0, fmt.Errorf("tls: %v: %w", err, ErrUnauthorized))
+			return
+		}
+		who, c = &id, tc
+	}
+	fr := newFrameReaderSize(c, helloFrameLimit, connBuffer)
 	hello, err := fr.Read()
 	if err != nil {
 		n.protocolError(0, fmt.Errorf("no hello within %v: %w", n.cfg.HandshakeTimeout, err))
@@ -78,33 +86,82 @@ func (n *Node) serveConn(c net.Conn) {
 		return
 	}
 	n.count.add(dirRecv, MsgHello, 1)
-	c.SetReadDeadline(time.Time{})
+	if err := n.admit(hello, who); err != nil {
+		n.protocolError(hello.From, err)
+		if hello.Role == RoleControl {
+			n.answerControl(c, Message{Type: MsgCtlReply, From: n.cfg.ID, Error: err.Error()})
+		}
+		return
+	}
+	if !n.conns.identify(ic, hello.Role, hello.From) {
+		n.refuse("too many " + hello.Role + " connections")
+		return
+	}
+	c.SetDeadline(time.Time{})
+	ic.heard.Store(true)
 	switch hello.Role {
 	case RolePeer:
-		if _, ok := n.links[hello.From]; !ok {
-			n.protocolError(hello.From, fmt.Errorf("hello from node %d, not a peer: %w", hello.From, ErrProtocol))
-			return
-		}
 		// The peer is (back) up: our link to it need not wait out its backoff.
 		n.links[hello.From].poke()
-		n.readPeer(fr, hello.From)
+		fr.SetLimit(n.cfg.MaxFrame)
+		n.readPeer(fr, ic)
 	case RoleClient:
-		n.readClient(fr, &clientConn{conn: c})
+		fr.SetLimit(n.cfg.MaxFrame)
+		limit := int64(n.cfg.MaxFrame)
+		if hello.MaxFrame > 0 {
+			limit = hello.MaxFrame
+		}
+		n.readClient(fr, newClientConn(c, ic, limit, n))
 	case RoleControl:
-		n.readControl(fr, c)
+		fr.SetLimit(controlFrameLimit)
+		n.readControl(fr, c, ic)
 	}
 }
 
-func (n *Node) readPeer(fr *FrameReader, from int) {
+// admit checks that the hello may open its role: a peer must be one of this
+// node's peers, and with TLS the certificate must prove the identity the
+// role needs (node N for peer N, a client identity for client, a control
+// identity for control).
+func (n *Node) admit(hello Message, who *pki.Identity) error {
+	if hello.Role == RolePeer {
+		if _, ok := n.links[hello.From]; !ok {
+			return fmt.Errorf("hello from node %d, not a peer: %w", hello.From, ErrProtocol)
+		}
+	}
+	if who == nil {
+		return nil
+	}
+	var ok bool
+	switch hello.Role {
+	case RolePeer:
+		ok = *who == pki.Node(hello.From)
+	case RoleClient:
+		ok = who.Role == pki.RoleClient
+	case RoleControl:
+		ok = who.Role == pki.RoleControl
+	}
+	if !ok {
+		what := hello.Role
+		if hello.Role == RolePeer {
+			what = fmt.Sprintf("peer %d", hello.From)
+		}
+		return fmt.Errorf("hello as %s from a connection that proved %s: %w", what, who, ErrUnauthorized)
+	}
+	return nil
+}
+
+func (n *Node) readPeer(fr *FrameReader, ic *inConn) {
+	from := ic.peer
 	for {
 		msg, err := fr.Read()
 		if err != nil {
-			n.connEnded(from, err)
+			n.connEnded(ic, from, err)
 			if n.runCtx.Err() == nil {
 				n.post(input{kind: inLost, from: from})
 			}
 			return
 		}
+		ic.heard.Store(true)
 		if !slices.Contains(peerTypes, msg.Type) || msg.From != from {
 			n.protocolError(from, fmt.Errorf("%s from %d on the connection of peer %d: %w", msg.Type, msg.From, from, ErrProtocol))
 			return
@@ -124,9 +181,10 @@ func (n *Node) readClient(fr *FrameReader, cc *clientConn) {
 	for {
 		msg, err := fr.Read()
 		if err != nil {
-			n.connEnded(0, err)
+			n.connEnded(cc.in, 0, err)
 			return
 		}
+		cc.in.heard.Store(true)
 		if msg.Type != MsgRequest {
 			n.protocolError(0, fmt.Errorf("%s on a client connection: %w", msg.Type, ErrProtocol))
 			return
@@ -134,6 +192,9 @@ func (n *Node) readClient(fr *FrameReader, cc *clientConn) {
 		n.count.add(dirRecv, msg.Type, 1)
 		if n.failed.Load() {
 			n.count.add(dirDrop, msg.Type, 1)
+			continue
+		}
+		if n.refuseTooLarge(cc, msg) {
 			continue
 		}
 		if !n.post(input{kind: inClient, msg: msg, reply: cc}) {
@@ -144,13 +205,14 @@ func (n *Node) readClient(fr *FrameReader, cc *clientConn) {
 
 // readControl answers control requests; they work in every state, Failed
 // included, since they are how the harness injects and ends failures.
-func (n *Node) readControl(fr *FrameReader, c net.Conn) {
+func (n *Node) readControl(fr *FrameReader, c net.Conn, ic *inConn) {
 	for {
 		msg, err := fr.Read()
 		if err != nil {
-			n.connEnded(0, err)
+			n.connEnded(ic, 0, err)
 			return
 		}
+		ic.heard.Store(true)
 		n.count.add(dirRecv, msg.Type, 1)
 		var reply Message
 		switch msg.Type {
@@ -168,12 +230,9 @@ func (n *Node) readControl(fr *FrameReader, c net.Conn) {
 			n.protocolError(0, fmt.Errorf("%s on a control connection: %w", msg.Type, ErrProtocol))
 			return
 		}
-		c.SetWriteDeadline(time.Now().Add(ioTimeout))
-		if err := WriteFrame(c, &reply); err != nil {
-			n.log.Debug("cannot answer control request", "err", err)
+		if !n.answerControl(c, reply) {
 			return
 		}
-		n.count.add(dirSent, MsgCtlReply, 1)
 		if msg.Type == MsgCtlShutdown {
 			n.log.Info("shutting down on request")
 			n.stop()
@@ -182,9 +241,23 @@ func (n *Node) readControl(fr *FrameReader, c net.Conn) {
 	}
 }
 
+func (n *Node) answerControl(c net.Conn, reply Message) bool {
+	c.SetWriteDeadline(time.Now().Add(ioTimeout))
+	if err := WriteFrame(c, &reply); err != nil {
+		n.log.Debug("cannot answer control request", "err", err)
+		return false
+	}
+	n.count.add(dirSent, MsgCtlReply, 1)
+	return true
+}
+
 // connEnded logs why a connection's reader stopped; only real protocol
 // violations are protocol errors, a closed connection is not.
-func (n *Node) connEnded(peer int, err error) {
+func (n *Node) connEnded(ic *inConn, peer int, err error) {
+	if r := ic.reason.Load(); r != nil && n.runCtx.Err() == nil {
+		n.log.Info("closed connection", "role", ic.role, "peer", peer, "reason", *r)
+		return
+	}
 	switch {
 	case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed), n.runCtx.Err() != nil:
 		n.log.Debug("connection closed", "peer", peer)
@@ -198,72 +271,4 @@ func (n *Node) connEnded(peer int, err error) {
 func (n *Node) protocolError(peer int, err error) {
 	n.log.Warn("closing connection", "peer", peer, "reason", err)
 	n.events.Emit(Event{Node: n.cfg.ID, Type: EvProtocolError, Peer: peer, Reason: err.Error()})
-}
-
-// clientConn is the way back to a client: responses are written by the
-// goroutine that served the request, one at a time.
-type clientConn struct {
-	mu   sync.Mutex
-	conn net.Conn
-}
-
-func (cc *clientConn) send(m *Message) error {
-	b, err := AppendFrame(nil, m)
-	if err != nil {
-		return err
-	}
-	cc.mu.Lock()
-	defer cc.mu.Unlock()
-	cc.conn.SetWriteDeadline(time.Now().Add(ioTimeout))
-	if _, err := cc.conn.Write(b); err != nil {
-		cc.conn.Close()
-		return fmt.Errorf("answering client: %w", err)
-	}
-	return nil
-}
-
-// startServe runs the service for one request in its own goroutine (the
-// seed's task per request) and answers the client, unless the node failed
-// meanwhile: a Failed node sends nothing.
-func (n *Node) startServe(o ServeOrder) {
-	ctx, cancel := context.WithCancel(n.runCtx)
-	n.serveSeq++
-	token := n.serveSeq
-	n.serves[o.ID] = serveHandle{cancel: cancel, token: token}
-	n.wg.Go(func() {
-		start := time.Now()
-		img, err := n.svc.Serve(ctx, o.Cover, o.Meta)
-		res := ServeResult{Duration: time.Since(start)}
-		if ctx.Err() != nil {
-			return // abandoned (Failed) or stopping: the loop already forgot it
-		}
-		resp := Message{Type: MsgResponse, From: n.cfg.ID, ID: o.ID, Attempt: o.Attempt, Duration: res.Duration, Body: img}
-		if err != nil {
-			res.Err = err.Error()
-			resp.Body, resp.Error, resp.Code = nil, err.Error(), CodeUnavailable
-			if errors.Is(err, ErrRejected) {
-				resp.Code = CodeRejected
-			}
-		}
-		// Done first, reply second: the coordinator should count this node
-		// free before the client's next request can reach it, or
-		// lowest-load would see stale counts and lean on the coordinator.
-		ack := make(chan struct{})
-		if !n.post(input{kind: inServed, id: o.ID, res: res, token: token, ack: ack}) {
-			return
-		}
-		select {
-		case <-ack:
-		case <-n.runCtx.Done():
-			return
-		}
-		if cc, ok := o.ReplyTo.(*clientConn); ok && cc != nil && !n.failed.Load() {
-			if err := cc.send(&resp); err != nil {
-				n.count.add(dirDrop, MsgResponse, 1)
-				n.log.Debug("response lost", "req", o.ID, "err", err)
-			} else {
-				n.count.add(dirSent, MsgResponse, 1)
-			}
-		}
-	})
 }

@@ -3,6 +3,7 @@ package cluster
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -33,12 +34,17 @@ type link struct {
 	minBackoff  time.Duration
 	maxBackoff  time.Duration
 	dialTimeout time.Duration
+	tls         *tls.Config // nil: plaintext
+	// trouble says why the last connection attempt failed or was closed
+	// straight away; nil once a connection has lived stableConn.
+	trouble atomic.Pointer[string]
 
 	skip    func(*frame) bool                           // true: the frame is no longer wanted
 	onUp    func(net.Conn) (readerDone <-chan struct{}) // starts a reader on the new connection
 	onDown  func(error)                                 // an established connection broke
 	onWrite func(*frame)
 	onDrop  func(*frame)
+	ctxErr  func() error // the owner's context, so a shutdown is not noted as trouble
 }
 
 func newLink(addr string, tr Transport, hello Message, queue int) *link {
@@ -78,18 +84,16 @@ func (l *link) run(ctx context.Context) {
 		l.state.Store(linkDialing)
 		conn, err := l.dial(ctx)
 		if err != nil {
+			l.note(err.Error())
 			l.state.Store(linkDown)
 			l.drain()
-			select {
-			case <-ctx.Done():
+			if !l.wait(ctx, backoff) {
 				return
-			case <-l.wake:
-			case <-time.After(backoff):
 			}
 			backoff = min(2*backoff, l.maxBackoff)
 			continue
 		}
-		backoff = l.minBackoff
+		up := time.Now()
 		var readerDone <-chan struct{}
 		if l.onUp != nil {
 			readerDone = l.onUp(conn)
@@ -108,7 +112,44 @@ func (l *link) run(ctx context.Context) {
 		if l.onDown != nil {
 			l.onDown(err)
 		}
+		// A connection that lived a while broke: redial at once. One the
+		// other side closed straight away (it refused us: a connection
+		// cap, a certificate it does not accept) is retried with backoff,
+		// not in a tight loop.
+		if time.Since(up) >= stableConn {
+			l.trouble.Store(nil)
+			backoff = l.minBackoff
+			continue
+		}
+		l.note("the node closed each connection right after the hello (TLS required or refused? a connection cap?)")
+		if !l.wait(ctx, backoff) {
+			return
+		}
+		backoff = min(2*backoff, l.maxBackoff)
 	}
+}
+
+func (l *link) note(why string) {
+	if l.ctxErr == nil || l.ctxErr() == nil {
+		l.trouble.Store(&why)
+	}
+}
+
+// stableConn is how long a connection must live for a redial to skip the
+// backoff.
+const stableConn = time.Second
+
+// wait sleeps d, or less if poked; false means ctx ended.
+func (l *link) wait(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-l.wake:
+	case <-t.C:
+	}
+	return true
 }
 
 func (l *link) dial(ctx context.Context) (net.Conn, error) {
@@ -117,6 +158,14 @@ func (l *link) dial(ctx context.Context) (net.Conn, error) {
 	conn, err := l.tr.Dial(dctx, l.addr)
 	if err != nil {
 		return nil, err
+	}
+	if l.tls != nil {
+		tc := tls.Client(conn, l.tls)
+		if err := tc.HandshakeContext(dctx); err != nil {
+			conn.Close()
+			return nil, fmt.Errorf("tls with %s: %w", l.addr, err)
+		}
+		conn = tc
 	}
 	b, err := AppendFrame(nil, &l.hello)
 	if err == nil {

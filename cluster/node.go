@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log/slog"
@@ -10,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"stegocloud/internal/pki"
 )
 
 // NodeOptions are a node's collaborators; the zero value of each field picks
@@ -21,19 +24,29 @@ type NodeOptions struct {
 	Logger    *slog.Logger     // nil: discard
 	Log       io.Writer        // where the ELECTION RESULT block is printed; nil: discard
 	Clock     func() time.Time // nil: time.Now; must carry monotonic readings (the machine detects stalls from gaps between inputs)
+
+	// LogDropped counts log writes lost because the log's sink fell behind;
+	// it is reported as the "lost.log" counter. nil: none are.
+	LogDropped func() int64
+
+	// TLS are the node's credentials: every connection, in and out, is then
+	// mutual TLS and plaintext is refused. nil: loaded from Config.TLS when
+	// set, else plaintext.
+	TLS *pki.Credentials
 }
 
 // Node wires a Machine to the world: it owns the listener, the connections,
 // the timers, the service goroutines and the event log. One goroutine (the
 // loop) owns the machine; every other goroutine talks to it by channel.
 type Node struct {
-	cfg    Config
-	tr     Transport
-	svc    Service
-	events *EventLog
-	log    *slog.Logger
-	out    io.Writer
-	now    func() time.Time
+	cfg     Config
+	tr      Transport
+	svc     Service
+	events  *EventLog
+	log     *slog.Logger
+	out     io.Writer
+	now     func() time.Time
+	logLost func() int64
 
 	count  *counters
 	failed atomic.Bool // mirrors the machine, for readers and services
@@ -46,9 +59,10 @@ type Node struct {
 	stop   context.CancelFunc
 	wg     sync.WaitGroup
 
-	connMu sync.Mutex
-	conns  map[net.Conn]struct{}
-	closed bool
+	conns     *connTable
+	refused   refusals
+	serverTLS *tls.Config // nil: plaintext
+	lost      lostDone
 
 	// Owned by the loop goroutine.
 	m          *Machine
@@ -56,6 +70,7 @@ type Node struct {
 	serveSeq   uint64
 	recoverT   *time.Timer
 	nextSample time.Time
+	lastWatch  time.Time
 }
 
 type inputKind uint8
@@ -76,6 +91,9 @@ type input struct {
 	res   ServeResult
 	token uint64
 	ack   chan struct{} // closed once the input's outputs are handed to the links
+	// replyTo (inServed) receives the connection the latest copy of the
+	// request came by, before ack is closed.
+	replyTo **clientConn
 }
 
 // serveHandle is a running service; the token tells a late result of an
@@ -100,9 +118,20 @@ func NewNode(cfg Config, opts NodeOptions) (*Node, error) {
 	}
 	n := &Node{
 		cfg: cfg, tr: opts.Transport, svc: opts.Service, events: opts.Events,
-		log: opts.Logger, out: opts.Log, now: opts.Clock,
+		log: opts.Logger, out: opts.Log, now: opts.Clock, logLost: opts.LogDropped,
 		count: newCounters(), inbox: make(chan input, 4096), ctl: make(chan ctlCall),
-		links: map[int]*link{}, conns: map[net.Conn]struct{}{}, serves: map[string]serveHandle{},
+		links: map[int]*link{}, conns: newConnTable(cfg), serves: map[string]serveHandle{},
+	}
+	creds := opts.TLS
+	if creds == nil && cfg.TLS != "" {
+		c, err := pki.LoadNode(cfg.TLS, cfg.ID)
+		if err != nil {
+			return nil, fmt.Errorf("%w: tls: %w", ErrConfig, err)
+		}
+		creds = c
+	}
+	if creds != nil {
+		n.serverTLS = creds.ServerConfig()
 	}
 	if n.tr == nil {
 		n.tr = TCPTransport{}
@@ -118,6 +147,9 @@ func NewNode(cfg Config, opts NodeOptions) (*Node, error) {
 	}
 	for _, id := range cfg.Others() {
 		n.links[id] = n.newPeerLink(id)
+		if creds != nil {
+			n.links[id].tls = creds.ClientConfig(pki.ExpectNode(id))
+		}
 	}
 	return n, nil
 }
@@ -125,10 +157,25 @@ func NewNode(cfg Config, opts NodeOptions) (*Node, error) {
 func (n *Node) newPeerLink(id int) *link {
 	l := newLink(n.cfg.Peers[id], n.tr, Message{Type: MsgHello, Role: RolePeer, From: n.cfg.ID}, 1024)
 	l.onWrite = func(f *frame) { n.count.add(dirSent, f.typ, 1) }
-	l.onDrop = func(f *frame) { n.count.add(dirDrop, f.typ, 1) }
+	l.onDrop = func(f *frame) {
+		n.count.add(dirDrop, f.typ, 1)
+		n.lost.add(id, f.done)
+	}
 	l.onDown = func(err error) {
 		n.log.Debug("connection to peer lost", "peer", id, "err", err)
 		n.post(input{kind: inLost, from: id})
+	}
+	// Peers never write on this connection, but reading it shows at once
+	// when the peer closed it (it does with a connection silent too long:
+	// this node's while Failed or paused), so the link redials instead of
+	// writing its next frames into a dead connection.
+	l.onUp = func(conn net.Conn) <-chan struct{} {
+		done := make(chan struct{})
+		n.wg.Go(func() {
+			defer close(done)
+			io.Copy(io.Discard, conn)
+		})
+		return done
 	}
 	return l
 }
@@ -166,14 +213,14 @@ func (n *Node) Run(ctx context.Context) error {
 	n.m.Leave(n.now())
 	n.apply(n.m.Ready())
 	ln.Close()
-	n.closeConns()
+	n.conns.closeAll()
 	n.stop()
 	stopLinks()
 	n.cancelServes()
 	n.wg.Wait()
 	st := n.m.Status()
 	n.events.Emit(Event{Node: n.cfg.ID, Type: EvStop, State: string(st.State), Epoch: st.CoordEpoch,
-		Coordinator: st.Coordinator, Load: st.Load, Outstanding: st.Outstanding, Counters: n.count.snapshot()})
+		Coordinator: st.Coordinator, Load: st.Load, Outstanding: st.Outstanding, Counters: n.counters()})
 	n.log.Info("node stopped", "id", n.cfg.ID, "processed", st.Processed)
 	if err := n.events.Flush(); err != nil {
 		return fmt.Errorf("flushing events of node %d: %w", n.cfg.ID, err)
@@ -226,6 +273,7 @@ func (n *Node) loop() {
 			now := n.now()
 			n.m.Tick(now)
 			n.sample(now)
+			n.watch(now)
 		case c := <-n.ctl:
 			c.reply <- n.control(c.msg)
 		case <-recoverC:
@@ -249,6 +297,9 @@ func (n *Node) handle(in input) {
 		h, ok := n.serves[in.id]
 		if !ok || h.token != in.token {
 			return
+		}
+		if cc := n.latestReply(in.id); cc != nil && in.replyTo != nil {
+			*in.replyTo = cc
 		}
 		h.cancel()
 		delete(n.serves, in.id)
@@ -312,18 +363,58 @@ func (n *Node) sendEnvelope(env *Envelope) {
 	}
 	defer f.release()
 	if env.To != 0 {
-		n.enqueue(n.links[env.To], f)
+		n.enqueue(env.To, f)
 		return
 	}
 	for _, id := range n.cfg.Others() {
-		n.enqueue(n.links[id], f)
+		if env.Msg.Type == MsgHeartbeat {
+			n.redeliverDone(id)
+		}
+		n.enqueue(id, f)
 	}
 }
 
-func (n *Node) enqueue(l *link, f *frame) {
+func (n *Node) enqueue(id int, f *frame) {
+	l := n.links[id]
 	if l == nil || !l.enqueue(f) {
 		n.count.add(dirDrop, f.typ, 1)
+		if l != nil {
+			n.lost.add(id, f.done)
+		}
 	}
+}
+
+// redeliverDone sends peer id the finished ids whose heartbeat it missed
+// (dropped while its link was down or full), ahead of the next heartbeat:
+// otherwise it would hold those requests, covers and all, until their TTL.
+func (n *Node) redeliverDone(id int) {
+	ids := n.lost.take(id)
+	if len(ids) == 0 {
+		return
+	}
+	f, err := newFrame(&Message{Type: MsgDone, From: n.cfg.ID, To: id, Done: ids})
+	if err != nil {
+		return
+	}
+	n.enqueue(id, f)
+	f.release()
+}
+
+// watch closes connections that stayed silent too long (see
+// connTable.watch), once a heartbeat period. Like the machine's suspicion,
+// it counts only time this node was running: a gap between watches longer
+// than two periods (a pause, a starved process) counts as two periods.
+func (n *Node) watch(now time.Time) {
+	if n.lastWatch.IsZero() {
+		n.lastWatch = now
+		return
+	}
+	dt := now.Sub(n.lastWatch)
+	if dt < n.cfg.Heartbeat {
+		return
+	}
+	n.lastWatch = now
+	n.conns.watch(min(dt, 2*n.cfg.Heartbeat), peerSilenceFactor*n.cfg.SuspectAfter, n.cfg.ClientIdle)
 }
 
 // sample writes a load event every load-sample.
@@ -335,7 +426,7 @@ func (n *Node) sample(now time.Time) {
 	st := n.m.Status()
 	n.events.Emit(Event{Time: now.UnixNano(), Node: n.cfg.ID, Type: EvLoad, State: string(st.State),
 		Epoch: st.CoordEpoch, Coordinator: st.Coordinator, Load: st.Load, Outstanding: st.Outstanding,
-		Counters: n.count.snapshot()})
+		Counters: n.counters()})
 }
 
 func (n *Node) flushLoop() {
@@ -351,6 +442,26 @@ func (n *Node) flushLoop() {
 			}
 		}
 	}
+}
+
+// counters are the message counters plus, when not zero,
+// "refused.connections" (connections refused: caps, node stopping),
+// "lost.events" (event lines dropped because the disk fell behind) and
+// "lost.log" (log writes dropped because stderr did).
+func (n *Node) counters() map[string]int64 {
+	c := n.count.snapshot()
+	if d := n.events.Dropped(); d > 0 {
+		c["lost.events"] = d
+	}
+	if r := n.refused.total(); r > 0 {
+		c["refused.connections"] = r
+	}
+	if n.logLost != nil {
+		if d := n.logLost(); d > 0 {
+			c["lost.log"] = d
+		}
+	}
+	return c
 }
 
 // control handles a control request inside the loop.
@@ -369,6 +480,6 @@ func (n *Node) control(msg Message) Message {
 		return Message{Type: MsgCtlReply, Error: fmt.Sprintf("unexpected %s", msg.Type)}
 	}
 	st := n.m.Status()
-	st.Counters = n.count.snapshot()
+	st.Counters = n.counters()
 	return Message{Type: MsgCtlReply, From: n.cfg.ID, Status: &st}
 }

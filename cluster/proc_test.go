@@ -1,15 +1,17 @@
-package cluster
+package cluster_test
 
 import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
+	"stegocloud/cluster"
+	"stegocloud/internal/nodecmd/nodetest"
+	"stegocloud/internal/pki"
 	"strings"
 	"syscall"
 	"testing"
@@ -21,43 +23,28 @@ import (
 type procCluster struct {
 	t     testing.TB
 	dir   string
-	peers Peers
-	cfgs  map[int]Config
+	peers cluster.Peers
+	cfgs  map[int]cluster.Config
 	procs map[int]*exec.Cmd
 	exits map[int]chan error
 	lives map[int]int // incarnation per node, for separate event files
+	ctl   cluster.Control
+	tls   string           // credentials directory when the nodes run mutual TLS
+	ctls  *pki.Credentials // the client identity's, with tls
+	env   []string         // extra environment of the node processes
 }
 
-// freePorts reserves n loopback ports by listening and closing.
-func freePorts(t testing.TB, n int) []string {
-	t.Helper()
-	var addrs []string
-	var lns []net.Listener
-	for range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatalf("reserving a port: %v", err)
-		}
-		lns = append(lns, ln)
-		addrs = append(addrs, ln.Addr().String())
-	}
-	for _, ln := range lns {
-		ln.Close()
-	}
-	return addrs
-}
-
-func newProcCluster(t testing.TB, n int, tweak func(*Config)) *procCluster {
+func newProcCluster(t testing.TB, n int, tweak func(*cluster.Config)) *procCluster {
 	if testing.Short() {
 		t.Skip("end-to-end test with real processes")
 	}
-	pc := &procCluster{t: t, dir: t.TempDir(), peers: Peers{}, cfgs: map[int]Config{},
+	pc := &procCluster{t: t, dir: t.TempDir(), peers: cluster.Peers{}, cfgs: map[int]cluster.Config{},
 		procs: map[int]*exec.Cmd{}, exits: map[int]chan error{}, lives: map[int]int{}}
-	for i, addr := range freePorts(t, n) {
+	for i, addr := range cluster.FreePorts(t, n) {
 		pc.peers[i+1] = addr
 	}
 	for id := 1; id <= n; id++ {
-		cfg := DefaultConfig()
+		cfg := cluster.DefaultConfig()
 		cfg.ID, cfg.Peers = id, pc.peers
 		cfg.SyncDelay = 100 * time.Millisecond
 		cfg.LogLevel = "warn"
@@ -68,6 +55,32 @@ func newProcCluster(t testing.TB, n int, tweak func(*Config)) *procCluster {
 	}
 	t.Cleanup(pc.stopAll)
 	return pc
+}
+
+// useTLS makes the cluster run mutual TLS: credentials for every node, the
+// test's clients and its control calls, in pc.tls.
+func (pc *procCluster) useTLS() {
+	pc.t.Helper()
+	pc.tls = filepath.Join(pc.dir, "tls")
+	if _, err := pki.Generate(pc.tls, pki.Options{Nodes: len(pc.peers)}); err != nil {
+		pc.t.Fatal(err)
+	}
+	for id, cfg := range pc.cfgs {
+		cfg.TLS = pc.tls
+		pc.cfgs[id] = cfg
+	}
+	pc.ctl.TLS = pc.creds(pki.Control(""))
+	pc.ctls = pc.creds(pki.Client(""))
+}
+
+// creds loads an identity's credentials from pc.tls.
+func (pc *procCluster) creds(id pki.Identity) *pki.Credentials {
+	pc.t.Helper()
+	c, err := pki.Load(pc.tls, id)
+	if err != nil {
+		pc.t.Fatal(err)
+	}
+	return c
 }
 
 // start launches node id; a restart after a crash starts in Recovering.
@@ -82,7 +95,7 @@ func (pc *procCluster) start(id int) {
 		pc.t.Fatal(err)
 	}
 	cmd := exec.Command(os.Args[0], cfg.Args()...)
-	cmd.Env = append(os.Environ(), nodeMainEnv+"=1")
+	cmd.Env = append(append(os.Environ(), nodetest.Env+"=1"), pc.env...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		pc.t.Fatalf("starting node %d: %v", id, err)
@@ -119,7 +132,7 @@ func (pc *procCluster) stopAll() {
 	for id, cmd := range pc.procs {
 		cmd.Process.Signal(syscall.SIGCONT)
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		err := Shutdown(ctx, pc.peers[id])
+		err := pc.ctl.Shutdown(ctx, pc.peers[id])
 		cancel()
 		select {
 		case <-pc.exits[id]:
@@ -145,15 +158,15 @@ func tail(b []byte, n int) []byte {
 	return b
 }
 
-func (pc *procCluster) status(id int) (NodeStatus, error) {
+func (pc *procCluster) status(id int) (cluster.NodeStatus, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	return Status(ctx, pc.peers[id])
+	return pc.ctl.Status(ctx, pc.peers[id])
 }
 
 // statuses asks every running node; nodes that do not answer are left out.
-func (pc *procCluster) statuses() map[int]NodeStatus {
-	out := map[int]NodeStatus{}
+func (pc *procCluster) statuses() map[int]cluster.NodeStatus {
+	out := map[int]cluster.NodeStatus{}
 	for id := range pc.procs {
 		if st, err := pc.status(id); err == nil {
 			out[id] = st
@@ -167,7 +180,7 @@ func (pc *procCluster) statuses() map[int]NodeStatus {
 func (pc *procCluster) waitAgree(within time.Duration, exclude ...int) int {
 	pc.t.Helper()
 	deadline := time.Now().Add(within)
-	var last map[int]NodeStatus
+	var last map[int]cluster.NodeStatus
 	for time.Now().Before(deadline) {
 		last = pc.statuses()
 		want := 0
@@ -180,12 +193,12 @@ func (pc *procCluster) waitAgree(within time.Duration, exclude ...int) int {
 		for id, st := range last {
 			if slices.Contains(exclude, id) {
 				delete(last, id)
-			} else if st.State != StateActive {
+			} else if st.State != cluster.StateActive {
 				ok = false
 			}
 		}
 		ok = ok && len(last) == want
-		if c, agree := agreement(last); ok && agree && pc.running(c) && !slices.Contains(exclude, c) {
+		if c, agree := cluster.Agreement(last); ok && agree && pc.running(c) && !slices.Contains(exclude, c) {
 			return c
 		}
 		time.Sleep(5 * time.Millisecond)
@@ -204,17 +217,17 @@ func (pc *procCluster) waitAgree(within time.Duration, exclude ...int) int {
 
 // events reads every event file written so far, merged by time, after
 // waiting out the nodes' 100ms flush period.
-func (pc *procCluster) events() []Event {
+func (pc *procCluster) events() []cluster.Event {
 	pc.t.Helper()
 	time.Sleep(250 * time.Millisecond)
 	files, _ := filepath.Glob(filepath.Join(pc.dir, "events-*.jsonl"))
-	var all []Event
+	var all []cluster.Event
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
 			pc.t.Fatal(err)
 		}
-		if _, err := ReadEvents(bytes.NewReader(b), func(e Event) error { all = append(all, e); return nil }); err != nil {
+		if _, err := cluster.ReadEvents(bytes.NewReader(b), func(e cluster.Event) error { all = append(all, e); return nil }); err != nil {
 			pc.t.Fatalf("%s: %v", f, err)
 		}
 	}
@@ -224,11 +237,11 @@ func (pc *procCluster) events() []Event {
 
 // checkOneCoordinatorPerEpoch is the harness's safety check: every
 // coordinator event of an epoch names the same node.
-func checkOneCoordinatorPerEpoch(t testing.TB, evs []Event) int {
+func checkOneCoordinatorPerEpoch(t testing.TB, evs []cluster.Event) int {
 	t.Helper()
 	seen := map[uint64]int{}
 	for _, e := range evs {
-		if e.Type != EvCoordinator {
+		if e.Type != cluster.EvCoordinator {
 			continue
 		}
 		if c, ok := seen[e.Epoch]; ok && c != e.Coordinator {
@@ -241,10 +254,10 @@ func checkOneCoordinatorPerEpoch(t testing.TB, evs []Event) int {
 
 // agreedAt replays coordinator events after t0 and returns the first time
 // every node in live follows one and the same coordinator that is not dead.
-func agreedAt(evs []Event, t0 time.Time, live []int, dead int) (time.Time, int, bool) {
-	cur := map[int]Event{}
+func agreedAt(evs []cluster.Event, t0 time.Time, live []int, dead int) (time.Time, int, bool) {
+	cur := map[int]cluster.Event{}
 	for _, e := range evs {
-		if e.Type != EvCoordinator || !slices.Contains(live, e.Node) {
+		if e.Type != cluster.EvCoordinator || !slices.Contains(live, e.Node) {
 			continue
 		}
 		if prev, ok := cur[e.Node]; !ok || e.Epoch > prev.Epoch {

@@ -85,9 +85,27 @@ type Message struct {
 	Error       string          `json:"error,omitempty"`
 	Code        string          `json:"code,omitempty"`
 	Status      *NodeStatus     `json:"status,omitempty"`
+	MaxFrame    int64           `json:"max_frame,omitempty"` // hello from a client: the largest response frame it accepts
 
 	// Body is the raw payload after the header (images); never base64'd.
 	Body []byte `json:"-"`
+}
+
+// NodeStatus is a node's answer to a status request (ctl_result's Status).
+type NodeStatus struct {
+	ID            int              `json:"id"`
+	State         NodeState        `json:"state"`
+	Epoch         uint64           `json:"epoch"`       // highest epoch seen
+	CoordEpoch    uint64           `json:"coord_epoch"` // epoch of the coordinator followed
+	Coordinator   int              `json:"coordinator"` // 0: none known
+	IsCoordinator bool             `json:"is_coordinator"`
+	Load          float64          `json:"load"`
+	Outstanding   int              `json:"outstanding"` // requests this node must serve and has not finished
+	Serving       int              `json:"serving"`     // of those, running now
+	Pending       int              `json:"pending"`     // requests known and not done, on any node
+	Processed     int64            `json:"processed"`   // requests served successfully since start
+	Suspects      []int            `json:"suspects"`
+	Counters      map[string]int64 `json:"counters,omitempty"`
 }
 
 // AppendFrame appends m's frame to dst: a 4-byte big-endian frame length, a
@@ -119,19 +137,37 @@ func WriteFrame(w io.Writer, m *Message) error {
 	return nil
 }
 
-// FrameReader decodes frames from a stream, enforcing a size limit. It reuses
-// one header buffer; each body is a fresh allocation the caller may keep.
+// FrameReader decodes frames from a stream, enforcing a size limit. Headers
+// and bodies are read incrementally, into buffers that grow only as bytes
+// actually arrive: a frame that declares 60 MiB and then stalls costs what
+// was sent, not what was declared. Only a small header buffer is reused
+// between frames; each body is a fresh allocation the caller may keep.
 type FrameReader struct {
 	r   *bufio.Reader
 	max int
-	hdr []byte
+	hdr []byte // scratch for headers up to keptHeader bytes
 }
+
+// keptHeader is the largest header buffer a FrameReader keeps between
+// frames; a larger header gets a buffer of its own, dropped after use.
+const keptHeader = 4 << 10
+
+// firstChunk is the first allocation for a body or large header.
+const firstChunk = 64 << 10
 
 // NewFrameReader reads frames of at most maxFrame bytes (after the length
 // prefix) from r.
 func NewFrameReader(r io.Reader, maxFrame int) *FrameReader {
-	return &FrameReader{r: bufio.NewReaderSize(r, 32*1024), max: maxFrame}
+	return newFrameReaderSize(r, maxFrame, 32<<10)
 }
+
+func newFrameReaderSize(r io.Reader, maxFrame, buffer int) *FrameReader {
+	return &FrameReader{r: bufio.NewReaderSize(r, buffer), max: maxFrame}
+}
+
+// SetLimit changes the largest accepted frame, for instance once a hello
+// has said what the connection is for.
+func (fr *FrameReader) SetLimit(maxFrame int) { fr.max = maxFrame }
 
 // Read returns the next message. io.EOF means the stream ended cleanly between
 // frames; every other error wraps ErrFrameTooLarge, ErrTruncated or
@@ -158,27 +194,58 @@ func (fr *FrameReader) Read() (Message, error) {
 	if h == 0 || h > n-headerLenBytes {
 		return Message{}, fmt.Errorf("header length %d in a frame of %d bytes: %w", h, n, ErrProtocol)
 	}
-	if cap(fr.hdr) < int(h) {
-		fr.hdr = make([]byte, h)
-	}
-	hdr := fr.hdr[:h]
-	if err := readFull(fr.r, hdr); err != nil {
-		return Message{}, err
+	var hdr []byte
+	if h <= keptHeader {
+		if fr.hdr == nil {
+			fr.hdr = make([]byte, keptHeader)
+		}
+		hdr = fr.hdr[:h]
+		if err := readFull(fr.r, hdr); err != nil {
+			return Message{}, err
+		}
+	} else {
+		var err error
+		if hdr, err = readGrowing(fr.r, int(h)); err != nil {
+			return Message{}, err
+		}
 	}
 	var m Message
 	if err := json.Unmarshal(hdr, &m); err != nil {
 		return Message{}, fmt.Errorf("parsing header: %v: %w", err, ErrProtocol)
 	}
 	if bodyLen := n - headerLenBytes - h; bodyLen > 0 {
-		m.Body = make([]byte, bodyLen)
-		if err := readFull(fr.r, m.Body); err != nil {
+		body, err := readGrowing(fr.r, int(bodyLen))
+		if err != nil {
 			return Message{}, err
 		}
+		m.Body = body
 	}
 	if err := m.Validate(); err != nil {
 		return Message{}, err
 	}
 	return m, nil
+}
+
+// readGrowing reads exactly n bytes into a buffer that starts small and
+// doubles as bytes arrive, so memory follows what the sender really sent.
+func readGrowing(r io.Reader, n int) ([]byte, error) {
+	buf := make([]byte, 0, min(n, firstChunk))
+	for len(buf) < n {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(2*cap(buf), n))
+			copy(grown, buf)
+			buf = grown
+		}
+		k, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+k]
+		if err != nil && len(buf) < n {
+			if errors.Is(err, io.EOF) {
+				return nil, fmt.Errorf("reading frame: %w", ErrTruncated)
+			}
+			return nil, err
+		}
+	}
+	return buf, nil
 }
 
 // readFull reads inside a frame, where any end of stream is a truncation.

@@ -62,7 +62,9 @@ func (m *Machine) ClientRequest(now time.Time, msg Message, replyTo any) {
 	if r == nil {
 		r = m.addRequest(now, msg.ID)
 	}
-	r.replyTo = replyTo
+	if msg.Attempt >= r.attempt || r.replyTo == nil {
+		r.replyTo = replyTo // answer where the latest attempt came from
+	}
 	if msg.Attempt > r.attempt {
 		r.attempt = msg.Attempt
 		r.excluded = nil // a retry: give every node another chance
@@ -78,6 +80,15 @@ func (m *Machine) ClientRequest(now time.Time, msg Message, replyTo any) {
 		m.assign(now, r, "")
 	}
 	m.schedule()
+}
+
+// ReplyTo is the handle given with the latest attempt of request id that
+// arrived from a client, or nil if the machine does not hold id.
+func (m *Machine) ReplyTo(id string) any {
+	if r := m.reqs[id]; r != nil {
+		return r.replyTo
+	}
+	return nil
 }
 
 // Served reports that the service for id ended. Results for requests the

@@ -48,3 +48,21 @@ func (s CodecService) Serve(ctx context.Context, cover []byte, m stego.Metadata)
 	}
 	return img, nil
 }
+
+// Bounder is implemented by a Service that can tell, from a cover's header
+// alone, that its answer could exceed limit bytes. A node asks before a
+// request enters the protocol and refuses such a request at once with the
+// error (which should wrap ErrRejected), instead of serving it and losing the
+// answer to the client's frame limit. nil means it fits, or that the service
+// cannot tell (a cover that is not an image is rejected when served).
+type Bounder interface {
+	CheckFits(cover []byte, limit int64) error
+}
+
+// CheckFits implements Bounder when the codec does.
+func (s CodecService) CheckFits(cover []byte, limit int64) error {
+	if b, ok := s.Codec.(Bounder); ok {
+		return b.CheckFits(cover, limit)
+	}
+	return nil
+}

@@ -30,6 +30,9 @@ func (m *Message) Validate() error {
 		m.Coordinator < 0 || m.Coordinator > maxNodeID || m.Assignee < 0 || m.Assignee > maxNodeID {
 		return bad("node id out of range 1..%d", maxNodeID)
 	}
+	if m.MaxFrame < 0 {
+		return bad("negative max_frame %d", m.MaxFrame)
+	}
 	if len(m.ID) > maxIDLen {
 		return bad("request id of %d bytes, limit %d", len(m.ID), maxIDLen)
 	}

@@ -18,6 +18,13 @@ func TestLoadKey(t *testing.T) {
 		}
 		return path
 	}
+	writeMode := func(name string, data []byte, mode os.FileMode) string {
+		path := write(name, data)
+		if err := os.Chmod(path, mode); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
 	key := bytes.Repeat([]byte{0xab}, KeySize)
 	tests := []struct {
 		name    string
@@ -31,6 +38,8 @@ func TestLoadKey(t *testing.T) {
 		{"empty", write("empty.bin", nil), nil, "holds 0 bytes"},
 		{"missing", filepath.Join(dir, "nope.bin"), nil, "nope.bin"},
 		{"directory", dir, nil, "while reading key file"},
+		{"group-readable", writeMode("group.bin", key, 0o640), nil, "mode 0640, readable by others: chmod 600"},
+		{"world-readable", writeMode("world.bin", key, 0o644), nil, "mode 0644, readable by others"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,18 +1,12 @@
 package main
 
 import (
-	"context"
-	"os"
 	"testing"
+
+	"stegocloud/internal/nodecmd/nodetest"
 )
 
-// cmdMainEnv makes the test binary behave as the stegocloud binary: `run`
-// launches nodes as os.Executable() + "node", which in a test is this binary.
-const cmdMainEnv = "STEGOCLOUD_CMD_MAIN"
-
-func TestMain(m *testing.M) {
-	if os.Getenv(cmdMainEnv) == "1" {
-		os.Exit(exitCode(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
-	}
-	os.Exit(m.Run())
-}
+// TestMain lets `run` launch real nodes from a test: the harness starts
+// os.Executable() + "node …", which in a test is this binary; tests that
+// launch nodes set nodetest.Env so that those children run the node.
+func TestMain(m *testing.M) { nodetest.Run(m) }

@@ -6,12 +6,13 @@ import (
 	"io"
 
 	"stegocloud/cluster"
+	"stegocloud/internal/nodecmd"
 )
 
-// runNode is the node subcommand; cluster.Main owns its flags so that the
-// harness can launch the same node from any binary.
+// runNode is the node subcommand (internal/nodecmd, which test binaries
+// re-execute into as well).
 func runNode(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	err := cluster.Main(ctx, args, stdout, stderr)
+	err := nodecmd.Main(ctx, args, stdout, stderr)
 	if errors.Is(err, cluster.ErrConfig) {
 		return usageErrorf("%v", err)
 	}

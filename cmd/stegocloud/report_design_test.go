@@ -10,6 +10,8 @@ import (
 
 	"stegocloud/harness"
 	"stegocloud/harness/rundirtest"
+
+	"stegocloud/internal/nodecmd/nodetest"
 )
 
 // designCmdResults is a results root where only stress10k has a run; the
@@ -126,7 +128,7 @@ func TestReportDesignRunsMissing(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end: starts node processes")
 	}
-	t.Setenv(cmdMainEnv, "1")
+	t.Setenv(nodetest.Env, "1")
 	dir := t.TempDir()
 	exps, results, out := filepath.Join(dir, "experiments"), filepath.Join(dir, "results"), filepath.Join(dir, "reports")
 	for _, d := range []string{exps, out} {

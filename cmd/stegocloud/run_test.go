@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"stegocloud/internal/nodecmd/nodetest"
 )
 
 func TestRunCommand(t *testing.T) {
@@ -14,7 +16,7 @@ func TestRunCommand(t *testing.T) {
 		t.Skip("end-to-end: starts node processes")
 	}
 	// Nodes are this test binary re-executed with "node …" (see TestMain).
-	t.Setenv(cmdMainEnv, "1")
+	t.Setenv(nodetest.Env, "1")
 	dir := t.TempDir()
 	exp := filepath.Join(dir, "tiny.yaml")
 	if err := os.WriteFile(exp, []byte(`name: tiny

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"stegocloud/cluster"
+	"stegocloud/internal/pki"
 	"stegocloud/stego"
 	"stegocloud/stego/stegotest"
 )
@@ -34,6 +35,7 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		keyFile = fs.String("key", "", "file holding the seal key the nodes use (empty: unsealed)")
 		timeout = fs.Duration("timeout", 3*time.Second, "per-attempt timeout")
 		retries = fs.Int("retries", 3, "attempts after the first, under the same request id")
+		tlsDir  = fs.String("tls", "", "credentials directory made by 'stegocloud certs': talk mutual TLS with the client certificate (empty: plaintext)")
 	)
 	fs.Func("cluster", "every node, id=host:port,…", func(s string) error {
 		p, err := cluster.ParsePeers(s)
@@ -66,7 +68,13 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return fmt.Errorf("send: %w", err)
 		}
 	}
-	c, err := cluster.NewClient(cluster.ClientConfig{Nodes: nodes, Timeout: *timeout, Retries: *retries, Key: key, Name: "send"}) // ids stay unique: the client adds a random part
+	cfg := cluster.ClientConfig{Nodes: nodes, Timeout: *timeout, Retries: *retries, Key: key, Name: "send"} // ids stay unique: the client adds a random part
+	if *tlsDir != "" {
+		if cfg.TLS, err = pki.LoadClient(*tlsDir); err != nil {
+			return fmt.Errorf("send: --tls: %w", err)
+		}
+	}
+	c, err := cluster.NewClient(cfg)
 	if err != nil {
 		return usageErrorf("send: %v", err)
 	}

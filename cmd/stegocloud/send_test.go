@@ -18,6 +18,12 @@ import (
 
 // startCluster runs n nodes with the real codec in this process on loopback.
 func startCluster(t *testing.T, n int, key []byte) cluster.Peers {
+	return startClusterTLS(t, n, key, "")
+}
+
+// startClusterTLS is startCluster with the nodes' credentials in tlsDir
+// (empty: plaintext).
+func startClusterTLS(t *testing.T, n int, key []byte, tlsDir string) cluster.Peers {
 	t.Helper()
 	peers := cluster.Peers{}
 	for id := 1; id <= n; id++ {
@@ -32,7 +38,7 @@ func startCluster(t *testing.T, n int, key []byte) cluster.Peers {
 	done := make(chan error, n)
 	for id := 1; id <= n; id++ {
 		cfg := cluster.DefaultConfig()
-		cfg.ID, cfg.Peers = id, peers
+		cfg.ID, cfg.Peers, cfg.TLS = id, peers, tlsDir
 		node, err := cluster.NewNode(cfg, cluster.NodeOptions{Service: cluster.CodecService{Codec: cluster.StegoCodec{}, Key: key}})
 		if err != nil {
 			t.Fatal(err)
@@ -83,5 +89,30 @@ func TestSendThroughACluster(t *testing.T) {
 	}
 	if _, err := stego.Reveal(img, nil); err == nil {
 		t.Errorf("sealed metadata revealed without the key")
+	}
+}
+
+// send, like every client, talks TLS to a TLS cluster with --tls, and is
+// refused without it.
+func TestSendThroughATLSCluster(t *testing.T) {
+	dir := t.TempDir()
+	tlsDir := filepath.Join(dir, "tls")
+	if err := run(context.Background(), []string{"certs", "--out", tlsDir, "--nodes", "3"}, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	peers := startClusterTLS(t, 3, nil, tlsDir)
+	out := filepath.Join(dir, "secret.png")
+	args := []string{"send", "--cluster", peers.String(), "--gen", "64x48", "--out", out, "--users", "alice", "--timeout", "2s"}
+	var err error
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if err = run(context.Background(), append(args, "--tls", tlsDir), io.Discard, io.Discard); err == nil || time.Now().After(deadline) {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("send --tls: %v", err)
+	}
+	if err := run(context.Background(), append(args, "--retries", "0", "--timeout", "300ms"), io.Discard, io.Discard); err == nil {
+		t.Errorf("send without --tls was served by a TLS cluster")
 	}
 }
