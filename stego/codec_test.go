@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"stegocloud/stego/imagegen"
 	"stegocloud/stego/stegotest"
 )
 
@@ -45,7 +46,7 @@ func TestHideRevealEveryModel(t *testing.T) {
 			for _, size := range roundTripSizes(frameLen) {
 				name := fmt.Sprintf("%s/%dx%d/sealed=%v", model.Name, size.X, size.Y, k != nil)
 				t.Run(name, func(t *testing.T) {
-					cover, err := model.Encode(stegotest.PhotoLike(size.X, size.Y, int64(size.X)))
+					cover, err := model.Encode(imagegen.PhotoLike(size.X, size.Y, int64(size.X)))
 					if err != nil {
 						t.Fatalf("encoding the cover: %v", err)
 					}
@@ -113,7 +114,7 @@ func TestHideCapacityError(t *testing.T) {
 	m := Metadata{Usernames: []string{"alice"}, Quota: 1}
 	frameLen := FrameOverhead + jsonLen(t, m)
 	w := carrierPixels(frameLen) - 1
-	cover, err := stegotest.Models()[0].Encode(stegotest.PhotoLike(w, 1, 1))
+	cover, err := stegotest.Models()[0].Encode(imagegen.PhotoLike(w, 1, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +134,7 @@ func TestHideChecksMetadataFirst(t *testing.T) {
 
 func TestRevealErrors(t *testing.T) {
 	m := Metadata{Usernames: []string{"alice"}, Quota: 1}
-	plainCover, err := stegotest.Models()[0].Encode(stegotest.PhotoLike(40, 30, 3))
+	plainCover, err := stegotest.Models()[0].Encode(imagegen.PhotoLike(40, 30, 3))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +195,7 @@ func TestConfigValidate(t *testing.T) {
 // TestConcurrentHideReveal shares one codec between goroutines, as a node
 // does; run with -race.
 func TestConcurrentHideReveal(t *testing.T) {
-	cover, err := stegotest.Models()[0].Encode(stegotest.PhotoLike(48, 32, 5))
+	cover, err := stegotest.Models()[0].Encode(imagegen.PhotoLike(48, 32, 5))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"image/png"
 	"testing"
 
-	"stegocloud/stego/stegotest"
+	"stegocloud/stego/imagegen"
 )
 
 // pngWithSize returns a real 2×2 PNG whose IHDR claims w×h (CRC fixed), so
@@ -33,7 +33,7 @@ func pngWithSize(t *testing.T, w, h uint32) []byte {
 func jpegWithSize(t *testing.T, w, h uint16) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, stegotest.PhotoLike(16, 16, 1), nil); err != nil {
+	if err := jpeg.Encode(&buf, imagegen.PhotoLike(16, 16, 1), nil); err != nil {
 		t.Fatal(err)
 	}
 	b := buf.Bytes()

@@ -70,7 +70,7 @@
 // # Output encoding
 //
 // The PNG encoder's level was chosen by measurement (BenchmarkHideLevel:
-// decode a 1024×1024 stegotest.PhotoLike PNG, embed 1 KiB, encode): PNG
+// decode a 1024×1024 imagegen.PhotoLike PNG, embed 1 KiB, encode): PNG
 // decoding and encoding are nearly all of a request's CPU time, and on this
 // two-core machine the cluster is CPU-bound while images move over loopback.
 // Medians of 10 runs (time, output size):

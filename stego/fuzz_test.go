@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"stegocloud/stego/imagegen"
 	"stegocloud/stego/stegotest"
 )
 
@@ -37,7 +38,7 @@ func fuzzSeedImages(f *testing.F) [][]byte {
 	m := Metadata{Usernames: []string{"alice", "bob"}, Quota: 5}
 	var seeds [][]byte
 	for _, model := range stegotest.Models() {
-		cover, err := model.Encode(stegotest.PhotoLike(24, 12, 1))
+		cover, err := model.Encode(imagegen.PhotoLike(24, 12, 1))
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -171,7 +172,7 @@ func FuzzRoundTrip(f *testing.F) {
 	f.Add("", -1, false)
 	f.Add("a\x00a", 1, true)
 	f.Add("\xff", 1, false)
-	img := stegotest.PhotoLike(256, 256, 1)
+	img := imagegen.PhotoLike(256, 256, 1)
 	key := testKey(9)
 	f.Fuzz(func(t *testing.T, names string, quota int, sealed bool) {
 		m := Metadata{Usernames: strings.Split(names, "\x00"), Quota: quota}

@@ -12,7 +12,7 @@ import (
 
 	"stegocloud/cluster"
 	"stegocloud/stego"
-	"stegocloud/stego/stegotest"
+	"stegocloud/stego/imagegen"
 )
 
 const sendDescription = `
@@ -107,7 +107,7 @@ func readCover(in, gen string, seed int64) ([]byte, error) {
 		return nil, usageErrorf("send: --gen %q: want WIDTHxHEIGHT, each 1..8192", gen)
 	}
 	var b bytes.Buffer
-	if err := png.Encode(&b, stegotest.PhotoLike(w, h, seed)); err != nil {
+	if err := png.Encode(&b, imagegen.PhotoLike(w, h, seed)); err != nil {
 		return nil, fmt.Errorf("send: encoding the generated cover: %w", err)
 	}
 	return b.Bytes(), nil

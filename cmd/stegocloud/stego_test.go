@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"stegocloud/stego"
-	"stegocloud/stego/stegotest"
+	"stegocloud/stego/imagegen"
 )
 
 // runCLI runs the binary's run with buffers and returns the exit code and
@@ -30,7 +30,7 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 func writeCover(t *testing.T, dir string, w, h int) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := png.Encode(&buf, stegotest.PhotoLike(w, h, 1)); err != nil {
+	if err := png.Encode(&buf, imagegen.PhotoLike(w, h, 1)); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "cover.png")
