@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -112,6 +113,30 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		return usageErrorf("%s: %v (see 'stegocloud %s --help')", fs.Name(), err, fs.Name())
 	}
 	return nil
+}
+
+// checkArgs returns a usage error naming every positional argument past the
+// first max, or nil. Go's flag package stops at the first word that is not a
+// flag and leaves everything after it, flags included, as positional
+// arguments: without this check, `--users alice bob --quota 5` would hide
+// only alice, silently dropping bob and the quota. Commands that take no
+// positional arguments pass 0.
+func checkArgs(fs *flag.FlagSet, max int) error {
+	if fs.NArg() <= max {
+		return nil
+	}
+	extra := fs.Args()[max:]
+	quoted := make([]string, len(extra))
+	for i, a := range extra {
+		quoted[i] = strconv.Quote(a)
+	}
+	noun := "argument"
+	if len(extra) > 1 {
+		noun = "arguments"
+	}
+	return usageErrorf("%s: unexpected %s %s: flag parsing stops at the first word that is not a flag, "+
+		"so quote a value that holds spaces and put flags before any other word (see 'stegocloud %s --help')",
+		fs.Name(), noun, strings.Join(quoted, " "), fs.Name())
 }
 
 // exitCode maps run's error to the process exit code, printing it once.

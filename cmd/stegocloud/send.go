@@ -43,9 +43,10 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
+	if err := checkArgs(fs, 0); err != nil {
+		return err
+	}
 	switch {
-	case fs.NArg() > 0:
-		return usageErrorf("send: unexpected argument %q", fs.Arg(0))
 	case len(nodes) == 0:
 		return usageErrorf("send: --cluster is required")
 	case (*in == "") == (*gen == ""):

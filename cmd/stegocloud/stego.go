@@ -101,6 +101,9 @@ cover. The output file is written whole or not at all.`, stderr)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
+	if err := checkArgs(fs, 0); err != nil {
+		return err
+	}
 	if err := stegoRequire(fs, "in", "out", "users"); err != nil {
 		return err
 	}
@@ -164,6 +167,9 @@ with; a wrong key, a tampered image, or a key for an unsealed image fail.`, stde
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
+	if err := checkArgs(fs, 0); err != nil {
+		return err
+	}
 	if err := stegoRequire(fs, "in"); err != nil {
 		return err
 	}
@@ -198,6 +204,9 @@ Write a new random AES-256 key (32 bytes from crypto/rand) to a file of mode
 never overwritten.`, stderr)
 	out := fs.String("out", "", "key file to create; must not exist (required)")
 	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	if err := checkArgs(fs, 0); err != nil {
 		return err
 	}
 	if err := stegoRequire(fs, "out"); err != nil {
