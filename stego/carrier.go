@@ -52,7 +52,7 @@ func ExtractFrame(img *image.NRGBA) ([]byte, error) {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
 	have := Capacity(w, h)
 	if have < FrameOverhead {
-		return nil, fmt.Errorf("%w: %d×%d image carries %d bytes, less than an empty %d-byte frame", ErrNoPayload, w, h, have, FrameOverhead)
+		return nil, fmt.Errorf("%w: %d×%d image carries %s, less than an empty %d-byte frame", ErrNoPayload, w, h, byteCount(have), FrameOverhead)
 	}
 	read := func(n int) []byte {
 		out := make([]byte, n)

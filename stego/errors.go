@@ -63,9 +63,17 @@ type CapacityError struct {
 }
 
 func (e *CapacityError) Error() string {
-	return fmt.Sprintf("%v: %d×%d image carries %d bytes, frame needs %d (%d payload + %d framing)",
-		ErrCapacity, e.Width, e.Height, e.Have, e.Need, e.Need-FrameOverhead, FrameOverhead)
+	return fmt.Sprintf("%v: %d×%d image carries %s, frame needs %d (%d payload + %d framing)",
+		ErrCapacity, e.Width, e.Height, byteCount(e.Have), e.Need, e.Need-FrameOverhead, FrameOverhead)
 }
 
 // Is makes errors.Is(err, ErrCapacity) work.
 func (e *CapacityError) Is(target error) bool { return target == ErrCapacity }
+
+// byteCount says "1 byte" or "n bytes", for messages.
+func byteCount(n int) string {
+	if n == 1 {
+		return "1 byte"
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

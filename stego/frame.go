@@ -54,7 +54,7 @@ func (h frameHeader) bytes() [headerLen]byte {
 // from "a damaged frame" (ErrCorrupt).
 func parseHeader(b []byte) (frameHeader, error) {
 	if len(b) < headerLen {
-		return frameHeader{}, fmt.Errorf("%w: %d bytes cannot hold a %d-byte frame header", ErrNoPayload, len(b), headerLen)
+		return frameHeader{}, fmt.Errorf("%w: %s cannot hold a %d-byte frame header", ErrNoPayload, byteCount(len(b)), headerLen)
 	}
 	if [3]byte(b[:3]) != magic {
 		return frameHeader{}, fmt.Errorf("%w: frame magic absent (found % x, want % x)", ErrNoPayload, b[:3], magic[:])
@@ -90,7 +90,7 @@ func parseFrame(b []byte) (frameHeader, []byte, error) {
 		return frameHeader{}, nil, err
 	}
 	if len(b) != h.size() {
-		return frameHeader{}, nil, fmt.Errorf("%w: frame is %d bytes, its header announces %d", ErrCorrupt, len(b), h.size())
+		return frameHeader{}, nil, fmt.Errorf("%w: frame is %s, its header announces %d", ErrCorrupt, byteCount(len(b)), h.size())
 	}
 	body := b[:headerLen+h.length]
 	want := binary.BigEndian.Uint32(b[len(body):])

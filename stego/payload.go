@@ -49,7 +49,7 @@ func UnmarshalFrame(frame []byte, key []byte) (Metadata, error) {
 	}
 	switch {
 	case h.sealed && key == nil:
-		return Metadata{}, fmt.Errorf("%w: payload of %d bytes is sealed with AES-256-GCM", ErrSealed, h.length)
+		return Metadata{}, fmt.Errorf("%w: payload of %s is sealed with AES-256-GCM", ErrSealed, byteCount(h.length))
 	case !h.sealed && key != nil:
 		return Metadata{}, fmt.Errorf("%w: a key was given but the payload is not sealed", ErrAuth)
 	case h.sealed:
