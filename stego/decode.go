@@ -37,7 +37,7 @@ func Sniff(data []byte) (Format, error) {
 	case bytes.HasPrefix(data, []byte(jpegSignature)):
 		return FormatJPEG, nil
 	case len(data) == 0:
-		return "", fmt.Errorf("%w: the data is empty (0 bytes)", ErrNotImage)
+		return "", fmt.Errorf("%w: the input is empty (0 bytes)", ErrNotImage)
 	case strings.HasPrefix(pngSignature, string(data)) || strings.HasPrefix(jpegSignature, string(data)):
 		return "", fmt.Errorf("%w: %s (% x), shorter than a png or jpeg signature", ErrNotImage, byteCount(len(data)), data)
 	}

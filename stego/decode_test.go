@@ -58,7 +58,7 @@ func TestSniff(t *testing.T) {
 	}{
 		{"png", []byte(pngSignature + "rest"), FormatPNG, nil, ""},
 		{"jpeg", []byte{0xff, 0xd8, 0xff, 0xe0}, FormatJPEG, nil, ""},
-		{"empty", nil, "", ErrNotImage, "not a decodable png or jpeg image: the data is empty (0 bytes)"},
+		{"empty", nil, "", ErrNotImage, "not a decodable png or jpeg image: the input is empty (0 bytes)"},
 		{"gif", []byte("GIF89a"), "", ErrNotImage,
 			"not a decodable png or jpeg image: signature 47 49 46 38 39 61 is neither png (89 50 4e 47 0d 0a 1a 0a) nor jpeg (ff d8 ff)"},
 		{"png prefix only", []byte(pngSignature[:7]), "", ErrNotImage,

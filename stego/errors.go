@@ -13,7 +13,9 @@ var (
 	ErrNotImage = errors.New("not a decodable png or jpeg image")
 
 	// ErrTooLarge: the image header announces more pixels than the configured
-	// limit, so it is refused before anything is allocated for it.
+	// limit, so it is refused before anything is allocated for it; or, for
+	// ReadImage, the file is longer than an image of its announced size can
+	// be.
 	ErrTooLarge = errors.New("image too large")
 
 	// ErrCapacity: the image's carrier is too small for the frame. The concrete

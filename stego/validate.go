@@ -19,6 +19,10 @@ const (
 	MaxMetadataBytes = 32 << 10
 	// MaxQuota is the largest view quota (the seed stores it as a u32).
 	MaxQuota = math.MaxUint32
+	// DefaultQuota is the view quota of tools that hide metadata when none
+	// is given (the command line, the harness's workloads): a few views, as
+	// 0 would make an image nobody may view.
+	DefaultQuota = 5
 )
 
 // Validate reports the first rule m breaks, naming the rule and the value:

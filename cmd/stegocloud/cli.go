@@ -139,6 +139,36 @@ func checkArgs(fs *flag.FlagSet, max int) error {
 		fs.Name(), noun, strings.Join(quoted, " "), fs.Name())
 }
 
+// decimalFlag is a flag.Value for a whole number written in decimal within
+// [min, max]. flag.Int takes Go syntax: "0x10" is 16, "010" is 8 and "1_0"
+// is 10, none of which a user typing a count means.
+type decimalFlag struct {
+	v, min, max int64
+}
+
+func (d *decimalFlag) String() string {
+	if d == nil {
+		return "0"
+	}
+	return strconv.FormatInt(d.v, 10)
+}
+
+func (d *decimalFlag) Set(s string) error {
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || v < d.min || v > d.max {
+		return fmt.Errorf("want a whole number in decimal, %d..%d", d.min, d.max)
+	}
+	d.v = v
+	return nil
+}
+
+// decimalVar defines a decimalFlag with a default value and a range.
+func decimalVar(fs *flag.FlagSet, name string, value, min, max int64, usage string) *decimalFlag {
+	d := &decimalFlag{v: value, min: min, max: max}
+	fs.Var(d, name, usage)
+	return d
+}
+
 // exitCode maps run's error to the process exit code, printing it once.
 func exitCode(err error, stderr io.Writer) int {
 	switch {

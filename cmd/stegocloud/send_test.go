@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,5 +84,36 @@ func TestSendThroughACluster(t *testing.T) {
 	}
 	if _, err := stego.Reveal(img, nil); err == nil {
 		t.Errorf("sealed metadata revealed without the key")
+	}
+}
+
+// TestSendRefusesBeforeConnecting: bad flags and covers fail before any
+// connection (the cluster address is closed), with embed's rules.
+func TestSendRefusesBeforeConnecting(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.png")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := []string{"send", "--cluster", "1=127.0.0.1:1", "--out", filepath.Join(dir, "s.png")}
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		want     string
+	}{
+		{"jpg name", []string{"--gen", "8x8", "--users", "a", "--out", filepath.Join(dir, "s.jpg")}, 2, "its name must end in .png"},
+		{"hex quota", []string{"--gen", "8x8", "--users", "a", "--quota", "0x10"}, 2, `invalid value "0x10" for flag -quota`},
+		{"no users", []string{"--gen", "8x8"}, 2, "--users (or --user) is required"},
+		{"empty name", []string{"--gen", "8x8", "--users", "alice,,bob"}, 1, `username 1 "" is empty`},
+		{"empty cover", []string{"--in", empty, "--users", "a"}, 1, "empty.png: not a decodable png or jpeg image: the input is empty (0 bytes)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, append(slices.Clone(base), tt.args...)...)
+			if code != tt.wantCode || !strings.Contains(stderr, tt.want) {
+				t.Errorf("%q: exit %d, stderr %q; want exit %d and %q", tt.args, code, stderr, tt.wantCode, tt.want)
+			}
+		})
 	}
 }

@@ -55,7 +55,7 @@ func stegoUsage(w io.Writer) {
 
 // stegoCodecFlags are the flags that configure the codec.
 type stegoCodecFlags struct {
-	maxPixels   int
+	maxPixels   *decimalFlag
 	compression string
 }
 
@@ -64,7 +64,7 @@ var stegoLevels = map[string]png.CompressionLevel{
 }
 
 func (f *stegoCodecFlags) register(fs *flag.FlagSet, output bool) {
-	fs.IntVar(&f.maxPixels, "max-pixels", stego.DefaultMaxPixels, "refuse images of more than this many pixels (width·height), judged from the header")
+	f.maxPixels = decimalVar(fs, "max-pixels", stego.DefaultMaxPixels, 1, math.MaxInt, "refuse images of more than this many `pixels` (width·height), judged from the header")
 	f.compression = "none"
 	if output {
 		fs.StringVar(&f.compression, "compression", "none", "PNG compression of the output: none (fastest, largest), speed, default or best")
@@ -77,7 +77,7 @@ func (f *stegoCodecFlags) codec(cmd string) (*stego.Codec, error) {
 		return nil, usageErrorf("%s: --compression %q is not one of none, speed, default, best", cmd, f.compression)
 	}
 	cfg := stego.DefaultConfig()
-	cfg.MaxPixels, cfg.Compression = f.maxPixels, level
+	cfg.MaxPixels, cfg.Compression = int(f.maxPixels.v), level
 	c, err := stego.New(cfg)
 	if err != nil {
 		return nil, usageErrorf("%s: %v", cmd, err)
@@ -85,16 +85,72 @@ func (f *stegoCodecFlags) codec(cmd string) (*stego.Codec, error) {
 	return c, nil
 }
 
+// stegoLimits states the limits on what can be hidden, from the codec's
+// constants, for the --help of the commands that hide.
+func stegoLimits() string {
+	return fmt.Sprintf(`Limits, checked before the cover is read: 1 to %d usernames, each 1 to
+%d bytes of UTF-8 without control characters, none repeated; a quota of
+0 to %d views; at most %d bytes of metadata as JSON.`,
+		stego.MaxUsernames, stego.MaxUsernameBytes, int64(stego.MaxQuota), stego.MaxMetadataBytes)
+}
+
+// stegoMetaFlags are the flags that say what to hide. embed and send share
+// them, so their defaults, limits and help agree.
+type stegoMetaFlags struct {
+	users string
+	user  []string
+	quota *decimalFlag
+}
+
+func (f *stegoMetaFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.users, "users", "", "comma-separated `names` allowed to view the image; spaces around each name are dropped (for a name with a comma, use --user)")
+	fs.Func("user", "one more `name`, taken as is (it may hold commas and spaces); repeat for more; listed after the --users names", func(s string) error {
+		f.user = append(f.user, s)
+		return nil
+	})
+	f.quota = decimalVar(fs, "quota", stego.DefaultQuota, 0, stego.MaxQuota, "number of `views` allowed, in decimal")
+}
+
+// metadata returns the metadata the flags give, validated. No name at all is
+// a usage error.
+func (f *stegoMetaFlags) metadata(cmd string) (stego.Metadata, error) {
+	if f.users == "" && len(f.user) == 0 {
+		return stego.Metadata{}, usageErrorf("%s: --users (or --user) is required (see 'stegocloud %s --help')", cmd, cmd)
+	}
+	var names []string
+	if f.users != "" {
+		for _, u := range strings.Split(f.users, ",") {
+			names = append(names, strings.TrimSpace(u))
+		}
+	}
+	m := stego.Metadata{Usernames: append(names, f.user...), Quota: int(f.quota.v)}
+	if err := m.Validate(); err != nil {
+		return stego.Metadata{}, fmt.Errorf("%s: --users/--user/--quota: %w", cmd, err)
+	}
+	return m, nil
+}
+
+// stegoCheckOut refuses an output name that does not end in .png: the output
+// is always a PNG, and PNG bytes under a .jpg name mislead every viewer.
+func stegoCheckOut(cmd, path string) error {
+	if !strings.EqualFold(filepath.Ext(path), ".png") {
+		return usageErrorf("%s: --out %q: the output is a PNG, so its name must end in .png", cmd, path)
+	}
+	return nil
+}
+
 func runStegoEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("stego embed", "stego embed --in COVER --out OUT --users NAMES [--quota N] [--key KEYFILE]", `
+	fs := newFlagSet("stego embed", "stego embed --in COVER --out OUT.png --users NAMES [--quota N] [--key KEYFILE]", `
 Hide {"usernames": [...], "quota": N} in the least significant bits of a cover
 image (PNG in any colour model, or JPEG) and write the result as a PNG. Prints
 the share of the image's capacity used and the PSNR of the result against the
-cover. The output file is written whole or not at all.`, stderr)
+cover. The output file is written whole or not at all.
+
+`+stegoLimits(), stderr)
 	in := fs.String("in", "", "cover image, PNG or JPEG (required)")
-	out := fs.String("out", "", "PNG file to write; replaced atomically if it exists (required)")
-	users := fs.String("users", "", "comma-separated usernames allowed to view the image (required)")
-	quota := fs.Int("quota", 0, "number of views allowed, 0 or more")
+	out := fs.String("out", "", "PNG file to write, name ending in .png; replaced atomically if it exists (required)")
+	var mf stegoMetaFlags
+	mf.register(fs)
 	keyPath := fs.String("key", "", "key file of 32 bytes: seal the metadata with AES-256-GCM (see 'stego keygen')")
 	var cf stegoCodecFlags
 	cf.register(fs, true)
@@ -104,25 +160,25 @@ cover. The output file is written whole or not at all.`, stderr)
 	if err := checkArgs(fs, 0); err != nil {
 		return err
 	}
-	if err := stegoRequire(fs, "in", "out", "users"); err != nil {
+	if err := stegoRequire(fs, "in", "out"); err != nil {
+		return err
+	}
+	if err := stegoCheckOut(fs.Name(), *out); err != nil {
 		return err
 	}
 	codec, err := cf.codec(fs.Name())
 	if err != nil {
 		return err
 	}
-	m := stego.Metadata{Usernames: strings.Split(*users, ","), Quota: *quota}
-	for i, u := range m.Usernames {
-		m.Usernames[i] = strings.TrimSpace(u)
-	}
-	if err := m.Validate(); err != nil {
-		return fmt.Errorf("stego embed: --users/--quota: %w", err)
+	m, err := mf.metadata(fs.Name())
+	if err != nil {
+		return err
 	}
 	key, err := stegoLoadKey(*keyPath)
 	if err != nil {
 		return fmt.Errorf("stego embed: %w", err)
 	}
-	data, err := stegoReadImage(*in, cf.maxPixels)
+	data, err := stegoReadImage(*in, codec)
 	if err != nil {
 		return fmt.Errorf("stego embed: %w", err)
 	}
@@ -181,7 +237,7 @@ with; a wrong key, a tampered image, or a key for an unsealed image fail.`, stde
 	if err != nil {
 		return fmt.Errorf("stego extract: %w", err)
 	}
-	data, err := stegoReadImage(*in, cf.maxPixels)
+	data, err := stegoReadImage(*in, codec)
 	if err != nil {
 		return fmt.Errorf("stego extract: %w", err)
 	}
@@ -240,25 +296,23 @@ func stegoLoadKey(path string) ([]byte, error) {
 	return stego.LoadKey(path)
 }
 
-// stegoReadImage reads an image file, refusing files larger than an image
-// within the pixel limit could be (16-bit RGBA, no compression, plus
-// headroom), so a wrong path cannot make us read gigabytes.
-func stegoReadImage(path string, maxPixels int) ([]byte, error) {
+// stegoReadImage reads an image file with codec.ReadImage (stego.ReadImage
+// for a nil codec), which checks the signature and the header first and
+// reads no more than the image needs, so a wrong path cannot make us read
+// gigabytes.
+func stegoReadImage(path string, codec *stego.Codec) ([]byte, error) {
+	read := stego.ReadImage
+	if codec != nil {
+		read = codec.ReadImage
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	limit := int64(math.MaxInt64)
-	if maxPixels < math.MaxInt64/16 {
-		limit = 8*int64(maxPixels) + 1<<20
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	data, err := read(f)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: file is larger than %d bytes, more than an image of at most %d pixels needs", path, limit, maxPixels)
 	}
 	return data, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -123,6 +124,18 @@ func TestStegoErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "out.png")
+	empty, huge := filepath.Join(dir, "empty.png"), filepath.Join(dir, "huge.bin")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A sparse file: reading it whole (as the old reader did, up to 537 MB)
+	// costs memory; checking the signature first costs 8 bytes.
+	if err := os.WriteFile(huge, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(huge, 1<<30); err != nil {
+		t.Fatal(err)
+	}
 
 	tests := []struct {
 		name     string
@@ -133,12 +146,18 @@ func TestStegoErrors(t *testing.T) {
 		{"no subcommand", []string{"stego"}, 2, []string{"no subcommand"}},
 		{"unknown subcommand", []string{"stego", "hide"}, 2, []string{`unknown subcommand "hide"`}},
 		{"embed without --in", []string{"stego", "embed", "--out", out, "--users", "a"}, 2, []string{"--in is required"}},
-		{"embed without --users", []string{"stego", "embed", "--in", cover, "--out", out}, 2, []string{"--users is required"}},
+		{"embed without --users", []string{"stego", "embed", "--in", cover, "--out", out}, 2, []string{"--users (or --user) is required"}},
 		{"embed bad flag", []string{"stego", "embed", "--bogus"}, 2, []string{"stego embed", "bogus"}},
 		{"embed bad compression", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--compression", "max"}, 2, []string{`--compression "max"`}},
-		{"embed zero max pixels", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--max-pixels", "0"}, 2, []string{"MaxPixels must be > 0"}},
+		{"embed zero max pixels", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--max-pixels", "0"}, 2, []string{`invalid value "0" for flag -max-pixels`}},
 		{"embed empty username", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "alice,,bob"}, 1, []string{`username 1 "" is empty`}},
-		{"embed negative quota", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--quota", "-2"}, 1, []string{"quota must be in"}},
+		{"embed negative quota", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--quota", "-2"}, 2, []string{`invalid value "-2" for flag -quota: want a whole number in decimal, 0..4294967295`}},
+		{"embed hex quota", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--quota", "0x10"}, 2, []string{`invalid value "0x10" for flag -quota`}},
+		{"embed quota over u32", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--quota", "4294967296"}, 2, []string{`invalid value "4294967296" for flag -quota`}},
+		{"embed into a .jpg name", []string{"stego", "embed", "--in", cover, "--out", filepath.Join(dir, "out.jpg"), "--users", "a"}, 2, []string{`out.jpg": the output is a PNG, so its name must end in .png`}},
+		{"embed empty cover", []string{"stego", "embed", "--in", empty, "--out", out, "--users", "a"}, 1, []string{"empty.png: not a decodable png or jpeg image: the input is empty (0 bytes)"}},
+		{"embed 1 GiB of non-image", []string{"stego", "embed", "--in", huge, "--out", out, "--users", "a"}, 1, []string{"huge.bin: not a decodable png or jpeg image: signature 00 00 00 00 00 00 00 00 is neither png"}},
+		{"extract empty file", []string{"stego", "extract", "--in", empty}, 1, []string{"the input is empty (0 bytes)"}},
 		{"embed missing cover", []string{"stego", "embed", "--in", filepath.Join(dir, "nope.png"), "--out", out, "--users", "a"}, 1, []string{"nope.png", "no such file"}},
 		{"embed not an image", []string{"stego", "embed", "--in", shortKey, "--out", out, "--users", "a"}, 1, []string{"short.bin", "not a decodable"}},
 		{"embed too small", []string{"stego", "embed", "--in", tiny, "--out", out, "--users", "alice"}, 1, []string{"tiny.png", "10×2 image carries 7 bytes, frame needs"}},
@@ -174,7 +193,7 @@ func TestStegoErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if e.Name() == "out.png" || strings.Contains(e.Name(), ".tmp-") {
+		if e.Name() == "out.png" || e.Name() == "out.jpg" || strings.Contains(e.Name(), ".tmp-") {
 			t.Errorf("failed commands left %s in the directory", e.Name())
 		}
 	}
@@ -248,5 +267,66 @@ func TestStegoEmbedKeepsOpaqueRGB(t *testing.T) {
 	info, _ := os.Stat(out)
 	if info.Mode().Perm() != 0o644 {
 		t.Errorf("output mode %v, want -rw-r--r--", info.Mode().Perm())
+	}
+}
+
+// TestStegoEmbedMetadataFlags: what the flags say is exactly what extract
+// reads back — the default quota, a decimal "010", names with commas and
+// spaces through --user.
+func TestStegoEmbedMetadataFlags(t *testing.T) {
+	dir := t.TempDir()
+	cover := writeCover(t, dir, 64, 48)
+	tests := []struct {
+		name string
+		args []string
+		want stego.Metadata
+	}{
+		{"default quota", []string{"--users", "alice"}, stego.Metadata{Usernames: []string{"alice"}, Quota: stego.DefaultQuota}},
+		{"leading zero is decimal", []string{"--users", "alice", "--quota", "010"}, stego.Metadata{Usernames: []string{"alice"}, Quota: 10}},
+		{"largest quota", []string{"--users", "alice", "--quota", "4294967295"}, stego.Metadata{Usernames: []string{"alice"}, Quota: 4294967295}},
+		{"--user verbatim, after --users", []string{"--user", "smith, john", "--users", "alice, bob", "--user", " x "},
+			stego.Metadata{Usernames: []string{"alice", "bob", "smith, john", " x "}, Quota: stego.DefaultQuota}},
+		{"--user alone", []string{"--user", "a,b"}, stego.Metadata{Usernames: []string{"a,b"}, Quota: stego.DefaultQuota}},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(dir, fmt.Sprintf("s%d.PNG", i))
+			args := append([]string{"stego", "embed", "--in", cover, "--out", out}, tt.args...)
+			if code, _, stderr := runCLI(t, args...); code != 0 {
+				t.Fatalf("%q: exit %d, stderr %q", args, code, stderr)
+			}
+			code, stdout, stderr := runCLI(t, "stego", "extract", "--in", out)
+			if code != 0 {
+				t.Fatalf("extract: exit %d, stderr %q", code, stderr)
+			}
+			var got stego.Metadata
+			if err := json.Unmarshal([]byte(stdout), &got); err != nil || !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("%q: extract printed %s (%v), want %+v", tt.args, stdout, err, tt.want)
+			}
+		})
+	}
+}
+
+// TestStegoHelpStatesLimits: the limits in --help are the codec's, and embed
+// and send agree on the quota's default.
+func TestStegoHelpStatesLimits(t *testing.T) {
+	want := []string{
+		fmt.Sprintf("1 to %d usernames", stego.MaxUsernames),
+		fmt.Sprintf("1 to\n%d bytes of UTF-8", stego.MaxUsernameBytes),
+		fmt.Sprintf("0 to %d views", int64(stego.MaxQuota)),
+		fmt.Sprintf("number of views allowed, in decimal (default %d)", stego.DefaultQuota),
+		"for a name with a comma, use --user",
+		"name ending in .png",
+	}
+	for _, cmd := range [][]string{{"stego", "embed", "--help"}, {"send", "--help"}} {
+		code, stdout, _ := runCLI(t, cmd...)
+		if code != 0 {
+			t.Errorf("%q: exit %d", cmd, code)
+		}
+		for _, w := range want {
+			if !strings.Contains(stdout, w) {
+				t.Errorf("%q lacks %q:\n%s", cmd, w, stdout)
+			}
+		}
 	}
 }
