@@ -50,14 +50,14 @@ func TestHideRevealEveryModel(t *testing.T) {
 					if err != nil {
 						t.Fatalf("encoding the cover: %v", err)
 					}
-					checkHideReveal(t, cover, m, k, model.Opaque)
+					checkHideReveal(t, cover, m, k, model.Opaque, model.Deep)
 				})
 			}
 		}
 	}
 }
 
-func checkHideReveal(t *testing.T, cover []byte, m Metadata, key []byte, opaque bool) {
+func checkHideReveal(t *testing.T, cover []byte, m Metadata, key []byte, opaque, deep bool) {
 	t.Helper()
 	out, err := Hide(cover, m, key)
 	if err != nil {
@@ -68,19 +68,25 @@ func checkHideReveal(t *testing.T, cover []byte, m Metadata, key []byte, opaque 
 		t.Fatalf("Reveal = %+v, %v; want %+v", got, err, m)
 	}
 	ct, depth := pngColorType(out)
-	wantCT := byte(6)
+	wantCT, wantDepth := byte(6), byte(8)
 	if opaque {
 		wantCT = 2
 	}
-	if ct != wantCT || depth != 8 {
-		t.Errorf("output png colour type %d depth %d, want colour type %d depth 8", ct, depth, wantCT)
+	if deep {
+		wantDepth = 16
+	}
+	if ct != wantCT || depth != wantDepth {
+		t.Errorf("output png colour type %d depth %d, want colour type %d depth %d", ct, depth, wantCT, wantDepth)
 	}
 
 	decodedOut, err := png.Decode(bytes.NewReader(out))
 	if err != nil {
 		t.Fatalf("decoding the output with image/png: %v", err)
 	}
-	stego := ToNRGBA(decodedOut)
+	var stego image.Image = ToNRGBA(decodedOut)
+	if deep {
+		stego = ToNRGBA64(decodedOut)
+	}
 	want, err := Decode(cover)
 	if err != nil {
 		t.Fatalf("decoding the cover: %v", err)
@@ -92,10 +98,21 @@ func checkHideReveal(t *testing.T, cover []byte, m Metadata, key []byte, opaque 
 	if err := EmbedFrame(want, frame); err != nil {
 		t.Fatalf("EmbedFrame(cover): %v", err)
 	}
-	if i := firstDiff(stego.Pix, want.Pix); i >= 0 {
-		t.Errorf("output pixel byte %d = %#02x, want cover with frame %#02x (pixel %d, channel %d)",
-			i, stego.Pix[i], want.Pix[i], i/4, i%4)
+	if i := firstDiff(pixOf(stego), pixOf(want)); i >= 0 {
+		t.Errorf("output pixel byte %d = %#02x, want cover with frame %#02x", i, pixOf(stego)[i], pixOf(want)[i])
 	}
+}
+
+// pixOf returns the pixel bytes of an NRGBA or NRGBA64 (nil for others, so
+// that a wrong type shows as a difference).
+func pixOf(img image.Image) []byte {
+	switch m := img.(type) {
+	case *image.NRGBA:
+		return m.Pix
+	case *image.NRGBA64:
+		return m.Pix
+	}
+	return nil
 }
 
 func firstDiff(a, b []byte) int {

@@ -45,10 +45,11 @@ func Sniff(data []byte) (Format, error) {
 	return "", fmt.Errorf("%w: signature % x is neither png (% x) nor jpeg (% x)", ErrNotImage, head, pngSignature, jpegSignature)
 }
 
-// decodeNRGBA decodes a PNG or JPEG into an NRGBA the caller owns. The header
-// is read first and an image of more than maxPixels pixels is refused before
-// the decoder allocates its pixels.
-func decodeNRGBA(data []byte, maxPixels int) (*image.NRGBA, error) {
+// decodeImage decodes a PNG or JPEG into an NRGBA, or an NRGBA64 for a
+// 16-bit PNG, that the caller owns. The header is read first and an image of
+// more than maxPixels pixels is refused before the decoder allocates its
+// pixels.
+func decodeImage(data []byte, maxPixels int) (image.Image, error) {
 	format, err := Sniff(data)
 	if err != nil {
 		return nil, err
@@ -71,7 +72,20 @@ func decodeNRGBA(data []byte, maxPixels int) (*image.NRGBA, error) {
 	if got := img.Bounds(); got.Dx() != cfg.Width || got.Dy() != cfg.Height {
 		return nil, fmt.Errorf("%w: %s decoded to %d×%d, header said %d×%d", ErrNotImage, format, got.Dx(), got.Dy(), cfg.Width, cfg.Height)
 	}
+	if deep(img) {
+		return ownNRGBA64(img), nil
+	}
 	return ownNRGBA(img), nil
+}
+
+// deep reports whether img holds 16-bit samples: the types image/png returns
+// for 16-bit files.
+func deep(img image.Image) bool {
+	switch img.(type) {
+	case *image.Gray16, *image.RGBA64, *image.NRGBA64:
+		return true
+	}
+	return false
 }
 
 // checkSize refuses empty images and images over the pixel limit.

@@ -8,10 +8,14 @@
 // grey+alpha, 8- or 16-bit, RGB, RGBA, interlaced — or JPEG), embeds the
 // metadata and returns a PNG. Reveal returns exactly the metadata that was
 // hidden. Extracting from our own output is exact because the output is
-// lossless: it holds the decoded cover's pixels (as 8-bit NRGBA) with only
-// the frame's carrier bits changed. An opaque cover gives an opaque RGB PNG
-// (colour type 2), any other an RGBA PNG (type 6); alpha is never touched.
-// Grey and paletted covers come out as RGB, 16-bit covers as 8-bit.
+// lossless: it holds the decoded cover's pixels with only the frame's
+// carrier bits changed. The output keeps the cover's sample depth: a 16-bit
+// PNG gives a 16-bit PNG (an *image.NRGBA64 in memory), anything else an
+// 8-bit one (*image.NRGBA). An opaque cover gives an opaque RGB PNG (colour
+// type 2), any other an RGBA PNG (type 6); alpha is never touched, and a
+// fully transparent pixel keeps its colour. Grey and paletted covers come
+// out as RGB. ReadImage reads a file for Hide without reading more than an
+// image of its announced size can need.
 //
 // Every error wraps one sentinel of errors.go. No input panics: image sizes
 // are checked from the header (image.DecodeConfig) against Config.MaxPixels
@@ -28,6 +32,14 @@
 // holds one payload bit in its least significant bit, most significant bit
 // of each payload byte first. A w×h image carries ⌊3·w·h/8⌋ bytes
 // (Capacity). Bits past the frame keep the cover's values.
+//
+// The carrier of an *image.NRGBA64 (a 16-bit cover) is the same sequence of
+// its 16-bit R, G and B samples, each holding one bit in its least
+// significant bit (the low byte's): a change of 1/65535, so PSNR stays above
+// 96.3 dB, against 48.1 dB in 8 bits. The least significant bit of v·257 is
+// that of v, so an 8-bit output that a tool widens to 16 bits still reveals
+// its frame; narrowing a 16-bit output to 8 bits loses it. PSNR compares
+// samples at their own depth, against the real cover.
 //
 // # Frame
 //

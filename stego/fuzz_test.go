@@ -44,13 +44,14 @@ func fuzzSeedImages(f *testing.F) [][]byte {
 		}
 		seeds = append(seeds, cover)
 	}
-	cover := seeds[0]
-	for _, key := range [][]byte{nil, testKey(1)} {
-		out, err := Hide(cover, m, key)
-		if err != nil {
-			f.Fatal(err)
+	for _, cover := range seeds[:len(seeds):len(seeds)] {
+		for _, key := range [][]byte{nil, testKey(1)} {
+			out, err := Hide(cover, m, key)
+			if err != nil {
+				f.Fatal(err)
+			}
+			seeds = append(seeds, out)
 		}
-		seeds = append(seeds, out)
 	}
 	return seeds
 }
@@ -81,10 +82,11 @@ func FuzzReveal(f *testing.F) {
 	})
 }
 
-// FuzzExtract builds NRGBA images from fuzz bytes and extracts from them:
-// one whose pixels are the bytes (size from the first two, the rest
-// repeated), and one whose carrier holds the bytes as its frame, so that the
-// fuzzer edits magic, version, flags, length and CRC directly.
+// FuzzExtract builds images from fuzz bytes and extracts from them: an NRGBA
+// and an NRGBA64 whose pixels are the bytes (size from the first two, the
+// rest repeated), and an NRGBA and an NRGBA64 whose carrier holds the bytes
+// as its frame, so that the fuzzer edits magic, version, flags, length and
+// CRC directly.
 func FuzzExtract(f *testing.F) {
 	for _, key := range [][]byte{nil, testKey(1)} {
 		frame, err := MarshalFrame(Metadata{Usernames: []string{"a", "b"}, Quota: 1}, key, fixedRand(1))
@@ -106,9 +108,21 @@ func FuzzExtract(f *testing.F) {
 				raw.Pix[i] = src[i%len(src)]
 			}
 		}
+		raw64 := image.NewNRGBA64(image.Rect(0, 0, w, h))
+		if src := data[2:]; len(src) > 0 {
+			for i := range raw64.Pix {
+				raw64.Pix[i] = src[i%len(src)]
+			}
+		}
+		payload := data[2:min(len(data), 2+Capacity(64, 64))]
 		carried := image.NewNRGBA(image.Rect(0, 0, 64, 64))
-		embedBytes(carried.Pix, data[2:min(len(data), 2+Capacity(64, 64))])
-		for _, img := range []*image.NRGBA{raw, carried} {
+		embedBytes(carried.Pix, payload)
+		carried64 := image.NewNRGBA64(image.Rect(0, 0, 64, 64))
+		c := carrier{nrgba64: carried64, w: 64, h: 64}
+		buf := c.read(len(payload))
+		embedBytes(buf, payload)
+		c.write(buf)
+		for _, img := range []image.Image{raw, raw64, carried, carried64} {
 			for _, key := range [][]byte{nil, testKey(1)} {
 				checkExtract(t, img, key)
 			}
@@ -116,11 +130,11 @@ func FuzzExtract(f *testing.F) {
 	})
 }
 
-func checkExtract(t *testing.T, img *image.NRGBA, key []byte) {
+func checkExtract(t *testing.T, img image.Image, key []byte) {
 	m, err := Extract(img, key)
 	if err != nil {
 		if !knownError(err) {
-			t.Fatalf("Extract(%v) error %v wraps none of the package's sentinels", img.Rect, err)
+			t.Fatalf("Extract(%T %v) error %v wraps none of the package's sentinels", img, img.Bounds(), err)
 		}
 		return
 	}

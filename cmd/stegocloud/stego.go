@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image"
 	"image/png"
 	"io"
 	"io/fs"
@@ -142,9 +143,11 @@ func stegoCheckOut(cmd, path string) error {
 func runStegoEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("stego embed", "stego embed --in COVER --out OUT.png --users NAMES [--quota N] [--key KEYFILE]", `
 Hide {"usernames": [...], "quota": N} in the least significant bits of a cover
-image (PNG in any colour model, or JPEG) and write the result as a PNG. Prints
-the share of the image's capacity used and the PSNR of the result against the
-cover. The output file is written whole or not at all.
+image (PNG in any colour model, or JPEG) and write the result as a PNG: 16-bit
+for a 16-bit cover (the carrier is then the lowest bit of each 16-bit sample),
+8-bit otherwise; RGB for an opaque cover, RGBA otherwise. Prints the share of
+the image's capacity used and the PSNR of the result against the cover. The
+output file is written whole or not at all.
 
 `+stegoLimits(), stderr)
 	in := fs.String("in", "", "cover image, PNG or JPEG (required)")
@@ -186,7 +189,7 @@ cover. The output file is written whole or not at all.
 	if err != nil {
 		return fmt.Errorf("stego embed: %s: %w", *in, err)
 	}
-	cover := stego.ToNRGBA(img)
+	cover, depth := stegoClone(img)
 	used, err := codec.Embed(img, m, key)
 	if err != nil {
 		return fmt.Errorf("stego embed: %s: %w", *in, err)
@@ -202,11 +205,11 @@ cover. The output file is written whole or not at all.
 	if err != nil {
 		return fmt.Errorf("stego embed: %s: %w", *out, err)
 	}
-	w, h := img.Rect.Dx(), img.Rect.Dy()
+	w, h := img.Bounds().Dx(), img.Bounds().Dy()
 	capacity := stego.Capacity(w, h)
 	fmt.Fprintf(stdout, "capacity: %d of %d bytes used (%.2f%%) in %d×%d pixels, sealed: %v\n",
 		used, capacity, 100*float64(used)/float64(capacity), w, h, key != nil)
-	fmt.Fprintf(stdout, "psnr: %s dB against the cover\n", stegoFormatPSNR(psnr))
+	fmt.Fprintf(stdout, "psnr: %s dB against the cover (%d-bit samples, kept in the output)\n", stegoFormatPSNR(psnr), depth)
 	fmt.Fprintf(stdout, "wrote: %s (%d bytes)\n", *out, size)
 	return nil
 }
@@ -384,6 +387,15 @@ func (c *stegoCountingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// stegoClone copies an image Decode returned, to measure the PSNR against,
+// and names its sample depth.
+func stegoClone(img image.Image) (image.Image, int) {
+	if deep, ok := img.(*image.NRGBA64); ok {
+		return stego.ToNRGBA64(deep), 16
+	}
+	return stego.ToNRGBA(img), 8
 }
 
 func stegoFormatPSNR(db float64) string {

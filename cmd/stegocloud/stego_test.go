@@ -5,7 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"image"
+	"image/color"
 	"image/png"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -328,5 +331,62 @@ func TestStegoHelpStatesLimits(t *testing.T) {
 				t.Errorf("%q lacks %q:\n%s", cmd, w, stdout)
 			}
 		}
+	}
+}
+
+// TestStegoEmbedSixteenBit: a 16-bit cover gives a 16-bit PNG, the printed
+// PSNR is against the real 16-bit cover, and a transparent pixel keeps its
+// colour (issue 15: 8-bit output, 60.08 dB printed against the 8-bit
+// conversion, {65535 65535 0 0} written as {0 0 0 0}).
+func TestStegoEmbedSixteenBit(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(3, 4))
+	gray := image.NewGray16(image.Rect(0, 0, 40, 30))
+	rgba := image.NewNRGBA64(image.Rect(0, 0, 40, 30))
+	for y := range 30 {
+		for x := range 40 {
+			gray.SetGray16(x, y, color.Gray16{uint16(rng.Uint32())})
+			rgba.SetNRGBA64(x, y, color.NRGBA64{uint16(rng.Uint32()), uint16(rng.Uint32()), uint16(rng.Uint32()), uint16(rng.Uint32())})
+		}
+	}
+	rgba.SetNRGBA64(39, 29, color.NRGBA64{65535, 65535, 0, 0})
+	for name, img := range map[string]image.Image{"gray16": gray, "rgba16": rgba} {
+		t.Run(name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := png.Encode(&b, img); err != nil {
+				t.Fatal(err)
+			}
+			in, out := filepath.Join(dir, name+".png"), filepath.Join(dir, name+"-out.png")
+			if err := os.WriteFile(in, b.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, stdout, stderr := runCLI(t, "stego", "embed", "--in", in, "--out", out, "--users", "alice")
+			if code != 0 {
+				t.Fatalf("embed: exit %d, %q", code, stderr)
+			}
+			if db := psnrFrom(t, stdout); db < 96.3 {
+				t.Errorf("printed PSNR %.2f dB, want ≥ 96.3 (16-bit samples off by at most 1)", db)
+			}
+			if !strings.Contains(stdout, "16-bit samples, kept in the output") {
+				t.Errorf("stdout %q does not say the depth was kept", stdout)
+			}
+			data, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(data) < 26 || data[24] != 16 {
+				t.Fatalf("output depth %d, want 16", data[24])
+			}
+			dec, err := png.Decode(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, ok := dec.(*image.NRGBA64); name == "rgba16" && (!ok || n.NRGBA64At(39, 29) != color.NRGBA64{65535, 65535, 0, 0}) {
+				t.Errorf("transparent pixel came out as %v, want {65535 65535 0 0}", dec.At(39, 29))
+			}
+			if code, stdout, stderr := runCLI(t, "stego", "extract", "--in", out); code != 0 || !strings.Contains(stdout, `"usernames":["alice"]`) {
+				t.Errorf("extract: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+			}
+		})
 	}
 }

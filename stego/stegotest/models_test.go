@@ -69,6 +69,9 @@ func TestModels(t *testing.T) {
 			} else if w.colorType != 0xff {
 				t.Errorf("format %s, want png", format)
 			}
+			if deep := w.depth == 16; deep != m.Deep {
+				t.Errorf("depth %d, model says Deep = %v", w.depth, m.Deep)
+			}
 			if o := opaque(img); o != m.Opaque {
 				t.Errorf("decoded image opaque = %v, model says Opaque = %v", o, m.Opaque)
 			}
