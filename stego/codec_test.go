@@ -35,7 +35,7 @@ func roundTripSizes(n int) []image.Point {
 // output's pixels are the input's pixels with the frame in their LSBs,
 // nothing else changed (so the encoding is lossless).
 func TestHideRevealEveryModel(t *testing.T) {
-	m := Metadata{Usernames: []string{"alice", "bob", "zoë"}, Quota: 5}
+	m := Metadata{ID: "every-model", Usernames: []string{"alice", "bob", "zoë"}, Quota: 5}
 	key := testKey(7)
 	for _, model := range stegotest.Models() {
 		for _, k := range [][]byte{nil, key} {
@@ -128,7 +128,7 @@ func firstDiff(a, b []byte) int {
 }
 
 func TestHideCapacityError(t *testing.T) {
-	m := Metadata{Usernames: []string{"alice"}, Quota: 1}
+	m := Metadata{ID: "c", Usernames: []string{"alice"}, Quota: 1}
 	frameLen := FrameOverhead + jsonLen(t, m)
 	w := carrierPixels(frameLen) - 1
 	cover, err := stegotest.Models()[0].Encode(imagegen.PhotoLike(w, 1, 1))
@@ -150,7 +150,7 @@ func TestHideChecksMetadataFirst(t *testing.T) {
 }
 
 func TestRevealErrors(t *testing.T) {
-	m := Metadata{Usernames: []string{"alice"}, Quota: 1}
+	m := Metadata{ID: "r", Usernames: []string{"alice"}, Quota: 1}
 	plainCover, err := stegotest.Models()[0].Encode(imagegen.PhotoLike(40, 30, 3))
 	if err != nil {
 		t.Fatal(err)
@@ -222,7 +222,7 @@ func TestConcurrentHideReveal(t *testing.T) {
 	for g := range 8 {
 		wg.Go(func() {
 			for i := range 10 {
-				m := Metadata{Usernames: []string{fmt.Sprintf("user-%d-%d", g, i)}, Quota: g*100 + i}
+				m := Metadata{ID: fmt.Sprintf("g%d.r%d", g, i), Usernames: []string{fmt.Sprintf("user-%d-%d", g, i)}, Quota: g*100 + i}
 				k := key
 				if i%2 == 0 {
 					k = nil
@@ -242,5 +242,52 @@ func TestConcurrentHideReveal(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// TestHideDrawsAnID: metadata without an id gets a random one from the
+// codec's source (crypto/rand by default), different on every call; a given
+// id is kept exactly.
+func TestHideDrawsAnID(t *testing.T) {
+	cover, err := stegotest.Models()[0].Encode(imagegen.PhotoLike(40, 30, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Metadata{Usernames: []string{"alice"}, Quota: 1}
+	seen := map[string]bool{}
+	for range 3 {
+		out, err := Hide(cover, m, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Reveal(out, nil)
+		if err != nil || len(got.ID) != 32 || seen[got.ID] {
+			t.Fatalf("Reveal = %+v, %v; want a new 32-digit id (seen %v)", got, err, seen)
+		}
+		seen[got.ID] = true
+	}
+	cfg := DefaultConfig()
+	cfg.Rand = fixedRand(5)
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.Hide(cover, m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := NewID(fixedRand(5))
+	if got, err := c.Reveal(out, nil); err != nil || got.ID != want {
+		t.Errorf("id from Config.Rand = %q, %v; want %q", got.ID, err, want)
+	}
+	given := Metadata{ID: "Given_ID-1.0", Usernames: []string{"alice"}, Quota: 1}
+	if out, err = Hide(cover, given, testKey(1)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Reveal(out, testKey(1)); err != nil || !reflect.DeepEqual(got, given) {
+		t.Errorf("Reveal = %+v, %v; want %+v", got, err, given)
+	}
+	if _, err := NewID(failingReader{}); !errors.Is(err, errNonce) {
+		t.Errorf("NewID(failing source) error = %v, want %v", err, errNonce)
 	}
 }

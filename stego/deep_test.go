@@ -70,7 +70,7 @@ func deepCovers(t *testing.T, w, h int) map[string][]byte {
 // frame's pixels; alpha and the colour of transparent pixels are kept; the
 // PSNR is that of 16-bit samples changed by at most 1.
 func TestHideKeepsSixteenBits(t *testing.T) {
-	m := Metadata{Usernames: []string{"alice", "bob"}, Quota: 3}
+	m := Metadata{ID: "deep", Usernames: []string{"alice", "bob"}, Quota: 3}
 	wantType := map[string]byte{"gray16": 2, "rgb16": 2, "rgba16": 6, "grayalpha16": 6, "interlaced-rgba16": 6}
 	for name, cover := range deepCovers(t, 37, 23) {
 		t.Run(name, func(t *testing.T) {
@@ -135,7 +135,7 @@ func mustFrame(t *testing.T, m Metadata) []byte {
 // TestWidenedEightBitStillReveals: the LSB of v·257 is the LSB of v, so our
 // 8-bit output converted to 16 bits by an image tool reveals the same frame.
 func TestWidenedEightBitStillReveals(t *testing.T) {
-	m := Metadata{Usernames: []string{"alice"}, Quota: 1}
+	m := Metadata{ID: "widened", Usernames: []string{"alice"}, Quota: 1}
 	cover, err := stegotest.Models()[0].Encode(randomNRGBA(rand.New(rand.NewPCG(1, 2)), 40, 30))
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
-// Package stego hides the image-sharing cloud's metadata — who may view an
-// image and how many views remain, {"usernames": [...], "quota": N} — in the
-// least significant bits of the image's pixels, and reads it back.
+// Package stego hides the image-sharing cloud's metadata — the image's id,
+// who may view it and how many views remain, {"id": "…", "usernames": [...],
+// "quota": N} — in the least significant bits of the image's pixels, and
+// reads it back.
 //
 // # Contract
 //
@@ -47,23 +48,40 @@
 //
 //	offset  size  field
 //	0       3     magic "STG" (0x53 0x54 0x47)
-//	3       1     version, 1
+//	3       1     version: 2 (written and read), 1 (read only)
 //	4       1     flags: bit 0 = sealed; bits 1-7 zero
 //	5       4     payload length N, uint32 big-endian (the seed's length field)
 //	9       N     payload
 //	9+N     4     CRC-32 (IEEE) of bytes 0 .. 9+N-1, big-endian
 //
 // The payload is the metadata's JSON encoding (encoding/json, at most
-// MaxMetadataBytes). Sealed, it is a 12-byte random nonce followed by the
-// AES-256-GCM ciphertext of the JSON and its 16-byte tag, with the 9 header
-// bytes as additional authenticated data. FrameOverhead is 13 bytes; sealing
-// adds 28.
+// MaxMetadataBytes): in version 2 {"id":"…","usernames":[…],"quota":N}, the
+// id required; in version 1 {"usernames":[…],"quota":N}, an id refused.
+// Sealed, the payload is a 12-byte random nonce followed by the AES-256-GCM
+// ciphertext of the JSON and its 16-byte tag, with the 9 header bytes
+// (version included) as additional authenticated data: the id is inside the
+// ciphertext, so it can be neither read nor changed without the key, and a
+// sealed frame cannot be relabelled to the other version. FrameOverhead is
+// 13 bytes; sealing adds 28; a drawn id adds 40 to the JSON ("id":"…", 32
+// digits).
+//
+// # Image ids
+//
+// An id is 1 to MaxIDBytes (64) bytes of A-Z, a-z, 0-9, '.', '_' and '-', so
+// that its JSON encoding is itself and it reads back exactly as given; the
+// cluster's clients set it to verify responses. Hiding metadata without an
+// id draws one: 16 bytes from Config.Rand (crypto/rand unless set) as 32
+// lowercase hex digits (NewID). A version-1 frame carries no id; reading one
+// gives "v1-" followed by the first 16 bytes of the SHA-256 of the whole
+// frame as ExtractFrame returns it (header, payload and CRC: for a sealed
+// frame, its nonce and ciphertext) in lowercase hex, 35 characters. Hiding a revealed version-1 image's metadata
+// again writes version 2 with that id, so the image keeps its name.
 //
 // A reader tells the cases apart: no magic is ErrNoPayload (random LSBs
-// match magic and version with probability 2^-32); another version is
-// ErrUnsupported; unknown flags, a length over MaxPayload or over the
-// image's capacity, a CRC mismatch or a payload that is not valid metadata
-// is ErrCorrupt. For a sealed frame, no key is ErrSealed ("sealed: key
+// match magic and version with probability 2^-32, either version 2^-31);
+// another version is ErrUnsupported; unknown flags, a length over MaxPayload
+// or over the image's capacity, a CRC mismatch or a payload that is not
+// valid metadata of its version is ErrCorrupt. For a sealed frame, no key is ErrSealed ("sealed: key
 // needed") and a wrong key or any change to the frame is ErrAuth; a key
 // given for a frame that is not sealed is ErrAuth too, so a forger cannot
 // strip the seal and substitute plain metadata. The CRC catches accidental

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"image"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -35,7 +36,7 @@ func knownError(err error) bool {
 }
 
 func fuzzSeedImages(f *testing.F) [][]byte {
-	m := Metadata{Usernames: []string{"alice", "bob"}, Quota: 5}
+	m := Metadata{ID: "f", Usernames: []string{"alice", "bob"}, Quota: 5}
 	var seeds [][]byte
 	for _, model := range stegotest.Models() {
 		cover, err := model.Encode(imagegen.PhotoLike(24, 12, 1))
@@ -89,11 +90,12 @@ func FuzzReveal(f *testing.F) {
 // CRC directly.
 func FuzzExtract(f *testing.F) {
 	for _, key := range [][]byte{nil, testKey(1)} {
-		frame, err := MarshalFrame(Metadata{Usernames: []string{"a", "b"}, Quota: 1}, key, fixedRand(1))
+		frame, err := MarshalFrame(Metadata{ID: "e", Usernames: []string{"a", "b"}, Quota: 1}, key, fixedRand(1))
 		if err != nil {
 			f.Fatal(err)
 		}
 		f.Add(append([]byte{16, 8}, frame...))
+		f.Add(append([]byte{16, 8}, marshalV1(f, Metadata{Usernames: []string{"a", "b"}, Quota: 1}, key, fixedRand(1))...))
 	}
 	f.Add([]byte{0, 0})
 	f.Add([]byte{255, 255, 1, 2, 3})
@@ -143,25 +145,29 @@ func checkExtract(t *testing.T, img image.Image, key []byte) {
 	}
 }
 
-// FuzzUnmarshalFrame wraps arbitrary payloads in frames with a correct CRC,
-// which random mutations never produce, so that the JSON and the seal
-// parsers see them.
+// FuzzUnmarshalFrame wraps arbitrary payloads in version-2 and version-1
+// frames with a correct CRC, which random mutations never produce, so that
+// the JSON and the seal parsers see them. Any success is valid metadata with
+// an id; a version-1 frame's id is the hash of its bytes.
 func FuzzUnmarshalFrame(f *testing.F) {
-	m := Metadata{Usernames: []string{"alice", "bob"}, Quota: 5}
+	m := Metadata{ID: "fuzz-1", Usernames: []string{"alice", "bob"}, Quota: 5}
 	for _, key := range [][]byte{nil, testKey(1)} {
 		frame, err := MarshalFrame(m, key, fixedRand(2))
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add(frame[headerLen:len(frame)-crcLen], key != nil)
+		f.Add(frame[headerLen:len(frame)-crcLen], key != nil, false)
+		v1 := marshalV1(f, m, key, fixedRand(2))
+		f.Add(v1[headerLen:len(v1)-crcLen], key != nil, true)
 	}
-	f.Add([]byte(`{"usernames":["a"],"quota":1e3}`), false)
-	f.Add([]byte(`{"usernames":null}`), false)
-	f.Fuzz(func(t *testing.T, payload []byte, sealed bool) {
+	f.Add([]byte(`{"id":"a","usernames":["a"],"quota":1e3}`), false, false)
+	f.Add([]byte(`{"usernames":null}`), false, true)
+	f.Add([]byte(`{"id":"a","usernames":["a"],"quota":1}`), false, true)
+	f.Fuzz(func(t *testing.T, payload []byte, sealed, v1 bool) {
 		if len(payload) > MaxPayload {
 			return
 		}
-		frame := appendFrame(nil, frameHeader{sealed: sealed, length: len(payload)}, payload)
+		frame := appendFrame(nil, frameHeader{v1: v1, sealed: sealed, length: len(payload)}, payload)
 		for _, key := range [][]byte{nil, testKey(1)} {
 			got, err := UnmarshalFrame(frame, key)
 			if err != nil {
@@ -170,26 +176,34 @@ func FuzzUnmarshalFrame(f *testing.F) {
 				}
 				continue
 			}
-			if verr := got.Validate(); verr != nil {
+			if verr := got.Validate(); verr != nil || got.ID == "" {
 				t.Fatalf("UnmarshalFrame returned invalid metadata %+v: %v", got, verr)
+			}
+			if v1 && got.ID != v1ID(frame) {
+				t.Fatalf("version-1 frame revealed id %q, want %q", got.ID, v1ID(frame))
 			}
 		}
 	})
 }
 
 // FuzzRoundTrip hides fuzzed metadata (usernames split on NUL) in a cover
-// large enough for any valid metadata; valid metadata must come back equal,
-// invalid metadata must be refused with ErrInvalidMetadata.
+// large enough for any valid metadata; valid metadata must come back equal
+// (an empty id as a drawn one of 32 hex digits), invalid metadata must be
+// refused with ErrInvalidMetadata. The same metadata in a version-1 frame
+// must come back with the id derived from that frame.
 func FuzzRoundTrip(f *testing.F) {
-	f.Add("alice\x00bob", 5, false)
-	f.Add("zoë\x00李", 0, true)
-	f.Add("", -1, false)
-	f.Add("a\x00a", 1, true)
-	f.Add("\xff", 1, false)
+	f.Add("alice\x00bob", 5, false, "img-1")
+	f.Add("zoë\x00李", 0, true, "")
+	f.Add("", -1, false, "x")
+	f.Add("a\x00a", 1, true, "y")
+	f.Add("\xff", 1, false, "z")
+	f.Add("a", 1, false, "a b")
+	f.Add("a", 1, true, strings.Repeat("i", MaxIDBytes+1))
 	img := imagegen.PhotoLike(256, 256, 1)
 	key := testKey(9)
-	f.Fuzz(func(t *testing.T, names string, quota int, sealed bool) {
-		m := Metadata{Usernames: strings.Split(names, "\x00"), Quota: quota}
+	hex32 := regexp.MustCompile(`^[0-9a-f]{32}$`)
+	f.Fuzz(func(t *testing.T, names string, quota int, sealed bool, id string) {
+		m := Metadata{ID: id, Usernames: strings.Split(names, "\x00"), Quota: quota}
 		k := []byte(nil)
 		if sealed {
 			k = key
@@ -210,8 +224,23 @@ func FuzzRoundTrip(f *testing.F) {
 			t.Fatalf("Embed(valid %+v): %v", m, err)
 		}
 		got, err := Extract(stego, k)
-		if err != nil || !reflect.DeepEqual(got, m) {
-			t.Fatalf("Extract = %+v, %v; want %+v", got, err, m)
+		want := m
+		if id == "" {
+			if !hex32.MatchString(got.ID) {
+				t.Fatalf("Extract = %+v: drawn id is not 32 hex digits", got)
+			}
+			want.ID = got.ID
+		}
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("Extract = %+v, %v; want %+v", got, err, want)
+		}
+		v1 := marshalV1(t, m, k, fixedRand(1))
+		if len(v1) > MaxPayload+FrameOverhead {
+			return
+		}
+		want.ID = v1ID(v1)
+		if got, err := UnmarshalFrame(v1, k); err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("UnmarshalFrame(version 1) = %+v, %v; want %+v", got, err, want)
 		}
 	})
 }

@@ -84,8 +84,8 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := os.WriteFile(*out, r.Image, 0o644); err != nil {
 		return fmt.Errorf("send: writing result: %w", err)
 	}
-	fmt.Fprintf(stdout, "served by node %d in %v (%d attempt(s)); wrote %s (%d bytes) carrying %v, quota %d\n",
-		r.Node, r.Latency.Round(100*time.Microsecond), r.Attempts, *out, len(r.Image), meta.Usernames, meta.Quota)
+	fmt.Fprintf(stdout, "served by node %d in %v (%d attempt(s)); wrote %s (%d bytes) carrying %v, quota %d, id %s\n",
+		r.Node, r.Latency.Round(100*time.Microsecond), r.Attempts, *out, len(r.Image), meta.Usernames, meta.Quota, meta.ID)
 	return nil
 }
 

@@ -59,7 +59,7 @@ func TestSendThroughACluster(t *testing.T) {
 	peers := startCluster(t, 3, key)
 	out := filepath.Join(dir, "secret.png")
 	args := []string{"send", "--cluster", peers.String(), "--gen", "96x64", "--out", out,
-		"--users", "alice, bob", "--quota", "4", "--key", keyFile, "--timeout", "2s"}
+		"--users", "alice, bob", "--quota", "4", "--id", "send-test.1", "--key", keyFile, "--timeout", "2s"}
 	var stdout bytes.Buffer
 	var err error
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
@@ -71,7 +71,7 @@ func TestSendThroughACluster(t *testing.T) {
 	if err != nil {
 		t.Fatalf("send: %v", err)
 	}
-	if !regexp.MustCompile(`^served by node [123] in .+ \(1 attempt\(s\)\); wrote .*secret.png`).Match(stdout.Bytes()) {
+	if !regexp.MustCompile(`^served by node [123] in .+ \(1 attempt\(s\)\); wrote .*secret.png .*, id send-test.1\n$`).Match(stdout.Bytes()) {
 		t.Errorf("stdout %q, want which node served it", stdout.String())
 	}
 	img, err := os.ReadFile(out)
@@ -79,8 +79,8 @@ func TestSendThroughACluster(t *testing.T) {
 		t.Fatal(err)
 	}
 	m, err := stego.Reveal(img, key)
-	if err != nil || !slices.Equal(m.Usernames, []string{"alice", "bob"}) || m.Quota != 4 {
-		t.Errorf("the written image reveals %+v, %v; want alice, bob with quota 4", m, err)
+	if err != nil || !slices.Equal(m.Usernames, []string{"alice", "bob"}) || m.Quota != 4 || m.ID != "send-test.1" {
+		t.Errorf("the written image reveals %+v, %v; want id send-test.1, alice, bob with quota 4", m, err)
 	}
 	if _, err := stego.Reveal(img, nil); err == nil {
 		t.Errorf("sealed metadata revealed without the key")

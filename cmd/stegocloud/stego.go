@@ -91,13 +91,15 @@ func (f *stegoCodecFlags) codec(cmd string) (*stego.Codec, error) {
 func stegoLimits() string {
 	return fmt.Sprintf(`Limits, checked before the cover is read: 1 to %d usernames, each 1 to
 %d bytes of UTF-8 without control characters, none repeated; a quota of
-0 to %d views; at most %d bytes of metadata as JSON.`,
-		stego.MaxUsernames, stego.MaxUsernameBytes, int64(stego.MaxQuota), stego.MaxMetadataBytes)
+0 to %d views; an id of 1 to %d bytes of A-Z a-z 0-9 . _ -; at most
+%d bytes of metadata as JSON.`,
+		stego.MaxUsernames, stego.MaxUsernameBytes, int64(stego.MaxQuota), stego.MaxIDBytes, stego.MaxMetadataBytes)
 }
 
 // stegoMetaFlags are the flags that say what to hide. embed and send share
 // them, so their defaults, limits and help agree.
 type stegoMetaFlags struct {
+	id    string
 	users string
 	user  []string
 	quota *decimalFlag
@@ -110,10 +112,12 @@ func (f *stegoMetaFlags) register(fs *flag.FlagSet) {
 		return nil
 	})
 	f.quota = decimalVar(fs, "quota", stego.DefaultQuota, 0, stego.MaxQuota, "number of `views` allowed, in decimal")
+	fs.StringVar(&f.id, "id", "", fmt.Sprintf("the image's `id`, 1 to %d of A-Z a-z 0-9 . _ - (default: 32 random hex digits, printed)", stego.MaxIDBytes))
 }
 
-// metadata returns the metadata the flags give, validated. No name at all is
-// a usage error.
+// metadata returns the metadata the flags give, validated, with a random id
+// when --id is not given (drawn here, so that it can be printed). No name at
+// all is a usage error.
 func (f *stegoMetaFlags) metadata(cmd string) (stego.Metadata, error) {
 	if f.users == "" && len(f.user) == 0 {
 		return stego.Metadata{}, usageErrorf("%s: --users (or --user) is required (see 'stegocloud %s --help')", cmd, cmd)
@@ -124,9 +128,16 @@ func (f *stegoMetaFlags) metadata(cmd string) (stego.Metadata, error) {
 			names = append(names, strings.TrimSpace(u))
 		}
 	}
-	m := stego.Metadata{Usernames: append(names, f.user...), Quota: int(f.quota.v)}
+	m := stego.Metadata{ID: f.id, Usernames: append(names, f.user...), Quota: int(f.quota.v)}
 	if err := m.Validate(); err != nil {
-		return stego.Metadata{}, fmt.Errorf("%s: --users/--user/--quota: %w", cmd, err)
+		return stego.Metadata{}, fmt.Errorf("%s: --id/--users/--user/--quota: %w", cmd, err)
+	}
+	if m.ID == "" {
+		id, err := stego.NewID(rand.Reader)
+		if err != nil {
+			return stego.Metadata{}, fmt.Errorf("%s: %w", cmd, err)
+		}
+		m.ID = id
 	}
 	return m, nil
 }
@@ -141,13 +152,13 @@ func stegoCheckOut(cmd, path string) error {
 }
 
 func runStegoEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("stego embed", "stego embed --in COVER --out OUT.png --users NAMES [--quota N] [--key KEYFILE]", `
-Hide {"usernames": [...], "quota": N} in the least significant bits of a cover
-image (PNG in any colour model, or JPEG) and write the result as a PNG: 16-bit
-for a 16-bit cover (the carrier is then the lowest bit of each 16-bit sample),
-8-bit otherwise; RGB for an opaque cover, RGBA otherwise. Prints the share of
-the image's capacity used and the PSNR of the result against the cover. The
-output file is written whole or not at all.
+	fs := newFlagSet("stego embed", "stego embed --in COVER --out OUT.png --users NAMES [--quota N] [--id ID] [--key KEYFILE]", `
+Hide {"id": ID, "usernames": [...], "quota": N} in the least significant bits
+of a cover image (PNG in any colour model, or JPEG) and write the result as a
+PNG: 16-bit for a 16-bit cover (the carrier is then the lowest bit of each
+16-bit sample), 8-bit otherwise; RGB for an opaque cover, RGBA otherwise.
+Prints the image's id, the share of its capacity used and the PSNR of the
+result against the cover. The output file is written whole or not at all.
 
 `+stegoLimits(), stderr)
 	in := fs.String("in", "", "cover image, PNG or JPEG (required)")
@@ -207,6 +218,7 @@ output file is written whole or not at all.
 	}
 	w, h := img.Bounds().Dx(), img.Bounds().Dy()
 	capacity := stego.Capacity(w, h)
+	fmt.Fprintf(stdout, "id: %s\n", m.ID)
 	fmt.Fprintf(stdout, "capacity: %d of %d bytes used (%.2f%%) in %d×%d pixels, sealed: %v\n",
 		used, capacity, 100*float64(used)/float64(capacity), w, h, key != nil)
 	fmt.Fprintf(stdout, "psnr: %s dB against the cover (%d-bit samples, kept in the output)\n", stegoFormatPSNR(psnr), depth)
@@ -217,8 +229,10 @@ output file is written whole or not at all.
 func runStegoExtract(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("stego extract", "stego extract --in IMAGE [--key KEYFILE]", `
 Print the metadata hidden in an image by 'stego embed' as one line of JSON:
-{"usernames": [...], "quota": N}. A sealed image needs the key it was sealed
-with; a wrong key, a tampered image, or a key for an unsealed image fail.`, stderr)
+{"id": ID, "usernames": [...], "quota": N}. An image from before ids
+(frame version 1) shows the id derived from its frame, "v1-" and 32 hex
+digits. A sealed image needs the key it was sealed with; a wrong key, a
+tampered image, or a key for an unsealed image fail.`, stderr)
 	in := fs.String("in", "", "image written by 'stego embed' (required)")
 	keyPath := fs.String("key", "", "key file the metadata was sealed with")
 	var cf stegoCodecFlags

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -63,6 +65,10 @@ func TestStegoEmbedExtractRoundTrip(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("sealed=%v: embed: exit %d, stderr %q", sealed, code, stderr)
 		}
+		id := regexp.MustCompile(`(?m)^id: ([0-9a-f]{32})$`).FindStringSubmatch(stdout)
+		if id == nil {
+			t.Fatalf("sealed=%v: embed stdout %q names no drawn id", sealed, stdout)
+		}
 		for _, want := range []string{"capacity: ", " of 1152 bytes used", "sealed: " + strconv.FormatBool(sealed), "psnr: ", "wrote: " + out} {
 			if !strings.Contains(stdout, want) {
 				t.Errorf("sealed=%v: embed stdout %q lacks %q", sealed, stdout, want)
@@ -79,7 +85,7 @@ func TestStegoEmbedExtractRoundTrip(t *testing.T) {
 		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
 			t.Fatalf("sealed=%v: extract printed %q, not JSON: %v", sealed, stdout, err)
 		}
-		if want := (stego.Metadata{Usernames: []string{"alice", "bob"}, Quota: 5}); !reflect.DeepEqual(got, want) {
+		if want := (stego.Metadata{ID: id[1], Usernames: []string{"alice", "bob"}, Quota: 5}); !reflect.DeepEqual(got, want) {
 			t.Errorf("sealed=%v: extract printed %+v, want %+v", sealed, got, want)
 		}
 	}
@@ -155,6 +161,7 @@ func TestStegoErrors(t *testing.T) {
 		{"embed zero max pixels", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--max-pixels", "0"}, 2, []string{`invalid value "0" for flag -max-pixels`}},
 		{"embed empty username", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "alice,,bob"}, 1, []string{`username 1 "" is empty`}},
 		{"embed negative quota", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--quota", "-2"}, 2, []string{`invalid value "-2" for flag -quota: want a whole number in decimal, 0..4294967295`}},
+		{"embed bad id", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--id", "a/b"}, 1, []string{`--id/--users/--user/--quota: invalid metadata: id "a/b" has '/' at byte 1`}},
 		{"embed hex quota", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--quota", "0x10"}, 2, []string{`invalid value "0x10" for flag -quota`}},
 		{"embed quota over u32", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--quota", "4294967296"}, 2, []string{`invalid value "4294967296" for flag -quota`}},
 		{"embed into a .jpg name", []string{"stego", "embed", "--in", cover, "--out", filepath.Join(dir, "out.jpg"), "--users", "a"}, 2, []string{`out.jpg": the output is a PNG, so its name must end in .png`}},
@@ -284,12 +291,14 @@ func TestStegoEmbedMetadataFlags(t *testing.T) {
 		args []string
 		want stego.Metadata
 	}{
-		{"default quota", []string{"--users", "alice"}, stego.Metadata{Usernames: []string{"alice"}, Quota: stego.DefaultQuota}},
-		{"leading zero is decimal", []string{"--users", "alice", "--quota", "010"}, stego.Metadata{Usernames: []string{"alice"}, Quota: 10}},
-		{"largest quota", []string{"--users", "alice", "--quota", "4294967295"}, stego.Metadata{Usernames: []string{"alice"}, Quota: 4294967295}},
-		{"--user verbatim, after --users", []string{"--user", "smith, john", "--users", "alice, bob", "--user", " x "},
-			stego.Metadata{Usernames: []string{"alice", "bob", "smith, john", " x "}, Quota: stego.DefaultQuota}},
-		{"--user alone", []string{"--user", "a,b"}, stego.Metadata{Usernames: []string{"a,b"}, Quota: stego.DefaultQuota}},
+		{"default quota", []string{"--users", "alice", "--id", "a"}, stego.Metadata{ID: "a", Usernames: []string{"alice"}, Quota: stego.DefaultQuota}},
+		{"leading zero is decimal", []string{"--users", "alice", "--quota", "010", "--id", "b"}, stego.Metadata{ID: "b", Usernames: []string{"alice"}, Quota: 10}},
+		{"largest quota", []string{"--users", "alice", "--quota", "4294967295", "--id", "c"}, stego.Metadata{ID: "c", Usernames: []string{"alice"}, Quota: 4294967295}},
+		{"--user verbatim, after --users", []string{"--user", "smith, john", "--users", "alice, bob", "--user", " x ", "--id", "d"},
+			stego.Metadata{ID: "d", Usernames: []string{"alice", "bob", "smith, john", " x "}, Quota: stego.DefaultQuota}},
+		{"--user alone", []string{"--user", "a,b", "--id", "e"}, stego.Metadata{ID: "e", Usernames: []string{"a,b"}, Quota: stego.DefaultQuota}},
+		{"longest id, every allowed byte", []string{"--users", "a", "--id", strings.Repeat("Az09._-", 10)[:stego.MaxIDBytes]},
+			stego.Metadata{ID: strings.Repeat("Az09._-", 10)[:stego.MaxIDBytes], Usernames: []string{"a"}, Quota: stego.DefaultQuota}},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -388,5 +397,30 @@ func TestStegoEmbedSixteenBit(t *testing.T) {
 				t.Errorf("extract: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 			}
 		})
+	}
+}
+
+// TestStegoExtractVersion1: an image written before ids (frame version 1,
+// bytes of the old writer) shows the id derived from its frame.
+func TestStegoExtractVersion1(t *testing.T) {
+	frame, err := hex.DecodeString("5354470100000000277b22757365726e616d6573223a5b22616c696365222c22626f62225d2c2271756f7461223a357d40b31639")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := image.NewNRGBA(image.Rect(0, 0, 64, 16))
+	if err := stego.EmbedFrame(img, frame); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "old.png")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "stego", "extract", "--in", path)
+	if want := `{"id":"v1-27303e1b473edff2792b789a3bfa1c26","usernames":["alice","bob"],"quota":5}` + "\n"; code != 0 || stdout != want {
+		t.Errorf("extract: exit %d, stdout %q, stderr %q; want %q", code, stdout, stderr, want)
 	}
 }
