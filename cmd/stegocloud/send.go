@@ -94,7 +94,7 @@ func readCover(in, gen string, seed int64) ([]byte, error) {
 	if in != "" {
 		b, err := stegoReadImage(in, nil)
 		if err != nil {
-			return nil, fmt.Errorf("send: reading the cover: %w", err)
+			return nil, fmt.Errorf("send: reading cover: %w", err)
 		}
 		return b, nil
 	}

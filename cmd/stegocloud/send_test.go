@@ -106,7 +106,7 @@ func TestSendRefusesBeforeConnecting(t *testing.T) {
 		{"hex quota", []string{"--gen", "8x8", "--users", "a", "--quota", "0x10"}, 2, `invalid value "0x10" for flag -quota`},
 		{"no users", []string{"--gen", "8x8"}, 2, "--users (or --user) is required"},
 		{"empty name", []string{"--gen", "8x8", "--users", "alice,,bob"}, 1, `username 1 "" is empty`},
-		{"empty cover", []string{"--in", empty, "--users", "a"}, 1, "empty.png: not a decodable png or jpeg image: the input is empty (0 bytes)"},
+		{"empty cover", []string{"--in", empty, "--users", "a"}, 1, "reading cover: " + empty + ": not a decodable png or jpeg image: the input is empty (0 bytes)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
