@@ -1,4 +1,4 @@
-package cluster
+package cluster_test
 
 import (
 	"context"
@@ -9,13 +9,14 @@ import (
 	"testing"
 	"time"
 
+	"stegocloud/cluster"
 	"stegocloud/stego"
 )
 
 // openLoad sends one request every period, spread over clients, until ctx
 // ends or max requests were sent; it returns how many were sent and how many
 // failed once every request has ended.
-func openLoad(ctx context.Context, t *testing.T, clients []*Client, period time.Duration, max int) func() (sent, failed int) {
+func openLoad(ctx context.Context, t *testing.T, clients []*cluster.Client, period time.Duration, max int) func() (sent, failed int) {
 	var wg sync.WaitGroup
 	var nsent, nfailed atomic.Int64
 	done := make(chan struct{})
@@ -50,16 +51,16 @@ func openLoad(ctx context.Context, t *testing.T, clients []*Client, period time.
 // followed before it woke (the single-coordinator anomaly of issue 11). Later
 // races of a few microseconds between a coordinator and an election it has
 // not seen yet are inherent to the protocol and left out.
-func staleAssigns(evs []Event, node int, woke time.Time) (stale, total int) {
+func staleAssigns(evs []cluster.Event, node int, woke time.Time) (stale, total int) {
 	var current uint64
 	for _, e := range evs {
-		if e.Type == EvCoordinator && e.Node != node && e.Time < woke.UnixNano() && e.Epoch > current {
+		if e.Type == cluster.EvCoordinator && e.Node != node && e.Time < woke.UnixNano() && e.Epoch > current {
 			current = e.Epoch
 		}
 	}
 	for _, e := range evs {
 		if e.Node != node || e.Time < woke.UnixNano() || e.Time >= woke.Add(time.Second).UnixNano() ||
-			(e.Type != EvAssign && e.Type != EvReassign) {
+			(e.Type != cluster.EvAssign && e.Type != cluster.EvReassign) {
 			continue
 		}
 		total++
@@ -77,15 +78,15 @@ func staleAssigns(evs []Event, node int, woke time.Time) (stale, total int) {
 func TestE2EPausedCoordinatorUnderLoadAssignsNothingStale(t *testing.T) {
 	// Periodic elections every second give the leadership back to node 1
 	// (lowest load) between pauses.
-	pc := newProcCluster(t, 3, func(c *Config) {
+	pc := newProcCluster(t, 3, func(c *cluster.Config) {
 		c.LoadBase = map[int]float64{1: 0.5, 2: 0.6, 3: 0.7}[c.ID]
 		c.ReelectEvery = time.Second
 	})
 	pc.startAll()
 	pc.waitAgree(10 * time.Second)
-	clients := make([]*Client, 4)
+	clients := make([]*cluster.Client, 4)
 	for i := range clients {
-		clients[i] = pc.client(ClientConfig{Name: fmt.Sprintf("c%d", i), Timeout: 5 * time.Second, Retries: 3})
+		clients[i] = pc.client(cluster.ClientConfig{Name: fmt.Sprintf("c%d", i), Timeout: 5 * time.Second, Retries: 3})
 	}
 	ctx, stopLoad := context.WithCancel(context.Background())
 	defer stopLoad()
@@ -119,7 +120,7 @@ func TestE2EPausedCoordinatorUnderLoadAssignsNothingStale(t *testing.T) {
 		}
 		stalls := 0
 		for _, e := range evs {
-			if e.Type == EvStall && e.Node == w.node && e.Time >= w.at.Add(-100*time.Millisecond).UnixNano() &&
+			if e.Type == cluster.EvStall && e.Node == w.node && e.Time >= w.at.Add(-100*time.Millisecond).UnixNano() &&
 				e.Time < w.at.Add(time.Second).UnixNano() {
 				stalls++
 			}

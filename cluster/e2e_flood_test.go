@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"stegocloud/stego/stegotest"
+	"stegocloud/stego/imagegen"
 
 	"stegocloud/cluster"
 )
@@ -114,7 +114,7 @@ func TestE2EIdleConnectionsAndStalledFrames(t *testing.T) {
 	// Real work meanwhile: each 640×480 request makes a few MB of garbage,
 	// which the node's heap goal (twice the live heap) lets pile up.
 	var cover bytes.Buffer
-	if err := png.Encode(&cover, stegotest.PhotoLike(640, 480, 7)); err != nil {
+	if err := png.Encode(&cover, imagegen.PhotoLike(640, 480, 7)); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 20 {

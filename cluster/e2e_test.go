@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"stegocloud/stego"
-	"stegocloud/stego/stegotest"
+	"stegocloud/stego/imagegen"
 )
 
 // e2eCovers are real PNG covers, small so that 3,000 requests stay cheap;
@@ -22,7 +22,7 @@ var e2eCovers = sync.OnceValue(func() [][]byte {
 	covers := make([][]byte, 8)
 	for i := range covers {
 		var b bytes.Buffer
-		if err := png.Encode(&b, stegotest.PhotoLike(32, 24, int64(i))); err != nil {
+		if err := png.Encode(&b, imagegen.PhotoLike(32, 24, int64(i))); err != nil {
 			panic(err) // an in-memory encode of a valid image cannot fail
 		}
 		covers[i] = b.Bytes()

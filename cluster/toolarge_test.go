@@ -16,7 +16,7 @@ import (
 
 	"go.uber.org/goleak"
 	"stegocloud/stego"
-	"stegocloud/stego/stegotest"
+	"stegocloud/stego/imagegen"
 )
 
 // noise is an image no compressor can shrink: the worst case for the
@@ -107,7 +107,7 @@ func TestAnswerTooLargeForTheClientIsRefusedUpFront(t *testing.T) {
 	tc.startAll()
 	tc.waitAgree(5 * time.Second)
 	var cover bytes.Buffer
-	if err := png.Encode(&cover, stegotest.PhotoLike(400, 300, 1)); err != nil {
+	if err := png.Encode(&cover, imagegen.PhotoLike(400, 300, 1)); err != nil {
 		t.Fatal(err)
 	}
 	cl := tc.client(ClientConfig{Codec: StegoCodec{}, MaxFrame: 256 << 10, Timeout: 2 * time.Second, Retries: 2})

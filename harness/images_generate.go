@@ -6,7 +6,7 @@ import (
 	"image/png"
 	"strconv"
 
-	"stegocloud/stego/stegotest"
+	"stegocloud/stego/imagegen"
 )
 
 // GenerateImages draws n photo-like w × h cover images from seed and encodes
@@ -19,7 +19,7 @@ func GenerateImages(w, h, n int, seed int64) ([][]byte, error) {
 	out := make([][]byte, n)
 	enc := png.Encoder{CompressionLevel: png.DefaultCompression}
 	for i := range out {
-		img := stegotest.PhotoLike(w, h, int64(SubSeed(seed, "image/"+strconv.Itoa(i))))
+		img := imagegen.PhotoLike(w, h, int64(SubSeed(seed, "image/"+strconv.Itoa(i))))
 		var buf bytes.Buffer
 		if err := enc.Encode(&buf, img); err != nil {
 			return nil, fmt.Errorf("generating request image %d: %w", i, err)

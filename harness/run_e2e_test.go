@@ -151,7 +151,7 @@ cluster: {launch: noop, nodes: 1}
 workload:
   clients: 8
   requests_per_client: 1000
-  image: {width: 16, height: 16}
+  image: {width: 24, height: 24}
   images: 1
 expect:
   success_rate: "== 100%"

@@ -71,10 +71,21 @@ func TestSmallestImage(t *testing.T) {
 }
 
 func TestCapacityErrorMessage(t *testing.T) {
-	err := &CapacityError{Width: 10, Height: 2, Have: 7, Need: 45}
-	want := "image too small for the payload: 10×2 image carries 7 bytes, frame needs 45 (32 payload + 13 framing)"
-	if err.Error() != want {
-		t.Errorf("Error() = %q, want %q", err.Error(), want)
+	tests := []struct {
+		err  *CapacityError
+		want string
+	}{
+		{&CapacityError{Width: 10, Height: 2, Have: 7, Need: 45}, "image too small for the payload: 10×2 image carries 7 bytes, frame needs 45 (32 payload + 13 framing)"},
+		{&CapacityError{Width: 1, Height: 3, Have: 1, Need: 45}, "image too small for the payload: 1×3 image carries 1 byte, frame needs 45 (32 payload + 13 framing)"},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("Error() = %q, want %q", got, tt.want)
+		}
+	}
+	_, err := ExtractFrame(image.NewNRGBA(image.Rect(0, 0, 1, 3)))
+	if want := "no hidden data: 1×3 image carries 1 byte, less than an empty 13-byte frame"; err == nil || err.Error() != want {
+		t.Errorf("ExtractFrame(1×3) error %v, want %q", err, want)
 	}
 }
 

@@ -83,22 +83,25 @@ func Reveal(img []byte, key []byte) (Metadata, error) {
 
 // Embed hides m (sealed when key != nil) in img in place, using
 // DefaultConfig, and returns the number of carrier bytes the frame used.
-func Embed(img *image.NRGBA, m Metadata, key []byte) (int, error) {
+func Embed(img image.Image, m Metadata, key []byte) (int, error) {
 	return defaultCodec.Embed(img, m, key)
 }
 
-// Decode decodes a PNG or JPEG into an NRGBA, using DefaultConfig.
-func Decode(data []byte) (*image.NRGBA, error) { return defaultCodec.Decode(data) }
+// Decode decodes a PNG or JPEG, using DefaultConfig.
+func Decode(data []byte) (image.Image, error) { return defaultCodec.Decode(data) }
 
-// Decode decodes a PNG or JPEG into a new NRGBA that the caller owns,
-// refusing images larger than the codec's MaxPixels before decoding them.
-func (c *Codec) Decode(data []byte) (*image.NRGBA, error) {
-	return decodeNRGBA(data, c.maxPixels)
+// Decode decodes a PNG or JPEG into a new image that the caller owns and
+// that Embed, Extract, PSNR and EncodePNG take: an *image.NRGBA, or an
+// *image.NRGBA64 for a 16-bit PNG. Images larger than the codec's MaxPixels
+// are refused before they are decoded.
+func (c *Codec) Decode(data []byte) (image.Image, error) {
+	return decodeImage(data, c.maxPixels)
 }
 
-// Embed hides m (sealed when key != nil) in img in place and returns the
-// number of carrier bytes the frame used.
-func (c *Codec) Embed(img *image.NRGBA, m Metadata, key []byte) (int, error) {
+// Embed hides m (sealed when key != nil) in img, an *image.NRGBA or
+// *image.NRGBA64, in place and returns the number of carrier bytes the
+// frame used.
+func (c *Codec) Embed(img image.Image, m Metadata, key []byte) (int, error) {
 	frame, err := MarshalFrame(m, key, c.rand)
 	if err != nil {
 		return 0, err
@@ -109,8 +112,9 @@ func (c *Codec) Embed(img *image.NRGBA, m Metadata, key []byte) (int, error) {
 	return len(frame), nil
 }
 
-// Extract returns the metadata hidden in img (key needed when sealed).
-func Extract(img *image.NRGBA, key []byte) (Metadata, error) {
+// Extract returns the metadata hidden in img, an *image.NRGBA or
+// *image.NRGBA64 (key needed when sealed).
+func Extract(img image.Image, key []byte) (Metadata, error) {
 	frame, err := ExtractFrame(img)
 	if err != nil {
 		return Metadata{}, err

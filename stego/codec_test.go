@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"stegocloud/stego/imagegen"
 	"stegocloud/stego/stegotest"
 )
 
@@ -34,7 +35,7 @@ func roundTripSizes(n int) []image.Point {
 // output's pixels are the input's pixels with the frame in their LSBs,
 // nothing else changed (so the encoding is lossless).
 func TestHideRevealEveryModel(t *testing.T) {
-	m := Metadata{Usernames: []string{"alice", "bob", "zoë"}, Quota: 5}
+	m := Metadata{ID: "every-model", Usernames: []string{"alice", "bob", "zoë"}, Quota: 5}
 	key := testKey(7)
 	for _, model := range stegotest.Models() {
 		for _, k := range [][]byte{nil, key} {
@@ -45,18 +46,18 @@ func TestHideRevealEveryModel(t *testing.T) {
 			for _, size := range roundTripSizes(frameLen) {
 				name := fmt.Sprintf("%s/%dx%d/sealed=%v", model.Name, size.X, size.Y, k != nil)
 				t.Run(name, func(t *testing.T) {
-					cover, err := model.Encode(stegotest.PhotoLike(size.X, size.Y, int64(size.X)))
+					cover, err := model.Encode(imagegen.PhotoLike(size.X, size.Y, int64(size.X)))
 					if err != nil {
 						t.Fatalf("encoding the cover: %v", err)
 					}
-					checkHideReveal(t, cover, m, k, model.Opaque)
+					checkHideReveal(t, cover, m, k, model.Opaque, model.Deep)
 				})
 			}
 		}
 	}
 }
 
-func checkHideReveal(t *testing.T, cover []byte, m Metadata, key []byte, opaque bool) {
+func checkHideReveal(t *testing.T, cover []byte, m Metadata, key []byte, opaque, deep bool) {
 	t.Helper()
 	out, err := Hide(cover, m, key)
 	if err != nil {
@@ -67,19 +68,25 @@ func checkHideReveal(t *testing.T, cover []byte, m Metadata, key []byte, opaque 
 		t.Fatalf("Reveal = %+v, %v; want %+v", got, err, m)
 	}
 	ct, depth := pngColorType(out)
-	wantCT := byte(6)
+	wantCT, wantDepth := byte(6), byte(8)
 	if opaque {
 		wantCT = 2
 	}
-	if ct != wantCT || depth != 8 {
-		t.Errorf("output png colour type %d depth %d, want colour type %d depth 8", ct, depth, wantCT)
+	if deep {
+		wantDepth = 16
+	}
+	if ct != wantCT || depth != wantDepth {
+		t.Errorf("output png colour type %d depth %d, want colour type %d depth %d", ct, depth, wantCT, wantDepth)
 	}
 
 	decodedOut, err := png.Decode(bytes.NewReader(out))
 	if err != nil {
 		t.Fatalf("decoding the output with image/png: %v", err)
 	}
-	stego := ToNRGBA(decodedOut)
+	var stego image.Image = ToNRGBA(decodedOut)
+	if deep {
+		stego = ToNRGBA64(decodedOut)
+	}
 	want, err := Decode(cover)
 	if err != nil {
 		t.Fatalf("decoding the cover: %v", err)
@@ -91,10 +98,21 @@ func checkHideReveal(t *testing.T, cover []byte, m Metadata, key []byte, opaque 
 	if err := EmbedFrame(want, frame); err != nil {
 		t.Fatalf("EmbedFrame(cover): %v", err)
 	}
-	if i := firstDiff(stego.Pix, want.Pix); i >= 0 {
-		t.Errorf("output pixel byte %d = %#02x, want cover with frame %#02x (pixel %d, channel %d)",
-			i, stego.Pix[i], want.Pix[i], i/4, i%4)
+	if i := firstDiff(pixOf(stego), pixOf(want)); i >= 0 {
+		t.Errorf("output pixel byte %d = %#02x, want cover with frame %#02x", i, pixOf(stego)[i], pixOf(want)[i])
 	}
+}
+
+// pixOf returns the pixel bytes of an NRGBA or NRGBA64 (nil for others, so
+// that a wrong type shows as a difference).
+func pixOf(img image.Image) []byte {
+	switch m := img.(type) {
+	case *image.NRGBA:
+		return m.Pix
+	case *image.NRGBA64:
+		return m.Pix
+	}
+	return nil
 }
 
 func firstDiff(a, b []byte) int {
@@ -110,10 +128,10 @@ func firstDiff(a, b []byte) int {
 }
 
 func TestHideCapacityError(t *testing.T) {
-	m := Metadata{Usernames: []string{"alice"}, Quota: 1}
+	m := Metadata{ID: "c", Usernames: []string{"alice"}, Quota: 1}
 	frameLen := FrameOverhead + jsonLen(t, m)
 	w := carrierPixels(frameLen) - 1
-	cover, err := stegotest.Models()[0].Encode(stegotest.PhotoLike(w, 1, 1))
+	cover, err := stegotest.Models()[0].Encode(imagegen.PhotoLike(w, 1, 1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,8 +150,8 @@ func TestHideChecksMetadataFirst(t *testing.T) {
 }
 
 func TestRevealErrors(t *testing.T) {
-	m := Metadata{Usernames: []string{"alice"}, Quota: 1}
-	plainCover, err := stegotest.Models()[0].Encode(stegotest.PhotoLike(40, 30, 3))
+	m := Metadata{ID: "r", Usernames: []string{"alice"}, Quota: 1}
+	plainCover, err := stegotest.Models()[0].Encode(imagegen.PhotoLike(40, 30, 3))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +212,7 @@ func TestConfigValidate(t *testing.T) {
 // TestConcurrentHideReveal shares one codec between goroutines, as a node
 // does; run with -race.
 func TestConcurrentHideReveal(t *testing.T) {
-	cover, err := stegotest.Models()[0].Encode(stegotest.PhotoLike(48, 32, 5))
+	cover, err := stegotest.Models()[0].Encode(imagegen.PhotoLike(48, 32, 5))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +222,7 @@ func TestConcurrentHideReveal(t *testing.T) {
 	for g := range 8 {
 		wg.Go(func() {
 			for i := range 10 {
-				m := Metadata{Usernames: []string{fmt.Sprintf("user-%d-%d", g, i)}, Quota: g*100 + i}
+				m := Metadata{ID: fmt.Sprintf("g%d.r%d", g, i), Usernames: []string{fmt.Sprintf("user-%d-%d", g, i)}, Quota: g*100 + i}
 				k := key
 				if i%2 == 0 {
 					k = nil
@@ -224,5 +242,52 @@ func TestConcurrentHideReveal(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// TestHideDrawsAnID: metadata without an id gets a random one from the
+// codec's source (crypto/rand by default), different on every call; a given
+// id is kept exactly.
+func TestHideDrawsAnID(t *testing.T) {
+	cover, err := stegotest.Models()[0].Encode(imagegen.PhotoLike(40, 30, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := Metadata{Usernames: []string{"alice"}, Quota: 1}
+	seen := map[string]bool{}
+	for range 3 {
+		out, err := Hide(cover, m, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Reveal(out, nil)
+		if err != nil || len(got.ID) != 32 || seen[got.ID] {
+			t.Fatalf("Reveal = %+v, %v; want a new 32-digit id (seen %v)", got, err, seen)
+		}
+		seen[got.ID] = true
+	}
+	cfg := DefaultConfig()
+	cfg.Rand = fixedRand(5)
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := c.Hide(cover, m, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := NewID(fixedRand(5))
+	if got, err := c.Reveal(out, nil); err != nil || got.ID != want {
+		t.Errorf("id from Config.Rand = %q, %v; want %q", got.ID, err, want)
+	}
+	given := Metadata{ID: "Given_ID-1.0", Usernames: []string{"alice"}, Quota: 1}
+	if out, err = Hide(cover, given, testKey(1)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Reveal(out, testKey(1)); err != nil || !reflect.DeepEqual(got, given) {
+		t.Errorf("Reveal = %+v, %v; want %+v", got, err, given)
+	}
+	if _, err := NewID(failingReader{}); !errors.Is(err, errNonce) {
+		t.Errorf("NewID(failing source) error = %v, want %v", err, errNonce)
 	}
 }

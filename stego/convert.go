@@ -6,10 +6,14 @@ import (
 )
 
 // ToNRGBA returns a new NRGBA copy of img with its origin at (0, 0), converted
-// exactly as color.NRGBAModel would convert each pixel. The types decoders
-// produce for 8-bit PNGs and JPEGs (*image.NRGBA, *image.RGBA, *image.Gray,
-// *image.Paletted, *image.YCbCr) are converted without a per-pixel interface
-// call; every other type goes through At. A nil img gives an empty image.
+// exactly as color.NRGBAModel would convert each pixel, except that an
+// *image.NRGBA64 keeps the high byte of each sample: NRGBAModel goes through
+// premultiplied colour and so turns a transparent pixel's colour to black
+// ({65535 65535 0 0} to {0 0 0 0}), which an 8-bit NRGBA keeps. The types
+// decoders produce for 8-bit PNGs and JPEGs (*image.NRGBA, *image.RGBA,
+// *image.Gray, *image.Paletted, *image.YCbCr) and *image.NRGBA64 are
+// converted without a per-pixel interface call; every other type goes
+// through At. A nil img gives an empty image.
 func ToNRGBA(img image.Image) *image.NRGBA {
 	if img == nil {
 		return image.NewNRGBA(image.Rectangle{})
@@ -26,6 +30,8 @@ func ToNRGBA(img image.Image) *image.NRGBA {
 		}
 	case *image.RGBA:
 		rgbaToNRGBA(dst, src)
+	case *image.NRGBA64:
+		nrgba64ToNRGBA(dst, src)
 	case *image.Gray:
 		grayToNRGBA(dst, src)
 	case *image.Paletted:
@@ -171,4 +177,80 @@ func genericToNRGBA(dst *image.NRGBA, img image.Image) {
 			d[i], d[i+1], d[i+2], d[i+3] = c.R, c.G, c.B, c.A
 		}
 	}
+}
+
+// nrgba64ToNRGBA keeps the high byte of each non-premultiplied sample.
+func nrgba64ToNRGBA(dst *image.NRGBA, src *image.NRGBA64) {
+	b := src.Rect
+	for y := range b.Dy() {
+		s := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):][:8*b.Dx()]
+		d := dst.Pix[y*dst.Stride:][:4*b.Dx()]
+		for x := range b.Dx() {
+			p, q := s[8*x:8*x+8:8*x+8], d[4*x:4*x+4:4*x+4]
+			q[0], q[1], q[2], q[3] = p[0], p[2], p[4], p[6]
+		}
+	}
+}
+
+// ToNRGBA64 returns a new NRGBA64 copy of img with its origin at (0, 0),
+// converted as color.NRGBA64Model would convert each pixel, except that an
+// *image.NRGBA64 is copied as is (NRGBA64Model would too) and an
+// *image.NRGBA is widened exactly (v·257), colour of transparent pixels
+// included. A nil img gives an empty image.
+func ToNRGBA64(img image.Image) *image.NRGBA64 {
+	if img == nil {
+		return image.NewNRGBA64(image.Rectangle{})
+	}
+	b := img.Bounds()
+	dst := image.NewNRGBA64(image.Rect(0, 0, b.Dx(), b.Dy()))
+	switch src := img.(type) {
+	case *image.NRGBA64:
+		for y := range b.Dy() {
+			copy(dst.Pix[y*dst.Stride:(y+1)*dst.Stride], src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):])
+		}
+	case *image.Gray16:
+		for y := range b.Dy() {
+			s := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):][:2*b.Dx()]
+			d := dst.Pix[y*dst.Stride:][:8*b.Dx()]
+			for x := range b.Dx() {
+				hi, lo := s[2*x], s[2*x+1]
+				p := d[8*x : 8*x+8 : 8*x+8]
+				p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7] = hi, lo, hi, lo, hi, lo, 0xff, 0xff
+			}
+		}
+	case *image.NRGBA:
+		for y := range b.Dy() {
+			s := src.Pix[src.PixOffset(b.Min.X, b.Min.Y+y):][:4*b.Dx()]
+			d := dst.Pix[y*dst.Stride:][:8*b.Dx()]
+			for i, v := range s {
+				d[2*i], d[2*i+1] = v, v
+			}
+		}
+	default:
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				if at := img.At(x, y); at != nil {
+					dst.SetNRGBA64(x-b.Min.X, y-b.Min.Y, color.NRGBA64Model.Convert(at).(color.NRGBA64))
+				}
+			}
+		}
+	}
+	return dst
+}
+
+// ownNRGBA64 is ToNRGBA64 for an image nobody else holds: an NRGBA64 at the
+// origin, or an opaque RGBA64 (premultiplied samples equal the plain ones),
+// is reused instead of copied.
+func ownNRGBA64(img image.Image) *image.NRGBA64 {
+	switch src := img.(type) {
+	case *image.NRGBA64:
+		if src.Rect.Min == (image.Point{}) {
+			return src
+		}
+	case *image.RGBA64:
+		if src.Rect.Min == (image.Point{}) && src.Opaque() {
+			return &image.NRGBA64{Pix: src.Pix, Stride: src.Stride, Rect: src.Rect}
+		}
+	}
+	return ToNRGBA64(img)
 }

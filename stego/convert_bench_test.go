@@ -6,6 +6,7 @@ import (
 	"image/draw"
 	"testing"
 
+	"stegocloud/stego/imagegen"
 	"stegocloud/stego/stegotest"
 )
 
@@ -13,7 +14,7 @@ import (
 // type; "generic" is the At-per-pixel path every other type takes, and
 // draw.Draw is what a straightforward program would call instead.
 func BenchmarkToNRGBA(b *testing.B) {
-	src := stegotest.PhotoLike(1024, 1024, 3)
+	src := imagegen.PhotoLike(1024, 1024, 3)
 	ycc := image.NewYCbCr(src.Rect, image.YCbCrSubsampleRatio420)
 	for y := range 1024 {
 		for x := range 1024 {

@@ -8,16 +8,46 @@ import (
 	"testing"
 )
 
-// referenceNRGBA is the definition ToNRGBA must match: NRGBAModel per pixel.
+// referenceNRGBA is the definition ToNRGBA must match: NRGBAModel per pixel,
+// but the high byte of each sample of an NRGBA64 (whose colour NRGBAModel
+// would premultiply away).
 func referenceNRGBA(img image.Image) *image.NRGBA {
 	b := img.Bounds()
 	out := image.NewNRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
 	for y := b.Min.Y; y < b.Max.Y; y++ {
 		for x := b.Min.X; x < b.Max.X; x++ {
-			out.Set(x-b.Min.X, y-b.Min.Y, color.NRGBAModel.Convert(img.At(x, y)))
+			c := color.NRGBAModel.Convert(img.At(x, y))
+			if n64, ok := img.(*image.NRGBA64); ok {
+				p := n64.NRGBA64At(x, y)
+				c = color.NRGBA{uint8(p.R >> 8), uint8(p.G >> 8), uint8(p.B >> 8), uint8(p.A >> 8)}
+			}
+			out.Set(x-b.Min.X, y-b.Min.Y, c)
 		}
 	}
 	return out
+}
+
+// TestTransparentColourSurvives: a fully transparent pixel keeps its colour
+// through every conversion of a 16-bit image, as an 8-bit one does (issue
+// 15: {65535 65535 0 0} became {0 0 0 0}).
+func TestTransparentColourSurvives(t *testing.T) {
+	src := image.NewNRGBA64(image.Rect(0, 0, 2, 1))
+	src.SetNRGBA64(0, 0, color.NRGBA64{65535, 65535, 0, 0})
+	src.SetNRGBA64(1, 0, color.NRGBA64{0x1234, 0x5678, 0x9abc, 0})
+	if got := ToNRGBA(src).NRGBAAt(0, 0); got != (color.NRGBA{255, 255, 0, 0}) {
+		t.Errorf("ToNRGBA({65535 65535 0 0}) = %v, want {255 255 0 0}", got)
+	}
+	if got := ToNRGBA64(src); !bytes.Equal(got.Pix, src.Pix) {
+		t.Errorf("ToNRGBA64(NRGBA64) = %x, want %x", got.Pix, src.Pix)
+	}
+	if got := ownNRGBA64(src); got != src {
+		t.Errorf("ownNRGBA64 copied an NRGBA64 at the origin")
+	}
+	n8 := image.NewNRGBA(image.Rect(0, 0, 1, 1))
+	n8.SetNRGBA(0, 0, color.NRGBA{0xff, 0x80, 0x01, 0})
+	if got := ToNRGBA64(n8).NRGBA64At(0, 0); got != (color.NRGBA64{0xffff, 0x8080, 0x0101, 0}) {
+		t.Errorf("ToNRGBA64(NRGBA {255 128 1 0}) = %v, want each byte widened", got)
+	}
 }
 
 // randomImages returns one image of every type ToNRGBA knows, with random

@@ -8,9 +8,11 @@ import (
 	"image"
 	"image/jpeg"
 	"image/png"
+	"math"
+	"strings"
 	"testing"
 
-	"stegocloud/stego/stegotest"
+	"stegocloud/stego/imagegen"
 )
 
 // pngWithSize returns a real 2×2 PNG whose IHDR claims w×h (CRC fixed), so
@@ -33,7 +35,7 @@ func pngWithSize(t *testing.T, w, h uint32) []byte {
 func jpegWithSize(t *testing.T, w, h uint16) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, stegotest.PhotoLike(16, 16, 1), nil); err != nil {
+	if err := jpeg.Encode(&buf, imagegen.PhotoLike(16, 16, 1), nil); err != nil {
 		t.Fatal(err)
 	}
 	b := buf.Bytes()
@@ -52,18 +54,26 @@ func TestSniff(t *testing.T) {
 		in      []byte
 		want    Format
 		wantErr error
+		wantMsg string // the whole message, when an error is expected
 	}{
-		{"png", []byte(pngSignature + "rest"), FormatPNG, nil},
-		{"jpeg", []byte{0xff, 0xd8, 0xff, 0xe0}, FormatJPEG, nil},
-		{"empty", nil, "", ErrNotImage},
-		{"gif", []byte("GIF89a"), "", ErrNotImage},
-		{"png prefix only", []byte(pngSignature[:7]), "", ErrNotImage},
+		{"png", []byte(pngSignature + "rest"), FormatPNG, nil, ""},
+		{"jpeg", []byte{0xff, 0xd8, 0xff, 0xe0}, FormatJPEG, nil, ""},
+		{"empty", nil, "", ErrNotImage, "not a decodable png or jpeg image: the input is empty (0 bytes)"},
+		{"gif", []byte("GIF89a"), "", ErrNotImage,
+			"not a decodable png or jpeg image: signature 47 49 46 38 39 61 is neither png (89 50 4e 47 0d 0a 1a 0a) nor jpeg (ff d8 ff)"},
+		{"png prefix only", []byte(pngSignature[:7]), "", ErrNotImage,
+			"not a decodable png or jpeg image: 7 bytes (89 50 4e 47 0d 0a 1a), shorter than a png or jpeg signature"},
+		{"one byte of jpeg", []byte{0xff}, "", ErrNotImage,
+			"not a decodable png or jpeg image: 1 byte (ff), shorter than a png or jpeg signature"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := Sniff(tt.in)
 			if got != tt.want || !errors.Is(err, tt.wantErr) {
 				t.Errorf("Sniff(% x) = %q, %v; want %q, %v", tt.in, got, err, tt.want, tt.wantErr)
+			}
+			if err != nil && err.Error() != tt.wantMsg {
+				t.Errorf("Sniff(% x) error %q, want %q", tt.in, err, tt.wantMsg)
 			}
 		})
 	}
@@ -107,10 +117,26 @@ func TestDecodeRefusesBeforeAllocating(t *testing.T) {
 	}
 }
 
+// TestDecodeNamesTheLimit: exact pixel counts, so that one pixel over the
+// limit does not read "64.0 Mpx exceeds the limit of 64.0 Mpx".
 func TestDecodeNamesTheLimit(t *testing.T) {
-	_, err := Decode(pngWithSize(t, 10000, 8000))
-	want := "image too large: 10000×8000 = 76.3 Mpx exceeds the limit of 64.0 Mpx"
-	if err == nil || err.Error() != want {
-		t.Errorf("Decode(10000×8000 header) error = %v, want %q", err, want)
+	tests := []struct {
+		w, h uint32
+		want string
+	}{
+		{10000, 8000, "image too large: 10000×8000 = 80000000 pixels, more than the limit of 67108864"},
+		{8193, 8192, "image too large: 8193×8192 = 67117056 pixels, more than the limit of 67108864"},
+	}
+	for _, tt := range tests {
+		_, err := Decode(pngWithSize(t, tt.w, tt.h))
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("Decode(%d×%d header) error = %v, want %q", tt.w, tt.h, err, tt.want)
+		}
+	}
+	if err := checkSize(math.MaxInt32, math.MaxInt32, math.MaxInt); err != nil {
+		t.Errorf("checkSize(2^31-1 squared, limit MaxInt) = %v, want nil", err)
+	}
+	if err := checkSize(math.MaxInt, 3, math.MaxInt); !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "= 27670116110564327421 pixels") {
+		t.Errorf("checkSize(MaxInt×3) = %v, want ErrTooLarge with the exact product", err)
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"image/png"
 	"testing"
 
-	"stegocloud/stego/stegotest"
+	"stegocloud/stego/imagegen"
 )
 
 // levels are the PNG encoder candidates, by the names the report uses.
@@ -36,7 +36,7 @@ func kibMetadata(tb testing.TB) Metadata {
 
 func benchCover(tb testing.TB, w, h int) []byte {
 	var buf bytes.Buffer
-	if err := png.Encode(&buf, stegotest.PhotoLike(w, h, 42)); err != nil {
+	if err := png.Encode(&buf, imagegen.PhotoLike(w, h, 42)); err != nil {
 		tb.Fatal(err)
 	}
 	return buf.Bytes()

@@ -25,11 +25,12 @@ func (p *encoderBuffers) Put(b *png.EncoderBuffer) { p.pool.Put(b) }
 // is copied, at its exact size, into the slice Hide returns.
 var outputBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// EncodePNG writes img as a PNG with the codec's compression level. An opaque
-// img becomes an RGB PNG (colour type 2), any other an RGBA PNG (type 6); the
-// pixels read back are exactly img's.
-func (c *Codec) EncodePNG(w io.Writer, img *image.NRGBA) error {
-	if _, _, err := carrierOf(img); err != nil {
+// EncodePNG writes img, an *image.NRGBA or *image.NRGBA64, as a PNG with the
+// codec's compression level and img's sample depth. An opaque img becomes an
+// RGB PNG (colour type 2), any other an RGBA PNG (type 6); the pixels read
+// back are exactly img's, colour of transparent pixels included.
+func (c *Codec) EncodePNG(w io.Writer, img image.Image) error {
+	if _, err := carrierOf(img); err != nil {
 		return err
 	}
 	if err := c.enc.Encode(w, img); err != nil {
@@ -39,7 +40,7 @@ func (c *Codec) EncodePNG(w io.Writer, img *image.NRGBA) error {
 }
 
 // encodeToBytes encodes img into a new slice of exactly the PNG's length.
-func (c *Codec) encodeToBytes(img *image.NRGBA) ([]byte, error) {
+func (c *Codec) encodeToBytes(img image.Image) ([]byte, error) {
 	buf := outputBuffers.Get().(*bytes.Buffer)
 	defer outputBuffers.Put(buf)
 	buf.Reset()

@@ -13,7 +13,9 @@ var (
 	ErrNotImage = errors.New("not a decodable png or jpeg image")
 
 	// ErrTooLarge: the image header announces more pixels than the configured
-	// limit, so it is refused before anything is allocated for it.
+	// limit, so it is refused before anything is allocated for it; or, for
+	// ReadImage, the file is longer than an image of its announced size can
+	// be.
 	ErrTooLarge = errors.New("image too large")
 
 	// ErrCapacity: the image's carrier is too small for the frame. The concrete
@@ -63,9 +65,17 @@ type CapacityError struct {
 }
 
 func (e *CapacityError) Error() string {
-	return fmt.Sprintf("%v: %d×%d image carries %d bytes, frame needs %d (%d payload + %d framing)",
-		ErrCapacity, e.Width, e.Height, e.Have, e.Need, e.Need-FrameOverhead, FrameOverhead)
+	return fmt.Sprintf("%v: %d×%d image carries %s, frame needs %d (%d payload + %d framing)",
+		ErrCapacity, e.Width, e.Height, byteCount(e.Have), e.Need, e.Need-FrameOverhead, FrameOverhead)
 }
 
 // Is makes errors.Is(err, ErrCapacity) work.
 func (e *CapacityError) Is(target error) bool { return target == ErrCapacity }
+
+// byteCount says "1 byte" or "n bytes", for messages.
+func byteCount(n int) string {
+	if n == 1 {
+		return "1 byte"
+	}
+	return fmt.Sprintf("%d bytes", n)
+}

@@ -8,9 +8,10 @@ import (
 
 // Frame layout constants; doc.go draws the layout.
 const (
-	frameVersion = 1
-	headerLen    = 9 // magic(3) + version(1) + flags(1) + length(4)
-	crcLen       = 4
+	frameVersion   = 2 // what writers write: the payload carries the image id
+	frameVersionV1 = 1 // still read: no id in the payload
+	headerLen      = 9 // magic(3) + version(1) + flags(1) + length(4)
+	crcLen         = 4
 
 	// FrameOverhead is what a frame adds to its payload: header and CRC-32.
 	FrameOverhead = headerLen + crcLen
@@ -27,21 +28,31 @@ const (
 // byte with probability 2^-32.
 var magic = [3]byte{'S', 'T', 'G'}
 
-// frameHeader is the decoded fixed-size start of a frame.
+// frameHeader is the decoded fixed-size start of a frame. The zero value's
+// version is the one writers write.
 type frameHeader struct {
+	v1     bool // a version-1 frame (read only)
 	sealed bool
 	length int // payload bytes
+}
+
+func (h frameHeader) version() byte {
+	if h.v1 {
+		return frameVersionV1
+	}
+	return frameVersion
 }
 
 // size is the length of the whole frame the header announces.
 func (h frameHeader) size() int { return FrameOverhead + h.length }
 
 // bytes renders the header; it is also the additional authenticated data of a
-// sealed payload, so flags and length cannot be altered without the key.
+// sealed payload, so version, flags and length cannot be altered without the
+// key.
 func (h frameHeader) bytes() [headerLen]byte {
 	var b [headerLen]byte
 	copy(b[:3], magic[:])
-	b[3] = frameVersion
+	b[3] = h.version()
 	if h.sealed {
 		b[4] = flagSealed
 	}
@@ -54,13 +65,13 @@ func (h frameHeader) bytes() [headerLen]byte {
 // from "a damaged frame" (ErrCorrupt).
 func parseHeader(b []byte) (frameHeader, error) {
 	if len(b) < headerLen {
-		return frameHeader{}, fmt.Errorf("%w: %d bytes cannot hold a %d-byte frame header", ErrNoPayload, len(b), headerLen)
+		return frameHeader{}, fmt.Errorf("%w: %s cannot hold a %d-byte frame header", ErrNoPayload, byteCount(len(b)), headerLen)
 	}
 	if [3]byte(b[:3]) != magic {
 		return frameHeader{}, fmt.Errorf("%w: frame magic absent (found % x, want % x)", ErrNoPayload, b[:3], magic[:])
 	}
-	if b[3] != frameVersion {
-		return frameHeader{}, fmt.Errorf("%w: frame version %d, this build reads version %d", ErrUnsupported, b[3], frameVersion)
+	if b[3] != frameVersion && b[3] != frameVersionV1 {
+		return frameHeader{}, fmt.Errorf("%w: frame version %d, this build reads versions %d and %d", ErrUnsupported, b[3], frameVersionV1, frameVersion)
 	}
 	flags := b[4]
 	if flags&^flagsDefined != 0 {
@@ -70,7 +81,7 @@ func parseHeader(b []byte) (frameHeader, error) {
 	if n > MaxPayload {
 		return frameHeader{}, fmt.Errorf("%w: payload length field is %d, at most %d allowed", ErrCorrupt, n, MaxPayload)
 	}
-	return frameHeader{sealed: flags&flagSealed != 0, length: int(n)}, nil
+	return frameHeader{v1: b[3] == frameVersionV1, sealed: flags&flagSealed != 0, length: int(n)}, nil
 }
 
 // appendFrame appends header, payload and CRC-32 to dst.
@@ -90,7 +101,7 @@ func parseFrame(b []byte) (frameHeader, []byte, error) {
 		return frameHeader{}, nil, err
 	}
 	if len(b) != h.size() {
-		return frameHeader{}, nil, fmt.Errorf("%w: frame is %d bytes, its header announces %d", ErrCorrupt, len(b), h.size())
+		return frameHeader{}, nil, fmt.Errorf("%w: frame is %s, its header announces %d", ErrCorrupt, byteCount(len(b)), h.size())
 	}
 	body := b[:headerLen+h.length]
 	want := binary.BigEndian.Uint32(b[len(body):])

@@ -2,12 +2,18 @@ package stego
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"hash/crc32"
+	"image"
 	"io"
 	"math/rand/v2"
 	"reflect"
+	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -41,6 +47,8 @@ func TestParseHeader(t *testing.T) {
 		wantErr error
 	}{
 		{"valid sealed", valid[:], frameHeader{sealed: true, length: 42}, nil},
+		{"version 1", edit(func(b []byte) { b[3] = 1 }), frameHeader{v1: true, sealed: true, length: 42}, nil},
+		{"version 0", edit(func(b []byte) { b[3] = 0 }), frameHeader{}, ErrUnsupported},
 		{"valid plain, empty", edit(func(b []byte) { b[4] = 0; binary.BigEndian.PutUint32(b[5:], 0) }), frameHeader{}, nil},
 		{"max payload", edit(func(b []byte) { binary.BigEndian.PutUint32(b[5:], MaxPayload) }), frameHeader{sealed: true, length: MaxPayload}, nil},
 		{"short", valid[:headerLen-1], frameHeader{}, ErrNoPayload},
@@ -61,35 +69,152 @@ func TestParseHeader(t *testing.T) {
 	}
 }
 
+// TestFrameRoundTrip: a version-2 frame carries the id exactly; one without
+// an id gets a random one, 32 hex digits from the codec's random source.
 func TestFrameRoundTrip(t *testing.T) {
-	m := Metadata{Usernames: []string{"alice", "bob", "ünï-çødé"}, Quota: 7}
-	for _, key := range [][]byte{nil, testKey(1)} {
-		frame, err := MarshalFrame(m, key, fixedRand(1))
-		if err != nil {
-			t.Fatalf("MarshalFrame(%+v, key=%v): %v", m, key != nil, err)
-		}
-		wantLen := FrameOverhead + jsonLen(t, m)
-		if key != nil {
-			wantLen += sealOverhead
-		}
-		if len(frame) != wantLen {
-			t.Errorf("sealed=%v: frame is %d bytes, want %d", key != nil, len(frame), wantLen)
-		}
-		got, err := UnmarshalFrame(frame, key)
-		if err != nil || !reflect.DeepEqual(got, m) {
-			t.Errorf("sealed=%v: UnmarshalFrame = %+v, %v; want %+v", key != nil, got, err, m)
+	given := Metadata{ID: "c17.3f9a_X-1", Usernames: []string{"alice", "bob", "ünï-çødé"}, Quota: 7}
+	longest := Metadata{ID: strings.Repeat("Az09._-", 10)[:MaxIDBytes], Usernames: []string{"a"}, Quota: MaxQuota}
+	drawn := Metadata{Usernames: []string{"alice"}, Quota: 0}
+	for _, m := range []Metadata{given, longest, drawn} {
+		for _, key := range [][]byte{nil, testKey(1)} {
+			frame, err := MarshalFrame(m, key, fixedRand(1))
+			if err != nil {
+				t.Fatalf("MarshalFrame(%+v, key=%v): %v", m, key != nil, err)
+			}
+			if frame[3] != 2 {
+				t.Errorf("frame version %d, want 2", frame[3])
+			}
+			want := m
+			if want.ID == "" {
+				id, err := NewID(fixedRand(1)) // the same source: the id is drawn first
+				if err != nil {
+					t.Fatal(err)
+				}
+				want.ID = id
+			}
+			wantLen := FrameOverhead + jsonLen(t, want)
+			if key != nil {
+				wantLen += sealOverhead
+			}
+			if len(frame) != wantLen {
+				t.Errorf("sealed=%v: frame is %d bytes, want %d", key != nil, len(frame), wantLen)
+			}
+			got, err := UnmarshalFrame(frame, key)
+			if err != nil || !reflect.DeepEqual(got, want) {
+				t.Errorf("sealed=%v: UnmarshalFrame = %+v, %v; want %+v", key != nil, got, err, want)
+			}
+			if m.ID == "" && !regexp.MustCompile(`^[0-9a-f]{32}$`).MatchString(got.ID) {
+				t.Errorf("drawn id %q, want 32 lowercase hex digits", got.ID)
+			}
 		}
 	}
 }
 
+// Version-1 frames written by the code before ids (62f4150), for
+// {"usernames":["alice","bob"],"quota":5}: plain, and sealed with key 7…7 and
+// nonce 1…1. Their ids are "v1-" + hex(SHA-256(frame)[:16]).
+const (
+	goldenV1Plain  = "5354470100000000277b22757365726e616d6573223a5b22616c696365222c22626f62225d2c2271756f7461223a357d40b31639"
+	goldenV1Sealed = "5354470101000000430101010101010101010101010dc3fcc4f5cd826fbcb1af034a6c5250c49277913abb19713753613f4a9647ceadc66992a626f8fe0abf9f6867fe71dbf1749b87c7519a606cebfb"
+)
+
+// marshalV1 writes a version-1 frame as the code before ids did: the
+// metadata's JSON without an id, sealed with the version-1 header as AAD.
+// Only tests write version 1.
+func marshalV1(t testing.TB, m Metadata, key []byte, rand io.Reader) []byte {
+	t.Helper()
+	plain, err := json.Marshal(metadataV1{Usernames: m.Usernames, Quota: m.Quota})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key == nil {
+		return appendFrame(nil, frameHeader{v1: true, length: len(plain)}, plain)
+	}
+	aead, err := newAEAD(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := frameHeader{v1: true, sealed: true, length: len(plain) + sealOverhead}
+	aad := h.bytes()
+	sealed, err := seal(aead, plain, aad[:], rand)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return appendFrame(nil, h, sealed)
+}
+
+func TestMarshalV1MatchesTheOldWriter(t *testing.T) {
+	m := Metadata{Usernames: []string{"alice", "bob"}, Quota: 5}
+	for _, tt := range []struct {
+		key    []byte
+		golden string
+	}{{nil, goldenV1Plain}, {testKey(7), goldenV1Sealed}} {
+		got := marshalV1(t, m, tt.key, bytes.NewReader(bytes.Repeat([]byte{1}, nonceSize)))
+		if hex.EncodeToString(got) != tt.golden {
+			t.Errorf("marshalV1(key=%v) = %x, the old writer wrote %s", tt.key != nil, got, tt.golden)
+		}
+	}
+}
+
+func TestVersion1FramesStayReadable(t *testing.T) {
+	tests := []struct {
+		name   string
+		frame  string
+		key    []byte
+		wantID string
+	}{
+		{"plain", goldenV1Plain, nil, "v1-27303e1b473edff2792b789a3bfa1c26"},
+		{"sealed", goldenV1Sealed, testKey(7), "v1-dda1400c6453ea624bcb498fad108bf3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			frame, err := hex.DecodeString(tt.frame)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum := sha256.Sum256(frame)
+			if derived := "v1-" + hex.EncodeToString(sum[:16]); derived != tt.wantID {
+				t.Fatalf("the pinned id %s is not the documented hash %s", tt.wantID, derived)
+			}
+			want := Metadata{ID: tt.wantID, Usernames: []string{"alice", "bob"}, Quota: 5}
+			got, err := UnmarshalFrame(frame, tt.key)
+			if err != nil || !reflect.DeepEqual(got, want) {
+				t.Errorf("UnmarshalFrame = %+v, %v; want %+v", got, err, want)
+			}
+			// The same through an image: Extract and Reveal of an old output.
+			img := image.NewNRGBA(image.Rect(0, 0, 64, 16))
+			if err := EmbedFrame(img, frame); err != nil {
+				t.Fatal(err)
+			}
+			var png bytes.Buffer
+			if err := defaultCodec.EncodePNG(&png, img); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := Reveal(png.Bytes(), tt.key); err != nil || !reflect.DeepEqual(got, want) {
+				t.Errorf("Reveal(old image) = %+v, %v; want %+v", got, err, want)
+			}
+			// Hiding the revealed metadata again writes version 2 and keeps the id.
+			again, err := MarshalFrame(got, tt.key, fixedRand(3))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if back, err := UnmarshalFrame(again, tt.key); again[3] != 2 || err != nil || back.ID != tt.wantID {
+				t.Errorf("re-hidden: version %d, id %q, %v; want version 2 and id %s", again[3], back.ID, err, tt.wantID)
+			}
+		})
+	}
+}
+
 func TestSealedFrameHidesTheMetadata(t *testing.T) {
-	m := Metadata{Usernames: []string{"alice"}, Quota: 3}
+	m := Metadata{ID: "image-4711", Usernames: []string{"alice"}, Quota: 3}
 	frame, err := MarshalFrame(m, testKey(1), fixedRand(2))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bytes.Contains(frame, []byte("alice")) || bytes.Contains(frame, []byte("usernames")) {
-		t.Errorf("sealed frame % x contains the plaintext", frame)
+	for _, s := range []string{"alice", "usernames", "image-4711", `"id"`} {
+		if bytes.Contains(frame, []byte(s)) {
+			t.Errorf("sealed frame % x contains the plaintext %q", frame, s)
+		}
 	}
 	other, err := MarshalFrame(m, testKey(1), fixedRand(3))
 	if err != nil {
@@ -101,12 +226,16 @@ func TestSealedFrameHidesTheMetadata(t *testing.T) {
 }
 
 func TestUnmarshalFrameErrors(t *testing.T) {
-	m := Metadata{Usernames: []string{"alice", "bob"}, Quota: 2}
+	m := Metadata{ID: "img-1", Usernames: []string{"alice", "bob"}, Quota: 2}
 	plain, err := MarshalFrame(m, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sealed, err := MarshalFrame(m, testKey(1), fixedRand(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealedV1, err := hex.DecodeString(goldenV1Sealed)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,6 +246,9 @@ func TestUnmarshalFrameErrors(t *testing.T) {
 	}
 	withPayload := func(sealedFlag bool, payload string) []byte {
 		return appendFrame(nil, frameHeader{sealed: sealedFlag, length: len(payload)}, []byte(payload))
+	}
+	v1WithPayload := func(payload string) []byte {
+		return appendFrame(nil, frameHeader{v1: true, length: len(payload)}, []byte(payload))
 	}
 	tests := []struct {
 		name    string
@@ -138,11 +270,19 @@ func TestUnmarshalFrameErrors(t *testing.T) {
 		{"seal stripped, crc fixed, no key", edit(sealed, func(b []byte) { b[4] = 0; refreshCRC(b) }), nil, ErrCorrupt},
 		{"sealed shorter than nonce and tag", withPayload(true, "short"), testKey(1), ErrCorrupt},
 		{"not json", withPayload(false, "hello"), nil, ErrCorrupt},
-		{"json trailing data", withPayload(false, `{"usernames":["a"],"quota":1} {}`), nil, ErrCorrupt},
-		{"json trailing brace", withPayload(false, `{"usernames":["a"],"quota":1}}`), nil, ErrCorrupt},
-		{"json unknown field", withPayload(false, `{"usernames":["a"],"quota":1,"admin":true}`), nil, ErrCorrupt},
-		{"json invalid metadata", withPayload(false, `{"usernames":[],"quota":1}`), nil, ErrInvalidMetadata},
-		{"json negative quota", withPayload(false, `{"usernames":["a"],"quota":-1}`), nil, ErrCorrupt},
+		{"json trailing data", withPayload(false, `{"id":"x","usernames":["a"],"quota":1} {}`), nil, ErrCorrupt},
+		{"json trailing brace", withPayload(false, `{"id":"x","usernames":["a"],"quota":1}}`), nil, ErrCorrupt},
+		{"json unknown field", withPayload(false, `{"id":"x","usernames":["a"],"quota":1,"admin":true}`), nil, ErrCorrupt},
+		{"json invalid metadata", withPayload(false, `{"id":"x","usernames":[],"quota":1}`), nil, ErrInvalidMetadata},
+		{"json negative quota", withPayload(false, `{"id":"x","usernames":["a"],"quota":-1}`), nil, ErrCorrupt},
+		{"v2 without id", withPayload(false, `{"usernames":["a"],"quota":1}`), nil, ErrCorrupt},
+		{"v2 empty id", withPayload(false, `{"id":"","usernames":["a"],"quota":1}`), nil, ErrCorrupt},
+		{"v2 id with a space", withPayload(false, `{"id":"a b","usernames":["a"],"quota":1}`), nil, ErrInvalidMetadata},
+		{"v2 id too long", withPayload(false, `{"id":"`+strings.Repeat("x", MaxIDBytes+1)+`","usernames":["a"],"quota":1}`), nil, ErrInvalidMetadata},
+		{"v1 with an id", v1WithPayload(`{"id":"x","usernames":["a"],"quota":1}`), nil, ErrCorrupt},
+		{"v1 not json", v1WithPayload(`hello`), nil, ErrCorrupt},
+		{"sealed v2 relabelled v1, crc fixed", edit(sealed, func(b []byte) { b[3] = 1; refreshCRC(b) }), testKey(1), ErrAuth},
+		{"sealed v1 relabelled v2, crc fixed", edit(sealedV1, func(b []byte) { b[3] = 2; refreshCRC(b) }), testKey(7), ErrAuth},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

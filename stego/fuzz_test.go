@@ -4,9 +4,11 @@ import (
 	"errors"
 	"image"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
+	"stegocloud/stego/imagegen"
 	"stegocloud/stego/stegotest"
 )
 
@@ -34,22 +36,23 @@ func knownError(err error) bool {
 }
 
 func fuzzSeedImages(f *testing.F) [][]byte {
-	m := Metadata{Usernames: []string{"alice", "bob"}, Quota: 5}
+	m := Metadata{ID: "f", Usernames: []string{"alice", "bob"}, Quota: 5}
 	var seeds [][]byte
 	for _, model := range stegotest.Models() {
-		cover, err := model.Encode(stegotest.PhotoLike(24, 12, 1))
+		cover, err := model.Encode(imagegen.PhotoLike(24, 12, 1))
 		if err != nil {
 			f.Fatal(err)
 		}
 		seeds = append(seeds, cover)
 	}
-	cover := seeds[0]
-	for _, key := range [][]byte{nil, testKey(1)} {
-		out, err := Hide(cover, m, key)
-		if err != nil {
-			f.Fatal(err)
+	for _, cover := range seeds[:len(seeds):len(seeds)] {
+		for _, key := range [][]byte{nil, testKey(1)} {
+			out, err := Hide(cover, m, key)
+			if err != nil {
+				f.Fatal(err)
+			}
+			seeds = append(seeds, out)
 		}
-		seeds = append(seeds, out)
 	}
 	return seeds
 }
@@ -80,17 +83,19 @@ func FuzzReveal(f *testing.F) {
 	})
 }
 
-// FuzzExtract builds NRGBA images from fuzz bytes and extracts from them:
-// one whose pixels are the bytes (size from the first two, the rest
-// repeated), and one whose carrier holds the bytes as its frame, so that the
-// fuzzer edits magic, version, flags, length and CRC directly.
+// FuzzExtract builds images from fuzz bytes and extracts from them: an NRGBA
+// and an NRGBA64 whose pixels are the bytes (size from the first two, the
+// rest repeated), and an NRGBA and an NRGBA64 whose carrier holds the bytes
+// as its frame, so that the fuzzer edits magic, version, flags, length and
+// CRC directly.
 func FuzzExtract(f *testing.F) {
 	for _, key := range [][]byte{nil, testKey(1)} {
-		frame, err := MarshalFrame(Metadata{Usernames: []string{"a", "b"}, Quota: 1}, key, fixedRand(1))
+		frame, err := MarshalFrame(Metadata{ID: "e", Usernames: []string{"a", "b"}, Quota: 1}, key, fixedRand(1))
 		if err != nil {
 			f.Fatal(err)
 		}
 		f.Add(append([]byte{16, 8}, frame...))
+		f.Add(append([]byte{16, 8}, marshalV1(f, Metadata{Usernames: []string{"a", "b"}, Quota: 1}, key, fixedRand(1))...))
 	}
 	f.Add([]byte{0, 0})
 	f.Add([]byte{255, 255, 1, 2, 3})
@@ -105,9 +110,21 @@ func FuzzExtract(f *testing.F) {
 				raw.Pix[i] = src[i%len(src)]
 			}
 		}
+		raw64 := image.NewNRGBA64(image.Rect(0, 0, w, h))
+		if src := data[2:]; len(src) > 0 {
+			for i := range raw64.Pix {
+				raw64.Pix[i] = src[i%len(src)]
+			}
+		}
+		payload := data[2:min(len(data), 2+Capacity(64, 64))]
 		carried := image.NewNRGBA(image.Rect(0, 0, 64, 64))
-		embedBytes(carried.Pix, data[2:min(len(data), 2+Capacity(64, 64))])
-		for _, img := range []*image.NRGBA{raw, carried} {
+		embedBytes(carried.Pix, payload)
+		carried64 := image.NewNRGBA64(image.Rect(0, 0, 64, 64))
+		c := carrier{nrgba64: carried64, w: 64, h: 64}
+		buf := c.read(len(payload))
+		embedBytes(buf, payload)
+		c.write(buf)
+		for _, img := range []image.Image{raw, raw64, carried, carried64} {
 			for _, key := range [][]byte{nil, testKey(1)} {
 				checkExtract(t, img, key)
 			}
@@ -115,11 +132,11 @@ func FuzzExtract(f *testing.F) {
 	})
 }
 
-func checkExtract(t *testing.T, img *image.NRGBA, key []byte) {
+func checkExtract(t *testing.T, img image.Image, key []byte) {
 	m, err := Extract(img, key)
 	if err != nil {
 		if !knownError(err) {
-			t.Fatalf("Extract(%v) error %v wraps none of the package's sentinels", img.Rect, err)
+			t.Fatalf("Extract(%T %v) error %v wraps none of the package's sentinels", img, img.Bounds(), err)
 		}
 		return
 	}
@@ -128,25 +145,29 @@ func checkExtract(t *testing.T, img *image.NRGBA, key []byte) {
 	}
 }
 
-// FuzzUnmarshalFrame wraps arbitrary payloads in frames with a correct CRC,
-// which random mutations never produce, so that the JSON and the seal
-// parsers see them.
+// FuzzUnmarshalFrame wraps arbitrary payloads in version-2 and version-1
+// frames with a correct CRC, which random mutations never produce, so that
+// the JSON and the seal parsers see them. Any success is valid metadata with
+// an id; a version-1 frame's id is the hash of its bytes.
 func FuzzUnmarshalFrame(f *testing.F) {
-	m := Metadata{Usernames: []string{"alice", "bob"}, Quota: 5}
+	m := Metadata{ID: "fuzz-1", Usernames: []string{"alice", "bob"}, Quota: 5}
 	for _, key := range [][]byte{nil, testKey(1)} {
 		frame, err := MarshalFrame(m, key, fixedRand(2))
 		if err != nil {
 			f.Fatal(err)
 		}
-		f.Add(frame[headerLen:len(frame)-crcLen], key != nil)
+		f.Add(frame[headerLen:len(frame)-crcLen], key != nil, false)
+		v1 := marshalV1(f, m, key, fixedRand(2))
+		f.Add(v1[headerLen:len(v1)-crcLen], key != nil, true)
 	}
-	f.Add([]byte(`{"usernames":["a"],"quota":1e3}`), false)
-	f.Add([]byte(`{"usernames":null}`), false)
-	f.Fuzz(func(t *testing.T, payload []byte, sealed bool) {
+	f.Add([]byte(`{"id":"a","usernames":["a"],"quota":1e3}`), false, false)
+	f.Add([]byte(`{"usernames":null}`), false, true)
+	f.Add([]byte(`{"id":"a","usernames":["a"],"quota":1}`), false, true)
+	f.Fuzz(func(t *testing.T, payload []byte, sealed, v1 bool) {
 		if len(payload) > MaxPayload {
 			return
 		}
-		frame := appendFrame(nil, frameHeader{sealed: sealed, length: len(payload)}, payload)
+		frame := appendFrame(nil, frameHeader{v1: v1, sealed: sealed, length: len(payload)}, payload)
 		for _, key := range [][]byte{nil, testKey(1)} {
 			got, err := UnmarshalFrame(frame, key)
 			if err != nil {
@@ -155,26 +176,34 @@ func FuzzUnmarshalFrame(f *testing.F) {
 				}
 				continue
 			}
-			if verr := got.Validate(); verr != nil {
+			if verr := got.Validate(); verr != nil || got.ID == "" {
 				t.Fatalf("UnmarshalFrame returned invalid metadata %+v: %v", got, verr)
+			}
+			if v1 && got.ID != v1ID(frame) {
+				t.Fatalf("version-1 frame revealed id %q, want %q", got.ID, v1ID(frame))
 			}
 		}
 	})
 }
 
 // FuzzRoundTrip hides fuzzed metadata (usernames split on NUL) in a cover
-// large enough for any valid metadata; valid metadata must come back equal,
-// invalid metadata must be refused with ErrInvalidMetadata.
+// large enough for any valid metadata; valid metadata must come back equal
+// (an empty id as a drawn one of 32 hex digits), invalid metadata must be
+// refused with ErrInvalidMetadata. The same metadata in a version-1 frame
+// must come back with the id derived from that frame.
 func FuzzRoundTrip(f *testing.F) {
-	f.Add("alice\x00bob", 5, false)
-	f.Add("zoë\x00李", 0, true)
-	f.Add("", -1, false)
-	f.Add("a\x00a", 1, true)
-	f.Add("\xff", 1, false)
-	img := stegotest.PhotoLike(256, 256, 1)
+	f.Add("alice\x00bob", 5, false, "img-1")
+	f.Add("zoë\x00李", 0, true, "")
+	f.Add("", -1, false, "x")
+	f.Add("a\x00a", 1, true, "y")
+	f.Add("\xff", 1, false, "z")
+	f.Add("a", 1, false, "a b")
+	f.Add("a", 1, true, strings.Repeat("i", MaxIDBytes+1))
+	img := imagegen.PhotoLike(256, 256, 1)
 	key := testKey(9)
-	f.Fuzz(func(t *testing.T, names string, quota int, sealed bool) {
-		m := Metadata{Usernames: strings.Split(names, "\x00"), Quota: quota}
+	hex32 := regexp.MustCompile(`^[0-9a-f]{32}$`)
+	f.Fuzz(func(t *testing.T, names string, quota int, sealed bool, id string) {
+		m := Metadata{ID: id, Usernames: strings.Split(names, "\x00"), Quota: quota}
 		k := []byte(nil)
 		if sealed {
 			k = key
@@ -195,8 +224,23 @@ func FuzzRoundTrip(f *testing.F) {
 			t.Fatalf("Embed(valid %+v): %v", m, err)
 		}
 		got, err := Extract(stego, k)
-		if err != nil || !reflect.DeepEqual(got, m) {
-			t.Fatalf("Extract = %+v, %v; want %+v", got, err, m)
+		want := m
+		if id == "" {
+			if !hex32.MatchString(got.ID) {
+				t.Fatalf("Extract = %+v: drawn id is not 32 hex digits", got)
+			}
+			want.ID = got.ID
+		}
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("Extract = %+v, %v; want %+v", got, err, want)
+		}
+		v1 := marshalV1(t, m, k, fixedRand(1))
+		if len(v1) > MaxPayload+FrameOverhead {
+			return
+		}
+		want.ID = v1ID(v1)
+		if got, err := UnmarshalFrame(v1, k); err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("UnmarshalFrame(version 1) = %+v, %v; want %+v", got, err, want)
 		}
 	})
 }

@@ -27,11 +27,11 @@ func LoadKey(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%w: while reading key file %s: %w", ErrKey, path, err)
 	}
 	if len(buf) != KeySize {
-		size := fmt.Sprint(len(buf))
+		size := byteCount(len(buf))
 		if len(buf) > KeySize {
-			size = "more than " + fmt.Sprint(KeySize)
+			size = fmt.Sprintf("more than %d bytes", KeySize)
 		}
-		return nil, fmt.Errorf("%w: key file %s holds %s bytes, want exactly %d", ErrKey, path, size, KeySize)
+		return nil, fmt.Errorf("%w: key file %s holds %s, want exactly %d", ErrKey, path, size, KeySize)
 	}
 	return buf, nil
 }

@@ -36,6 +36,7 @@ func TestLoadKey(t *testing.T) {
 		{"short", write("short.bin", key[:31]), nil, "holds 31 bytes, want exactly 32"},
 		{"long", write("long.bin", append(key, '\n')), nil, "holds more than 32 bytes"},
 		{"empty", write("empty.bin", nil), nil, "holds 0 bytes"},
+		{"one byte", write("one.bin", key[:1]), nil, "holds 1 byte, want exactly 32"},
 		{"missing", filepath.Join(dir, "nope.bin"), nil, "nope.bin"},
 		{"directory", dir, nil, "while reading key file"},
 		{"group-readable", writeMode("group.bin", key, 0o640), nil, "mode 0640, readable by others: chmod 600"},

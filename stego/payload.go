@@ -2,17 +2,29 @@ package stego
 
 import (
 	"bytes"
+	cryptorand "crypto/rand"
 	"encoding/json"
 	"fmt"
 	"io"
 )
 
-// MarshalFrame validates m and returns the frame that carries it: its JSON
-// encoding, sealed with AES-256-GCM when key is not nil (nonce drawn from
-// rand), between the header and the CRC-32.
+// MarshalFrame validates m and returns the version-2 frame that carries it:
+// its JSON encoding, sealed with AES-256-GCM when key is not nil, between
+// the header and the CRC-32. An empty m.ID is replaced by NewID(rand); the
+// nonce of a sealed frame comes from rand too. A nil rand is crypto/rand.
 func MarshalFrame(m Metadata, key []byte, rand io.Reader) ([]byte, error) {
 	if err := m.validateFields(); err != nil {
 		return nil, err
+	}
+	if rand == nil {
+		rand = cryptorand.Reader
+	}
+	if m.ID == "" {
+		id, err := NewID(rand)
+		if err != nil {
+			return nil, err
+		}
+		m.ID = id
 	}
 	plain, err := json.Marshal(m)
 	if err != nil {
@@ -38,10 +50,11 @@ func MarshalFrame(m Metadata, key []byte, rand io.Reader) ([]byte, error) {
 	return appendFrame(make([]byte, 0, h.size()), h, sealed), nil
 }
 
-// UnmarshalFrame checks a whole frame and returns the metadata it carries.
-// A sealed frame needs the key (ErrSealed without one, ErrAuth with a wrong
-// one); a key given for a plain frame is ErrAuth, so a forger cannot replace
-// sealed metadata by plain metadata of their own.
+// UnmarshalFrame checks a whole frame, version 2 or 1, and returns the
+// metadata it carries, ID included (for version 1 derived from the frame's
+// bytes). A sealed frame needs the key (ErrSealed without one, ErrAuth with
+// a wrong one); a key given for a plain frame is ErrAuth, so a forger cannot
+// replace sealed metadata by plain metadata of their own.
 func UnmarshalFrame(frame []byte, key []byte) (Metadata, error) {
 	h, payload, err := parseFrame(frame)
 	if err != nil {
@@ -49,7 +62,7 @@ func UnmarshalFrame(frame []byte, key []byte) (Metadata, error) {
 	}
 	switch {
 	case h.sealed && key == nil:
-		return Metadata{}, fmt.Errorf("%w: payload of %d bytes is sealed with AES-256-GCM", ErrSealed, h.length)
+		return Metadata{}, fmt.Errorf("%w: payload of %s is sealed with AES-256-GCM", ErrSealed, byteCount(h.length))
 	case !h.sealed && key != nil:
 		return Metadata{}, fmt.Errorf("%w: a key was given but the payload is not sealed", ErrAuth)
 	case h.sealed:
@@ -62,23 +75,43 @@ func UnmarshalFrame(frame []byte, key []byte) (Metadata, error) {
 			return Metadata{}, err
 		}
 	}
-	return decodeMetadata(payload)
-}
-
-// decodeMetadata parses the JSON strictly: no unknown fields, no trailing
-// data, and the result must pass Validate.
-func decodeMetadata(b []byte) (Metadata, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
 	var m Metadata
-	if err := dec.Decode(&m); err != nil {
-		return Metadata{}, fmt.Errorf("%w: payload is not metadata json: %v", ErrCorrupt, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return Metadata{}, fmt.Errorf("%w: payload has data after the metadata json", ErrCorrupt)
+	if h.v1 {
+		var old metadataV1
+		if err := decodeJSON(payload, &old); err != nil {
+			return Metadata{}, err
+		}
+		m = Metadata{ID: v1ID(frame), Usernames: old.Usernames, Quota: old.Quota}
+	} else {
+		if err := decodeJSON(payload, &m); err != nil {
+			return Metadata{}, err
+		}
+		if m.ID == "" {
+			return Metadata{}, fmt.Errorf("%w: version-%d payload without an id", ErrCorrupt, frameVersion)
+		}
 	}
 	if err := m.Validate(); err != nil {
 		return Metadata{}, fmt.Errorf("%w: %w", ErrCorrupt, err)
 	}
 	return m, nil
+}
+
+// metadataV1 is the payload of a version-1 frame: no id, which strict
+// decoding therefore refuses there.
+type metadataV1 struct {
+	Usernames []string `json:"usernames"`
+	Quota     int      `json:"quota"`
+}
+
+// decodeJSON parses b into v strictly: no unknown fields, no trailing data.
+func decodeJSON(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%w: payload is not metadata json: %v", ErrCorrupt, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("%w: payload has data after the metadata json", ErrCorrupt)
+	}
+	return nil
 }

@@ -17,7 +17,7 @@ const (
 
 func newAEAD(key []byte) (cipher.AEAD, error) {
 	if len(key) != KeySize {
-		return nil, fmt.Errorf("%w: key is %d bytes, want %d", ErrKey, len(key), KeySize)
+		return nil, fmt.Errorf("%w: key is %s, want %d", ErrKey, byteCount(len(key)), KeySize)
 	}
 	block, err := aes.NewCipher(key)
 	if err != nil {
@@ -45,7 +45,7 @@ func seal(aead cipher.AEAD, plaintext, aad []byte, rand io.Reader) ([]byte, erro
 // payload are indistinguishable, by design of the AEAD.
 func open(aead cipher.AEAD, sealed, aad []byte) ([]byte, error) {
 	if len(sealed) < sealOverhead {
-		return nil, fmt.Errorf("%w: sealed payload is %d bytes, shorter than its %d-byte nonce and tag", ErrCorrupt, len(sealed), sealOverhead)
+		return nil, fmt.Errorf("%w: sealed payload is %s, shorter than its %d-byte nonce and tag", ErrCorrupt, byteCount(len(sealed)), sealOverhead)
 	}
 	plain, err := aead.Open(nil, sealed[:nonceSize], sealed[nonceSize:], aad)
 	if err != nil {

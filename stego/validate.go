@@ -19,12 +19,18 @@ const (
 	MaxMetadataBytes = 32 << 10
 	// MaxQuota is the largest view quota (the seed stores it as a u32).
 	MaxQuota = math.MaxUint32
+	// DefaultQuota is the view quota of tools that hide metadata when none
+	// is given (the command line, the harness's workloads): a few views, as
+	// 0 would make an image nobody may view.
+	DefaultQuota = 5
 )
 
 // Validate reports the first rule m breaks, naming the rule and the value:
-// at least one and at most MaxUsernames usernames; each non-empty, at most
-// MaxUsernameBytes of valid UTF-8 without control characters, and unique;
-// 0 ≤ Quota ≤ MaxQuota; JSON encoding at most MaxMetadataBytes.
+// an ID that is empty (hiding draws one) or 1 to MaxIDBytes bytes of A-Z,
+// a-z, 0-9, '.', '_' and '-'; at least one and at most MaxUsernames
+// usernames; each non-empty, at most MaxUsernameBytes of valid UTF-8 without
+// control characters, and unique; 0 ≤ Quota ≤ MaxQuota; JSON encoding at
+// most MaxMetadataBytes.
 // Invalid UTF-8 is refused because JSON would silently replace it, and the
 // metadata read back would differ from what was hidden.
 func (m Metadata) Validate() error {
@@ -41,6 +47,11 @@ func (m Metadata) Validate() error {
 // validateFields checks every rule except the encoded size, which needs the
 // JSON encoding that callers about to embed produce anyway.
 func (m Metadata) validateFields() error {
+	if m.ID != "" {
+		if problem := idProblem(m.ID); problem != "" {
+			return fmt.Errorf("%w: id %q %s", ErrInvalidMetadata, truncate(m.ID), problem)
+		}
+	}
 	if len(m.Usernames) == 0 {
 		return fmt.Errorf("%w: at least one username is required, got none", ErrInvalidMetadata)
 	}

@@ -43,6 +43,14 @@ func TestValidate(t *testing.T) {
 		{"negative quota", Metadata{Usernames: []string{"a"}, Quota: -1}, "quota must be in [0, 4294967295], got -1"},
 		{"quota over u32", Metadata{Usernames: []string{"a"}, Quota: MaxQuota + 1}, "got 4294967296"},
 		{"json too large", Metadata{Usernames: long(MaxUsernames)}, "json encoding is"},
+		{"id, every allowed byte", Metadata{ID: "AZaz09._-", Usernames: []string{"a"}}, ""},
+		{"id at limit", Metadata{ID: strings.Repeat("i", MaxIDBytes), Usernames: []string{"a"}}, ""},
+		{"id of a version-1 frame", Metadata{ID: "v1-27303e1b473edff2792b789a3bfa1c26", Usernames: []string{"a"}}, ""},
+		{"id too long", Metadata{ID: strings.Repeat("i", MaxIDBytes+1), Usernames: []string{"a"}}, "is 65 bytes long, at most 64 allowed"},
+		{"id with a space", Metadata{ID: "a b", Usernames: []string{"a"}}, `id "a b" has ' ' at byte 1; only A-Z, a-z, 0-9, '.', '_' and '-' are allowed`},
+		{"id with a slash", Metadata{ID: "a/b", Usernames: []string{"a"}}, `has '/' at byte 1`},
+		{"id with a quote", Metadata{ID: `a"`, Usernames: []string{"a"}}, `has '"' at byte 1`},
+		{"id with unicode", Metadata{ID: "ü", Usernames: []string{"a"}}, `has 0xc3 at byte 0`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

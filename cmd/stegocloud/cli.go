@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -113,6 +114,60 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) error {
 		return usageErrorf("%s: %v (see 'stegocloud %s --help')", fs.Name(), err, fs.Name())
 	}
 	return nil
+}
+
+// checkArgs returns a usage error naming every positional argument past the
+// first max, or nil. Go's flag package stops at the first word that is not a
+// flag and leaves everything after it, flags included, as positional
+// arguments: without this check, `--users alice bob --quota 5` would hide
+// only alice, silently dropping bob and the quota. Commands that take no
+// positional arguments pass 0.
+func checkArgs(fs *flag.FlagSet, max int) error {
+	if fs.NArg() <= max {
+		return nil
+	}
+	extra := fs.Args()[max:]
+	quoted := make([]string, len(extra))
+	for i, a := range extra {
+		quoted[i] = strconv.Quote(a)
+	}
+	noun := "argument"
+	if len(extra) > 1 {
+		noun = "arguments"
+	}
+	return usageErrorf("%s: unexpected %s %s: flag parsing stops at the first word that is not a flag, "+
+		"so quote a value that holds spaces and put flags before any other word (see 'stegocloud %s --help')",
+		fs.Name(), noun, strings.Join(quoted, " "), fs.Name())
+}
+
+// decimalFlag is a flag.Value for a whole number written in decimal within
+// [min, max]. flag.Int takes Go syntax: "0x10" is 16, "010" is 8 and "1_0"
+// is 10, none of which a user typing a count means.
+type decimalFlag struct {
+	v, min, max int64
+}
+
+func (d *decimalFlag) String() string {
+	if d == nil {
+		return "0"
+	}
+	return strconv.FormatInt(d.v, 10)
+}
+
+func (d *decimalFlag) Set(s string) error {
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || v < d.min || v > d.max {
+		return fmt.Errorf("want a whole number in decimal, %d..%d", d.min, d.max)
+	}
+	d.v = v
+	return nil
+}
+
+// decimalVar defines a decimalFlag with a default value and a range.
+func decimalVar(fs *flag.FlagSet, name string, value, min, max int64, usage string) *decimalFlag {
+	d := &decimalFlag{v: value, min: min, max: max}
+	fs.Var(d, name, usage)
+	return d
 }
 
 // exitCode maps run's error to the process exit code, printing it once.

@@ -7,13 +7,12 @@ import (
 	"image/png"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"stegocloud/cluster"
 	"stegocloud/internal/pki"
 	"stegocloud/stego"
-	"stegocloud/stego/stegotest"
+	"stegocloud/stego/imagegen"
 )
 
 const sendDescription = `
@@ -22,21 +21,23 @@ request is multicast to every node, the coordinator assigns it to a node, and
 the first response that really carries the metadata (checked by revealing
 it) is written to --out. Prints which node served it and how long it took.`
 
+func sendHelp() string { return sendDescription + "\n\n" + stegoLimits() }
+
 func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("send", "send --cluster 1=127.0.0.1:7001,… --in cover.png|--gen 512x384 --out secret.png --users alice,bob --quota 5 [flags]", sendDescription, stderr)
+	fs := newFlagSet("send", "send --cluster 1=127.0.0.1:7001,… --in cover.png|--gen 512x384 --out secret.png --users alice,bob --quota 5 [flags]", sendHelp(), stderr)
 	var (
 		nodes   cluster.Peers
+		mf      stegoMetaFlags
 		in      = fs.String("in", "", "cover image to hide the metadata in (PNG or JPEG)")
 		gen     = fs.String("gen", "", "no cover at hand: make a photo-like one of this size, e.g. 512x384 (instead of --in)")
 		seed    = fs.Int64("seed", 1, "seed of the picture --gen makes")
-		out     = fs.String("out", "", "where to write the resulting PNG")
-		users   = fs.String("users", "", "comma-separated usernames allowed to view the image")
-		quota   = fs.Int("quota", 5, "number of views allowed")
+		out     = fs.String("out", "", "where to write the resulting PNG, name ending in .png")
 		keyFile = fs.String("key", "", "file holding the seal key the nodes use (empty: unsealed)")
 		timeout = fs.Duration("timeout", 3*time.Second, "per-attempt timeout")
 		retries = fs.Int("retries", 3, "attempts after the first, under the same request id")
 		tlsDir  = fs.String("tls", "", "credentials directory made by 'stegocloud certs': talk mutual TLS with the client certificate (empty: plaintext)")
 	)
+	mf.register(fs)
 	fs.Func("cluster", "every node, id=host:port,…", func(s string) error {
 		p, err := cluster.ParsePeers(s)
 		nodes = p
@@ -45,19 +46,24 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
+	if err := checkArgs(fs, 0); err != nil {
+		return err
+	}
 	switch {
-	case fs.NArg() > 0:
-		return usageErrorf("send: unexpected argument %q", fs.Arg(0))
 	case len(nodes) == 0:
 		return usageErrorf("send: --cluster is required")
 	case (*in == "") == (*gen == ""):
 		return usageErrorf("send: give the cover with --in, or --gen WxH to make one")
 	case *out == "":
 		return usageErrorf("send: --out is required")
-	case strings.TrimSpace(*users) == "":
-		return usageErrorf("send: --users is required")
 	}
-	meta := stego.Metadata{Usernames: splitList(*users), Quota: *quota}
+	if err := stegoCheckOut(fs.Name(), *out); err != nil {
+		return err
+	}
+	meta, err := mf.metadata(fs.Name())
+	if err != nil {
+		return err
+	}
 	cover, err := readCover(*in, *gen, *seed)
 	if err != nil {
 		return err
@@ -86,25 +92,15 @@ func runSend(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := os.WriteFile(*out, r.Image, 0o644); err != nil {
 		return fmt.Errorf("send: writing result: %w", err)
 	}
-	fmt.Fprintf(stdout, "served by node %d in %v (%d attempt(s)); wrote %s (%d bytes) carrying %v, quota %d\n",
-		r.Node, r.Latency.Round(100*time.Microsecond), r.Attempts, *out, len(r.Image), meta.Usernames, meta.Quota)
+	fmt.Fprintf(stdout, "served by node %d in %v (%d attempt(s)); wrote %s (%d bytes) carrying %v, quota %d, id %s\n",
+		r.Node, r.Latency.Round(100*time.Microsecond), r.Attempts, *out, len(r.Image), meta.Usernames, meta.Quota, meta.ID)
 	return nil
-}
-
-func splitList(s string) []string {
-	var out []string
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // readCover reads --in, or draws a --gen WxH picture and encodes it as PNG.
 func readCover(in, gen string, seed int64) ([]byte, error) {
 	if in != "" {
-		b, err := os.ReadFile(in)
+		b, err := stegoReadImage(in, nil)
 		if err != nil {
 			return nil, fmt.Errorf("send: reading cover: %w", err)
 		}
@@ -115,7 +111,7 @@ func readCover(in, gen string, seed int64) ([]byte, error) {
 		return nil, usageErrorf("send: --gen %q: want WIDTHxHEIGHT, each 1..8192", gen)
 	}
 	var b bytes.Buffer
-	if err := png.Encode(&b, stegotest.PhotoLike(w, h, seed)); err != nil {
+	if err := png.Encode(&b, imagegen.PhotoLike(w, h, seed)); err != nil {
 		return nil, fmt.Errorf("send: encoding the generated cover: %w", err)
 	}
 	return b.Bytes(), nil

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -64,7 +65,7 @@ func TestSendThroughACluster(t *testing.T) {
 	peers := startCluster(t, 3, key)
 	out := filepath.Join(dir, "secret.png")
 	args := []string{"send", "--cluster", peers.String(), "--gen", "96x64", "--out", out,
-		"--users", "alice, bob", "--quota", "4", "--key", keyFile, "--timeout", "2s"}
+		"--users", "alice, bob", "--quota", "4", "--id", "send-test.1", "--key", keyFile, "--timeout", "2s"}
 	var stdout bytes.Buffer
 	var err error
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
@@ -76,7 +77,7 @@ func TestSendThroughACluster(t *testing.T) {
 	if err != nil {
 		t.Fatalf("send: %v", err)
 	}
-	if !regexp.MustCompile(`^served by node [123] in .+ \(1 attempt\(s\)\); wrote .*secret.png`).Match(stdout.Bytes()) {
+	if !regexp.MustCompile(`^served by node [123] in .+ \(1 attempt\(s\)\); wrote .*secret.png .*, id send-test.1\n$`).Match(stdout.Bytes()) {
 		t.Errorf("stdout %q, want which node served it", stdout.String())
 	}
 	img, err := os.ReadFile(out)
@@ -84,8 +85,8 @@ func TestSendThroughACluster(t *testing.T) {
 		t.Fatal(err)
 	}
 	m, err := stego.Reveal(img, key)
-	if err != nil || !slices.Equal(m.Usernames, []string{"alice", "bob"}) || m.Quota != 4 {
-		t.Errorf("the written image reveals %+v, %v; want alice, bob with quota 4", m, err)
+	if err != nil || !slices.Equal(m.Usernames, []string{"alice", "bob"}) || m.Quota != 4 || m.ID != "send-test.1" {
+		t.Errorf("the written image reveals %+v, %v; want id send-test.1, alice, bob with quota 4", m, err)
 	}
 	if _, err := stego.Reveal(img, nil); err == nil {
 		t.Errorf("sealed metadata revealed without the key")
@@ -114,5 +115,36 @@ func TestSendThroughATLSCluster(t *testing.T) {
 	}
 	if err := run(context.Background(), append(args, "--retries", "0", "--timeout", "300ms"), io.Discard, io.Discard); err == nil {
 		t.Errorf("send without --tls was served by a TLS cluster")
+	}
+}
+
+// TestSendRefusesBeforeConnecting: bad flags and covers fail before any
+// connection (the cluster address is closed), with embed's rules.
+func TestSendRefusesBeforeConnecting(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.png")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := []string{"send", "--cluster", "1=127.0.0.1:1", "--out", filepath.Join(dir, "s.png")}
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		want     string
+	}{
+		{"jpg name", []string{"--gen", "8x8", "--users", "a", "--out", filepath.Join(dir, "s.jpg")}, 2, "its name must end in .png"},
+		{"hex quota", []string{"--gen", "8x8", "--users", "a", "--quota", "0x10"}, 2, `invalid value "0x10" for flag -quota`},
+		{"no users", []string{"--gen", "8x8"}, 2, "--users (or --user) is required"},
+		{"empty name", []string{"--gen", "8x8", "--users", "alice,,bob"}, 1, `username 1 "" is empty`},
+		{"empty cover", []string{"--in", empty, "--users", "a"}, 1, "reading cover: " + empty + ": not a decodable png or jpeg image: the input is empty (0 bytes)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := runCLI(t, append(slices.Clone(base), tt.args...)...)
+			if code != tt.wantCode || !strings.Contains(stderr, tt.want) {
+				t.Errorf("%q: exit %d, stderr %q; want exit %d and %q", tt.args, code, stderr, tt.wantCode, tt.want)
+			}
+		})
 	}
 }

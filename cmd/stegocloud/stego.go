@@ -4,14 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
+	"image"
 	"image/png"
 	"io"
-	"io/fs"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -55,7 +53,7 @@ func stegoUsage(w io.Writer) {
 
 // stegoCodecFlags are the flags that configure the codec.
 type stegoCodecFlags struct {
-	maxPixels   int
+	maxPixels   *decimalFlag
 	compression string
 }
 
@@ -64,7 +62,7 @@ var stegoLevels = map[string]png.CompressionLevel{
 }
 
 func (f *stegoCodecFlags) register(fs *flag.FlagSet, output bool) {
-	fs.IntVar(&f.maxPixels, "max-pixels", stego.DefaultMaxPixels, "refuse images of more than this many pixels (width·height), judged from the header")
+	f.maxPixels = decimalVar(fs, "max-pixels", stego.DefaultMaxPixels, 1, math.MaxInt, "refuse images of more than this many `pixels` (width·height), judged from the header")
 	f.compression = "none"
 	if output {
 		fs.StringVar(&f.compression, "compression", "none", "PNG compression of the output: none (fastest, largest), speed, default or best")
@@ -77,7 +75,7 @@ func (f *stegoCodecFlags) codec(cmd string) (*stego.Codec, error) {
 		return nil, usageErrorf("%s: --compression %q is not one of none, speed, default, best", cmd, f.compression)
 	}
 	cfg := stego.DefaultConfig()
-	cfg.MaxPixels, cfg.Compression = f.maxPixels, level
+	cfg.MaxPixels, cfg.Compression = int(f.maxPixels.v), level
 	c, err := stego.New(cfg)
 	if err != nil {
 		return nil, usageErrorf("%s: %v", cmd, err)
@@ -85,41 +83,113 @@ func (f *stegoCodecFlags) codec(cmd string) (*stego.Codec, error) {
 	return c, nil
 }
 
+// stegoLimits states the limits on what can be hidden, from the codec's
+// constants, for the --help of the commands that hide.
+func stegoLimits() string {
+	return fmt.Sprintf(`Limits, checked before the cover is read: 1 to %d usernames, each 1 to
+%d bytes of UTF-8 without control characters, none repeated; a quota of
+0 to %d views; an id of 1 to %d bytes of A-Z a-z 0-9 . _ -; at most
+%d bytes of metadata as JSON.`,
+		stego.MaxUsernames, stego.MaxUsernameBytes, int64(stego.MaxQuota), stego.MaxIDBytes, stego.MaxMetadataBytes)
+}
+
+// stegoMetaFlags are the flags that say what to hide. embed and send share
+// them, so their defaults, limits and help agree.
+type stegoMetaFlags struct {
+	id    string
+	users string
+	user  []string
+	quota *decimalFlag
+}
+
+func (f *stegoMetaFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.users, "users", "", "comma-separated `names` allowed to view the image; spaces around each name are dropped (for a name with a comma, use --user)")
+	fs.Func("user", "one more `name`, taken as is (it may hold commas and spaces); repeat for more; listed after the --users names", func(s string) error {
+		f.user = append(f.user, s)
+		return nil
+	})
+	f.quota = decimalVar(fs, "quota", stego.DefaultQuota, 0, stego.MaxQuota, "number of `views` allowed, in decimal")
+	fs.StringVar(&f.id, "id", "", fmt.Sprintf("the image's `id`, 1 to %d of A-Z a-z 0-9 . _ - (default: 32 random hex digits, printed)", stego.MaxIDBytes))
+}
+
+// metadata returns the metadata the flags give, validated, with a random id
+// when --id is not given (drawn here, so that it can be printed). No name at
+// all is a usage error.
+func (f *stegoMetaFlags) metadata(cmd string) (stego.Metadata, error) {
+	if f.users == "" && len(f.user) == 0 {
+		return stego.Metadata{}, usageErrorf("%s: --users (or --user) is required (see 'stegocloud %s --help')", cmd, cmd)
+	}
+	var names []string
+	if f.users != "" {
+		for _, u := range strings.Split(f.users, ",") {
+			names = append(names, strings.TrimSpace(u))
+		}
+	}
+	m := stego.Metadata{ID: f.id, Usernames: append(names, f.user...), Quota: int(f.quota.v)}
+	if err := m.Validate(); err != nil {
+		return stego.Metadata{}, fmt.Errorf("%s: --id/--users/--user/--quota: %w", cmd, err)
+	}
+	if m.ID == "" {
+		id, err := stego.NewID(rand.Reader)
+		if err != nil {
+			return stego.Metadata{}, fmt.Errorf("%s: %w", cmd, err)
+		}
+		m.ID = id
+	}
+	return m, nil
+}
+
+// stegoCheckOut refuses an output name that does not end in .png: the output
+// is always a PNG, and PNG bytes under a .jpg name mislead every viewer.
+func stegoCheckOut(cmd, path string) error {
+	if !strings.EqualFold(filepath.Ext(path), ".png") {
+		return usageErrorf("%s: --out %q: the output is a PNG, so its name must end in .png", cmd, path)
+	}
+	return nil
+}
+
 func runStegoEmbed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("stego embed", "stego embed --in COVER --out OUT --users NAMES [--quota N] [--key KEYFILE]", `
-Hide {"usernames": [...], "quota": N} in the least significant bits of a cover
-image (PNG in any colour model, or JPEG) and write the result as a PNG. Prints
-the share of the image's capacity used and the PSNR of the result against the
-cover. The output file is written whole or not at all.`, stderr)
+	fs := newFlagSet("stego embed", "stego embed --in COVER --out OUT.png --users NAMES [--quota N] [--id ID] [--key KEYFILE]", `
+Hide {"id": ID, "usernames": [...], "quota": N} in the least significant bits
+of a cover image (PNG in any colour model, or JPEG) and write the result as a
+PNG: 16-bit for a 16-bit cover (the carrier is then the lowest bit of each
+16-bit sample), 8-bit otherwise; RGB for an opaque cover, RGBA otherwise.
+Prints the image's id, the share of its capacity used and the PSNR of the
+result against the cover. The output file is written whole or not at all.
+
+`+stegoLimits(), stderr)
 	in := fs.String("in", "", "cover image, PNG or JPEG (required)")
-	out := fs.String("out", "", "PNG file to write; replaced atomically if it exists (required)")
-	users := fs.String("users", "", "comma-separated usernames allowed to view the image (required)")
-	quota := fs.Int("quota", 0, "number of views allowed, 0 or more")
+	out := fs.String("out", "", "PNG file to write, name ending in .png; replaced atomically if it exists (required)")
+	var mf stegoMetaFlags
+	mf.register(fs)
 	keyPath := fs.String("key", "", "key file of 32 bytes: seal the metadata with AES-256-GCM (see 'stego keygen')")
 	var cf stegoCodecFlags
 	cf.register(fs, true)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
-	if err := stegoRequire(fs, "in", "out", "users"); err != nil {
+	if err := checkArgs(fs, 0); err != nil {
+		return err
+	}
+	if err := stegoRequire(fs, "in", "out"); err != nil {
+		return err
+	}
+	if err := stegoCheckOut(fs.Name(), *out); err != nil {
 		return err
 	}
 	codec, err := cf.codec(fs.Name())
 	if err != nil {
 		return err
 	}
-	m := stego.Metadata{Usernames: strings.Split(*users, ","), Quota: *quota}
-	for i, u := range m.Usernames {
-		m.Usernames[i] = strings.TrimSpace(u)
-	}
-	if err := m.Validate(); err != nil {
-		return fmt.Errorf("stego embed: --users/--quota: %w", err)
+	m, err := mf.metadata(fs.Name())
+	if err != nil {
+		return err
 	}
 	key, err := stegoLoadKey(*keyPath)
 	if err != nil {
 		return fmt.Errorf("stego embed: %w", err)
 	}
-	data, err := stegoReadImage(*in, cf.maxPixels)
+	data, err := stegoReadImage(*in, codec)
 	if err != nil {
 		return fmt.Errorf("stego embed: %w", err)
 	}
@@ -127,7 +197,7 @@ cover. The output file is written whole or not at all.`, stderr)
 	if err != nil {
 		return fmt.Errorf("stego embed: %s: %w", *in, err)
 	}
-	cover := stego.ToNRGBA(img)
+	cover, depth := stegoClone(img)
 	used, err := codec.Embed(img, m, key)
 	if err != nil {
 		return fmt.Errorf("stego embed: %s: %w", *in, err)
@@ -143,11 +213,12 @@ cover. The output file is written whole or not at all.`, stderr)
 	if err != nil {
 		return fmt.Errorf("stego embed: %s: %w", *out, err)
 	}
-	w, h := img.Rect.Dx(), img.Rect.Dy()
+	w, h := img.Bounds().Dx(), img.Bounds().Dy()
 	capacity := stego.Capacity(w, h)
+	fmt.Fprintf(stdout, "id: %s\n", m.ID)
 	fmt.Fprintf(stdout, "capacity: %d of %d bytes used (%.2f%%) in %d×%d pixels, sealed: %v\n",
 		used, capacity, 100*float64(used)/float64(capacity), w, h, key != nil)
-	fmt.Fprintf(stdout, "psnr: %s dB against the cover\n", stegoFormatPSNR(psnr))
+	fmt.Fprintf(stdout, "psnr: %s dB against the cover (%d-bit samples, kept in the output)\n", stegoFormatPSNR(psnr), depth)
 	fmt.Fprintf(stdout, "wrote: %s (%d bytes)\n", *out, size)
 	return nil
 }
@@ -155,13 +226,18 @@ cover. The output file is written whole or not at all.`, stderr)
 func runStegoExtract(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("stego extract", "stego extract --in IMAGE [--key KEYFILE]", `
 Print the metadata hidden in an image by 'stego embed' as one line of JSON:
-{"usernames": [...], "quota": N}. A sealed image needs the key it was sealed
-with; a wrong key, a tampered image, or a key for an unsealed image fail.`, stderr)
+{"id": ID, "usernames": [...], "quota": N}. An image from before ids
+(frame version 1) shows the id derived from its frame, "v1-" and 32 hex
+digits. A sealed image needs the key it was sealed with; a wrong key, a
+tampered image, or a key for an unsealed image fail.`, stderr)
 	in := fs.String("in", "", "image written by 'stego embed' (required)")
 	keyPath := fs.String("key", "", "key file the metadata was sealed with")
 	var cf stegoCodecFlags
 	cf.register(fs, false)
 	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	if err := checkArgs(fs, 0); err != nil {
 		return err
 	}
 	if err := stegoRequire(fs, "in"); err != nil {
@@ -175,7 +251,7 @@ with; a wrong key, a tampered image, or a key for an unsealed image fail.`, stde
 	if err != nil {
 		return fmt.Errorf("stego extract: %w", err)
 	}
-	data, err := stegoReadImage(*in, cf.maxPixels)
+	data, err := stegoReadImage(*in, codec)
 	if err != nil {
 		return fmt.Errorf("stego extract: %w", err)
 	}
@@ -198,6 +274,9 @@ Write a new random AES-256 key (32 bytes from crypto/rand) to a file of mode
 never overwritten.`, stderr)
 	out := fs.String("out", "", "key file to create; must not exist (required)")
 	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	if err := checkArgs(fs, 0); err != nil {
 		return err
 	}
 	if err := stegoRequire(fs, "out"); err != nil {
@@ -231,96 +310,13 @@ func stegoLoadKey(path string) ([]byte, error) {
 	return stego.LoadKey(path)
 }
 
-// stegoReadImage reads an image file, refusing files larger than an image
-// within the pixel limit could be (16-bit RGBA, no compression, plus
-// headroom), so a wrong path cannot make us read gigabytes.
-func stegoReadImage(path string, maxPixels int) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+// stegoClone copies an image Decode returned, to measure the PSNR against,
+// and names its sample depth.
+func stegoClone(img image.Image) (image.Image, int) {
+	if deep, ok := img.(*image.NRGBA64); ok {
+		return stego.ToNRGBA64(deep), 16
 	}
-	defer f.Close()
-	limit := int64(math.MaxInt64)
-	if maxPixels < math.MaxInt64/16 {
-		limit = 8*int64(maxPixels) + 1<<20
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("%s: file is larger than %d bytes, more than an image of at most %d pixels needs", path, limit, maxPixels)
-	}
-	return data, nil
-}
-
-// stegoWriteAtomic writes through a temporary file in the target directory
-// and renames it into place, so that path holds either its old content or
-// the complete new one. It returns the number of bytes written.
-func stegoWriteAtomic(path string, write func(io.Writer) error) (int64, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return 0, err
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename this finds nothing
-	cw := &stegoCountingWriter{w: tmp}
-	err = write(cw)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	return cw.n, err
-}
-
-// stegoCreateExclusive writes data to a new file at path with the given mode,
-// complete or not at all, and fails if path exists: the data goes to a
-// temporary file first, which is then hard-linked to path (link never
-// replaces an existing file, unlike rename).
-func stegoCreateExclusive(path string, data []byte, mode fs.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	_, err = tmp.Write(data)
-	if err == nil {
-		err = tmp.Chmod(mode)
-	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	if err := os.Link(tmp.Name(), path); err != nil {
-		if errors.Is(err, fs.ErrExist) {
-			return fmt.Errorf("refusing to overwrite an existing file")
-		}
-		return err
-	}
-	return nil
-}
-
-type stegoCountingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *stegoCountingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
+	return stego.ToNRGBA(img), 8
 }
 
 func stegoFormatPSNR(db float64) string {

@@ -3,17 +3,23 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
 	"image/png"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"stegocloud/stego"
-	"stegocloud/stego/stegotest"
+	"stegocloud/stego/imagegen"
 )
 
 // runCLI runs the binary's run with buffers and returns the exit code and
@@ -30,7 +36,7 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 func writeCover(t *testing.T, dir string, w, h int) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := png.Encode(&buf, stegotest.PhotoLike(w, h, 1)); err != nil {
+	if err := png.Encode(&buf, imagegen.PhotoLike(w, h, 1)); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "cover.png")
@@ -59,6 +65,10 @@ func TestStegoEmbedExtractRoundTrip(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("sealed=%v: embed: exit %d, stderr %q", sealed, code, stderr)
 		}
+		id := regexp.MustCompile(`(?m)^id: ([0-9a-f]{32})$`).FindStringSubmatch(stdout)
+		if id == nil {
+			t.Fatalf("sealed=%v: embed stdout %q names no drawn id", sealed, stdout)
+		}
 		for _, want := range []string{"capacity: ", " of 1152 bytes used", "sealed: " + strconv.FormatBool(sealed), "psnr: ", "wrote: " + out} {
 			if !strings.Contains(stdout, want) {
 				t.Errorf("sealed=%v: embed stdout %q lacks %q", sealed, stdout, want)
@@ -75,7 +85,7 @@ func TestStegoEmbedExtractRoundTrip(t *testing.T) {
 		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
 			t.Fatalf("sealed=%v: extract printed %q, not JSON: %v", sealed, stdout, err)
 		}
-		if want := (stego.Metadata{Usernames: []string{"alice", "bob"}, Quota: 5}); !reflect.DeepEqual(got, want) {
+		if want := (stego.Metadata{ID: id[1], Usernames: []string{"alice", "bob"}, Quota: 5}); !reflect.DeepEqual(got, want) {
 			t.Errorf("sealed=%v: extract printed %+v, want %+v", sealed, got, want)
 		}
 	}
@@ -123,6 +133,18 @@ func TestStegoErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "out.png")
+	empty, huge := filepath.Join(dir, "empty.png"), filepath.Join(dir, "huge.bin")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A sparse file: reading it whole (as the old reader did, up to 537 MB)
+	// costs memory; checking the signature first costs 8 bytes.
+	if err := os.WriteFile(huge, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(huge, 1<<30); err != nil {
+		t.Fatal(err)
+	}
 
 	tests := []struct {
 		name     string
@@ -133,12 +155,19 @@ func TestStegoErrors(t *testing.T) {
 		{"no subcommand", []string{"stego"}, 2, []string{"no subcommand"}},
 		{"unknown subcommand", []string{"stego", "hide"}, 2, []string{`unknown subcommand "hide"`}},
 		{"embed without --in", []string{"stego", "embed", "--out", out, "--users", "a"}, 2, []string{"--in is required"}},
-		{"embed without --users", []string{"stego", "embed", "--in", cover, "--out", out}, 2, []string{"--users is required"}},
+		{"embed without --users", []string{"stego", "embed", "--in", cover, "--out", out}, 2, []string{"--users (or --user) is required"}},
 		{"embed bad flag", []string{"stego", "embed", "--bogus"}, 2, []string{"stego embed", "bogus"}},
 		{"embed bad compression", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--compression", "max"}, 2, []string{`--compression "max"`}},
-		{"embed zero max pixels", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--max-pixels", "0"}, 2, []string{"MaxPixels must be > 0"}},
+		{"embed zero max pixels", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--max-pixels", "0"}, 2, []string{`invalid value "0" for flag -max-pixels`}},
 		{"embed empty username", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "alice,,bob"}, 1, []string{`username 1 "" is empty`}},
-		{"embed negative quota", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--quota", "-2"}, 1, []string{"quota must be in"}},
+		{"embed negative quota", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--quota", "-2"}, 2, []string{`invalid value "-2" for flag -quota: want a whole number in decimal, 0..4294967295`}},
+		{"embed bad id", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--id", "a/b"}, 1, []string{`--id/--users/--user/--quota: invalid metadata: id "a/b" has '/' at byte 1`}},
+		{"embed hex quota", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--quota", "0x10"}, 2, []string{`invalid value "0x10" for flag -quota`}},
+		{"embed quota over u32", []string{"stego", "embed", "--in", cover, "--out", out, "--users", "a", "--quota", "4294967296"}, 2, []string{`invalid value "4294967296" for flag -quota`}},
+		{"embed into a .jpg name", []string{"stego", "embed", "--in", cover, "--out", filepath.Join(dir, "out.jpg"), "--users", "a"}, 2, []string{`out.jpg": the output is a PNG, so its name must end in .png`}},
+		{"embed empty cover", []string{"stego", "embed", "--in", empty, "--out", out, "--users", "a"}, 1, []string{"empty.png: not a decodable png or jpeg image: the input is empty (0 bytes)"}},
+		{"embed 1 GiB of non-image", []string{"stego", "embed", "--in", huge, "--out", out, "--users", "a"}, 1, []string{"huge.bin: not a decodable png or jpeg image: signature 00 00 00 00 00 00 00 00 is neither png"}},
+		{"extract empty file", []string{"stego", "extract", "--in", empty}, 1, []string{"the input is empty (0 bytes)"}},
 		{"embed missing cover", []string{"stego", "embed", "--in", filepath.Join(dir, "nope.png"), "--out", out, "--users", "a"}, 1, []string{"nope.png", "no such file"}},
 		{"embed not an image", []string{"stego", "embed", "--in", shortKey, "--out", out, "--users", "a"}, 1, []string{"short.bin", "not a decodable"}},
 		{"embed too small", []string{"stego", "embed", "--in", tiny, "--out", out, "--users", "alice"}, 1, []string{"tiny.png", "10×2 image carries 7 bytes, frame needs"}},
@@ -174,7 +203,7 @@ func TestStegoErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		if e.Name() == "out.png" || strings.Contains(e.Name(), ".tmp-") {
+		if e.Name() == "out.png" || e.Name() == "out.jpg" || strings.Contains(e.Name(), ".tmp-") {
 			t.Errorf("failed commands left %s in the directory", e.Name())
 		}
 	}
@@ -248,5 +277,150 @@ func TestStegoEmbedKeepsOpaqueRGB(t *testing.T) {
 	info, _ := os.Stat(out)
 	if info.Mode().Perm() != 0o644 {
 		t.Errorf("output mode %v, want -rw-r--r--", info.Mode().Perm())
+	}
+}
+
+// TestStegoEmbedMetadataFlags: what the flags say is exactly what extract
+// reads back — the default quota, a decimal "010", names with commas and
+// spaces through --user.
+func TestStegoEmbedMetadataFlags(t *testing.T) {
+	dir := t.TempDir()
+	cover := writeCover(t, dir, 64, 48)
+	tests := []struct {
+		name string
+		args []string
+		want stego.Metadata
+	}{
+		{"default quota", []string{"--users", "alice", "--id", "a"}, stego.Metadata{ID: "a", Usernames: []string{"alice"}, Quota: stego.DefaultQuota}},
+		{"leading zero is decimal", []string{"--users", "alice", "--quota", "010", "--id", "b"}, stego.Metadata{ID: "b", Usernames: []string{"alice"}, Quota: 10}},
+		{"largest quota", []string{"--users", "alice", "--quota", "4294967295", "--id", "c"}, stego.Metadata{ID: "c", Usernames: []string{"alice"}, Quota: 4294967295}},
+		{"--user verbatim, after --users", []string{"--user", "smith, john", "--users", "alice, bob", "--user", " x ", "--id", "d"},
+			stego.Metadata{ID: "d", Usernames: []string{"alice", "bob", "smith, john", " x "}, Quota: stego.DefaultQuota}},
+		{"--user alone", []string{"--user", "a,b", "--id", "e"}, stego.Metadata{ID: "e", Usernames: []string{"a,b"}, Quota: stego.DefaultQuota}},
+		{"longest id, every allowed byte", []string{"--users", "a", "--id", strings.Repeat("Az09._-", 10)[:stego.MaxIDBytes]},
+			stego.Metadata{ID: strings.Repeat("Az09._-", 10)[:stego.MaxIDBytes], Usernames: []string{"a"}, Quota: stego.DefaultQuota}},
+	}
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(dir, fmt.Sprintf("s%d.PNG", i))
+			args := append([]string{"stego", "embed", "--in", cover, "--out", out}, tt.args...)
+			if code, _, stderr := runCLI(t, args...); code != 0 {
+				t.Fatalf("%q: exit %d, stderr %q", args, code, stderr)
+			}
+			code, stdout, stderr := runCLI(t, "stego", "extract", "--in", out)
+			if code != 0 {
+				t.Fatalf("extract: exit %d, stderr %q", code, stderr)
+			}
+			var got stego.Metadata
+			if err := json.Unmarshal([]byte(stdout), &got); err != nil || !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("%q: extract printed %s (%v), want %+v", tt.args, stdout, err, tt.want)
+			}
+		})
+	}
+}
+
+// TestStegoHelpStatesLimits: the limits in --help are the codec's, and embed
+// and send agree on the quota's default.
+func TestStegoHelpStatesLimits(t *testing.T) {
+	want := []string{
+		fmt.Sprintf("1 to %d usernames", stego.MaxUsernames),
+		fmt.Sprintf("1 to\n%d bytes of UTF-8", stego.MaxUsernameBytes),
+		fmt.Sprintf("0 to %d views", int64(stego.MaxQuota)),
+		fmt.Sprintf("number of views allowed, in decimal (default %d)", stego.DefaultQuota),
+		"for a name with a comma, use --user",
+		"name ending in .png",
+	}
+	for _, cmd := range [][]string{{"stego", "embed", "--help"}, {"send", "--help"}} {
+		code, stdout, _ := runCLI(t, cmd...)
+		if code != 0 {
+			t.Errorf("%q: exit %d", cmd, code)
+		}
+		for _, w := range want {
+			if !strings.Contains(stdout, w) {
+				t.Errorf("%q lacks %q:\n%s", cmd, w, stdout)
+			}
+		}
+	}
+}
+
+// TestStegoEmbedSixteenBit: a 16-bit cover gives a 16-bit PNG, the printed
+// PSNR is against the real 16-bit cover, and a transparent pixel keeps its
+// colour (issue 15: 8-bit output, 60.08 dB printed against the 8-bit
+// conversion, {65535 65535 0 0} written as {0 0 0 0}).
+func TestStegoEmbedSixteenBit(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(3, 4))
+	gray := image.NewGray16(image.Rect(0, 0, 40, 30))
+	rgba := image.NewNRGBA64(image.Rect(0, 0, 40, 30))
+	for y := range 30 {
+		for x := range 40 {
+			gray.SetGray16(x, y, color.Gray16{uint16(rng.Uint32())})
+			rgba.SetNRGBA64(x, y, color.NRGBA64{uint16(rng.Uint32()), uint16(rng.Uint32()), uint16(rng.Uint32()), uint16(rng.Uint32())})
+		}
+	}
+	rgba.SetNRGBA64(39, 29, color.NRGBA64{65535, 65535, 0, 0})
+	for name, img := range map[string]image.Image{"gray16": gray, "rgba16": rgba} {
+		t.Run(name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := png.Encode(&b, img); err != nil {
+				t.Fatal(err)
+			}
+			in, out := filepath.Join(dir, name+".png"), filepath.Join(dir, name+"-out.png")
+			if err := os.WriteFile(in, b.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, stdout, stderr := runCLI(t, "stego", "embed", "--in", in, "--out", out, "--users", "alice")
+			if code != 0 {
+				t.Fatalf("embed: exit %d, %q", code, stderr)
+			}
+			if db := psnrFrom(t, stdout); db < 96.3 {
+				t.Errorf("printed PSNR %.2f dB, want ≥ 96.3 (16-bit samples off by at most 1)", db)
+			}
+			if !strings.Contains(stdout, "16-bit samples, kept in the output") {
+				t.Errorf("stdout %q does not say the depth was kept", stdout)
+			}
+			data, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(data) < 26 || data[24] != 16 {
+				t.Fatalf("output depth %d, want 16", data[24])
+			}
+			dec, err := png.Decode(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n, ok := dec.(*image.NRGBA64); name == "rgba16" && (!ok || n.NRGBA64At(39, 29) != color.NRGBA64{65535, 65535, 0, 0}) {
+				t.Errorf("transparent pixel came out as %v, want {65535 65535 0 0}", dec.At(39, 29))
+			}
+			if code, stdout, stderr := runCLI(t, "stego", "extract", "--in", out); code != 0 || !strings.Contains(stdout, `"usernames":["alice"]`) {
+				t.Errorf("extract: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+			}
+		})
+	}
+}
+
+// TestStegoExtractVersion1: an image written before ids (frame version 1,
+// bytes of the old writer) shows the id derived from its frame.
+func TestStegoExtractVersion1(t *testing.T) {
+	frame, err := hex.DecodeString("5354470100000000277b22757365726e616d6573223a5b22616c696365222c22626f62225d2c2271756f7461223a357d40b31639")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := image.NewNRGBA(image.Rect(0, 0, 64, 16))
+	if err := stego.EmbedFrame(img, frame); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "old.png")
+	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "stego", "extract", "--in", path)
+	if want := `{"id":"v1-27303e1b473edff2792b789a3bfa1c26","usernames":["alice","bob"],"quota":5}` + "\n"; code != 0 || stdout != want {
+		t.Errorf("extract: exit %d, stdout %q, stderr %q; want %q", code, stdout, stderr, want)
 	}
 }

@@ -16,6 +16,9 @@ type Model struct {
 	Opaque bool
 	// Lossy reports whether the file does not keep 8-bit RGB exactly (JPEG).
 	Lossy bool
+	// Deep reports 16-bit samples, which a codec that keeps the depth
+	// writes back as a 16-bit PNG.
+	Deep bool
 	// Encode stores img (an opaque picture such as PhotoLike's) in this
 	// model; transparent models first apply WithAlpha.
 	Encode func(img *image.NRGBA) ([]byte, error)
@@ -49,16 +52,16 @@ func Models() []Model {
 		{Name: "png-rgb8", Opaque: true, Encode: goPNG(func(m *image.NRGBA) image.Image { return toRGBA(m) })},
 		{Name: "png-rgba8", Encode: goPNG(alpha)},
 		{Name: "png-gray8", Opaque: true, Encode: goPNG(func(m *image.NRGBA) image.Image { return convertTo(m, color.GrayModel) })},
-		{Name: "png-gray16", Opaque: true, Encode: goPNG(func(m *image.NRGBA) image.Image { return convertTo(m, color.Gray16Model) })},
-		{Name: "png-rgb16", Opaque: true, Encode: goPNG(func(m *image.NRGBA) image.Image { return convertTo(m, color.RGBA64Model) })},
-		{Name: "png-rgba16", Encode: goPNG(func(m *image.NRGBA) image.Image { return convertTo(WithAlpha(m), color.NRGBA64Model) })},
+		{Name: "png-gray16", Deep: true, Opaque: true, Encode: goPNG(func(m *image.NRGBA) image.Image { return convertTo(m, color.Gray16Model) })},
+		{Name: "png-rgb16", Deep: true, Opaque: true, Encode: goPNG(func(m *image.NRGBA) image.Image { return convertTo(m, color.RGBA64Model) })},
+		{Name: "png-rgba16", Deep: true, Encode: goPNG(func(m *image.NRGBA) image.Image { return convertTo(WithAlpha(m), color.NRGBA64Model) })},
 		{Name: "png-paletted8", Opaque: true, Encode: goPNG(func(m *image.NRGBA) image.Image { return Quantize(m, Cube252, false) })},
 		{Name: "png-paletted4", Opaque: true, Encode: goPNG(func(m *image.NRGBA) image.Image { return Quantize(m, Cube16, false) })},
 		{Name: "png-paletted8-trns", Encode: goPNG(func(m *image.NRGBA) image.Image { return Quantize(m, Cube252, true) })},
 		{Name: "png-grayalpha8", Encode: own(alpha, PNGOptions{ColorType: GrayAlpha, Depth: 8})},
-		{Name: "png-grayalpha16", Encode: own(alpha, PNGOptions{ColorType: GrayAlpha, Depth: 16})},
+		{Name: "png-grayalpha16", Deep: true, Encode: own(alpha, PNGOptions{ColorType: GrayAlpha, Depth: 16})},
 		{Name: "png-interlaced-rgb8", Opaque: true, Encode: own(asIs, PNGOptions{ColorType: RGB, Depth: 8, Interlace: true})},
-		{Name: "png-interlaced-rgba16", Encode: own(alpha, PNGOptions{ColorType: RGBA, Depth: 16, Interlace: true})},
+		{Name: "png-interlaced-rgba16", Deep: true, Encode: own(alpha, PNGOptions{ColorType: RGBA, Depth: 16, Interlace: true})},
 		{Name: "png-interlaced-gray8", Opaque: true, Encode: own(asIs, PNGOptions{ColorType: Gray, Depth: 8, Interlace: true})},
 		{Name: "png-interlaced-grayalpha8", Encode: own(alpha, PNGOptions{ColorType: GrayAlpha, Depth: 8, Interlace: true})},
 		{Name: "png-interlaced-paletted8", Opaque: true, Encode: own(func(m *image.NRGBA) image.Image { return Quantize(m, Cube252, false) }, PNGOptions{ColorType: Indexed, Depth: 8, Interlace: true})},

@@ -7,6 +7,8 @@ import (
 	_ "image/png"
 	"strings"
 	"testing"
+
+	"stegocloud/stego/imagegen"
 )
 
 // TestModels decodes every model's file and checks it is what its name says:
@@ -46,7 +48,7 @@ func TestModels(t *testing.T) {
 			if !ok {
 				t.Fatalf("model %q is not described in this test", m.Name)
 			}
-			data, err := m.Encode(PhotoLike(33, 21, 8))
+			data, err := m.Encode(imagegen.PhotoLike(33, 21, 8))
 			if err != nil {
 				t.Fatalf("Encode: %v", err)
 			}
@@ -66,6 +68,9 @@ func TestModels(t *testing.T) {
 				}
 			} else if w.colorType != 0xff {
 				t.Errorf("format %s, want png", format)
+			}
+			if deep := w.depth == 16; deep != m.Deep {
+				t.Errorf("depth %d, model says Deep = %v", w.depth, m.Deep)
 			}
 			if o := opaque(img); o != m.Opaque {
 				t.Errorf("decoded image opaque = %v, model says Opaque = %v", o, m.Opaque)

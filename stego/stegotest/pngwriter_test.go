@@ -6,13 +6,15 @@ import (
 	"image/color"
 	"image/png"
 	"testing"
+
+	"stegocloud/stego/imagegen"
 )
 
 // TestEncodePNGDecodesBack decodes every layout EncodePNG writes with Go's
 // decoder and compares each pixel with the conversion the layout implies.
 func TestEncodePNGDecodesBack(t *testing.T) {
-	src := WithAlpha(PhotoLike(19, 11, 4))
-	pal := Quantize(PhotoLike(19, 11, 4), Cube252, true)
+	src := WithAlpha(imagegen.PhotoLike(19, 11, 4))
+	pal := Quantize(imagegen.PhotoLike(19, 11, 4), Cube252, true)
 	tests := []struct {
 		name string
 		img  image.Image
@@ -75,7 +77,7 @@ func luma16(img *image.NRGBA, x, y int) uint16 {
 }
 
 func TestEncodePNGRefuses(t *testing.T) {
-	img := PhotoLike(4, 4, 1)
+	img := imagegen.PhotoLike(4, 4, 1)
 	tests := []struct {
 		name string
 		img  image.Image

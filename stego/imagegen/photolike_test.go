@@ -1,4 +1,4 @@
-package stegotest
+package imagegen
 
 import (
 	"bytes"
