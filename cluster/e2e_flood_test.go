@@ -54,7 +54,7 @@ func TestE2EIdleConnectionsAndStalledFrames(t *testing.T) {
 	})
 	pc.startAll()
 	coord := pc.waitAgree(10 * time.Second)
-	cl := pc.client(cluster.ClientConfig{Timeout: 5 * time.Second})
+	cl := pc.client(cluster.ClientConfig{Timeout: 20 * time.Second}) // generous: slow under -race on a busy machine
 	if _, err := cl.Encrypt(context.Background(), e2eCover(0), cluster.TestMeta); err != nil {
 		t.Fatal(err)
 	}

@@ -133,13 +133,15 @@ func TestE2ESilentFailureWithRequestsInFlight(t *testing.T) {
 	// requests in flight. Every one must still be answered, correctly.
 	pc := newProcCluster(t, 3, func(c *cluster.Config) {
 		c.Balancer = cluster.BalancerCoordinator
-		c.ServiceDelay = 300 * time.Millisecond
+		// Long enough that none of the 100 finishes between the status
+		// poll and the fail order, even on a loaded machine under -race.
+		c.ServiceDelay = 1500 * time.Millisecond
 	})
 	pc.startAll()
 	coord := pc.waitAgree(10 * time.Second)
 	clients := make([]*cluster.Client, 10)
 	for i := range clients {
-		clients[i] = pc.client(cluster.ClientConfig{Timeout: 5 * time.Second, Retries: 2})
+		clients[i] = pc.client(cluster.ClientConfig{Timeout: 10 * time.Second, Retries: 2})
 	}
 	type result struct {
 		i    int
