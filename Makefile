@@ -31,7 +31,7 @@ bench:
 FUZZ_TARGETS := \
 	./stego:FuzzReveal ./stego:FuzzExtract ./stego:FuzzUnmarshalFrame ./stego:FuzzRoundTrip \
 	./cluster:FuzzReadFrame ./cluster:FuzzReadEvents \
-	./harness:FuzzParseExperiment ./harness:FuzzDecodeHistogram ./harness:FuzzReadSweepIndex
+	./harness/experiment:FuzzParseExperiment ./harness:FuzzDecodeHistogram ./harness:FuzzReadSweepIndex
 
 fuzz:
 	@for pt in $(FUZZ_TARGETS); do \

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"stegocloud/cluster"
+
+	"stegocloud/harness/experiment"
 )
 
 // NodeStatus is one node at the end of the log (the seed's "Final Node Status").
@@ -79,7 +81,7 @@ func (z *Analyzer) nodeEvent(e *cluster.Event) {
 		// A paused node never leaves Active in its own view: it is back when
 		// a peer hears it again.
 		if e.Peer >= 1 && e.Peer <= len(z.nodes) {
-			if p := z.node(e.Peer); p.awaiting && p.faultKind == FaultPause {
+			if p := z.node(e.Peer); p.awaiting && p.faultKind == experiment.FaultPause {
 				z.recoveryDone(e.Peer, "resolved", time.Duration(e.Time-p.dueBack), "")
 			}
 		}

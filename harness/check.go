@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"stegocloud/harness/experiment"
 )
 
 // CheckInput is what the checker judges a run by, besides its Summary.
@@ -14,7 +16,7 @@ type CheckInput struct {
 	// AgreementBound is how long after the last membership change the live
 	// nodes may take to agree (see AgreementBound).
 	AgreementBound time.Duration
-	Thresholds     []Threshold // the experiment's expect: entries
+	Thresholds     []experiment.Threshold // the experiment's expect: entries
 }
 
 // Judge runs every check: accounted, metadata, election_safety, agreement,

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"stegocloud/cluster"
+
+	"stegocloud/harness/experiment"
 )
 
 // chkAccounting records results and returns the recorder's ledger.
@@ -170,40 +172,40 @@ func TestEvaluateThresholds(t *testing.T) {
 	tests := []struct {
 		name   string
 		s      *Summary
-		th     Threshold
+		th     experiment.Threshold
 		pass   bool
 		detail string
 	}{
-		{"p99 missed", s, Threshold{Metric: "p99", Op: "<", Value: 550, Raw: "< 550ms"}, false, "p99 612.3 ms, want < 550 ms"},
-		{"p99 met", s, Threshold{Metric: "p99", Op: "<", Value: 1000, Raw: "< 1s"}, true, "p99 612.3 ms, want < 1000 ms"},
-		{"mean", s, Threshold{Metric: "mean", Op: "<=", Value: 512.5}, true, "mean 512.5 ms, want <= 512.5 ms"},
-		{"p50", s, Threshold{Metric: "p50", Op: ">", Value: 505}, false, "p50 505 ms, want > 505 ms"},
-		{"p90", s, Threshold{Metric: "p90", Op: "<", Value: 600}, true, "p90 530 ms, want < 600 ms"},
-		{"p95", s, Threshold{Metric: "p95", Op: "<", Value: 500}, false, "p95 540 ms, want < 500 ms"},
-		{"p999", s, Threshold{Metric: "p999", Op: "<", Value: 1000}, true, "p999 900 ms, want < 1000 ms"},
-		{"max", s, Threshold{Metric: "max", Op: "<", Value: 1000}, false, "max 1200 ms, want < 1000 ms"},
-		{"success rate met", s, Threshold{Metric: "success_rate", Op: ">=", Value: 0.999, Raw: ">= 99.9%"}, true, "success_rate 99.95%, want >= 99.9%"},
-		{"success rate missed", s, Threshold{Metric: "success_rate", Op: ">=", Value: 0.9999}, false, "success_rate 99.95%, want >= 99.99%"},
-		{"throughput", s, Threshold{Metric: "throughput", Op: ">=", Value: 98}, false, "throughput 97.25 req/s, want >= 98 req/s"},
-		{"bound achieved", s, Threshold{Metric: "bound_achieved", Op: ">=", Value: 0.95}, true, "bound_achieved 97.25%, want >= 95%"},
-		{"lost", s, Threshold{Metric: "lost", Op: "==", Value: 0}, false, "lost 5, want == 0"},
-		{"failover p50", s, Threshold{Metric: "failover_p50", Op: "<=", Value: 150}, true, "failover_p50 140 ms, want <= 150 ms"},
-		{"failover max", s, Threshold{Metric: "failover_max", Op: "<=", Value: 300}, true, "failover_max 280 ms, want <= 300 ms"},
-		{"failover without faults", noFaults, Threshold{Metric: "failover_max", Op: "<=", Value: 300, Raw: "<= 300ms"}, false,
+		{"p99 missed", s, experiment.Threshold{Metric: "p99", Op: "<", Value: 550, Raw: "< 550ms"}, false, "p99 612.3 ms, want < 550 ms"},
+		{"p99 met", s, experiment.Threshold{Metric: "p99", Op: "<", Value: 1000, Raw: "< 1s"}, true, "p99 612.3 ms, want < 1000 ms"},
+		{"mean", s, experiment.Threshold{Metric: "mean", Op: "<=", Value: 512.5}, true, "mean 512.5 ms, want <= 512.5 ms"},
+		{"p50", s, experiment.Threshold{Metric: "p50", Op: ">", Value: 505}, false, "p50 505 ms, want > 505 ms"},
+		{"p90", s, experiment.Threshold{Metric: "p90", Op: "<", Value: 600}, true, "p90 530 ms, want < 600 ms"},
+		{"p95", s, experiment.Threshold{Metric: "p95", Op: "<", Value: 500}, false, "p95 540 ms, want < 500 ms"},
+		{"p999", s, experiment.Threshold{Metric: "p999", Op: "<", Value: 1000}, true, "p999 900 ms, want < 1000 ms"},
+		{"max", s, experiment.Threshold{Metric: "max", Op: "<", Value: 1000}, false, "max 1200 ms, want < 1000 ms"},
+		{"success rate met", s, experiment.Threshold{Metric: "success_rate", Op: ">=", Value: 0.999, Raw: ">= 99.9%"}, true, "success_rate 99.95%, want >= 99.9%"},
+		{"success rate missed", s, experiment.Threshold{Metric: "success_rate", Op: ">=", Value: 0.9999}, false, "success_rate 99.95%, want >= 99.99%"},
+		{"throughput", s, experiment.Threshold{Metric: "throughput", Op: ">=", Value: 98}, false, "throughput 97.25 req/s, want >= 98 req/s"},
+		{"bound achieved", s, experiment.Threshold{Metric: "bound_achieved", Op: ">=", Value: 0.95}, true, "bound_achieved 97.25%, want >= 95%"},
+		{"lost", s, experiment.Threshold{Metric: "lost", Op: "==", Value: 0}, false, "lost 5, want == 0"},
+		{"failover p50", s, experiment.Threshold{Metric: "failover_p50", Op: "<=", Value: 150}, true, "failover_p50 140 ms, want <= 150 ms"},
+		{"failover max", s, experiment.Threshold{Metric: "failover_max", Op: "<=", Value: 300}, true, "failover_max 280 ms, want <= 300 ms"},
+		{"failover without faults", noFaults, experiment.Threshold{Metric: "failover_max", Op: "<=", Value: 300, Raw: "<= 300ms"}, false,
 			`failover_max does not apply: no failover was measured (no coordinator fault took effect) (threshold "<= 300ms")`},
-		{"bound in open loop", noFaults, Threshold{Metric: "bound_achieved", Op: ">=", Value: 0.98, Raw: ">= 98%"}, false,
+		{"bound in open loop", noFaults, experiment.Threshold{Metric: "bound_achieved", Op: ">=", Value: 0.98, Raw: ">= 98%"}, false,
 			`bound_achieved does not apply: the run has no throughput bound (open loop or no service time) (threshold ">= 98%")`},
-		{"latency of nothing", empty, Threshold{Metric: "p99", Op: "<", Value: 1, Raw: "< 1ms"}, false,
+		{"latency of nothing", empty, experiment.Threshold{Metric: "p99", Op: "<", Value: 1, Raw: "< 1ms"}, false,
 			`p99 does not apply: no request ended (threshold "< 1ms")`},
-		{"success rate of nothing", empty, Threshold{Metric: "success_rate", Op: ">", Value: 0.5, Raw: "> 50%"}, false,
+		{"success rate of nothing", empty, experiment.Threshold{Metric: "success_rate", Op: ">", Value: 0.5, Raw: "> 50%"}, false,
 			`success_rate does not apply: no request was issued (threshold "> 50%")`},
-		{"unknown metric", s, Threshold{Metric: "p42", Op: "<", Value: 1, Raw: "< 1ms"}, false, `unknown metric "p42" (threshold "< 1ms")`},
-		{"unknown operator", s, Threshold{Metric: "p99", Op: "≈", Value: 1, Raw: "≈ 1ms"}, false, `unknown operator "≈" (threshold "≈ 1ms")`},
-		{"not a number", nan, Threshold{Metric: "throughput", Op: ">", Value: 1}, false, "throughput was not measured (NaN)"},
+		{"unknown metric", s, experiment.Threshold{Metric: "p42", Op: "<", Value: 1, Raw: "< 1ms"}, false, `unknown metric "p42" (threshold "< 1ms")`},
+		{"unknown operator", s, experiment.Threshold{Metric: "p99", Op: "≈", Value: 1, Raw: "≈ 1ms"}, false, `unknown operator "≈" (threshold "≈ 1ms")`},
+		{"not a number", nan, experiment.Threshold{Metric: "throughput", Op: ">", Value: 1}, false, "throughput was not measured (NaN)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cs := EvaluateThresholds(tc.s, []Threshold{tc.th})
+			cs := EvaluateThresholds(tc.s, []experiment.Threshold{tc.th})
 			if len(cs) != 1 {
 				t.Fatalf("EvaluateThresholds(%+v) gave %d checks, want 1", tc.th, len(cs))
 			}
@@ -220,7 +222,7 @@ func TestJudge(t *testing.T) {
 	a := anaRun(t, nil, anaSteady())
 	s := &Summary{Requests: Counts{Total: 2, OK: 2}, SuccessRate: 1, Latency: Latency{Count: 2, P99Ms: 1}}
 	in := CheckInput{Expected: 2, Accounting: acc, Analysis: a, AgreementBound: time.Second,
-		Thresholds: []Threshold{{Metric: "success_rate", Op: ">=", Value: 0.999}}}
+		Thresholds: []experiment.Threshold{{Metric: "success_rate", Op: ">=", Value: 0.999}}}
 	v := Judge(s, in)
 	var names []string
 	for _, c := range v.Checks {

@@ -3,6 +3,8 @@ package harness
 import (
 	"fmt"
 	"math"
+
+	"stegocloud/harness/experiment"
 )
 
 // chkMetric is one value a threshold can name, in the units of its Summary
@@ -70,7 +72,7 @@ func chkLookup(s *Summary, name string) (chkMetric, bool) {
 // EvaluateThresholds turns each expect: threshold into a check. A metric that
 // does not apply to the run, an unknown metric or operator, or a value that
 // could not be measured fails its check and says why.
-func EvaluateThresholds(s *Summary, ts []Threshold) []Check {
+func EvaluateThresholds(s *Summary, ts []experiment.Threshold) []Check {
 	checks := make([]Check, 0, len(ts))
 	for _, t := range ts {
 		checks = append(checks, chkThreshold(s, t))
@@ -78,7 +80,7 @@ func EvaluateThresholds(s *Summary, ts []Threshold) []Check {
 	return checks
 }
 
-func chkThreshold(s *Summary, t Threshold) Check {
+func chkThreshold(s *Summary, t experiment.Threshold) Check {
 	c := Check{Name: "expect " + t.Metric}
 	m, known := chkLookup(s, t.Metric)
 	switch {

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"stegocloud/harness/internal/golden"
 	"strings"
 	"testing"
 )
@@ -47,8 +48,8 @@ func cmpDumpSpectrum(lines []cmpSpectrumLine) []byte {
 
 func TestCompareFigureDataGolden(t *testing.T) {
 	c := Compare(cmpGoldenCase(t, "compare_repeat_diff"))
-	checkGolden(t, "compare_spectrum_data.golden", cmpDumpSpectrum(c.spectrum))
-	checkGolden(t, "compare_metrics_data.golden", cmpDumpCharts(c.metricCharts()))
+	golden.Check(t, "compare_spectrum_data.golden", cmpDumpSpectrum(c.spectrum))
+	golden.Check(t, "compare_metrics_data.golden", cmpDumpCharts(c.metricCharts()))
 }
 
 // The spectrum of a repeat set is the merged histogram of all its runs: every

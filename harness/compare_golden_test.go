@@ -2,6 +2,7 @@ package harness
 
 import (
 	"bytes"
+	"stegocloud/harness/internal/golden"
 	"strings"
 	"testing"
 )
@@ -43,7 +44,7 @@ func TestCompareMarkdownGolden(t *testing.T) {
 			if err := Compare(cmpGoldenCase(t, name)).WriteMarkdown(&buf); err != nil {
 				t.Fatalf("WriteMarkdown: %v", err)
 			}
-			checkGolden(t, name+".golden", buf.Bytes())
+			golden.Check(t, name+".golden", buf.Bytes())
 		})
 	}
 }

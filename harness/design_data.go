@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"stegocloud/harness/experiment"
 )
 
 // DesignData is everything reports/README.md is made of, read from the
@@ -36,16 +38,16 @@ type DesignData struct {
 type DesignRun struct {
 	Source DesignSource
 	Set    *RunSet
-	Exp    *Experiment // the first run's experiment.yaml; nil if unreadable
-	Spec   reportSpec  // the same, read leniently (for descriptions)
+	Exp    *experiment.Experiment // the first run's experiment.yaml; nil if unreadable
+	Spec   reportSpec             // the same, read leniently (for descriptions)
 }
 
 // DesignSweep is a sweep: its summary and every variant's run set.
 type DesignSweep struct {
 	Source DesignSource
 	Sweep  *Sweep
-	Sets   []*RunSet   // per variant, in index order; nil when unreadable
-	Exp    *Experiment // the first variant's first run's experiment.yaml
+	Sets   []*RunSet              // per variant, in index order; nil when unreadable
+	Exp    *experiment.Experiment // the first variant's first run's experiment.yaml
 }
 
 // LoadDesignData reads out/data and lists out/figures for the sections of
@@ -158,13 +160,13 @@ func loadDesignSweep(dir string) (*DesignSweep, error) {
 
 // designReadSpec reads a run's experiment.yaml strictly (it is the resolved
 // spec the harness wrote) and leniently; either may be missing.
-func designReadSpec(runDir string) (*Experiment, reportSpec) {
+func designReadSpec(runDir string) (*experiment.Experiment, reportSpec) {
 	b, err := os.ReadFile(filepath.Join(runDir, FileExperiment))
 	if err != nil {
 		return nil, reportSpec{}
 	}
 	spec, _ := parseReportSpec(string(b))
-	e, err := Parse(filepath.Join(runDir, FileExperiment), b)
+	e, err := experiment.Parse(filepath.Join(runDir, FileExperiment), b)
 	if err != nil {
 		return nil, spec
 	}

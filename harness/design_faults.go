@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"stegocloud/harness/experiment"
 )
 
 // designTargetFailover is DESIGN §6's failover target with 50 ms heartbeats.
@@ -128,8 +130,8 @@ func designInjected(r *DesignRun) string {
 // designExpectedFaults is the periodic model's expected number of faults in
 // a run of durationS: rounds × nodes × probability (an upper estimate: a node
 // already down is not failed again). NaN for a schedule or no faults.
-func designExpectedFaults(e *Experiment, durationS float64) float64 {
-	if e == nil || len(e.Faults.Schedule) > 0 || e.Faults.Kind == FaultNone || e.Faults.Every <= 0 {
+func designExpectedFaults(e *experiment.Experiment, durationS float64) float64 {
+	if e == nil || len(e.Faults.Schedule) > 0 || e.Faults.Kind == experiment.FaultNone || e.Faults.Every <= 0 {
 		return math.NaN()
 	}
 	rounds := math.Floor(durationS / e.Faults.Every.Seconds())
@@ -166,7 +168,7 @@ func designPooledStats(r *DesignRun, get func(*Summary) Stats) string {
 // unless every injected fault of the run was silent.
 func designSilentBound(r *DesignRun) float64 {
 	s := &r.Set.Runs[0].Summary
-	if r.Exp == nil || s.Faults.Injected == 0 || s.Faults.ByKind[FaultSilent] != s.Faults.Injected {
+	if r.Exp == nil || s.Faults.Injected == 0 || s.Faults.ByKind[experiment.FaultSilent] != s.Faults.Injected {
 		return 0
 	}
 	c := r.Exp.Cluster

@@ -4,6 +4,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"stegocloud/harness/experiment"
 )
 
 func TestDesignSpreadOf(t *testing.T) {
@@ -80,7 +82,7 @@ func TestDesignMiddle(t *testing.T) {
 }
 
 func TestDesignCapacityAndFaults(t *testing.T) {
-	e := DefaultExperiment()
+	e := experiment.DefaultExperiment()
 	e.Cluster.Service.Delay, e.Cluster.Service.MaxConcurrent = 100*time.Millisecond, 4
 	e.Workload.Clients, e.Workload.RequestsPerClient = 60, 50
 	tests := []struct {
@@ -102,7 +104,7 @@ func TestDesignCapacityAndFaults(t *testing.T) {
 		t.Errorf("designCapacity without a spec = %v, want 0", rps)
 	}
 
-	e.Faults.Kind, e.Faults.Every, e.Faults.Probability = FaultSilent, 30*time.Second, 0.2
+	e.Faults.Kind, e.Faults.Every, e.Faults.Probability = experiment.FaultSilent, 30*time.Second, 0.2
 	e.Cluster.Nodes = 3
 	if got := designExpectedFaults(e, 100.95); math.Abs(got-1.8) > 1e-9 {
 		t.Errorf("expected faults in 100.95 s = %v, want 3 rounds × 3 nodes × 0.2 = 1.8", got)
@@ -110,7 +112,7 @@ func TestDesignCapacityAndFaults(t *testing.T) {
 	if got := designExpectedFaults(e, 29); got != 0 {
 		t.Errorf("expected faults before the first round = %v, want 0", got)
 	}
-	e.Faults.Schedule = []ScheduledFault{{At: time.Second, Node: SelectCoordinator, For: time.Second}}
+	e.Faults.Schedule = []experiment.ScheduledFault{{At: time.Second, Node: experiment.SelectCoordinator, For: time.Second}}
 	if got := designExpectedFaults(e, 100); !math.IsNaN(got) {
 		t.Errorf("expected faults of a schedule = %v, want NaN (the schedule says)", got)
 	}
@@ -120,7 +122,7 @@ func TestDesignCapacityAndFaults(t *testing.T) {
 }
 
 func TestDesignHeartbeatShare(t *testing.T) {
-	e := DefaultExperiment() // 50 ms heartbeats: 3 nodes send 120/s, 5 nodes 400/s
+	e := experiment.DefaultExperiment() // 50 ms heartbeats: 3 nodes send 120/s, 5 nodes 400/s
 	sweep := func(perS ...float64) *DesignSweep {
 		sw := &DesignSweep{Exp: e, Sweep: &Sweep{}}
 		for i, r := range perS {

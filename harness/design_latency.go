@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"stegocloud/harness/experiment"
 )
 
 // designLatencySection is the latency percentiles of the single-run
@@ -135,7 +137,7 @@ func designDistributionSection(rw *reportWriter, d *DesignData) {
 }
 
 // designAtBase reports whether every node's final load is its base load.
-func designAtBase(e *Experiment, nodes []NodeSummary) bool {
+func designAtBase(e *experiment.Experiment, nodes []NodeSummary) bool {
 	if e == nil || len(nodes) == 0 {
 		return false
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"stegocloud/harness/internal/golden"
 	"strconv"
 	"strings"
 	"sync"
@@ -208,7 +209,7 @@ func TestDesignReportGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	harness.CheckGolden(t, filepath.Join("design", "README.md.golden"), readme)
+	golden.Check(t, filepath.Join("design", "README.md.golden"), readme)
 
 	var copied, missing []string
 	for _, c := range res.Collected {
@@ -266,7 +267,7 @@ func TestDesignReportKeepsData(t *testing.T) {
 	}
 	got, _ := os.ReadFile(again.README)
 	if string(got) != string(want) {
-		t.Errorf("README rebuilt from the kept data differs:\n%s", harness.FirstDiff(got, want))
+		t.Errorf("README rebuilt from the kept data differs:\n%s", golden.FirstDiff(got, want))
 	}
 	for _, c := range again.Collected {
 		if c.Copied || (c.Experiment != "openloop") != c.Kept || c.Reason == "" {

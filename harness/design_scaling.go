@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"stegocloud/harness/experiment"
 )
 
 // designScalingMetrics are the scaling section's metrics beyond the headline
@@ -35,7 +37,7 @@ var designScalingDeltaKeys = []string{"throughput", "messages_per_request", "ele
 // designCapacity is the throughput bound of an n-node variant: n nodes of
 // max_concurrent / delay each, and in a closed loop clients / delay; 0 when
 // neither applies.
-func designCapacity(e *Experiment, n int) (rps float64, formula string) {
+func designCapacity(e *experiment.Experiment, n int) (rps float64, formula string) {
 	if e == nil || e.Cluster.Service.Delay <= 0 {
 		return 0, ""
 	}
@@ -43,7 +45,7 @@ func designCapacity(e *Experiment, n int) (rps float64, formula string) {
 	if mc := e.Cluster.Service.MaxConcurrent; mc > 0 {
 		rps, formula = float64(n*mc)/delay, fmt.Sprintf("%d nodes × %d / %g s", n, mc, delay)
 	}
-	if e.Workload.Mode() == ModeClosed {
+	if e.Workload.Mode() == experiment.ModeClosed {
 		if c := float64(e.Workload.Clients) / delay; rps == 0 || c < rps {
 			rps, formula = c, fmt.Sprintf("%d clients / %g s", e.Workload.Clients, delay)
 		}
@@ -133,7 +135,7 @@ func designElectionRef(n int) string {
 	return strconv.Itoa(3 * (n - 1))
 }
 
-func designHeartbeatRef(e *Experiment, n int) string {
+func designHeartbeatRef(e *experiment.Experiment, n int) string {
 	if e == nil || e.Cluster.Heartbeat <= 0 || n < 2 {
 		return "—"
 	}

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"stegocloud/harness/experiment"
 )
 
 // designStressSection is the seed's "Sample Test Run" and its "Expected
@@ -56,7 +58,7 @@ func designRunFile(set *RunSet, name string) string {
 }
 
 // designConfigLine says what ran, in one sentence, from the run's spec.
-func designConfigLine(e *Experiment, spec reportSpec, mode string) string {
+func designConfigLine(e *experiment.Experiment, spec reportSpec, mode string) string {
 	if e == nil {
 		return "Configuration: " + spec.workloadLine(mode) + "."
 	}
@@ -75,12 +77,12 @@ func designConfigLine(e *Experiment, spec reportSpec, mode string) string {
 }
 
 // designFaultLine describes the fault model or schedule in words.
-func designFaultLine(e *Experiment) string {
+func designFaultLine(e *experiment.Experiment) string {
 	f := e.Faults
 	switch {
 	case len(f.Schedule) > 0:
 		return "faults: " + designScheduleWords(f)
-	case f.Kind == FaultNone || f.Kind == "":
+	case f.Kind == experiment.FaultNone || f.Kind == "":
 		return "no faults"
 	}
 	return fmt.Sprintf("%s faults: each node with probability %g every %s, down %s–%s, %s sync", f.Kind, f.Probability, f.Every, f.Down.Min, f.Down.Max, f.SyncDelay)
@@ -88,7 +90,7 @@ func designFaultLine(e *Experiment) string {
 
 // designScheduleWords describes an explicit schedule, grouping entries of
 // one kind, target and length: "crash of the coordinator for 2s at 5s, 12s".
-func designScheduleWords(f Faults) string {
+func designScheduleWords(f experiment.Faults) string {
 	type group struct {
 		what string
 		at   []string
@@ -100,7 +102,7 @@ func designScheduleWords(f Faults) string {
 			kind = f.Kind
 		}
 		target := "node " + s.Node.String()
-		if s.Node == SelectCoordinator {
+		if s.Node == experiment.SelectCoordinator {
 			target = "the coordinator"
 		}
 		what := fmt.Sprintf("%s of %s for %s", kind, target, s.For)
@@ -169,7 +171,7 @@ func designExpected(rw *reportWriter, r *DesignRun, s *Summary) {
 		{"Failures", designRange(e.ExpFailures, ""), strconv.Itoa(s.Requests.Lost), designAgainstRange(float64(s.Requests.Lost), e.ExpFailures)},
 	}
 	rw.table([]string{"expected metric", "seed's range", "measured", "verdict"}, rows)
-	if r.Exp != nil && s.Mode == ModeClosed && r.Exp.Cluster.Service.Delay > 0 {
+	if r.Exp != nil && s.Mode == experiment.ModeClosed && r.Exp.Cluster.Service.Delay > 0 {
 		w, c := r.Exp.Workload, r.Exp.Cluster
 		rps := float64(w.Clients) / c.Service.Delay.Seconds()
 		rw.printf("Why the bound: in a closed loop each of the %d clients has one request in flight, and every request takes at least the %s service delay, "+

@@ -4,15 +4,16 @@ import (
 	"bytes"
 	"fmt"
 	"image"
-	_ "image/jpeg" // cover images may be JPEG; the service outputs PNG
+	_ "image/jpeg"
 	_ "image/png"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"stegocloud/stego"
+
+	"stegocloud/harness/experiment"
 )
 
 // ImagePool is the set of cover images a run sends and the metadata of each
@@ -33,9 +34,9 @@ func NewImagePool(images [][]byte, usernames, quota int, seed int64) (*ImagePool
 		return nil, fmt.Errorf("building image pool: %w", ErrNoImages)
 	}
 	if usernames < 1 || quota < 0 {
-		return nil, fmt.Errorf("building image pool: %w: want usernames ≥ 1 and quota ≥ 0, got %d and %d", ErrBadValue, usernames, quota)
+		return nil, fmt.Errorf("building image pool: %w: want usernames ≥ 1 and quota ≥ 0, got %d and %d", experiment.ErrBadValue, usernames, quota)
 	}
-	return &ImagePool{images: images, usernames: usernames, quota: quota, nameSeed: SubSeed(seed, "usernames")}, nil
+	return &ImagePool{images: images, usernames: usernames, quota: quota, nameSeed: experiment.SubSeed(seed, "usernames")}, nil
 }
 
 // Len is the number of distinct images.
@@ -50,16 +51,9 @@ func (p *ImagePool) Request(seq uint64) ([]byte, stego.Metadata) {
 func (p *ImagePool) Metadata(seq uint64) stego.Metadata {
 	names := make([]string, p.usernames)
 	for i := range names {
-		names[i] = usernameFor(p.nameSeed, seq, i)
+		names[i] = experiment.Username(p.nameSeed, seq, i)
 	}
 	return stego.Metadata{Usernames: names, Quota: p.quota}
-}
-
-// usernameFor is the i-th name of request seq: "user<i>-<8 hex digits>". The
-// index keeps the names of one request distinct.
-func usernameFor(seed uint64, seq uint64, i int) string {
-	v := splitmix64(seed ^ splitmix64(seq<<16|uint64(i&0xffff)))
-	return "user" + strconv.Itoa(i) + "-" + fmt.Sprintf("%08x", uint32(v))
 }
 
 // LoadImageDir reads up to n PNG or JPEG files from dir, in name order, and

@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"stegocloud/stego/stegotest"
+
+	"stegocloud/harness/experiment"
 )
 
 // GenerateImages draws n photo-like w × h cover images from seed and encodes
@@ -14,12 +16,12 @@ import (
 // from its own sub-seed, so growing the pool keeps the images already in it.
 func GenerateImages(w, h, n int, seed int64) ([][]byte, error) {
 	if w < 1 || h < 1 || n < 1 {
-		return nil, fmt.Errorf("generating request images: %w: want width, height and count ≥ 1, got %d×%d ×%d", ErrBadValue, w, h, n)
+		return nil, fmt.Errorf("generating request images: %w: want width, height and count ≥ 1, got %d×%d ×%d", experiment.ErrBadValue, w, h, n)
 	}
 	out := make([][]byte, n)
 	enc := png.Encoder{CompressionLevel: png.DefaultCompression}
 	for i := range out {
-		img := stegotest.PhotoLike(w, h, int64(SubSeed(seed, "image/"+strconv.Itoa(i))))
+		img := stegotest.PhotoLike(w, h, int64(experiment.SubSeed(seed, "image/"+strconv.Itoa(i))))
 		var buf bytes.Buffer
 		if err := enc.Encode(&buf, img); err != nil {
 			return nil, fmt.Errorf("generating request image %d: %w", i, err)
@@ -31,7 +33,7 @@ func GenerateImages(w, h, n int, seed int64) ([][]byte, error) {
 
 // ImagesFor builds the pool an experiment asks for: images generated from the
 // seed, or read from workload.image.dir.
-func ImagesFor(e *Experiment, seed int64) (*ImagePool, error) {
+func ImagesFor(e *experiment.Experiment, seed int64) (*ImagePool, error) {
 	w := &e.Workload
 	var images [][]byte
 	var err error

@@ -11,6 +11,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"stegocloud/harness/experiment"
 )
 
 func TestGenerateImagesIsSeeded(t *testing.T) {
@@ -39,7 +41,7 @@ func TestGenerateImagesIsSeeded(t *testing.T) {
 	if bytes.Equal(a[0], a[1]) {
 		t.Errorf("images 0 and 1 of one pool are identical")
 	}
-	if _, err := GenerateImages(0, 10, 1, 1); !errors.Is(err, ErrBadValue) {
+	if _, err := GenerateImages(0, 10, 1, 1); !errors.Is(err, experiment.ErrBadValue) {
 		t.Errorf("GenerateImages(0×10) = %v, want ErrBadValue", err)
 	}
 }
@@ -85,7 +87,7 @@ func TestImagePoolRequests(t *testing.T) {
 	if _, err := NewImagePool(nil, 1, 1, 1); !errors.Is(err, ErrNoImages) {
 		t.Errorf("NewImagePool(no images) = %v, want ErrNoImages", err)
 	}
-	if _, err := NewImagePool(images, 0, 1, 1); !errors.Is(err, ErrBadValue) {
+	if _, err := NewImagePool(images, 0, 1, 1); !errors.Is(err, experiment.ErrBadValue) {
 		t.Errorf("NewImagePool(0 usernames) = %v, want ErrBadValue", err)
 	}
 }

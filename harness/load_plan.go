@@ -5,6 +5,8 @@ import (
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
+
+	"stegocloud/harness/experiment"
 )
 
 // LoadPlan is what the load driver needs to know, taken from an experiment by
@@ -32,7 +34,7 @@ type LoadPlan struct {
 // PlanFor builds the load plan of a validated experiment. The per-request
 // deadline is the workload's retry budget plus a grace of a tenth (at least
 // 100 ms), so that the Target's own timeouts decide first.
-func PlanFor(e *Experiment) LoadPlan {
+func PlanFor(e *experiment.Experiment) LoadPlan {
 	w := &e.Workload
 	budget := w.RequestBudget()
 	p := LoadPlan{
@@ -41,7 +43,7 @@ func PlanFor(e *Experiment) LoadPlan {
 		MaxDuration:    w.MaxDuration,
 		RequestTimeout: budget + max(budget/10, 100*time.Millisecond),
 	}
-	if w.Mode() == ModeClosed {
+	if w.Mode() == experiment.ModeClosed {
 		p.Requests = w.TotalRequests()
 	} else {
 		p.Pacer, p.Duration = w.VegetaPacer(), w.Duration
@@ -52,9 +54,9 @@ func PlanFor(e *Experiment) LoadPlan {
 // Mode is ModeOpen when the plan has a pacer.
 func (p *LoadPlan) Mode() string {
 	if p.Pacer != nil {
-		return ModeOpen
+		return experiment.ModeOpen
 	}
-	return ModeClosed
+	return experiment.ModeClosed
 }
 
 func (p *LoadPlan) validate() error {
@@ -81,35 +83,8 @@ func (p *LoadPlan) validate() error {
 // initialWorkers: a closed loop starts all its clients; an open loop starts a
 // few and lets vegeta add workers up to Clients when requests pile up.
 func (p *LoadPlan) initialWorkers() uint64 {
-	if p.Mode() == ModeClosed {
+	if p.Mode() == experiment.ModeClosed {
 		return uint64(p.Clients)
 	}
 	return uint64(min(p.Clients, int(vegeta.DefaultWorkers)))
-}
-
-// sineOffsets are the pacer.start_at names of vegeta's sine offsets.
-var sineOffsets = map[string]float64{
-	"":          vegeta.MeanUp,
-	"mean-up":   vegeta.MeanUp,
-	"peak":      vegeta.Peak,
-	"mean-down": vegeta.MeanDown,
-	"trough":    vegeta.Trough,
-}
-
-// VegetaPacer is the workload's open-loop pacer; nil for a closed loop.
-func (w *Workload) VegetaPacer() vegeta.Pacer {
-	if w.Mode() != ModeOpen {
-		return nil
-	}
-	if w.Pacer.Kind == "" {
-		return w.Rate.vegeta()
-	}
-	p := w.Pacer
-	switch p.Kind {
-	case PacerLinear:
-		return vegeta.LinearPacer{StartAt: p.Rate.vegeta(), Slope: p.Slope}
-	case PacerSine:
-		return vegeta.SinePacer{Period: p.Period, Mean: p.Rate.vegeta(), Amp: p.Amp.vegeta(), StartAt: sineOffsets[p.StartAt]}
-	}
-	return p.Rate.vegeta()
 }

@@ -16,6 +16,8 @@ import (
 	"go.uber.org/goleak"
 
 	"stegocloud/stego"
+
+	"stegocloud/harness/experiment"
 )
 
 var _ RequestSource = (*ImagePool)(nil)
@@ -74,7 +76,7 @@ func TestClosedLoopSendsExactlyTheTotal(t *testing.T) {
 	if len(got) != total || stats.Requests != total || target.calls.Load() != total {
 		t.Fatalf("%d results, stats %d, %d target calls; want exactly %d", len(got), stats.Requests, target.calls.Load(), total)
 	}
-	if stats.Stopped != StopComplete || stats.Mode != ModeClosed || stats.NotSent != 0 {
+	if stats.Stopped != StopComplete || stats.Mode != experiment.ModeClosed || stats.NotSent != 0 {
 		t.Errorf("stats = %+v, want a complete closed loop with nothing unsent", stats)
 	}
 	seqs := make([]uint64, len(got))
@@ -190,7 +192,7 @@ func TestOpenLoopFollowsThePacer(t *testing.T) {
 	}
 	d := &Driver{Plan: LoadPlan{Clients: 20, Pacer: pacer, Duration: duration, MaxDuration: time.Minute}, Target: NopTarget{}}
 	got, stats := collect(t, context.Background(), d)
-	if len(got) != want || stats.Mode != ModeOpen || stats.Stopped != StopComplete {
+	if len(got) != want || stats.Mode != experiment.ModeOpen || stats.Stopped != StopComplete {
 		t.Fatalf("open loop at %v for %v: %d results, stats %+v; want %d", pacer, duration, len(got), stats, want)
 	}
 	for _, r := range got {
@@ -359,13 +361,13 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk ful
 func TestPlanFor(t *testing.T) {
 	closed := mustParse(t, "workload: {clients: 5, requests_per_client: 40, timeout: 1s, retries: 1, backoff: 100ms, max_duration: 1m}\n")
 	p := PlanFor(closed)
-	if p.Mode() != ModeClosed || p.Requests != 200 || p.Clients != 5 || p.MaxDuration != time.Minute || p.RequestTimeout != 2100*time.Millisecond+210*time.Millisecond {
+	if p.Mode() != experiment.ModeClosed || p.Requests != 200 || p.Clients != 5 || p.MaxDuration != time.Minute || p.RequestTimeout != 2100*time.Millisecond+210*time.Millisecond {
 		t.Errorf("PlanFor(closed) = %+v", p)
 	}
 	open := mustParse(t, "workload: {clients: 9, pacer: {kind: sine, rate: 100/s, amp: 50/s, period: 10s, start_at: peak}, duration: 20s}\n")
 	p = PlanFor(open)
 	want := vegeta.SinePacer{Period: 10 * time.Second, Mean: vegeta.Rate{Freq: 100, Per: time.Second}, Amp: vegeta.Rate{Freq: 50, Per: time.Second}, StartAt: vegeta.Peak}
-	if p.Mode() != ModeOpen || p.Pacer != want || p.Duration != 20*time.Second || p.Requests != 0 {
+	if p.Mode() != experiment.ModeOpen || p.Pacer != want || p.Duration != 20*time.Second || p.Requests != 0 {
 		t.Errorf("PlanFor(sine) = %+v, want pacer %+v", p, want)
 	}
 	lin := mustParse(t, "workload: {pacer: {kind: linear, rate: 10/s, slope: 2}, duration: 20s}\n")

@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"stegocloud/harness/internal/golden"
 	"strings"
 	"testing"
 
@@ -33,7 +34,7 @@ func TestFigureData(t *testing.T) {
 	var got []string
 	for _, f := range figs {
 		got = append(got, f.Name())
-		harness.CheckGolden(t, filepath.Join("figures", f.Name()+".json.golden"), goldenJSON(t, f))
+		golden.Check(t, filepath.Join("figures", f.Name()+".json.golden"), goldenJSON(t, f))
 	}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("figures = %q, want %q", got, want)

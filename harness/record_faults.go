@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sort"
 	"time"
+
+	"stegocloud/harness/experiment"
 )
 
 // recWindows is the union of a run's fault windows as sorted, disjoint,
@@ -20,7 +22,7 @@ type recWindows []struct{ from, to time.Duration }
 func newRecWindows(faults []Fault, nodes int) (recWindows, error) {
 	var ws recWindows
 	for i, f := range faults {
-		unresolved := f.Node == 0 && f.Selector == coordinatorName
+		unresolved := f.Node == 0 && f.Selector == experiment.CoordinatorName
 		switch {
 		case (f.Node < 1 || f.Node > nodes) && !unresolved:
 			return nil, fmt.Errorf("%w: fault %d is on node %d, want 1..%d", ErrRecorderConfig, i, f.Node, nodes)

@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"stegocloud/harness/internal/golden"
 	"testing"
 	"time"
 
 	"stegocloud/cluster"
+
+	"stegocloud/harness/experiment"
 )
 
 // recSyntheticRun is a small closed-loop run: 3 nodes, 20 clients × 100
@@ -126,7 +129,7 @@ func TestGoldenSummaryAndHgrm(t *testing.T) {
 	a.Summarize(&s)
 	s.Verdict = Judge(&s, CheckInput{Expected: len(results), Accounting: r.Accounting(), Analysis: a,
 		AgreementBound: AgreementBound(200*time.Millisecond, 500*time.Millisecond, 100*time.Millisecond),
-		Thresholds: []Threshold{
+		Thresholds: []experiment.Threshold{
 			{Metric: "success_rate", Op: ">=", Value: 0.999, Raw: ">= 99.9%"},
 			{Metric: "p99", Op: "<", Value: 1000, Raw: "< 1s"},
 			{Metric: "failover_max", Op: "<=", Value: 300, Raw: "<= 300ms"},
@@ -138,13 +141,13 @@ func TestGoldenSummaryAndHgrm(t *testing.T) {
 	if err := enc.Encode(s); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "summary.golden", js.Bytes())
+	golden.Check(t, "summary.golden", js.Bytes())
 
 	var hgrm bytes.Buffer
 	if err := r.WriteHgrm(&hgrm); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "latency.hgrm.golden", hgrm.Bytes())
+	golden.Check(t, "latency.hgrm.golden", hgrm.Bytes())
 
 	// The summary must round-trip through JSON, histograms included.
 	var back Summary

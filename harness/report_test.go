@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"stegocloud/harness/internal/golden"
 	"strings"
 	"testing"
 
@@ -36,7 +37,7 @@ func TestWriteReportGolden(t *testing.T) {
 			if err := harness.WriteReport(&buf, d); err != nil {
 				t.Fatal(err)
 			}
-			harness.CheckGolden(t, filepath.Join("report", tc.name+".md.golden"), buf.Bytes())
+			golden.Check(t, filepath.Join("report", tc.name+".md.golden"), buf.Bytes())
 		})
 	}
 }

@@ -13,6 +13,8 @@ import (
 
 	"stegocloud/cluster"
 	"stegocloud/stego"
+
+	"stegocloud/harness/experiment"
 )
 
 // RunOptions configure RunExperiment.
@@ -49,11 +51,11 @@ type RunRecord struct {
 // rep-N/ subdirectories for repeats, or one subdirectory per matrix variant
 // (each a single run or a repeat set) plus sweep.json and sweep.md.
 func RunExperiment(ctx context.Context, path string, opts RunOptions) (*RunOutcome, error) {
-	e, err := Load(path)
+	e, err := experiment.Load(path)
 	if err != nil {
 		return nil, err
 	}
-	variants, err := Expand(e)
+	variants, err := experiment.Expand(e)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +120,7 @@ func RunExperiment(ctx context.Context, path string, opts RunOptions) (*RunOutco
 	return out, nil
 }
 
-func describeVariant(v Variant) string {
+func describeVariant(v experiment.Variant) string {
 	s := v.Experiment.Name
 	if v.Label != "" {
 		s += " [" + v.Label + "]"
@@ -140,7 +142,7 @@ func verdictLine(s *Summary) string {
 }
 
 // runOne runs one variant into dir and returns its summary.
-func runOne(ctx context.Context, v Variant, dir string, opts RunOptions, log *runLog) (*Summary, error) {
+func runOne(ctx context.Context, v experiment.Variant, dir string, opts RunOptions, log *runLog) (*Summary, error) {
 	e := v.Experiment
 	nodesDir := filepath.Join(dir, dirNodes)
 	if err := os.MkdirAll(nodesDir, 0o755); err != nil {
@@ -179,7 +181,7 @@ func runOne(ctx context.Context, v Variant, dir string, opts RunOptions, log *ru
 	hev := cluster.NewEventLog(hf, nil)
 
 	ns := &nodeSet{addrs: cluster.Peers{}}
-	if e.Cluster.Launch != LaunchNoop {
+	if e.Cluster.Launch != experiment.LaunchNoop {
 		if ns, err = startNodes(ctx, e, v.Seed, nodesDir, opts, hev, log); err != nil {
 			return nil, err
 		}
@@ -221,9 +223,9 @@ func saveSchedule(path string, faults []Fault) error {
 
 // startNodes launches the local cluster (or addresses the external one) and
 // waits until every node is Active and they agree on a coordinator.
-func startNodes(ctx context.Context, e *Experiment, seed int64, nodesDir string, opts RunOptions, hev *cluster.EventLog, log *runLog) (*nodeSet, error) {
+func startNodes(ctx context.Context, e *experiment.Experiment, seed int64, nodesDir string, opts RunOptions, hev *cluster.EventLog, log *runLog) (*nodeSet, error) {
 	ns := &nodeSet{addrs: cluster.Peers{}}
-	if e.Cluster.Launch == LaunchExternal {
+	if e.Cluster.Launch == experiment.LaunchExternal {
 		for i, a := range e.Cluster.Addrs {
 			ns.addrs[i+1] = a
 		}
@@ -262,7 +264,7 @@ func startNodes(ctx context.Context, e *Experiment, seed int64, nodesDir string,
 }
 
 // nodeConfig is node id's configuration for experiment e.
-func nodeConfig(e *Experiment, seed int64, id int, peers cluster.Peers) cluster.Config {
+func nodeConfig(e *experiment.Experiment, seed int64, id int, peers cluster.Peers) cluster.Config {
 	c := cluster.DefaultConfig()
 	cl := e.Cluster
 	c.ID, c.Peers, c.Listen = id, peers, peers[id]
@@ -278,7 +280,7 @@ func nodeConfig(e *Experiment, seed int64, id int, peers cluster.Peers) cluster.
 
 // driveAndRecord runs the load and the fault schedule against ns, then stops
 // the cluster and turns everything recorded into the run's files.
-func driveAndRecord(ctx context.Context, e *Experiment, dir string, ns *nodeSet, pool *ImagePool,
+func driveAndRecord(ctx context.Context, e *experiment.Experiment, dir string, ns *nodeSet, pool *ImagePool,
 	planned []Fault, hev *cluster.EventLog, opts RunOptions, log *runLog, stopNodes func(coordinator int)) (*Summary, error) {
 	target, clients, err := newRunTarget(e, ns)
 	if err != nil {
@@ -373,8 +375,8 @@ func driveAndRecord(ctx context.Context, e *Experiment, dir string, ns *nodeSet,
 
 // newRunTarget is what the load is sent to: one cluster client per simulated
 // client (clients is nil for launch: noop, whose target answers at once).
-func newRunTarget(e *Experiment, ns *nodeSet) (t Target, clients *clusterTarget, err error) {
-	if e.Cluster.Launch == LaunchNoop {
+func newRunTarget(e *experiment.Experiment, ns *nodeSet) (t Target, clients *clusterTarget, err error) {
+	if e.Cluster.Launch == experiment.LaunchNoop {
 		return NopTarget{}, nil, nil
 	}
 	var key []byte
@@ -395,10 +397,10 @@ func newRunTarget(e *Experiment, ns *nodeSet) (t Target, clients *clusterTarget,
 
 // recorderConfig records a run of e that starts at start. The closed-loop
 // throughput bound (clients / service time) applies only with a service delay.
-func recorderConfig(e *Experiment, plan LoadPlan, start time.Time, planned []Fault, csv io.Writer) RecorderConfig {
+func recorderConfig(e *experiment.Experiment, plan LoadPlan, start time.Time, planned []Fault, csv io.Writer) RecorderConfig {
 	c := RecorderConfig{Start: start, Nodes: e.Cluster.Nodes, Faults: Injected(planned),
 		MaxLatency: plan.RequestTimeout, Expected: int(plan.Requests), CSV: csv}
-	if plan.Mode() == ModeClosed && e.Cluster.Service.Delay > 0 {
+	if plan.Mode() == experiment.ModeClosed && e.Cluster.Service.Delay > 0 {
 		c.Clients, c.ServiceTime = e.Workload.Clients, e.Cluster.Service.Delay
 	}
 	return c

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"stegocloud/cluster"
+
+	"stegocloud/harness/experiment"
 )
 
 // faultActor is what the fault executor does to nodes; the local process
@@ -113,11 +115,11 @@ func (x *faultExecutor) one(stop, abort context.Context, f Fault) {
 
 func (x *faultExecutor) inject(ctx context.Context, f Fault) error {
 	switch f.Kind {
-	case FaultSilent:
+	case experiment.FaultSilent:
 		return x.act.Silent(ctx, f.Node, f.For)
-	case FaultCrash:
+	case experiment.FaultCrash:
 		return x.act.Crash(f.Node)
-	case FaultPause:
+	case experiment.FaultPause:
 		return x.act.Pause(f.Node)
 	}
 	return fmt.Errorf("injecting fault on node %d: unknown kind %q", f.Node, f.Kind)
@@ -127,9 +129,9 @@ func (x *faultExecutor) inject(ctx context.Context, f Fault) error {
 // continued; a silent node recovers by itself when its time is up.
 func (x *faultExecutor) heal(f Fault) error {
 	switch f.Kind {
-	case FaultCrash:
+	case experiment.FaultCrash:
 		return x.act.Restart(f.Node)
-	case FaultPause:
+	case experiment.FaultPause:
 		return x.act.Resume(f.Node)
 	}
 	return nil

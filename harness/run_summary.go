@@ -10,11 +10,13 @@ import (
 	"time"
 
 	"stegocloud/cluster"
+
+	"stegocloud/harness/experiment"
 )
 
 // summarize turns what a run recorded into its files: events.jsonl (merged),
 // summary.json with the checker's verdict, latency.hgrm and timeseries.csv.
-func summarize(e *Experiment, dir string, ns *nodeSet, rec *Recorder, executed []Fault,
+func summarize(e *experiment.Experiment, dir string, ns *nodeSet, rec *Recorder, executed []Fault,
 	final map[int]cluster.NodeStatus, cs cluster.ClientStats, stats LoadStats, start time.Time,
 	bound time.Duration, interrupted error) (*Summary, error) {
 	nodesDir := filepath.Join(dir, dirNodes)
@@ -90,11 +92,11 @@ func summarize(e *Experiment, dir string, ns *nodeSet, rec *Recorder, executed [
 	}
 	harnessChecks := []Check{CheckAccounted(rec.Accounting(), int(stats.Requests)), CheckMetadata(rec.Accounting())}
 	switch e.Cluster.Launch {
-	case LaunchNoop:
+	case experiment.LaunchNoop:
 		// No cluster: only what the harness itself can be judged on.
 		s.Warnings = append(s.Warnings, "launch: noop — no cluster ran; a no-op target answered every request")
 		s.Verdict = NewVerdict(append(harnessChecks, EvaluateThresholds(s, thresholds)...))
-	case LaunchExternal:
+	case experiment.LaunchExternal:
 		// The nodes' event logs are not ours: election safety cannot be
 		// checked, and agreement is judged from the nodes' final status.
 		s.Warnings = append(s.Warnings, "launch: external — the nodes' event logs are not available to the harness: election safety was not checked, agreement is judged from the final status requests, and failover/recovery times are not measured")
@@ -128,7 +130,7 @@ func summarize(e *Experiment, dir string, ns *nodeSet, rec *Recorder, executed [
 
 // loadCompleteCheck says whether the load ran as planned: every planned
 // request of a closed loop issued, not cut short by max_duration or Ctrl-C.
-func loadCompleteCheck(e *Experiment, st LoadStats, interrupted error) Check {
+func loadCompleteCheck(e *experiment.Experiment, st LoadStats, interrupted error) Check {
 	c := Check{Name: "load_complete", Pass: true}
 	planned := e.Workload.TotalRequests()
 	switch {

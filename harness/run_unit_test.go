@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"stegocloud/cluster"
+
+	"stegocloud/harness/experiment"
 )
 
 func TestMergeEventFiles(t *testing.T) {
@@ -119,12 +121,12 @@ func TestFaultExecutor(t *testing.T) {
 	// scheduling slack before the test is wrong.
 	ms := func(n int) time.Duration { return time.Duration(n) * 200 * time.Millisecond }
 	faults := []Fault{
-		{At: ms(1), Node: 1, Kind: FaultCrash, For: ms(2)},
-		{At: ms(2), Node: 1, Kind: FaultPause, For: ms(1)},                            // node 1 is down then
-		{At: ms(2), Kind: FaultPause, For: ms(2), Selector: "coordinator"},            // resolves to node 3
-		{At: ms(3), Node: 2, Kind: FaultSilent, For: ms(5)},                           // outlives the load: runs to its end
-		{At: ms(9), Node: 2, Kind: FaultCrash, For: ms(1)},                            // due after the load ended
-		{At: ms(1), Node: 3, Kind: FaultCrash, For: ms(1), Suppressed: "min_alive 1"}, // never injected
+		{At: ms(1), Node: 1, Kind: experiment.FaultCrash, For: ms(2)},
+		{At: ms(2), Node: 1, Kind: experiment.FaultPause, For: ms(1)},                            // node 1 is down then
+		{At: ms(2), Kind: experiment.FaultPause, For: ms(2), Selector: "coordinator"},            // resolves to node 3
+		{At: ms(3), Node: 2, Kind: experiment.FaultSilent, For: ms(5)},                           // outlives the load: runs to its end
+		{At: ms(9), Node: 2, Kind: experiment.FaultCrash, For: ms(1)},                            // due after the load ended
+		{At: ms(1), Node: 3, Kind: experiment.FaultCrash, For: ms(1), Suppressed: "min_alive 1"}, // never injected
 	}
 	start := time.Now()
 	act := &fakeActor{start: start, coord: 3}
@@ -174,7 +176,7 @@ func TestFaultExecutor(t *testing.T) {
 // before the node is touched, so that the cluster's reaction, however quick,
 // follows it in time.
 func TestFaultExecutorLogsBeforeInjecting(t *testing.T) {
-	for _, kind := range []string{FaultCrash, FaultPause, FaultSilent} {
+	for _, kind := range []string{experiment.FaultCrash, experiment.FaultPause, experiment.FaultSilent} {
 		t.Run(kind, func(t *testing.T) {
 			var buf bytes.Buffer
 			start := time.Now()
@@ -211,7 +213,7 @@ func (a *hookActor) Pause(id int) error { a.onInject(); return a.fakeActor.Pause
 func TestFaultExecutorRecordsFailedInjection(t *testing.T) {
 	act := &fakeActor{start: time.Now(), fail: errors.New("no such process")}
 	x := &faultExecutor{act: act, events: nil, start: act.start, logf: t.Logf}
-	x.run(context.Background(), context.Background(), []Fault{{Node: 2, Kind: FaultCrash, For: time.Second}})
+	x.run(context.Background(), context.Background(), []Fault{{Node: 2, Kind: experiment.FaultCrash, For: time.Second}})
 	res := x.result()
 	if len(res) != 1 || !strings.Contains(res[0].Suppressed, "no such process") {
 		t.Errorf("failed injection recorded as %+v, want it suppressed with the reason", res)
@@ -219,7 +221,7 @@ func TestFaultExecutorRecordsFailedInjection(t *testing.T) {
 	// Its start was logged before the attempt; an end follows at once, with why.
 	var buf bytes.Buffer
 	x = &faultExecutor{act: act, events: cluster.NewEventLog(&buf, nil), start: act.start, logf: t.Logf}
-	x.run(context.Background(), context.Background(), []Fault{{Node: 2, Kind: FaultCrash, For: time.Second}})
+	x.run(context.Background(), context.Background(), []Fault{{Node: 2, Kind: experiment.FaultCrash, For: time.Second}})
 	if err := x.events.Flush(); err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +232,7 @@ func TestFaultExecutorRecordsFailedInjection(t *testing.T) {
 }
 
 func TestLoadCompleteCheck(t *testing.T) {
-	closed := DefaultExperiment()
+	closed := experiment.DefaultExperiment()
 	closed.Workload.RequestsPerClient = 10 // 10 clients × 10
 	tests := []struct {
 		name        string
@@ -275,7 +277,7 @@ func sameSet(a, b []string) bool {
 // A fault aimed at "whoever coordinates then" has no node when the recorder
 // is configured; its window still classifies requests.
 func TestRecorderAcceptsCoordinatorSelectedFault(t *testing.T) {
-	faults := []Fault{{At: time.Second, Kind: FaultCrash, For: time.Second, Selector: "coordinator"}}
+	faults := []Fault{{At: time.Second, Kind: experiment.FaultCrash, For: time.Second, Selector: "coordinator"}}
 	if _, err := newRecWindows(faults, 3); err != nil {
 		t.Errorf("newRecWindows(%+v): %v", faults, err)
 	}

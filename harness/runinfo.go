@@ -1,6 +1,8 @@
 package harness
 
-import "time"
+import (
+	"time"
+)
 
 // RunInfo is run.json: where and when a run happened, so that a report can say
 // what ran on which machine.
@@ -19,15 +21,4 @@ type RunInfo struct {
 	Command    []string  `json:"command"` // the argv that produced the run
 	Seed       int64     `json:"seed"`    // the seed this run used (derived per repeat)
 	Repeat     int       `json:"repeat"`  // which repeat, from 1
-}
-
-// Threshold is one `expect:` entry of an experiment, e.g. p99 "< 1s" becomes
-// {Metric: "p99", Op: "<", Value: 1000, Raw: "< 1s"}. Values are in the units
-// of the Summary field the metric names: milliseconds for latencies, requests
-// per second for throughput, a 0..1 fraction for rates.
-type Threshold struct {
-	Metric string  `json:"metric"` // success_rate | throughput | bound_achieved | mean | p50 | p90 | p95 | p99 | p999 | max | lost | failover_p50 | failover_max
-	Op     string  `json:"op"`     // < | <= | > | >= | ==
-	Value  float64 `json:"value"`
-	Raw    string  `json:"raw"` // as written in the experiment file
 }

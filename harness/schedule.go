@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"time"
+
+	"stegocloud/harness/experiment"
 )
 
 // Schedule computes a run's faults up front, as a pure function of the
@@ -23,22 +25,22 @@ import (
 // the same min_alive rule; an entry for a node that is still down is
 // suppressed too. `node: coordinator` entries keep Node 0 and Selector set
 // until ResolveFault picks the node at run time.
-func Schedule(e *Experiment, horizon time.Duration, seed int64) ([]Fault, error) {
+func Schedule(e *experiment.Experiment, horizon time.Duration, seed int64) ([]Fault, error) {
 	if err := e.Validate(); err != nil {
 		return nil, fmt.Errorf("scheduling faults: %w", err)
 	}
 	if horizon < 0 {
-		return nil, fmt.Errorf("scheduling faults: %w: horizon %v < 0", ErrBadValue, horizon)
+		return nil, fmt.Errorf("scheduling faults: %w: horizon %v < 0", experiment.ErrBadValue, horizon)
 	}
 	f := &e.Faults
 	out := []Fault{}
 	if len(f.Schedule) > 0 {
 		return explicitFaults(f, e.Cluster.Nodes), nil
 	}
-	if f.Kind == FaultNone || f.Probability == 0 {
+	if f.Kind == experiment.FaultNone || f.Probability == 0 {
 		return out, nil
 	}
-	rng := rand.New(rand.NewPCG(uint64(seed), SubSeed(seed, "faults")))
+	rng := rand.New(rand.NewPCG(uint64(seed), experiment.SubSeed(seed, "faults")))
 	up := newUptime(e.Cluster.Nodes, f.MinAlive, f.SyncDelay)
 	for t := f.Every; t < horizon; t += f.Every {
 		for id := 1; id <= e.Cluster.Nodes; id++ {
@@ -55,15 +57,15 @@ func Schedule(e *Experiment, horizon time.Duration, seed int64) ([]Fault, error)
 	return out, nil
 }
 
-func explicitFaults(f *Faults, nodes int) []Fault {
+func explicitFaults(f *experiment.Faults, nodes int) []Fault {
 	entries := slices.Clone(f.Schedule)
-	slices.SortStableFunc(entries, func(a, b ScheduledFault) int { return cmp.Compare(a.At, b.At) })
+	slices.SortStableFunc(entries, func(a, b experiment.ScheduledFault) int { return cmp.Compare(a.At, b.At) })
 	up := newUptime(nodes, f.MinAlive, f.SyncDelay)
 	out := make([]Fault, 0, len(entries))
 	for _, s := range entries {
 		fault := Fault{At: s.At, Kind: cmp.Or(s.Kind, f.Kind), For: s.For}
-		if s.Node == SelectCoordinator {
-			fault.Selector = coordinatorName
+		if s.Node == experiment.SelectCoordinator {
+			fault.Selector = experiment.CoordinatorName
 		} else {
 			fault.Node = int(s.Node)
 		}
@@ -124,9 +126,9 @@ func (u *uptime) take(f Fault) Fault {
 // for a closed loop, twice the time its clients need at the configured service
 // delay (plus 10 ms per request for the real work), at least 30 s, and never
 // beyond max_duration.
-func Horizon(e *Experiment) time.Duration {
+func Horizon(e *experiment.Experiment) time.Duration {
 	w := &e.Workload
-	if w.Mode() == ModeOpen {
+	if w.Mode() == experiment.ModeOpen {
 		return min(w.Duration, w.MaxDuration)
 	}
 	perRequest := e.Cluster.Service.Delay + 10*time.Millisecond
@@ -141,7 +143,7 @@ func ResolveFault(f Fault, coordinator int) (Fault, error) {
 	if f.Selector == "" {
 		return f, nil
 	}
-	if f.Selector != coordinatorName {
+	if f.Selector != experiment.CoordinatorName {
 		return f, fmt.Errorf("resolving fault at %v: %w: unknown selector %q", f.At, ErrBadSchedule, f.Selector)
 	}
 	if coordinator < 1 {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"stegocloud/harness/experiment"
 )
 
 // WriteSchedule writes a run's fault schedule as schedule.json: an indented
@@ -45,11 +47,11 @@ func ReadSchedule(r io.Reader) ([]Fault, error) {
 			problem = fmt.Sprintf("starts at %v, before the load", f.At)
 		case f.Selector == "" && f.Node < 1:
 			problem = fmt.Sprintf("node %d is not a node id", f.Node)
-		case f.Selector != "" && f.Selector != coordinatorName:
+		case f.Selector != "" && f.Selector != experiment.CoordinatorName:
 			problem = fmt.Sprintf("unknown selector %q", f.Selector)
 		case f.For <= 0:
 			problem = fmt.Sprintf("down time %v is not positive", f.For)
-		case f.Kind != FaultSilent && f.Kind != FaultCrash && f.Kind != FaultPause:
+		case f.Kind != experiment.FaultSilent && f.Kind != experiment.FaultCrash && f.Kind != experiment.FaultPause:
 			problem = fmt.Sprintf("unknown kind %q", f.Kind)
 		}
 		if problem != "" {

@@ -4,14 +4,43 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"stegocloud/harness/experiment"
 )
 
-func mustParse(t *testing.T, src string) *Experiment {
+// TestScheduleEveryExperimentFile: every shipped experiment schedules its
+// faults, and smoke's load ends well under 30 s.
+func TestScheduleEveryExperimentFile(t *testing.T) {
+	files, err := filepath.Glob("../experiments/*.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("glob experiments: %v, %d files", err, len(files))
+	}
+	for _, f := range files {
+		e, err := experiment.Load(f)
+		if err != nil {
+			t.Fatalf("Load(%s): %v", f, err)
+		}
+		if _, err := Schedule(e, Horizon(e), e.Seed); err != nil {
+			t.Errorf("%s: schedule: %v", f, err)
+		}
+		if e.Name == "smoke" {
+			if h := Horizon(e); h+e.Workload.RequestBudget() >= 30*time.Second {
+				t.Errorf("smoke load %v + one request budget %v does not finish well under 30 s", h, e.Workload.RequestBudget())
+			}
+		}
+	}
+}
+
+// minimalExperiment is the smallest valid experiment file.
+const minimalExperiment = "workload: {requests_per_client: 10}\n"
+
+func mustParse(t *testing.T, src string) *experiment.Experiment {
 	t.Helper()
-	e, err := Parse("t.yaml", []byte(src))
+	e, err := experiment.Parse("t.yaml", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +72,7 @@ func TestScheduleIsSeededAndByteIdentical(t *testing.T) {
 	if bytes.Equal(a, c) {
 		t.Errorf("seeds 7 and 8 gave the same schedule:\n%s", a)
 	}
-	vs, err := Expand(mustParse(t, periodic+"repeat: 2\n"))
+	vs, err := experiment.Expand(mustParse(t, periodic+"repeat: 2\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +99,7 @@ func TestPeriodicScheduleInvariants(t *testing.T) {
 				t.Fatalf("seed %d fault %d at %v: not a round of every %v before %v", seed, i, x.At, f.Every, horizon)
 			case x.For < f.Down.Min || x.For > f.Down.Max:
 				t.Fatalf("seed %d fault %d down %v outside %v", seed, i, x.For, f.Down)
-			case x.Kind != FaultSilent || x.Node < 1 || x.Node > e.Cluster.Nodes || x.Selector != "":
+			case x.Kind != experiment.FaultSilent || x.Node < 1 || x.Node > e.Cluster.Nodes || x.Selector != "":
 				t.Fatalf("seed %d fault %d = %+v: wrong kind or node", seed, i, x)
 			case i > 0 && x.At < faults[i-1].At:
 				t.Fatalf("seed %d: faults out of order at %d", seed, i)
@@ -109,8 +138,8 @@ func TestPeriodicScheduleInvariants(t *testing.T) {
 
 func TestScheduleNoFaults(t *testing.T) {
 	cases := map[string]string{
-		"kind none":     minimal,
-		"probability 0": minimal + "faults: {kind: crash, probability: 0}\n",
+		"kind none":     minimalExperiment,
+		"probability 0": minimalExperiment + "faults: {kind: crash, probability: 0}\n",
 	}
 	for name, src := range cases {
 		faults, err := Schedule(mustParse(t, src), time.Hour, 1)
@@ -121,7 +150,7 @@ func TestScheduleNoFaults(t *testing.T) {
 }
 
 func TestExplicitSchedule(t *testing.T) {
-	e := mustParse(t, minimal+`faults:
+	e := mustParse(t, minimalExperiment+`faults:
   kind: crash
   min_alive: 1
   sync_delay: 1s
@@ -138,12 +167,12 @@ func TestExplicitSchedule(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Fault{
-		{At: time.Second, Kind: FaultPause, For: 3 * time.Second, Selector: "coordinator"},
-		{At: time.Second, Node: 2, Kind: FaultSilent, For: 5 * time.Second},
-		{At: 4 * time.Second, Node: 2, Kind: FaultCrash, For: time.Second, Suppressed: "node 2 is still down or recovering until 7s"},
-		{At: 10 * time.Second, Node: 1, Kind: FaultCrash, For: 2 * time.Second},
-		{At: 11 * time.Second, Node: 2, Kind: FaultCrash, For: 3 * time.Second},
-		{At: 12500 * time.Millisecond, Node: 3, Kind: FaultCrash, For: time.Second, Suppressed: "min_alive 1: 2 of 3 nodes are already down"},
+		{At: time.Second, Kind: experiment.FaultPause, For: 3 * time.Second, Selector: "coordinator"},
+		{At: time.Second, Node: 2, Kind: experiment.FaultSilent, For: 5 * time.Second},
+		{At: 4 * time.Second, Node: 2, Kind: experiment.FaultCrash, For: time.Second, Suppressed: "node 2 is still down or recovering until 7s"},
+		{At: 10 * time.Second, Node: 1, Kind: experiment.FaultCrash, For: 2 * time.Second},
+		{At: 11 * time.Second, Node: 2, Kind: experiment.FaultCrash, For: 3 * time.Second},
+		{At: 12500 * time.Millisecond, Node: 3, Kind: experiment.FaultCrash, For: time.Second, Suppressed: "min_alive 1: 2 of 3 nodes are already down"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("Schedule = %+v\nwant %+v", got, want)
@@ -165,7 +194,7 @@ func TestExplicitSchedule(t *testing.T) {
 }
 
 func TestResolveFault(t *testing.T) {
-	sel := Fault{At: time.Second, Kind: FaultCrash, For: time.Second, Selector: "coordinator"}
+	sel := Fault{At: time.Second, Kind: experiment.FaultCrash, For: time.Second, Selector: "coordinator"}
 	got, err := ResolveFault(sel, 3)
 	if err != nil || got.Node != 3 || got.Selector != "coordinator" {
 		t.Errorf("ResolveFault(coordinator, 3) = %+v, %v; want node 3 with the selector kept", got, err)
@@ -173,7 +202,7 @@ func TestResolveFault(t *testing.T) {
 	if _, err := ResolveFault(sel, 0); !errors.Is(err, ErrNoCoordinator) {
 		t.Errorf("ResolveFault with no coordinator: %v, want ErrNoCoordinator", err)
 	}
-	plain := Fault{At: time.Second, Node: 2, Kind: FaultCrash, For: time.Second}
+	plain := Fault{At: time.Second, Node: 2, Kind: experiment.FaultCrash, For: time.Second}
 	if got, err := ResolveFault(plain, 3); err != nil || got != plain {
 		t.Errorf("ResolveFault(node 2) = %+v, %v; want it unchanged", got, err)
 	}
@@ -205,7 +234,7 @@ func TestScheduleFileRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	faults = append(faults, Fault{At: 6 * time.Minute, Kind: FaultCrash, For: time.Second, Selector: "coordinator"})
+	faults = append(faults, Fault{At: 6 * time.Minute, Kind: experiment.FaultCrash, For: time.Second, Selector: "coordinator"})
 	var buf bytes.Buffer
 	if err := WriteSchedule(&buf, faults); err != nil {
 		t.Fatal(err)

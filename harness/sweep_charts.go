@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"stegocloud/harness/experiment"
 )
 
 // sweepAxis is how a swept field is laid along a figure's x axis.
@@ -140,7 +142,7 @@ func (s *Sweep) charts() []cmpChart {
 func sweepSeriesLabel(fields []string, values map[string]string) string {
 	parts := make([]string, len(fields))
 	for i, f := range fields {
-		parts[i] = sweepShortField(f) + "=" + values[f]
+		parts[i] = experiment.ShortField(f) + "=" + values[f]
 	}
 	return strings.Join(parts, ", ")
 }

@@ -10,7 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
+
+	"stegocloud/harness/experiment"
 )
 
 // SweepIndexVersion is the sweep.json schema version this package writes and
@@ -46,7 +47,7 @@ type SweepIndex struct {
 
 // SweepVariant is one point of the matrix.
 type SweepVariant struct {
-	Label string `json:"label"` // SweepLabel of its values; unique in the sweep
+	Label string `json:"label"` // VariantLabel of its values; unique in the sweep
 	// Values holds the value of every swept field, as the matrix wrote it in
 	// YAML ("5", "round-robin", "50ms", "150/s").
 	Values map[string]string `json:"values"`
@@ -54,41 +55,6 @@ type SweepVariant struct {
 	// inside it; normally the label.
 	Path   string `json:"path"`
 	Repeat int    `json:"repeat"` // runs the set holds (1: a single run)
-}
-
-// SweepLabel names a variant by its values, each as the last element of its
-// field path ("cluster.nodes" → "nodes=5"), comma-separated in field order. A
-// field whose last element is ambiguous in the sweep keeps its whole path.
-// Characters that do not belong in a directory name become '_' ("150/s" →
-// "150_s"), so that the label can be the variant's directory.
-func SweepLabel(fields []string, values map[string]string) string {
-	short := make(map[string]int)
-	for _, f := range fields {
-		short[sweepShortField(f)]++
-	}
-	parts := make([]string, len(fields))
-	for i, f := range fields {
-		name := sweepShortField(f)
-		if short[name] > 1 {
-			name = f
-		}
-		parts[i] = sweepSafeName(name) + "=" + sweepSafeName(values[f])
-	}
-	return strings.Join(parts, ",")
-}
-
-func sweepShortField(f string) string {
-	return f[strings.LastIndexByte(f, '.')+1:]
-}
-
-func sweepSafeName(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune(".-+_", r):
-			return r
-		}
-		return '_'
-	}, s)
 }
 
 // Validate reports the first inconsistency of the index, naming the variant.
@@ -113,7 +79,7 @@ func (idx *SweepIndex) Validate() error {
 		if err := idx.validateVariant(v); err != nil {
 			return fmt.Errorf("%w: variant %d (%q): %v", ErrSweepIndex, i+1, v.Label, err)
 		}
-		combo := SweepLabel(idx.Fields, v.Values)
+		combo := experiment.VariantLabel(idx.Fields, v.Values)
 		switch {
 		case labels[v.Label]:
 			return fmt.Errorf("%w: variant %d: label %q used twice", ErrSweepIndex, i+1, v.Label)
@@ -219,4 +185,30 @@ func sweepRepeatText(vs []SweepVariant) string {
 		return "1 run each"
 	}
 	return strconv.Itoa(lo) + " runs each"
+}
+
+// SweepIndexFor is the sweep.json of an expanded experiment with a matrix:
+// its swept fields in matrix order and one entry per matrix point, in run
+// order, whose run set lives in the directory named by its label.
+func SweepIndexFor(e *experiment.Experiment, variants []experiment.Variant) (SweepIndex, error) {
+	idx := SweepIndex{Version: SweepIndexVersion, Experiment: e.Name}
+	for _, a := range e.Matrix {
+		idx.Fields = append(idx.Fields, a.Field)
+	}
+	seen := map[string]bool{}
+	for _, v := range variants {
+		if seen[v.Label] {
+			continue
+		}
+		seen[v.Label] = true
+		values := make(map[string]string, len(v.Params))
+		for _, p := range v.Params {
+			values[p.Field] = p.Value
+		}
+		idx.Variants = append(idx.Variants, SweepVariant{Label: v.Label, Values: values, Path: v.Label, Repeat: e.Repeat})
+	}
+	if err := idx.Validate(); err != nil {
+		return SweepIndex{}, fmt.Errorf("indexing the sweep of %q: %w", e.Name, err)
+	}
+	return idx, nil
 }

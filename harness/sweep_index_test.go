@@ -3,8 +3,12 @@ package harness
 import (
 	"bytes"
 	"errors"
+	"reflect"
+	"stegocloud/harness/internal/golden"
 	"strings"
 	"testing"
+
+	"stegocloud/harness/experiment"
 )
 
 func TestSweepLabel(t *testing.T) {
@@ -25,7 +29,7 @@ func TestSweepLabel(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := SweepLabel(tt.fields, tt.values); got != tt.want {
+			if got := experiment.VariantLabel(tt.fields, tt.values); got != tt.want {
 				t.Errorf("SweepLabel(%q, %v) = %q, want %q", tt.fields, tt.values, got, tt.want)
 			}
 		})
@@ -51,7 +55,7 @@ func TestSweepIndexRoundTrip(t *testing.T) {
 	if again.String() != first.String() {
 		t.Errorf("round trip changed the index:\n%s\nwant\n%s", again.String(), first.String())
 	}
-	checkGolden(t, "sweep_index.golden", first.Bytes())
+	golden.Check(t, "sweep_index.golden", first.Bytes())
 }
 
 func TestSweepIndexInvalid(t *testing.T) {
@@ -152,4 +156,46 @@ func FuzzReadSweepIndex(f *testing.F) {
 			t.Fatalf("round trip of %q changed the index:\n%s\n%s", data, written, out2.String())
 		}
 	})
+}
+
+// sweepExperiment is a 2 × 3 matrix, repeated twice.
+const sweepExperiment = `name: sweep
+seed: 42
+repeat: 2
+workload: {requests_per_client: 10}
+faults: {kind: silent}
+matrix:
+  cluster.balancer: [lowest-load, round-robin]
+  cluster.nodes: [3, 5, 7]
+`
+
+func TestSweepIndexFor(t *testing.T) {
+	e, err := experiment.Parse("sweep.yaml", []byte(sweepExperiment))
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs, err := experiment.Expand(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := SweepIndexFor(e, vs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(idx.Fields, []string{"cluster.balancer", "cluster.nodes"}) || len(idx.Variants) != 6 || idx.Experiment != "sweep" {
+		t.Fatalf("SweepIndexFor = %+v, want 2 fields and 6 variants", idx)
+	}
+	for i, v := range idx.Variants {
+		if v.Label != vs[i].Label || v.Path != v.Label || v.Repeat != 2 || v.Values["cluster.nodes"] != vs[i].Params[1].Value {
+			t.Errorf("variant %d = %+v, want %s with repeat 2", i, v, vs[i].Label)
+		}
+	}
+	one, err := experiment.Parse("one.yaml", []byte(minimalExperiment))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ovs, _ := experiment.Expand(one)
+	if _, err := SweepIndexFor(one, ovs); !errors.Is(err, ErrSweepIndex) {
+		t.Errorf("SweepIndexFor(no matrix) = %v, want ErrSweepIndex", err)
+	}
 }

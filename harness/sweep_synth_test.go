@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"stegocloud/harness/experiment"
 )
 
 // sweepSynthVariant is the synthetic effect of a variant's values on a run:
@@ -37,7 +39,7 @@ func sweepSynthIndex(fields []string, values [][]string, reps int) SweepIndex {
 			for k, v := range cur {
 				vals[k] = v
 			}
-			label := SweepLabel(fields, vals)
+			label := experiment.VariantLabel(fields, vals)
 			idx.Variants = append(idx.Variants, SweepVariant{Label: label, Values: vals, Path: label, Repeat: reps})
 			return
 		}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"stegocloud/harness/internal/golden"
 	"strings"
 	"testing"
 )
@@ -31,7 +32,7 @@ func TestWriteSweepGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "sweep_md.golden", md)
+	golden.Check(t, "sweep_md.golden", md)
 	if len(s.Figures) != len(HeadlineMetrics()) {
 		t.Errorf("%d figures, want one per headline metric (%d)", len(s.Figures), len(HeadlineMetrics()))
 	}
@@ -56,7 +57,7 @@ func TestSweepChartDataGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := NewSweep(tt.idx, sweepSynthSets(t, "sweep", tt.idx))
-			checkGolden(t, tt.name+".golden", cmpDumpCharts(s.charts()))
+			golden.Check(t, tt.name+".golden", cmpDumpCharts(s.charts()))
 		})
 	}
 }

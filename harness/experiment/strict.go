@@ -1,4 +1,4 @@
-package harness
+package experiment
 
 import (
 	"reflect"
@@ -17,7 +17,7 @@ var (
 	matrixType      = reflect.TypeFor[Matrix]()
 )
 
-// specChecker walks a YAML tree alongside the Go type it will decode into and
+// checker walks a YAML tree alongside the Go type it will decode into and
 // records every problem with its line and field path, plus the line of every
 // path it saw (for placing the errors Validate finds later). yaml.v3's own
 // strict decoder stops at type names ("field x not found in type
@@ -26,21 +26,21 @@ var (
 // It also prunes the tree: a key whose value is unusable (unknown, repeated,
 // of the wrong type) is removed and its path noted in bad, so that the rest
 // can still be decoded and range-checked in the same pass.
-type specChecker struct {
+type checker struct {
 	file  string
 	lines map[string]int
 	errs  fieldErrors
 	bad   []string // paths removed from the tree
 }
 
-func (c *specChecker) fail(n *yaml.Node, path, format string, a ...any) {
+func (c *checker) fail(n *yaml.Node, path, format string, a ...any) {
 	c.errs.addf(path, format, a...)
 	last := c.errs[len(c.errs)-1]
 	last.File, last.Line = c.file, n.Line
 }
 
 // check reports whether n can be decoded into a t; if not, the caller drops it.
-func (c *specChecker) check(n *yaml.Node, t reflect.Type, path string) bool {
+func (c *checker) check(n *yaml.Node, t reflect.Type, path string) bool {
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
 		n = n.Alias
 	}
@@ -85,7 +85,7 @@ func (c *specChecker) check(n *yaml.Node, t reflect.Type, path string) bool {
 
 // checkStruct checks a mapping's keys and values, removing the pairs it
 // cannot use; it reports false only when n is not a mapping at all.
-func (c *specChecker) checkStruct(n *yaml.Node, t reflect.Type, path string) bool {
+func (c *checker) checkStruct(n *yaml.Node, t reflect.Type, path string) bool {
 	if n.Kind != yaml.MappingNode {
 		c.fail(n, path, "want a mapping of fields (%s), got %s", strings.Join(yamlFieldNames(t), ", "), describeNode(n))
 		return false
@@ -108,7 +108,7 @@ func (c *specChecker) checkStruct(n *yaml.Node, t reflect.Type, path string) boo
 
 // checkPair checks one key and its value: keep says the pair can be decoded,
 // known that the key names a field of t (set once, as a plain name).
-func (c *specChecker) checkPair(k, v *yaml.Node, t reflect.Type, path, p string, seen map[string]int) (keep, known bool) {
+func (c *checker) checkPair(k, v *yaml.Node, t reflect.Type, path, p string, seen map[string]int) (keep, known bool) {
 	switch first, dup := seen[k.Value]; {
 	case k.Kind != yaml.ScalarNode:
 		c.fail(k, path, "keys must be plain names, got %s", describeNode(k))
@@ -134,7 +134,7 @@ func (c *specChecker) checkPair(k, v *yaml.Node, t reflect.Type, path, p string,
 // new: path was removed from the tree or lies under a removed path, or it is a
 // section that lost one of its fields (its cross-field checks saw a default
 // where the file had a malformed value).
-func (c *specChecker) pruned(path string) bool {
+func (c *checker) pruned(path string) bool {
 	for _, b := range c.bad {
 		if path == b || isUnder(path, b) || isUnder(b, path) {
 			return true
@@ -147,7 +147,7 @@ func isUnder(path, parent string) bool {
 	return strings.HasPrefix(path, parent+".") || strings.HasPrefix(path, parent+"[")
 }
 
-func (c *specChecker) checkScalar(n *yaml.Node, t reflect.Type, path string) {
+func (c *checker) checkScalar(n *yaml.Node, t reflect.Type, path string) {
 	if n.Kind != yaml.ScalarNode {
 		c.fail(n, path, "want a single value, got %s", describeNode(n))
 		return
@@ -185,7 +185,7 @@ func (c *specChecker) checkScalar(n *yaml.Node, t reflect.Type, path string) {
 
 // recordLines notes the line of every element under a custom-typed value
 // (matrix entries, span bounds) so that later errors can point at them.
-func (c *specChecker) recordLines(n *yaml.Node, path string) {
+func (c *checker) recordLines(n *yaml.Node, path string) {
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -203,7 +203,7 @@ func (c *specChecker) recordLines(n *yaml.Node, path string) {
 }
 
 // lineFor is the line of path, or of its nearest recorded parent.
-func (c *specChecker) lineFor(path string) int {
+func (c *checker) lineFor(path string) int {
 	for p := path; p != ""; p = parentPath(p) {
 		if line, ok := c.lines[p]; ok {
 			return line

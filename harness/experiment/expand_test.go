@@ -1,7 +1,6 @@
-package harness
+package experiment
 
 import (
-	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -166,36 +165,5 @@ func TestDeriveSeed(t *testing.T) {
 	}
 	if SubSeed(1, "faults") == SubSeed(1, "images") || SubSeed(1, "faults") == SubSeed(2, "faults") {
 		t.Errorf("SubSeed streams collide: %d %d %d", SubSeed(1, "faults"), SubSeed(1, "images"), SubSeed(2, "faults"))
-	}
-}
-
-func TestSweepIndexFor(t *testing.T) {
-	e, err := Parse("sweep.yaml", []byte(sweep))
-	if err != nil {
-		t.Fatal(err)
-	}
-	vs, err := Expand(e)
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, err := SweepIndexFor(e, vs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(idx.Fields, []string{"cluster.balancer", "cluster.nodes"}) || len(idx.Variants) != 6 || idx.Experiment != "sweep" {
-		t.Fatalf("SweepIndexFor = %+v, want 2 fields and 6 variants", idx)
-	}
-	for i, v := range idx.Variants {
-		if v.Label != vs[i].Label || v.Path != v.Label || v.Repeat != 2 || v.Values["cluster.nodes"] != vs[i].Params[1].Value {
-			t.Errorf("variant %d = %+v, want %s with repeat 2", i, v, vs[i].Label)
-		}
-	}
-	one, err := Parse("one.yaml", []byte(minimal))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ovs, _ := Expand(one)
-	if _, err := SweepIndexFor(one, ovs); !errors.Is(err, ErrSweepIndex) {
-		t.Errorf("SweepIndexFor(no matrix) = %v, want ErrSweepIndex", err)
 	}
 }

@@ -1,4 +1,4 @@
-package harness
+package experiment
 
 import (
 	"strconv"
@@ -123,4 +123,15 @@ func thresholdValue(unit thresholdUnit, text string) (float64, error) {
 		}
 		return float64(n), nil
 	}
+}
+
+// Threshold is one `expect:` entry of an experiment, e.g. p99 "< 1s" becomes
+// {Metric: "p99", Op: "<", Value: 1000, Raw: "< 1s"}. Values are in the units
+// of the Summary field the metric names: milliseconds for latencies, requests
+// per second for throughput, a 0..1 fraction for rates.
+type Threshold struct {
+	Metric string  `json:"metric"` // success_rate | throughput | bound_achieved | mean | p50 | p90 | p95 | p99 | p999 | max | lost | failover_p50 | failover_max
+	Op     string  `json:"op"`     // < | <= | > | >= | ==
+	Value  float64 `json:"value"`
+	Raw    string  `json:"raw"` // as written in the experiment file
 }

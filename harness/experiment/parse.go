@@ -1,4 +1,4 @@
-package harness
+package experiment
 
 import (
 	"bytes"
@@ -41,7 +41,7 @@ func Parse(name string, data []byte) (*Experiment, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &specChecker{file: name, lines: map[string]int{}}
+	c := &checker{file: name, lines: map[string]int{}}
 	c.check(root, experimentType, "")
 	e := DefaultExperiment()
 	if len(c.errs) == 0 {

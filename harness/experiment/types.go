@@ -1,4 +1,4 @@
-package harness
+package experiment
 
 import (
 	"fmt"
@@ -137,12 +137,12 @@ type NodeSelector int
 // SelectCoordinator is written `node: coordinator`.
 const SelectCoordinator NodeSelector = -1
 
-const coordinatorName = "coordinator"
+const CoordinatorName = "coordinator"
 
 // String writes the selector the way the experiment file spells it.
 func (s NodeSelector) String() string {
 	if s == SelectCoordinator {
-		return coordinatorName
+		return CoordinatorName
 	}
 	return strconv.Itoa(int(s))
 }
@@ -150,7 +150,7 @@ func (s NodeSelector) String() string {
 // UnmarshalYAML reads a node id or "coordinator".
 func (s *NodeSelector) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind == yaml.ScalarNode {
-		if n.Value == coordinatorName {
+		if n.Value == CoordinatorName {
 			*s = SelectCoordinator
 			return nil
 		}
@@ -159,13 +159,13 @@ func (s *NodeSelector) UnmarshalYAML(n *yaml.Node) error {
 			return nil
 		}
 	}
-	return badValuef("want a node id (1, 2, …) or %q, got %s", coordinatorName, describeNode(n))
+	return badValuef("want a node id (1, 2, …) or %q, got %s", CoordinatorName, describeNode(n))
 }
 
 // MarshalYAML writes the id as a number and the coordinator by name.
 func (s NodeSelector) MarshalYAML() (any, error) {
 	if s == SelectCoordinator {
-		return coordinatorName, nil
+		return CoordinatorName, nil
 	}
 	return int(s), nil
 }

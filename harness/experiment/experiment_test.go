@@ -1,4 +1,4 @@
-package harness
+package experiment
 
 import (
 	"errors"
@@ -14,7 +14,7 @@ import (
 const minimal = "workload: {requests_per_client: 10}\n"
 
 func TestParseEveryExperimentFile(t *testing.T) {
-	files, err := filepath.Glob("../experiments/*.yaml")
+	files, err := filepath.Glob("../../experiments/*.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("glob experiments: %v, %d files", err, len(files))
 	}
@@ -37,9 +37,6 @@ func TestParseEveryExperimentFile(t *testing.T) {
 			if want := e.Repeat * max(1, matrixSize(e.Matrix)); len(vs) != want {
 				t.Errorf("Expand gave %d variants, want %d", len(vs), want)
 			}
-			if _, err := Schedule(e, Horizon(e), e.Seed); err != nil {
-				t.Errorf("schedule: %v", err)
-			}
 		})
 	}
 }
@@ -56,7 +53,7 @@ func matrixSize(m Matrix) int {
 }
 
 func TestShippedExperimentsMatchTheBrief(t *testing.T) {
-	stress, err := Load("../experiments/stress10k.yaml")
+	stress, err := Load("../../experiments/stress10k.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +85,7 @@ func TestShippedExperimentsMatchTheBrief(t *testing.T) {
 		t.Fatalf("stress10k thresholds = %v, %v; want 3", ts, err)
 	}
 
-	smoke, err := Load("../experiments/smoke.yaml")
+	smoke, err := Load("../../experiments/smoke.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,11 +93,8 @@ func TestShippedExperimentsMatchTheBrief(t *testing.T) {
 		smoke.Faults.Schedule[0].Kind != FaultCrash {
 		t.Errorf("smoke: want 3 nodes, no delay, one scripted crash; got %+v / %+v", smoke.Cluster, smoke.Faults)
 	}
-	if h := Horizon(smoke); h+smoke.Workload.RequestBudget() >= 30*time.Second {
-		t.Errorf("smoke load %v + one request budget %v does not finish well under 30 s", h, smoke.Workload.RequestBudget())
-	}
 
-	failover, err := Load("../experiments/failover.yaml")
+	failover, err := Load("../../experiments/failover.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +103,7 @@ func TestShippedExperimentsMatchTheBrief(t *testing.T) {
 			t.Errorf("failover schedule[%d] targets %v, want coordinator", i, s.Node)
 		}
 	}
-	open, err := Load("../experiments/openloop.yaml")
+	open, err := Load("../../experiments/openloop.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

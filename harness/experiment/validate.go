@@ -1,4 +1,4 @@
-package harness
+package experiment
 
 import (
 	"maps"
@@ -167,9 +167,9 @@ func (f *Faults) validate(fe *fieldErrors, nodes int) {
 		positive(fe, path+".for", s.For)
 		switch {
 		case s.Node == 0:
-			fe.addf(path+".node", "required: a node id or %q", coordinatorName)
+			fe.addf(path+".node", "required: a node id or %q", CoordinatorName)
 		case s.Node != SelectCoordinator && (s.Node < 1 || int(s.Node) > nodes):
-			fe.addf(path+".node", "must be a node id in 1..%d or %q, got %d", nodes, coordinatorName, int(s.Node))
+			fe.addf(path+".node", "must be a node id in 1..%d or %q, got %d", nodes, CoordinatorName, int(s.Node))
 		}
 		switch {
 		case s.Kind == "" && f.Kind == FaultNone:
@@ -286,7 +286,7 @@ func (w *Workload) validateCapacity(fe *fieldErrors) {
 	}
 	meta := stego.Metadata{Usernames: make([]string, w.Usernames), Quota: w.Quota}
 	for i := range meta.Usernames {
-		meta.Usernames[i] = usernameFor(0, 0, i)
+		meta.Usernames[i] = Username(0, 0, i)
 	}
 	var key []byte
 	if w.Key != "" {

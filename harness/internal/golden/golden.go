@@ -1,4 +1,8 @@
-package harness
+// Package golden compares what a test produced with a golden file under the
+// test's testdata/ directory, or rewrites the file when the test runs with
+// -update (go test ./harness/PKG -update, then review the diff). Golden files
+// hold reports and the data of figures, never image bytes.
+package golden
 
 import (
 	"bytes"
@@ -9,12 +13,14 @@ import (
 	"testing"
 )
 
-// update rewrites the golden files under testdata/ instead of comparing:
-// go test ./harness -update, then review the diff.
+// update rewrites the golden files under testdata/ instead of comparing.
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// checkGolden compares got with testdata/name, or rewrites it under -update.
-func checkGolden(t *testing.T, name string, got []byte) {
+// Updating reports whether the test run rewrites golden files.
+func Updating() bool { return *update }
+
+// Check compares got with testdata/name, or rewrites it under -update.
+func Check(t testing.TB, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
 	if *update {
@@ -31,12 +37,12 @@ func checkGolden(t *testing.T, name string, got []byte) {
 		t.Fatalf("reading %s: %v (go test -update creates it)", path, err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file at %s\n(go test -update rewrites it if the change is intended; review the diff)", path, firstDiff(got, want))
+		t.Errorf("%s differs from the golden file at %s\n(go test -update rewrites it if the change is intended; review the diff)", path, FirstDiff(got, want))
 	}
 }
 
-// firstDiff shows the first differing line.
-func firstDiff(got, want []byte) string {
+// FirstDiff shows the first differing line.
+func FirstDiff(got, want []byte) string {
 	g, w := bytes.Split(got, []byte("\n")), bytes.Split(want, []byte("\n"))
 	for i := range max(len(g), len(w)) {
 		gl, wl := []byte("<end>"), []byte("<end>")

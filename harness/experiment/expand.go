@@ -1,4 +1,4 @@
-package harness
+package experiment
 
 import (
 	"fmt"
@@ -16,7 +16,7 @@ type Variant struct {
 	// and Seed set to this run's seed: written as the run's experiment.yaml it
 	// reproduces exactly this run.
 	Experiment *Experiment
-	Label      string  // SweepLabel of Params: "balancer=round-robin,nodes=5"; "" without a matrix
+	Label      string  // VariantLabel of Params: "balancer=round-robin,nodes=5"; "" without a matrix
 	Params     []Param // the matrix values of this variant, in axis order
 	Repeat     int     // from 1, as RunInfo.Repeat
 	Seed       int64   // = Experiment.Seed
@@ -28,7 +28,7 @@ type Param struct {
 	Value string
 }
 
-// label is the variant's SweepLabel (compare's naming of sweep variants,
+// label is the variant's VariantLabel (compare's naming of sweep variants,
 // which is also their directory name).
 func label(params []Param) string {
 	fields := make([]string, len(params))
@@ -36,7 +36,7 @@ func label(params []Param) string {
 	for i, p := range params {
 		fields[i], values[p.Field] = p.Field, p.Value
 	}
-	return SweepLabel(fields, values)
+	return VariantLabel(fields, values)
 }
 
 // Expand lists the runs an experiment asks for: every point of the matrix
@@ -275,7 +275,7 @@ func setField(e *Experiment, path, text string) error {
 		v = v.FieldByIndex(f.Index)
 	}
 	n := &yaml.Node{Kind: yaml.ScalarNode, Value: text}
-	c := &specChecker{lines: map[string]int{}}
+	c := &checker{lines: map[string]int{}}
 	if c.check(n, v.Type(), path); len(c.errs) > 0 {
 		return badValue(c.errs[0].Msg)
 	}
@@ -285,28 +285,44 @@ func setField(e *Experiment, path, text string) error {
 	return nil
 }
 
-// SweepIndexFor is the sweep.json of an expanded experiment with a matrix:
-// its swept fields in matrix order and one entry per matrix point, in run
-// order, whose run set lives in the directory named by its label.
-func SweepIndexFor(e *Experiment, variants []Variant) (SweepIndex, error) {
-	idx := SweepIndex{Version: SweepIndexVersion, Experiment: e.Name}
-	for _, a := range e.Matrix {
-		idx.Fields = append(idx.Fields, a.Field)
+// VariantLabel names a variant by its values, each as the last element of its
+// field path ("cluster.nodes" → "nodes=5"), comma-separated in field order. A
+// field whose last element is ambiguous in the sweep keeps its whole path.
+// Characters that do not belong in a directory name become '_' ("150/s" →
+// "150_s"), so that the label can be the variant's directory.
+func VariantLabel(fields []string, values map[string]string) string {
+	short := make(map[string]int)
+	for _, f := range fields {
+		short[ShortField(f)]++
 	}
-	seen := map[string]bool{}
-	for _, v := range variants {
-		if seen[v.Label] {
-			continue
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		name := ShortField(f)
+		if short[name] > 1 {
+			name = f
 		}
-		seen[v.Label] = true
-		values := make(map[string]string, len(v.Params))
-		for _, p := range v.Params {
-			values[p.Field] = p.Value
+		parts[i] = safeName(name) + "=" + safeName(values[f])
+	}
+	return strings.Join(parts, ",")
+}
+
+func ShortField(f string) string {
+	return f[strings.LastIndexByte(f, '.')+1:]
+}
+
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', strings.ContainsRune(".-+_", r):
+			return r
 		}
-		idx.Variants = append(idx.Variants, SweepVariant{Label: v.Label, Values: values, Path: v.Label, Repeat: e.Repeat})
-	}
-	if err := idx.Validate(); err != nil {
-		return SweepIndex{}, fmt.Errorf("indexing the sweep of %q: %w", e.Name, err)
-	}
-	return idx, nil
+		return '_'
+	}, s)
+}
+
+// Username is the i-th name of request seq: "user<i>-<8 hex digits>". The
+// index keeps the names of one request distinct.
+func Username(seed uint64, seq uint64, i int) string {
+	v := splitmix64(seed ^ splitmix64(seq<<16|uint64(i&0xffff)))
+	return "user" + strconv.Itoa(i) + "-" + fmt.Sprintf("%08x", uint32(v))
 }

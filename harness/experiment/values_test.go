@@ -1,4 +1,4 @@
-package harness
+package experiment
 
 import (
 	"errors"
@@ -97,10 +97,10 @@ func TestThresholdErrors(t *testing.T) {
 	}
 }
 
-// Every metric Threshold documents (harness/runinfo.go) is an Expect field and
+// Every metric Threshold documents (expect.go) is an Expect field and
 // the other way round.
 func TestExpectCoversEveryMetric(t *testing.T) {
-	src, err := os.ReadFile("runinfo.go")
+	src, err := os.ReadFile("expect.go")
 	if err != nil {
 		t.Fatal(err)
 	}
