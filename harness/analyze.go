@@ -8,13 +8,15 @@ import (
 	"time"
 
 	"stegocloud/cluster"
+
+	"stegocloud/harness/fault"
 )
 
 // AnalysisConfig describes the run whose merged event log an Analyzer reads.
 type AnalysisConfig struct {
-	Start  time.Time // load start: every offset in the Analysis counts from it (required)
-	Nodes  int       // node ids are 1..Nodes (required)
-	Faults []Fault   // the executed fault list (schedule.json as run)
+	Start  time.Time     // load start: every offset in the Analysis counts from it (required)
+	Nodes  int           // node ids are 1..Nodes (required)
+	Faults []fault.Fault // the executed fault list (schedule.json as run)
 	// Decisions is how many load-balancing decisions to keep as a sample
 	// (0: 5, the seed's sample size).
 	Decisions int
@@ -44,7 +46,7 @@ type Analysis struct {
 	Nodes          []NodeStatus // node i+1
 	Decisions      []Decision   // an evenly spaced sample of assign events
 	Warnings       []string
-	faults         []Fault
+	faults         []fault.Fault
 }
 
 // Analyzer reads a merged, time-ordered event log one event at a time: Add

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"stegocloud/cluster"
+
+	"stegocloud/harness/fault"
 )
 
 // A small language for hand-built event logs; times are ms from recT0 (the
@@ -104,7 +106,7 @@ func anaSteady() []cluster.Event {
 	}
 }
 
-func anaRun(t *testing.T, faults []Fault, evs ...[]cluster.Event) *Analysis {
+func anaRun(t *testing.T, faults []fault.Fault, evs ...[]cluster.Event) *Analysis {
 	t.Helper()
 	a, err := Analyze(AnalysisConfig{Start: recT0, Nodes: 3, Faults: faults}, slices.Values(slices.Concat(evs...)))
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"stegocloud/cluster"
+
+	"stegocloud/harness/fault"
 )
 
 func TestAnalyzeFailover(t *testing.T) {
@@ -350,7 +352,7 @@ func TestDefaultMessageClass(t *testing.T) {
 }
 
 func TestAnalyzeNodes(t *testing.T) {
-	faults := []Fault{{At: anaMs(1000), Node: 3, Kind: "crash", For: anaMs(1000)}, {At: anaMs(5000), Node: 3, Kind: "silent", For: anaMs(500)}}
+	faults := []fault.Fault{{At: anaMs(1000), Node: 3, Kind: "crash", For: anaMs(1000)}, {At: anaMs(5000), Node: 3, Kind: "silent", For: anaMs(500)}}
 	complete := func(ms, node int) cluster.Event { return anaEv(ms, node, cluster.EvComplete) }
 	a := anaRun(t, faults, anaSteady(), []cluster.Event{
 		complete(100, 3), complete(200, 3), aevLoad(300, 3, 0.7, nil),
@@ -439,7 +441,7 @@ func TestAnalyzeErrors(t *testing.T) {
 		t.Errorf("Add after Close: %v, want ErrAnalyzerClosed", err)
 	}
 	for _, cfg := range []AnalysisConfig{{Nodes: 3}, {Start: recT0}, {Start: recT0, Nodes: 3, Decisions: -1},
-		{Start: recT0, Nodes: 3, Faults: []Fault{{Node: 4}}}} {
+		{Start: recT0, Nodes: 3, Faults: []fault.Fault{{Node: 4}}}} {
 		if _, err := NewAnalyzer(cfg); !errors.Is(err, ErrAnalysisConfig) {
 			t.Errorf("NewAnalyzer(%+v) error = %v, want ErrAnalysisConfig", cfg, err)
 		}

@@ -139,7 +139,7 @@ func TestLoadImageDir(t *testing.T) {
 }
 
 func TestImagesFor(t *testing.T) {
-	e := mustParse(t, "workload: {requests_per_client: 1, images: 2, usernames: 2, quota: 9, image: {width: 32, height: 32}}\n")
+	e := parseExperiment(t, "workload: {requests_per_client: 1, images: 2, usernames: 2, quota: 9, image: {width: 32, height: 32}}\n")
 	p, err := ImagesFor(e, 5)
 	if err != nil {
 		t.Fatal(err)

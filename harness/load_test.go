@@ -359,22 +359,22 @@ type failingWriter struct{}
 func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestPlanFor(t *testing.T) {
-	closed := mustParse(t, "workload: {clients: 5, requests_per_client: 40, timeout: 1s, retries: 1, backoff: 100ms, max_duration: 1m}\n")
+	closed := parseExperiment(t, "workload: {clients: 5, requests_per_client: 40, timeout: 1s, retries: 1, backoff: 100ms, max_duration: 1m}\n")
 	p := PlanFor(closed)
 	if p.Mode() != experiment.ModeClosed || p.Requests != 200 || p.Clients != 5 || p.MaxDuration != time.Minute || p.RequestTimeout != 2100*time.Millisecond+210*time.Millisecond {
 		t.Errorf("PlanFor(closed) = %+v", p)
 	}
-	open := mustParse(t, "workload: {clients: 9, pacer: {kind: sine, rate: 100/s, amp: 50/s, period: 10s, start_at: peak}, duration: 20s}\n")
+	open := parseExperiment(t, "workload: {clients: 9, pacer: {kind: sine, rate: 100/s, amp: 50/s, period: 10s, start_at: peak}, duration: 20s}\n")
 	p = PlanFor(open)
 	want := vegeta.SinePacer{Period: 10 * time.Second, Mean: vegeta.Rate{Freq: 100, Per: time.Second}, Amp: vegeta.Rate{Freq: 50, Per: time.Second}, StartAt: vegeta.Peak}
 	if p.Mode() != experiment.ModeOpen || p.Pacer != want || p.Duration != 20*time.Second || p.Requests != 0 {
 		t.Errorf("PlanFor(sine) = %+v, want pacer %+v", p, want)
 	}
-	lin := mustParse(t, "workload: {pacer: {kind: linear, rate: 10/s, slope: 2}, duration: 20s}\n")
+	lin := parseExperiment(t, "workload: {pacer: {kind: linear, rate: 10/s, slope: 2}, duration: 20s}\n")
 	if got, want := PlanFor(lin).Pacer, (vegeta.LinearPacer{StartAt: vegeta.Rate{Freq: 10, Per: time.Second}, Slope: 2}); got != want {
 		t.Errorf("PlanFor(linear).Pacer = %+v, want %+v", got, want)
 	}
-	rate := mustParse(t, "workload: {rate: 150/s, duration: 20s}\n")
+	rate := parseExperiment(t, "workload: {rate: 150/s, duration: 20s}\n")
 	if got, want := PlanFor(rate).Pacer, (vegeta.ConstantPacer{Freq: 150, Per: time.Second}); got != want {
 		t.Errorf("PlanFor(rate).Pacer = %+v, want %+v", got, want)
 	}
@@ -458,4 +458,14 @@ func TestNopTargetThroughput(t *testing.T) {
 	if rate < 5000 {
 		t.Errorf("driver sustained %.0f req/s against a no-op target, want ≥ 5000 even here", rate)
 	}
+}
+
+// parseExperiment parses a test's experiment file or fails the test.
+func parseExperiment(t *testing.T, src string) *experiment.Experiment {
+	t.Helper()
+	e, err := experiment.Parse("t.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
 }

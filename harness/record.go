@@ -4,13 +4,15 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"stegocloud/harness/fault"
 )
 
 // RecorderConfig describes the run a Recorder measures.
 type RecorderConfig struct {
 	Start  time.Time     // load start: time-series buckets and fault offsets count from it (required)
 	Nodes  int           // node ids are 1..Nodes (required)
-	Faults []Fault       // the executed fault windows, offsets from Start
+	Faults []fault.Fault // the executed fault windows, offsets from Start
 	Bucket time.Duration // time-series bucket width; 0 means 1 s
 	// MaxLatency is the highest latency the histograms track (at least 60 s,
 	// the default); longer latencies are recorded as MaxLatency and reported.

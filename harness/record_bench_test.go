@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"testing"
 	"time"
+
+	"stegocloud/harness/fault"
 )
 
 // recStream yields results like a 20k req/s run: due every 50 µs, latencies
@@ -37,7 +39,7 @@ func (s *recStream) at(i int) RequestResult {
 func BenchmarkRecorderAdd(b *testing.B) {
 	s := newRecStream()
 	r := recNew(b, RecorderConfig{CSV: io.Discard, Expected: b.N,
-		Faults: []Fault{{At: time.Second, Node: 1, Kind: "silent", For: time.Second}}})
+		Faults: []fault.Fault{{At: time.Second, Node: 1, Kind: "silent", For: time.Second}}})
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

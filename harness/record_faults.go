@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"stegocloud/harness/experiment"
+
+	"stegocloud/harness/fault"
 )
 
 // recWindows is the union of a run's fault windows as sorted, disjoint,
@@ -19,7 +21,7 @@ type recWindows []struct{ from, to time.Duration }
 // newRecWindows validates faults against the node count and merges them. A
 // `node: coordinator` fault is not resolved to a node until it is due, after
 // the recorder starts; its window is known and is all the recorder needs.
-func newRecWindows(faults []Fault, nodes int) (recWindows, error) {
+func newRecWindows(faults []fault.Fault, nodes int) (recWindows, error) {
 	var ws recWindows
 	for i, f := range faults {
 		unresolved := f.Node == 0 && f.Selector == experiment.CoordinatorName

@@ -14,13 +14,15 @@ import (
 	"stegocloud/cluster"
 
 	"stegocloud/harness/experiment"
+
+	"stegocloud/harness/fault"
 )
 
 // recSyntheticRun is a small closed-loop run: 3 nodes, 20 clients × 100
 // requests, a 500 ms service time, node 1 (the coordinator) silent 10–13 s and
 // node 3 crashed 20–22 s; requests in flight to a down node take a retry.
-func recSyntheticRun() (faults []Fault, results []RequestResult, events []cluster.Event) {
-	faults = []Fault{
+func recSyntheticRun() (faults []fault.Fault, results []RequestResult, events []cluster.Event) {
+	faults = []fault.Fault{
 		{At: 10 * time.Second, Node: 1, Kind: "silent", For: 3 * time.Second},
 		{At: 20 * time.Second, Node: 3, Kind: "crash", For: 2 * time.Second},
 	}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"stegocloud/cluster"
+
+	"stegocloud/harness/fault"
 )
 
 var recT0 = time.Date(2025, 10, 1, 14, 23, 15, 0, time.UTC)
@@ -196,7 +198,7 @@ func TestRecorderCounts(t *testing.T) {
 }
 
 func TestFaultWindowEdges(t *testing.T) {
-	faults := []Fault{
+	faults := []fault.Fault{
 		{At: 10 * time.Second, Node: 1, Kind: "silent", For: 5 * time.Second},       // [10, 15)
 		{At: 14 * time.Second, Node: 2, Kind: "crash", For: 2 * time.Second},        // merges: [10, 16)
 		{At: 30 * time.Second, Node: 3, Kind: "pause", For: 0},                      // empty: ignored
@@ -313,7 +315,7 @@ func TestRecorderTimeSeries(t *testing.T) {
 
 func TestRecorderCSV(t *testing.T) {
 	var buf bytes.Buffer
-	r := recNew(t, RecorderConfig{CSV: &buf, Faults: []Fault{{At: time.Second, Node: 2, Kind: "crash", For: time.Second}}})
+	r := recNew(t, RecorderConfig{CSV: &buf, Faults: []fault.Fault{{At: time.Second, Node: 2, Kind: "crash", For: time.Second}}})
 	a := recRes(0, 250*time.Millisecond, 1500*time.Microsecond, 3)
 	a.ID, a.Client, a.BytesOut, a.BytesIn = "c1-0", 1, 100, 200
 	a.Start = a.Intended.Add(2 * time.Millisecond)
@@ -370,10 +372,10 @@ func TestRecorderConfigErrors(t *testing.T) {
 		{"no nodes", RecorderConfig{Start: recT0}},
 		{"negative bucket", RecorderConfig{Start: recT0, Nodes: 1, Bucket: -time.Second}},
 		{"negative clients", RecorderConfig{Start: recT0, Nodes: 1, Clients: -1}},
-		{"fault on node 4 of 3", RecorderConfig{Start: recT0, Nodes: 3, Faults: []Fault{{Node: 4, For: time.Second}}}},
-		{"fault with negative start", RecorderConfig{Start: recT0, Nodes: 3, Faults: []Fault{{At: -1, Node: 1, For: time.Second}}}},
-		{"fault on node 0 without a selector", RecorderConfig{Start: recT0, Nodes: 3, Faults: []Fault{{Node: 0, For: time.Second}}}},
-		{"fault on node 0 with an unknown selector", RecorderConfig{Start: recT0, Nodes: 3, Faults: []Fault{{Node: 0, Selector: "leader", For: time.Second}}}},
+		{"fault on node 4 of 3", RecorderConfig{Start: recT0, Nodes: 3, Faults: []fault.Fault{{Node: 4, For: time.Second}}}},
+		{"fault with negative start", RecorderConfig{Start: recT0, Nodes: 3, Faults: []fault.Fault{{At: -1, Node: 1, For: time.Second}}}},
+		{"fault on node 0 without a selector", RecorderConfig{Start: recT0, Nodes: 3, Faults: []fault.Fault{{Node: 0, For: time.Second}}}},
+		{"fault on node 0 with an unknown selector", RecorderConfig{Start: recT0, Nodes: 3, Faults: []fault.Fault{{Node: 0, Selector: "leader", For: time.Second}}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -15,6 +15,8 @@ import (
 	"stegocloud/stego"
 
 	"stegocloud/harness/experiment"
+
+	"stegocloud/harness/fault"
 )
 
 // RunOptions configure RunExperiment.
@@ -165,7 +167,7 @@ func runOne(ctx context.Context, v experiment.Variant, dir string, opts RunOptio
 	if err != nil {
 		return nil, err
 	}
-	planned, err := Schedule(e, Horizon(e), v.Seed)
+	planned, err := fault.Schedule(e, fault.Horizon(e), v.Seed)
 	if err != nil {
 		return nil, err
 	}
@@ -209,12 +211,12 @@ func runOne(ctx context.Context, v experiment.Variant, dir string, opts RunOptio
 	return s, nil
 }
 
-func saveSchedule(path string, faults []Fault) error {
+func saveSchedule(path string, faults []fault.Fault) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := WriteSchedule(f, faults); err != nil {
+	if err := fault.WriteSchedule(f, faults); err != nil {
 		f.Close()
 		return err
 	}
@@ -281,7 +283,7 @@ func nodeConfig(e *experiment.Experiment, seed int64, id int, peers cluster.Peer
 // driveAndRecord runs the load and the fault schedule against ns, then stops
 // the cluster and turns everything recorded into the run's files.
 func driveAndRecord(ctx context.Context, e *experiment.Experiment, dir string, ns *nodeSet, pool *ImagePool,
-	planned []Fault, hev *cluster.EventLog, opts RunOptions, log *runLog, stopNodes func(coordinator int)) (*Summary, error) {
+	planned []fault.Fault, hev *cluster.EventLog, opts RunOptions, log *runLog, stopNodes func(coordinator int)) (*Summary, error) {
 	target, clients, err := newRunTarget(e, ns)
 	if err != nil {
 		return nil, err
@@ -397,8 +399,8 @@ func newRunTarget(e *experiment.Experiment, ns *nodeSet) (t Target, clients *clu
 
 // recorderConfig records a run of e that starts at start. The closed-loop
 // throughput bound (clients / service time) applies only with a service delay.
-func recorderConfig(e *experiment.Experiment, plan LoadPlan, start time.Time, planned []Fault, csv io.Writer) RecorderConfig {
-	c := RecorderConfig{Start: start, Nodes: e.Cluster.Nodes, Faults: Injected(planned),
+func recorderConfig(e *experiment.Experiment, plan LoadPlan, start time.Time, planned []fault.Fault, csv io.Writer) RecorderConfig {
+	c := RecorderConfig{Start: start, Nodes: e.Cluster.Nodes, Faults: fault.Injected(planned),
 		MaxLatency: plan.RequestTimeout, Expected: int(plan.Requests), CSV: csv}
 	if plan.Mode() == experiment.ModeClosed && e.Cluster.Service.Delay > 0 {
 		c.Clients, c.ServiceTime = e.Workload.Clients, e.Cluster.Service.Delay

@@ -10,6 +10,8 @@ import (
 	"stegocloud/cluster"
 
 	"stegocloud/harness/experiment"
+
+	"stegocloud/harness/fault"
 )
 
 // faultActor is what the fault executor does to nodes; the local process
@@ -32,7 +34,7 @@ type faultExecutor struct {
 	logf   func(format string, a ...any)
 
 	mu       sync.Mutex
-	executed []Fault
+	executed []fault.Fault
 	down     map[int]bool
 }
 
@@ -40,7 +42,7 @@ type faultExecutor struct {
 // fault not yet due when stop is done is not injected (it is recorded as
 // suppressed); one in progress runs to its end, so that the run sees its
 // recovery. When abort is done (Ctrl-C), faults in progress are healed at once.
-func (x *faultExecutor) run(stop, abort context.Context, faults []Fault) {
+func (x *faultExecutor) run(stop, abort context.Context, faults []fault.Fault) {
 	x.down = map[int]bool{}
 	var wg sync.WaitGroup
 	for _, f := range faults {
@@ -58,14 +60,14 @@ func (x *faultExecutor) run(stop, abort context.Context, faults []Fault) {
 }
 
 // one waits for f, injects it, holds it for f.For and heals it.
-func (x *faultExecutor) one(stop, abort context.Context, f Fault) {
+func (x *faultExecutor) one(stop, abort context.Context, f fault.Fault) {
 	if !sleepUntil(x.start.Add(f.At), stop.Done()) {
 		f.Suppressed = "not reached: the load ended first"
 		x.record(f)
 		return
 	}
 	if f.Selector != "" {
-		rf, err := ResolveFault(f, x.act.Coordinator(abort))
+		rf, err := fault.Resolve(f, x.act.Coordinator(abort))
 		if err != nil {
 			f.Suppressed = err.Error()
 			x.record(f)
@@ -113,7 +115,7 @@ func (x *faultExecutor) one(stop, abort context.Context, f Fault) {
 	x.record(f)
 }
 
-func (x *faultExecutor) inject(ctx context.Context, f Fault) error {
+func (x *faultExecutor) inject(ctx context.Context, f fault.Fault) error {
 	switch f.Kind {
 	case experiment.FaultSilent:
 		return x.act.Silent(ctx, f.Node, f.For)
@@ -127,7 +129,7 @@ func (x *faultExecutor) inject(ctx context.Context, f Fault) error {
 
 // heal ends a fault: a crashed node is restarted (in Recovering), a paused one
 // continued; a silent node recovers by itself when its time is up.
-func (x *faultExecutor) heal(f Fault) error {
+func (x *faultExecutor) heal(f fault.Fault) error {
 	switch f.Kind {
 	case experiment.FaultCrash:
 		return x.act.Restart(f.Node)
@@ -137,17 +139,17 @@ func (x *faultExecutor) heal(f Fault) error {
 	return nil
 }
 
-func (x *faultExecutor) record(f Fault) {
+func (x *faultExecutor) record(f fault.Fault) {
 	x.mu.Lock()
 	x.executed = append(x.executed, f)
 	x.mu.Unlock()
 }
 
 // result is the schedule as run, in order of start.
-func (x *faultExecutor) result() []Fault {
+func (x *faultExecutor) result() []fault.Fault {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	out := append([]Fault(nil), x.executed...)
+	out := append([]fault.Fault(nil), x.executed...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At < out[j].At })
 	return out
 }

@@ -12,11 +12,13 @@ import (
 	"stegocloud/cluster"
 
 	"stegocloud/harness/experiment"
+
+	"stegocloud/harness/fault"
 )
 
 // summarize turns what a run recorded into its files: events.jsonl (merged),
 // summary.json with the checker's verdict, latency.hgrm and timeseries.csv.
-func summarize(e *experiment.Experiment, dir string, ns *nodeSet, rec *Recorder, executed []Fault,
+func summarize(e *experiment.Experiment, dir string, ns *nodeSet, rec *Recorder, executed []fault.Fault,
 	final map[int]cluster.NodeStatus, cs cluster.ClientStats, stats LoadStats, start time.Time,
 	bound time.Duration, interrupted error) (*Summary, error) {
 	nodesDir := filepath.Join(dir, dirNodes)
@@ -45,7 +47,7 @@ func summarize(e *experiment.Experiment, dir string, ns *nodeSet, rec *Recorder,
 	if err := rec.Summarize(s); err != nil {
 		return nil, err
 	}
-	injected := Injected(executed)
+	injected := fault.Injected(executed)
 	z, err := NewAnalyzer(AnalysisConfig{Start: start, Nodes: e.Cluster.Nodes, Faults: injected})
 	if err != nil {
 		return nil, err

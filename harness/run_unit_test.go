@@ -17,6 +17,8 @@ import (
 	"stegocloud/cluster"
 
 	"stegocloud/harness/experiment"
+
+	"stegocloud/harness/fault"
 )
 
 func TestMergeEventFiles(t *testing.T) {
@@ -120,7 +122,7 @@ func TestFaultExecutor(t *testing.T) {
 	// One tick is 200 ms and actions are logged rounded to ticks: ±100 ms of
 	// scheduling slack before the test is wrong.
 	ms := func(n int) time.Duration { return time.Duration(n) * 200 * time.Millisecond }
-	faults := []Fault{
+	faults := []fault.Fault{
 		{At: ms(1), Node: 1, Kind: experiment.FaultCrash, For: ms(2)},
 		{At: ms(2), Node: 1, Kind: experiment.FaultPause, For: ms(1)},                            // node 1 is down then
 		{At: ms(2), Kind: experiment.FaultPause, For: ms(2), Selector: "coordinator"},            // resolves to node 3
@@ -189,7 +191,7 @@ func TestFaultExecutorLogsBeforeInjecting(t *testing.T) {
 				logged = append(logged, strings.Contains(buf.String(), `"fault_start"`))
 			}}
 			x.act = act
-			x.run(context.Background(), context.Background(), []Fault{{Node: 2, Kind: kind, For: 10 * time.Millisecond}})
+			x.run(context.Background(), context.Background(), []fault.Fault{{Node: 2, Kind: kind, For: 10 * time.Millisecond}})
 			if len(logged) != 1 || !logged[0] {
 				t.Errorf("%s: fault_start logged before the injection: %v, want [true]", kind, logged)
 			}
@@ -213,7 +215,7 @@ func (a *hookActor) Pause(id int) error { a.onInject(); return a.fakeActor.Pause
 func TestFaultExecutorRecordsFailedInjection(t *testing.T) {
 	act := &fakeActor{start: time.Now(), fail: errors.New("no such process")}
 	x := &faultExecutor{act: act, events: nil, start: act.start, logf: t.Logf}
-	x.run(context.Background(), context.Background(), []Fault{{Node: 2, Kind: experiment.FaultCrash, For: time.Second}})
+	x.run(context.Background(), context.Background(), []fault.Fault{{Node: 2, Kind: experiment.FaultCrash, For: time.Second}})
 	res := x.result()
 	if len(res) != 1 || !strings.Contains(res[0].Suppressed, "no such process") {
 		t.Errorf("failed injection recorded as %+v, want it suppressed with the reason", res)
@@ -221,7 +223,7 @@ func TestFaultExecutorRecordsFailedInjection(t *testing.T) {
 	// Its start was logged before the attempt; an end follows at once, with why.
 	var buf bytes.Buffer
 	x = &faultExecutor{act: act, events: cluster.NewEventLog(&buf, nil), start: act.start, logf: t.Logf}
-	x.run(context.Background(), context.Background(), []Fault{{Node: 2, Kind: experiment.FaultCrash, For: time.Second}})
+	x.run(context.Background(), context.Background(), []fault.Fault{{Node: 2, Kind: experiment.FaultCrash, For: time.Second}})
 	if err := x.events.Flush(); err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +279,7 @@ func sameSet(a, b []string) bool {
 // A fault aimed at "whoever coordinates then" has no node when the recorder
 // is configured; its window still classifies requests.
 func TestRecorderAcceptsCoordinatorSelectedFault(t *testing.T) {
-	faults := []Fault{{At: time.Second, Kind: experiment.FaultCrash, For: time.Second, Selector: "coordinator"}}
+	faults := []fault.Fault{{At: time.Second, Kind: experiment.FaultCrash, For: time.Second, Selector: "coordinator"}}
 	if _, err := newRecWindows(faults, 3); err != nil {
 		t.Errorf("newRecWindows(%+v): %v", faults, err)
 	}

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"stegocloud/harness/fault"
 )
 
 // Files of a run directory (DESIGN §5) that the report and the figures read.
@@ -28,11 +30,11 @@ const (
 type RunData struct {
 	Dir      string
 	Summary  Summary
-	Info     *RunInfo // run.json; nil when missing
-	Spec     string   // experiment.yaml, verbatim
-	Schedule []Fault  // schedule.json
-	Nodes    int      // cluster size: the time series' node columns, else the summary's nodes
-	BucketS  float64  // width of a time-series bucket, seconds (0 without a time series)
+	Info     *RunInfo      // run.json; nil when missing
+	Spec     string        // experiment.yaml, verbatim
+	Schedule []fault.Fault // schedule.json
+	Nodes    int           // cluster size: the time series' node columns, else the summary's nodes
+	BucketS  float64       // width of a time-series bucket, seconds (0 without a time series)
 	Buckets  []Bucket
 	Events   *EventDigest // events.jsonl; nil when missing
 	// Origin is t = 0 of every time axis: the load start (the load_start event,

@@ -190,7 +190,7 @@ func TestSweepIndexFor(t *testing.T) {
 			t.Errorf("variant %d = %+v, want %s with repeat 2", i, v, vs[i].Label)
 		}
 	}
-	one, err := experiment.Parse("one.yaml", []byte(minimalExperiment))
+	one, err := experiment.Parse("one.yaml", []byte("workload: {requests_per_client: 10}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

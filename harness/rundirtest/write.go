@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"stegocloud/harness"
+
+	"stegocloud/harness/fault"
 )
 
 // Write simulates the run o describes and writes its run directory into dir
@@ -47,7 +49,7 @@ func Files(o Options) (map[string][]byte, error) {
 		{harness.FileRunInfo, func(w io.Writer) error { return writeJSON(w, s.runInfo()) }},
 		{harness.FileExperiment, func(w io.Writer) error { _, err := io.WriteString(w, s.spec()); return err }},
 		{harness.FileSchedule, func(w io.Writer) error {
-			return writeJSON(w, []harness.Fault{{At: o.FaultAt, Node: 2, Kind: "silent", For: o.FaultFor}})
+			return writeJSON(w, []fault.Fault{{At: o.FaultAt, Node: 2, Kind: "silent", For: o.FaultFor}})
 		}},
 		{harness.FileTimeSeries, func(w io.Writer) error { return harness.WriteTimeSeries(w, 3, s.buckets()) }},
 		{harness.FileEvents, s.writeEvents},

@@ -1,8 +1,8 @@
-package harness
+package fault
 
 import "errors"
 
-// The sentinel errors of the fault stage. Each is wrapped with what was being
+// The sentinel errors of package fault. Each is wrapped with what was being
 // done (fmt.Errorf("…: %w", Err…)); test for them with errors.Is.
 var (
 	// ErrBadSchedule is returned when schedule.json cannot be read back.

@@ -1,4 +1,4 @@
-package harness
+package fault
 
 import (
 	"cmp"
@@ -24,7 +24,7 @@ import (
 // Explicit schedule: the entries, sorted by time (file order on ties), with
 // the same min_alive rule; an entry for a node that is still down is
 // suppressed too. `node: coordinator` entries keep Node 0 and Selector set
-// until ResolveFault picks the node at run time.
+// until Resolve picks the node at run time.
 func Schedule(e *experiment.Experiment, horizon time.Duration, seed int64) ([]Fault, error) {
 	if err := e.Validate(); err != nil {
 		return nil, fmt.Errorf("scheduling faults: %w", err)
@@ -136,10 +136,10 @@ func Horizon(e *experiment.Experiment) time.Duration {
 	return min(max(est, 30*time.Second), w.MaxDuration)
 }
 
-// ResolveFault fixes the node of a coordinator-selected fault to the node that
+// Resolve fixes the node of a coordinator-selected fault to the node that
 // coordinates now; faults that name their node come back unchanged. The
 // selector stays set so that the record shows how the node was chosen.
-func ResolveFault(f Fault, coordinator int) (Fault, error) {
+func Resolve(f Fault, coordinator int) (Fault, error) {
 	if f.Selector == "" {
 		return f, nil
 	}

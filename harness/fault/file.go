@@ -1,4 +1,4 @@
-package harness
+package fault
 
 import (
 	"encoding/json"
@@ -11,7 +11,7 @@ import (
 // WriteSchedule writes a run's fault schedule as schedule.json: an indented
 // JSON array of Fault in time order, suppressed faults included, durations in
 // nanoseconds (as everywhere in the run's JSON). The same schedule always
-// gives the same bytes. The run directory reader (rundir.go) reads it as
+// gives the same bytes. The run directory reader (package rundir) reads it as
 // []Fault; the seed and experiment that produced it are in run.json and
 // experiment.yaml.
 func WriteSchedule(w io.Writer, faults []Fault) error {

@@ -1,4 +1,4 @@
-package harness
+package fault
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 // TestScheduleEveryExperimentFile: every shipped experiment schedules its
 // faults, and smoke's load ends well under 30 s.
 func TestScheduleEveryExperimentFile(t *testing.T) {
-	files, err := filepath.Glob("../experiments/*.yaml")
+	files, err := filepath.Glob("../../experiments/*.yaml")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("glob experiments: %v, %d files", err, len(files))
 	}
@@ -195,18 +195,18 @@ func TestExplicitSchedule(t *testing.T) {
 
 func TestResolveFault(t *testing.T) {
 	sel := Fault{At: time.Second, Kind: experiment.FaultCrash, For: time.Second, Selector: "coordinator"}
-	got, err := ResolveFault(sel, 3)
+	got, err := Resolve(sel, 3)
 	if err != nil || got.Node != 3 || got.Selector != "coordinator" {
 		t.Errorf("ResolveFault(coordinator, 3) = %+v, %v; want node 3 with the selector kept", got, err)
 	}
-	if _, err := ResolveFault(sel, 0); !errors.Is(err, ErrNoCoordinator) {
+	if _, err := Resolve(sel, 0); !errors.Is(err, ErrNoCoordinator) {
 		t.Errorf("ResolveFault with no coordinator: %v, want ErrNoCoordinator", err)
 	}
 	plain := Fault{At: time.Second, Node: 2, Kind: experiment.FaultCrash, For: time.Second}
-	if got, err := ResolveFault(plain, 3); err != nil || got != plain {
+	if got, err := Resolve(plain, 3); err != nil || got != plain {
 		t.Errorf("ResolveFault(node 2) = %+v, %v; want it unchanged", got, err)
 	}
-	if _, err := ResolveFault(Fault{Selector: "leader"}, 1); !errors.Is(err, ErrBadSchedule) {
+	if _, err := Resolve(Fault{Selector: "leader"}, 1); !errors.Is(err, ErrBadSchedule) {
 		t.Errorf("ResolveFault(unknown selector) = %v, want ErrBadSchedule", err)
 	}
 }
