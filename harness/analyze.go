@@ -10,6 +10,8 @@ import (
 	"stegocloud/cluster"
 
 	"stegocloud/harness/fault"
+
+	"stegocloud/harness/rundir"
 )
 
 // AnalysisConfig describes the run whose merged event log an Analyzer reads.
@@ -29,8 +31,8 @@ type AnalysisConfig struct {
 // Analysis is what the event log says about a run. Offsets (At, From, To) are
 // from the load start. Every metric is defined in doc.go.
 type Analysis struct {
-	Events     int             // events read
-	Elections  ElectionSummary // elections started, by cause; coordinator changes; max epoch
+	Events     int                    // events read
+	Elections  rundir.ElectionSummary // elections started, by cause; coordinator changes; max epoch
 	Timeline   []CoordinatorSpan
 	Conflicts  []EpochConflict // epochs for which two coordinators were named (election safety)
 	Failovers  []Failover
@@ -41,7 +43,7 @@ type Analysis struct {
 	Reassigned     int
 	ReassignEvents int
 	ProtocolErrors int
-	Messages       MessageCounts
+	Messages       rundir.MessageCounts
 	Loads          []LoadSample
 	Nodes          []NodeStatus // node i+1
 	Decisions      []Decision   // an evenly spaced sample of assign events
@@ -93,7 +95,7 @@ func NewAnalyzer(cfg AnalysisConfig) (*Analyzer, error) {
 	}
 	z := &Analyzer{
 		cfg: cfg, start: cfg.Start.UnixNano(),
-		a:      &Analysis{Elections: ElectionSummary{ByCause: map[string]int{}}, faults: cfg.Faults},
+		a:      &Analysis{Elections: rundir.ElectionSummary{ByCause: map[string]int{}}, faults: cfg.Faults},
 		nodes:  make([]anaNode, cfg.Nodes),
 		epochs: map[uint64]int{},
 		reasgn: map[string]struct{}{}, unknown: map[cluster.EventType]int{},

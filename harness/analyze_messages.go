@@ -2,6 +2,8 @@ package harness
 
 import (
 	"strings"
+
+	"stegocloud/harness/rundir"
 )
 
 // Message classes (see doc.go, "Messages per request").
@@ -88,7 +90,7 @@ func (m *anaMessages) sample(z *Analyzer, node int, counters map[string]int64) {
 
 // total counts messages: every message a node sent ("sent.T"), plus messages
 // of types no node ever sends ("recv.T" only), which come from clients.
-func (m *anaMessages) total(class func(string) string) MessageCounts {
+func (m *anaMessages) total(class func(string) string) rundir.MessageCounts {
 	sent, recv := map[string]int64{}, map[string]int64{}
 	for i := range m.closed {
 		for _, src := range []map[string]int64{m.closed[i], m.current[i]} {
@@ -106,7 +108,7 @@ func (m *anaMessages) total(class func(string) string) MessageCounts {
 			sent[t] = v
 		}
 	}
-	mc := MessageCounts{ByType: sent}
+	mc := rundir.MessageCounts{ByType: sent}
 	for t, v := range sent {
 		mc.Total += v
 		switch class(t) {

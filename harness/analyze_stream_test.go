@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"stegocloud/cluster"
+
+	"stegocloud/harness/rundir"
 )
 
 // TestAnalyzeFromEventsJSONL: the analyzer reads events.jsonl as written by
@@ -73,7 +75,7 @@ func FuzzDecodeHistogram(f *testing.F) {
 	if err := r.Close(); err != nil {
 		f.Fatal(err)
 	}
-	var s Summary
+	var s rundir.Summary
 	if err := r.Summarize(&s); err != nil {
 		f.Fatal(err)
 	}
@@ -81,7 +83,7 @@ func FuzzDecodeHistogram(f *testing.F) {
 	f.Add("HISTFAAAAAAAAAA=")
 	f.Add("")
 	f.Fuzz(func(t *testing.T, in string) {
-		h, err := DecodeHistogram(in)
+		h, err := rundir.DecodeHistogram(in)
 		if err == nil && h == nil {
 			t.Errorf("DecodeHistogram(%q): nil histogram without an error", in)
 		}

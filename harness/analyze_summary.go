@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"stegocloud/harness/rundir"
 )
 
 // Summarize fills the event analysis's part of s: Faults, Elections,
@@ -11,7 +13,7 @@ import (
 // it after Recorder.Summarize), Messages, and each node's Completions,
 // FaultsDown, FinalState, FinalLoad, Processed and Coordinator; it appends its
 // warnings.
-func (a *Analysis) Summarize(s *Summary) {
+func (a *Analysis) Summarize(s *rundir.Summary) {
 	s.Elections = a.Elections
 	if len(s.Elections.ByCause) == 0 {
 		s.Elections.ByCause = nil
@@ -24,9 +26,9 @@ func (a *Analysis) Summarize(s *Summary) {
 		s.MessagesPerRequest = float64(a.Messages.Request) / float64(s.Requests.Total)
 	}
 	for _, st := range a.Nodes {
-		i := slices.IndexFunc(s.Nodes, func(n NodeSummary) bool { return n.ID == st.ID })
+		i := slices.IndexFunc(s.Nodes, func(n rundir.NodeSummary) bool { return n.ID == st.ID })
 		if i < 0 {
-			s.Nodes = append(s.Nodes, NodeSummary{ID: st.ID})
+			s.Nodes = append(s.Nodes, rundir.NodeSummary{ID: st.ID})
 			i = len(s.Nodes) - 1
 		}
 		n := &s.Nodes[i]
@@ -37,8 +39,8 @@ func (a *Analysis) Summarize(s *Summary) {
 	s.Warnings = append(s.Warnings, a.episodeWarnings()...)
 }
 
-func (a *Analysis) faultSummary() FaultSummary {
-	fs := FaultSummary{Injected: len(a.faults)}
+func (a *Analysis) faultSummary() rundir.FaultSummary {
+	fs := rundir.FaultSummary{Injected: len(a.faults)}
 	if len(a.faults) > 0 {
 		fs.ByKind = map[string]int{}
 		var down time.Duration
@@ -72,9 +74,9 @@ func (a *Analysis) faultSummary() FaultSummary {
 
 // anaStatsMs summarises durations in milliseconds; P50 is the median (the
 // mean of the two middle values for an even count).
-func anaStatsMs(ds []time.Duration) Stats {
+func anaStatsMs(ds []time.Duration) rundir.Stats {
 	if len(ds) == 0 {
-		return Stats{}
+		return rundir.Stats{}
 	}
 	all := make([]float64, len(ds))
 	sum := 0.0
@@ -88,7 +90,7 @@ func anaStatsMs(ds []time.Duration) Stats {
 	if n%2 == 0 {
 		p50 = (sorted[n/2-1] + sorted[n/2]) / 2
 	}
-	return Stats{N: n, Mean: sum / float64(n), P50: p50, Max: sorted[n-1], All: all}
+	return rundir.Stats{N: n, Mean: sum / float64(n), P50: p50, Max: sorted[n-1], All: all}
 }
 
 // episodeWarnings names the failovers and recoveries that gave no sample.

@@ -12,6 +12,8 @@ import (
 	"stegocloud/cluster"
 
 	"stegocloud/harness/fault"
+
+	"stegocloud/harness/rundir"
 )
 
 func TestAnalyzeFailover(t *testing.T) {
@@ -211,7 +213,7 @@ func TestAnalyzeElections(t *testing.T) {
 		aevElect(3000, 1, 4, ""), aevElect(3001, 2, 4, "coordinator suspected"),
 		aevResult(3050, 1, 4, 2), aevCoord(3051, 2, 4, 2), aevResult(3052, 2, 4, 2),
 	})
-	want := ElectionSummary{Total: 5, ByCause: map[string]int{"startup": 1, "coordinator suspected": 2, "periodic": 1, "unknown": 1},
+	want := rundir.ElectionSummary{Total: 5, ByCause: map[string]int{"startup": 1, "coordinator suspected": 2, "periodic": 1, "unknown": 1},
 		CoordinatorChanges: 2, MaxEpoch: 4}
 	if !reflect.DeepEqual(a.Elections, want) {
 		t.Errorf("elections = %+v, want %+v", a.Elections, want)
@@ -319,7 +321,7 @@ func TestAnalyzeMessages(t *testing.T) {
 		aevLoad(400, 1, 0.5, c{"sent.heartbeat": 3, "recv.request": 1}),
 		aevStop(500, 1, c{"sent.heartbeat": 5, "recv.request": 2}),
 	})
-	want := MessageCounts{Total: 62, Request: 29, Heartbeat: 33,
+	want := rundir.MessageCounts{Total: 62, Request: 29, Heartbeat: 33,
 		ByType: map[string]int64{"heartbeat": 33, "assign": 4, "response": 3, "request": 22}}
 	if !reflect.DeepEqual(a.Messages, want) {
 		t.Errorf("messages = %+v, want %+v", a.Messages, want)
@@ -327,7 +329,7 @@ func TestAnalyzeMessages(t *testing.T) {
 	if !slices.ContainsFunc(a.Warnings, func(w string) bool { return strings.HasPrefix(w, "node 2's message counters went down") }) {
 		t.Errorf("warnings %q: want one about node 2's counters", a.Warnings)
 	}
-	var s Summary
+	var s rundir.Summary
 	s.Requests.Total = 10
 	a.Summarize(&s)
 	if s.MessagesPerRequest != 2.9 {

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"stegocloud/harness/experiment"
+
+	"stegocloud/harness/rundir"
 )
 
 // CheckInput is what the checker judges a run by, besides its Summary.
@@ -21,8 +23,8 @@ type CheckInput struct {
 
 // Judge runs every check: accounted, metadata, election_safety, agreement,
 // then one per threshold.
-func Judge(s *Summary, in CheckInput) Verdict {
-	checks := []Check{
+func Judge(s *rundir.Summary, in CheckInput) rundir.Verdict {
+	checks := []rundir.Check{
 		CheckAccounted(in.Accounting, in.Expected),
 		CheckMetadata(in.Accounting),
 		CheckElectionSafety(in.Analysis),
@@ -32,12 +34,12 @@ func Judge(s *Summary, in CheckInput) Verdict {
 }
 
 // NewVerdict passes when there is at least one check and every check passes.
-func NewVerdict(checks []Check) Verdict {
+func NewVerdict(checks []rundir.Check) rundir.Verdict {
 	pass := len(checks) > 0
 	for _, c := range checks {
 		pass = pass && c.Pass
 	}
-	return Verdict{Pass: pass, Checks: checks}
+	return rundir.Verdict{Pass: pass, Checks: checks}
 }
 
 // AgreementBound is the time a healthy cluster needs to agree after a change:
@@ -49,8 +51,8 @@ func AgreementBound(suspectAfter, syncDelay, electionTimeout time.Duration) time
 
 // CheckAccounted: every request issued ended exactly once as ok, failed with
 // a reason, or timed out.
-func CheckAccounted(a Accounting, expected int) Check {
-	c := Check{Name: "accounted"}
+func CheckAccounted(a Accounting, expected int) rundir.Check {
+	c := rundir.Check{Name: "accounted"}
 	if expected <= 0 {
 		c.Detail = fmt.Sprintf("expected request count not given (%d): completeness cannot be judged", expected)
 		return c
@@ -78,8 +80,8 @@ func CheckAccounted(a Accounting, expected int) Check {
 
 // CheckMetadata: every ok response carried exactly the metadata that was sent,
 // as the client verified it.
-func CheckMetadata(a Accounting) Check {
-	c := Check{Name: "metadata", Pass: a.OKUnverified == 0}
+func CheckMetadata(a Accounting) rundir.Check {
+	c := rundir.Check{Name: "metadata", Pass: a.OKUnverified == 0}
 	c.Detail = fmt.Sprintf("%d of %d ok responses verified", a.OK-a.OKUnverified, a.OK)
 	if !c.Pass {
 		c.Detail += fmt.Sprintf("; %d ok without a verified match, want 0", a.OKUnverified)
@@ -91,8 +93,8 @@ func CheckMetadata(a Accounting) Check {
 }
 
 // CheckElectionSafety: at most one coordinator per epoch over the merged log.
-func CheckElectionSafety(a *Analysis) Check {
-	c := Check{Name: "election_safety"}
+func CheckElectionSafety(a *Analysis) rundir.Check {
+	c := rundir.Check{Name: "election_safety"}
 	if a == nil {
 		c.Detail = "no event analysis given"
 		return c
@@ -112,8 +114,8 @@ func CheckElectionSafety(a *Analysis) Check {
 
 // CheckAgreement: after the last membership change, every live node followed
 // one live coordinator within bound.
-func CheckAgreement(a *Analysis, bound time.Duration) Check {
-	c := Check{Name: "agreement"}
+func CheckAgreement(a *Analysis, bound time.Duration) rundir.Check {
+	c := rundir.Check{Name: "agreement"}
 	switch {
 	case a == nil:
 		c.Detail = "no event analysis given"

@@ -9,6 +9,8 @@ import (
 	"stegocloud/cluster"
 
 	"stegocloud/harness/experiment"
+
+	"stegocloud/harness/rundir"
 )
 
 // chkAccounting records results and returns the recorder's ledger.
@@ -158,20 +160,20 @@ func TestCheckAgreement(t *testing.T) {
 }
 
 func TestEvaluateThresholds(t *testing.T) {
-	s := &Summary{
-		Requests:      Counts{Total: 10000, OK: 9995, Failed: 5, Lost: 5},
+	s := &rundir.Summary{
+		Requests:      rundir.Counts{Total: 10000, OK: 9995, Failed: 5, Lost: 5},
 		SuccessRate:   0.9995,
 		ThroughputRPS: 97.25,
-		Bound:         &Bound{RPS: 100, Achieved: 0.9725},
-		Latency:       Latency{Count: 10000, MeanMs: 512.5, P50Ms: 505, P90Ms: 530, P95Ms: 540, P99Ms: 612.3, P999Ms: 900, MaxMs: 1200},
-		Faults:        FaultSummary{FailoverMs: Stats{N: 3, P50: 140, Max: 280}},
+		Bound:         &rundir.Bound{RPS: 100, Achieved: 0.9725},
+		Latency:       rundir.Latency{Count: 10000, MeanMs: 512.5, P50Ms: 505, P90Ms: 530, P95Ms: 540, P99Ms: 612.3, P999Ms: 900, MaxMs: 1200},
+		Faults:        rundir.FaultSummary{FailoverMs: rundir.Stats{N: 3, P50: 140, Max: 280}},
 	}
-	noFaults := &Summary{Requests: Counts{Total: 1, OK: 1}, SuccessRate: 1, Latency: Latency{Count: 1, P99Ms: 3}}
-	empty := &Summary{}
-	nan := &Summary{ThroughputRPS: math.NaN()}
+	noFaults := &rundir.Summary{Requests: rundir.Counts{Total: 1, OK: 1}, SuccessRate: 1, Latency: rundir.Latency{Count: 1, P99Ms: 3}}
+	empty := &rundir.Summary{}
+	nan := &rundir.Summary{ThroughputRPS: math.NaN()}
 	tests := []struct {
 		name   string
-		s      *Summary
+		s      *rundir.Summary
 		th     experiment.Threshold
 		pass   bool
 		detail string
@@ -220,7 +222,7 @@ func TestEvaluateThresholds(t *testing.T) {
 func TestJudge(t *testing.T) {
 	acc := chkAccounting(t, recRes(0, 0, time.Millisecond, 1), recRes(1, 0, time.Millisecond, 2))
 	a := anaRun(t, nil, anaSteady())
-	s := &Summary{Requests: Counts{Total: 2, OK: 2}, SuccessRate: 1, Latency: Latency{Count: 2, P99Ms: 1}}
+	s := &rundir.Summary{Requests: rundir.Counts{Total: 2, OK: 2}, SuccessRate: 1, Latency: rundir.Latency{Count: 2, P99Ms: 1}}
 	in := CheckInput{Expected: 2, Accounting: acc, Analysis: a, AgreementBound: time.Second,
 		Thresholds: []experiment.Threshold{{Metric: "success_rate", Op: ">=", Value: 0.999}}}
 	v := Judge(s, in)

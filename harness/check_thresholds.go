@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"stegocloud/harness/experiment"
+
+	"stegocloud/harness/rundir"
 )
 
 // chkMetric is one value a threshold can name, in the units of its Summary
@@ -16,7 +18,7 @@ type chkMetric struct {
 }
 
 // chkLookup finds the metric a threshold names.
-func chkLookup(s *Summary, name string) (chkMetric, bool) {
+func chkLookup(s *rundir.Summary, name string) (chkMetric, bool) {
 	lat := func(v float64) chkMetric {
 		m := chkMetric{value: v, unit: "ms"}
 		if s.Latency.Count == 0 {
@@ -72,16 +74,16 @@ func chkLookup(s *Summary, name string) (chkMetric, bool) {
 // EvaluateThresholds turns each expect: threshold into a check. A metric that
 // does not apply to the run, an unknown metric or operator, or a value that
 // could not be measured fails its check and says why.
-func EvaluateThresholds(s *Summary, ts []experiment.Threshold) []Check {
-	checks := make([]Check, 0, len(ts))
+func EvaluateThresholds(s *rundir.Summary, ts []experiment.Threshold) []rundir.Check {
+	checks := make([]rundir.Check, 0, len(ts))
 	for _, t := range ts {
 		checks = append(checks, chkThreshold(s, t))
 	}
 	return checks
 }
 
-func chkThreshold(s *Summary, t experiment.Threshold) Check {
-	c := Check{Name: "expect " + t.Metric}
+func chkThreshold(s *rundir.Summary, t experiment.Threshold) rundir.Check {
+	c := rundir.Check{Name: "expect " + t.Metric}
 	m, known := chkLookup(s, t.Metric)
 	switch {
 	case !known:

@@ -10,6 +10,8 @@ import (
 	"stegocloud/harness/internal/golden"
 	"strings"
 	"testing"
+
+	"stegocloud/harness/rundir"
 )
 
 // cmpDumpCharts prints chart data for golden files, to a precision that
@@ -94,13 +96,13 @@ func TestCompareSpectrumMergesRuns(t *testing.T) {
 func TestCompareSpectrumWarnings(t *testing.T) {
 	tests := []struct {
 		name     string
-		breakRun func(s *Summary)
+		breakRun func(s *rundir.Summary)
 		runs     int
 		warning  string
 	}{
-		{"missing histogram", func(s *Summary) { delete(s.Histograms, "all") }, 2, `rep-2: bad latency histogram: summary.json has no "all" histogram`},
-		{"corrupt histogram", func(s *Summary) { s.Histograms["all"] = "HISTFAAAA" }, 2, "rep-2: bad latency histogram: decoding"},
-		{"not base64", func(s *Summary) { s.Histograms["all"] = "%%%" }, 2, "rep-2: bad latency histogram"},
+		{"missing histogram", func(s *rundir.Summary) { delete(s.Histograms, "all") }, 2, `rep-2: bad latency histogram: summary.json has no "all" histogram`},
+		{"corrupt histogram", func(s *rundir.Summary) { s.Histograms["all"] = "HISTFAAAA" }, 2, "rep-2: bad latency histogram: decoding"},
+		{"not base64", func(s *rundir.Summary) { s.Histograms["all"] = "%%%" }, 2, "rep-2: bad latency histogram"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

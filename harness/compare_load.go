@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+
+	"stegocloud/harness/rundir"
 )
 
 // RunSet is the runs of one configuration: a single run, or the reps of a
@@ -23,8 +25,8 @@ type RunSet struct {
 // LoadedRun is one run of a set as read from its directory.
 type LoadedRun struct {
 	Dir     string
-	Summary Summary
-	Info    *RunInfo // nil when the run has no run.json
+	Summary rundir.Summary
+	Info    *rundir.Info // nil when the run has no run.json
 }
 
 // Repeated reports whether the set holds more than one run.
@@ -160,7 +162,7 @@ func cmpLoadRun(dir string) (LoadedRun, error) {
 	case err != nil:
 		return run, err
 	}
-	var info RunInfo
+	var info rundir.Info
 	if err := json.Unmarshal(data, &info); err != nil {
 		return run, fmt.Errorf("%w: %s: %v", ErrRunSetFile, filepath.Join(dir, "run.json"), err)
 	}
@@ -168,8 +170,8 @@ func cmpLoadRun(dir string) (LoadedRun, error) {
 	return run, nil
 }
 
-func cmpReadSummaryFile(path string) (Summary, error) {
-	var s Summary
+func cmpReadSummaryFile(path string) (rundir.Summary, error) {
+	var s rundir.Summary
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return s, err
@@ -185,7 +187,7 @@ func cmpReadSummaryFile(path string) (Summary, error) {
 
 // cmpCheckSummary rejects a summary.json that parses but cannot be a run's,
 // such as "{}", so that it is not compared as a run that measured zeros.
-func cmpCheckSummary(s *Summary) error {
+func cmpCheckSummary(s *rundir.Summary) error {
 	c := s.Requests
 	switch {
 	case s.Experiment == "":

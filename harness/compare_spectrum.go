@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
+
+	"stegocloud/harness/rundir"
 )
 
 // cmpSpectrumTicks is the number of percentile steps per halving of the
@@ -76,7 +78,7 @@ func cmpMergeHistograms(setKey string, s *RunSet, key string) (merged *hdr.Histo
 	return merged, used, warns
 }
 
-func cmpDecodeHistogram(s *Summary, key string) (*hdr.Histogram, error) {
+func cmpDecodeHistogram(s *rundir.Summary, key string) (*hdr.Histogram, error) {
 	enc, ok := s.Histograms[key]
 	if !ok || enc == "" {
 		return nil, fmt.Errorf("%w: summary.json has no %q histogram", ErrRunSetHistogram, key)

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
+
+	"stegocloud/harness/rundir"
 )
 
 // cmpSynth describes synthetic runs for tests: latencies drawn from a seeded
@@ -39,7 +41,7 @@ type cmpSynth struct {
 }
 
 // summary is rep (from 1) of the synth.
-func (s cmpSynth) summary(t testing.TB, rep int) Summary {
+func (s cmpSynth) summary(t testing.TB, rep int) rundir.Summary {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(s.Seed, uint64(rep)))
 	factor := 1 + s.Noise*rng.NormFloat64()
@@ -72,10 +74,10 @@ func (s cmpSynth) summary(t testing.TB, rep int) Summary {
 	rps := s.RPS * (1 + s.Noise*rng.NormFloat64())
 	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 	dur := float64(ok) / rps
-	sum := Summary{
+	sum := rundir.Summary{
 		Experiment: s.Experiment, Run: fmt.Sprintf("20260102-0304%02d", rep), Mode: "closed",
 		Start: start, End: start.Add(time.Duration(dur * float64(time.Second))), DurationS: dur,
-		Requests:      Counts{Total: s.Requests, OK: ok, TimedOut: lost, Lost: lost},
+		Requests:      rundir.Counts{Total: s.Requests, OK: ok, TimedOut: lost, Lost: lost},
 		SuccessRate:   float64(ok) / float64(s.Requests),
 		ThroughputRPS: rps, OfferedRPS: float64(s.Requests) / dur,
 		MessagesPerRequest: s.Msgs * (1 + s.Noise*rng.NormFloat64()),
@@ -93,7 +95,7 @@ func (s cmpSynth) summary(t testing.TB, rep int) Summary {
 			all = append(all, math.Round(s.FailoverMs*(1+0.2*rng.NormFloat64())))
 		}
 		slices.Sort(all)
-		sum.Faults = FaultSummary{Injected: 3, FailoverMs: Stats{N: 3, Mean: (all[0] + all[1] + all[2]) / 3, P50: all[1], Max: all[2], All: all}}
+		sum.Faults = rundir.FaultSummary{Injected: 3, FailoverMs: rundir.Stats{N: 3, Mean: (all[0] + all[1] + all[2]) / 3, P50: all[1], Max: all[2], All: all}}
 	}
 	return sum
 }
@@ -113,9 +115,9 @@ func cmpSynthPick(rng *rand.Rand, weights []float64) int {
 	return len(weights) - 1
 }
 
-func cmpSynthLatency(h *hdr.Histogram) Latency {
+func cmpSynthLatency(h *hdr.Histogram) rundir.Latency {
 	ms := func(v int64) float64 { return float64(v) / 1000 }
-	return Latency{
+	return rundir.Latency{
 		Count: h.TotalCount(), MeanMs: h.Mean() / 1000, StdDevMs: h.StdDev() / 1000, MinMs: ms(h.Min()),
 		P50Ms: ms(h.ValueAtQuantile(50)), P90Ms: ms(h.ValueAtQuantile(90)), P95Ms: ms(h.ValueAtQuantile(95)),
 		P99Ms: ms(h.ValueAtQuantile(99)), P999Ms: ms(h.ValueAtQuantile(99.9)), MaxMs: ms(h.Max()),
@@ -123,30 +125,30 @@ func cmpSynthLatency(h *hdr.Histogram) Latency {
 }
 
 // cmpSynthLatencyOf summarises draws by nearest rank, for Light synths.
-func cmpSynthLatencyOf(ms []float64) Latency {
+func cmpSynthLatencyOf(ms []float64) rundir.Latency {
 	slices.Sort(ms)
 	q := func(p float64) float64 { return ms[max(0, int(math.Ceil(p/100*float64(len(ms))))-1)] }
 	mean := 0.0
 	for _, v := range ms {
 		mean += v / float64(len(ms))
 	}
-	return Latency{Count: int64(len(ms)), MeanMs: mean, MinMs: ms[0], P50Ms: q(50), P90Ms: q(90), P95Ms: q(95),
+	return rundir.Latency{Count: int64(len(ms)), MeanMs: mean, MinMs: ms[0], P50Ms: q(50), P90Ms: q(90), P95Ms: q(95),
 		P99Ms: q(99), P999Ms: q(99.9), MaxMs: ms[len(ms)-1]}
 }
 
-func cmpSynthNodes(served []int, ok int) ([]NodeSummary, Balance) {
-	nodes := make([]NodeSummary, len(served))
+func cmpSynthNodes(served []int, ok int) ([]rundir.NodeSummary, rundir.Balance) {
+	nodes := make([]rundir.NodeSummary, len(served))
 	shares := make([]float64, len(served))
 	for i, n := range served {
 		shares[i] = float64(n) / float64(max(ok, 1))
-		nodes[i] = NodeSummary{ID: i + 1, Served: n, Share: shares[i], Processed: n, FinalState: "active"}
+		nodes[i] = rundir.NodeSummary{ID: i + 1, Served: n, Share: shares[i], Processed: n, FinalState: "active"}
 	}
 	mean := 1 / float64(len(served))
 	varSum := 0.0
 	for _, s := range shares {
 		varSum += (s - mean) * (s - mean)
 	}
-	b := Balance{CV: math.Sqrt(varSum/float64(len(shares))) / mean}
+	b := rundir.Balance{CV: math.Sqrt(varSum/float64(len(shares))) / mean}
 	if lo := slices.Min(shares); lo > 0 {
 		b.MaxMinRatio = slices.Max(shares) / lo
 	}
@@ -171,7 +173,7 @@ func (s cmpSynth) runSet(t testing.TB, dir string, reps int) *RunSet {
 		if reps > 1 {
 			runDir = filepath.Join(dir, fmt.Sprintf("rep-%d", rep))
 		}
-		info := &RunInfo{Experiment: s.Experiment, Run: fmt.Sprintf("20260102-0304%02d", rep), Commit: "v0.1.0-3-gabc1234",
+		info := &rundir.Info{Experiment: s.Experiment, Run: fmt.Sprintf("20260102-0304%02d", rep), Commit: "v0.1.0-3-gabc1234",
 			GoVersion: "go1.26.8", OS: "linux", Arch: "amd64", CPUs: 2, Host: "testhost", Seed: int64(s.Seed), Repeat: rep}
 		set.Runs = append(set.Runs, LoadedRun{Dir: runDir, Summary: s.summary(t, rep), Info: info})
 	}

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+
+	"stegocloud/harness/rundir"
 )
 
 // DesignDataDir and DesignFigureDir are where CollectDesignData copies, inside
@@ -20,7 +22,7 @@ const (
 
 // designRunFiles are the small files of a run directory the report keeps:
 // enough to trace every number to its run and to recompute it.
-var designRunFiles = []string{FileSummary, FileRunInfo, FileExperiment, FileSchedule}
+var designRunFiles = []string{rundir.FileSummary, rundir.FileRunInfo, rundir.FileExperiment, rundir.FileSchedule}
 
 // designSectionFigures are the run figures each section of the README shows;
 // only those are copied. A sweep's section draws its own summary figure from
@@ -122,7 +124,7 @@ func designCopyExperiment(root designRoot, src DesignSource, dst string) error {
 		}
 	}
 	if root.Kind == SourceSweep {
-		if err := designCopyFile(filepath.Join(root.Dir, SweepIndexFile), filepath.Join(tmp, SweepIndexFile)); err != nil {
+		if err := designCopyFile(filepath.Join(root.Dir, rundir.SweepIndexFile), filepath.Join(tmp, rundir.SweepIndexFile)); err != nil {
 			return err
 		}
 		// sweep.md is written after sweep.json and only summarises it.
@@ -150,7 +152,7 @@ func designRunDirs(root designRoot) ([]string, error) {
 	var sets []string
 	switch root.Kind {
 	case SourceSweep:
-		idx, err := LoadSweepIndex(root.Dir)
+		idx, err := rundir.LoadSweepIndex(root.Dir)
 		if err != nil {
 			return nil, err
 		}
@@ -184,7 +186,7 @@ func designCopyRunFiles(from, to string) error {
 	}
 	for _, f := range designRunFiles {
 		err := designCopyFile(filepath.Join(from, f), filepath.Join(to, f))
-		if errors.Is(err, os.ErrNotExist) && f != FileSummary {
+		if errors.Is(err, os.ErrNotExist) && f != rundir.FileSummary {
 			continue
 		}
 		if err != nil {
@@ -212,7 +214,7 @@ func designCopyFigures(root designRoot, name string, figs []string, figDir strin
 		dir = filepath.Join(dir, "rep-1")
 	}
 	for _, f := range figs {
-		err := designCopyFile(filepath.Join(dir, DirFigures, f+".png"), filepath.Join(dst, f+".png"))
+		err := designCopyFile(filepath.Join(dir, rundir.DirFigures, f+".png"), filepath.Join(dst, f+".png"))
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"stegocloud/harness/experiment"
+
+	"stegocloud/harness/rundir"
 )
 
 // DesignData is everything reports/README.md is made of, read from the
@@ -135,7 +137,7 @@ func loadDesignSweep(dir string) (*DesignSweep, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx, err := LoadSweepIndex(dir)
+	idx, err := rundir.LoadSweepIndex(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -161,12 +163,12 @@ func loadDesignSweep(dir string) (*DesignSweep, error) {
 // designReadSpec reads a run's experiment.yaml strictly (it is the resolved
 // spec the harness wrote) and leniently; either may be missing.
 func designReadSpec(runDir string) (*experiment.Experiment, reportSpec) {
-	b, err := os.ReadFile(filepath.Join(runDir, FileExperiment))
+	b, err := os.ReadFile(filepath.Join(runDir, rundir.FileExperiment))
 	if err != nil {
 		return nil, reportSpec{}
 	}
 	spec, _ := parseReportSpec(string(b))
-	e, err := experiment.Parse(filepath.Join(runDir, FileExperiment), b)
+	e, err := experiment.Parse(filepath.Join(runDir, rundir.FileExperiment), b)
 	if err != nil {
 		return nil, spec
 	}

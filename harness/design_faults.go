@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"stegocloud/harness/experiment"
+
+	"stegocloud/harness/rundir"
 )
 
 // designTargetFailover is DESIGN §6's failover target with 50 ms heartbeats.
@@ -34,7 +36,7 @@ func designFaultSection(rw *reportWriter, d *DesignData) {
 	header = append(header, "seed's claim (45 s run)")
 	rw.table(header, designFaultRows(cols))
 	for _, r := range cols {
-		designCite(rw, r.Source, designRunFile(r.Set, FileSummary)+", "+designRunFile(r.Set, FileSchedule), r.Set.Runs)
+		designCite(rw, r.Source, designRunFile(r.Set, rundir.FileSummary)+", "+designRunFile(r.Set, rundir.FileSchedule), r.Set.Runs)
 	}
 	rw.line("Elections include the one that makes the first coordinator (startup) and the periodic ones (every `reelect_every`); a node that comes back starts one too (recovery), and a lost coordinator can be noticed by several nodes at once, each starting an election (coordinator-lost). The counts run until the last node stopped; the harness stops the coordinator last, so the shutdown itself starts no election. Requests lost are those that never got a valid response; reassigned ones were moved by the coordinator to another node after their assignee failed, retried ones were sent again by the client under the same id.\n")
 	for _, r := range cols {
@@ -59,23 +61,23 @@ func designFaultRows(cols []*DesignRun) [][]string {
 	rows := []rowFn{
 		{"fault model", func(r *DesignRun) string { return designFaultModel(r) }, fmt.Sprintf("silent; each node with probability %g every %g s, 10–20 s down", seed.FailP, seed.FailEveryS)},
 		{"load duration", func(r *DesignRun) string {
-			return reportSec(designMedian(r, func(s *Summary) float64 { return s.DurationS }))
+			return reportSec(designMedian(r, func(s *rundir.Summary) float64 { return s.DurationS }))
 		}, reportSec(reportSeedClaims.DurationS)},
 		{"faults injected", designInjected, fmt.Sprintf("%s observed; its own model expects %.1f in %s", designRange(seed.FailuresObserved, ""), seedExpected, reportSec(reportSeedClaims.DurationS))},
 		{"mean time down", func(r *DesignRun) string {
-			return reportSec(designMedian(r, func(s *Summary) float64 { return s.Faults.MeanDownS }))
+			return reportSec(designMedian(r, func(s *rundir.Summary) float64 { return s.Faults.MeanDownS }))
 		}, reportSec(seed.FailureS)},
 		{"elections (by cause)", designElections, designRange(seed.Elections, "")},
 		{"coordinator changes", func(r *DesignRun) string {
-			return cmpFormatValue(DeltaCount, designMedian(r, func(s *Summary) float64 { return float64(s.Elections.CoordinatorChanges) }))
+			return cmpFormatValue(DeltaCount, designMedian(r, func(s *rundir.Summary) float64 { return float64(s.Elections.CoordinatorChanges) }))
 		}, strconv.Itoa(seed.CoordChanges)},
 		{"failover time", designFailover, fmt.Sprintf("\"recovers within %s\"", designRange(seed.FailoverS, "s"))},
 		{fmt.Sprintf("DESIGN §6 target: failover p50 ≤ %g ms, max ≤ %g ms", designTargetFailover.P50, designTargetFailover.Max), designFailoverTarget, "—"},
 		{"recovery time (due back → Active)", designRecovery, fmt.Sprintf("\"< %g second after node returns\"", seed.RecoveryS)},
-		{"requests reassigned", designCount(func(s *Summary) int { return s.Requests.Reassigned }), "—"},
-		{"requests retried by the client", designCount(func(s *Summary) int { return s.Requests.Retried }), "—"},
-		{"duplicate responses", designCount(func(s *Summary) int { return s.Requests.Duplicates }), "—"},
-		{"requests lost", designCount(func(s *Summary) int { return s.Requests.Lost }), designRange(seed.ExpFailures, "") + " expected, 153 in the sample run"},
+		{"requests reassigned", designCount(func(s *rundir.Summary) int { return s.Requests.Reassigned }), "—"},
+		{"requests retried by the client", designCount(func(s *rundir.Summary) int { return s.Requests.Retried }), "—"},
+		{"duplicate responses", designCount(func(s *rundir.Summary) int { return s.Requests.Duplicates }), "—"},
+		{"requests lost", designCount(func(s *rundir.Summary) int { return s.Requests.Lost }), designRange(seed.ExpFailures, "") + " expected, 153 in the sample run"},
 		{"requests lost per fault", designLostPerFault, "~" + designRange(seed.LostPerFailure, "")},
 	}
 	var out [][]string
@@ -97,7 +99,7 @@ func designFaultModel(r *DesignRun) string {
 }
 
 // designMedian is the median of a per-run value over the set's runs.
-func designMedian(r *DesignRun, get func(*Summary) float64) float64 {
+func designMedian(r *DesignRun, get func(*rundir.Summary) float64) float64 {
 	var vs []float64
 	for i := range r.Set.Runs {
 		vs = append(vs, get(&r.Set.Runs[i].Summary))
@@ -105,9 +107,9 @@ func designMedian(r *DesignRun, get func(*Summary) float64) float64 {
 	return cmpSummarise(vs).Center
 }
 
-func designCount(get func(*Summary) int) func(*DesignRun) string {
+func designCount(get func(*rundir.Summary) int) func(*DesignRun) string {
 	return func(r *DesignRun) string {
-		v := designMedian(r, func(s *Summary) float64 { return float64(get(s)) })
+		v := designMedian(r, func(s *rundir.Summary) float64 { return float64(get(s)) })
 		if r.Set.Repeated() {
 			return cmpFormatValue(DeltaCount, v) + " (median per run)"
 		}
@@ -149,7 +151,7 @@ func designElections(r *DesignRun) string {
 
 // designPooledStats pools a sample (failover or recovery times) over the
 // set's runs and summarises it.
-func designPooledStats(r *DesignRun, get func(*Summary) Stats) string {
+func designPooledStats(r *DesignRun, get func(*rundir.Summary) rundir.Stats) string {
 	var all []float64
 	for i := range r.Set.Runs {
 		all = append(all, get(&r.Set.Runs[i].Summary).All...)
@@ -176,8 +178,8 @@ func designSilentBound(r *DesignRun) float64 {
 }
 
 func designFailover(r *DesignRun) string {
-	out := designPooledStats(r, func(s *Summary) Stats { return s.Faults.FailoverMs })
-	var gaps FaultSummary
+	out := designPooledStats(r, func(s *rundir.Summary) rundir.Stats { return s.Faults.FailoverMs })
+	var gaps rundir.FaultSummary
 	losses := 0
 	for i := range r.Set.Runs {
 		f := r.Set.Runs[i].Summary.Faults
@@ -215,7 +217,7 @@ func designFailoverTarget(r *DesignRun) string {
 }
 
 func designRecovery(r *DesignRun) string {
-	out := designPooledStats(r, func(s *Summary) Stats { return s.Faults.RecoveryMs })
+	out := designPooledStats(r, func(s *rundir.Summary) rundir.Stats { return s.Faults.RecoveryMs })
 	if r.Exp != nil && r.Exp.Faults.SyncDelay > 0 {
 		out += fmt.Sprintf("; bound ≥ %s, the sync delay", reportMs(float64(r.Exp.Faults.SyncDelay)/float64(time.Millisecond)))
 	}

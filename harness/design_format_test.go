@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"stegocloud/harness/experiment"
+
+	"stegocloud/harness/rundir"
 )
 
 func TestDesignSpreadOf(t *testing.T) {
@@ -127,8 +129,8 @@ func TestDesignHeartbeatShare(t *testing.T) {
 		sw := &DesignSweep{Exp: e, Sweep: &Sweep{}}
 		for i, r := range perS {
 			n := []string{"3", "5"}[i]
-			sw.Sweep.Index.Variants = append(sw.Sweep.Index.Variants, SweepVariant{Label: "nodes=" + n, Values: map[string]string{designNodesField: n}})
-			sw.Sets = append(sw.Sets, &RunSet{Runs: []LoadedRun{{Summary: Summary{DurationS: 10, Messages: MessageCounts{Heartbeat: int64(r * 10)}}}}})
+			sw.Sweep.Index.Variants = append(sw.Sweep.Index.Variants, rundir.SweepVariant{Label: "nodes=" + n, Values: map[string]string{designNodesField: n}})
+			sw.Sets = append(sw.Sets, &RunSet{Runs: []LoadedRun{{Summary: rundir.Summary{DurationS: 10, Messages: rundir.MessageCounts{Heartbeat: int64(r * 10)}}}}})
 		}
 		return sw
 	}

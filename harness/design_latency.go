@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"stegocloud/harness/experiment"
+
+	"stegocloud/harness/rundir"
 )
 
 // designLatencySection is the latency percentiles of the single-run
@@ -19,10 +21,10 @@ func designLatencySection(rw *reportWriter, d *DesignData) {
 			continue
 		}
 		cited = append(cited, r)
-		rows = append(rows, designLatencyRow(r, "all requests", func(s *Summary) Latency { return s.Latency }))
+		rows = append(rows, designLatencyRow(r, "all requests", func(s *rundir.Summary) rundir.Latency { return s.Latency }))
 		if s := r.Set.Runs[0].Summary; s.LatencyInFaults.Count > 0 {
-			rows = append(rows, designLatencyRow(r, "inside fault windows", func(s *Summary) Latency { return s.LatencyInFaults }))
-			rows = append(rows, designLatencyRow(r, "outside fault windows", func(s *Summary) Latency { return s.LatencyOutFaults }))
+			rows = append(rows, designLatencyRow(r, "inside fault windows", func(s *rundir.Summary) rundir.Latency { return s.LatencyInFaults }))
+			rows = append(rows, designLatencyRow(r, "outside fault windows", func(s *rundir.Summary) rundir.Latency { return s.LatencyOutFaults }))
 		}
 	}
 	if len(rows) == 0 {
@@ -32,7 +34,7 @@ func designLatencySection(rw *reportWriter, d *DesignData) {
 	rw.line("Each request's latency runs from its *intended* start — in open loop the pacer's schedule, so a request that waited behind a slow one is charged for the wait (no coordinated omission) — to its valid, verified response or its final error. HDR histograms, 3 significant figures; milliseconds. A request is \"inside fault windows\" when it was in flight while any node was down. A repeated experiment shows the median of its runs.\n")
 	rw.table([]string{"experiment", "load", "requests", "count", "mean", "p50", "p90", "p95", "p99", "p99.9", "max"}, rows)
 	for _, r := range cited {
-		designCite(rw, r.Source, designRunFile(r.Set, FileSummary), r.Set.Runs)
+		designCite(rw, r.Source, designRunFile(r.Set, rundir.FileSummary), r.Set.Runs)
 	}
 	for _, r := range cited {
 		name := r.Source.Experiment
@@ -49,7 +51,7 @@ func designRunNote(r *DesignRun) string {
 	return ""
 }
 
-func designLatencyRow(r *DesignRun, which string, get func(*Summary) Latency) []string {
+func designLatencyRow(r *DesignRun, which string, get func(*rundir.Summary) rundir.Latency) []string {
 	var count []float64
 	cols := make([][]float64, 7)
 	for _, run := range r.Set.Runs {
@@ -76,7 +78,7 @@ func designDistributionSection(rw *reportWriter, d *DesignData) {
 	}
 	s := &r.Set.Runs[0].Summary
 	rw.line("## 3. Load distribution\n")
-	designCite(rw, r.Source, designRunFile(r.Set, FileSummary), r.Set.Runs[:1])
+	designCite(rw, r.Source, designRunFile(r.Set, rundir.FileSummary), r.Set.Runs[:1])
 	var served []int
 	var b strings.Builder
 	for _, n := range s.Nodes {
@@ -137,7 +139,7 @@ func designDistributionSection(rw *reportWriter, d *DesignData) {
 }
 
 // designAtBase reports whether every node's final load is its base load.
-func designAtBase(e *experiment.Experiment, nodes []NodeSummary) bool {
+func designAtBase(e *experiment.Experiment, nodes []rundir.NodeSummary) bool {
 	if e == nil || len(nodes) == 0 {
 		return false
 	}

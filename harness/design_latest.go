@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"stegocloud/harness/rundir"
 )
 
 // DesignSourceKind is the shape of an experiment's run root.
@@ -66,7 +68,7 @@ func designLatestRoot(expDir string) (designRoot, error) {
 // designLatestDir is the run root latest names, or the newest timestamped
 // directory of expDir.
 func designLatestDir(expDir string) (string, error) {
-	latest := filepath.Join(expDir, LatestName)
+	latest := filepath.Join(expDir, rundir.LatestName)
 	if real, err := filepath.EvalSymlinks(latest); err == nil {
 		if cmpIsDir(real) {
 			return real, nil
@@ -91,7 +93,7 @@ func designLatestDir(expDir string) (string, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		if e.IsDir() && rundirNamePattern.MatchString(e.Name()) {
+		if e.IsDir() && rundir.NamePattern.MatchString(e.Name()) {
 			names = append(names, e.Name())
 		}
 	}

@@ -14,6 +14,8 @@ import (
 
 	"stegocloud/harness"
 	"stegocloud/harness/rundirtest"
+
+	"stegocloud/harness/rundir"
 )
 
 // designStressFiles is a synthetic run of the seed's configuration (50
@@ -72,14 +74,14 @@ func designWriteRun(t *testing.T, results, name, run string, files map[string][]
 	if err := rundirtest.WriteFiles(dir, files); err != nil {
 		t.Fatal(err)
 	}
-	designFakeFigures(t, filepath.Join(dir, harness.DirFigures), "latency_spectrum", "timeline", "nodes", "load")
+	designFakeFigures(t, filepath.Join(dir, rundir.DirFigures), "latency_spectrum", "timeline", "nodes", "load")
 	designPointLatest(t, results, name, run)
 	return dir
 }
 
 func designPointLatest(t *testing.T, results, name, run string) {
 	t.Helper()
-	if err := os.Symlink(run, filepath.Join(results, name, harness.LatestName)); err != nil {
+	if err := os.Symlink(run, filepath.Join(results, name, rundir.LatestName)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -121,7 +123,7 @@ func designResults(t *testing.T) string {
 	bal := filepath.Join(results, "balancers", "20260314-160000")
 	idx := harness.WriteSynthSweepForTest(t, bal, "balancers", []string{"cluster.balancer", "cluster.nodes"},
 		[][]string{{"lowest-load", "round-robin", "random", "coordinator"}, {"3", "5"}}, 6)
-	designSweepSpecs(t, bal, idx, func(v harness.SweepVariant) string {
+	designSweepSpecs(t, bal, idx, func(v rundir.SweepVariant) string {
 		return fmt.Sprintf(designBalancersSpec, v.Values["cluster.nodes"], v.Values["cluster.balancer"])
 	})
 	designFakeFigures(t, filepath.Join(bal, harness.SweepFigureDir), "sweep-throughput", "sweep-p99", "sweep-success_rate")
@@ -129,18 +131,18 @@ func designResults(t *testing.T) string {
 
 	sc := filepath.Join(results, "scaling", "20260314-170000")
 	idx = harness.WriteSynthSweepForTest(t, sc, "scaling", []string{"cluster.nodes"}, [][]string{{"3", "5", "7", "9"}}, 6)
-	designSweepSpecs(t, sc, idx, func(v harness.SweepVariant) string { return fmt.Sprintf(designScalingSpec, v.Values["cluster.nodes"]) })
+	designSweepSpecs(t, sc, idx, func(v rundir.SweepVariant) string { return fmt.Sprintf(designScalingSpec, v.Values["cluster.nodes"]) })
 	designScalingOverhead(t, sc, idx)
 	designPointLatest(t, results, "scaling", "20260314-170000")
 	return results
 }
 
 // designSweepSpecs writes every run's experiment.yaml.
-func designSweepSpecs(t *testing.T, root string, idx harness.SweepIndex, spec func(harness.SweepVariant) string) {
+func designSweepSpecs(t *testing.T, root string, idx rundir.SweepIndex, spec func(rundir.SweepVariant) string) {
 	t.Helper()
 	for _, v := range idx.Variants {
 		for rep := 1; rep <= v.Repeat; rep++ {
-			path := filepath.Join(root, v.Path, "rep-"+strconv.Itoa(rep), harness.FileExperiment)
+			path := filepath.Join(root, v.Path, "rep-"+strconv.Itoa(rep), rundir.FileExperiment)
 			if err := os.WriteFile(path, []byte(spec(v)), 0o644); err != nil {
 				t.Fatal(err)
 			}
@@ -151,13 +153,13 @@ func designSweepSpecs(t *testing.T, root string, idx harness.SweepIndex, spec fu
 // designScalingOverhead gives the scaling runs the election and heartbeat
 // messages a cluster of n would log: two coordinator losses seen by every
 // peer at once, and heartbeats at 20 per second per pair.
-func designScalingOverhead(t *testing.T, root string, idx harness.SweepIndex) {
+func designScalingOverhead(t *testing.T, root string, idx rundir.SweepIndex) {
 	t.Helper()
 	for _, v := range idx.Variants {
 		n, _ := strconv.Atoi(v.Values["cluster.nodes"])
 		for rep := 1; rep <= v.Repeat; rep++ {
-			path := filepath.Join(root, v.Path, "rep-"+strconv.Itoa(rep), harness.FileSummary)
-			var s harness.Summary
+			path := filepath.Join(root, v.Path, "rep-"+strconv.Itoa(rep), rundir.FileSummary)
+			var s rundir.Summary
 			b, err := os.ReadFile(path)
 			if err == nil {
 				err = json.Unmarshal(b, &s)
@@ -166,8 +168,8 @@ func designScalingOverhead(t *testing.T, root string, idx harness.SweepIndex) {
 				t.Fatal(err)
 			}
 			elections := 2 + 2*(n-1) + rep%2
-			s.Elections = harness.ElectionSummary{Total: elections, ByCause: map[string]int{"startup": 1, "coordinator-lost": 2 * (n - 1), "recovery": 1 + rep%2}, CoordinatorChanges: 4, MaxEpoch: 1500}
-			s.Messages = harness.MessageCounts{Election: int64(elections * 3 * (n - 1)), Heartbeat: int64(float64(n*(n-1)*20) * s.DurationS)}
+			s.Elections = rundir.ElectionSummary{Total: elections, ByCause: map[string]int{"startup": 1, "coordinator-lost": 2 * (n - 1), "recovery": 1 + rep%2}, CoordinatorChanges: 4, MaxEpoch: 1500}
+			s.Messages = rundir.MessageCounts{Election: int64(elections * 3 * (n - 1)), Heartbeat: int64(float64(n*(n-1)*20) * s.DurationS)}
 			s.Messages.Total = s.Messages.Election + s.Messages.Heartbeat
 			if b, err = json.Marshal(&s); err != nil {
 				t.Fatal(err)
@@ -282,16 +284,16 @@ func TestDesignReportKeepsData(t *testing.T) {
 	}
 	newer := map[string][]byte{}
 	for k, v := range files {
-		if k != harness.FileSchedule {
+		if k != rundir.FileSchedule {
 			newer[k] = v
 		}
 	}
-	os.Remove(filepath.Join(results, "stress10k", harness.LatestName))
+	os.Remove(filepath.Join(results, "stress10k", rundir.LatestName))
 	designWriteRun(t, results, "stress10k", "20260315-090000", newer)
 	if _, err := harness.DesignReport(harness.DesignOptions{Results: results, Out: out}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(out, "data/stress10k", harness.FileSchedule)); err == nil {
+	if _, err := os.Stat(filepath.Join(out, "data/stress10k", rundir.FileSchedule)); err == nil {
 		t.Error("data/stress10k/schedule.json survived from the older run")
 	}
 	readme, _ := os.ReadFile(filepath.Join(out, harness.DesignReadme))

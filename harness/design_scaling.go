@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"stegocloud/harness/experiment"
+
+	"stegocloud/harness/rundir"
 )
 
 // designScalingMetrics are the scaling section's metrics beyond the headline
@@ -16,15 +18,19 @@ import (
 func designScalingMetrics() []HeadlineMetric {
 	return []HeadlineMetric{
 		{Key: "election_per_election", Label: "election messages per election", Better: LowerIsBetter,
-			Value: func(s *Summary) (float64, bool) {
+			Value: func(s *rundir.Summary) (float64, bool) {
 				return float64(s.Messages.Election) / float64(s.Elections.Total), s.Elections.Total > 0
 			}},
 		{Key: "election_per_s", Label: "election messages per second", Better: LowerIsBetter,
-			Value: func(s *Summary) (float64, bool) { return float64(s.Messages.Election) / s.DurationS, s.DurationS > 0 }},
+			Value: func(s *rundir.Summary) (float64, bool) {
+				return float64(s.Messages.Election) / s.DurationS, s.DurationS > 0
+			}},
 		{Key: "heartbeat_per_s", Label: "heartbeat messages per second", Better: LowerIsBetter,
-			Value: func(s *Summary) (float64, bool) { return float64(s.Messages.Heartbeat) / s.DurationS, s.DurationS > 0 }},
+			Value: func(s *rundir.Summary) (float64, bool) {
+				return float64(s.Messages.Heartbeat) / s.DurationS, s.DurationS > 0
+			}},
 		{Key: "elections", Label: "elections", Better: LowerIsBetter, Delta: DeltaCount,
-			Value: func(s *Summary) (float64, bool) { return float64(s.Elections.Total), true }},
+			Value: func(s *rundir.Summary) (float64, bool) { return float64(s.Elections.Total), true }},
 	}
 }
 

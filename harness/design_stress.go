@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"stegocloud/harness/experiment"
+
+	"stegocloud/harness/rundir"
 )
 
 // designStressSection is the seed's "Sample Test Run" and its "Expected
@@ -25,7 +27,7 @@ func designStressSection(rw *reportWriter, d *DesignData) {
 	if r.Set.Repeated() {
 		rw.printf("The experiment was repeated %d times; this section shows the first run.\n\n", len(r.Set.Runs))
 	}
-	designCite(rw, r.Source, designRunFile(r.Set, FileSummary), r.Set.Runs[:1])
+	designCite(rw, r.Source, designRunFile(r.Set, rundir.FileSummary), r.Set.Runs[:1])
 	rw.line("The seed's block, with the values measured:\n")
 	rw.line("```")
 	rw.line(reportRule)
@@ -119,7 +121,7 @@ func designScheduleWords(f experiment.Faults) string {
 	return strings.Join(parts, "; ")
 }
 
-func designStressRows(r *DesignRun, s *Summary) [][]string {
+func designStressRows(r *DesignRun, s *rundir.Summary) [][]string {
 	c := reportSeedClaims
 	durBound, thrBound, latBound := "—", "—", "—"
 	var boundRPS float64
@@ -156,7 +158,7 @@ func designStressRows(r *DesignRun, s *Summary) [][]string {
 }
 
 // designExpected is the seed's "Expected Metrics" block against the run.
-func designExpected(rw *reportWriter, r *DesignRun, s *Summary) {
+func designExpected(rw *reportWriter, r *DesignRun, s *rundir.Summary) {
 	e := designSeed
 	rw.line("The seed's \"Expected Metrics\" (Stress Testing Analysis) against the same run:\n")
 	thrNote := designAgainstRange(s.ThroughputRPS, e.ExpThroughput)

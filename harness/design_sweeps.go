@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"stegocloud/harness/rundir"
 )
 
 // designBalancerField and designNodesField are the fields the balancer and
@@ -96,7 +98,7 @@ func designSweepCite(rw *reportWriter, sw *DesignSweep) {
 
 // designBaseVariant is the index of the variant that v is compared with: the
 // one with the same values but field set to base; -1 if none (or v is it).
-func designBaseVariant(idx SweepIndex, v SweepVariant, field, base string) int {
+func designBaseVariant(idx rundir.SweepIndex, v rundir.SweepVariant, field, base string) int {
 	if v.Values[field] == base {
 		return -1
 	}

@@ -7,10 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"stegocloud/harness/rundir"
 )
 
 // Figure is one figure of a run: the data it plots, and the drawing of it.
-// Every figure is built from a RunData alone, so it can be regenerated from a
+// Every figure is built from a Run alone, so it can be regenerated from a
 // run directory at any time; its exported fields are the data golden tests
 // compare (never the image bytes, which change with the plotting library).
 type Figure interface {
@@ -42,15 +44,15 @@ type FigureMark struct {
 
 // Figures builds every figure the run has data for, in report order, and says
 // why each missing one is missing.
-func Figures(d *RunData) (figs []Figure, skipped []string) {
+func Figures(d *rundir.Run) (figs []Figure, skipped []string) {
 	builders := []struct {
 		name  string
-		build func(*RunData) (Figure, error)
+		build func(*rundir.Run) (Figure, error)
 	}{
-		{"latency_spectrum", func(d *RunData) (Figure, error) { return NewSpectrumFigure(&d.Summary) }},
-		{"timeline", func(d *RunData) (Figure, error) { return NewTimelineFigure(d) }},
-		{"nodes", func(d *RunData) (Figure, error) { return NewNodesFigure(d) }},
-		{"load", func(d *RunData) (Figure, error) { return NewLoadFigure(d) }},
+		{"latency_spectrum", func(d *rundir.Run) (Figure, error) { return NewSpectrumFigure(&d.Summary) }},
+		{"timeline", func(d *rundir.Run) (Figure, error) { return NewTimelineFigure(d) }},
+		{"nodes", func(d *rundir.Run) (Figure, error) { return NewNodesFigure(d) }},
+		{"load", func(d *rundir.Run) (Figure, error) { return NewLoadFigure(d) }},
 	}
 	for _, b := range builders {
 		f, err := b.build(d)
@@ -66,7 +68,7 @@ func Figures(d *RunData) (figs []Figure, skipped []string) {
 // WriteFigures renders every figure of d into dir (created if needed) in each
 // of FigureFormats and returns the paths written. A figure that fails to
 // render does not stop the others; the errors are joined.
-func WriteFigures(d *RunData, dir string) (paths []string, skipped []string, err error) {
+func WriteFigures(d *rundir.Run, dir string) (paths []string, skipped []string, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, nil, fmt.Errorf("writing figures: %w", err)
 	}
@@ -112,41 +114,22 @@ func plotWriteFile(f Figure, path, format string) error {
 
 // plotFaults places the run's fault windows on its time axis: the logged
 // ones, or the scheduled ones for a run without fault events.
-func plotFaults(d *RunData) []FigureSpan {
+func plotFaults(d *rundir.Run) []FigureSpan {
 	var out []FigureSpan
-	for _, w := range rundirFaultWindows(d) {
+	for _, w := range d.FaultWindows() {
 		out = append(out, FigureSpan{Node: w.Node, Kind: w.Kind, From: d.Seconds(w.Start), To: d.Seconds(w.End)})
 	}
 	return out
 }
 
 // plotElections places the run's decided elections on its time axis.
-func plotElections(d *RunData) []FigureMark {
+func plotElections(d *rundir.Run) []FigureMark {
 	if d.Events == nil {
 		return nil
 	}
 	out := make([]FigureMark, 0, len(d.Events.Elections))
 	for _, e := range d.Events.Elections {
 		out = append(out, FigureMark{T: d.Seconds(e.Time), Epoch: e.Epoch, Winner: e.Winner, Cause: e.Cause})
-	}
-	return out
-}
-
-// rundirFaultWindows are the fault windows of the run: from events when the
-// harness logged any, else from the schedule. A scheduled fault that was
-// suppressed never happened, and one whose node was never resolved (Node 0:
-// a `node: coordinator` entry the run did not reach) hit no node; neither is
-// a window.
-func rundirFaultWindows(d *RunData) []DigestFault {
-	if d.Events != nil && len(d.Events.Faults) > 0 {
-		return d.Events.Faults
-	}
-	out := make([]DigestFault, 0, len(d.Schedule))
-	for _, f := range d.Schedule {
-		if f.Suppressed != "" || f.Node == 0 {
-			continue
-		}
-		out = append(out, DigestFault{Node: f.Node, Kind: f.Kind, Start: d.Origin.Add(f.At), End: d.Origin.Add(f.End()), Source: "schedule"})
 	}
 	return out
 }

@@ -5,14 +5,17 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"stegocloud/harness/rundirtest"
 	"testing"
 
 	"stegocloud/harness"
+
+	"stegocloud/harness/rundir"
 )
 
-func benchRun(b *testing.B) *harness.RunData {
+func benchRun(b *testing.B) *rundir.Run {
 	b.Helper()
-	d, err := harness.LoadRun(writeRun(b))
+	d, err := rundir.Load(rundirtest.WriteDefault(b))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -54,9 +57,9 @@ func BenchmarkWriteReport(b *testing.B) {
 
 // BenchmarkLoadRun reads the synthetic run directory (≈ 2400 events).
 func BenchmarkLoadRun(b *testing.B) {
-	dir := writeRun(b)
+	dir := rundirtest.WriteDefault(b)
 	var size int64
-	for _, name := range []string{harness.FileSummary, harness.FileEvents, harness.FileTimeSeries} {
+	for _, name := range []string{rundir.FileSummary, rundir.FileEvents, rundir.FileTimeSeries} {
 		st, err := os.Stat(filepath.Join(dir, name))
 		if err != nil {
 			b.Fatal(err)
@@ -66,7 +69,7 @@ func BenchmarkLoadRun(b *testing.B) {
 	b.SetBytes(size)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := harness.LoadRun(dir); err != nil {
+		if _, err := rundir.Load(dir); err != nil {
 			b.Fatal(err)
 		}
 	}

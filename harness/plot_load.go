@@ -12,6 +12,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"stegocloud/harness/rundir"
 )
 
 // LoadFigure is each node's load over time as the nodes logged it, with the
@@ -49,9 +51,9 @@ const plotBandFrac = 0.07
 
 // NewLoadFigure lays out the load samples and coordinator periods of the
 // event digest.
-func NewLoadFigure(d *RunData) (*LoadFigure, error) {
+func NewLoadFigure(d *rundir.Run) (*LoadFigure, error) {
 	if d.Events == nil || len(d.Events.Load) == 0 {
-		return nil, fmt.Errorf("%w: no load events in %s", ErrNoFigureData, FileEvents)
+		return nil, fmt.Errorf("%w: no load events in %s", ErrNoFigureData, rundir.FileEvents)
 	}
 	f := &LoadFigure{Faults: plotFaults(d)}
 	first, last := time.Time{}, time.Time{}

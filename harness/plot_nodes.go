@@ -10,6 +10,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"stegocloud/harness/rundir"
 )
 
 // NodesFigure is how many requests each node served (the client's view: the
@@ -30,7 +32,7 @@ type NodeBar struct {
 
 // NewNodesFigure takes the per-node counts from the summary, or, when the
 // summary lists no nodes, sums the time series' node columns.
-func NewNodesFigure(d *RunData) (*NodesFigure, error) {
+func NewNodesFigure(d *rundir.Run) (*NodesFigure, error) {
 	f := &NodesFigure{}
 	for _, n := range d.Summary.Nodes {
 		f.Nodes = append(f.Nodes, NodeBar{ID: n.ID, Served: n.Served, Share: n.Share, Completions: n.Completions})
@@ -39,7 +41,7 @@ func NewNodesFigure(d *RunData) (*NodesFigure, error) {
 		f.Nodes = plotNodeBarsFromBuckets(d.Nodes, d.Buckets)
 	}
 	if len(f.Nodes) == 0 {
-		return nil, fmt.Errorf("%w: neither %s nor %s lists nodes", ErrNoFigureData, FileSummary, FileTimeSeries)
+		return nil, fmt.Errorf("%w: neither %s nor %s lists nodes", ErrNoFigureData, rundir.FileSummary, rundir.FileTimeSeries)
 	}
 	slices.SortFunc(f.Nodes, func(a, b NodeBar) int { return a.ID - b.ID })
 	total := 0
@@ -50,7 +52,7 @@ func NewNodesFigure(d *RunData) (*NodesFigure, error) {
 	return f, nil
 }
 
-func plotNodeBarsFromBuckets(nodes int, buckets []Bucket) []NodeBar {
+func plotNodeBarsFromBuckets(nodes int, buckets []rundir.Bucket) []NodeBar {
 	bars := make([]NodeBar, nodes)
 	total := 0
 	for i := range bars {

@@ -11,6 +11,8 @@ import (
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+
+	"stegocloud/harness/rundir"
 )
 
 // SpectrumFigure is the HDR latency percentile spectrum: latency against
@@ -48,7 +50,7 @@ const plotSpectrumTicksPerHalf = 5
 // NewSpectrumFigure decodes the summary's HDR histograms (µs) and lays out
 // their percentile spectra. A histogram that does not decode is an error; an
 // empty one is left out.
-func NewSpectrumFigure(s *Summary) (*SpectrumFigure, error) {
+func NewSpectrumFigure(s *rundir.Summary) (*SpectrumFigure, error) {
 	f := &SpectrumFigure{}
 	for _, h := range plotSpectrumHistograms {
 		enc, ok := s.Histograms[h.key]
@@ -57,7 +59,7 @@ func NewSpectrumFigure(s *Summary) (*SpectrumFigure, error) {
 		}
 		hist, err := hdr.Decode([]byte(enc))
 		if err != nil {
-			return nil, fmt.Errorf("decoding histogram %q of %s: %w", h.key, FileSummary, err)
+			return nil, fmt.Errorf("decoding histogram %q of %s: %w", h.key, rundir.FileSummary, err)
 		}
 		if hist.TotalCount() == 0 {
 			continue
@@ -65,7 +67,7 @@ func NewSpectrumFigure(s *Summary) (*SpectrumFigure, error) {
 		f.Series = append(f.Series, SpectrumSeries{Name: h.name, Count: hist.TotalCount(), Points: plotSpectrumPoints(hist)})
 	}
 	if len(f.Series) == 0 {
-		return nil, fmt.Errorf("%w: %s has no non-empty latency histogram", ErrNoFigureData, FileSummary)
+		return nil, fmt.Errorf("%w: %s has no non-empty latency histogram", ErrNoFigureData, rundir.FileSummary)
 	}
 	return f, nil
 }

@@ -7,25 +7,19 @@ import (
 	"os"
 	"path/filepath"
 	"stegocloud/harness/internal/golden"
+	"stegocloud/harness/rundirtest"
 	"strings"
 	"testing"
 
 	"stegocloud/harness"
-)
 
-func loadSynthetic(t *testing.T) *harness.RunData {
-	t.Helper()
-	d, err := harness.LoadRun(writeRun(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
+	"stegocloud/harness/rundir"
+)
 
 // TestFigureData pins what every figure plots (not how it looks: the PNG bytes
 // change with the plotting library, the data must not).
 func TestFigureData(t *testing.T) {
-	d := loadSynthetic(t)
+	d := rundirtest.LoadDefault(t)
 	figs, skipped := harness.Figures(d)
 	if len(skipped) > 0 {
 		t.Errorf("figures skipped on a complete run: %q", skipped)
@@ -42,7 +36,7 @@ func TestFigureData(t *testing.T) {
 }
 
 func TestFigureDataInvariants(t *testing.T) {
-	d := loadSynthetic(t)
+	d := rundirtest.LoadDefault(t)
 	spec, err := harness.NewSpectrumFigure(&d.Summary)
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +68,7 @@ func TestFigureDataInvariants(t *testing.T) {
 }
 
 func TestFiguresRender(t *testing.T) {
-	d := loadSynthetic(t)
+	d := rundirtest.LoadDefault(t)
 	figs, _ := harness.Figures(d)
 	wantPx := map[string][2]int{"latency_spectrum": {960, 480}, "timeline": {960, 720}, "nodes": {960, 480}, "load": {960, 480}}
 	for _, f := range figs {
@@ -107,13 +101,13 @@ func TestFiguresRender(t *testing.T) {
 // TestWriteFigures checks the files; rendering is TestFiguresRender's job, so
 // a run with only the two cheap figures will do.
 func TestWriteFigures(t *testing.T) {
-	run := writeRun(t)
-	for _, name := range []string{harness.FileTimeSeries, harness.FileEvents} {
+	run := rundirtest.WriteDefault(t)
+	for _, name := range []string{rundir.FileTimeSeries, rundir.FileEvents} {
 		if err := os.Remove(filepath.Join(run, name)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	d, err := harness.LoadRun(run)
+	d, err := rundir.Load(run)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,13 +140,13 @@ func TestWriteFigures(t *testing.T) {
 // TestFiguresWithoutData: a run that holds only summary.json still gets the
 // figures its summary supports, and says why the others are missing.
 func TestFiguresWithoutData(t *testing.T) {
-	dir := writeRun(t)
-	for _, name := range []string{harness.FileTimeSeries, harness.FileEvents} {
+	dir := rundirtest.WriteDefault(t)
+	for _, name := range []string{rundir.FileTimeSeries, rundir.FileEvents} {
 		if err := os.Remove(filepath.Join(dir, name)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	d, err := harness.LoadRun(dir)
+	d, err := rundir.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,8 +175,8 @@ func TestFiguresWithoutData(t *testing.T) {
 // schedule.json, where only injected faults are windows: a suppressed entry
 // never happened and an unresolved `node: coordinator` entry hit no node.
 func TestFaultWindowsFromSchedule(t *testing.T) {
-	dir := writeRun(t)
-	if err := os.Remove(filepath.Join(dir, harness.FileEvents)); err != nil {
+	dir := rundirtest.WriteDefault(t)
+	if err := os.Remove(filepath.Join(dir, rundir.FileEvents)); err != nil {
 		t.Fatal(err)
 	}
 	schedule := `[
@@ -191,10 +185,10 @@ func TestFaultWindowsFromSchedule(t *testing.T) {
   {"at": 20000000000, "node": 0, "kind": "crash", "for": 2000000000, "selector": "coordinator", "suppressed": "not reached: the load ended first"},
   {"at": 22000000000, "node": 0, "kind": "crash", "for": 2000000000, "selector": "coordinator"}
 ]`
-	if err := os.WriteFile(filepath.Join(dir, harness.FileSchedule), []byte(schedule), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, rundir.FileSchedule), []byte(schedule), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	d, err := harness.LoadRun(dir)
+	d, err := rundir.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}

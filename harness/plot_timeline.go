@@ -9,6 +9,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"stegocloud/harness/rundir"
 )
 
 // TimelineFigure is latency (p50, p99) and throughput over the run, in two
@@ -40,9 +42,9 @@ type TimelinePoint struct {
 }
 
 // NewTimelineFigure lays out the run's time series, faults and elections.
-func NewTimelineFigure(d *RunData) (*TimelineFigure, error) {
+func NewTimelineFigure(d *rundir.Run) (*TimelineFigure, error) {
 	if len(d.Buckets) == 0 || d.BucketS <= 0 {
-		return nil, fmt.Errorf("%w: no %s", ErrNoFigureData, FileTimeSeries)
+		return nil, fmt.Errorf("%w: no %s", ErrNoFigureData, rundir.FileTimeSeries)
 	}
 	f := &TimelineFigure{BucketS: d.BucketS, Faults: plotFaults(d), Elections: plotElections(d)}
 	for i, b := range d.Buckets {
@@ -68,7 +70,7 @@ func NewTimelineFigure(d *RunData) (*TimelineFigure, error) {
 // timelineLastWidth is how much of the last bucket the run covered: the run
 // ends inside it, and counting its requests over the whole width would draw
 // a drop in throughput that never happened.
-func timelineLastWidth(d *RunData, b Bucket) float64 {
+func timelineLastWidth(d *rundir.Run, b rundir.Bucket) float64 {
 	if d.Summary.End.IsZero() {
 		return d.BucketS
 	}

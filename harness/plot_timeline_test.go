@@ -3,11 +3,13 @@ package harness
 import (
 	"testing"
 	"time"
+
+	"stegocloud/harness/rundir"
 )
 
 func TestTimelineLastWidth(t *testing.T) {
 	origin := time.Date(2026, 3, 14, 14, 23, 0, 0, time.UTC)
-	last := Bucket{T: 10}
+	last := rundir.Bucket{T: 10}
 	tests := []struct {
 		name string
 		end  time.Time
@@ -21,7 +23,7 @@ func TestTimelineLastWidth(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			d := &RunData{Origin: origin, BucketS: 1, Summary: Summary{End: tc.end}}
+			d := &rundir.Run{Origin: origin, BucketS: 1, Summary: rundir.Summary{End: tc.end}}
 			if got := timelineLastWidth(d, last); got < tc.want-1e-9 || got > tc.want+1e-9 {
 				t.Errorf("timelineLastWidth(end %v, bucket at %v s) = %v, want %v", tc.end, last.T, got, tc.want)
 			}

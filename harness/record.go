@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"stegocloud/harness/fault"
+
+	"stegocloud/harness/rundir"
 )
 
 // RecorderConfig describes the run a Recorder measures.
@@ -242,7 +244,7 @@ func (r *Recorder) Accounting() Accounting {
 
 // Buckets is the time series (timeseries.csv), one bucket per Bucket width
 // from the load start up to the last result's end. Valid after Close.
-func (r *Recorder) Buckets() ([]Bucket, error) {
+func (r *Recorder) Buckets() ([]rundir.Bucket, error) {
 	if !r.closed {
 		return nil, ErrRecorderOpen
 	}

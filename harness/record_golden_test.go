@@ -16,6 +16,8 @@ import (
 	"stegocloud/harness/experiment"
 
 	"stegocloud/harness/fault"
+
+	"stegocloud/harness/rundir"
 )
 
 // recSyntheticRun is a small closed-loop run: 3 nodes, 20 clients × 100
@@ -124,7 +126,7 @@ func TestGoldenSummaryAndHgrm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := Summary{Experiment: "golden", Run: "20251001-142315", Mode: "closed"}
+	s := rundir.Summary{Experiment: "golden", Run: "20251001-142315", Mode: "closed"}
 	if err := r.Summarize(&s); err != nil {
 		t.Fatal(err)
 	}
@@ -152,11 +154,11 @@ func TestGoldenSummaryAndHgrm(t *testing.T) {
 	golden.Check(t, "latency.hgrm.golden", hgrm.Bytes())
 
 	// The summary must round-trip through JSON, histograms included.
-	var back Summary
+	var back rundir.Summary
 	if err := json.Unmarshal(js.Bytes(), &back); err != nil {
 		t.Fatalf("summary.json does not read back: %v", err)
 	}
-	h, err := DecodeHistogram(back.Histograms["all"])
+	h, err := rundir.DecodeHistogram(back.Histograms["all"])
 	if err != nil || h.TotalCount() != int64(len(results)) {
 		t.Errorf("decoded \"all\" histogram: count %v, error %v; want %d", h.TotalCount(), err, len(results))
 	}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
+
+	"stegocloud/harness/rundir"
 )
 
 // HDR geometry shared by every latency histogram of a run: microseconds from
@@ -76,11 +78,11 @@ func (r *recHist) quantileMs(q float64) float64 {
 }
 
 // latency is the Latency block of this histogram.
-func (r *recHist) latency() Latency {
+func (r *recHist) latency() rundir.Latency {
 	if r.n == 0 {
-		return Latency{}
+		return rundir.Latency{}
 	}
-	return Latency{
+	return rundir.Latency{
 		Count:    r.n,
 		MeanMs:   r.mean,
 		StdDevMs: math.Sqrt(r.m2 / float64(r.n)),
@@ -101,19 +103,6 @@ func (r *recHist) encode() (string, error) {
 		return "", fmt.Errorf("encoding histogram: %w", err)
 	}
 	return string(b), nil
-}
-
-// DecodeHistogram reads one of Summary.Histograms back into an HDR histogram
-// of microseconds.
-func DecodeHistogram(s string) (*hdr.Histogram, error) {
-	if s == "" {
-		return nil, fmt.Errorf("%w: empty string", ErrHistogram)
-	}
-	h, err := hdr.Decode([]byte(s))
-	if err != nil {
-		return nil, fmt.Errorf("%w: decoding: %v", ErrHistogram, err)
-	}
-	return h, nil
 }
 
 func recMs(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

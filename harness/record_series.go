@@ -1,6 +1,9 @@
 package harness
 
 import "time"
+import (
+	"stegocloud/harness/rundir"
+)
 
 const (
 	// recSeriesSpan is how late (in run time) a result may arrive and still
@@ -28,7 +31,7 @@ const (
 type recSeries struct {
 	width   time.Duration
 	nodes   int
-	buckets []Bucket
+	buckets []rundir.Bucket
 	ring    []*recHist
 	owner   []int // bucket index held by ring[i], -1 when free
 	newest  int
@@ -92,7 +95,7 @@ func (s *recSeries) advance(b int) {
 		}
 		per := s.slab[:s.nodes:s.nodes]
 		s.slab = s.slab[s.nodes:]
-		s.buckets = append(s.buckets, Bucket{T: (time.Duration(len(s.buckets)) * s.width).Seconds(), PerNode: per})
+		s.buckets = append(s.buckets, rundir.Bucket{T: (time.Duration(len(s.buckets)) * s.width).Seconds(), PerNode: per})
 	}
 	s.newest = b
 }

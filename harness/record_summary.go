@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"stegocloud/harness/rundir"
 )
 
 // Summarize fills the recorder's part of s: Start, End, DurationS, Requests
@@ -14,7 +16,7 @@ import (
 // Served, Share, Latency), Balance and Histograms; it appends its warnings.
 // Call it after Close and before Analysis.Summarize, which needs
 // Requests.Total; both merge their fields into Nodes by ID.
-func (r *Recorder) Summarize(s *Summary) error {
+func (r *Recorder) Summarize(s *rundir.Summary) error {
 	if !r.closed {
 		return ErrRecorderOpen
 	}
@@ -36,12 +38,12 @@ func (r *Recorder) Summarize(s *Summary) error {
 	}
 	s.Bound = recBound(r.cfg.Clients, r.cfg.ServiceTime, s.ThroughputRPS)
 	s.Latency, s.LatencyInFaults, s.LatencyOutFaults = r.all.latency(), r.in.latency(), r.out.latency()
-	var nodes []NodeSummary
+	var nodes []rundir.NodeSummary
 	nodes, s.Balance = r.nodeSummaries()
 	for _, n := range nodes {
-		i := slices.IndexFunc(s.Nodes, func(m NodeSummary) bool { return m.ID == n.ID })
+		i := slices.IndexFunc(s.Nodes, func(m rundir.NodeSummary) bool { return m.ID == n.ID })
 		if i < 0 {
-			s.Nodes = append(s.Nodes, NodeSummary{ID: n.ID})
+			s.Nodes = append(s.Nodes, rundir.NodeSummary{ID: n.ID})
 			i = len(s.Nodes) - 1
 		}
 		s.Nodes[i].Served, s.Nodes[i].Share, s.Nodes[i].Latency = n.Served, n.Share, n.Latency
@@ -57,12 +59,12 @@ func (r *Recorder) Summarize(s *Summary) error {
 
 // recBound is the closed-loop throughput bound: each client has at most one
 // request in flight and each takes at least the service time.
-func recBound(clients int, service time.Duration, throughput float64) *Bound {
+func recBound(clients int, service time.Duration, throughput float64) *rundir.Bound {
 	if clients <= 0 || service <= 0 {
 		return nil
 	}
 	rps := float64(clients) / service.Seconds()
-	return &Bound{
+	return &rundir.Bound{
 		RPS:      rps,
 		Formula:  fmt.Sprintf("%d clients / %s s service time = %s req/s", clients, recNum(service.Seconds()), recNum(rps)),
 		Achieved: throughput / rps,
@@ -71,15 +73,15 @@ func recBound(clients int, service time.Duration, throughput float64) *Bound {
 
 // nodeSummaries gives each node its served count, share and latency, and the
 // spread of the shares.
-func (r *Recorder) nodeSummaries() ([]NodeSummary, Balance) {
-	ns := make([]NodeSummary, len(r.nodes))
+func (r *Recorder) nodeSummaries() ([]rundir.NodeSummary, rundir.Balance) {
+	ns := make([]rundir.NodeSummary, len(r.nodes))
 	total := 0
 	for i, h := range r.nodes {
-		ns[i] = NodeSummary{ID: i + 1, Served: int(h.n), Latency: h.latency()}
+		ns[i] = rundir.NodeSummary{ID: i + 1, Served: int(h.n), Latency: h.latency()}
 		total += int(h.n)
 	}
 	if total == 0 {
-		return ns, Balance{}
+		return ns, rundir.Balance{}
 	}
 	lo, hi, sum, sq := math.Inf(1), 0.0, 0.0, 0.0
 	for i := range ns {
@@ -92,7 +94,7 @@ func (r *Recorder) nodeSummaries() ([]NodeSummary, Balance) {
 		d := ns[i].Share - mean
 		sq += d * d
 	}
-	b := Balance{CV: math.Sqrt(sq/float64(len(ns))) / mean}
+	b := rundir.Balance{CV: math.Sqrt(sq/float64(len(ns))) / mean}
 	if lo > 0 {
 		b.MaxMinRatio = hi / lo
 	}

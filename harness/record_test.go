@@ -17,6 +17,8 @@ import (
 	"stegocloud/cluster"
 
 	"stegocloud/harness/fault"
+
+	"stegocloud/harness/rundir"
 )
 
 var recT0 = time.Date(2025, 10, 1, 14, 23, 15, 0, time.UTC)
@@ -84,7 +86,7 @@ func TestRecorderPercentilesAgainstOracle(t *testing.T) {
 				if err := r.Close(); err != nil {
 					t.Fatal(err)
 				}
-				var s Summary
+				var s rundir.Summary
 				if err := r.Summarize(&s); err != nil {
 					t.Fatal(err)
 				}
@@ -151,23 +153,23 @@ func TestRecorderCounts(t *testing.T) {
 	tests := []struct {
 		name    string
 		in      []RequestResult
-		want    Counts
+		want    rundir.Counts
 		wantAcc Accounting
 	}{
-		{"empty", nil, Counts{}, Accounting{}},
+		{"empty", nil, rundir.Counts{}, Accounting{}},
 		{"all ok", []RequestResult{recRes(0, 0, time.Second, 1), recRes(1, 0, time.Second, 2)},
-			Counts{Total: 2, OK: 2}, Accounting{Results: 2, OK: 2, DistinctSeq: 2, MaxSeq: 1}},
+			rundir.Counts{Total: 2, OK: 2}, Accounting{Results: 2, OK: 2, DistinctSeq: 2, MaxSeq: 1}},
 		{"mixed", []RequestResult{recRes(0, 0, time.Second, 1), fail(1, "no node reachable"), timeout(2), retried},
-			Counts{Total: 4, OK: 2, Failed: 1, TimedOut: 1, Retried: 2, Duplicates: 2, Lost: 2},
+			rundir.Counts{Total: 4, OK: 2, Failed: 1, TimedOut: 1, Retried: 2, Duplicates: 2, Lost: 2},
 			Accounting{Results: 4, OK: 2, Failed: 1, TimedOut: 1, Invalid: 1, DistinctSeq: 4, MaxSeq: 3}},
 		{"failed without reason, duplicate seq", []RequestResult{fail(1, ""), recRes(1, 0, time.Second, 1)},
-			Counts{Total: 2, OK: 1, Failed: 1, Lost: 1},
+			rundir.Counts{Total: 2, OK: 1, Failed: 1, Lost: 1},
 			Accounting{Results: 2, OK: 1, Failed: 1, FailedNoReason: 1, DuplicateSeq: 1, DistinctSeq: 1, MaxSeq: 1}},
 		{"unverified ok, unknown outcome, no node", []RequestResult{unverified, unknown, recRes(6, 0, time.Second, 0)},
-			Counts{Total: 3, OK: 2, Failed: 1, Lost: 1},
+			rundir.Counts{Total: 3, OK: 2, Failed: 1, Lost: 1},
 			Accounting{Results: 3, OK: 2, Failed: 1, UnknownOutcome: 1, OKUnverified: 1, OKNoNode: 1, DistinctSeq: 3, MaxSeq: 6}},
 		{"untracked seq", []RequestResult{recRes(1<<40, 0, time.Second, 1)},
-			Counts{Total: 1, OK: 1}, Accounting{Results: 1, OK: 1, UntrackedSeq: 1, MaxSeq: 1 << 40}},
+			rundir.Counts{Total: 1, OK: 1}, Accounting{Results: 1, OK: 1, UntrackedSeq: 1, MaxSeq: 1 << 40}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -178,7 +180,7 @@ func TestRecorderCounts(t *testing.T) {
 			if err := r.Close(); err != nil {
 				t.Fatal(err)
 			}
-			var s Summary
+			var s rundir.Summary
 			if err := r.Summarize(&s); err != nil {
 				t.Fatal(err)
 			}
@@ -245,7 +247,7 @@ func TestFaultWindowEdges(t *testing.T) {
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
-	var sum Summary
+	var sum rundir.Summary
 	if err := r.Summarize(&sum); err != nil {
 		t.Fatal(err)
 	}
@@ -290,12 +292,12 @@ func TestRecorderTimeSeries(t *testing.T) {
 	}
 	tests := []struct {
 		i    int
-		want Bucket
+		want rundir.Bucket
 	}{
-		{0, Bucket{T: 0, OK: 5, Errors: 1, P50Ms: 300, P99Ms: 900, PerNode: []int{3, 2}}},
-		{1, Bucket{T: 1, PerNode: []int{0, 0}}},
-		{2, Bucket{T: 2, OK: 1, P50Ms: 500, P99Ms: 500, PerNode: []int{0, 1}}},
-		{20, Bucket{T: 20, OK: 1, P50Ms: 10, P99Ms: 10, PerNode: []int{1, 0}}},
+		{0, rundir.Bucket{T: 0, OK: 5, Errors: 1, P50Ms: 300, P99Ms: 900, PerNode: []int{3, 2}}},
+		{1, rundir.Bucket{T: 1, PerNode: []int{0, 0}}},
+		{2, rundir.Bucket{T: 2, OK: 1, P50Ms: 500, P99Ms: 500, PerNode: []int{0, 1}}},
+		{20, rundir.Bucket{T: 20, OK: 1, P50Ms: 10, P99Ms: 10, PerNode: []int{1, 0}}},
 	}
 	for _, tc := range tests {
 		g := got[tc.i]
@@ -304,7 +306,7 @@ func TestRecorderTimeSeries(t *testing.T) {
 			t.Errorf("bucket %d = %+v, want %+v (p50/p99 within HDR precision)", tc.i, g, tc.want)
 		}
 	}
-	var sum Summary
+	var sum rundir.Summary
 	if err := r.Summarize(&sum); err != nil {
 		t.Fatal(err)
 	}
@@ -388,7 +390,7 @@ func TestRecorderConfigErrors(t *testing.T) {
 
 func TestRecorderReadBeforeClose(t *testing.T) {
 	r := recNew(t, RecorderConfig{})
-	if err := r.Summarize(&Summary{}); !errors.Is(err, ErrRecorderOpen) {
+	if err := r.Summarize(&rundir.Summary{}); !errors.Is(err, ErrRecorderOpen) {
 		t.Errorf("Summarize before Close: %v, want ErrRecorderOpen", err)
 	}
 	if err := r.WriteHgrm(&bytes.Buffer{}); !errors.Is(err, ErrRecorderOpen) {
@@ -409,7 +411,7 @@ func TestRecorderWarnings(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.Add(recRes(4, 0, time.Millisecond, 1))
-	var s Summary
+	var s rundir.Summary
 	if err := r.Summarize(&s); err != nil {
 		t.Fatal(err)
 	}
@@ -437,15 +439,15 @@ func TestRecorderBalanceAndBound(t *testing.T) {
 		clients     int
 		service     time.Duration
 		wantShares  []float64
-		wantBalance Balance
-		wantBound   *Bound
+		wantBalance rundir.Balance
+		wantBound   *rundir.Bound
 	}{
-		{"even", []int{10, 10, 10}, 0, 0, []float64{1.0 / 3, 1.0 / 3, 1.0 / 3}, Balance{MaxMinRatio: 1, CV: 0}, nil},
+		{"even", []int{10, 10, 10}, 0, 0, []float64{1.0 / 3, 1.0 / 3, 1.0 / 3}, rundir.Balance{MaxMinRatio: 1, CV: 0}, nil},
 		{"seed's distribution", []int{3245, 3180, 3575}, 50, 500 * time.Millisecond,
-			[]float64{0.3245, 0.318, 0.3575}, Balance{MaxMinRatio: 0.3575 / 0.318, CV: 0.05188},
-			&Bound{RPS: 100, Formula: "50 clients / 0.5 s service time = 100 req/s"}},
-		{"one idle node", []int{5, 5, 0}, 0, 0, []float64{0.5, 0.5, 0}, Balance{MaxMinRatio: 0, CV: 0.7071}, nil},
-		{"nothing served", []int{0, 0, 0}, 0, 0, []float64{0, 0, 0}, Balance{}, nil},
+			[]float64{0.3245, 0.318, 0.3575}, rundir.Balance{MaxMinRatio: 0.3575 / 0.318, CV: 0.05188},
+			&rundir.Bound{RPS: 100, Formula: "50 clients / 0.5 s service time = 100 req/s"}},
+		{"one idle node", []int{5, 5, 0}, 0, 0, []float64{0.5, 0.5, 0}, rundir.Balance{MaxMinRatio: 0, CV: 0.7071}, nil},
+		{"nothing served", []int{0, 0, 0}, 0, 0, []float64{0, 0, 0}, rundir.Balance{}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -460,7 +462,7 @@ func TestRecorderBalanceAndBound(t *testing.T) {
 			if err := r.Close(); err != nil {
 				t.Fatal(err)
 			}
-			var s Summary
+			var s rundir.Summary
 			if err := r.Summarize(&s); err != nil {
 				t.Fatal(err)
 			}
@@ -497,7 +499,7 @@ func TestRecorderRates(t *testing.T) {
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
-	var s Summary
+	var s rundir.Summary
 	if err := r.Summarize(&s); err != nil {
 		t.Fatal(err)
 	}
@@ -516,7 +518,7 @@ func TestDecodeHistogram(t *testing.T) {
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
-	var s Summary
+	var s rundir.Summary
 	if err := r.Summarize(&s); err != nil {
 		t.Fatal(err)
 	}
@@ -524,7 +526,7 @@ func TestDecodeHistogram(t *testing.T) {
 	if got := slices.Sorted(maps.Keys(s.Histograms)); !slices.Equal(got, wantKeys) {
 		t.Errorf("histogram keys = %q, want %q", got, wantKeys)
 	}
-	h, err := DecodeHistogram(s.Histograms["all"])
+	h, err := rundir.DecodeHistogram(s.Histograms["all"])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -532,7 +534,7 @@ func TestDecodeHistogram(t *testing.T) {
 		t.Errorf("decoded: count %d p99 %v µs; want 1000 and p99 ≈ %v ms", h.TotalCount(), h.ValueAtQuantile(99), s.Latency.P99Ms)
 	}
 	for _, bad := range []string{"", "not base64!", "SGVsbG8=", "HISTFAAAAAAAAAA="} {
-		if _, err := DecodeHistogram(bad); !errors.Is(err, ErrHistogram) {
+		if _, err := rundir.DecodeHistogram(bad); !errors.Is(err, rundir.ErrHistogram) {
 			t.Errorf("DecodeHistogram(%q) error = %v, want ErrHistogram", bad, err)
 		}
 	}
@@ -545,7 +547,7 @@ func TestRecorderEmptyRun(t *testing.T) {
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
-	var s Summary
+	var s rundir.Summary
 	if err := r.Summarize(&s); err != nil {
 		t.Fatal(err)
 	}

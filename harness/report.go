@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"stegocloud/harness/rundir"
 )
 
 // WriteReport writes the run's report.md: what ran, the seed's tables with
@@ -12,7 +14,7 @@ import (
 // verdict with every warning, and the figures (linked relative to the run
 // directory, as WriteFigures writes them). It reads only d, so the same data
 // always gives the same bytes.
-func WriteReport(w io.Writer, d *RunData) error {
+func WriteReport(w io.Writer, d *rundir.Run) error {
 	rc := newReportContext(d)
 	rw := &reportWriter{w: w}
 	sections := []func(*reportWriter, *reportContext){
@@ -38,15 +40,15 @@ func WriteReport(w io.Writer, d *RunData) error {
 
 // reportContext is the run plus what several sections derive from it.
 type reportContext struct {
-	d        *RunData
-	s        *Summary
+	d        *rundir.Run
+	s        *rundir.Summary
 	spec     reportSpec
 	loc      *time.Location // the zone the run's times were stored in
 	figures  []Figure
 	warnings []string // the summary's, the loader's, and the report's own
 }
 
-func newReportContext(d *RunData) *reportContext {
+func newReportContext(d *rundir.Run) *reportContext {
 	rc := &reportContext{d: d, s: &d.Summary, loc: d.Summary.Start.Location()}
 	rc.warnings = append(rc.warnings, d.Summary.Warnings...)
 	rc.warnings = append(rc.warnings, d.Warnings...)
@@ -102,7 +104,7 @@ func reportWhatRan(rw *reportWriter, rc *reportContext) {
 	}
 	rw.table([]string{"", ""}, rows)
 	if rc.d.Spec != "" {
-		rw.printf("The resolved experiment (`%s`):\n\n```yaml\n%s", FileExperiment, rc.d.Spec)
+		rw.printf("The resolved experiment (`%s`):\n\n```yaml\n%s", rundir.FileExperiment, rc.d.Spec)
 		if rc.d.Spec[len(rc.d.Spec)-1] != '\n' {
 			rw.line("")
 		}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"stegocloud/harness/rundir"
 )
 
 // reportListLimit caps the per-fault and per-election tables: a long run has
@@ -36,7 +38,7 @@ func reportFaults(rw *reportWriter, rc *reportContext) {
 }
 
 func reportFaultList(rw *reportWriter, rc *reportContext) {
-	windows := rundirFaultWindows(rc.d)
+	windows := rc.d.FaultWindows()
 	if len(windows) == 0 {
 		rw.line("No fault windows were logged or scheduled.\n")
 		return
@@ -65,7 +67,7 @@ func reportElectionList(rw *reportWriter, rc *reportContext) {
 	ev := rc.d.Events
 	switch {
 	case ev == nil:
-		rw.printf("Elections are not listed: %s was not read.\n\n", FileEvents)
+		rw.printf("Elections are not listed: %s was not read.\n\n", rundir.FileEvents)
 		return
 	case len(ev.Elections) == 0:
 		rw.line("No decided election was logged.\n")
@@ -82,13 +84,13 @@ func reportElectionList(rw *reportWriter, rc *reportContext) {
 	}
 	rw.table([]string{"epoch", "t (s)", "initiator", "cause", "winner", "loads"}, rows)
 	if n := len(ev.Elections) - reportListLimit; n > 0 {
-		rw.printf("… and %d more (see %s).\n\n", n, FileEvents)
+		rw.printf("… and %d more (see %s).\n\n", n, rundir.FileEvents)
 	}
 }
 
 // reportFailoverGaps says which coordinator losses gave no failover sample,
 // so that n is not read as the number of losses.
-func reportFailoverGaps(f FaultSummary) string {
+func reportFailoverGaps(f rundir.FaultSummary) string {
 	var parts []string
 	if f.FailoverMasked > 0 {
 		parts = append(parts, fmt.Sprintf("%d masked (the coordinator was back before any node reacted)", f.FailoverMasked))
@@ -103,7 +105,7 @@ func reportFailoverGaps(f FaultSummary) string {
 }
 
 // reportRecoveryGaps counts the faults after which no recovery was logged.
-func reportRecoveryGaps(f FaultSummary) string {
+func reportRecoveryGaps(f rundir.FaultSummary) string {
 	if f.RecoveryUnresolved == 0 {
 		return ""
 	}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"stegocloud/harness/rundir"
 )
 
 // reportWriter keeps the first write error so that sections can print without
@@ -82,7 +84,7 @@ func reportLoads(loads map[int]float64) string {
 }
 
 // reportStats summarises failover or recovery times (ms).
-func reportStats(s Stats) string {
+func reportStats(s rundir.Stats) string {
 	if s.N == 0 {
 		return "none measured"
 	}

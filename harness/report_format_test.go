@@ -3,6 +3,8 @@ package harness
 import (
 	"testing"
 	"time"
+
+	"stegocloud/harness/rundir"
 )
 
 func TestReportFormatting(t *testing.T) {
@@ -15,7 +17,7 @@ func TestReportFormatting(t *testing.T) {
 		{"counts in key order", reportCounts(map[string]int{"startup": 1, "": 2, "recovery": 3}), "(none): 2, recovery: 3, startup: 1"},
 		{"no counts", reportCounts(map[int]int{}), "—"},
 		{"arguments with spaces are quoted", reportJoinArgs([]string{"stegocloud", "run", "my exp.yaml"}), `stegocloud run "my exp.yaml"`},
-		{"no stats", reportStats(Stats{}), "none measured"},
+		{"no stats", reportStats(rundir.Stats{}), "none measured"},
 		{"clock in the run's zone", reportClock(time.Date(2026, 3, 14, 14, 23, 5, 0, time.UTC), time.FixedZone("", 3600)), "15:23:05"},
 	}
 	for _, tc := range tests {
@@ -26,13 +28,13 @@ func TestReportFormatting(t *testing.T) {
 }
 
 func TestReportPickSamples(t *testing.T) {
-	kept := make([]DigestAssign, 20)
+	kept := make([]rundir.Assignment, 20)
 	for i := range kept {
 		kept[i].Assignee = i
 	}
 	tests := []struct {
 		name string
-		kept []DigestAssign
+		kept []rundir.Assignment
 		n    int
 		want []int
 	}{
@@ -61,14 +63,14 @@ func TestReportPickSamples(t *testing.T) {
 func TestReportFaultGaps(t *testing.T) {
 	tests := []struct {
 		name               string
-		f                  FaultSummary
+		f                  rundir.FaultSummary
 		failover, recovery string
 	}{
-		{"every loss measured", FaultSummary{}, "", ""},
-		{"masked and unresolved", FaultSummary{FailoverMasked: 2, FailoverUnresolved: 1, RecoveryUnresolved: 3},
+		{"every loss measured", rundir.FaultSummary{}, "", ""},
+		{"masked and unresolved", rundir.FaultSummary{FailoverMasked: 2, FailoverUnresolved: 1, RecoveryUnresolved: 3},
 			"; 2 masked (the coordinator was back before any node reacted), 1 unresolved (the live nodes never agreed)",
 			"; 3 unresolved (no return to Active logged)"},
-		{"only unresolved", FaultSummary{FailoverUnresolved: 1}, "; 1 unresolved (the live nodes never agreed)", ""},
+		{"only unresolved", rundir.FaultSummary{FailoverUnresolved: 1}, "; 1 unresolved (the live nodes never agreed)", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

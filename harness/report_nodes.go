@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"stegocloud/harness/rundir"
 )
 
 // reportDecisionSamples is how many decisions the report shows: the seed
@@ -13,11 +15,11 @@ const reportDecisionSamples = 8
 
 // reportPickSamples chooses up to n decisions spread evenly over the kept ones,
 // always including the first and the last.
-func reportPickSamples(kept []DigestAssign, n int) []DigestAssign {
+func reportPickSamples(kept []rundir.Assignment, n int) []rundir.Assignment {
 	if len(kept) <= n {
 		return kept
 	}
-	out := make([]DigestAssign, 0, n)
+	out := make([]rundir.Assignment, 0, n)
 	for i := range n {
 		out = append(out, kept[i*(len(kept)-1)/(n-1)])
 	}
@@ -25,7 +27,7 @@ func reportPickSamples(kept []DigestAssign, n int) []DigestAssign {
 }
 
 // reportWriteDecisions writes decisions in the seed's format.
-func reportWriteDecisions(rw *reportWriter, samples []DigestAssign, rc *reportContext) {
+func reportWriteDecisions(rw *reportWriter, samples []rundir.Assignment, rc *reportContext) {
 	for _, a := range samples {
 		rw.printf("  [%s] Selected Node %d: loads = %s\n", reportClock(a.Time, rc.loc), a.Assignee, reportLoads(a.Loads))
 	}
@@ -36,7 +38,7 @@ func reportDecisions(rw *reportWriter, rc *reportContext) {
 	ev := rc.d.Events
 	switch {
 	case ev == nil:
-		rw.printf("Not available: %s was not read.\n\n", FileEvents)
+		rw.printf("Not available: %s was not read.\n\n", rundir.FileEvents)
 		return
 	case ev.AssignTotal == 0:
 		rw.line("No assignment was logged.\n")
@@ -56,7 +58,7 @@ func reportDecisions(rw *reportWriter, rc *reportContext) {
 	for _, a := range reportPickSamples(ev.Assigns, reportDecisionSamples) {
 		rows = append(rows, []string{
 			reportClock(a.Time, rc.loc), strconv.FormatFloat(rc.d.Seconds(a.Time), 'f', 2, 64), strconv.Itoa(a.Coordinator),
-			reportOrDash(a.Request), strconv.Itoa(a.Assignee), reportLoads(a.Loads), reportYesNo(rundirAmongLowest(a.Loads, a.Assignee)),
+			reportOrDash(a.Request), strconv.Itoa(a.Assignee), reportLoads(a.Loads), reportYesNo(rundir.AmongLowest(a.Loads, a.Assignee)),
 		})
 	}
 	rw.table([]string{"time", "t", "coordinator", "request", "assignee", "loads", "lowest"}, rows)
@@ -82,7 +84,7 @@ type reportNodeStatus struct {
 // reportFinalStatuses come from the summary; a node it leaves without a final
 // state is completed from the last thing the node's log said.
 func reportFinalStatuses(rc *reportContext) []reportNodeStatus {
-	fromLog := map[int]DigestNode{}
+	fromLog := map[int]rundir.NodeFinal{}
 	lastCoord := 0
 	if ev := rc.d.Events; ev != nil {
 		for _, f := range ev.Final {

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"stegocloud/harness/rundir"
 )
 
 // ReportOutput is what ReportRun wrote.
 type ReportOutput struct {
-	Data    *RunData
+	Data    *rundir.Run
 	Report  string   // path of report.md
 	Figures []string // paths of the figure files written
 	Skipped []string // figures left out, with the reason
@@ -24,16 +26,16 @@ type ReportOutput struct {
 // report` runs, and what a finished run calls to write its own report.
 // report.md is replaced atomically: a failure leaves the previous one intact.
 func ReportRun(dir string, withFigures bool) (*ReportOutput, error) {
-	d, err := LoadRun(dir)
+	d, err := rundir.Load(dir)
 	if err != nil {
 		return nil, err
 	}
-	out := &ReportOutput{Data: d, Report: filepath.Join(dir, FileReport)}
+	out := &ReportOutput{Data: d, Report: filepath.Join(dir, rundir.FileReport)}
 	var figErr error
 	if withFigures {
 		// A figure that fails to render must not cost the report: write it
 		// anyway and return the figure error after.
-		out.Figures, out.Skipped, figErr = WriteFigures(d, filepath.Join(dir, DirFigures))
+		out.Figures, out.Skipped, figErr = WriteFigures(d, filepath.Join(dir, rundir.DirFigures))
 	}
 	out.Warnings = newReportContext(d).warnings
 	var buf bytes.Buffer

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	yaml "go.yaml.in/yaml/v3"
+
+	"stegocloud/harness/rundir"
 )
 
 // reportSpec is the little the report reads from experiment.yaml besides
@@ -50,7 +52,7 @@ func parseReportSpec(text string) (reportSpec, error) {
 		return s, nil
 	}
 	if err := yaml.Unmarshal([]byte(text), &s); err != nil {
-		return reportSpec{}, fmt.Errorf("reading %s for the report: %w", FileExperiment, err)
+		return reportSpec{}, fmt.Errorf("reading %s for the report: %w", rundir.FileExperiment, err)
 	}
 	return s, nil
 }

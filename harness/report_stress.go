@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"stegocloud/harness/rundir"
 )
 
 // reportSeedClaims are the numbers of the seed's "Sample Test Run" (50 clients ×
@@ -63,7 +65,7 @@ func reportStress(rw *reportWriter, rc *reportContext) {
 		rw.table([]string{"metric", "measured", "bound"}, rows)
 		why := "This is not the seed's configuration (3 nodes, 50 closed-loop clients × 200 requests, 500 ms service delay)"
 		if rc.d.Spec == "" {
-			why = "Without " + FileExperiment + " the configuration is unknown"
+			why = "Without " + rundir.FileExperiment + " the configuration is unknown"
 		}
 		rw.printf("%s, so the seed's claimed numbers are not set beside it. \"Failed\" counts every request that did not succeed (failed or timed out).\n\n", why)
 		return

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"stegocloud/harness/rundir"
 )
 
 func reportLatency(rw *reportWriter, rc *reportContext) {
@@ -18,7 +20,7 @@ func reportLatency(rw *reportWriter, rc *reportContext) {
 	rw.table([]string{"requests", "count", "mean", "p50", "p90", "p95", "p99", "p99.9", "max"}, rows)
 }
 
-func reportLatencyRow(name string, l Latency) []string {
+func reportLatencyRow(name string, l rundir.Latency) []string {
 	if l.Count == 0 {
 		return []string{name, "0", "—", "—", "—", "—", "—", "—", "—"}
 	}

@@ -7,10 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"stegocloud/harness/internal/golden"
+	"stegocloud/harness/rundirtest"
 	"strings"
 	"testing"
 
 	"stegocloud/harness"
+
+	"stegocloud/harness/rundir"
 )
 
 func TestWriteReportGolden(t *testing.T) {
@@ -19,17 +22,17 @@ func TestWriteReportGolden(t *testing.T) {
 		remove []string // files taken out of the synthetic run
 	}{
 		{"synthetic", nil},
-		{"summary-only", []string{harness.FileRunInfo, harness.FileExperiment, harness.FileSchedule, harness.FileTimeSeries, harness.FileEvents}},
+		{"summary-only", []string{rundir.FileRunInfo, rundir.FileExperiment, rundir.FileSchedule, rundir.FileTimeSeries, rundir.FileEvents}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := writeRun(t)
+			dir := rundirtest.WriteDefault(t)
 			for _, f := range tc.remove {
 				if err := os.Remove(filepath.Join(dir, f)); err != nil {
 					t.Fatal(err)
 				}
 			}
-			d, err := harness.LoadRun(dir)
+			d, err := rundir.Load(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -45,7 +48,7 @@ func TestWriteReportGolden(t *testing.T) {
 // TestWriteReportMeasuredValues checks, independently of the golden file,
 // that the seed's block carries this run's numbers and every figure is linked.
 func TestWriteReportMeasuredValues(t *testing.T) {
-	d := loadSynthetic(t)
+	d := rundirtest.LoadDefault(t)
 	var buf bytes.Buffer
 	if err := harness.WriteReport(&buf, d); err != nil {
 		t.Fatal(err)
@@ -88,7 +91,7 @@ func (f *failingWriter) Write(p []byte) (int, error) {
 }
 
 func TestWriteReportWriteError(t *testing.T) {
-	d := loadSynthetic(t)
+	d := rundirtest.LoadDefault(t)
 	for _, limit := range []int{0, 100, 5000} {
 		err := harness.WriteReport(&failingWriter{limit: limit}, d)
 		if !errors.Is(err, errDiskFull) {
@@ -110,8 +113,8 @@ func TestWriteReportSeedClaims(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := writeRun(t)
-			path := filepath.Join(dir, harness.FileExperiment)
+			dir := rundirtest.WriteDefault(t)
+			path := filepath.Join(dir, rundir.FileExperiment)
 			spec, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
@@ -125,7 +128,7 @@ func TestWriteReportSeedClaims(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			d, err := harness.LoadRun(dir)
+			d, err := rundir.Load(dir)
 			if err != nil {
 				t.Fatal(err)
 			}

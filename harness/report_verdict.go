@@ -1,6 +1,9 @@
 package harness
 
 import "path"
+import (
+	"stegocloud/harness/rundir"
+)
 
 func reportVerdict(rw *reportWriter, rc *reportContext) {
 	v := rc.s.Verdict
@@ -48,8 +51,8 @@ func reportFigures(rw *reportWriter, rc *reportContext) {
 		return
 	}
 	for i, f := range rc.figures {
-		rw.printf("![%s](%s)\n\n", f.Name(), path.Join(DirFigures, f.Name()+".png"))
-		rw.printf("*%s* (also as [SVG](%s).)\n", reportFigureCaptions[f.Name()], path.Join(DirFigures, f.Name()+".svg"))
+		rw.printf("![%s](%s)\n\n", f.Name(), path.Join(rundir.DirFigures, f.Name()+".png"))
+		rw.printf("*%s* (also as [SVG](%s).)\n", reportFigureCaptions[f.Name()], path.Join(rundir.DirFigures, f.Name()+".svg"))
 		if i < len(rc.figures)-1 {
 			rw.line("")
 		}

@@ -17,6 +17,8 @@ import (
 	"stegocloud/harness/experiment"
 
 	"stegocloud/harness/fault"
+
+	"stegocloud/harness/rundir"
 )
 
 // RunOptions configure RunExperiment.
@@ -45,7 +47,7 @@ type RunRecord struct {
 	Dir     string
 	Label   string
 	Repeat  int
-	Summary *Summary
+	Summary *rundir.Summary
 }
 
 // RunExperiment runs every variant and repeat of the experiment file at path
@@ -72,11 +74,11 @@ func RunExperiment(ctx context.Context, path string, opts RunOptions) (*RunOutco
 		opts.NodeCommand = []string{exe, "node"}
 	}
 	log := &runLog{w: opts.Log}
-	root, err := newRunRoot(opts.Results, e.Name, time.Now())
+	root, err := rundir.NewRoot(opts.Results, e.Name, time.Now())
 	if err != nil {
 		return nil, err
 	}
-	if err := pointLatest(root); err != nil {
+	if err := rundir.PointLatest(root); err != nil {
 		return nil, err
 	}
 	out := &RunOutcome{Root: root, Pass: true}
@@ -101,11 +103,11 @@ func RunExperiment(ctx context.Context, path string, opts RunOptions) (*RunOutco
 		}
 	}
 	if len(e.Matrix) > 0 {
-		idx, err := SweepIndexFor(e, variants)
+		idx, err := rundir.SweepIndexFor(e, variants)
 		if err != nil {
 			return out, err
 		}
-		if err := SaveSweepIndex(root, idx); err != nil {
+		if err := rundir.SaveSweepIndex(root, idx); err != nil {
 			return out, err
 		}
 		sw, err := WriteSweep(root)
@@ -130,7 +132,7 @@ func describeVariant(v experiment.Variant) string {
 	return s + fmt.Sprintf(" repeat %d, seed %d", v.Repeat, v.Seed)
 }
 
-func verdictLine(s *Summary) string {
+func verdictLine(s *rundir.Summary) string {
 	v := "PASS"
 	if !s.Verdict.Pass {
 		v = "FAIL"
@@ -144,9 +146,9 @@ func verdictLine(s *Summary) string {
 }
 
 // runOne runs one variant into dir and returns its summary.
-func runOne(ctx context.Context, v experiment.Variant, dir string, opts RunOptions, log *runLog) (*Summary, error) {
+func runOne(ctx context.Context, v experiment.Variant, dir string, opts RunOptions, log *runLog) (*rundir.Summary, error) {
 	e := v.Experiment
-	nodesDir := filepath.Join(dir, dirNodes)
+	nodesDir := filepath.Join(dir, rundir.DirNodes)
 	if err := os.MkdirAll(nodesDir, 0o755); err != nil {
 		return nil, err
 	}
@@ -154,12 +156,12 @@ func runOne(ctx context.Context, v experiment.Variant, dir string, opts RunOptio
 	if err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, FileExperiment), yml, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, rundir.FileExperiment), yml, 0o644); err != nil {
 		return nil, err
 	}
-	info := newRunInfo(e.Name, filepath.Base(dir), opts.Command, v.Seed, v.Repeat)
+	info := rundir.NewInfo(e.Name, filepath.Base(dir), opts.Command, v.Seed, v.Repeat)
 	info.Started = time.Now()
-	if err := writeJSONFile(filepath.Join(dir, FileRunInfo), info); err != nil {
+	if err := rundir.WriteJSON(filepath.Join(dir, rundir.FileRunInfo), info); err != nil {
 		return nil, err
 	}
 
@@ -171,11 +173,11 @@ func runOne(ctx context.Context, v experiment.Variant, dir string, opts RunOptio
 	if err != nil {
 		return nil, err
 	}
-	if err := saveSchedule(filepath.Join(dir, FileSchedule), planned); err != nil {
+	if err := saveSchedule(filepath.Join(dir, rundir.FileSchedule), planned); err != nil {
 		return nil, err
 	}
 
-	hf, err := os.Create(filepath.Join(nodesDir, fileHarnessEv))
+	hf, err := os.Create(filepath.Join(nodesDir, rundir.FileHarnessEvents))
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +204,7 @@ func runOne(ctx context.Context, v experiment.Variant, dir string, opts RunOptio
 		return nil, runErr
 	}
 	info.Ended = time.Now()
-	if err := writeJSONFile(filepath.Join(dir, FileRunInfo), info); err != nil {
+	if err := rundir.WriteJSON(filepath.Join(dir, rundir.FileRunInfo), info); err != nil {
 		return nil, err
 	}
 	if _, err := ReportRun(dir, !opts.NoFigures); err != nil {
@@ -283,7 +285,7 @@ func nodeConfig(e *experiment.Experiment, seed int64, id int, peers cluster.Peer
 // driveAndRecord runs the load and the fault schedule against ns, then stops
 // the cluster and turns everything recorded into the run's files.
 func driveAndRecord(ctx context.Context, e *experiment.Experiment, dir string, ns *nodeSet, pool *ImagePool,
-	planned []fault.Fault, hev *cluster.EventLog, opts RunOptions, log *runLog, stopNodes func(coordinator int)) (*Summary, error) {
+	planned []fault.Fault, hev *cluster.EventLog, opts RunOptions, log *runLog, stopNodes func(coordinator int)) (*rundir.Summary, error) {
 	target, clients, err := newRunTarget(e, ns)
 	if err != nil {
 		return nil, err
@@ -292,13 +294,13 @@ func driveAndRecord(ctx context.Context, e *experiment.Experiment, dir string, n
 		defer clients.Close()
 	}
 
-	csvf, err := os.Create(filepath.Join(dir, fileRequestsCSV))
+	csvf, err := os.Create(filepath.Join(dir, rundir.FileRequestsCSV))
 	if err != nil {
 		return nil, err
 	}
 	defer csvf.Close()
 	csvw := bufio.NewWriterSize(csvf, 256<<10)
-	gobf, err := os.Create(filepath.Join(dir, fileResultsGob))
+	gobf, err := os.Create(filepath.Join(dir, rundir.FileResultsGob))
 	if err != nil {
 		return nil, err
 	}
@@ -369,7 +371,7 @@ func driveAndRecord(ctx context.Context, e *experiment.Experiment, dir string, n
 	if err := csvw.Flush(); err != nil {
 		return nil, err
 	}
-	if err := saveSchedule(filepath.Join(dir, FileSchedule), executed); err != nil {
+	if err := saveSchedule(filepath.Join(dir, rundir.FileSchedule), executed); err != nil {
 		return nil, err
 	}
 	return summarize(e, dir, ns, rec, executed, final, clientStats, stats, start, bound, ctx.Err())

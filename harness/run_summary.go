@@ -14,25 +14,27 @@ import (
 	"stegocloud/harness/experiment"
 
 	"stegocloud/harness/fault"
+
+	"stegocloud/harness/rundir"
 )
 
 // summarize turns what a run recorded into its files: events.jsonl (merged),
 // summary.json with the checker's verdict, latency.hgrm and timeseries.csv.
 func summarize(e *experiment.Experiment, dir string, ns *nodeSet, rec *Recorder, executed []fault.Fault,
 	final map[int]cluster.NodeStatus, cs cluster.ClientStats, stats LoadStats, start time.Time,
-	bound time.Duration, interrupted error) (*Summary, error) {
-	nodesDir := filepath.Join(dir, dirNodes)
+	bound time.Duration, interrupted error) (*rundir.Summary, error) {
+	nodesDir := filepath.Join(dir, rundir.DirNodes)
 	paths := make([]string, 0, len(ns.addrs)+1)
 	for _, id := range ns.addrs.IDs() {
 		paths = append(paths, filepath.Join(nodesDir, fmt.Sprintf("%d.events.jsonl", id)))
 	}
-	paths = append(paths, filepath.Join(nodesDir, fileHarnessEv))
-	evPath := filepath.Join(dir, FileEvents)
+	paths = append(paths, filepath.Join(nodesDir, rundir.FileHarnessEvents))
+	evPath := filepath.Join(dir, rundir.FileEvents)
 	evf, err := os.Create(evPath)
 	if err != nil {
 		return nil, err
 	}
-	_, torn, err := mergeEventFiles(evf, paths)
+	_, torn, err := rundir.MergeEvents(evf, paths)
 	if cerr := evf.Close(); err == nil {
 		err = cerr
 	}
@@ -43,7 +45,7 @@ func summarize(e *experiment.Experiment, dir string, ns *nodeSet, rec *Recorder,
 	if err := rec.Close(); err != nil {
 		return nil, err
 	}
-	s := &Summary{Experiment: e.Name, Run: filepath.Base(dir), Mode: e.Workload.Mode()}
+	s := &rundir.Summary{Experiment: e.Name, Run: filepath.Base(dir), Mode: e.Workload.Mode()}
 	if err := rec.Summarize(s); err != nil {
 		return nil, err
 	}
@@ -64,16 +66,16 @@ func summarize(e *experiment.Experiment, dir string, ns *nodeSet, rec *Recorder,
 	a := z.Close()
 	a.Summarize(s)
 	for id, st := range final {
-		i := slices.IndexFunc(s.Nodes, func(n NodeSummary) bool { return n.ID == id })
+		i := slices.IndexFunc(s.Nodes, func(n rundir.NodeSummary) bool { return n.ID == id })
 		if i < 0 {
-			s.Nodes = append(s.Nodes, NodeSummary{ID: id})
+			s.Nodes = append(s.Nodes, rundir.NodeSummary{ID: id})
 			i = len(s.Nodes) - 1
 		}
 		n := &s.Nodes[i]
 		n.FinalState, n.FinalLoad = strings.ToUpper(string(st.State)), st.Load
 		n.Processed, n.Coordinator = int(st.Processed), st.IsCoordinator
 	}
-	slices.SortFunc(s.Nodes, func(a, b NodeSummary) int { return a.ID - b.ID })
+	slices.SortFunc(s.Nodes, func(a, b rundir.NodeSummary) int { return a.ID - b.ID })
 
 	if torn > 0 {
 		s.Warnings = append(s.Warnings, fmt.Sprintf("%d torn event line(s) dropped (a node was killed mid-write)", torn))
@@ -92,7 +94,7 @@ func summarize(e *experiment.Experiment, dir string, ns *nodeSet, rec *Recorder,
 	if err != nil {
 		return nil, err
 	}
-	harnessChecks := []Check{CheckAccounted(rec.Accounting(), int(stats.Requests)), CheckMetadata(rec.Accounting())}
+	harnessChecks := []rundir.Check{CheckAccounted(rec.Accounting(), int(stats.Requests)), CheckMetadata(rec.Accounting())}
 	switch e.Cluster.Launch {
 	case experiment.LaunchNoop:
 		// No cluster: only what the harness itself can be judged on.
@@ -109,21 +111,21 @@ func summarize(e *experiment.Experiment, dir string, ns *nodeSet, rec *Recorder,
 			Analysis: a, AgreementBound: bound, Thresholds: thresholds})
 	}
 	c := loadCompleteCheck(e, stats, interrupted)
-	s.Verdict.Checks = append([]Check{c}, s.Verdict.Checks...)
+	s.Verdict.Checks = append([]rundir.Check{c}, s.Verdict.Checks...)
 	s.Verdict.Pass = s.Verdict.Pass && c.Pass
 
-	if err := writeJSONFile(filepath.Join(dir, FileSummary), s); err != nil {
+	if err := rundir.WriteJSON(filepath.Join(dir, rundir.FileSummary), s); err != nil {
 		return nil, err
 	}
-	if err := writeFileWith(filepath.Join(dir, fileLatencyHgrm), rec.WriteHgrm); err != nil {
+	if err := rundir.WriteFile(filepath.Join(dir, rundir.FileLatencyHgrm), rec.WriteHgrm); err != nil {
 		return nil, err
 	}
 	buckets, err := rec.Buckets()
 	if err != nil {
 		return nil, err
 	}
-	if err := writeFileWith(filepath.Join(dir, FileTimeSeries), func(w io.Writer) error {
-		return WriteTimeSeries(w, e.Cluster.Nodes, buckets)
+	if err := rundir.WriteFile(filepath.Join(dir, rundir.FileTimeSeries), func(w io.Writer) error {
+		return rundir.WriteTimeSeries(w, e.Cluster.Nodes, buckets)
 	}); err != nil {
 		return nil, err
 	}
@@ -132,8 +134,8 @@ func summarize(e *experiment.Experiment, dir string, ns *nodeSet, rec *Recorder,
 
 // loadCompleteCheck says whether the load ran as planned: every planned
 // request of a closed loop issued, not cut short by max_duration or Ctrl-C.
-func loadCompleteCheck(e *experiment.Experiment, st LoadStats, interrupted error) Check {
-	c := Check{Name: "load_complete", Pass: true}
+func loadCompleteCheck(e *experiment.Experiment, st LoadStats, interrupted error) rundir.Check {
+	c := rundir.Check{Name: "load_complete", Pass: true}
 	planned := e.Workload.TotalRequests()
 	switch {
 	case interrupted != nil:
@@ -151,8 +153,8 @@ func loadCompleteCheck(e *experiment.Experiment, st LoadStats, interrupted error
 
 // statusAgreementCheck judges agreement from the nodes' final status answers:
 // every node answered, and every Active node follows the same Active node.
-func statusAgreementCheck(final map[int]cluster.NodeStatus, nodes int) Check {
-	c := Check{Name: "agreement"}
+func statusAgreementCheck(final map[int]cluster.NodeStatus, nodes int) rundir.Check {
+	c := rundir.Check{Name: "agreement"}
 	coord, why := agreedCoordinator(final)
 	switch {
 	case len(final) < nodes:

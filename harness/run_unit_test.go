@@ -5,64 +5,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"stegocloud/cluster"
-
 	"stegocloud/harness/experiment"
-
 	"stegocloud/harness/fault"
 )
-
-func TestMergeEventFiles(t *testing.T) {
-	dir := t.TempDir()
-	a, b, h := filepath.Join(dir, "1.jsonl"), filepath.Join(dir, "2.jsonl"), filepath.Join(dir, "h.jsonl")
-	writeFile(t, a, `{"t":10,"node":1,"type":"start"}
-{"t":30,"node":1,"type":"state"}
-{"t":50,"node":1,"type":"stop"}
-`)
-	// Node 2 was killed mid-write: its last line is torn.
-	writeFile(t, b, `{"t":20,"node":2,"type":"start"}
-{"t":30,"node":2,"type":"state"}
-{"t":40,"node":2,"ty`)
-	writeFile(t, h, `{"t":30,"node":0,"type":"load_start"}
-`)
-	var out bytes.Buffer
-	n, torn, err := mergeEventFiles(&out, []string{a, b, h, filepath.Join(dir, "missing.jsonl")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n != 6 || torn != 1 {
-		t.Errorf("merged %d events with %d torn, want 6 and 1", n, torn)
-	}
-	var got []string
-	_, err = cluster.ReadEvents(&out, func(e cluster.Event) error {
-		got = append(got, fmt.Sprintf("%d/%d/%s", e.Time, e.Node, e.Type))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Time order; equal times keep the order of the file list.
-	want := []string{"10/1/start", "20/2/start", "30/1/state", "30/2/state", "30/0/load_start", "50/1/stop"}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("merged order:\n got %v\nwant %v", got, want)
-	}
-
-	// A bad line that is not the last one is an error naming file and line.
-	bad := filepath.Join(dir, "bad.jsonl")
-	writeFile(t, bad, "{\"t\":1,\"node\":1,\"type\":\"start\"}\nnot json\n{\"t\":2,\"node\":1,\"type\":\"stop\"}\n")
-	if _, _, err := mergeEventFiles(&bytes.Buffer{}, []string{bad}); err == nil || !strings.Contains(err.Error(), "bad.jsonl:2") {
-		t.Errorf("bad middle line: error = %v, want one naming bad.jsonl:2", err)
-	}
-}
 
 func TestAgreedCoordinator(t *testing.T) {
 	act := func(coord int) cluster.NodeStatus {
@@ -301,54 +252,5 @@ func TestStatusAgreementCheck(t *testing.T) {
 	}
 	if c := statusAgreementCheck(map[int]cluster.NodeStatus{1: act(1), 2: act(2), 3: act(2)}, 3); c.Pass {
 		t.Errorf("split view: %+v, want fail", c)
-	}
-}
-
-// A run's commit is "+dirty" only when the code differs from it: what runs
-// themselves write under reports/ and results/ does not count.
-func TestGitDescribeIgnoresRunOutputs(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("no git")
-	}
-	dir := t.TempDir()
-	git := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@t", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@t")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
-	write := func(name, text string) {
-		t.Helper()
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	git("init", "-q")
-	write("main.go", "package main\n")
-	write("reports/README.md", "old\n")
-	git("add", ".")
-	git("commit", "-q", "-m", "init")
-	commit := git("rev-parse", "--short=12", "HEAD")
-	t.Chdir(filepath.Join(dir, "reports")) // from a subdirectory too
-
-	if got := gitDescribe(); got != commit {
-		t.Errorf("clean tree: gitDescribe() = %q, want %q", got, commit)
-	}
-	write("reports/README.md", "regenerated\n")
-	if got := gitDescribe(); got != commit {
-		t.Errorf("only reports/ changed: gitDescribe() = %q, want %q", got, commit)
-	}
-	write("main.go", "package main // changed\n")
-	if got := gitDescribe(); got != commit+"+dirty" {
-		t.Errorf("code changed: gitDescribe() = %q, want %q", got, commit+"+dirty")
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"stegocloud/harness/rundir"
 )
 
 // SweepMarkdownFile is the sweep summary WriteSweep writes into a sweep
@@ -17,7 +19,7 @@ const (
 // Sweep is a sweep's variants with their headline metrics: the data behind
 // sweep.md and its figures.
 type Sweep struct {
-	Index SweepIndex
+	Index rundir.SweepIndex
 	Rows  []SweepRow // one per variant, in index order
 	// Warnings are findings that did not stop the summary: a variant whose
 	// run set could not be loaded, or holds another number of runs than the
@@ -30,14 +32,14 @@ type Sweep struct {
 
 // SweepRow is one variant: its values and each headline metric over its runs.
 type SweepRow struct {
-	Variant SweepVariant
+	Variant rundir.SweepVariant
 	N       int          // runs loaded; 0 when the set could not be loaded
 	Stats   []MetricStat // per HeadlineMetrics entry
 }
 
 // NewSweep summarises the variants of idx from their run sets, sets[i] being
 // variant i's (nil when it could not be loaded). It does no I/O.
-func NewSweep(idx SweepIndex, sets []*RunSet) *Sweep {
+func NewSweep(idx rundir.SweepIndex, sets []*RunSet) *Sweep {
 	s := &Sweep{Index: idx}
 	metrics := HeadlineMetrics()
 	for i, v := range idx.Variants {
@@ -69,7 +71,7 @@ func NewSweep(idx SweepIndex, sets []*RunSet) *Sweep {
 // variant does not hide the others; a sweep with no loadable variant is an
 // error.
 func LoadSweep(dir string) (*Sweep, error) {
-	idx, err := LoadSweepIndex(dir)
+	idx, err := rundir.LoadSweepIndex(dir)
 	if err != nil {
 		return nil, err
 	}

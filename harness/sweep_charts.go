@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"stegocloud/harness/experiment"
+
+	"stegocloud/harness/rundir"
 )
 
 // sweepAxis is how a swept field is laid along a figure's x axis.
@@ -38,7 +40,7 @@ func sweepParseValue(raw string) (v float64, unit string, ok bool) {
 
 // sweepAxisOf decides whether field is numeric: every value must parse, in
 // the same unit; otherwise it is categorical.
-func sweepAxisOf(field string, vs []SweepVariant) sweepAxis {
+func sweepAxisOf(field string, vs []rundir.SweepVariant) sweepAxis {
 	ax := sweepAxis{Field: field, Numeric: true, Values: map[string]float64{}}
 	for i, v := range vs {
 		raw := v.Values[field]

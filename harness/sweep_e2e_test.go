@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"stegocloud/harness/rundir"
 )
 
 // TestRunSmallSweep runs a tiny matrix experiment end to end — two variants,
@@ -44,7 +46,7 @@ matrix:
 		t.Fatalf("runs = %d, want one per variant", len(out.Runs))
 	}
 
-	idx, err := LoadSweepIndex(out.Root)
+	idx, err := rundir.LoadSweepIndex(out.Root)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,12 +59,12 @@ matrix:
 			t.Errorf("variant %d = %+v, want %s, 1 run", i, v, labels[i])
 		}
 		dir := filepath.Join(out.Root, v.Path)
-		for _, f := range []string{FileSummary, FileRunInfo, FileExperiment, FileReport} {
+		for _, f := range []string{rundir.FileSummary, rundir.FileRunInfo, rundir.FileExperiment, rundir.FileReport} {
 			if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
 				t.Errorf("%s/%s: missing or empty (%v)", v.Path, f, err)
 			}
 		}
-		spec, err := os.ReadFile(filepath.Join(dir, FileExperiment))
+		spec, err := os.ReadFile(filepath.Join(dir, rundir.FileExperiment))
 		if err != nil || !strings.Contains(string(spec), "balancer: "+v.Values["cluster.balancer"]) {
 			t.Errorf("%s/experiment.yaml does not set its variant's balancer (%v):\n%s", v.Path, err, spec)
 		}

@@ -3,7 +3,10 @@ package harness
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+
+	"stegocloud/harness/rundir"
 )
 
 // WriteMarkdown writes sweep.md: a row per variant with its swept values and
@@ -88,4 +91,20 @@ func (s *Sweep) writeHowToRead(b *strings.Builder) {
 		"confidence interval of the median (golang.org/x/perf/benchmath, as benchstat), ∞ when it has too few runs for one. "+
 		"Higher is better for %s; lower for the rest. — means not measured (no failover without faults).\n",
 		100*CompareConfidence, strings.Join(higher, " and "))
+}
+
+// sweepRepeatText says how many runs the variants hold: "5 runs each", or
+// "1–5 runs" when they differ.
+func sweepRepeatText(vs []rundir.SweepVariant) string {
+	lo, hi := vs[0].Repeat, vs[0].Repeat
+	for _, v := range vs {
+		lo, hi = min(lo, v.Repeat), max(hi, v.Repeat)
+	}
+	switch {
+	case lo != hi:
+		return strconv.Itoa(lo) + "–" + strconv.Itoa(hi) + " runs per variant"
+	case lo == 1:
+		return "1 run each"
+	}
+	return strconv.Itoa(lo) + " runs each"
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"stegocloud/harness/experiment"
+
+	"stegocloud/harness/rundir"
 )
 
 // sweepSynthVariant is the synthetic effect of a variant's values on a run:
@@ -30,8 +32,8 @@ func sweepSynthVariant(seed uint64, values map[string]string) cmpSynth {
 }
 
 // sweepSynthIndex is a sweep over the cross product of the given values.
-func sweepSynthIndex(fields []string, values [][]string, reps int) SweepIndex {
-	idx := SweepIndex{Version: SweepIndexVersion, Experiment: "balancers", Fields: fields}
+func sweepSynthIndex(fields []string, values [][]string, reps int) rundir.SweepIndex {
+	idx := rundir.SweepIndex{Version: rundir.SweepIndexVersion, Experiment: "balancers", Fields: fields}
 	var rec func(i int, cur map[string]string)
 	rec = func(i int, cur map[string]string) {
 		if i == len(fields) {
@@ -40,7 +42,7 @@ func sweepSynthIndex(fields []string, values [][]string, reps int) SweepIndex {
 				vals[k] = v
 			}
 			label := experiment.VariantLabel(fields, vals)
-			idx.Variants = append(idx.Variants, SweepVariant{Label: label, Values: vals, Path: label, Repeat: reps})
+			idx.Variants = append(idx.Variants, rundir.SweepVariant{Label: label, Values: vals, Path: label, Repeat: reps})
 			return
 		}
 		for _, v := range values[i] {
@@ -53,7 +55,7 @@ func sweepSynthIndex(fields []string, values [][]string, reps int) SweepIndex {
 }
 
 // sweepSynthSets builds the variants' run sets in memory.
-func sweepSynthSets(t testing.TB, dir string, idx SweepIndex) []*RunSet {
+func sweepSynthSets(t testing.TB, dir string, idx rundir.SweepIndex) []*RunSet {
 	t.Helper()
 	sets := make([]*RunSet, len(idx.Variants))
 	for i, v := range idx.Variants {
@@ -64,12 +66,12 @@ func sweepSynthSets(t testing.TB, dir string, idx SweepIndex) []*RunSet {
 }
 
 // sweepSynthWrite writes a whole sweep directory: sweep.json and the runs.
-func sweepSynthWrite(t testing.TB, dir string, idx SweepIndex) {
+func sweepSynthWrite(t testing.TB, dir string, idx rundir.SweepIndex) {
 	t.Helper()
 	for i, v := range idx.Variants {
 		sweepSynthVariant(uint64(100+i), v.Values).writeRunSet(t, filepath.Join(dir, v.Path), v.Repeat)
 	}
-	if err := SaveSweepIndex(dir, idx); err != nil {
+	if err := rundir.SaveSweepIndex(dir, idx); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -10,9 +10,11 @@ import (
 	"stegocloud/harness/internal/golden"
 	"strings"
 	"testing"
+
+	"stegocloud/harness/rundir"
 )
 
-func sweepTwoFields() SweepIndex {
+func sweepTwoFields() rundir.SweepIndex {
 	return sweepSynthIndex([]string{"cluster.balancer", "cluster.nodes"}, [][]string{{"lowest-load", "round-robin"}, {"3", "5"}}, 6)
 }
 
@@ -47,7 +49,7 @@ func TestWriteSweepGolden(t *testing.T) {
 func TestSweepChartDataGolden(t *testing.T) {
 	tests := []struct {
 		name string
-		idx  SweepIndex
+		idx  rundir.SweepIndex
 	}{
 		{"sweep_charts_two_fields", sweepTwoFields()},
 		{"sweep_charts_numeric", sweepSynthIndex([]string{"cluster.nodes"}, [][]string{{"3", "5", "7"}}, 6)},
@@ -68,7 +70,7 @@ func TestSweepChartDataGolden(t *testing.T) {
 func TestSweepFiguresRender(t *testing.T) {
 	tests := []struct {
 		name string
-		idx  SweepIndex
+		idx  rundir.SweepIndex
 	}{
 		{"lines", sweepSynthIndex([]string{"cluster.nodes"}, [][]string{{"3", "5", "7"}}, 1)},
 		{"lines with intervals and a legend", sweepSynthIndex([]string{"cluster.balancer", "cluster.nodes"}, [][]string{{"random", "round-robin"}, {"3", "5"}}, 6)},
@@ -152,8 +154,10 @@ func TestLoadSweepIncomplete(t *testing.T) {
 		err     error
 		warning string
 	}{
-		{"no sweep.json", func(dir string) error { return os.Remove(filepath.Join(dir, SweepIndexFile)) }, fs.ErrNotExist, ""},
-		{"bad sweep.json", func(dir string) error { return os.WriteFile(filepath.Join(dir, SweepIndexFile), []byte("{"), 0o644) }, ErrSweepIndex, ""},
+		{"no sweep.json", func(dir string) error { return os.Remove(filepath.Join(dir, rundir.SweepIndexFile)) }, fs.ErrNotExist, ""},
+		{"bad sweep.json", func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, rundir.SweepIndexFile), []byte("{"), 0o644)
+		}, rundir.ErrSweepIndex, ""},
 		{"a variant never ran", func(dir string) error { return os.RemoveAll(filepath.Join(dir, idx.Variants[1].Path)) }, nil,
 			"variant balancer=lowest-load,nodes=5: stat"},
 		{"a variant lost a run", func(dir string) error { return os.RemoveAll(filepath.Join(dir, idx.Variants[2].Path, "rep-2")) }, nil,

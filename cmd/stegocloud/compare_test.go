@@ -15,6 +15,8 @@ import (
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
 	"stegocloud/harness"
+
+	"stegocloud/harness/rundir"
 )
 
 // compareTestRun writes one synthetic run: seeded latencies around baseMs in
@@ -34,12 +36,12 @@ func compareTestRun(t *testing.T, dir string, seed uint64, baseMs float64) {
 		t.Fatal(err)
 	}
 	ms := func(q float64) float64 { return float64(h.ValueAtQuantile(q)) / 1000 }
-	sum := harness.Summary{
+	sum := rundir.Summary{
 		Experiment: "cli", Mode: "closed", DurationS: 5,
-		Requests:      harness.Counts{Total: n, OK: n},
+		Requests:      rundir.Counts{Total: n, OK: n},
 		SuccessRate:   1,
 		ThroughputRPS: 100 * 500 / baseMs,
-		Latency: harness.Latency{Count: n, MeanMs: h.Mean() / 1000, P50Ms: ms(50), P95Ms: ms(95), P99Ms: ms(99),
+		Latency: rundir.Latency{Count: n, MeanMs: h.Mean() / 1000, P50Ms: ms(50), P95Ms: ms(95), P99Ms: ms(99),
 			P999Ms: ms(99.9), MaxMs: float64(h.Max()) / 1000},
 		MessagesPerRequest: 9,
 		Histograms:         map[string]string{"all": string(enc)},

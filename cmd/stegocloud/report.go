@@ -6,6 +6,8 @@ import (
 	"io"
 
 	"stegocloud/harness"
+
+	"stegocloud/harness/rundir"
 )
 
 const reportSynopsis = "report [flags] RUN_DIR\n       stegocloud report --design [--run missing|all] [--results DIR] [--out DIR] [--sources FILE]"
@@ -64,7 +66,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	dir, err := harness.ResolveRunDir(fs.Arg(0))
+	dir, err := rundir.Resolve(fs.Arg(0))
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}

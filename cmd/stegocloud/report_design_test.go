@@ -10,6 +10,8 @@ import (
 
 	"stegocloud/harness"
 	"stegocloud/harness/rundirtest"
+
+	"stegocloud/harness/rundir"
 )
 
 // designCmdResults is a results root where only stress10k has a run; the
@@ -23,7 +25,7 @@ func designCmdResults(t *testing.T) (results, out string) {
 	if err := rundirtest.Write(filepath.Join(results, "stress10k", o.Run), o); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Symlink(o.Run, filepath.Join(results, "stress10k", harness.LatestName)); err != nil {
+	if err := os.Symlink(o.Run, filepath.Join(results, "stress10k", rundir.LatestName)); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {

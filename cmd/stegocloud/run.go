@@ -12,6 +12,8 @@ import (
 	"stegocloud/harness"
 
 	"stegocloud/harness/experiment"
+
+	"stegocloud/harness/rundir"
 )
 
 const runDescription = `
@@ -93,7 +95,7 @@ func experimentPath(arg string) string {
 
 func reportPath(out *harness.RunOutcome) string {
 	if len(out.Runs) == 1 {
-		return filepath.Join(out.Runs[0].Dir, harness.FileReport)
+		return filepath.Join(out.Runs[0].Dir, rundir.FileReport)
 	}
 	if _, err := os.Stat(filepath.Join(out.Root, "sweep.md")); err == nil {
 		return filepath.Join(out.Root, "sweep.md")

@@ -1,4 +1,4 @@
-package harness
+package rundir
 
 import (
 	"bufio"
@@ -27,7 +27,7 @@ func at(ms int) time.Time {
 }
 
 func digestOf(events []cluster.Event) *EventDigest {
-	g := newRundirDigester(DefaultDigestLimits)
+	g := newDigester(DefaultDigestLimits)
 	for _, e := range events {
 		g.add(e)
 	}
@@ -38,8 +38,8 @@ func TestDigestElections(t *testing.T) {
 	tests := []struct {
 		name      string
 		events    []cluster.Event
-		elections []DigestElection
-		periods   []DigestCoordinator
+		elections []Election
+		periods   []CoordinatorPeriod
 		warning   string // a substring one warning must contain ("" = no warnings)
 	}{
 		{
@@ -51,11 +51,11 @@ func TestDigestElections(t *testing.T) {
 				ev(9000, cluster.Event{Node: 1, Type: cluster.EvElectionStart, Epoch: 2, Cause: "coordinator_suspected"}),
 				ev(9050, cluster.Event{Node: 1, Type: cluster.EvElectionResult, Epoch: 2, Coordinator: 1, Loads: map[int]float64{1: 0.7}}),
 			},
-			elections: []DigestElection{
+			elections: []Election{
 				{Time: at(50), Epoch: 1, Initiator: 3, Cause: "startup", Winner: 2, Loads: map[int]float64{1: 0.6, 2: 0.5}},
 				{Time: at(9050), Epoch: 2, Initiator: 1, Cause: "coordinator_suspected", Winner: 1, Loads: map[int]float64{1: 0.7}},
 			},
-			periods: []DigestCoordinator{{Epoch: 1, Node: 2, From: at(50), To: at(9050)}, {Epoch: 2, Node: 1, From: at(9050)}},
+			periods: []CoordinatorPeriod{{Epoch: 1, Node: 2, From: at(50), To: at(9050)}, {Epoch: 2, Node: 1, From: at(9050)}},
 		},
 		{
 			name: "a follower hears of an epoch before its result is logged",
@@ -63,8 +63,8 @@ func TestDigestElections(t *testing.T) {
 				ev(40, cluster.Event{Node: 1, Type: cluster.EvCoordinator, Epoch: 1, Coordinator: 2}),
 				ev(50, cluster.Event{Node: 3, Type: cluster.EvElectionResult, Epoch: 1, Coordinator: 2}),
 			},
-			elections: []DigestElection{{Time: at(50), Epoch: 1, Initiator: 3, Winner: 2}},
-			periods:   []DigestCoordinator{{Epoch: 1, Node: 2, From: at(40)}},
+			elections: []Election{{Time: at(50), Epoch: 1, Initiator: 3, Winner: 2}},
+			periods:   []CoordinatorPeriod{{Epoch: 1, Node: 2, From: at(40)}},
 		},
 		{
 			name: "a later epoch stamped earlier by another clock does not start before its predecessor",
@@ -72,8 +72,8 @@ func TestDigestElections(t *testing.T) {
 				ev(100, cluster.Event{Node: 1, Type: cluster.EvElectionResult, Epoch: 1, Coordinator: 1}),
 				ev(90, cluster.Event{Node: 2, Type: cluster.EvElectionResult, Epoch: 2, Coordinator: 2}),
 			},
-			elections: []DigestElection{{Time: at(90), Epoch: 2, Initiator: 2, Winner: 2}, {Time: at(100), Epoch: 1, Initiator: 1, Winner: 1}},
-			periods:   []DigestCoordinator{{Epoch: 1, Node: 1, From: at(100), To: at(100)}, {Epoch: 2, Node: 2, From: at(100)}},
+			elections: []Election{{Time: at(90), Epoch: 2, Initiator: 2, Winner: 2}, {Time: at(100), Epoch: 1, Initiator: 1, Winner: 1}},
+			periods:   []CoordinatorPeriod{{Epoch: 1, Node: 1, From: at(100), To: at(100)}, {Epoch: 2, Node: 2, From: at(100)}},
 		},
 		{
 			name: "two coordinators in one epoch are reported",
@@ -81,8 +81,8 @@ func TestDigestElections(t *testing.T) {
 				ev(50, cluster.Event{Node: 3, Type: cluster.EvElectionResult, Epoch: 1, Coordinator: 2}),
 				ev(60, cluster.Event{Node: 1, Type: cluster.EvElectionResult, Epoch: 1, Coordinator: 1}),
 			},
-			elections: []DigestElection{{Time: at(50), Epoch: 1, Initiator: 3, Winner: 2}, {Time: at(60), Epoch: 1, Initiator: 1, Winner: 1}},
-			periods:   []DigestCoordinator{{Epoch: 1, Node: 2, From: at(50)}},
+			elections: []Election{{Time: at(50), Epoch: 1, Initiator: 3, Winner: 2}, {Time: at(60), Epoch: 1, Initiator: 1, Winner: 1}},
+			periods:   []CoordinatorPeriod{{Epoch: 1, Node: 2, From: at(50)}},
 			warning:   "epoch 1 names more than one coordinator",
 		},
 	}
@@ -107,25 +107,25 @@ func TestDigestFaults(t *testing.T) {
 	end := func(ms, node int) cluster.Event {
 		return ev(ms, cluster.Event{Node: node, Type: cluster.EvFaultEnd, Kind: "silent"})
 	}
-	w := func(node, from, to int) DigestFault {
-		return DigestFault{Node: node, Kind: "silent", Start: at(from), End: at(to), Source: "events"}
+	w := func(node, from, to int) FaultWindow {
+		return FaultWindow{Node: node, Kind: "silent", Start: at(from), End: at(to), Source: "events"}
 	}
 	tests := []struct {
 		name    string
 		events  []cluster.Event
-		want    []DigestFault
+		want    []FaultWindow
 		warning string
 	}{
-		{"paired", []cluster.Event{start(1000, 2, 5*time.Second), end(6000, 2)}, []DigestFault{w(2, 1000, 6000)}, ""},
+		{"paired", []cluster.Event{start(1000, 2, 5*time.Second), end(6000, 2)}, []FaultWindow{w(2, 1000, 6000)}, ""},
 		{"two nodes overlapping, ordered by start", []cluster.Event{start(2000, 3, time.Second), start(1000, 2, time.Second), end(3000, 3), end(2000, 2)},
-			[]DigestFault{w(2, 1000, 2000), w(3, 2000, 3000)}, ""},
+			[]FaultWindow{w(2, 1000, 2000), w(3, 2000, 3000)}, ""},
 		{"end without start", []cluster.Event{end(6000, 2)}, nil, "fault_end at"},
 		{"no end: drawn for its duration", []cluster.Event{start(1000, 2, 2*time.Second), ev(9000, cluster.Event{Type: cluster.EvLoadStop})},
-			[]DigestFault{w(2, 1000, 3000)}, "has no fault_end"},
+			[]FaultWindow{w(2, 1000, 3000)}, "has no fault_end"},
 		{"no end and no duration: drawn to the end of the log", []cluster.Event{start(1000, 2, 0), ev(9000, cluster.Event{Type: cluster.EvLoadStop})},
-			[]DigestFault{w(2, 1000, 9000)}, "has no fault_end"},
+			[]FaultWindow{w(2, 1000, 9000)}, "has no fault_end"},
 		{"a start while one is open closes it", []cluster.Event{start(1000, 2, time.Second), start(4000, 2, time.Second), end(5000, 2)},
-			[]DigestFault{w(2, 1000, 4000), w(2, 4000, 5000)}, "while a silent fault was open"},
+			[]FaultWindow{w(2, 1000, 4000), w(2, 4000, 5000)}, "while a silent fault was open"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -155,7 +155,7 @@ func TestDigestNodesAndAssignments(t *testing.T) {
 		ev(95, cluster.Event{Type: cluster.EvLoadStop}),
 	}
 	d := digestOf(events)
-	wantFinal := []DigestNode{
+	wantFinal := []NodeFinal{
 		{ID: 1, State: "active", Load: 0.7, Completions: 1, Coordinator: 1, Stopped: true},
 		{ID: 2, State: "failed", Exit: "killed"},
 	}
@@ -180,8 +180,8 @@ func TestDigestWarningsAreCapped(t *testing.T) {
 		events = append(events, ev(i, cluster.Event{Node: 2, Type: cluster.EvFaultEnd, Kind: "silent"}))
 	}
 	d := digestOf(events)
-	if len(d.Warnings) > rundirMaxWarnings+1 {
-		t.Errorf("500 unmatched fault ends gave %d warnings, want at most %d", len(d.Warnings), rundirMaxWarnings+1)
+	if len(d.Warnings) > maxWarnings+1 {
+		t.Errorf("500 unmatched fault ends gave %d warnings, want at most %d", len(d.Warnings), maxWarnings+1)
 	}
 	checkWarning(t, d.Warnings, "450 more warnings like these were left out")
 }

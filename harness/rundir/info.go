@@ -1,12 +1,12 @@
-package harness
+package rundir
 
 import (
 	"time"
 )
 
-// RunInfo is run.json: where and when a run happened, so that a report can say
+// Info is run.json: where and when a run happened, so that a report can say
 // what ran on which machine.
-type RunInfo struct {
+type Info struct {
 	Experiment string    `json:"experiment"`
 	Run        string    `json:"run"`        // run directory name, YYYYMMDD-HHMMSS
 	Commit     string    `json:"commit"`     // git describe of the working tree ("+dirty" when modified)

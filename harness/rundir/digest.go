@@ -1,4 +1,4 @@
-package harness
+package rundir
 
 import (
 	"cmp"
@@ -22,29 +22,29 @@ type EventDigest struct {
 	LoadStart time.Time // first load_start event (zero if none)
 	LoadStop  time.Time // last load_stop event (zero if none)
 
-	Elections        []DigestElection    // decided elections, by time (at most DigestLimits.Elections)
+	Elections        []Election          // decided elections, by time (at most DigestLimits.Elections)
 	ElectionsStarted int                 // election_start events, decided or not
 	ElectionsDecided int                 // election_result events, listed or not
 	StartedByCause   map[string]int      // election_start events by cause
-	Coordinators     []DigestCoordinator // who coordinated when, by epoch
+	Coordinators     []CoordinatorPeriod // who coordinated when, by epoch
 
-	Faults []DigestFault // fault windows the harness logged, by start
+	Faults []FaultWindow // fault windows the harness logged, by start
 
-	Load map[int][]DigestLoad // node → its load over time, downsampled
+	Load map[int][]LoadSpan // node → its load over time, downsampled
 
-	Assigns         []DigestAssign // decisions spread over the run
-	AssignTotal     int            // every assign event
-	AssignByNode    map[int]int    // assign events by assignee
-	AssignNotLowest int            // decisions whose assignee was not among the lowest loads
+	Assigns         []Assignment // decisions spread over the run
+	AssignTotal     int          // every assign event
+	AssignByNode    map[int]int  // assign events by assignee
+	AssignNotLowest int          // decisions whose assignee was not among the lowest loads
 	Reassigns       int
 
-	Final []DigestNode // per node, by id: the last thing its log said
+	Final []NodeFinal // per node, by id: the last thing its log said
 
 	Warnings []string // oddities found in the log (conflicting coordinators, unmatched faults)
 }
 
-// DigestElection is one decided election: its initiator's election_result.
-type DigestElection struct {
+// Election is one decided election: its initiator's election_result.
+type Election struct {
 	Time      time.Time       `json:"time"`
 	Epoch     uint64          `json:"epoch"`
 	Initiator int             `json:"initiator"`
@@ -53,18 +53,18 @@ type DigestElection struct {
 	Loads     map[int]float64 `json:"loads"`
 }
 
-// DigestCoordinator is the time from the first sign of an epoch's coordinator
+// CoordinatorPeriod is the time from the first sign of an epoch's coordinator
 // (a result or a node following it) until the next epoch's.
-type DigestCoordinator struct {
+type CoordinatorPeriod struct {
 	Epoch uint64    `json:"epoch"`
 	Node  int       `json:"node"`
 	From  time.Time `json:"from"`
 	To    time.Time `json:"to"` // zero for the last period: until the end of the log
 }
 
-// DigestFault is one node's time down, as the harness logged it (or, for runs
+// FaultWindow is one node's time down, as the harness logged it (or, for runs
 // without fault events, as schedule.json planned it).
-type DigestFault struct {
+type FaultWindow struct {
 	Node   int       `json:"node"` // 0: the whole cluster
 	Kind   string    `json:"kind"`
 	Start  time.Time `json:"start"`
@@ -72,8 +72,8 @@ type DigestFault struct {
 	Source string    `json:"source"` // "events" or "schedule"
 }
 
-// DigestNode is a node's last logged state.
-type DigestNode struct {
+// NodeFinal is a node's last logged state.
+type NodeFinal struct {
 	ID          int     `json:"id"`
 	State       string  `json:"state"`
 	Load        float64 `json:"load"`
@@ -101,7 +101,7 @@ var DefaultDigestLimits = DigestLimits{LoadPoints: 2000, AssignSamples: 64, Assi
 // line; the digest of what came before is still returned so that a report can
 // show it with a warning.
 func DigestEvents(r io.Reader, lim DigestLimits) (*EventDigest, error) {
-	g := newRundirDigester(lim)
+	g := newDigester(lim)
 	skipped, err := cluster.ReadEvents(r, func(e cluster.Event) error {
 		g.add(e)
 		return nil
@@ -114,63 +114,63 @@ func DigestEvents(r io.Reader, lim DigestLimits) (*EventDigest, error) {
 	return d, nil
 }
 
-type rundirElectionKey struct {
+type electionKey struct {
 	node  int
 	epoch uint64
 }
 
-type rundirEpochSeen struct {
+type epochSeen struct {
 	node int
 	at   time.Time
 }
 
-// rundirDigester accumulates one event at a time; it owns no I/O.
-type rundirDigester struct {
+// digester accumulates one event at a time; it owns no I/O.
+type digester struct {
 	lim       DigestLimits
 	d         EventDigest
-	causes    map[rundirElectionKey]string
-	epochs    map[uint64]rundirEpochSeen
+	causes    map[electionKey]string
+	epochs    map[uint64]epochSeen
 	conflicts map[uint64]bool
-	open      map[int]DigestFault
+	open      map[int]FaultWindow
 	openDur   map[int]time.Duration
-	load      map[int]*rundirLoadSeries
-	assigns   *rundirAssignSampler
-	final     map[int]*DigestNode
+	load      map[int]*loadSeries
+	assigns   *assignSampler
+	final     map[int]*NodeFinal
 	last      time.Time
-	// suppressed counts warnings beyond rundirMaxWarnings.
+	// suppressed counts warnings beyond maxWarnings.
 	suppressed int
 }
 
-func newRundirDigester(lim DigestLimits) *rundirDigester {
+func newDigester(lim DigestLimits) *digester {
 	def := DefaultDigestLimits
 	lim.LoadPoints = cmp.Or(lim.LoadPoints, def.LoadPoints)
 	lim.AssignSamples = cmp.Or(lim.AssignSamples, def.AssignSamples)
 	lim.AssignSlot = cmp.Or(lim.AssignSlot, def.AssignSlot)
 	lim.Elections = cmp.Or(lim.Elections, def.Elections)
-	return &rundirDigester{
+	return &digester{
 		lim:       lim,
 		d:         EventDigest{StartedByCause: map[string]int{}, AssignByNode: map[int]int{}},
-		causes:    map[rundirElectionKey]string{},
-		epochs:    map[uint64]rundirEpochSeen{},
+		causes:    map[electionKey]string{},
+		epochs:    map[uint64]epochSeen{},
 		conflicts: map[uint64]bool{},
-		open:      map[int]DigestFault{},
+		open:      map[int]FaultWindow{},
 		openDur:   map[int]time.Duration{},
-		load:      map[int]*rundirLoadSeries{},
-		assigns:   newRundirAssignSampler(lim.AssignSamples, lim.AssignSlot),
-		final:     map[int]*DigestNode{},
+		load:      map[int]*loadSeries{},
+		assigns:   newAssignSampler(lim.AssignSamples, lim.AssignSlot),
+		final:     map[int]*NodeFinal{},
 	}
 }
 
-func (g *rundirDigester) node(id int) *DigestNode {
+func (g *digester) node(id int) *NodeFinal {
 	f := g.final[id]
 	if f == nil {
-		f = &DigestNode{ID: id}
+		f = &NodeFinal{ID: id}
 		g.final[id] = f
 	}
 	return f
 }
 
-func (g *rundirDigester) add(e cluster.Event) {
+func (g *digester) add(e cluster.Event) {
 	g.d.Events++
 	t := time.Unix(0, e.Time)
 	if t.After(g.last) {
@@ -191,7 +191,7 @@ func (g *rundirDigester) add(e cluster.Event) {
 	case cluster.EvElectionStart:
 		g.d.ElectionsStarted++
 		g.d.StartedByCause[e.Cause]++
-		g.causes[rundirElectionKey{e.Node, e.Epoch}] = e.Cause
+		g.causes[electionKey{e.Node, e.Epoch}] = e.Cause
 	case cluster.EvElectionResult:
 		g.addElection(t, e)
 	case cluster.EvCoordinator:
@@ -212,7 +212,7 @@ func (g *rundirDigester) add(e cluster.Event) {
 	}
 }
 
-func (g *rundirDigester) addNodeEvent(e cluster.Event) {
+func (g *digester) addNodeEvent(e cluster.Event) {
 	switch e.Type {
 	case cluster.EvStart, cluster.EvState:
 		g.node(e.Node).State = e.State
@@ -225,13 +225,13 @@ func (g *rundirDigester) addNodeEvent(e cluster.Event) {
 	}
 }
 
-func (g *rundirDigester) addElection(t time.Time, e cluster.Event) {
+func (g *digester) addElection(t time.Time, e cluster.Event) {
 	g.seeEpoch(e.Epoch, e.Coordinator, t)
 	g.d.ElectionsDecided++
 	if len(g.d.Elections) >= g.lim.Elections {
 		return // counted in ElectionsStarted; finish warns
 	}
-	g.d.Elections = append(g.d.Elections, DigestElection{
+	g.d.Elections = append(g.d.Elections, Election{
 		Time: t, Epoch: e.Epoch, Initiator: e.Node, Winner: e.Coordinator, Loads: maps.Clone(e.Loads),
 	})
 }
@@ -239,46 +239,46 @@ func (g *rundirDigester) addElection(t time.Time, e cluster.Event) {
 // seeEpoch records the earliest sign of an epoch's coordinator and notes
 // epochs that name two different ones (the checker judges them; the figure
 // must not hide them).
-func (g *rundirDigester) seeEpoch(epoch uint64, node int, t time.Time) {
+func (g *digester) seeEpoch(epoch uint64, node int, t time.Time) {
 	if node == 0 {
 		return
 	}
 	s, ok := g.epochs[epoch]
 	switch {
 	case !ok:
-		g.epochs[epoch] = rundirEpochSeen{node: node, at: t}
+		g.epochs[epoch] = epochSeen{node: node, at: t}
 	case s.node != node:
 		g.conflicts[epoch] = true
 	case t.Before(s.at):
-		g.epochs[epoch] = rundirEpochSeen{node: node, at: t}
+		g.epochs[epoch] = epochSeen{node: node, at: t}
 	}
 }
 
-func (g *rundirDigester) addLoad(t time.Time, e cluster.Event) {
+func (g *digester) addLoad(t time.Time, e cluster.Event) {
 	s := g.load[e.Node]
 	if s == nil {
-		s = newRundirLoadSeries(g.lim.LoadPoints)
+		s = newLoadSeries(g.lim.LoadPoints)
 		g.load[e.Node] = s
 	}
 	s.add(t, e.Load)
 	g.node(e.Node).Load = e.Load
 }
 
-func (g *rundirDigester) addAssign(t time.Time, e cluster.Event) {
+func (g *digester) addAssign(t time.Time, e cluster.Event) {
 	g.d.AssignTotal++
 	g.d.AssignByNode[e.Assignee]++
-	if !rundirAmongLowest(e.Loads, e.Assignee) {
+	if !AmongLowest(e.Loads, e.Assignee) {
 		g.d.AssignNotLowest++
 	}
 	// No copy of Loads: ReadEvents decodes every line into fresh maps, and
 	// copying a million of them to keep sixty-four showed in the profile.
-	g.assigns.add(DigestAssign{Time: t, Request: e.Request, Coordinator: e.Node, Assignee: e.Assignee, Loads: e.Loads})
+	g.assigns.add(Assignment{Time: t, Request: e.Request, Coordinator: e.Node, Assignee: e.Assignee, Loads: e.Loads})
 }
 
-// rundirAmongLowest reports whether node's load is the minimum of loads. Ties count
+// AmongLowest reports whether node's load is the minimum of loads. Ties count
 // as lowest; a decision without loads cannot be judged and counts as lowest;
 // one for a node missing from its own loads does not.
-func rundirAmongLowest(loads map[int]float64, node int) bool {
+func AmongLowest(loads map[int]float64, node int) bool {
 	mine, ok := loads[node]
 	if !ok {
 		return len(loads) == 0

@@ -1,40 +1,21 @@
-package harness_test
+package rundir_test
 
 import (
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"stegocloud/harness"
 	"stegocloud/harness/rundirtest"
+
+	"stegocloud/harness/rundir"
 )
 
-// syntheticFiles is the default synthetic run, simulated once per test binary.
-var syntheticFiles = sync.OnceValues(func() (map[string][]byte, error) {
-	return rundirtest.Files(rundirtest.Default())
-})
-
-// writeRun writes the default synthetic run into a fresh directory.
-func writeRun(t testing.TB) string {
-	t.Helper()
-	files, err := syntheticFiles()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(t.TempDir(), "synthetic", rundirtest.Default().Run)
-	if err := rundirtest.WriteFiles(dir, files); err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
-
 func TestLoadRunComplete(t *testing.T) {
-	dir := writeRun(t)
-	d, err := harness.LoadRun(dir)
+	dir := rundirtest.WriteDefault(t)
+	d, err := rundir.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,14 +44,14 @@ func TestLoadRunComplete(t *testing.T) {
 }
 
 func TestLoadRunMissingFiles(t *testing.T) {
-	optional := []string{harness.FileRunInfo, harness.FileExperiment, harness.FileSchedule, harness.FileTimeSeries, harness.FileEvents}
+	optional := []string{rundir.FileRunInfo, rundir.FileExperiment, rundir.FileSchedule, rundir.FileTimeSeries, rundir.FileEvents}
 	for _, name := range optional {
 		t.Run(name, func(t *testing.T) {
-			dir := writeRun(t)
+			dir := rundirtest.WriteDefault(t)
 			if err := os.Remove(filepath.Join(dir, name)); err != nil {
 				t.Fatal(err)
 			}
-			d, err := harness.LoadRun(dir)
+			d, err := rundir.Load(dir)
 			if err != nil {
 				t.Fatalf("LoadRun without %s: %v, want a warning only", name, err)
 			}
@@ -84,13 +65,13 @@ func TestLoadRunMissingFiles(t *testing.T) {
 		})
 	}
 	t.Run("summary.json", func(t *testing.T) {
-		dir := writeRun(t)
-		if err := os.Remove(filepath.Join(dir, harness.FileSummary)); err != nil {
+		dir := rundirtest.WriteDefault(t)
+		if err := os.Remove(filepath.Join(dir, rundir.FileSummary)); err != nil {
 			t.Fatal(err)
 		}
-		_, err := harness.LoadRun(dir)
-		if !errors.Is(err, harness.ErrNoSummary) || !strings.Contains(err.Error(), filepath.Join(dir, harness.FileSummary)) {
-			t.Errorf("LoadRun without summary.json: error %v, want ErrNoSummary naming %s", err, filepath.Join(dir, harness.FileSummary))
+		_, err := rundir.Load(dir)
+		if !errors.Is(err, rundir.ErrNoSummary) || !strings.Contains(err.Error(), filepath.Join(dir, rundir.FileSummary)) {
+			t.Errorf("LoadRun without summary.json: error %v, want ErrNoSummary naming %s", err, filepath.Join(dir, rundir.FileSummary))
 		}
 	})
 }
@@ -100,20 +81,20 @@ func TestLoadRunMalformedFiles(t *testing.T) {
 		file, content, warning string
 		fatal                  bool
 	}{
-		{harness.FileSummary, "{not json", "", true},
-		{harness.FileTimeSeries, "a,b\n1,2\n", "timeseries.csv could not be read", false},
-		{harness.FileSchedule, "[{\"at\": \"soon\"}]", "schedule.json could not be read", false},
-		{harness.FileEvents, "{\"t\":1,\"node\":1,\"type\":\"start\"}\nbroken\n{\"t\":2,\"node\":1,\"type\":\"stop\"}\n", "events line 2", false},
+		{rundir.FileSummary, "{not json", "", true},
+		{rundir.FileTimeSeries, "a,b\n1,2\n", "timeseries.csv could not be read", false},
+		{rundir.FileSchedule, "[{\"at\": \"soon\"}]", "schedule.json could not be read", false},
+		{rundir.FileEvents, "{\"t\":1,\"node\":1,\"type\":\"start\"}\nbroken\n{\"t\":2,\"node\":1,\"type\":\"stop\"}\n", "events line 2", false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
-			dir := writeRun(t)
+			dir := rundirtest.WriteDefault(t)
 			if err := os.WriteFile(filepath.Join(dir, tc.file), []byte(tc.content), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			d, err := harness.LoadRun(dir)
+			d, err := rundir.Load(dir)
 			if tc.fatal {
-				if !errors.Is(err, harness.ErrNoSummary) {
+				if !errors.Is(err, rundir.ErrNoSummary) {
 					t.Errorf("LoadRun with %s = %q: error %v, want ErrNoSummary", tc.file, tc.content, err)
 				}
 				return
@@ -137,13 +118,13 @@ func TestResolveRunDir(t *testing.T) {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, harness.FileSummary), []byte("{}"), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, rundir.FileSummary), []byte("{}"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	setLatest := func(t *testing.T, how, target string) {
 		t.Helper()
-		latest := filepath.Join(exp, harness.LatestName)
+		latest := filepath.Join(exp, rundir.LatestName)
 		os.Remove(latest)
 		var err error
 		switch how {
@@ -174,13 +155,13 @@ func TestResolveRunDir(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			os.Remove(filepath.Join(exp, harness.LatestName))
+			os.Remove(filepath.Join(exp, rundir.LatestName))
 			if tc.latest != "" {
 				setLatest(t, tc.latest, tc.target)
 			}
-			got, err := harness.ResolveRunDir(tc.arg)
+			got, err := rundir.Resolve(tc.arg)
 			if tc.wantErr {
-				if !errors.Is(err, harness.ErrNotRunDir) {
+				if !errors.Is(err, rundir.ErrNotRunDir) {
 					t.Errorf("ResolveRunDir(%s) = %q, %v; want ErrNotRunDir", tc.arg, got, err)
 				}
 				return
@@ -208,14 +189,14 @@ func TestLoadRunOrigin(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := writeRun(t)
+			dir := rundirtest.WriteDefault(t)
 			if tc.dropStart {
-				rewriteFile(t, filepath.Join(dir, harness.FileSummary), func(s string) string {
+				rewriteFile(t, filepath.Join(dir, rundir.FileSummary), func(s string) string {
 					return strings.Replace(s, `"start": "`+o.Origin.Format(time.RFC3339)+`"`, `"start": "0001-01-01T00:00:00Z"`, 1)
 				})
 			}
 			if tc.dropEvents {
-				rewriteFile(t, filepath.Join(dir, harness.FileEvents), func(s string) string {
+				rewriteFile(t, filepath.Join(dir, rundir.FileEvents), func(s string) string {
 					var keep []string
 					for _, l := range strings.SplitAfter(s, "\n") {
 						if !strings.Contains(l, `"type":"load_start"`) {
@@ -225,7 +206,7 @@ func TestLoadRunOrigin(t *testing.T) {
 					return strings.Join(keep, "")
 				})
 			}
-			d, err := harness.LoadRun(dir)
+			d, err := rundir.Load(dir)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package harness
+package rundir
 
 import (
 	"fmt"
@@ -14,19 +14,19 @@ import (
 // holding the run directory's name.
 const LatestName = "latest"
 
-// rundirNamePattern matches the run directories the harness creates.
-var rundirNamePattern = regexp.MustCompile(`^\d{8}-\d{6}`)
+// NamePattern matches the run directories the harness creates.
+var NamePattern = regexp.MustCompile(`^\d{8}-\d{6}`)
 
-// ResolveRunDir turns what a user typed into a run directory: a run directory
+// Resolve turns what a user typed into a run directory: a run directory
 // itself (it holds summary.json), or an experiment's results directory
 // (results/NAME), meaning the run its latest entry points at or, without one,
 // its newest run directory.
-func ResolveRunDir(path string) (string, error) {
-	if rundirIsRun(path) {
+func Resolve(path string) (string, error) {
+	if isRun(path) {
 		return path, nil
 	}
 	latest := filepath.Join(path, LatestName)
-	if rundirIsRun(latest) {
+	if isRun(latest) {
 		// Name the run itself, not the link, so that messages say which run.
 		if real, err := filepath.EvalSymlinks(latest); err == nil {
 			return real, nil
@@ -38,32 +38,32 @@ func ResolveRunDir(path string) (string, error) {
 		if !filepath.IsAbs(target) {
 			target = filepath.Join(path, target)
 		}
-		if rundirIsRun(target) {
+		if isRun(target) {
 			return target, nil
 		}
 		return "", fmt.Errorf("resolving %s: %s names %q, %w", path, latest, target, ErrNotRunDir)
 	}
-	if newest := rundirNewest(path); newest != "" {
+	if newest := newest(path); newest != "" {
 		return newest, nil
 	}
 	return "", fmt.Errorf("resolving %s: no %s there, no %s and no run directory in it: %w", path, FileSummary, LatestName, ErrNotRunDir)
 }
 
-func rundirIsRun(dir string) bool {
+func isRun(dir string) bool {
 	st, err := os.Stat(filepath.Join(dir, FileSummary))
 	return err == nil && st.Mode().IsRegular()
 }
 
-// rundirNewest is the run directory of dir with the greatest name (names are
+// newest is the run directory of dir with the greatest name (names are
 // timestamps), or "".
-func rundirNewest(dir string) string {
+func newest(dir string) string {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return ""
 	}
 	var names []string
 	for _, e := range entries {
-		if e.IsDir() && rundirNamePattern.MatchString(e.Name()) && rundirIsRun(filepath.Join(dir, e.Name())) {
+		if e.IsDir() && NamePattern.MatchString(e.Name()) && isRun(filepath.Join(dir, e.Name())) {
 			names = append(names, e.Name())
 		}
 	}

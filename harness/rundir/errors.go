@@ -1,8 +1,8 @@
-package harness
+package rundir
 
 import "errors"
 
-// The sentinel errors of the rundir stage. Each is wrapped with what was being
+// The sentinel errors of package rundir. Each is wrapped with what was being
 // done (fmt.Errorf("…: %w", Err…)); test for them with errors.Is.
 var (
 	// ErrSweepIndex reports a sweep.json that is missing, unparsable, or
@@ -10,7 +10,7 @@ var (
 	ErrSweepIndex = errors.New("bad sweep index")
 
 	// ErrNoSummary means a run directory has no readable summary.json: without
-	// it there is nothing to report, so LoadRun fails instead of warning.
+	// it there is nothing to report, so Load fails instead of warning.
 	ErrNoSummary = errors.New("run has no summary.json")
 
 	// ErrNotRunDir means a path is neither a run directory nor an experiment

@@ -1,4 +1,4 @@
-package harness
+package rundir
 
 import (
 	"math"
@@ -20,7 +20,7 @@ func TestRundirLoadSeriesBounded(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := newRundirLoadSeries(tc.limit)
+			s := newLoadSeries(tc.limit)
 			sum, peak := 0.0, 0.0
 			for i := range tc.samples {
 				// A sawtooth with one spike: the spike must survive in Max.
@@ -74,9 +74,9 @@ func TestRundirAssignSamplerSpread(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			a := newRundirAssignSampler(tc.limit, 100*time.Millisecond)
+			a := newAssignSampler(tc.limit, 100*time.Millisecond)
 			for i := range tc.n {
-				a.add(DigestAssign{Time: t0.Add(time.Duration(i) * tc.every), Assignee: i})
+				a.add(Assignment{Time: t0.Add(time.Duration(i) * tc.every), Assignee: i})
 			}
 			if len(a.kept) > tc.limit || len(a.kept) == 0 {
 				t.Fatalf("kept %d decisions, want 1..%d", len(a.kept), tc.limit)
@@ -115,7 +115,7 @@ func TestRundirAmongLowest(t *testing.T) {
 		{"assignee missing from its loads", map[int]float64{1: 0.5}, 2, false},
 	}
 	for _, tc := range tests {
-		if got := rundirAmongLowest(tc.loads, tc.node); got != tc.want {
+		if got := AmongLowest(tc.loads, tc.node); got != tc.want {
 			t.Errorf("%s: rundirAmongLowest(%v, %d) = %v, want %v", tc.name, tc.loads, tc.node, got, tc.want)
 		}
 	}

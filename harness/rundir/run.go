@@ -1,4 +1,4 @@
-package harness
+package rundir
 
 import (
 	"encoding/json"
@@ -24,13 +24,13 @@ const (
 	DirFigures     = "figures"
 )
 
-// RunData is what a report and its figures are made from: the stored files of
+// Run is what a report and its figures are made from: the stored files of
 // one run directory, read once. Only summary.json is required; every other
 // file that is missing or unreadable becomes a warning and an empty field.
-type RunData struct {
+type Run struct {
 	Dir      string
 	Summary  Summary
-	Info     *RunInfo      // run.json; nil when missing
+	Info     *Info         // run.json; nil when missing
 	Spec     string        // experiment.yaml, verbatim
 	Schedule []fault.Fault // schedule.json
 	Nodes    int           // cluster size: the time series' node columns, else the summary's nodes
@@ -44,23 +44,23 @@ type RunData struct {
 	Warnings []string // what could not be read, for the report
 }
 
-// LoadRun reads the run directory dir. Missing summary.json is an error
+// Load reads the run directory dir. Missing summary.json is an error
 // (wrapping ErrNoSummary and naming the file); anything else missing or
 // malformed is recorded in Warnings.
-func LoadRun(dir string) (*RunData, error) {
-	d := &RunData{Dir: dir}
-	if err := rundirReadJSON(filepath.Join(dir, FileSummary), &d.Summary); err != nil {
+func Load(dir string) (*Run, error) {
+	d := &Run{Dir: dir}
+	if err := readJSON(filepath.Join(dir, FileSummary), &d.Summary); err != nil {
 		return nil, fmt.Errorf("loading run %s: %w: %w", dir, ErrNoSummary, err)
 	}
-	var info RunInfo
-	if d.optional(FileRunInfo, rundirReadJSON(filepath.Join(dir, FileRunInfo), &info)) {
+	var info Info
+	if d.optional(FileRunInfo, readJSON(filepath.Join(dir, FileRunInfo), &info)) {
 		d.Info = &info
 	}
 	spec, err := os.ReadFile(filepath.Join(dir, FileExperiment))
 	if d.optional(FileExperiment, err) {
 		d.Spec = string(spec)
 	}
-	d.optional(FileSchedule, rundirReadJSON(filepath.Join(dir, FileSchedule), &d.Schedule))
+	d.optional(FileSchedule, readJSON(filepath.Join(dir, FileSchedule), &d.Schedule))
 	d.loadTimeSeries()
 	d.loadEvents(DefaultDigestLimits)
 	d.settle()
@@ -69,7 +69,7 @@ func LoadRun(dir string) (*RunData, error) {
 
 // optional turns the error of reading an optional file into a warning and
 // reports whether the read succeeded.
-func (d *RunData) optional(name string, err error) bool {
+func (d *Run) optional(name string, err error) bool {
 	switch {
 	case err == nil:
 		return true
@@ -81,11 +81,11 @@ func (d *RunData) optional(name string, err error) bool {
 	return false
 }
 
-func (d *RunData) warnf(format string, a ...any) {
+func (d *Run) warnf(format string, a ...any) {
 	d.Warnings = append(d.Warnings, fmt.Sprintf(format, a...))
 }
 
-func (d *RunData) loadTimeSeries() {
+func (d *Run) loadTimeSeries() {
 	f, err := os.Open(filepath.Join(d.Dir, FileTimeSeries))
 	if !d.optional(FileTimeSeries, err) {
 		return
@@ -98,7 +98,7 @@ func (d *RunData) loadTimeSeries() {
 	d.Nodes, d.Buckets = nodes, buckets
 }
 
-func (d *RunData) loadEvents(lim DigestLimits) {
+func (d *Run) loadEvents(lim DigestLimits) {
 	f, err := os.Open(filepath.Join(d.Dir, FileEvents))
 	if !d.optional(FileEvents, err) {
 		return
@@ -117,7 +117,7 @@ func (d *RunData) loadEvents(lim DigestLimits) {
 
 // settle derives what the files imply together: the time origin, the bucket
 // width and the cluster size.
-func (d *RunData) settle() {
+func (d *Run) settle() {
 	d.Origin = d.Summary.Start
 	switch {
 	case d.Events != nil && !d.Events.LoadStart.IsZero():
@@ -131,12 +131,12 @@ func (d *RunData) settle() {
 	if d.Nodes == 0 {
 		d.Nodes = len(d.Summary.Nodes)
 	}
-	d.BucketS = rundirBucketWidth(d.Buckets, d.Summary.DurationS)
+	d.BucketS = bucketWidth(d.Buckets, d.Summary.DurationS)
 }
 
-// rundirBucketWidth infers the width of the time series' buckets from their start
+// bucketWidth infers the width of the time series' buckets from their start
 // times (every bucket is written, empty or not); a single bucket spans the run.
-func rundirBucketWidth(b []Bucket, durationS float64) float64 {
+func bucketWidth(b []Bucket, durationS float64) float64 {
 	switch {
 	case len(b) == 0:
 		return 0
@@ -157,11 +157,11 @@ func rundirBucketWidth(b []Bucket, durationS float64) float64 {
 }
 
 // Seconds is t on the run's time axis: seconds since Origin.
-func (d *RunData) Seconds(t time.Time) float64 {
+func (d *Run) Seconds(t time.Time) float64 {
 	return t.Sub(d.Origin).Seconds()
 }
 
-func rundirReadJSON(path string, v any) error {
+func readJSON(path string, v any) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return err
@@ -170,4 +170,23 @@ func rundirReadJSON(path string, v any) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return nil
+}
+
+// FaultWindows are the fault windows of the run: from events when the
+// harness logged any, else from the schedule. A scheduled fault that was
+// suppressed never happened, and one whose node was never resolved (Node 0:
+// a `node: coordinator` entry the run did not reach) hit no node; neither is
+// a window.
+func (d *Run) FaultWindows() []FaultWindow {
+	if d.Events != nil && len(d.Events.Faults) > 0 {
+		return d.Events.Faults
+	}
+	out := make([]FaultWindow, 0, len(d.Schedule))
+	for _, f := range d.Schedule {
+		if f.Suppressed != "" || f.Node == 0 {
+			continue
+		}
+		out = append(out, FaultWindow{Node: f.Node, Kind: f.Kind, Start: d.Origin.Add(f.At), End: d.Origin.Add(f.End()), Source: "schedule"})
+	}
+	return out
 }

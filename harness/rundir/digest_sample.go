@@ -1,4 +1,4 @@
-package harness
+package rundir
 
 import "time"
 
@@ -7,9 +7,9 @@ import "time"
 // deterministic, evenly spread subset of a stream whose length is unknown in
 // advance: when full they halve their resolution instead of growing.
 
-// DigestLoad is one node's load over a span of time: the mean and the maximum
+// LoadSpan is one node's load over a span of time: the mean and the maximum
 // of the load samples the node logged between From and To.
-type DigestLoad struct {
+type LoadSpan struct {
 	From    time.Time `json:"from"`
 	To      time.Time `json:"to"`
 	Mean    float64   `json:"mean"`
@@ -18,9 +18,9 @@ type DigestLoad struct {
 }
 
 // merge folds q (which follows p in time) into p.
-func (p DigestLoad) merge(q DigestLoad) DigestLoad {
+func (p LoadSpan) merge(q LoadSpan) LoadSpan {
 	n := p.Samples + q.Samples
-	return DigestLoad{
+	return LoadSpan{
 		From:    p.From,
 		To:      q.To,
 		Mean:    (p.Mean*float64(p.Samples) + q.Mean*float64(q.Samples)) / float64(n),
@@ -29,22 +29,22 @@ func (p DigestLoad) merge(q DigestLoad) DigestLoad {
 	}
 }
 
-// rundirLoadSeries keeps at most limit points for one node. Each point averages
+// loadSeries keeps at most limit points for one node. Each point averages
 // group consecutive samples; when the series overflows, adjacent points are
 // merged pairwise and group doubles, so memory stays O(limit) for any run and
 // every point still covers a contiguous span (peaks survive in Max).
-type rundirLoadSeries struct {
+type loadSeries struct {
 	limit int
 	group int
-	pts   []DigestLoad
+	pts   []LoadSpan
 }
 
-func newRundirLoadSeries(limit int) *rundirLoadSeries {
-	return &rundirLoadSeries{limit: max(limit, 2), group: 1}
+func newLoadSeries(limit int) *loadSeries {
+	return &loadSeries{limit: max(limit, 2), group: 1}
 }
 
-func (s *rundirLoadSeries) add(t time.Time, load float64) {
-	sample := DigestLoad{From: t, To: t, Mean: load, Max: load, Samples: 1}
+func (s *loadSeries) add(t time.Time, load float64) {
+	sample := LoadSpan{From: t, To: t, Mean: load, Max: load, Samples: 1}
 	if n := len(s.pts); n > 0 && s.pts[n-1].Samples < s.group {
 		s.pts[n-1] = s.pts[n-1].merge(sample)
 		return
@@ -65,8 +65,8 @@ func (s *rundirLoadSeries) add(t time.Time, load float64) {
 	s.group *= 2
 }
 
-// DigestAssign is one load-balancing decision as the coordinator logged it.
-type DigestAssign struct {
+// Assignment is one load-balancing decision as the coordinator logged it.
+type Assignment struct {
 	Time        time.Time       `json:"time"`
 	Request     string          `json:"req"`
 	Coordinator int             `json:"coordinator"` // the node that decided
@@ -74,27 +74,27 @@ type DigestAssign struct {
 	Loads       map[int]float64 `json:"loads"`
 }
 
-// rundirAssignSampler keeps the first decision of every time slot of width width,
+// assignSampler keeps the first decision of every time slot of width width,
 // measured from the first decision seen. When more than limit are kept, the
 // slot width doubles and the kept ones are thinned to the new slots, so the
 // sample stays spread over the whole run however long it was.
-type rundirAssignSampler struct {
+type assignSampler struct {
 	limit    int
 	width    time.Duration
 	origin   time.Time
 	lastSlot int64
-	kept     []DigestAssign
+	kept     []Assignment
 }
 
-func newRundirAssignSampler(limit int, width time.Duration) *rundirAssignSampler {
-	return &rundirAssignSampler{limit: max(limit, 2), width: max(width, time.Millisecond)}
+func newAssignSampler(limit int, width time.Duration) *assignSampler {
+	return &assignSampler{limit: max(limit, 2), width: max(width, time.Millisecond)}
 }
 
-func (a *rundirAssignSampler) slot(t time.Time) int64 {
+func (a *assignSampler) slot(t time.Time) int64 {
 	return int64(t.Sub(a.origin) / a.width)
 }
 
-func (a *rundirAssignSampler) add(s DigestAssign) {
+func (a *assignSampler) add(s Assignment) {
 	if len(a.kept) == 0 {
 		a.origin = s.Time
 		a.lastSlot = 0

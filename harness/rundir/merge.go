@@ -1,4 +1,4 @@
-package harness
+package rundir
 
 import (
 	"bufio"
@@ -12,11 +12,11 @@ import (
 	"stegocloud/cluster"
 )
 
-// mergeEventFiles merges the JSON-lines event files in paths (each in time
+// MergeEvents merges the JSON-lines event files in paths (each in time
 // order: one writer stamps under one lock) into one time-ordered stream on w.
 // It holds one event per file in memory. A torn last line — a node killed
 // mid-write — is dropped and counted; any other bad line is an error.
-func mergeEventFiles(w io.Writer, paths []string) (events, torn int, err error) {
+func MergeEvents(w io.Writer, paths []string) (events, torn int, err error) {
 	h := &evHeap{}
 	var closers []io.Closer
 	defer func() {

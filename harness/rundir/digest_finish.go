@@ -1,4 +1,4 @@
-package harness
+package rundir
 
 import (
 	"cmp"
@@ -10,17 +10,17 @@ import (
 	"stegocloud/cluster"
 )
 
-func (g *rundirDigester) faultStart(t time.Time, e cluster.Event) {
+func (g *digester) faultStart(t time.Time, e cluster.Event) {
 	if w, ok := g.open[e.Node]; ok {
 		g.warnf("node %d: fault_start at %s while a %s fault was open; closing it there", e.Node, t.Format(time.RFC3339Nano), w.Kind)
 		w.End = t
 		g.d.Faults = append(g.d.Faults, w)
 	}
-	g.open[e.Node] = DigestFault{Node: e.Node, Kind: e.Kind, Start: t, Source: "events"}
+	g.open[e.Node] = FaultWindow{Node: e.Node, Kind: e.Kind, Start: t, Source: "events"}
 	g.openDur[e.Node] = e.Duration
 }
 
-func (g *rundirDigester) faultEnd(t time.Time, e cluster.Event) {
+func (g *digester) faultEnd(t time.Time, e cluster.Event) {
 	w, ok := g.open[e.Node]
 	if !ok {
 		g.warnf("node %d: fault_end at %s without a fault_start", e.Node, t.Format(time.RFC3339Nano))
@@ -31,12 +31,12 @@ func (g *rundirDigester) faultEnd(t time.Time, e cluster.Event) {
 	g.d.Faults = append(g.d.Faults, w)
 }
 
-// rundirMaxWarnings caps the warnings of one digest: a log that is wrong on
+// maxWarnings caps the warnings of one digest: a log that is wrong on
 // every line must not turn the report into a copy of it.
-const rundirMaxWarnings = 50
+const maxWarnings = 50
 
-func (g *rundirDigester) warnf(format string, a ...any) {
-	if len(g.d.Warnings) >= rundirMaxWarnings {
+func (g *digester) warnf(format string, a ...any) {
+	if len(g.d.Warnings) >= maxWarnings {
 		g.suppressed++
 		return
 	}
@@ -44,7 +44,7 @@ func (g *rundirDigester) warnf(format string, a ...any) {
 }
 
 // finish closes what the log left open and orders everything by time.
-func (g *rundirDigester) finish() *EventDigest {
+func (g *digester) finish() *EventDigest {
 	d := &g.d
 	for _, id := range slices.Sorted(maps.Keys(g.open)) {
 		w := g.open[id]
@@ -55,13 +55,13 @@ func (g *rundirDigester) finish() *EventDigest {
 		g.warnf("node %d: %s fault started at %s has no fault_end; drawn until %s", id, w.Kind, w.Start.Format(time.RFC3339Nano), w.End.Format(time.RFC3339Nano))
 		d.Faults = append(d.Faults, w)
 	}
-	slices.SortStableFunc(d.Faults, func(a, b DigestFault) int { return a.Start.Compare(b.Start) })
+	slices.SortStableFunc(d.Faults, func(a, b FaultWindow) int { return a.Start.Compare(b.Start) })
 
 	for i := range d.Elections {
 		el := &d.Elections[i]
-		el.Cause = g.causes[rundirElectionKey{el.Initiator, el.Epoch}]
+		el.Cause = g.causes[electionKey{el.Initiator, el.Epoch}]
 	}
-	slices.SortStableFunc(d.Elections, func(a, b DigestElection) int {
+	slices.SortStableFunc(d.Elections, func(a, b Election) int {
 		return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(a.Epoch, b.Epoch))
 	})
 	if dropped := d.ElectionsDecided - len(d.Elections); dropped > 0 {
@@ -76,7 +76,7 @@ func (g *rundirDigester) finish() *EventDigest {
 	if g.suppressed > 0 {
 		d.Warnings = append(d.Warnings, fmt.Sprintf("%s: %d more warnings like these were left out", FileEvents, g.suppressed))
 	}
-	d.Load = make(map[int][]DigestLoad, len(g.load))
+	d.Load = make(map[int][]LoadSpan, len(g.load))
 	for id, s := range g.load {
 		d.Load[id] = s.pts
 	}
@@ -90,8 +90,8 @@ func (g *rundirDigester) finish() *EventDigest {
 // periods turns the epochs seen into consecutive coordinator periods. Epochs
 // only grow, so they order the periods; a period never starts before the one
 // it follows (clocks of different processes can disagree by a little).
-func (g *rundirDigester) periods() []DigestCoordinator {
-	var out []DigestCoordinator
+func (g *digester) periods() []CoordinatorPeriod {
+	var out []CoordinatorPeriod
 	for _, ep := range slices.Sorted(maps.Keys(g.epochs)) {
 		s := g.epochs[ep]
 		from := s.at
@@ -101,7 +101,7 @@ func (g *rundirDigester) periods() []DigestCoordinator {
 			}
 			out[n-1].To = from
 		}
-		out = append(out, DigestCoordinator{Epoch: ep, Node: s.node, From: from})
+		out = append(out, CoordinatorPeriod{Epoch: ep, Node: s.node, From: from})
 	}
 	return out
 }

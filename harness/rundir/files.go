@@ -1,4 +1,4 @@
-package harness
+package rundir
 
 import (
 	"bufio"
@@ -16,17 +16,17 @@ import (
 // runDirLayout is where a run's files go; see doc.go for the layout of
 // repeats and sweeps.
 const (
-	fileLatencyHgrm = "latency.hgrm"
-	fileResultsGob  = "results.gob"
-	fileRequestsCSV = "requests.csv"
-	dirNodes        = "nodes"
-	fileHarnessEv   = "harness.events.jsonl"
-	timestampLayout = "20060102-150405"
+	FileLatencyHgrm   = "latency.hgrm"
+	FileResultsGob    = "results.gob"
+	FileRequestsCSV   = "requests.csv"
+	DirNodes          = "nodes"
+	FileHarnessEvents = "harness.events.jsonl"
+	timestampLayout   = "20060102-150405"
 )
 
-// newRunRoot creates results/NAME/YYYYMMDD-HHMMSS (with a -2, -3… suffix if
+// NewRoot creates results/NAME/YYYYMMDD-HHMMSS (with a -2, -3… suffix if
 // two runs start in the same second) and returns its path.
-func newRunRoot(results, name string, now time.Time) (string, error) {
+func NewRoot(results, name string, now time.Time) (string, error) {
 	base := filepath.Join(results, name, now.Format(timestampLayout))
 	dir := base
 	for i := 2; ; i++ {
@@ -44,8 +44,8 @@ func newRunRoot(results, name string, now time.Time) (string, error) {
 	}
 }
 
-// pointLatest makes results/NAME/latest a relative symlink to the run root.
-func pointLatest(root string) error {
+// PointLatest makes results/NAME/latest a relative symlink to the run root.
+func PointLatest(root string) error {
 	link := filepath.Join(filepath.Dir(root), LatestName)
 	tmp := link + ".tmp"
 	os.Remove(tmp)
@@ -58,9 +58,9 @@ func pointLatest(root string) error {
 	return nil
 }
 
-// writeJSONFile writes v as indented JSON without HTML escaping (check
+// WriteJSON writes v as indented JSON without HTML escaping (check
 // details contain < and >).
-func writeJSONFile(path string, v any) error {
+func WriteJSON(path string, v any) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -80,10 +80,10 @@ func writeJSONFile(path string, v any) error {
 	return f.Close()
 }
 
-// newRunInfo describes the machine and the code a run uses.
-func newRunInfo(name, run string, command []string, seed int64, repeat int) RunInfo {
+// NewInfo describes the machine and the code a run uses.
+func NewInfo(name, run string, command []string, seed int64, repeat int) Info {
 	host, _ := os.Hostname()
-	return RunInfo{
+	return Info{
 		Experiment: name, Run: run, Commit: gitDescribe(), GoVersion: runtime.Version(),
 		OS: runtime.GOOS, Arch: runtime.GOARCH, CPUs: runtime.NumCPU(), CPUModel: cpuModel(),
 		Host: host, Command: command, Seed: seed, Repeat: repeat,
@@ -124,8 +124,8 @@ func cpuModel() string {
 	return runtime.GOARCH
 }
 
-// writeFileWith creates path and fills it with write.
-func writeFileWith(path string, write func(io.Writer) error) error {
+// WriteFile creates path and fills it with write.
+func WriteFile(path string, write func(io.Writer) error) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package harness
+package rundir
 
 import (
 	"bytes"
@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 
 	"stegocloud/harness/experiment"
 )
@@ -169,22 +168,6 @@ func LoadSweepIndex(dir string) (SweepIndex, error) {
 		return idx, fmt.Errorf("%s: %w", f.Name(), err)
 	}
 	return idx, nil
-}
-
-// sweepRepeatText says how many runs the variants hold: "5 runs each", or
-// "1–5 runs" when they differ.
-func sweepRepeatText(vs []SweepVariant) string {
-	lo, hi := vs[0].Repeat, vs[0].Repeat
-	for _, v := range vs {
-		lo, hi = min(lo, v.Repeat), max(hi, v.Repeat)
-	}
-	switch {
-	case lo != hi:
-		return strconv.Itoa(lo) + "–" + strconv.Itoa(hi) + " runs per variant"
-	case lo == 1:
-		return "1 run each"
-	}
-	return strconv.Itoa(lo) + " runs each"
 }
 
 // SweepIndexFor is the sweep.json of an expanded experiment with a matrix:

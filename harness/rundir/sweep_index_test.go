@@ -1,14 +1,18 @@
-package harness
+package rundir_test
 
 import (
 	"bytes"
 	"errors"
 	"reflect"
+
 	"stegocloud/harness/internal/golden"
+	"stegocloud/harness/rundirtest"
 	"strings"
 	"testing"
 
 	"stegocloud/harness/experiment"
+
+	"stegocloud/harness/rundir"
 )
 
 func TestSweepLabel(t *testing.T) {
@@ -37,21 +41,21 @@ func TestSweepLabel(t *testing.T) {
 }
 
 func TestSweepIndexRoundTrip(t *testing.T) {
-	idx := sweepSynthIndex([]string{"cluster.balancer", "cluster.nodes"}, [][]string{{"lowest-load", "round-robin"}, {"3", "5"}}, 6)
+	idx := twoFieldIndex(t, 6)
 	var buf bytes.Buffer
-	if err := WriteSweepIndex(&buf, idx); err != nil {
-		t.Fatalf("WriteSweepIndex: %v", err)
+	if err := rundir.WriteSweepIndex(&buf, idx); err != nil {
+		t.Fatalf("harness.WriteSweepIndex: %v", err)
 	}
-	got, err := ReadSweepIndex(&buf)
+	got, err := rundir.ReadSweepIndex(&buf)
 	if err != nil {
-		t.Fatalf("ReadSweepIndex(%s): %v", buf.String(), err)
+		t.Fatalf("harness.ReadSweepIndex(%s): %v", buf.String(), err)
 	}
 	var again bytes.Buffer
-	if err := WriteSweepIndex(&again, got); err != nil {
+	if err := rundir.WriteSweepIndex(&again, got); err != nil {
 		t.Fatal(err)
 	}
 	var first bytes.Buffer
-	WriteSweepIndex(&first, idx)
+	rundir.WriteSweepIndex(&first, idx)
 	if again.String() != first.String() {
 		t.Errorf("round trip changed the index:\n%s\nwant\n%s", again.String(), first.String())
 	}
@@ -59,31 +63,31 @@ func TestSweepIndexRoundTrip(t *testing.T) {
 }
 
 func TestSweepIndexInvalid(t *testing.T) {
-	valid := func() SweepIndex {
-		return sweepSynthIndex([]string{"cluster.balancer", "cluster.nodes"}, [][]string{{"lowest-load", "round-robin"}, {"3", "5"}}, 2)
+	valid := func() rundir.SweepIndex {
+		return twoFieldIndex(t, 2)
 	}
 	tests := []struct {
 		name   string
-		mutate func(idx *SweepIndex)
+		mutate func(idx *rundir.SweepIndex)
 		want   string
 	}{
-		{"future version", func(idx *SweepIndex) { idx.Version = 2 }, "version 2"},
-		{"no experiment", func(idx *SweepIndex) { idx.Experiment = "" }, "no experiment name"},
-		{"no fields", func(idx *SweepIndex) { idx.Fields = nil }, "no swept fields"},
-		{"repeated field", func(idx *SweepIndex) { idx.Fields = []string{"cluster.nodes", "cluster.nodes"} }, `repeated field "cluster.nodes"`},
-		{"no variants", func(idx *SweepIndex) { idx.Variants = nil }, "no variants"},
-		{"no label", func(idx *SweepIndex) { idx.Variants[1].Label = "" }, "variant 2 (\"\"): no label"},
-		{"escaping path", func(idx *SweepIndex) { idx.Variants[0].Path = "../elsewhere" }, "not a relative path inside"},
-		{"absolute path", func(idx *SweepIndex) { idx.Variants[0].Path = "/tmp/x" }, "not a relative path inside"},
-		{"no repeat", func(idx *SweepIndex) { idx.Variants[2].Repeat = 0 }, "repeat 0"},
-		{"missing value", func(idx *SweepIndex) { delete(idx.Variants[3].Values, "cluster.nodes") }, "1 values for 2 swept fields"},
-		{"value of another field", func(idx *SweepIndex) {
+		{"future version", func(idx *rundir.SweepIndex) { idx.Version = 2 }, "version 2"},
+		{"no experiment", func(idx *rundir.SweepIndex) { idx.Experiment = "" }, "no experiment name"},
+		{"no fields", func(idx *rundir.SweepIndex) { idx.Fields = nil }, "no swept fields"},
+		{"repeated field", func(idx *rundir.SweepIndex) { idx.Fields = []string{"cluster.nodes", "cluster.nodes"} }, `repeated field "cluster.nodes"`},
+		{"no variants", func(idx *rundir.SweepIndex) { idx.Variants = nil }, "no variants"},
+		{"no label", func(idx *rundir.SweepIndex) { idx.Variants[1].Label = "" }, "variant 2 (\"\"): no label"},
+		{"escaping path", func(idx *rundir.SweepIndex) { idx.Variants[0].Path = "../elsewhere" }, "not a relative path inside"},
+		{"absolute path", func(idx *rundir.SweepIndex) { idx.Variants[0].Path = "/tmp/x" }, "not a relative path inside"},
+		{"no repeat", func(idx *rundir.SweepIndex) { idx.Variants[2].Repeat = 0 }, "repeat 0"},
+		{"missing value", func(idx *rundir.SweepIndex) { delete(idx.Variants[3].Values, "cluster.nodes") }, "1 values for 2 swept fields"},
+		{"value of another field", func(idx *rundir.SweepIndex) {
 			delete(idx.Variants[3].Values, "cluster.nodes")
 			idx.Variants[3].Values["cluster.heartbeat"] = "50ms"
 		}, `no value for swept field "cluster.nodes"`},
-		{"label twice", func(idx *SweepIndex) { idx.Variants[1].Label = idx.Variants[0].Label }, "used twice"},
-		{"path twice", func(idx *SweepIndex) { idx.Variants[1].Path = idx.Variants[0].Path + "/" }, "path"},
-		{"same values twice", func(idx *SweepIndex) {
+		{"label twice", func(idx *rundir.SweepIndex) { idx.Variants[1].Label = idx.Variants[0].Label }, "used twice"},
+		{"path twice", func(idx *rundir.SweepIndex) { idx.Variants[1].Path = idx.Variants[0].Path + "/" }, "path"},
+		{"same values twice", func(idx *rundir.SweepIndex) {
 			idx.Variants[1].Values = map[string]string{"cluster.balancer": "lowest-load", "cluster.nodes": "3"}
 		}, "same values"},
 	}
@@ -92,11 +96,11 @@ func TestSweepIndexInvalid(t *testing.T) {
 			idx := valid()
 			tt.mutate(&idx)
 			err := idx.Validate()
-			if !errors.Is(err, ErrSweepIndex) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Validate() = %v, want %v containing %q", err, ErrSweepIndex, tt.want)
+			if !errors.Is(err, rundir.ErrSweepIndex) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Validate() = %v, want %v containing %q", err, rundir.ErrSweepIndex, tt.want)
 			}
-			if err := WriteSweepIndex(&bytes.Buffer{}, idx); !errors.Is(err, ErrSweepIndex) {
-				t.Errorf("WriteSweepIndex of an invalid index: err %v, want %v", err, ErrSweepIndex)
+			if err := rundir.WriteSweepIndex(&bytes.Buffer{}, idx); !errors.Is(err, rundir.ErrSweepIndex) {
+				t.Errorf("harness.WriteSweepIndex of an invalid index: err %v, want %v", err, rundir.ErrSweepIndex)
 			}
 		})
 	}
@@ -114,19 +118,19 @@ func TestReadSweepIndexRejects(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ReadSweepIndex(strings.NewReader(tt.in))
-			if !errors.Is(err, ErrSweepIndex) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("ReadSweepIndex(%q) = %v, want %v containing %q", tt.in, err, ErrSweepIndex, tt.want)
+			_, err := rundir.ReadSweepIndex(strings.NewReader(tt.in))
+			if !errors.Is(err, rundir.ErrSweepIndex) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("harness.ReadSweepIndex(%q) = %v, want %v containing %q", tt.in, err, rundir.ErrSweepIndex, tt.want)
 			}
 		})
 	}
 }
 
-// ReadSweepIndex takes files anyone may edit: it must never panic, and what
+// harness.ReadSweepIndex takes files anyone may edit: it must never panic, and what
 // it accepts must survive a write and a read unchanged.
 func FuzzReadSweepIndex(f *testing.F) {
 	var buf bytes.Buffer
-	if err := WriteSweepIndex(&buf, sweepTwoFields()); err != nil {
+	if err := rundir.WriteSweepIndex(&buf, twoFieldIndex(f, 6)); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(buf.Bytes())
@@ -134,24 +138,24 @@ func FuzzReadSweepIndex(f *testing.F) {
 	f.Add([]byte(`{"version": 1, "fields": [], "variants": null}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		idx, err := ReadSweepIndex(bytes.NewReader(data))
+		idx, err := rundir.ReadSweepIndex(bytes.NewReader(data))
 		if err != nil {
-			if !errors.Is(err, ErrSweepIndex) {
-				t.Fatalf("ReadSweepIndex(%q): error %v does not wrap ErrSweepIndex", data, err)
+			if !errors.Is(err, rundir.ErrSweepIndex) {
+				t.Fatalf("harness.ReadSweepIndex(%q): error %v does not wrap harness.ErrSweepIndex", data, err)
 			}
 			return
 		}
 		var out bytes.Buffer
-		if err := WriteSweepIndex(&out, idx); err != nil {
+		if err := rundir.WriteSweepIndex(&out, idx); err != nil {
 			t.Fatalf("an index read from %q does not write back: %v", data, err)
 		}
 		written := out.String()
-		again, err := ReadSweepIndex(strings.NewReader(written))
+		again, err := rundir.ReadSweepIndex(strings.NewReader(written))
 		if err != nil {
 			t.Fatalf("an index written from %q does not read back: %v", data, err)
 		}
 		var out2 bytes.Buffer
-		WriteSweepIndex(&out2, again)
+		rundir.WriteSweepIndex(&out2, again)
 		if written != out2.String() {
 			t.Fatalf("round trip of %q changed the index:\n%s\n%s", data, written, out2.String())
 		}
@@ -178,12 +182,12 @@ func TestSweepIndexFor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	idx, err := SweepIndexFor(e, vs)
+	idx, err := rundir.SweepIndexFor(e, vs)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(idx.Fields, []string{"cluster.balancer", "cluster.nodes"}) || len(idx.Variants) != 6 || idx.Experiment != "sweep" {
-		t.Fatalf("SweepIndexFor = %+v, want 2 fields and 6 variants", idx)
+		t.Fatalf("harness.SweepIndexFor = %+v, want 2 fields and 6 variants", idx)
 	}
 	for i, v := range idx.Variants {
 		if v.Label != vs[i].Label || v.Path != v.Label || v.Repeat != 2 || v.Values["cluster.nodes"] != vs[i].Params[1].Value {
@@ -195,7 +199,17 @@ func TestSweepIndexFor(t *testing.T) {
 		t.Fatal(err)
 	}
 	ovs, _ := experiment.Expand(one)
-	if _, err := SweepIndexFor(one, ovs); !errors.Is(err, ErrSweepIndex) {
-		t.Errorf("SweepIndexFor(no matrix) = %v, want ErrSweepIndex", err)
+	if _, err := rundir.SweepIndexFor(one, ovs); !errors.Is(err, rundir.ErrSweepIndex) {
+		t.Errorf("harness.SweepIndexFor(no matrix) = %v, want harness.ErrSweepIndex", err)
 	}
+}
+
+// twoFieldIndex is a sweep of 2 balancers × 2 node counts, reps runs each.
+func twoFieldIndex(t testing.TB, reps int) rundir.SweepIndex {
+	t.Helper()
+	idx, err := rundirtest.SweepIndex("balancers", []string{"cluster.balancer", "cluster.nodes"}, [][]string{{"lowest-load", "round-robin"}, {"3", "5"}}, reps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return idx
 }
