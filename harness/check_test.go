@@ -11,10 +11,12 @@ import (
 	"stegocloud/harness/experiment"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/load"
 )
 
 // chkAccounting records results and returns the recorder's ledger.
-func chkAccounting(t *testing.T, rs ...RequestResult) Accounting {
+func chkAccounting(t *testing.T, rs ...load.Result) Accounting {
 	t.Helper()
 	r := recNew(t, RecorderConfig{})
 	for _, res := range rs {
@@ -27,39 +29,39 @@ func chkAccounting(t *testing.T, rs ...RequestResult) Accounting {
 }
 
 func TestCheckAccounted(t *testing.T) {
-	ok := func(seq uint64) RequestResult { return recRes(seq, 0, time.Millisecond, 1) }
-	failed := func(seq uint64, reason string) RequestResult {
+	ok := func(seq uint64) load.Result { return recRes(seq, 0, time.Millisecond, 1) }
+	failed := func(seq uint64, reason string) load.Result {
 		r := ok(seq)
-		r.Outcome, r.Reason, r.Node = Failed, reason, 0
+		r.Outcome, r.Reason, r.Node = load.Failed, reason, 0
 		return r
 	}
-	timedOut := func(seq uint64) RequestResult {
+	timedOut := func(seq uint64) load.Result {
 		r := ok(seq)
-		r.Outcome, r.Node = TimedOut, 0
+		r.Outcome, r.Node = load.TimedOut, 0
 		return r
 	}
 	weird := ok(2)
-	weird.Outcome = Outcome(42)
+	weird.Outcome = load.Outcome(42)
 	tests := []struct {
 		name     string
-		results  []RequestResult
+		results  []load.Result
 		expected int
 		pass     bool
 		detail   string
 	}{
-		{"all accounted", []RequestResult{ok(0), failed(1, "refused"), timedOut(2)}, 3, true,
+		{"all accounted", []load.Result{ok(0), failed(1, "refused"), timedOut(2)}, 3, true,
 			"3 results for 3 issued requests: 1 ok + 1 failed + 1 timed out"},
-		{"a request without a result", []RequestResult{ok(0), ok(2)}, 3, false,
+		{"a request without a result", []load.Result{ok(0), ok(2)}, 3, false,
 			"2 results for 3 issued requests: 2 ok + 0 failed + 0 timed out; 1 issued requests have no result"},
-		{"a duplicate seq", []RequestResult{ok(0), ok(1), ok(1)}, 2, false,
+		{"a duplicate seq", []load.Result{ok(0), ok(1), ok(1)}, 2, false,
 			"3 results for 2 issued requests: 3 ok + 0 failed + 0 timed out; 1 results repeat a seq"},
-		{"a seq beyond the issued ones", []RequestResult{ok(0), ok(7)}, 2, false,
+		{"a seq beyond the issued ones", []load.Result{ok(0), ok(7)}, 2, false,
 			"2 results for 2 issued requests: 2 ok + 0 failed + 0 timed out; 1 issued requests have no result; 1 results have a seq outside 0..expected-1"},
-		{"a failure without a reason", []RequestResult{failed(0, "")}, 1, false,
+		{"a failure without a reason", []load.Result{failed(0, "")}, 1, false,
 			"1 results for 1 issued requests: 0 ok + 1 failed + 0 timed out; 1 failed results give no reason"},
-		{"an unknown outcome", []RequestResult{ok(0), ok(1), weird}, 3, false,
+		{"an unknown outcome", []load.Result{ok(0), ok(1), weird}, 3, false,
 			"3 results for 3 issued requests: 2 ok + 1 failed + 0 timed out; 1 results have an unknown outcome"},
-		{"expected count missing", []RequestResult{ok(0)}, 0, false,
+		{"expected count missing", []load.Result{ok(0)}, 0, false,
 			"expected request count not given (0): completeness cannot be judged"},
 	}
 	for _, tc := range tests {
@@ -80,13 +82,13 @@ func TestCheckMetadata(t *testing.T) {
 	rejected.Invalid, rejected.Attempts = 1, 2
 	tests := []struct {
 		name    string
-		results []RequestResult
+		results []load.Result
 		pass    bool
 		detail  string
 	}{
-		{"all verified", []RequestResult{verified}, true, "1 of 1 ok responses verified"},
-		{"an unverified ok", []RequestResult{verified, unverified}, false, "1 of 2 ok responses verified; 1 ok without a verified match, want 0"},
-		{"a rejected response, then a good one", []RequestResult{verified, rejected}, true,
+		{"all verified", []load.Result{verified}, true, "1 of 1 ok responses verified"},
+		{"an unverified ok", []load.Result{verified, unverified}, false, "1 of 2 ok responses verified; 1 ok without a verified match, want 0"},
+		{"a rejected response, then a good one", []load.Result{verified, rejected}, true,
 			"2 of 2 ok responses verified; 1 responses were rejected by verification (their requests retried or failed)"},
 	}
 	for _, tc := range tests {

@@ -8,6 +8,8 @@ import (
 	"stegocloud/harness/fault"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/load"
 )
 
 // RecorderConfig describes the run a Recorder measures.
@@ -121,7 +123,7 @@ func NewRecorder(cfg RecorderConfig) (*Recorder, error) {
 
 // Add records one result. It does not allocate in steady state. Results added
 // after Close are ignored and reported as a warning.
-func (r *Recorder) Add(res RequestResult) {
+func (r *Recorder) Add(res load.Result) {
 	if r.closed {
 		r.afterEnd++
 		return
@@ -133,7 +135,7 @@ func (r *Recorder) Add(res RequestResult) {
 		lat = 0
 	}
 	r.all.record(lat)
-	ok := res.Outcome == OK
+	ok := res.Outcome == load.OK
 	if ok && res.Node >= 1 && res.Node <= r.cfg.Nodes {
 		r.nodes[res.Node-1].record(lat)
 	}
@@ -172,18 +174,18 @@ func (r *Recorder) Add(res RequestResult) {
 	r.csvRow(&res, from, started, inFault)
 }
 
-func (r *Recorder) csvRow(res *RequestResult, intended, start time.Duration, inFault bool) {
+func (r *Recorder) csvRow(res *load.Result, intended, start time.Duration, inFault bool) {
 	if r.csv != nil {
 		r.csv.write(res, intended, start, inFault)
 	}
 }
 
 // account updates the ledger the checker reads.
-func (r *Recorder) account(res *RequestResult) {
+func (r *Recorder) account(res *load.Result) {
 	a := &r.acct
 	a.Results++
 	switch res.Outcome {
-	case OK:
+	case load.OK:
 		a.OK++
 		if !res.Verified {
 			a.OKUnverified++
@@ -191,12 +193,12 @@ func (r *Recorder) account(res *RequestResult) {
 		if res.Node < 1 || res.Node > r.cfg.Nodes {
 			a.OKNoNode++
 		}
-	case Failed:
+	case load.Failed:
 		a.Failed++
 		if res.Reason == "" {
 			a.FailedNoReason++
 		}
-	case TimedOut:
+	case load.TimedOut:
 		a.TimedOut++
 	default:
 		a.UnknownOutcome++

@@ -8,27 +8,29 @@ import (
 	"time"
 
 	"stegocloud/harness/fault"
+
+	"stegocloud/harness/load"
 )
 
 // recStream yields results like a 20k req/s run: due every 50 µs, latencies
 // spread over 1 µs..2 s, a few failures, three nodes.
-type recStream struct{ pool []RequestResult }
+type recStream struct{ pool []load.Result }
 
 func newRecStream() *recStream {
 	rng := rand.New(rand.NewPCG(7, 7))
-	s := &recStream{pool: make([]RequestResult, 4096)}
+	s := &recStream{pool: make([]load.Result, 4096)}
 	for i := range s.pool {
 		r := recRes(0, 0, time.Duration(rng.ExpFloat64()*float64(20*time.Millisecond)), 1+i%3)
 		r.ID, r.Client, r.BytesOut, r.BytesIn = "c7-123456", i%50, 49152, 49400
 		if i%97 == 0 {
-			r.Outcome, r.Reason, r.Node, r.Verified = Failed, "connection refused", 0, false
+			r.Outcome, r.Reason, r.Node, r.Verified = load.Failed, "connection refused", 0, false
 		}
 		s.pool[i] = r
 	}
 	return s
 }
 
-func (s *recStream) at(i int) RequestResult {
+func (s *recStream) at(i int) load.Result {
 	r := s.pool[i%len(s.pool)]
 	r.Seq = uint64(i)
 	r.Intended = recT0.Add(time.Duration(i) * 50 * time.Microsecond)

@@ -7,12 +7,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"stegocloud/harness/load"
 )
 
 // RequestsCSVHeader is the first line of requests.csv. One row per request, in
 // the order the recorder received them (completion order):
 //
-//	seq         RequestResult.Seq
+//	seq         Result.Seq
 //	id          request id on the wire (quoted when needed)
 //	client      client (worker) index, from 0
 //	intended_s  when the request was due, seconds from the load start (µs resolution)
@@ -45,7 +47,7 @@ func newRecCSV(w io.Writer) *recCSV {
 }
 
 // write appends one row; times are offsets from the load start.
-func (c *recCSV) write(r *RequestResult, intended, start time.Duration, inFault bool) {
+func (c *recCSV) write(r *load.Result, intended, start time.Duration, inFault bool) {
 	if c.err != nil {
 		return
 	}

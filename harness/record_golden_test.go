@@ -18,12 +18,14 @@ import (
 	"stegocloud/harness/fault"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/load"
 )
 
 // recSyntheticRun is a small closed-loop run: 3 nodes, 20 clients × 100
 // requests, a 500 ms service time, node 1 (the coordinator) silent 10–13 s and
 // node 3 crashed 20–22 s; requests in flight to a down node take a retry.
-func recSyntheticRun() (faults []fault.Fault, results []RequestResult, events []cluster.Event) {
+func recSyntheticRun() (faults []fault.Fault, results []load.Result, events []cluster.Event) {
 	faults = []fault.Fault{
 		{At: 10 * time.Second, Node: 1, Kind: "silent", For: 3 * time.Second},
 		{At: 20 * time.Second, Node: 3, Kind: "crash", For: 2 * time.Second},
@@ -43,13 +45,13 @@ func recSyntheticRun() (faults []fault.Fault, results []RequestResult, events []
 		for range 100 {
 			node := 1 + rng.IntN(3)
 			lat := 500*time.Millisecond + time.Duration(rng.ExpFloat64()*float64(20*time.Millisecond))
-			r := RequestResult{Seq: seq, ID: fmt.Sprintf("c%d-%d", c, seq), Client: c, Intended: recT0.Add(at), Start: recT0.Add(at),
-				Outcome: OK, Node: node, Attempts: 1, Verified: true, BytesOut: 49152, BytesIn: 49400}
+			r := load.Result{Seq: seq, ID: fmt.Sprintf("c%d-%d", c, seq), Client: c, Intended: recT0.Add(at), Start: recT0.Add(at),
+				Outcome: load.OK, Node: node, Attempts: 1, Verified: true, BytesOut: 49152, BytesIn: 49400}
 			if down(node, at) {
 				r.Attempts, r.Node = 2, 1+node%3
 				lat += 700 * time.Millisecond
 				if seq%7 == 0 {
-					r.Outcome, r.Reason, r.Node, r.Verified, r.BytesIn = TimedOut, "no valid response within 3s", 0, false, 0
+					r.Outcome, r.Reason, r.Node, r.Verified, r.BytesIn = load.TimedOut, "no valid response within 3s", 0, false, 0
 					lat = 3 * time.Second
 				}
 			}
@@ -62,7 +64,7 @@ func recSyntheticRun() (faults []fault.Fault, results []RequestResult, events []
 			at += lat
 		}
 	}
-	slices.SortStableFunc(results, func(a, b RequestResult) int { return a.Intended.Add(a.Latency).Compare(b.Intended.Add(b.Latency)) })
+	slices.SortStableFunc(results, func(a, b load.Result) int { return a.Intended.Add(a.Latency).Compare(b.Intended.Add(b.Latency)) })
 
 	counters := func(k int64) map[string]int64 {
 		return map[string]int64{"sent.heartbeat": 40 * k, "recv.heartbeat": 40 * k, "recv.request": 200 * k,
@@ -100,7 +102,7 @@ func recSyntheticRun() (faults []fault.Fault, results []RequestResult, events []
 		return 3
 	}
 	for _, r := range results {
-		if r.Outcome != OK {
+		if r.Outcome != load.OK {
 			continue
 		}
 		due := int(r.Intended.Sub(recT0) / time.Millisecond)

@@ -19,14 +19,16 @@ import (
 	"stegocloud/harness/fault"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/load"
 )
 
 var recT0 = time.Date(2025, 10, 1, 14, 23, 15, 0, time.UTC)
 
 // recRes is an ok, verified result due at off from recT0 that took lat.
-func recRes(seq uint64, off, lat time.Duration, node int) RequestResult {
-	return RequestResult{Seq: seq, Intended: recT0.Add(off), Start: recT0.Add(off), Latency: lat,
-		Outcome: OK, Node: node, Attempts: 1, Verified: true}
+func recRes(seq uint64, off, lat time.Duration, node int) load.Result {
+	return load.Result{Seq: seq, Intended: recT0.Add(off), Start: recT0.Add(off), Latency: lat,
+		Outcome: load.OK, Node: node, Attempts: 1, Verified: true}
 }
 
 func recNew(t testing.TB, cfg RecorderConfig) *Recorder {
@@ -134,14 +136,14 @@ func TestRecorderPercentilesAgainstOracle(t *testing.T) {
 }
 
 func TestRecorderCounts(t *testing.T) {
-	fail := func(seq uint64, reason string) RequestResult {
+	fail := func(seq uint64, reason string) load.Result {
 		r := recRes(seq, 0, time.Second, 0)
-		r.Outcome, r.Reason, r.Verified = Failed, reason, false
+		r.Outcome, r.Reason, r.Verified = load.Failed, reason, false
 		return r
 	}
-	timeout := func(seq uint64) RequestResult {
+	timeout := func(seq uint64) load.Result {
 		r := recRes(seq, 0, 3*time.Second, 0)
-		r.Outcome, r.Reason, r.Verified, r.Attempts = TimedOut, "deadline", false, 4
+		r.Outcome, r.Reason, r.Verified, r.Attempts = load.TimedOut, "deadline", false, 4
 		return r
 	}
 	retried := recRes(3, 0, time.Second, 2)
@@ -149,26 +151,26 @@ func TestRecorderCounts(t *testing.T) {
 	unverified := recRes(4, 0, time.Second, 1)
 	unverified.Verified = false
 	unknown := recRes(5, 0, time.Second, 1)
-	unknown.Outcome = Outcome(9)
+	unknown.Outcome = load.Outcome(9)
 	tests := []struct {
 		name    string
-		in      []RequestResult
+		in      []load.Result
 		want    rundir.Counts
 		wantAcc Accounting
 	}{
 		{"empty", nil, rundir.Counts{}, Accounting{}},
-		{"all ok", []RequestResult{recRes(0, 0, time.Second, 1), recRes(1, 0, time.Second, 2)},
+		{"all ok", []load.Result{recRes(0, 0, time.Second, 1), recRes(1, 0, time.Second, 2)},
 			rundir.Counts{Total: 2, OK: 2}, Accounting{Results: 2, OK: 2, DistinctSeq: 2, MaxSeq: 1}},
-		{"mixed", []RequestResult{recRes(0, 0, time.Second, 1), fail(1, "no node reachable"), timeout(2), retried},
+		{"mixed", []load.Result{recRes(0, 0, time.Second, 1), fail(1, "no node reachable"), timeout(2), retried},
 			rundir.Counts{Total: 4, OK: 2, Failed: 1, TimedOut: 1, Retried: 2, Duplicates: 2, Lost: 2},
 			Accounting{Results: 4, OK: 2, Failed: 1, TimedOut: 1, Invalid: 1, DistinctSeq: 4, MaxSeq: 3}},
-		{"failed without reason, duplicate seq", []RequestResult{fail(1, ""), recRes(1, 0, time.Second, 1)},
+		{"failed without reason, duplicate seq", []load.Result{fail(1, ""), recRes(1, 0, time.Second, 1)},
 			rundir.Counts{Total: 2, OK: 1, Failed: 1, Lost: 1},
 			Accounting{Results: 2, OK: 1, Failed: 1, FailedNoReason: 1, DuplicateSeq: 1, DistinctSeq: 1, MaxSeq: 1}},
-		{"unverified ok, unknown outcome, no node", []RequestResult{unverified, unknown, recRes(6, 0, time.Second, 0)},
+		{"unverified ok, unknown outcome, no node", []load.Result{unverified, unknown, recRes(6, 0, time.Second, 0)},
 			rundir.Counts{Total: 3, OK: 2, Failed: 1, Lost: 1},
 			Accounting{Results: 3, OK: 2, Failed: 1, UnknownOutcome: 1, OKUnverified: 1, OKNoNode: 1, DistinctSeq: 3, MaxSeq: 6}},
-		{"untracked seq", []RequestResult{recRes(1<<40, 0, time.Second, 1)},
+		{"untracked seq", []load.Result{recRes(1<<40, 0, time.Second, 1)},
 			rundir.Counts{Total: 1, OK: 1}, Accounting{Results: 1, OK: 1, UntrackedSeq: 1, MaxSeq: 1 << 40}},
 	}
 	for _, tc := range tests {
@@ -268,7 +270,7 @@ func TestRecorderTimeSeries(t *testing.T) {
 	r.Add(recRes(1, 0, 200*ms, 1))
 	r.Add(recRes(2, 0, 300*ms, 2))
 	f := recRes(3, 500*ms, 400*ms, 0)
-	f.Outcome, f.Reason = Failed, "refused"
+	f.Outcome, f.Reason = load.Failed, "refused"
 	r.Add(f)
 	// bucket 2 (bucket 1 empty): one ok on node 2 ending at 2.5 s.
 	r.Add(recRes(4, 2*s, 500*ms, 2))
@@ -322,7 +324,7 @@ func TestRecorderCSV(t *testing.T) {
 	a.ID, a.Client, a.BytesOut, a.BytesIn = "c1-0", 1, 100, 200
 	a.Start = a.Intended.Add(2 * time.Millisecond)
 	b := recRes(1, 1200*time.Millisecond, 3*time.Second, 0)
-	b.ID, b.Outcome, b.Reason, b.Verified, b.Attempts = `odd,"id"`, TimedOut, "deadline, after 3 tries\nlast: \"refused\"", false, 3
+	b.ID, b.Outcome, b.Reason, b.Verified, b.Attempts = `odd,"id"`, load.TimedOut, "deadline, after 3 tries\nlast: \"refused\"", false, 3
 	r.Add(a)
 	r.Add(b)
 	if err := r.Close(); err != nil {
@@ -492,7 +494,7 @@ func TestRecorderRates(t *testing.T) {
 	for i := range 10 {
 		res := recRes(uint64(i), time.Duration(i)*100*time.Millisecond, 100*time.Millisecond, 1)
 		if i >= 8 {
-			res.Outcome, res.Reason = Failed, "refused"
+			res.Outcome, res.Reason = load.Failed, "refused"
 		}
 		r.Add(res)
 	}

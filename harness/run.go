@@ -19,6 +19,8 @@ import (
 	"stegocloud/harness/fault"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/load"
 )
 
 // RunOptions configure RunExperiment.
@@ -165,7 +167,7 @@ func runOne(ctx context.Context, v experiment.Variant, dir string, opts RunOptio
 		return nil, err
 	}
 
-	pool, err := ImagesFor(e, v.Seed)
+	pool, err := load.ImagesFor(e, v.Seed)
 	if err != nil {
 		return nil, err
 	}
@@ -284,7 +286,7 @@ func nodeConfig(e *experiment.Experiment, seed int64, id int, peers cluster.Peer
 
 // driveAndRecord runs the load and the fault schedule against ns, then stops
 // the cluster and turns everything recorded into the run's files.
-func driveAndRecord(ctx context.Context, e *experiment.Experiment, dir string, ns *nodeSet, pool *ImagePool,
+func driveAndRecord(ctx context.Context, e *experiment.Experiment, dir string, ns *nodeSet, pool *load.ImagePool,
 	planned []fault.Fault, hev *cluster.EventLog, opts RunOptions, log *runLog, stopNodes func(coordinator int)) (*rundir.Summary, error) {
 	target, clients, err := newRunTarget(e, ns)
 	if err != nil {
@@ -306,7 +308,7 @@ func driveAndRecord(ctx context.Context, e *experiment.Experiment, dir string, n
 	}
 	defer gobf.Close()
 
-	plan := PlanFor(e)
+	plan := load.PlanFor(e)
 	start := time.Now()
 	rec, err := NewRecorder(recorderConfig(e, plan, start, planned, csvw))
 	if err != nil {
@@ -331,8 +333,8 @@ func driveAndRecord(ctx context.Context, e *experiment.Experiment, dir string, n
 	}()
 
 	hev.Emit(cluster.Event{Type: cluster.EvLoadStart, Time: start.UnixNano()})
-	drv := &Driver{Plan: plan, Target: target, Source: pool, Results: gobf,
-		OnResult: func(r RequestResult) {
+	drv := &load.Driver{Plan: plan, Target: target, Source: pool, Results: gobf,
+		OnResult: func(r load.Result) {
 			rec.Add(r)
 			if prog != nil {
 				prog.Add(r)
@@ -341,7 +343,7 @@ func driveAndRecord(ctx context.Context, e *experiment.Experiment, dir string, n
 	stats, loadErr := drv.Run(ctx)
 	hev.Emit(cluster.Event{Type: cluster.EvLoadStop})
 	if prog != nil {
-		prog.Close(loadErr == nil && stats.Stopped == StopComplete)
+		prog.Close(loadErr == nil && stats.Stopped == load.StopComplete)
 	}
 	endLoad()
 	log.printf("load ended (%s): %d requests in %v; waiting for faults in progress to end", stats.Stopped, stats.Requests, time.Since(start).Round(time.Millisecond))
@@ -379,9 +381,9 @@ func driveAndRecord(ctx context.Context, e *experiment.Experiment, dir string, n
 
 // newRunTarget is what the load is sent to: one cluster client per simulated
 // client (clients is nil for launch: noop, whose target answers at once).
-func newRunTarget(e *experiment.Experiment, ns *nodeSet) (t Target, clients *clusterTarget, err error) {
+func newRunTarget(e *experiment.Experiment, ns *nodeSet) (t load.Target, clients *clusterTarget, err error) {
 	if e.Cluster.Launch == experiment.LaunchNoop {
-		return NopTarget{}, nil, nil
+		return load.NopTarget{}, nil, nil
 	}
 	var key []byte
 	if e.Workload.Key != "" {
@@ -401,7 +403,7 @@ func newRunTarget(e *experiment.Experiment, ns *nodeSet) (t Target, clients *clu
 
 // recorderConfig records a run of e that starts at start. The closed-loop
 // throughput bound (clients / service time) applies only with a service delay.
-func recorderConfig(e *experiment.Experiment, plan LoadPlan, start time.Time, planned []fault.Fault, csv io.Writer) RecorderConfig {
+func recorderConfig(e *experiment.Experiment, plan load.Plan, start time.Time, planned []fault.Fault, csv io.Writer) RecorderConfig {
 	c := RecorderConfig{Start: start, Nodes: e.Cluster.Nodes, Faults: fault.Injected(planned),
 		MaxLatency: plan.RequestTimeout, Expected: int(plan.Requests), CSV: csv}
 	if plan.Mode() == experiment.ModeClosed && e.Cluster.Service.Delay > 0 {

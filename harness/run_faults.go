@@ -12,6 +12,8 @@ import (
 	"stegocloud/harness/experiment"
 
 	"stegocloud/harness/fault"
+
+	"stegocloud/harness/load"
 )
 
 // faultActor is what the fault executor does to nodes; the local process
@@ -61,7 +63,7 @@ func (x *faultExecutor) run(stop, abort context.Context, faults []fault.Fault) {
 
 // one waits for f, injects it, holds it for f.For and heals it.
 func (x *faultExecutor) one(stop, abort context.Context, f fault.Fault) {
-	if !sleepUntil(x.start.Add(f.At), stop.Done()) {
+	if !load.SleepUntil(x.start.Add(f.At), stop.Done()) {
 		f.Suppressed = "not reached: the load ended first"
 		x.record(f)
 		return
@@ -106,7 +108,7 @@ func (x *faultExecutor) one(stop, abort context.Context, f fault.Fault) {
 		return
 	}
 	x.logf("fault: node %d %s for %v", f.Node, f.Kind, f.For)
-	sleepUntil(x.start.Add(f.At+f.For), abort.Done())
+	load.SleepUntil(x.start.Add(f.At+f.For), abort.Done())
 	if err := x.heal(f); err != nil {
 		x.logf("fault: %v", err)
 	}

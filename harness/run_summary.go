@@ -16,12 +16,14 @@ import (
 	"stegocloud/harness/fault"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/load"
 )
 
 // summarize turns what a run recorded into its files: events.jsonl (merged),
 // summary.json with the checker's verdict, latency.hgrm and timeseries.csv.
 func summarize(e *experiment.Experiment, dir string, ns *nodeSet, rec *Recorder, executed []fault.Fault,
-	final map[int]cluster.NodeStatus, cs cluster.ClientStats, stats LoadStats, start time.Time,
+	final map[int]cluster.NodeStatus, cs cluster.ClientStats, stats load.Stats, start time.Time,
 	bound time.Duration, interrupted error) (*rundir.Summary, error) {
 	nodesDir := filepath.Join(dir, rundir.DirNodes)
 	paths := make([]string, 0, len(ns.addrs)+1)
@@ -134,13 +136,13 @@ func summarize(e *experiment.Experiment, dir string, ns *nodeSet, rec *Recorder,
 
 // loadCompleteCheck says whether the load ran as planned: every planned
 // request of a closed loop issued, not cut short by max_duration or Ctrl-C.
-func loadCompleteCheck(e *experiment.Experiment, st LoadStats, interrupted error) rundir.Check {
+func loadCompleteCheck(e *experiment.Experiment, st load.Stats, interrupted error) rundir.Check {
 	c := rundir.Check{Name: "load_complete", Pass: true}
 	planned := e.Workload.TotalRequests()
 	switch {
 	case interrupted != nil:
 		c.Pass, c.Detail = false, fmt.Sprintf("interrupted after %d requests", st.Requests)
-	case st.Stopped != StopComplete:
+	case st.Stopped != load.StopComplete:
 		c.Pass, c.Detail = false, fmt.Sprintf("stopped by %s after %d requests", st.Stopped, st.Requests)
 	case planned > 0:
 		c.Pass = st.Requests == planned

@@ -13,6 +13,8 @@ import (
 	"stegocloud/cluster"
 	"stegocloud/harness/experiment"
 	"stegocloud/harness/fault"
+
+	"stegocloud/harness/load"
 )
 
 func TestAgreedCoordinator(t *testing.T) {
@@ -189,14 +191,14 @@ func TestLoadCompleteCheck(t *testing.T) {
 	closed.Workload.RequestsPerClient = 10 // 10 clients × 10
 	tests := []struct {
 		name        string
-		st          LoadStats
+		st          load.Stats
 		interrupted error
 		pass        bool
 	}{
-		{"complete", LoadStats{Stopped: StopComplete, Requests: 100}, nil, true},
-		{"short", LoadStats{Stopped: StopComplete, Requests: 99}, nil, false},
-		{"max duration", LoadStats{Stopped: StopMaxDuration, Requests: 100}, nil, false},
-		{"interrupted", LoadStats{Stopped: StopCancelled, Requests: 5}, context.Canceled, false},
+		{"complete", load.Stats{Stopped: load.StopComplete, Requests: 100}, nil, true},
+		{"short", load.Stats{Stopped: load.StopComplete, Requests: 99}, nil, false},
+		{"max duration", load.Stats{Stopped: load.StopMaxDuration, Requests: 100}, nil, false},
+		{"interrupted", load.Stats{Stopped: load.StopCancelled, Requests: 5}, context.Canceled, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,4 +1,4 @@
-package harness
+package load
 
 import (
 	"math"
@@ -75,7 +75,7 @@ func (p *openPacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, boo
 	if stop || due >= p.until {
 		return 0, true
 	}
-	if !sleepUntil(start.Add(due), p.stop) {
+	if !SleepUntil(start.Add(due), p.stop) {
 		return 0, true
 	}
 	return 0, false
@@ -228,10 +228,10 @@ func followWaits(p vegeta.Pacer, n uint64, from time.Duration) (time.Duration, b
 	return t, false
 }
 
-// sleepUntil waits until deadline or until stop closes; it reports whether
+// SleepUntil waits until deadline or until stop closes; it reports whether
 // the deadline was reached. Short waits skip the timer: it would cost more
 // than it saves.
-func sleepUntil(deadline time.Time, stop <-chan struct{}) bool {
+func SleepUntil(deadline time.Time, stop <-chan struct{}) bool {
 	d := time.Until(deadline)
 	if d <= 0 {
 		select {

@@ -1,4 +1,4 @@
-package harness
+package load
 
 import (
 	"bufio"
@@ -66,16 +66,16 @@ type RequestSource interface {
 
 // Driver runs one load against a Target: vegeta paces the requests, a custom
 // http.RoundTripper hands each one to the Target, and every request that
-// vegeta issued comes back as exactly one RequestResult.
+// vegeta issued comes back as exactly one Result.
 type Driver struct {
-	Plan   LoadPlan
+	Plan   Plan
 	Target Target
 	Source RequestSource // nil: requests carry no image and empty metadata
 
 	// OnResult receives every request, in completion order, from a single
 	// goroutine, so a recorder needs no locking. It should be quick: a slow
 	// consumer holds back the workers, and open-loop latency will show it.
-	OnResult func(RequestResult)
+	OnResult func(Result)
 
 	// Results, if set, receives vegeta's results as a gob stream (results.gob)
 	// that `vegeta report` and `vegeta plot` read. Timestamps and latencies
@@ -83,8 +83,8 @@ type Driver struct {
 	Results io.Writer
 }
 
-// LoadStats describes how a load ended.
-type LoadStats struct {
+// Stats describes how a load ended.
+type Stats struct {
 	Mode     string    // ModeClosed or ModeOpen
 	Began    time.Time // the attack's start; open-loop intended times count from it
 	Ended    time.Time // when the last result was delivered
@@ -104,23 +104,23 @@ const (
 )
 
 // vegeta's name for the synthetic URL; no network is involved.
-const loadURL = "stegocloud://cluster/encrypt"
+const targetURL = "stegocloud://cluster/encrypt"
 
 // Run drives the load until the plan is done, ctx is cancelled or
 // Plan.MaxDuration passes, and returns once every issued request has been
 // delivered to OnResult. The error reports a bad plan or a failure to write
 // Results; the load itself never errors, its requests do.
-func (d *Driver) Run(ctx context.Context) (LoadStats, error) {
+func (d *Driver) Run(ctx context.Context) (Stats, error) {
 	if err := d.Plan.validate(); err != nil {
-		return LoadStats{}, err
+		return Stats{}, err
 	}
 	if d.Target == nil {
-		return LoadStats{}, fmt.Errorf("%w: no target", ErrBadLoadPlan)
+		return Stats{}, fmt.Errorf("%w: no target", ErrBadLoadPlan)
 	}
 	run, cancel := context.WithTimeout(ctx, d.Plan.MaxDuration)
 	defer cancel()
 
-	tr := newLoadTransport(run, d.Plan, d.Target, d.Source)
+	tr := newTransport(run, d.Plan, d.Target, d.Source)
 	atk := vegeta.NewAttacker(
 		vegeta.Client(&http.Client{Transport: tr}),
 		vegeta.MaxBody(0), // synthetic responses have no body; never keep one
@@ -130,7 +130,7 @@ func (d *Driver) Run(ctx context.Context) (LoadStats, error) {
 	stopWatch := context.AfterFunc(run, func() { atk.Stop() })
 	defer stopWatch()
 
-	stats := LoadStats{Mode: d.Plan.Mode()}
+	stats := Stats{Mode: d.Plan.Mode()}
 	var out *bufio.Writer
 	var enc vegeta.Encoder
 	if d.Results != nil {
@@ -139,7 +139,7 @@ func (d *Driver) Run(ctx context.Context) (LoadStats, error) {
 	}
 	var encErr error
 	stats.Began = time.Now()
-	for res := range atk.Attack(loadTargeter, tr.pacer, d.Plan.MaxDuration, d.Plan.Name) {
+	for res := range atk.Attack(targeter, tr.pacer, d.Plan.MaxDuration, d.Plan.Name) {
 		rr := tr.take(res)
 		stampVegetaResult(res, &rr)
 		if enc != nil && encErr == nil {
@@ -165,8 +165,8 @@ func (d *Driver) Run(ctx context.Context) (LoadStats, error) {
 	return stats, nil
 }
 
-func loadTargeter(t *vegeta.Target) error {
-	t.Method, t.URL = http.MethodPost, loadURL
+func targeter(t *vegeta.Target) error {
+	t.Method, t.URL = http.MethodPost, targetURL
 	return nil
 }
 
@@ -184,7 +184,7 @@ func stopReason(caller, run context.Context) string {
 // from the intended start, with the target's byte counts, no body or headers
 // (they would only bloat results.gob), and a status that vegeta report
 // counts the way the harness does.
-func stampVegetaResult(res *vegeta.Result, rr *RequestResult) {
+func stampVegetaResult(res *vegeta.Result, rr *Result) {
 	res.Timestamp = rr.Intended
 	res.Latency = rr.Latency
 	res.BytesIn, res.BytesOut = uint64(max(rr.BytesIn, 0)), uint64(max(rr.BytesOut, 0))
@@ -193,7 +193,7 @@ func stampVegetaResult(res *vegeta.Result, rr *RequestResult) {
 }
 
 // statusOf maps an outcome onto an HTTP-like code for vegeta's reports.
-func statusOf(rr *RequestResult) (uint16, string) {
+func statusOf(rr *Result) (uint16, string) {
 	switch rr.Outcome {
 	case OK:
 		return http.StatusOK, ""

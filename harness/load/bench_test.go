@@ -1,4 +1,4 @@
-package harness
+package load
 
 import (
 	"bufio"
@@ -27,10 +27,10 @@ func BenchmarkDriverNop(b *testing.B) {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
 			b.ReportAllocs()
 			d := &Driver{
-				Plan:     LoadPlan{Name: "bench", Clients: clients, Requests: uint64(b.N), MaxDuration: time.Hour},
+				Plan:     Plan{Name: "bench", Clients: clients, Requests: uint64(b.N), MaxDuration: time.Hour},
 				Target:   NopTarget{},
 				Source:   pool,
-				OnResult: func(RequestResult) {},
+				OnResult: func(Result) {},
 				Results:  io.Discard,
 			}
 			b.ResetTimer()
@@ -53,9 +53,9 @@ func BenchmarkOpenLoopLateness(b *testing.B) {
 			lates := make([]time.Duration, 0, b.N)
 			pacer := vegeta.ConstantPacer{Freq: rate, Per: time.Second}
 			d := &Driver{
-				Plan:     LoadPlan{Clients: 50, Pacer: pacer, Duration: time.Duration(b.N) * pacer.Per / time.Duration(rate), MaxDuration: time.Hour},
+				Plan:     Plan{Clients: 50, Pacer: pacer, Duration: time.Duration(b.N) * pacer.Per / time.Duration(rate), MaxDuration: time.Hour},
 				Target:   NopTarget{},
-				OnResult: func(r RequestResult) { lates = append(lates, r.Start.Sub(r.Intended)) },
+				OnResult: func(r Result) { lates = append(lates, r.Start.Sub(r.Intended)) },
 			}
 			b.ResetTimer()
 			if _, err := d.Run(context.Background()); err != nil {
@@ -89,9 +89,9 @@ func TestLoadMemoryOneMillion(t *testing.T) {
 	var heaps []uint64
 	n := 0
 	d := &Driver{
-		Plan:   LoadPlan{Name: "mem", Clients: 50, Requests: total, MaxDuration: 10 * time.Minute},
+		Plan:   Plan{Name: "mem", Clients: 50, Requests: total, MaxDuration: 10 * time.Minute},
 		Target: NopTarget{}, Source: pool, Results: io.Discard,
-		OnResult: func(RequestResult) {
+		OnResult: func(Result) {
 			if n++; n%100_000 == 0 {
 				runtime.GC()
 				var m runtime.MemStats
@@ -154,7 +154,7 @@ func TestWriteSampleResultsGob(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := &Driver{
-		Plan: LoadPlan{Name: "sample", Clients: 20, Pacer: vegeta.ConstantPacer{Freq: 500, Per: time.Second},
+		Plan: Plan{Name: "sample", Clients: 20, Pacer: vegeta.ConstantPacer{Freq: 500, Per: time.Second},
 			Duration: 2 * time.Second, MaxDuration: time.Minute},
 		Target: TargetFunc(func(_ context.Context, r *Request) Response {
 			time.Sleep(time.Duration(r.Seq%7) * time.Millisecond)

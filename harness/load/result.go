@@ -1,4 +1,4 @@
-package harness
+package load
 
 import (
 	"time"
@@ -25,9 +25,9 @@ func (o Outcome) String() string {
 	return "unknown"
 }
 
-// RequestResult is one request as the load driver saw it; the recorder and the
+// Result is one request as the load driver saw it; the recorder and the
 // checker consume a stream of them.
-type RequestResult struct {
+type Result struct {
 	Seq        uint64        // order of issue, from 0
 	ID         string        // request id on the wire ("" for targets without one)
 	Client     int           // which client (worker) sent it, from 0

@@ -1,4 +1,4 @@
-package harness
+package load
 
 import (
 	"bytes"
@@ -23,10 +23,10 @@ import (
 var _ RequestSource = (*ImagePool)(nil)
 
 // collect runs d and returns every result in delivery order.
-func collect(t *testing.T, ctx context.Context, d *Driver) ([]RequestResult, LoadStats) {
+func collect(t *testing.T, ctx context.Context, d *Driver) ([]Result, Stats) {
 	t.Helper()
-	var got []RequestResult // appended from OnResult: the race detector checks it is one goroutine
-	d.OnResult = func(r RequestResult) { got = append(got, r) }
+	var got []Result // appended from OnResult: the race detector checks it is one goroutine
+	d.OnResult = func(r Result) { got = append(got, r) }
 	stats, err := d.Run(ctx)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
@@ -70,7 +70,7 @@ func TestClosedLoopSendsExactlyTheTotal(t *testing.T) {
 	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	const total, clients = 1000, 7
 	target := &slotChecker{t: t, clients: clients, busy: map[int]bool{}}
-	d := &Driver{Plan: LoadPlan{Name: "t", Clients: clients, Requests: total, MaxDuration: time.Minute},
+	d := &Driver{Plan: Plan{Name: "t", Clients: clients, Requests: total, MaxDuration: time.Minute},
 		Target: target, Source: fixedSource{image: make([]byte, 123)}}
 	got, stats := collect(t, context.Background(), d)
 	if len(got) != total || stats.Requests != total || target.calls.Load() != total {
@@ -112,10 +112,10 @@ func outcomeTarget(_ context.Context, req *Request) Response {
 
 func TestVegetaResultsAgreeWithRequestResults(t *testing.T) {
 	var gob bytes.Buffer
-	d := &Driver{Plan: LoadPlan{Name: "agree", Clients: 4, Requests: 300, MaxDuration: time.Minute},
+	d := &Driver{Plan: Plan{Name: "agree", Clients: 4, Requests: 300, MaxDuration: time.Minute},
 		Target: TargetFunc(outcomeTarget), Results: &gob}
 	got, _ := collect(t, context.Background(), d)
-	bySeq := map[uint64]RequestResult{}
+	bySeq := map[uint64]Result{}
 	for _, r := range got {
 		bySeq[r.Seq] = r
 	}
@@ -140,7 +140,7 @@ func TestVegetaResultsAgreeWithRequestResults(t *testing.T) {
 			t.Errorf("seq %d (%v): vegeta code %d error %q, want %d %q", res.Seq, rr.Outcome, res.Code, res.Error, wantCode, wantErr)
 		case !res.Timestamp.Equal(rr.Intended) || res.Latency != rr.Latency:
 			t.Errorf("seq %d: vegeta timestamp %v latency %v, want the driver's %v %v", res.Seq, res.Timestamp, res.Latency, rr.Intended, rr.Latency)
-		case res.BytesIn != uint64(rr.BytesIn) || res.Body != nil || res.Headers != nil || res.Attack != "agree" || res.URL != loadURL:
+		case res.BytesIn != uint64(rr.BytesIn) || res.Body != nil || res.Headers != nil || res.Attack != "agree" || res.URL != targetURL:
 			t.Errorf("seq %d: vegeta result %+v: want bytes in %d, no body or headers", res.Seq, res, rr.BytesIn)
 		}
 	}
@@ -172,7 +172,7 @@ func TestTargetResponsesAreNormalised(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			d := &Driver{Plan: LoadPlan{Clients: 1, Requests: 1, MaxDuration: time.Minute},
+			d := &Driver{Plan: Plan{Clients: 1, Requests: 1, MaxDuration: time.Minute},
 				Target: TargetFunc(func(context.Context, *Request) Response { return tc.resp })}
 			got, _ := collect(t, context.Background(), d)
 			if len(got) != 1 || got[0].Outcome != tc.want || got[0].Reason != tc.why {
@@ -190,7 +190,7 @@ func TestOpenLoopFollowsThePacer(t *testing.T) {
 	for n := 0; time.Duration(n+1)*interval < duration; n++ {
 		want++
 	}
-	d := &Driver{Plan: LoadPlan{Clients: 20, Pacer: pacer, Duration: duration, MaxDuration: time.Minute}, Target: NopTarget{}}
+	d := &Driver{Plan: Plan{Clients: 20, Pacer: pacer, Duration: duration, MaxDuration: time.Minute}, Target: NopTarget{}}
 	got, stats := collect(t, context.Background(), d)
 	if len(got) != want || stats.Mode != experiment.ModeOpen || stats.Stopped != StopComplete {
 		t.Fatalf("open loop at %v for %v: %d results, stats %+v; want %d", pacer, duration, len(got), stats, want)
@@ -221,10 +221,10 @@ func TestOpenLoopMeasuresFromTheIntendedStart(t *testing.T) {
 		}
 		return Response{Outcome: OK, Node: 1, Attempts: 1}
 	})
-	d := &Driver{Plan: LoadPlan{Clients: 1, Pacer: vegeta.ConstantPacer{Freq: 100, Per: time.Second},
+	d := &Driver{Plan: Plan{Clients: 1, Pacer: vegeta.ConstantPacer{Freq: 100, Per: time.Second},
 		Duration: 1500 * time.Millisecond, MaxDuration: time.Minute}, Target: target}
 	got, _ := collect(t, context.Background(), d)
-	var stalled RequestResult
+	var stalled Result
 	for _, r := range got {
 		if r.Seq == stallSeq {
 			stalled = r
@@ -262,7 +262,7 @@ func blockingTarget(calls *atomic.Int64) Target {
 }
 
 func TestCancelStopsPromptlyAndAccountsForEverything(t *testing.T) {
-	plans := map[string]LoadPlan{
+	plans := map[string]Plan{
 		"closed": {Clients: 8, Requests: 1_000_000, MaxDuration: time.Minute},
 		"open at a slow rate": {Clients: 8, Pacer: vegeta.ConstantPacer{Freq: 1, Per: 10 * time.Second},
 			Duration: time.Minute, MaxDuration: time.Minute},
@@ -298,7 +298,7 @@ func TestCancelStopsPromptlyAndAccountsForEverything(t *testing.T) {
 
 func TestMaxDurationEndsTheLoad(t *testing.T) {
 	var calls atomic.Int64
-	d := &Driver{Plan: LoadPlan{Clients: 4, Requests: 1_000_000, MaxDuration: 300 * time.Millisecond}, Target: blockingTarget(&calls)}
+	d := &Driver{Plan: Plan{Clients: 4, Requests: 1_000_000, MaxDuration: 300 * time.Millisecond}, Target: blockingTarget(&calls)}
 	began := time.Now()
 	got, stats := collect(t, context.Background(), d)
 	if took := time.Since(began); took > 5*time.Second || stats.Stopped != StopMaxDuration {
@@ -311,7 +311,7 @@ func TestMaxDurationEndsTheLoad(t *testing.T) {
 
 func TestRequestTimeoutReachesTheTarget(t *testing.T) {
 	var calls atomic.Int64
-	d := &Driver{Plan: LoadPlan{Clients: 2, Requests: 4, MaxDuration: time.Minute, RequestTimeout: 50 * time.Millisecond}, Target: blockingTarget(&calls)}
+	d := &Driver{Plan: Plan{Clients: 2, Requests: 4, MaxDuration: time.Minute, RequestTimeout: 50 * time.Millisecond}, Target: blockingTarget(&calls)}
 	got, stats := collect(t, context.Background(), d)
 	if len(got) != 4 || stats.Stopped != StopComplete {
 		t.Fatalf("%d results, stopped %q; want 4, complete", len(got), stats.Stopped)
@@ -326,13 +326,13 @@ func TestRequestTimeoutReachesTheTarget(t *testing.T) {
 func TestBadLoadPlans(t *testing.T) {
 	pacer := vegeta.ConstantPacer{Freq: 1, Per: time.Second}
 	cases := map[string]Driver{
-		"no clients":        {Plan: LoadPlan{Requests: 1, MaxDuration: time.Second}, Target: NopTarget{}},
-		"no max duration":   {Plan: LoadPlan{Clients: 1, Requests: 1}, Target: NopTarget{}},
-		"nothing to send":   {Plan: LoadPlan{Clients: 1, MaxDuration: time.Second}, Target: NopTarget{}},
-		"both modes":        {Plan: LoadPlan{Clients: 1, Requests: 1, Pacer: pacer, Duration: time.Second, MaxDuration: time.Second}, Target: NopTarget{}},
-		"open, no duration": {Plan: LoadPlan{Clients: 1, Pacer: pacer, MaxDuration: time.Second}, Target: NopTarget{}},
-		"negative timeout":  {Plan: LoadPlan{Clients: 1, Requests: 1, MaxDuration: time.Second, RequestTimeout: -1}, Target: NopTarget{}},
-		"no target":         {Plan: LoadPlan{Clients: 1, Requests: 1, MaxDuration: time.Second}},
+		"no clients":        {Plan: Plan{Requests: 1, MaxDuration: time.Second}, Target: NopTarget{}},
+		"no max duration":   {Plan: Plan{Clients: 1, Requests: 1}, Target: NopTarget{}},
+		"nothing to send":   {Plan: Plan{Clients: 1, MaxDuration: time.Second}, Target: NopTarget{}},
+		"both modes":        {Plan: Plan{Clients: 1, Requests: 1, Pacer: pacer, Duration: time.Second, MaxDuration: time.Second}, Target: NopTarget{}},
+		"open, no duration": {Plan: Plan{Clients: 1, Pacer: pacer, MaxDuration: time.Second}, Target: NopTarget{}},
+		"negative timeout":  {Plan: Plan{Clients: 1, Requests: 1, MaxDuration: time.Second, RequestTimeout: -1}, Target: NopTarget{}},
+		"no target":         {Plan: Plan{Clients: 1, Requests: 1, MaxDuration: time.Second}},
 	}
 	for name, d := range cases {
 		if _, err := d.Run(context.Background()); !errors.Is(err, ErrBadLoadPlan) {
@@ -342,9 +342,9 @@ func TestBadLoadPlans(t *testing.T) {
 }
 
 func TestResultsWriteErrorIsReported(t *testing.T) {
-	d := &Driver{Plan: LoadPlan{Clients: 2, Requests: 50, MaxDuration: time.Minute}, Target: NopTarget{}, Results: failingWriter{}}
+	d := &Driver{Plan: Plan{Clients: 2, Requests: 50, MaxDuration: time.Minute}, Target: NopTarget{}, Results: failingWriter{}}
 	n := 0
-	d.OnResult = func(RequestResult) { n++ }
+	d.OnResult = func(Result) { n++ }
 	_, err := d.Run(context.Background())
 	if err == nil || !strings.Contains(err.Error(), "writing vegeta results") {
 		t.Errorf("Run with a failing results writer = %v, want a write error", err)
@@ -444,9 +444,9 @@ func TestNopTargetThroughput(t *testing.T) {
 		t.Skip("measures throughput")
 	}
 	const total = 100_000
-	d := &Driver{Plan: LoadPlan{Clients: 50, Requests: total, MaxDuration: time.Minute}, Target: NopTarget{}, Results: io.Discard}
+	d := &Driver{Plan: Plan{Clients: 50, Requests: total, MaxDuration: time.Minute}, Target: NopTarget{}, Results: io.Discard}
 	n := 0
-	d.OnResult = func(RequestResult) { n++ }
+	d.OnResult = func(Result) { n++ }
 	stats, err := d.Run(context.Background())
 	if err != nil || n != total {
 		t.Fatalf("Run = %v with %d results, want %d", err, n, total)

@@ -1,4 +1,4 @@
-package harness
+package load
 
 import (
 	"context"
@@ -14,11 +14,11 @@ import (
 	"stegocloud/stego"
 )
 
-// loadTransport is the http.RoundTripper vegeta sends through. It never
+// transport is the http.RoundTripper vegeta sends through. It never
 // touches the network: it turns vegeta's request into a Request, hands it to
-// the Target, files the RequestResult under vegeta's sequence number for the
+// the Target, files the Result under vegeta's sequence number for the
 // driver's consumer loop, and answers with a synthetic response.
-type loadTransport struct {
+type transport struct {
 	run     context.Context // ends when the load must stop
 	target  Target
 	source  RequestSource
@@ -28,21 +28,21 @@ type loadTransport struct {
 	slots   chan int   // free client slots
 
 	mu      sync.Mutex
-	pending map[uint64]RequestResult // results the consumer has not taken yet
+	pending map[uint64]Result // results the consumer has not taken yet
 
 	notSent atomic.Uint64
 }
 
-var _ http.RoundTripper = (*loadTransport)(nil)
+var _ http.RoundTripper = (*transport)(nil)
 
-func newLoadTransport(run context.Context, plan LoadPlan, target Target, source RequestSource) *loadTransport {
-	t := &loadTransport{
+func newTransport(run context.Context, plan Plan, target Target, source RequestSource) *transport {
+	t := &transport{
 		run:     run,
 		target:  target,
 		source:  source,
 		timeout: plan.RequestTimeout,
 		slots:   make(chan int, plan.Clients),
-		pending: make(map[uint64]RequestResult, 2*plan.Clients),
+		pending: make(map[uint64]Result, 2*plan.Clients),
 	}
 	for i := range plan.Clients {
 		t.slots <- i
@@ -57,14 +57,14 @@ func newLoadTransport(run context.Context, plan LoadPlan, target Target, source 
 }
 
 // RoundTrip serves one request. It always answers: whatever happens to the
-// request is in the RequestResult, and the synthetic status mirrors it.
-func (t *loadTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+// request is in the Result, and the synthetic status mirrors it.
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	seq, err := strconv.ParseUint(req.Header.Get("X-Vegeta-Seq"), 10, 64)
 	if err != nil {
 		return nil, fmt.Errorf("%w: request without a vegeta sequence number", ErrBadLoadPlan)
 	}
 	start := time.Now()
-	rr := RequestResult{Seq: seq, Start: start, Intended: t.intended(seq, start)}
+	rr := Result{Seq: seq, Start: start, Intended: t.intended(seq, start)}
 	t.serve(req.Context(), &rr)
 	rr.Latency = time.Since(rr.Intended)
 	code, status := statusOf(&rr)
@@ -82,7 +82,7 @@ func (t *loadTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 
 // serve runs the request on a client slot and fills rr from the Target's
 // response. A request vegeta issues after the load was stopped is not sent.
-func (t *loadTransport) serve(reqCtx context.Context, rr *RequestResult) {
+func (t *transport) serve(reqCtx context.Context, rr *Result) {
 	var slot int
 	select {
 	case <-t.run.Done():
@@ -124,7 +124,7 @@ func (t *loadTransport) serve(reqCtx context.Context, rr *RequestResult) {
 
 // requestContext ends when the load stops, when the request's deadline
 // passes, or when vegeta's own request context ends.
-func (t *loadTransport) requestContext(reqCtx context.Context) (context.Context, context.CancelFunc) {
+func (t *transport) requestContext(reqCtx context.Context) (context.Context, context.CancelFunc) {
 	ctx, cancel := t.run, context.CancelFunc(func() {})
 	if t.timeout > 0 {
 		ctx, cancel = context.WithTimeout(ctx, t.timeout)
@@ -137,7 +137,7 @@ func (t *loadTransport) requestContext(reqCtx context.Context) (context.Context,
 	return ctx, func() { stop(); cancelMerged(); cancel() }
 }
 
-func (t *loadTransport) intended(seq uint64, start time.Time) time.Time {
+func (t *transport) intended(seq uint64, start time.Time) time.Time {
 	if t.open == nil {
 		return start
 	}
@@ -147,9 +147,9 @@ func (t *loadTransport) intended(seq uint64, start time.Time) time.Time {
 	return start
 }
 
-// take returns the RequestResult filed for vegeta's result, or builds one
+// take returns the Result filed for vegeta's result, or builds one
 // from vegeta's error when the request never reached the transport.
-func (t *loadTransport) take(res *vegeta.Result) RequestResult {
+func (t *transport) take(res *vegeta.Result) Result {
 	t.mu.Lock()
 	rr, ok := t.pending[res.Seq]
 	delete(t.pending, res.Seq)
@@ -157,20 +157,20 @@ func (t *loadTransport) take(res *vegeta.Result) RequestResult {
 	if ok {
 		return rr
 	}
-	return RequestResult{
+	return Result{
 		Seq: res.Seq, Intended: res.Timestamp, Start: res.Timestamp, Latency: res.Latency,
 		Outcome: Failed, Reason: "load driver: " + orText(res.Error, "no result recorded"),
 	}
 }
 
-func (t *loadTransport) began() time.Time {
+func (t *transport) began() time.Time {
 	if t.open == nil {
 		return time.Time{}
 	}
 	return t.open.began()
 }
 
-func (t *loadTransport) slowIntended() uint64 {
+func (t *transport) slowIntended() uint64 {
 	if t.open == nil {
 		return 0
 	}

@@ -1,4 +1,4 @@
-package harness
+package load
 
 import (
 	"bytes"
@@ -38,7 +38,7 @@ func ImagesFor(e *experiment.Experiment, seed int64) (*ImagePool, error) {
 	var images [][]byte
 	var err error
 	if w.Image.Dir != "" {
-		images, err = LoadImageDir(w.Image.Dir, w.Images)
+		images, err = ReadImageDir(w.Image.Dir, w.Images)
 	} else {
 		images, err = GenerateImages(w.Image.Width, w.Image.Height, w.Images, seed)
 	}

@@ -1,4 +1,4 @@
-package harness
+package load
 
 import (
 	"fmt"
@@ -9,9 +9,9 @@ import (
 	"stegocloud/harness/experiment"
 )
 
-// LoadPlan is what the load driver needs to know, taken from an experiment by
+// Plan is what the load driver needs to know, taken from an experiment by
 // PlanFor or written directly (tests, benchmarks).
-type LoadPlan struct {
+type Plan struct {
 	Name    string // attack name in results.gob
 	Clients int    // closed loop: concurrent clients; open loop: most requests in flight
 
@@ -34,10 +34,10 @@ type LoadPlan struct {
 // PlanFor builds the load plan of a validated experiment. The per-request
 // deadline is the workload's retry budget plus a grace of a tenth (at least
 // 100 ms), so that the Target's own timeouts decide first.
-func PlanFor(e *experiment.Experiment) LoadPlan {
+func PlanFor(e *experiment.Experiment) Plan {
 	w := &e.Workload
 	budget := w.RequestBudget()
-	p := LoadPlan{
+	p := Plan{
 		Name:           e.Name,
 		Clients:        w.Clients,
 		MaxDuration:    w.MaxDuration,
@@ -52,14 +52,14 @@ func PlanFor(e *experiment.Experiment) LoadPlan {
 }
 
 // Mode is ModeOpen when the plan has a pacer.
-func (p *LoadPlan) Mode() string {
+func (p *Plan) Mode() string {
 	if p.Pacer != nil {
 		return experiment.ModeOpen
 	}
 	return experiment.ModeClosed
 }
 
-func (p *LoadPlan) validate() error {
+func (p *Plan) validate() error {
 	var problem string
 	switch {
 	case p.Clients < 1:
@@ -82,7 +82,7 @@ func (p *LoadPlan) validate() error {
 
 // initialWorkers: a closed loop starts all its clients; an open loop starts a
 // few and lets vegeta add workers up to Clients when requests pile up.
-func (p *LoadPlan) initialWorkers() uint64 {
+func (p *Plan) initialWorkers() uint64 {
 	if p.Mode() == experiment.ModeClosed {
 		return uint64(p.Clients)
 	}

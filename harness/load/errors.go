@@ -1,8 +1,8 @@
-package harness
+package load
 
 import "errors"
 
-// The sentinel errors of the load stage. Each is wrapped with what was being
+// The sentinel errors of package load. Each is wrapped with what was being
 // done (fmt.Errorf("…: %w", Err…)); test for them with errors.Is.
 var (
 	// ErrNoImages is returned when no usable request image could be found.

@@ -1,4 +1,4 @@
-package harness
+package load
 
 import (
 	"bytes"
@@ -56,9 +56,9 @@ func (p *ImagePool) Metadata(seq uint64) stego.Metadata {
 	return stego.Metadata{Usernames: names, Quota: p.quota}
 }
 
-// LoadImageDir reads up to n PNG or JPEG files from dir, in name order, and
+// ReadImageDir reads up to n PNG or JPEG files from dir, in name order, and
 // checks that each decodes; other files are ignored.
-func LoadImageDir(dir string, n int) ([][]byte, error) {
+func ReadImageDir(dir string, n int) ([][]byte, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("loading request images: %w", err)

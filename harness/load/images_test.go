@@ -1,4 +1,4 @@
-package harness
+package load
 
 import (
 	"bytes"
@@ -113,7 +113,7 @@ func TestLoadImageDir(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not an image"), 0o644)
 	os.Mkdir(filepath.Join(dir, "sub.png"), 0o755)
 
-	got, err := LoadImageDir(dir, 2)
+	got, err := ReadImageDir(dir, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,13 +127,13 @@ func TestLoadImageDir(t *testing.T) {
 		}
 	}
 	os.WriteFile(filepath.Join(dir, "d.png"), []byte("garbage"), 0o644)
-	if _, err := LoadImageDir(dir, 10); !errors.Is(err, ErrNoImages) || !strings.Contains(err.Error(), "d.png") {
+	if _, err := ReadImageDir(dir, 10); !errors.Is(err, ErrNoImages) || !strings.Contains(err.Error(), "d.png") {
 		t.Errorf("LoadImageDir with a broken file = %v, want ErrNoImages naming d.png", err)
 	}
-	if _, err := LoadImageDir(t.TempDir(), 10); !errors.Is(err, ErrNoImages) {
+	if _, err := ReadImageDir(t.TempDir(), 10); !errors.Is(err, ErrNoImages) {
 		t.Errorf("LoadImageDir(empty) = %v, want ErrNoImages", err)
 	}
-	if _, err := LoadImageDir(filepath.Join(dir, "missing"), 1); !errors.Is(err, os.ErrNotExist) {
+	if _, err := ReadImageDir(filepath.Join(dir, "missing"), 1); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("LoadImageDir(missing) = %v, want not-exist", err)
 	}
 }
