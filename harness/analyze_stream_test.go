@@ -4,18 +4,21 @@ import (
 	"bytes"
 	"reflect"
 	"slices"
+	"stegocloud/harness/internal/synth"
 	"testing"
 
 	"stegocloud/cluster"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/record"
 )
 
 // TestAnalyzeFromEventsJSONL: the analyzer reads events.jsonl as written by
 // cluster.EventLog, streaming through cluster.ReadEvents, and finds what it
 // finds in the same events in memory.
 func TestAnalyzeFromEventsJSONL(t *testing.T) {
-	faults, _, events := recSyntheticRun()
+	faults, _, events := synth.Run()
 	var buf bytes.Buffer
 	log := cluster.NewEventLog(&buf, nil)
 	for _, e := range events {
@@ -24,7 +27,7 @@ func TestAnalyzeFromEventsJSONL(t *testing.T) {
 	if err := log.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	cfg := AnalysisConfig{Start: recT0, Nodes: 3, Faults: faults}
+	cfg := AnalysisConfig{Start: synth.T0, Nodes: 3, Faults: faults}
 	z, err := NewAnalyzer(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -47,11 +50,11 @@ func TestAnalyzeFromEventsJSONL(t *testing.T) {
 }
 
 func BenchmarkAnalyzerAdd(b *testing.B) {
-	faults, _, events := recSyntheticRun()
+	faults, _, events := synth.Run()
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {
-		z, err := NewAnalyzer(AnalysisConfig{Start: recT0, Nodes: 3, Faults: faults})
+		z, err := NewAnalyzer(AnalysisConfig{Start: synth.T0, Nodes: 3, Faults: faults})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -67,11 +70,11 @@ func BenchmarkAnalyzerAdd(b *testing.B) {
 }
 
 func FuzzDecodeHistogram(f *testing.F) {
-	r, err := NewRecorder(RecorderConfig{Start: recT0, Nodes: 1})
+	r, err := record.New(record.Config{Start: synth.T0, Nodes: 1})
 	if err != nil {
 		f.Fatal(err)
 	}
-	r.Add(recRes(0, 0, 1500, 1))
+	r.Add(synth.OK(0, 0, 1500, 1))
 	if err := r.Close(); err != nil {
 		f.Fatal(err)
 	}

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/internal/units"
 )
 
 // Summarize fills the event analysis's part of s: Faults, Elections,
@@ -81,7 +83,7 @@ func anaStatsMs(ds []time.Duration) rundir.Stats {
 	all := make([]float64, len(ds))
 	sum := 0.0
 	for i, d := range ds {
-		all[i] = recMs(d)
+		all[i] = units.Ms(d)
 		sum += all[i]
 	}
 	sorted := slices.Sorted(slices.Values(all))

@@ -8,13 +8,16 @@ import (
 	"stegocloud/harness/experiment"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/internal/units"
+	"stegocloud/harness/record"
 )
 
 // CheckInput is what the checker judges a run by, besides its Summary.
 type CheckInput struct {
-	Expected   int        // requests the load driver issued (required: completeness is judged against it)
-	Accounting Accounting // from Recorder.Accounting
-	Analysis   *Analysis  // from Analyzer.Close
+	Expected   int               // requests the load driver issued (required: completeness is judged against it)
+	Accounting record.Accounting // from Recorder.Accounting
+	Analysis   *Analysis         // from Analyzer.Close
 	// AgreementBound is how long after the last membership change the live
 	// nodes may take to agree (see AgreementBound).
 	AgreementBound time.Duration
@@ -51,7 +54,7 @@ func AgreementBound(suspectAfter, syncDelay, electionTimeout time.Duration) time
 
 // CheckAccounted: every request issued ended exactly once as ok, failed with
 // a reason, or timed out.
-func CheckAccounted(a Accounting, expected int) rundir.Check {
+func CheckAccounted(a record.Accounting, expected int) rundir.Check {
 	c := rundir.Check{Name: "accounted"}
 	if expected <= 0 {
 		c.Detail = fmt.Sprintf("expected request count not given (%d): completeness cannot be judged", expected)
@@ -80,7 +83,7 @@ func CheckAccounted(a Accounting, expected int) rundir.Check {
 
 // CheckMetadata: every ok response carried exactly the metadata that was sent,
 // as the client verified it.
-func CheckMetadata(a Accounting) rundir.Check {
+func CheckMetadata(a record.Accounting) rundir.Check {
 	c := rundir.Check{Name: "metadata", Pass: a.OKUnverified == 0}
 	c.Detail = fmt.Sprintf("%d of %d ok responses verified", a.OK-a.OKUnverified, a.OK)
 	if !c.Pass {
@@ -150,7 +153,7 @@ func chkFollows(g Agreement) string {
 // chkDur prints a duration in ms below 10 s, else in s.
 func chkDur(d time.Duration) string {
 	if d < 10*time.Second && d > -10*time.Second {
-		return recNum(recMs(d)) + " ms"
+		return units.Num(units.Ms(d)) + " ms"
 	}
-	return recNum(d.Seconds()) + " s"
+	return units.Num(d.Seconds()) + " s"
 }

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"math"
+	"stegocloud/harness/internal/synth"
 	"strings"
 	"testing"
 	"time"
@@ -13,12 +14,17 @@ import (
 	"stegocloud/harness/rundir"
 
 	"stegocloud/harness/load"
+
+	"stegocloud/harness/record"
 )
 
 // chkAccounting records results and returns the recorder's ledger.
-func chkAccounting(t *testing.T, rs ...load.Result) Accounting {
+func chkAccounting(t *testing.T, rs ...load.Result) record.Accounting {
 	t.Helper()
-	r := recNew(t, RecorderConfig{})
+	r, err := record.New(record.Config{Start: synth.T0, Nodes: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, res := range rs {
 		r.Add(res)
 	}
@@ -29,7 +35,7 @@ func chkAccounting(t *testing.T, rs ...load.Result) Accounting {
 }
 
 func TestCheckAccounted(t *testing.T) {
-	ok := func(seq uint64) load.Result { return recRes(seq, 0, time.Millisecond, 1) }
+	ok := func(seq uint64) load.Result { return synth.OK(seq, 0, time.Millisecond, 1) }
 	failed := func(seq uint64, reason string) load.Result {
 		r := ok(seq)
 		r.Outcome, r.Reason, r.Node = load.Failed, reason, 0
@@ -75,10 +81,10 @@ func TestCheckAccounted(t *testing.T) {
 }
 
 func TestCheckMetadata(t *testing.T) {
-	verified := recRes(0, 0, time.Millisecond, 1)
-	unverified := recRes(1, 0, time.Millisecond, 1)
+	verified := synth.OK(0, 0, time.Millisecond, 1)
+	unverified := synth.OK(1, 0, time.Millisecond, 1)
 	unverified.Verified = false
-	rejected := recRes(2, 0, time.Millisecond, 2)
+	rejected := synth.OK(2, 0, time.Millisecond, 2)
 	rejected.Invalid, rejected.Attempts = 1, 2
 	tests := []struct {
 		name    string
@@ -102,8 +108,8 @@ func TestCheckMetadata(t *testing.T) {
 }
 
 func TestCheckElectionSafety(t *testing.T) {
-	safe := anaRun(t, nil, anaSteady())
-	split := anaRun(t, nil, anaSteady(), []cluster.Event{aevCoord(1000, 2, 2, 2), aevCoord(1001, 3, 2, 3)})
+	safe := anaRun(t, nil, synth.Steady())
+	split := anaRun(t, nil, synth.Steady(), []cluster.Event{synth.Coordinator(1000, 2, 2, 2), synth.Coordinator(1001, 3, 2, 3)})
 	tests := []struct {
 		name   string
 		a      *Analysis
@@ -127,11 +133,11 @@ func TestCheckElectionSafety(t *testing.T) {
 
 func TestCheckAgreement(t *testing.T) {
 	restart := []cluster.Event{
-		aevFaultStart(1000, 2, "crash"), aevExit(1001, 2, "killed"), aevFaultEnd(2000, 2, "crash"),
-		aevStart(2010, 2, "Recovering"),
+		synth.FaultStart(1000, 2, "crash"), synth.Exit(1001, 2, "killed"), synth.FaultEnd(2000, 2, "crash"),
+		synth.Start(2010, 2, "Recovering"),
 	}
-	agreed := anaRun(t, nil, anaSteady(), restart, []cluster.Event{aevCoord(2500, 2, 1, 1)})
-	never := anaRun(t, nil, anaSteady(), restart, []cluster.Event{aevLoad(4000, 1, 0.5, nil)})
+	agreed := anaRun(t, nil, synth.Steady(), restart, []cluster.Event{synth.Coordinator(2500, 2, 1, 1)})
+	never := anaRun(t, nil, synth.Steady(), restart, []cluster.Event{synth.Load(4000, 1, 0.5, nil)})
 	tests := []struct {
 		name   string
 		a      *Analysis
@@ -222,8 +228,8 @@ func TestEvaluateThresholds(t *testing.T) {
 }
 
 func TestJudge(t *testing.T) {
-	acc := chkAccounting(t, recRes(0, 0, time.Millisecond, 1), recRes(1, 0, time.Millisecond, 2))
-	a := anaRun(t, nil, anaSteady())
+	acc := chkAccounting(t, synth.OK(0, 0, time.Millisecond, 1), synth.OK(1, 0, time.Millisecond, 2))
+	a := anaRun(t, nil, synth.Steady())
 	s := &rundir.Summary{Requests: rundir.Counts{Total: 2, OK: 2}, SuccessRate: 1, Latency: rundir.Latency{Count: 2, P99Ms: 1}}
 	in := CheckInput{Expected: 2, Accounting: acc, Analysis: a, AgreementBound: time.Second,
 		Thresholds: []experiment.Threshold{{Metric: "success_rate", Op: ">=", Value: 0.999}}}

@@ -7,6 +7,8 @@ import (
 	"stegocloud/harness/experiment"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/internal/units"
 )
 
 // chkMetric is one value a threshold can name, in the units of its Summary
@@ -125,9 +127,9 @@ func chkCompare(v float64, op string, want float64) (pass, ok bool) {
 func chkFormat(v float64, unit string) string {
 	switch unit {
 	case "%":
-		return recNumPrec(v*100, 4) + "%"
+		return units.NumPrec(v*100, 4) + "%"
 	case "":
-		return recNum(v)
+		return units.Num(v)
 	}
-	return recNum(v) + " " + unit
+	return units.Num(v) + " " + unit
 }

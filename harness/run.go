@@ -21,6 +21,8 @@ import (
 	"stegocloud/harness/rundir"
 
 	"stegocloud/harness/load"
+
+	"stegocloud/harness/record"
 )
 
 // RunOptions configure RunExperiment.
@@ -310,7 +312,7 @@ func driveAndRecord(ctx context.Context, e *experiment.Experiment, dir string, n
 
 	plan := load.PlanFor(e)
 	start := time.Now()
-	rec, err := NewRecorder(recorderConfig(e, plan, start, planned, csvw))
+	rec, err := record.New(recorderConfig(e, plan, start, planned, csvw))
 	if err != nil {
 		return nil, err
 	}
@@ -403,8 +405,8 @@ func newRunTarget(e *experiment.Experiment, ns *nodeSet) (t load.Target, clients
 
 // recorderConfig records a run of e that starts at start. The closed-loop
 // throughput bound (clients / service time) applies only with a service delay.
-func recorderConfig(e *experiment.Experiment, plan load.Plan, start time.Time, planned []fault.Fault, csv io.Writer) RecorderConfig {
-	c := RecorderConfig{Start: start, Nodes: e.Cluster.Nodes, Faults: fault.Injected(planned),
+func recorderConfig(e *experiment.Experiment, plan load.Plan, start time.Time, planned []fault.Fault, csv io.Writer) record.Config {
+	c := record.Config{Start: start, Nodes: e.Cluster.Nodes, Faults: fault.Injected(planned),
 		MaxLatency: plan.RequestTimeout, Expected: int(plan.Requests), CSV: csv}
 	if plan.Mode() == experiment.ModeClosed && e.Cluster.Service.Delay > 0 {
 		c.Clients, c.ServiceTime = e.Workload.Clients, e.Cluster.Service.Delay

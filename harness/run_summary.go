@@ -18,11 +18,13 @@ import (
 	"stegocloud/harness/rundir"
 
 	"stegocloud/harness/load"
+
+	"stegocloud/harness/record"
 )
 
 // summarize turns what a run recorded into its files: events.jsonl (merged),
 // summary.json with the checker's verdict, latency.hgrm and timeseries.csv.
-func summarize(e *experiment.Experiment, dir string, ns *nodeSet, rec *Recorder, executed []fault.Fault,
+func summarize(e *experiment.Experiment, dir string, ns *nodeSet, rec *record.Recorder, executed []fault.Fault,
 	final map[int]cluster.NodeStatus, cs cluster.ClientStats, stats load.Stats, start time.Time,
 	bound time.Duration, interrupted error) (*rundir.Summary, error) {
 	nodesDir := filepath.Join(dir, rundir.DirNodes)

@@ -13,7 +13,6 @@ import (
 	"stegocloud/cluster"
 	"stegocloud/harness/experiment"
 	"stegocloud/harness/fault"
-
 	"stegocloud/harness/load"
 )
 
@@ -227,19 +226,6 @@ func sameSet(a, b []string) bool {
 		}
 	}
 	return true
-}
-
-// A fault aimed at "whoever coordinates then" has no node when the recorder
-// is configured; its window still classifies requests.
-func TestRecorderAcceptsCoordinatorSelectedFault(t *testing.T) {
-	faults := []fault.Fault{{At: time.Second, Kind: experiment.FaultCrash, For: time.Second, Selector: "coordinator"}}
-	if _, err := newRecWindows(faults, 3); err != nil {
-		t.Errorf("newRecWindows(%+v): %v", faults, err)
-	}
-	faults[0].Selector = ""
-	if _, err := newRecWindows(faults, 3); err == nil {
-		t.Errorf("newRecWindows accepted a fault on node 0 without a selector")
-	}
 }
 
 func TestStatusAgreementCheck(t *testing.T) {

@@ -1,4 +1,4 @@
-package harness
+package record
 
 import (
 	"cmp"
@@ -12,17 +12,17 @@ import (
 	"stegocloud/harness/fault"
 )
 
-// recWindows is the union of a run's fault windows as sorted, disjoint,
+// windows is the union of a run's fault windows as sorted, disjoint,
 // half-open intervals [from, to) of offsets from the load start. Faults on
 // different nodes that overlap merge into one window: a request is "in faults"
 // when any node was down while it was in flight.
-type recWindows []struct{ from, to time.Duration }
+type windows []struct{ from, to time.Duration }
 
-// newRecWindows validates faults against the node count and merges them. A
+// newWindows validates faults against the node count and merges them. A
 // `node: coordinator` fault is not resolved to a node until it is due, after
 // the recorder starts; its window is known and is all the recorder needs.
-func newRecWindows(faults []fault.Fault, nodes int) (recWindows, error) {
-	var ws recWindows
+func newWindows(faults []fault.Fault, nodes int) (windows, error) {
+	var ws windows
 	for i, f := range faults {
 		unresolved := f.Node == 0 && f.Selector == experiment.CoordinatorName
 		switch {
@@ -52,7 +52,7 @@ func newRecWindows(faults []fault.Fault, nodes int) (recWindows, error) {
 // start < to. So a request that ends the instant a fault begins counts as in
 // the fault (it was in flight when the node went down), and one that starts
 // the instant the fault ends does not.
-func (ws recWindows) overlaps(start, end time.Duration) bool {
+func (ws windows) overlaps(start, end time.Duration) bool {
 	i := sort.Search(len(ws), func(i int) bool { return ws[i].to > start })
 	return i < len(ws) && ws[i].from <= end
 }

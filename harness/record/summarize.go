@@ -1,4 +1,4 @@
-package harness
+package record
 
 import (
 	"fmt"
@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/internal/units"
 )
 
 // Summarize fills the recorder's part of s: Start, End, DurationS, Requests
@@ -36,7 +38,7 @@ func (r *Recorder) Summarize(s *rundir.Summary) error {
 		s.ThroughputRPS = float64(a.OK) / s.DurationS
 		s.OfferedRPS = float64(a.Results) / s.DurationS
 	}
-	s.Bound = recBound(r.cfg.Clients, r.cfg.ServiceTime, s.ThroughputRPS)
+	s.Bound = bound(r.cfg.Clients, r.cfg.ServiceTime, s.ThroughputRPS)
 	s.Latency, s.LatencyInFaults, s.LatencyOutFaults = r.all.latency(), r.in.latency(), r.out.latency()
 	var nodes []rundir.NodeSummary
 	nodes, s.Balance = r.nodeSummaries()
@@ -57,16 +59,16 @@ func (r *Recorder) Summarize(s *rundir.Summary) error {
 	return nil
 }
 
-// recBound is the closed-loop throughput bound: each client has at most one
+// bound is the closed-loop throughput bound: each client has at most one
 // request in flight and each takes at least the service time.
-func recBound(clients int, service time.Duration, throughput float64) *rundir.Bound {
+func bound(clients int, service time.Duration, throughput float64) *rundir.Bound {
 	if clients <= 0 || service <= 0 {
 		return nil
 	}
 	rps := float64(clients) / service.Seconds()
 	return &rundir.Bound{
 		RPS:      rps,
-		Formula:  fmt.Sprintf("%d clients / %s s service time = %s req/s", clients, recNum(service.Seconds()), recNum(rps)),
+		Formula:  fmt.Sprintf("%d clients / %s s service time = %s req/s", clients, units.Num(service.Seconds()), units.Num(rps)),
 		Achieved: throughput / rps,
 	}
 }
@@ -103,7 +105,7 @@ func (r *Recorder) nodeSummaries() ([]rundir.NodeSummary, rundir.Balance) {
 
 // encodeAll encodes the histograms keyed as Summary.Histograms documents.
 func (r *Recorder) encodeAll() (map[string]string, error) {
-	hs := map[string]*recHist{"all": r.all, "in_faults": r.in, "out_faults": r.out}
+	hs := map[string]*hist{"all": r.all, "in_faults": r.in, "out_faults": r.out}
 	for i, h := range r.nodes {
 		hs["node/"+strconv.Itoa(i+1)] = h
 	}
@@ -135,14 +137,4 @@ func (r *Recorder) warnings() []string {
 	add(int(r.series.outside), "%d results ended beyond the time series' range and are missing from it")
 	add(r.afterEnd, "%d results were added after the recorder was closed and ignored")
 	return w
-}
-
-// recNum formats a number with at most 3 decimals and no trailing zeros.
-func recNum(v float64) string { return recNumPrec(v, 3) }
-
-// recNumPrec formats a number with at most decimals decimals and no trailing
-// zeros.
-func recNumPrec(v float64, decimals int) string {
-	p := math.Pow(10, float64(decimals))
-	return strconv.FormatFloat(math.Round(v*p)/p, 'f', -1, 64)
 }

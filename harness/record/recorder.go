@@ -1,4 +1,4 @@
-package harness
+package record
 
 import (
 	"fmt"
@@ -12,8 +12,8 @@ import (
 	"stegocloud/harness/load"
 )
 
-// RecorderConfig describes the run a Recorder measures.
-type RecorderConfig struct {
+// Config describes the run a Recorder measures.
+type Config struct {
 	Start  time.Time     // load start: time-series buckets and fault offsets count from it (required)
 	Nodes  int           // node ids are 1..Nodes (required)
 	Faults []fault.Fault // the executed fault windows, offsets from Start
@@ -48,7 +48,7 @@ type Accounting struct {
 	DistinctSeq    int // distinct Seq values seen (within the tracked range)
 	UntrackedSeq   int // results with a Seq too large to track
 	MaxSeq         uint64
-	seqs           *recSeqSet
+	seqs           *seqSet
 }
 
 // SeenBelow is how many distinct sequence numbers in [0, n) were added.
@@ -64,15 +64,15 @@ func (a Accounting) SeenBelow(n int) int {
 // number of requests (apart from one bit per sequence number). Use it from one
 // goroutine: Add for every result, then Close, then read it.
 type Recorder struct {
-	cfg      RecorderConfig
+	cfg      Config
 	start    time.Time
-	windows  recWindows
-	all      *recHist
-	in, out  *recHist
-	nodes    []*recHist // node i+1
-	series   *recSeries
-	csv      *recCSV
-	seqs     recSeqSet
+	windows  windows
+	all      *hist
+	in, out  *hist
+	nodes    []*hist // node i+1
+	series   *series
+	csv      *csvWriter
+	seqs     seqSet
 	acct     Accounting
 	retried  int
 	dups     int
@@ -87,8 +87,8 @@ type Recorder struct {
 	closeErr error
 }
 
-// NewRecorder checks cfg and returns a recorder ready for Add.
-func NewRecorder(cfg RecorderConfig) (*Recorder, error) {
+// New checks cfg and returns a recorder ready for Add.
+func New(cfg Config) (*Recorder, error) {
 	switch {
 	case cfg.Start.IsZero():
 		return nil, fmt.Errorf("%w: Start (the load start) is not set", ErrRecorderConfig)
@@ -103,20 +103,20 @@ func NewRecorder(cfg RecorderConfig) (*Recorder, error) {
 		cfg.Bucket = time.Second
 	}
 	cfg.MaxLatency = max(cfg.MaxLatency, DefaultMaxLatency)
-	ws, err := newRecWindows(cfg.Faults, cfg.Nodes)
+	ws, err := newWindows(cfg.Faults, cfg.Nodes)
 	if err != nil {
 		return nil, err
 	}
 	r := &Recorder{cfg: cfg, start: cfg.Start, windows: ws,
-		all: newRecHist(cfg.MaxLatency), in: newRecHist(cfg.MaxLatency), out: newRecHist(cfg.MaxLatency),
-		series: newRecSeries(cfg.Bucket, cfg.Nodes, cfg.MaxLatency),
-		seqs:   newRecSeqSet(cfg.Expected)}
-	r.nodes = make([]*recHist, cfg.Nodes)
+		all: newHist(cfg.MaxLatency), in: newHist(cfg.MaxLatency), out: newHist(cfg.MaxLatency),
+		series: newSeries(cfg.Bucket, cfg.Nodes, cfg.MaxLatency),
+		seqs:   newSeqSet(cfg.Expected)}
+	r.nodes = make([]*hist, cfg.Nodes)
 	for i := range r.nodes {
-		r.nodes[i] = newRecHist(cfg.MaxLatency)
+		r.nodes[i] = newHist(cfg.MaxLatency)
 	}
 	if cfg.CSV != nil {
-		r.csv = newRecCSV(cfg.CSV)
+		r.csv = newCSVWriter(cfg.CSV)
 	}
 	return r, nil
 }

@@ -1,4 +1,4 @@
-package harness
+package record
 
 import (
 	"bufio"
@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"stegocloud/harness/load"
+
+	"stegocloud/harness/internal/units"
 )
 
 // RequestsCSVHeader is the first line of requests.csv. One row per request, in
@@ -32,29 +34,29 @@ import (
 //	reason      why it failed or timed out; empty when ok
 const RequestsCSVHeader = "seq,id,client,intended_s,start_s,latency_ms,outcome,node,attempts,duplicates,invalid,verified,in_fault,bytes_out,bytes_in,reason"
 
-// recCSV streams requests.csv rows through a buffer it reuses, so writing a
+// csvWriter streams requests.csv rows through a buffer it reuses, so writing a
 // row allocates nothing. The first write error sticks and is returned by flush.
-type recCSV struct {
+type csvWriter struct {
 	w   *bufio.Writer
 	row []byte
 	err error
 }
 
-func newRecCSV(w io.Writer) *recCSV {
-	c := &recCSV{w: bufio.NewWriterSize(w, 64<<10), row: make([]byte, 0, 256)}
+func newCSVWriter(w io.Writer) *csvWriter {
+	c := &csvWriter{w: bufio.NewWriterSize(w, 64<<10), row: make([]byte, 0, 256)}
 	_, c.err = c.w.WriteString(RequestsCSVHeader + "\n")
 	return c
 }
 
 // write appends one row; times are offsets from the load start.
-func (c *recCSV) write(r *load.Result, intended, start time.Duration, inFault bool) {
+func (c *csvWriter) write(r *load.Result, intended, start time.Duration, inFault bool) {
 	if c.err != nil {
 		return
 	}
 	b := c.row[:0]
 	b = strconv.AppendUint(b, r.Seq, 10)
 	b = append(b, ',')
-	b = recAppendCSVField(b, r.ID)
+	b = appendCSVField(b, r.ID)
 	b = append(b, ',')
 	b = strconv.AppendInt(b, int64(r.Client), 10)
 	b = append(b, ',')
@@ -62,21 +64,21 @@ func (c *recCSV) write(r *load.Result, intended, start time.Duration, inFault bo
 	b = append(b, ',')
 	b = strconv.AppendFloat(b, start.Seconds(), 'f', 6, 64)
 	b = append(b, ',')
-	b = strconv.AppendFloat(b, recMs(r.Latency), 'f', 3, 64)
+	b = strconv.AppendFloat(b, units.Ms(r.Latency), 'f', 3, 64)
 	b = append(b, ',')
 	b = append(b, r.Outcome.String()...)
-	for _, v := range [...]int{r.Node, r.Attempts, r.Duplicates, r.Invalid, recBit(r.Verified), recBit(inFault), r.BytesOut, r.BytesIn} {
+	for _, v := range [...]int{r.Node, r.Attempts, r.Duplicates, r.Invalid, bit(r.Verified), bit(inFault), r.BytesOut, r.BytesIn} {
 		b = append(b, ',')
 		b = strconv.AppendInt(b, int64(v), 10)
 	}
 	b = append(b, ',')
-	b = recAppendCSVField(b, r.Reason)
+	b = appendCSVField(b, r.Reason)
 	b = append(b, '\n')
 	c.row = b
 	_, c.err = c.w.Write(b)
 }
 
-func (c *recCSV) flush() error {
+func (c *csvWriter) flush() error {
 	if c.err == nil {
 		c.err = c.w.Flush()
 	}
@@ -86,9 +88,9 @@ func (c *recCSV) flush() error {
 	return nil
 }
 
-// recAppendCSVField appends s as one RFC 4180 field: quoted, with quotes
+// appendCSVField appends s as one RFC 4180 field: quoted, with quotes
 // doubled, when it holds a separator, a quote, a line break or edge spaces.
-func recAppendCSVField(b []byte, s string) []byte {
+func appendCSVField(b []byte, s string) []byte {
 	needs := s != "" && (s[0] == ' ' || s[len(s)-1] == ' ' || strings.ContainsAny(s, ",\"\r\n"))
 	if !needs {
 		return append(b, s...)
@@ -103,7 +105,7 @@ func recAppendCSVField(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-func recBit(v bool) int {
+func bit(v bool) int {
 	if v {
 		return 1
 	}

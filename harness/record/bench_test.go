@@ -1,9 +1,10 @@
-package harness
+package record
 
 import (
 	"io"
 	"math/rand/v2"
 	"runtime"
+	"stegocloud/harness/internal/synth"
 	"testing"
 	"time"
 
@@ -20,7 +21,7 @@ func newRecStream() *recStream {
 	rng := rand.New(rand.NewPCG(7, 7))
 	s := &recStream{pool: make([]load.Result, 4096)}
 	for i := range s.pool {
-		r := recRes(0, 0, time.Duration(rng.ExpFloat64()*float64(20*time.Millisecond)), 1+i%3)
+		r := synth.OK(0, 0, time.Duration(rng.ExpFloat64()*float64(20*time.Millisecond)), 1+i%3)
 		r.ID, r.Client, r.BytesOut, r.BytesIn = "c7-123456", i%50, 49152, 49400
 		if i%97 == 0 {
 			r.Outcome, r.Reason, r.Node, r.Verified = load.Failed, "connection refused", 0, false
@@ -33,14 +34,14 @@ func newRecStream() *recStream {
 func (s *recStream) at(i int) load.Result {
 	r := s.pool[i%len(s.pool)]
 	r.Seq = uint64(i)
-	r.Intended = recT0.Add(time.Duration(i) * 50 * time.Microsecond)
+	r.Intended = synth.T0.Add(time.Duration(i) * 50 * time.Microsecond)
 	r.Start = r.Intended
 	return r
 }
 
 func BenchmarkRecorderAdd(b *testing.B) {
 	s := newRecStream()
-	r := recNew(b, RecorderConfig{CSV: io.Discard, Expected: b.N,
+	r := newRecorder(b, Config{CSV: io.Discard, Expected: b.N,
 		Faults: []fault.Fault{{At: time.Second, Node: 1, Kind: "silent", For: time.Second}}})
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -65,12 +66,12 @@ func recHeap() uint64 {
 // TestRecorderHeapFlat: a million results cost no more heap than a hundred
 // thousand, apart from one bit per sequence number and the time series.
 func TestRecorderHeapFlat(t *testing.T) {
-	if testing.Short() || recRaceEnabled {
+	if testing.Short() || raceEnabled {
 		t.Skip("adds a million results: skipped with -short and under the race detector")
 	}
 	const small, large = 100_000, 1_000_000
 	s := newRecStream()
-	r := recNew(t, RecorderConfig{CSV: io.Discard})
+	r := newRecorder(t, Config{CSV: io.Discard})
 	for i := range small {
 		r.Add(s.at(i))
 	}

@@ -1,9 +1,8 @@
-package harness
+package record
 
 import (
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -14,48 +13,40 @@ import (
 	"testing"
 	"time"
 
-	"stegocloud/cluster"
-
+	"stegocloud/harness/experiment"
 	"stegocloud/harness/fault"
-
+	"stegocloud/harness/internal/synth"
+	"stegocloud/harness/load"
 	"stegocloud/harness/rundir"
 
-	"stegocloud/harness/load"
+	"stegocloud/harness/internal/units"
 )
 
-var recT0 = time.Date(2025, 10, 1, 14, 23, 15, 0, time.UTC)
-
-// recRes is an ok, verified result due at off from recT0 that took lat.
-func recRes(seq uint64, off, lat time.Duration, node int) load.Result {
-	return load.Result{Seq: seq, Intended: recT0.Add(off), Start: recT0.Add(off), Latency: lat,
-		Outcome: load.OK, Node: node, Attempts: 1, Verified: true}
-}
-
-func recNew(t testing.TB, cfg RecorderConfig) *Recorder {
+func newRecorder(t testing.TB, cfg Config) *Recorder {
 	t.Helper()
 	if cfg.Start.IsZero() {
-		cfg.Start = recT0
+		cfg.Start = synth.T0
 	}
 	if cfg.Nodes == 0 {
 		cfg.Nodes = 3
 	}
-	r, err := NewRecorder(cfg)
+	r, err := New(cfg)
 	if err != nil {
 		t.Fatalf("NewRecorder(%+v): %v", cfg, err)
 	}
 	return r
 }
 
-// recOracle is the nearest-rank percentile of sorted values: the value at
+// oracle is the nearest-rank percentile of sorted values: the value at
 // rank ceil(q/100·n).
-func recOracle(sorted []time.Duration, q float64) (lo, hi float64) {
+func oracle(sorted []time.Duration, q float64) (lo, hi float64) {
 	n := len(sorted)
 	rank := int(math.Ceil(q / 100 * float64(n)))
 	// HDR rounds the rank where nearest-rank takes the ceiling: allow one
 	// rank either side, widened by the histogram's 0.1% precision and the
 	// 1 µs rounding.
 	l, h := max(rank-2, 0), min(rank, n-1)
-	return recMs(sorted[l])*(1-1e-3) - 0.001, recMs(sorted[h])*(1+1e-3) + 0.001
+	return units.Ms(sorted[l])*(1-1e-3) - 0.001, units.Ms(sorted[h])*(1+1e-3) + 0.001
 }
 
 func TestRecorderPercentilesAgainstOracle(t *testing.T) {
@@ -79,11 +70,11 @@ func TestRecorderPercentilesAgainstOracle(t *testing.T) {
 	for _, name := range slices.Sorted(maps.Keys(gen)) {
 		for _, n := range []int{1, 7, 1000, 20000} {
 			t.Run(fmt.Sprintf("%s/n=%d", name, n), func(t *testing.T) {
-				r := recNew(t, RecorderConfig{})
+				r := newRecorder(t, Config{})
 				vals := make([]time.Duration, n)
 				for i := range vals {
 					vals[i] = gen[name](i)
-					r.Add(recRes(uint64(i), time.Duration(i)*time.Millisecond, vals[i], 1+i%3))
+					r.Add(synth.OK(uint64(i), time.Duration(i)*time.Millisecond, vals[i], 1+i%3))
 				}
 				if err := r.Close(); err != nil {
 					t.Fatal(err)
@@ -98,19 +89,19 @@ func TestRecorderPercentilesAgainstOracle(t *testing.T) {
 					q   float64
 					got float64
 				}{{50, got.P50Ms}, {90, got.P90Ms}, {95, got.P95Ms}, {99, got.P99Ms}, {99.9, got.P999Ms}} {
-					lo, hi := recOracle(vals, p.q)
+					lo, hi := oracle(vals, p.q)
 					if p.got < lo || p.got > hi {
 						t.Errorf("p%g of %d values = %.4f ms, want within [%.4f, %.4f] (sorted-slice oracle)", p.q, n, p.got, lo, hi)
 					}
 				}
 				var sum float64
 				for _, v := range vals {
-					sum += recMs(v)
+					sum += units.Ms(v)
 				}
 				mean := sum / float64(n)
 				var sq float64
 				for _, v := range vals {
-					sq += (recMs(v) - mean) * (recMs(v) - mean)
+					sq += (units.Ms(v) - mean) * (units.Ms(v) - mean)
 				}
 				exact := []struct {
 					what      string
@@ -119,8 +110,8 @@ func TestRecorderPercentilesAgainstOracle(t *testing.T) {
 					{"count", float64(got.Count), float64(n)},
 					{"mean", got.MeanMs, mean},
 					{"stddev", got.StdDevMs, math.Sqrt(sq / float64(n))},
-					{"min", got.MinMs, recMs(vals[0])},
-					{"max", got.MaxMs, recMs(vals[n-1])},
+					{"min", got.MinMs, units.Ms(vals[0])},
+					{"max", got.MaxMs, units.Ms(vals[n-1])},
 				}
 				for _, e := range exact {
 					if math.Abs(e.got-e.want) > 1e-9*math.Max(1, math.Abs(e.want)) {
@@ -137,20 +128,20 @@ func TestRecorderPercentilesAgainstOracle(t *testing.T) {
 
 func TestRecorderCounts(t *testing.T) {
 	fail := func(seq uint64, reason string) load.Result {
-		r := recRes(seq, 0, time.Second, 0)
+		r := synth.OK(seq, 0, time.Second, 0)
 		r.Outcome, r.Reason, r.Verified = load.Failed, reason, false
 		return r
 	}
 	timeout := func(seq uint64) load.Result {
-		r := recRes(seq, 0, 3*time.Second, 0)
+		r := synth.OK(seq, 0, 3*time.Second, 0)
 		r.Outcome, r.Reason, r.Verified, r.Attempts = load.TimedOut, "deadline", false, 4
 		return r
 	}
-	retried := recRes(3, 0, time.Second, 2)
+	retried := synth.OK(3, 0, time.Second, 2)
 	retried.Attempts, retried.Duplicates, retried.Invalid = 2, 2, 1
-	unverified := recRes(4, 0, time.Second, 1)
+	unverified := synth.OK(4, 0, time.Second, 1)
 	unverified.Verified = false
-	unknown := recRes(5, 0, time.Second, 1)
+	unknown := synth.OK(5, 0, time.Second, 1)
 	unknown.Outcome = load.Outcome(9)
 	tests := []struct {
 		name    string
@@ -159,23 +150,23 @@ func TestRecorderCounts(t *testing.T) {
 		wantAcc Accounting
 	}{
 		{"empty", nil, rundir.Counts{}, Accounting{}},
-		{"all ok", []load.Result{recRes(0, 0, time.Second, 1), recRes(1, 0, time.Second, 2)},
+		{"all ok", []load.Result{synth.OK(0, 0, time.Second, 1), synth.OK(1, 0, time.Second, 2)},
 			rundir.Counts{Total: 2, OK: 2}, Accounting{Results: 2, OK: 2, DistinctSeq: 2, MaxSeq: 1}},
-		{"mixed", []load.Result{recRes(0, 0, time.Second, 1), fail(1, "no node reachable"), timeout(2), retried},
+		{"mixed", []load.Result{synth.OK(0, 0, time.Second, 1), fail(1, "no node reachable"), timeout(2), retried},
 			rundir.Counts{Total: 4, OK: 2, Failed: 1, TimedOut: 1, Retried: 2, Duplicates: 2, Lost: 2},
 			Accounting{Results: 4, OK: 2, Failed: 1, TimedOut: 1, Invalid: 1, DistinctSeq: 4, MaxSeq: 3}},
-		{"failed without reason, duplicate seq", []load.Result{fail(1, ""), recRes(1, 0, time.Second, 1)},
+		{"failed without reason, duplicate seq", []load.Result{fail(1, ""), synth.OK(1, 0, time.Second, 1)},
 			rundir.Counts{Total: 2, OK: 1, Failed: 1, Lost: 1},
 			Accounting{Results: 2, OK: 1, Failed: 1, FailedNoReason: 1, DuplicateSeq: 1, DistinctSeq: 1, MaxSeq: 1}},
-		{"unverified ok, unknown outcome, no node", []load.Result{unverified, unknown, recRes(6, 0, time.Second, 0)},
+		{"unverified ok, unknown outcome, no node", []load.Result{unverified, unknown, synth.OK(6, 0, time.Second, 0)},
 			rundir.Counts{Total: 3, OK: 2, Failed: 1, Lost: 1},
 			Accounting{Results: 3, OK: 2, Failed: 1, UnknownOutcome: 1, OKUnverified: 1, OKNoNode: 1, DistinctSeq: 3, MaxSeq: 6}},
-		{"untracked seq", []load.Result{recRes(1<<40, 0, time.Second, 1)},
+		{"untracked seq", []load.Result{synth.OK(1<<40, 0, time.Second, 1)},
 			rundir.Counts{Total: 1, OK: 1}, Accounting{Results: 1, OK: 1, UntrackedSeq: 1, MaxSeq: 1 << 40}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := recNew(t, RecorderConfig{})
+			r := newRecorder(t, Config{})
 			for _, res := range tc.in {
 				r.Add(res)
 			}
@@ -231,17 +222,17 @@ func TestFaultWindowEdges(t *testing.T) {
 		{"inside the coordinator's fault", 50 * s, 50*s + 1, true},
 		{"after every window", 51 * s, 52 * s, false},
 	}
-	ws, err := newRecWindows(faults, 3)
+	ws, err := newWindows(faults, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := recNew(t, RecorderConfig{Faults: faults})
+	r := newRecorder(t, Config{Faults: faults})
 	wantIn := 0
 	for i, tc := range tests {
 		if got := ws.overlaps(tc.start, tc.end); got != tc.want {
 			t.Errorf("%s: overlaps([%v, %v]) with windows %v = %v, want %v", tc.name, tc.start, tc.end, ws, got, tc.want)
 		}
-		r.Add(recRes(uint64(i), tc.start, tc.end-tc.start, 1))
+		r.Add(synth.OK(uint64(i), tc.start, tc.end-tc.start, 1))
 		if tc.want {
 			wantIn++
 		}
@@ -263,22 +254,22 @@ func TestFaultWindowEdges(t *testing.T) {
 
 func TestRecorderTimeSeries(t *testing.T) {
 	s, ms := time.Second, time.Millisecond
-	r := recNew(t, RecorderConfig{Nodes: 2})
+	r := newRecorder(t, Config{Nodes: 2})
 	// bucket 0: three ok (node 1, 1, 2) taking 100, 200, 300 ms; one failure
 	// taking 400 ms (percentiles cover every outcome).
-	r.Add(recRes(0, 0, 100*ms, 1))
-	r.Add(recRes(1, 0, 200*ms, 1))
-	r.Add(recRes(2, 0, 300*ms, 2))
-	f := recRes(3, 500*ms, 400*ms, 0)
+	r.Add(synth.OK(0, 0, 100*ms, 1))
+	r.Add(synth.OK(1, 0, 200*ms, 1))
+	r.Add(synth.OK(2, 0, 300*ms, 2))
+	f := synth.OK(3, 500*ms, 400*ms, 0)
 	f.Outcome, f.Reason = load.Failed, "refused"
 	r.Add(f)
 	// bucket 2 (bucket 1 empty): one ok on node 2 ending at 2.5 s.
-	r.Add(recRes(4, 2*s, 500*ms, 2))
+	r.Add(synth.OK(4, 2*s, 500*ms, 2))
 	// a result for bucket 0 that arrives late but within the open ring.
-	r.Add(recRes(5, 0, 900*ms, 1))
+	r.Add(synth.OK(5, 0, 900*ms, 1))
 	// jump 20 s ahead: bucket 0..2 are recycled; then a straggler for bucket 0.
-	r.Add(recRes(6, 20*s, 10*ms, 1))
-	r.Add(recRes(7, 0, 50*ms, 2))
+	r.Add(synth.OK(6, 20*s, 10*ms, 1))
+	r.Add(synth.OK(7, 0, 50*ms, 2))
 	if _, err := r.Buckets(); !errors.Is(err, ErrRecorderOpen) {
 		t.Errorf("Buckets before Close: error %v, want ErrRecorderOpen", err)
 	}
@@ -319,11 +310,11 @@ func TestRecorderTimeSeries(t *testing.T) {
 
 func TestRecorderCSV(t *testing.T) {
 	var buf bytes.Buffer
-	r := recNew(t, RecorderConfig{CSV: &buf, Faults: []fault.Fault{{At: time.Second, Node: 2, Kind: "crash", For: time.Second}}})
-	a := recRes(0, 250*time.Millisecond, 1500*time.Microsecond, 3)
+	r := newRecorder(t, Config{CSV: &buf, Faults: []fault.Fault{{At: time.Second, Node: 2, Kind: "crash", For: time.Second}}})
+	a := synth.OK(0, 250*time.Millisecond, 1500*time.Microsecond, 3)
 	a.ID, a.Client, a.BytesOut, a.BytesIn = "c1-0", 1, 100, 200
 	a.Start = a.Intended.Add(2 * time.Millisecond)
-	b := recRes(1, 1200*time.Millisecond, 3*time.Second, 0)
+	b := synth.OK(1, 1200*time.Millisecond, 3*time.Second, 0)
 	b.ID, b.Outcome, b.Reason, b.Verified, b.Attempts = `odd,"id"`, load.TimedOut, "deadline, after 3 tries\nlast: \"refused\"", false, 3
 	r.Add(a)
 	r.Add(b)
@@ -344,9 +335,9 @@ func TestRecorderCSV(t *testing.T) {
 	}
 }
 
-type recFailWriter struct{ n int }
+type failWriter struct{ n int }
 
-func (w *recFailWriter) Write(p []byte) (int, error) {
+func (w *failWriter) Write(p []byte) (int, error) {
 	if w.n++; w.n > 1 {
 		return 0, errors.New("disk full")
 	}
@@ -354,9 +345,9 @@ func (w *recFailWriter) Write(p []byte) (int, error) {
 }
 
 func TestRecorderCSVWriteError(t *testing.T) {
-	r := recNew(t, RecorderConfig{CSV: &recFailWriter{}})
+	r := newRecorder(t, Config{CSV: &failWriter{}})
 	for i := range 5000 {
-		r.Add(recRes(uint64(i), 0, time.Millisecond, 1))
+		r.Add(synth.OK(uint64(i), 0, time.Millisecond, 1))
 	}
 	err := r.Close()
 	if err == nil || !strings.Contains(err.Error(), "disk full") {
@@ -370,20 +361,20 @@ func TestRecorderCSVWriteError(t *testing.T) {
 func TestRecorderConfigErrors(t *testing.T) {
 	tests := []struct {
 		name string
-		cfg  RecorderConfig
+		cfg  Config
 	}{
-		{"no start", RecorderConfig{Nodes: 3}},
-		{"no nodes", RecorderConfig{Start: recT0}},
-		{"negative bucket", RecorderConfig{Start: recT0, Nodes: 1, Bucket: -time.Second}},
-		{"negative clients", RecorderConfig{Start: recT0, Nodes: 1, Clients: -1}},
-		{"fault on node 4 of 3", RecorderConfig{Start: recT0, Nodes: 3, Faults: []fault.Fault{{Node: 4, For: time.Second}}}},
-		{"fault with negative start", RecorderConfig{Start: recT0, Nodes: 3, Faults: []fault.Fault{{At: -1, Node: 1, For: time.Second}}}},
-		{"fault on node 0 without a selector", RecorderConfig{Start: recT0, Nodes: 3, Faults: []fault.Fault{{Node: 0, For: time.Second}}}},
-		{"fault on node 0 with an unknown selector", RecorderConfig{Start: recT0, Nodes: 3, Faults: []fault.Fault{{Node: 0, Selector: "leader", For: time.Second}}}},
+		{"no start", Config{Nodes: 3}},
+		{"no nodes", Config{Start: synth.T0}},
+		{"negative bucket", Config{Start: synth.T0, Nodes: 1, Bucket: -time.Second}},
+		{"negative clients", Config{Start: synth.T0, Nodes: 1, Clients: -1}},
+		{"fault on node 4 of 3", Config{Start: synth.T0, Nodes: 3, Faults: []fault.Fault{{Node: 4, For: time.Second}}}},
+		{"fault with negative start", Config{Start: synth.T0, Nodes: 3, Faults: []fault.Fault{{At: -1, Node: 1, For: time.Second}}}},
+		{"fault on node 0 without a selector", Config{Start: synth.T0, Nodes: 3, Faults: []fault.Fault{{Node: 0, For: time.Second}}}},
+		{"fault on node 0 with an unknown selector", Config{Start: synth.T0, Nodes: 3, Faults: []fault.Fault{{Node: 0, Selector: "leader", For: time.Second}}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := NewRecorder(tc.cfg); !errors.Is(err, ErrRecorderConfig) {
+			if _, err := New(tc.cfg); !errors.Is(err, ErrRecorderConfig) {
 				t.Errorf("NewRecorder(%+v) error = %v, want ErrRecorderConfig", tc.cfg, err)
 			}
 		})
@@ -391,7 +382,7 @@ func TestRecorderConfigErrors(t *testing.T) {
 }
 
 func TestRecorderReadBeforeClose(t *testing.T) {
-	r := recNew(t, RecorderConfig{})
+	r := newRecorder(t, Config{})
 	if err := r.Summarize(&rundir.Summary{}); !errors.Is(err, ErrRecorderOpen) {
 		t.Errorf("Summarize before Close: %v, want ErrRecorderOpen", err)
 	}
@@ -401,18 +392,18 @@ func TestRecorderReadBeforeClose(t *testing.T) {
 }
 
 func TestRecorderWarnings(t *testing.T) {
-	r := recNew(t, RecorderConfig{MaxLatency: time.Second})
-	r.Add(recRes(0, 0, 2*time.Minute, 1)) // above the 60 s minimum range
-	neg := recRes(1, time.Second, -time.Millisecond, 1)
+	r := newRecorder(t, Config{MaxLatency: time.Second})
+	r.Add(synth.OK(0, 0, 2*time.Minute, 1)) // above the 60 s minimum range
+	neg := synth.OK(1, time.Second, -time.Millisecond, 1)
 	r.Add(neg)
-	untimed := recRes(2, 0, time.Millisecond, 1)
+	untimed := synth.OK(2, 0, time.Millisecond, 1)
 	untimed.Intended, untimed.Start = time.Time{}, time.Time{}
 	r.Add(untimed)
-	r.Add(recRes(3, -2*time.Second, time.Millisecond, 7))
+	r.Add(synth.OK(3, -2*time.Second, time.Millisecond, 7))
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
-	r.Add(recRes(4, 0, time.Millisecond, 1))
+	r.Add(synth.OK(4, 0, time.Millisecond, 1))
 	var s rundir.Summary
 	if err := r.Summarize(&s); err != nil {
 		t.Fatal(err)
@@ -453,11 +444,11 @@ func TestRecorderBalanceAndBound(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := recNew(t, RecorderConfig{Clients: tc.clients, ServiceTime: tc.service})
+			r := newRecorder(t, Config{Clients: tc.clients, ServiceTime: tc.service})
 			seq := uint64(0)
 			for node, n := range tc.served {
 				for i := range n {
-					r.Add(recRes(seq, time.Duration(i)*time.Millisecond, time.Millisecond, node+1))
+					r.Add(synth.OK(seq, time.Duration(i)*time.Millisecond, time.Millisecond, node+1))
 					seq++
 				}
 			}
@@ -488,11 +479,11 @@ func TestRecorderBalanceAndBound(t *testing.T) {
 }
 
 func TestRecorderRates(t *testing.T) {
-	r := recNew(t, RecorderConfig{})
+	r := newRecorder(t, Config{})
 	// 10 requests due every 100 ms from 0; each takes 100 ms; 2 fail: the run
 	// spans [0, 1 s], so 8 ok/s and 10 offered/s.
 	for i := range 10 {
-		res := recRes(uint64(i), time.Duration(i)*100*time.Millisecond, 100*time.Millisecond, 1)
+		res := synth.OK(uint64(i), time.Duration(i)*100*time.Millisecond, 100*time.Millisecond, 1)
 		if i >= 8 {
 			res.Outcome, res.Reason = load.Failed, "refused"
 		}
@@ -505,17 +496,17 @@ func TestRecorderRates(t *testing.T) {
 	if err := r.Summarize(&s); err != nil {
 		t.Fatal(err)
 	}
-	if !s.Start.Equal(recT0) || !s.End.Equal(recT0.Add(time.Second)) || s.DurationS != 1 ||
+	if !s.Start.Equal(synth.T0) || !s.End.Equal(synth.T0.Add(time.Second)) || s.DurationS != 1 ||
 		s.ThroughputRPS != 8 || s.OfferedRPS != 10 || s.SuccessRate != 0.8 {
 		t.Errorf("start %v end %v duration %v throughput %v offered %v success %v; want %v, +1s, 1, 8, 10, 0.8",
-			s.Start, s.End, s.DurationS, s.ThroughputRPS, s.OfferedRPS, s.SuccessRate, recT0)
+			s.Start, s.End, s.DurationS, s.ThroughputRPS, s.OfferedRPS, s.SuccessRate, synth.T0)
 	}
 }
 
 func TestDecodeHistogram(t *testing.T) {
-	r := recNew(t, RecorderConfig{})
+	r := newRecorder(t, Config{})
 	for i := range 1000 {
-		r.Add(recRes(uint64(i), 0, time.Duration(i+1)*time.Millisecond, 1+i%3))
+		r.Add(synth.OK(uint64(i), 0, time.Duration(i+1)*time.Millisecond, 1+i%3))
 	}
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
@@ -542,30 +533,15 @@ func TestDecodeHistogram(t *testing.T) {
 	}
 }
 
-// TestRecorderEmptyRun: a run without results still summarises into valid
-// JSON (no NaN) and a percentile file.
-func TestRecorderEmptyRun(t *testing.T) {
-	r := recNew(t, RecorderConfig{Clients: 5, ServiceTime: time.Second})
-	if err := r.Close(); err != nil {
-		t.Fatal(err)
+// A fault aimed at "whoever coordinates then" has no node when the recorder
+// is configured; its window still classifies requests.
+func TestRecorderAcceptsCoordinatorSelectedFault(t *testing.T) {
+	faults := []fault.Fault{{At: time.Second, Kind: experiment.FaultCrash, For: time.Second, Selector: "coordinator"}}
+	if _, err := newWindows(faults, 3); err != nil {
+		t.Errorf("newRecWindows(%+v): %v", faults, err)
 	}
-	var s rundir.Summary
-	if err := r.Summarize(&s); err != nil {
-		t.Fatal(err)
-	}
-	a, err := Analyze(AnalysisConfig{Start: recT0, Nodes: 3}, slices.Values([]cluster.Event(nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a.Summarize(&s)
-	if _, err := json.Marshal(s); err != nil {
-		t.Errorf("summary of an empty run does not marshal: %v (%+v)", err, s)
-	}
-	var hgrm bytes.Buffer
-	if err := r.WriteHgrm(&hgrm); err != nil || !strings.Contains(hgrm.String(), "Total count    =            0") {
-		t.Errorf("latency.hgrm of an empty run: error %v\n%s", err, hgrm.String())
-	}
-	if b, err := r.Buckets(); err != nil || len(b) != 0 {
-		t.Errorf("buckets of an empty run = %v, %v; want none", b, err)
+	faults[0].Selector = ""
+	if _, err := newWindows(faults, 3); err == nil {
+		t.Errorf("newRecWindows accepted a fault on node 0 without a selector")
 	}
 }

@@ -1,29 +1,29 @@
-package harness
+package record
 
 import "math/bits"
 
-// recSeqMinLimit is the smallest range of sequence numbers a recorder tracks;
+// seqMinLimit is the smallest range of sequence numbers a recorder tracks;
 // it keeps the seen-set at most 2 MiB unless the run expects more requests.
-const recSeqMinLimit = 1 << 24
+const seqMinLimit = 1 << 24
 
-// recSeqSet remembers which sequence numbers were seen, one bit each, so that
+// seqSet remembers which sequence numbers were seen, one bit each, so that
 // duplicates and gaps are found without keeping the results. It grows on
 // demand up to limit; larger numbers are counted, not stored, which bounds the
 // memory a corrupt Seq can claim.
-type recSeqSet struct {
+type seqSet struct {
 	words    []uint64
 	limit    uint64
 	distinct int
 }
 
-func newRecSeqSet(expected int) recSeqSet {
-	limit := uint64(max(2*expected, recSeqMinLimit))
-	return recSeqSet{words: make([]uint64, 0, (expected+63)/64), limit: limit}
+func newSeqSet(expected int) seqSet {
+	limit := uint64(max(2*expected, seqMinLimit))
+	return seqSet{words: make([]uint64, 0, (expected+63)/64), limit: limit}
 }
 
 // add records seq; it reports whether seq was already present and whether it
 // was beyond the tracked range.
-func (s *recSeqSet) add(seq uint64) (dup, untracked bool) {
+func (s *seqSet) add(seq uint64) (dup, untracked bool) {
 	if seq >= s.limit {
 		return false, true
 	}
@@ -40,7 +40,7 @@ func (s *recSeqSet) add(seq uint64) (dup, untracked bool) {
 }
 
 // countBelow is how many distinct sequence numbers below n were seen.
-func (s *recSeqSet) countBelow(n uint64) int {
+func (s *seqSet) countBelow(n uint64) int {
 	full := min(n/64, uint64(len(s.words)))
 	c := 0
 	for _, w := range s.words[:full] {

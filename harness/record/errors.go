@@ -1,11 +1,11 @@
-package harness
+package record
 
 import "errors"
 
-// The sentinel errors of the record stage. Each is wrapped with what was being
+// The sentinel errors of package record. Each is wrapped with what was being
 // done (fmt.Errorf("…: %w", Err…)); test for them with errors.Is.
 var (
-	// ErrRecorderConfig reports a RecorderConfig that cannot describe a run
+	// ErrRecorderConfig reports a Config that cannot describe a run
 	// (no nodes, a negative bucket width, a fault on a node that does not exist).
 	ErrRecorderConfig = errors.New("invalid recorder configuration")
 
