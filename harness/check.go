@@ -11,13 +11,15 @@ import (
 
 	"stegocloud/harness/internal/units"
 	"stegocloud/harness/record"
+
+	"stegocloud/harness/analyze"
 )
 
 // CheckInput is what the checker judges a run by, besides its Summary.
 type CheckInput struct {
 	Expected   int               // requests the load driver issued (required: completeness is judged against it)
 	Accounting record.Accounting // from Recorder.Accounting
-	Analysis   *Analysis         // from Analyzer.Close
+	Analysis   *analyze.Analysis // from Analyzer.Close
 	// AgreementBound is how long after the last membership change the live
 	// nodes may take to agree (see AgreementBound).
 	AgreementBound time.Duration
@@ -96,7 +98,7 @@ func CheckMetadata(a record.Accounting) rundir.Check {
 }
 
 // CheckElectionSafety: at most one coordinator per epoch over the merged log.
-func CheckElectionSafety(a *Analysis) rundir.Check {
+func CheckElectionSafety(a *analyze.Analysis) rundir.Check {
 	c := rundir.Check{Name: "election_safety"}
 	if a == nil {
 		c.Detail = "no event analysis given"
@@ -117,7 +119,7 @@ func CheckElectionSafety(a *Analysis) rundir.Check {
 
 // CheckAgreement: after the last membership change, every live node followed
 // one live coordinator within bound.
-func CheckAgreement(a *Analysis, bound time.Duration) rundir.Check {
+func CheckAgreement(a *analyze.Analysis, bound time.Duration) rundir.Check {
 	c := rundir.Check{Name: "agreement"}
 	switch {
 	case a == nil:
@@ -140,7 +142,7 @@ func CheckAgreement(a *Analysis, bound time.Duration) rundir.Check {
 }
 
 // chkFollows lists "node→coordinator" for the live nodes.
-func chkFollows(g Agreement) string {
+func chkFollows(g analyze.Agreement) string {
 	parts := make([]string, 0, len(g.Live))
 	for _, n := range g.Live {
 		if n >= 1 && n <= len(g.Follows) {

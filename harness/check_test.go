@@ -2,20 +2,20 @@ package harness
 
 import (
 	"math"
-	"stegocloud/harness/internal/synth"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"stegocloud/cluster"
-
 	"stegocloud/harness/experiment"
-
+	"stegocloud/harness/fault"
+	"stegocloud/harness/internal/synth"
+	"stegocloud/harness/load"
+	"stegocloud/harness/record"
 	"stegocloud/harness/rundir"
 
-	"stegocloud/harness/load"
-
-	"stegocloud/harness/record"
+	"stegocloud/harness/analyze"
 )
 
 // chkAccounting records results and returns the recorder's ledger.
@@ -108,11 +108,11 @@ func TestCheckMetadata(t *testing.T) {
 }
 
 func TestCheckElectionSafety(t *testing.T) {
-	safe := anaRun(t, nil, synth.Steady())
-	split := anaRun(t, nil, synth.Steady(), []cluster.Event{synth.Coordinator(1000, 2, 2, 2), synth.Coordinator(1001, 3, 2, 3)})
+	safe := analyzed(t, nil, synth.Steady())
+	split := analyzed(t, nil, synth.Steady(), []cluster.Event{synth.Coordinator(1000, 2, 2, 2), synth.Coordinator(1001, 3, 2, 3)})
 	tests := []struct {
 		name   string
-		a      *Analysis
+		a      *analyze.Analysis
 		pass   bool
 		detail string
 	}{
@@ -136,11 +136,11 @@ func TestCheckAgreement(t *testing.T) {
 		synth.FaultStart(1000, 2, "crash"), synth.Exit(1001, 2, "killed"), synth.FaultEnd(2000, 2, "crash"),
 		synth.Start(2010, 2, "Recovering"),
 	}
-	agreed := anaRun(t, nil, synth.Steady(), restart, []cluster.Event{synth.Coordinator(2500, 2, 1, 1)})
-	never := anaRun(t, nil, synth.Steady(), restart, []cluster.Event{synth.Load(4000, 1, 0.5, nil)})
+	agreed := analyzed(t, nil, synth.Steady(), restart, []cluster.Event{synth.Coordinator(2500, 2, 1, 1)})
+	never := analyzed(t, nil, synth.Steady(), restart, []cluster.Event{synth.Load(4000, 1, 0.5, nil)})
 	tests := []struct {
 		name   string
-		a      *Analysis
+		a      *analyze.Analysis
 		bound  time.Duration
 		pass   bool
 		detail string
@@ -229,7 +229,7 @@ func TestEvaluateThresholds(t *testing.T) {
 
 func TestJudge(t *testing.T) {
 	acc := chkAccounting(t, synth.OK(0, 0, time.Millisecond, 1), synth.OK(1, 0, time.Millisecond, 2))
-	a := anaRun(t, nil, synth.Steady())
+	a := analyzed(t, nil, synth.Steady())
 	s := &rundir.Summary{Requests: rundir.Counts{Total: 2, OK: 2}, SuccessRate: 1, Latency: rundir.Latency{Count: 2, P99Ms: 1}}
 	in := CheckInput{Expected: 2, Accounting: acc, Analysis: a, AgreementBound: time.Second,
 		Thresholds: []experiment.Threshold{{Metric: "success_rate", Op: ">=", Value: 0.999}}}
@@ -248,4 +248,14 @@ func TestJudge(t *testing.T) {
 	if v := NewVerdict(nil); v.Pass {
 		t.Errorf("NewVerdict of no checks = %+v, want a failure (nothing was checked)", v)
 	}
+}
+
+// analyzed is the analysis of the concatenated event logs of a 3-node run.
+func analyzed(t *testing.T, faults []fault.Fault, evs ...[]cluster.Event) *analyze.Analysis {
+	t.Helper()
+	a, err := analyze.Events(analyze.Config{Start: synth.T0, Nodes: 3, Faults: faults}, slices.Values(slices.Concat(evs...)))
+	if err != nil {
+		t.Fatalf("analysing: %v", err)
+	}
+	return a
 }

@@ -15,6 +15,8 @@ import (
 	"stegocloud/harness/rundir"
 
 	"stegocloud/harness/record"
+
+	"stegocloud/harness/analyze"
 )
 
 func TestGoldenSummaryAndHgrm(t *testing.T) {
@@ -29,7 +31,7 @@ func TestGoldenSummaryAndHgrm(t *testing.T) {
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
-	a, err := Analyze(AnalysisConfig{Start: synth.T0, Nodes: 3, Faults: faults}, slices.Values(events))
+	a, err := analyze.Events(analyze.Config{Start: synth.T0, Nodes: 3, Faults: faults}, slices.Values(events))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +87,7 @@ func TestRecorderEmptyRun(t *testing.T) {
 	if err := r.Summarize(&s); err != nil {
 		t.Fatal(err)
 	}
-	a, err := Analyze(AnalysisConfig{Start: synth.T0, Nodes: 3}, slices.Values([]cluster.Event(nil)))
+	a, err := analyze.Events(analyze.Config{Start: synth.T0, Nodes: 3}, slices.Values([]cluster.Event(nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

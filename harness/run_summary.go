@@ -20,6 +20,8 @@ import (
 	"stegocloud/harness/load"
 
 	"stegocloud/harness/record"
+
+	"stegocloud/harness/analyze"
 )
 
 // summarize turns what a run recorded into its files: events.jsonl (merged),
@@ -54,7 +56,7 @@ func summarize(e *experiment.Experiment, dir string, ns *nodeSet, rec *record.Re
 		return nil, err
 	}
 	injected := fault.Injected(executed)
-	z, err := NewAnalyzer(AnalysisConfig{Start: start, Nodes: e.Cluster.Nodes, Faults: injected})
+	z, err := analyze.New(analyze.Config{Start: start, Nodes: e.Cluster.Nodes, Faults: injected})
 	if err != nil {
 		return nil, err
 	}

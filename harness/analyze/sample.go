@@ -1,4 +1,4 @@
-package harness
+package analyze
 
 import (
 	"fmt"
@@ -40,18 +40,18 @@ func (d Decision) String() string {
 	return b.String()
 }
 
-// anaSampler keeps an evenly spaced sample of assign events in bounded
+// sampler keeps an evenly spaced sample of assign events in bounded
 // memory, without randomness: it keeps every stride-th event and, when it
 // holds twice what it must return, drops every other one and doubles the
 // stride.
-type anaSampler struct {
+type sampler struct {
 	keep   int
 	stride int
 	n      int
 	kept   []Decision
 }
 
-func (s *anaSampler) add(z *Analyzer, e *cluster.Event) {
+func (s *sampler) add(z *Analyzer, e *cluster.Event) {
 	if s.stride == 0 {
 		s.stride = 1
 	}
@@ -74,7 +74,7 @@ func (s *anaSampler) add(z *Analyzer, e *cluster.Event) {
 }
 
 // result is at most keep decisions spread evenly over the log.
-func (s *anaSampler) result() []Decision {
+func (s *sampler) result() []Decision {
 	if len(s.kept) <= s.keep {
 		return s.kept
 	}

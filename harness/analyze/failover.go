@@ -1,4 +1,4 @@
-package harness
+package analyze
 
 import (
 	"time"
@@ -20,8 +20,8 @@ type Failover struct {
 	Reason         string // why it is masked or unresolved
 }
 
-// anaFailover is an open failover episode.
-type anaFailover struct {
+// episode is an open failover episode.
+type episode struct {
 	f       Failover
 	t0      int64
 	waiting []bool // per node: still waited for
@@ -55,7 +55,7 @@ func (z *Analyzer) faultEvent(e *cluster.Event) {
 }
 
 func (z *Analyzer) startFailover(e *cluster.Event) {
-	f := &anaFailover{t0: e.Time, waiting: make([]bool, len(z.nodes)), latest: make([]int, len(z.nodes)),
+	f := &episode{t0: e.Time, waiting: make([]bool, len(z.nodes)), latest: make([]int, len(z.nodes)),
 		f: Failover{At: z.at(e.Time), Coordinator: e.Node, Epoch: z.coord.epoch, Kind: e.Kind}}
 	for i := range z.nodes {
 		if i+1 != e.Node && z.nodes[i].isLive() {
@@ -123,7 +123,7 @@ func (z *Analyzer) settleAll(t int64) {
 // settleFailover finishes f when every waited node follows one coordinator
 // that is live, or when no node is left to wait for; it reports whether f is
 // finished. The caller removes finished episodes from z.open.
-func (z *Analyzer) settleFailover(f *anaFailover, t int64) bool {
+func (z *Analyzer) settleFailover(f *episode, t int64) bool {
 	agreed, any := 0, false
 	for i, w := range f.waiting {
 		if !w {
@@ -148,7 +148,7 @@ func (z *Analyzer) settleFailover(f *anaFailover, t int64) bool {
 	return true
 }
 
-func (z *Analyzer) finishFailover(f *anaFailover, outcome, reason string) {
+func (z *Analyzer) finishFailover(f *episode, outcome, reason string) {
 	if f.done {
 		return
 	}

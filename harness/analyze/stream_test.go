@@ -1,4 +1,4 @@
-package harness
+package analyze
 
 import (
 	"bytes"
@@ -27,8 +27,8 @@ func TestAnalyzeFromEventsJSONL(t *testing.T) {
 	if err := log.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	cfg := AnalysisConfig{Start: synth.T0, Nodes: 3, Faults: faults}
-	z, err := NewAnalyzer(cfg)
+	cfg := Config{Start: synth.T0, Nodes: 3, Faults: faults}
+	z, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestAnalyzeFromEventsJSONL(t *testing.T) {
 		t.Fatalf("ReadEvents: %d skipped, error %v", skipped, err)
 	}
 	fromFile := z.Close()
-	inMemory, err := Analyze(cfg, slices.Values(events))
+	inMemory, err := Events(cfg, slices.Values(events))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func BenchmarkAnalyzerAdd(b *testing.B) {
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {
-		z, err := NewAnalyzer(AnalysisConfig{Start: synth.T0, Nodes: 3, Faults: faults})
+		z, err := New(Config{Start: synth.T0, Nodes: 3, Faults: faults})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package harness
+package analyze
 
 import (
 	"strings"
@@ -39,17 +39,17 @@ func DefaultMessageClass(msgType string) string {
 	return ClassOther
 }
 
-// anaMessages sums each node's cumulative message counters over its processes:
+// messages sums each node's cumulative message counters over its processes:
 // a restarted process counts from 0 again, so the last counters of each
 // process are added up.
-type anaMessages struct {
+type messages struct {
 	closed  []map[string]int64 // per node: the sum of its ended processes' last counters
 	current []map[string]int64 // per node: the running process's last counters
 	warned  []bool
 }
 
-func newAnaMessages(nodes int) anaMessages {
-	m := anaMessages{closed: make([]map[string]int64, nodes), current: make([]map[string]int64, nodes), warned: make([]bool, nodes)}
+func newMessages(nodes int) messages {
+	m := messages{closed: make([]map[string]int64, nodes), current: make([]map[string]int64, nodes), warned: make([]bool, nodes)}
 	for i := range m.closed {
 		m.closed[i] = map[string]int64{}
 	}
@@ -57,7 +57,7 @@ func newAnaMessages(nodes int) anaMessages {
 }
 
 // restart ends the node's current process.
-func (m *anaMessages) restart(node int) {
+func (m *messages) restart(node int) {
 	for k, v := range m.current[node-1] {
 		m.closed[node-1][k] += v
 	}
@@ -66,7 +66,7 @@ func (m *anaMessages) restart(node int) {
 
 // sample takes a node's counters; a counter that went down means a new process
 // whose start event is missing, and is treated as a restart.
-func (m *anaMessages) sample(z *Analyzer, node int, counters map[string]int64) {
+func (m *messages) sample(z *Analyzer, node int, counters map[string]int64) {
 	if counters == nil {
 		return
 	}
@@ -90,7 +90,7 @@ func (m *anaMessages) sample(z *Analyzer, node int, counters map[string]int64) {
 
 // total counts messages: every message a node sent ("sent.T"), plus messages
 // of types no node ever sends ("recv.T" only), which come from clients.
-func (m *anaMessages) total(class func(string) string) rundir.MessageCounts {
+func (m *messages) total(class func(string) string) rundir.MessageCounts {
 	sent, recv := map[string]int64{}, map[string]int64{}
 	for i := range m.closed {
 		for _, src := range []map[string]int64{m.closed[i], m.current[i]} {

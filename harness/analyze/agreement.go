@@ -1,4 +1,4 @@
-package harness
+package analyze
 
 import "time"
 
@@ -16,10 +16,10 @@ type Agreement struct {
 	Shutdown    bool          // the period ended at a stop event
 }
 
-// anaAgreement watches for agreement after each membership change (a fault
+// agreement watches for agreement after each membership change (a fault
 // starting or ending, a process exiting or starting) until the cluster begins
 // to shut down.
-type anaAgreement struct {
+type agreement struct {
 	started bool
 	ref     int64
 	frozen  bool
@@ -32,7 +32,7 @@ type anaAgreement struct {
 }
 
 // membership restarts the watch at a change of membership.
-func (g *anaAgreement) membership(t int64) {
+func (g *agreement) membership(t int64) {
 	if g.frozen {
 		return
 	}
@@ -40,7 +40,7 @@ func (g *anaAgreement) membership(t int64) {
 }
 
 // freeze ends the observed period (the first stop event).
-func (g *anaAgreement) freeze(z *Analyzer, t int64) {
+func (g *agreement) freeze(z *Analyzer, t int64) {
 	if g.frozen {
 		return
 	}
@@ -51,20 +51,20 @@ func (g *anaAgreement) freeze(z *Analyzer, t int64) {
 }
 
 // evaluate checks agreement after an event that may have changed it.
-func (g *anaAgreement) evaluate(z *Analyzer, t int64) {
+func (g *agreement) evaluate(z *Analyzer, t int64) {
 	if !g.started {
 		g.started, g.ref = true, t
 	}
 	if g.frozen || g.reached {
 		return
 	}
-	if k := anaAgreed(z.nodes); k != 0 {
+	if k := agreed(z.nodes); k != 0 {
 		g.reached, g.at, g.coord = true, t, k
 		g.snapshot(z)
 	}
 }
 
-func (g *anaAgreement) snapshot(z *Analyzer) {
+func (g *agreement) snapshot(z *Analyzer) {
 	g.live, g.follows = g.live[:0], make([]int, len(z.nodes))
 	for i := range z.nodes {
 		if z.nodes[i].isLive() {
@@ -74,9 +74,9 @@ func (g *anaAgreement) snapshot(z *Analyzer) {
 	}
 }
 
-// anaAgreed is the coordinator every live node follows, when there is one and
+// agreed is the coordinator every live node follows, when there is one and
 // it is live itself; 0 otherwise.
-func anaAgreed(nodes []anaNode) int {
+func agreed(nodes []nodeState) int {
 	k := 0
 	for i := range nodes {
 		if !nodes[i].isLive() {
@@ -94,7 +94,7 @@ func anaAgreed(nodes []anaNode) int {
 	return k
 }
 
-func (g *anaAgreement) result(z *Analyzer) Agreement {
+func (g *agreement) result(z *Analyzer) Agreement {
 	if !g.frozen {
 		g.end = z.last
 		if !g.reached {

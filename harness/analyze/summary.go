@@ -1,4 +1,4 @@
-package harness
+package analyze
 
 import (
 	"fmt"
@@ -70,13 +70,13 @@ func (a *Analysis) faultSummary() rundir.FaultSummary {
 			fs.RecoveryUnresolved++
 		}
 	}
-	fs.FailoverMs, fs.RecoveryMs = anaStatsMs(fo), anaStatsMs(rec)
+	fs.FailoverMs, fs.RecoveryMs = statsMs(fo), statsMs(rec)
 	return fs
 }
 
-// anaStatsMs summarises durations in milliseconds; P50 is the median (the
+// statsMs summarises durations in milliseconds; P50 is the median (the
 // mean of the two middle values for an even count).
-func anaStatsMs(ds []time.Duration) rundir.Stats {
+func statsMs(ds []time.Duration) rundir.Stats {
 	if len(ds) == 0 {
 		return rundir.Stats{}
 	}

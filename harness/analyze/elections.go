@@ -1,4 +1,4 @@
-package harness
+package analyze
 
 import (
 	"slices"
@@ -24,9 +24,9 @@ type EpochConflict struct {
 	At           time.Duration // the first event that named a second coordinator
 }
 
-// anaCoord is the cluster's coordinator as the log shows it: the one named for
+// clusterCoord is the cluster's coordinator as the log shows it: the one named for
 // the highest epoch seen so far.
-type anaCoord struct {
+type clusterCoord struct {
 	known bool
 	epoch uint64
 	node  int
@@ -86,7 +86,7 @@ func (z *Analyzer) newCoordinator(e *cluster.Event) {
 	if z.coord.known && z.coord.node != e.Coordinator {
 		z.a.Elections.CoordinatorChanges++
 	}
-	z.coord = anaCoord{known: true, epoch: e.Epoch, node: e.Coordinator}
+	z.coord = clusterCoord{known: true, epoch: e.Epoch, node: e.Coordinator}
 	at := z.at(e.Time)
 	if k := len(z.a.Timeline); k > 0 {
 		z.a.Timeline[k-1].To = at

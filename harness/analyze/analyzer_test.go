@@ -1,4 +1,4 @@
-package harness
+package analyze
 
 import (
 	"errors"
@@ -107,7 +107,7 @@ func TestAnalyzeFailover(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			a := anaRun(t, nil, synth.Steady(), tc.events)
+			a := analyzeRun(t, nil, synth.Steady(), tc.events)
 			got := slices.Clone(a.Failovers)
 			for i := range got {
 				if (got[i].Outcome == "resolved") != (got[i].Reason == "") {
@@ -189,7 +189,7 @@ func TestAnalyzeRecovery(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			a := anaRun(t, nil, synth.Steady(), tc.events)
+			a := analyzeRun(t, nil, synth.Steady(), tc.events)
 			got := slices.Clone(a.Recoveries)
 			for i := range got {
 				if (got[i].Outcome == "resolved") != (got[i].Reason == "") {
@@ -208,7 +208,7 @@ func TestAnalyzeRecovery(t *testing.T) {
 }
 
 func TestAnalyzeElections(t *testing.T) {
-	a := anaRun(t, nil, synth.Steady(), []cluster.Event{
+	a := analyzeRun(t, nil, synth.Steady(), []cluster.Event{
 		synth.Election(1000, 2, 2, "coordinator suspected"), synth.Elected(1050, 2, 2, 3), synth.Coordinator(1050, 2, 2, 3), synth.Coordinator(1051, 3, 2, 3),
 		synth.Election(2000, 3, 3, "periodic"), synth.Elected(2050, 3, 3, 3), synth.Coordinator(2050, 3, 3, 3),
 		synth.Election(3000, 1, 4, ""), synth.Election(3001, 2, 4, "coordinator suspected"),
@@ -234,7 +234,7 @@ func TestAnalyzeElections(t *testing.T) {
 }
 
 func TestAnalyzeEpochConflict(t *testing.T) {
-	a := anaRun(t, nil, synth.Steady(), []cluster.Event{
+	a := analyzeRun(t, nil, synth.Steady(), []cluster.Event{
 		synth.Elected(1000, 2, 5, 2), synth.Coordinator(1000, 2, 5, 2),
 		synth.Elected(1001, 3, 5, 3), synth.Coordinator(1002, 1, 5, 3), synth.Coordinator(1003, 1, 5, 1),
 		synth.Coordinator(1100, 1, 6, 2), synth.Coordinator(1100, 2, 6, 2),
@@ -301,7 +301,7 @@ func TestAnalyzeAgreement(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			a := anaRun(t, nil, synth.Steady(), tc.events)
+			a := analyzeRun(t, nil, synth.Steady(), tc.events)
 			if !reflect.DeepEqual(a.Agreement, tc.want) {
 				t.Errorf("agreement =\n%+v\nwant\n%+v", a.Agreement, tc.want)
 			}
@@ -313,7 +313,7 @@ func TestAnalyzeMessages(t *testing.T) {
 	type c = map[string]int64
 	// Node 1 restarts (a start event); node 2's counters go down without one.
 	// recv.request has no sent.request anywhere: those are the clients' messages.
-	a := anaRun(t, nil, synth.Steady(), []cluster.Event{
+	a := analyzeRun(t, nil, synth.Steady(), []cluster.Event{
 		synth.Load(100, 1, 0.5, c{"sent.heartbeat": 10, "sent.assign": 2, "recv.request": 5}),
 		synth.Load(100, 2, 0.5, c{"sent.heartbeat": 7, "sent.response": 3, "recv.request": 10, "recv.heartbeat": 30}),
 		synth.Load(200, 1, 0.6, c{"sent.heartbeat": 20, "sent.assign": 4, "recv.request": 10}),
@@ -357,7 +357,7 @@ func TestDefaultMessageClass(t *testing.T) {
 func TestAnalyzeNodes(t *testing.T) {
 	faults := []fault.Fault{{At: synth.Ms(1000), Node: 3, Kind: "crash", For: synth.Ms(1000)}, {At: synth.Ms(5000), Node: 3, Kind: "silent", For: synth.Ms(500)}}
 	complete := func(ms, node int) cluster.Event { return synth.Ev(ms, node, cluster.EvComplete) }
-	a := anaRun(t, faults, synth.Steady(), []cluster.Event{
+	a := analyzeRun(t, faults, synth.Steady(), []cluster.Event{
 		complete(100, 3), complete(200, 3), synth.Load(300, 3, 0.7, nil),
 		synth.FaultStart(1000, 3, "crash"), synth.Exit(1001, 3, "killed"), synth.FaultEnd(2000, 3, "crash"),
 		synth.Start(2010, 3, "Recovering"), synth.State(2500, 3, "Active"), complete(2600, 3),
@@ -386,7 +386,7 @@ func TestAnalyzeDecisions(t *testing.T) {
 	for i := range 100 {
 		evs = append(evs, synth.Assign(i*10, 2, fmt.Sprintf("r%d", i), 1+i%3, map[int]float64{3: 0.9, 1: 0.75, 2: 0.5}))
 	}
-	a := anaRun(t, nil, evs)
+	a := analyzeRun(t, nil, evs)
 	if len(a.Decisions) != 5 {
 		t.Fatalf("%d decisions kept, want 5", len(a.Decisions))
 	}
@@ -420,13 +420,13 @@ func TestAnalyzeErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Analyze(AnalysisConfig{Start: synth.T0, Nodes: 3}, slices.Values(tc.events))
+			_, err := Events(Config{Start: synth.T0, Nodes: 3}, slices.Values(tc.events))
 			if !errors.Is(err, tc.want) {
 				t.Errorf("Analyze(%+v) error = %v, want %v", tc.events, err, tc.want)
 			}
 		})
 	}
-	z, err := NewAnalyzer(AnalysisConfig{Start: synth.T0, Nodes: 3})
+	z, err := New(Config{Start: synth.T0, Nodes: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -443,9 +443,9 @@ func TestAnalyzeErrors(t *testing.T) {
 	if err := z.Add(synth.Ev(2, 1, cluster.EvLoad)); !errors.Is(err, ErrAnalyzerClosed) {
 		t.Errorf("Add after Close: %v, want ErrAnalyzerClosed", err)
 	}
-	for _, cfg := range []AnalysisConfig{{Nodes: 3}, {Start: synth.T0}, {Start: synth.T0, Nodes: 3, Decisions: -1},
+	for _, cfg := range []Config{{Nodes: 3}, {Start: synth.T0}, {Start: synth.T0, Nodes: 3, Decisions: -1},
 		{Start: synth.T0, Nodes: 3, Faults: []fault.Fault{{Node: 4}}}} {
-		if _, err := NewAnalyzer(cfg); !errors.Is(err, ErrAnalysisConfig) {
+		if _, err := New(cfg); !errors.Is(err, ErrAnalysisConfig) {
 			t.Errorf("NewAnalyzer(%+v) error = %v, want ErrAnalysisConfig", cfg, err)
 		}
 	}

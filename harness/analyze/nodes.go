@@ -1,4 +1,4 @@
-package harness
+package analyze
 
 import (
 	"strings"
@@ -30,8 +30,8 @@ type LoadSample struct {
 	Outstanding int
 }
 
-// anaNode is what the analyzer tracks per node.
-type anaNode struct {
+// nodeState is what the analyzer tracks per node.
+type nodeState struct {
 	started     bool
 	inFault     bool
 	faultKind   string
@@ -53,9 +53,9 @@ type anaNode struct {
 
 // isLive: the node's process runs, no fault holds it down and it is not
 // shutting down.
-func (n *anaNode) isLive() bool { return !n.inFault && !n.exited && !n.stopping }
+func (n *nodeState) isLive() bool { return !n.inFault && !n.exited && !n.stopping }
 
-func anaIsActive(state string) bool { return strings.EqualFold(state, "active") }
+func isActive(state string) bool { return strings.EqualFold(state, "active") }
 
 // nodeEvent handles the events a node writes about itself, and node_exit.
 func (z *Analyzer) nodeEvent(e *cluster.Event) {
@@ -72,7 +72,7 @@ func (z *Analyzer) nodeEvent(e *cluster.Event) {
 		z.agree.membership(e.Time)
 	case cluster.EvState:
 		n.state = e.State
-		if anaIsActive(e.State) {
+		if isActive(e.State) {
 			z.nodeActive(e.Node, e.Time)
 		}
 	case cluster.EvSuspect:

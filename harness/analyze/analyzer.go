@@ -1,4 +1,4 @@
-package harness
+package analyze
 
 import (
 	"fmt"
@@ -14,8 +14,8 @@ import (
 	"stegocloud/harness/rundir"
 )
 
-// AnalysisConfig describes the run whose merged event log an Analyzer reads.
-type AnalysisConfig struct {
+// Config describes the run whose merged event log an Analyzer reads.
+type Config struct {
 	Start  time.Time     // load start: every offset in the Analysis counts from it (required)
 	Nodes  int           // node ids are 1..Nodes (required)
 	Faults []fault.Fault // the executed fault list (schedule.json as run)
@@ -55,25 +55,25 @@ type Analysis struct {
 // every event, then Close. It keeps per-node state and per-episode state, never
 // the events themselves. Use it from one goroutine.
 type Analyzer struct {
-	cfg     AnalysisConfig
+	cfg     Config
 	start   int64
 	last    int64
 	closed  bool
 	a       *Analysis
-	nodes   []anaNode
-	coord   anaCoord
+	nodes   []nodeState
+	coord   clusterCoord
 	epochs  map[uint64]int
 	reasgn  map[string]struct{}
-	open    []*anaFailover
-	agree   anaAgreement
-	sample  anaSampler
-	msgs    anaMessages
+	open    []*episode
+	agree   agreement
+	sample  sampler
+	msgs    messages
 	unknown map[cluster.EventType]int
 	starts  int // fault_start events
 }
 
-// NewAnalyzer checks cfg and returns an analyzer ready for Add.
-func NewAnalyzer(cfg AnalysisConfig) (*Analyzer, error) {
+// New checks cfg and returns an analyzer ready for Add.
+func New(cfg Config) (*Analyzer, error) {
 	switch {
 	case cfg.Start.IsZero():
 		return nil, fmt.Errorf("%w: Start (the load start) is not set", ErrAnalysisConfig)
@@ -96,18 +96,18 @@ func NewAnalyzer(cfg AnalysisConfig) (*Analyzer, error) {
 	z := &Analyzer{
 		cfg: cfg, start: cfg.Start.UnixNano(),
 		a:      &Analysis{Elections: rundir.ElectionSummary{ByCause: map[string]int{}}, faults: cfg.Faults},
-		nodes:  make([]anaNode, cfg.Nodes),
+		nodes:  make([]nodeState, cfg.Nodes),
 		epochs: map[uint64]int{},
 		reasgn: map[string]struct{}{}, unknown: map[cluster.EventType]int{},
-		sample: anaSampler{keep: cfg.Decisions},
-		msgs:   newAnaMessages(cfg.Nodes),
+		sample: sampler{keep: cfg.Decisions},
+		msgs:   newMessages(cfg.Nodes),
 	}
 	return z, nil
 }
 
-// Analyze runs an Analyzer over events, stopping at the first error.
-func Analyze(cfg AnalysisConfig, events iter.Seq[cluster.Event]) (*Analysis, error) {
-	z, err := NewAnalyzer(cfg)
+// Events runs an Analyzer over events, stopping at the first error.
+func Events(cfg Config, events iter.Seq[cluster.Event]) (*Analysis, error) {
+	z, err := New(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +144,7 @@ func (z *Analyzer) Add(e cluster.Event) error {
 // at is an event time as an offset from the load start.
 func (z *Analyzer) at(t int64) time.Duration { return time.Duration(t - z.start) }
 
-func (z *Analyzer) node(id int) *anaNode { return &z.nodes[id-1] }
+func (z *Analyzer) node(id int) *nodeState { return &z.nodes[id-1] }
 
 func (z *Analyzer) warnf(format string, a ...any) {
 	z.a.Warnings = append(z.a.Warnings, fmt.Sprintf(format, a...))

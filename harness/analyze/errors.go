@@ -1,11 +1,11 @@
-package harness
+package analyze
 
 import "errors"
 
-// The sentinel errors of the analyze stage. Each is wrapped with what was being
+// The sentinel errors of package analyze. Each is wrapped with what was being
 // done (fmt.Errorf("…: %w", Err…)); test for them with errors.Is.
 var (
-	// ErrAnalysisConfig reports an AnalysisConfig that cannot describe a run.
+	// ErrAnalysisConfig reports an Config that cannot describe a run.
 	ErrAnalysisConfig = errors.New("invalid analysis configuration")
 
 	// ErrEventOrder reports an event stream that goes back in time: the
