@@ -23,6 +23,8 @@ import (
 	"stegocloud/harness/load"
 
 	"stegocloud/harness/record"
+
+	"stegocloud/harness/check"
 )
 
 // RunOptions configure RunExperiment.
@@ -353,14 +355,14 @@ func driveAndRecord(ctx context.Context, e *experiment.Experiment, dir string, n
 	executed := exec.result()
 
 	// Let the cluster settle, then read every node's final status.
-	bound := AgreementBound(e.Cluster.SuspectAfter, e.Faults.SyncDelay, e.Cluster.ElectionTimeout)
+	bound := check.AgreementBound(e.Cluster.SuspectAfter, e.Faults.SyncDelay, e.Cluster.ElectionTimeout)
 	if ctx.Err() == nil && len(ns.addrs) > 0 {
 		if _, err := ns.waitAgreed(ctx, len(ns.addrs), bound+2*time.Second); err != nil {
 			log.printf("after the load: %v", err)
 		}
 	}
 	final := ns.statuses(context.Background(), time.Second)
-	coord, _ := agreedCoordinator(final)
+	coord, _ := check.AgreedCoordinator(final)
 	stopNodes(coord)
 	var clientStats cluster.ClientStats
 	if clients != nil {

@@ -10,18 +10,14 @@ import (
 	"time"
 
 	"stegocloud/cluster"
-
+	"stegocloud/harness/analyze"
 	"stegocloud/harness/experiment"
-
 	"stegocloud/harness/fault"
-
+	"stegocloud/harness/load"
+	"stegocloud/harness/record"
 	"stegocloud/harness/rundir"
 
-	"stegocloud/harness/load"
-
-	"stegocloud/harness/record"
-
-	"stegocloud/harness/analyze"
+	"stegocloud/harness/check"
 )
 
 // summarize turns what a run recorded into its files: events.jsonl (merged),
@@ -100,23 +96,23 @@ func summarize(e *experiment.Experiment, dir string, ns *nodeSet, rec *record.Re
 	if err != nil {
 		return nil, err
 	}
-	harnessChecks := []rundir.Check{CheckAccounted(rec.Accounting(), int(stats.Requests)), CheckMetadata(rec.Accounting())}
+	harnessChecks := []rundir.Check{check.Accounted(rec.Accounting(), int(stats.Requests)), check.Metadata(rec.Accounting())}
 	switch e.Cluster.Launch {
 	case experiment.LaunchNoop:
 		// No cluster: only what the harness itself can be judged on.
 		s.Warnings = append(s.Warnings, "launch: noop — no cluster ran; a no-op target answered every request")
-		s.Verdict = NewVerdict(append(harnessChecks, EvaluateThresholds(s, thresholds)...))
+		s.Verdict = check.NewVerdict(append(harnessChecks, check.Thresholds(s, thresholds)...))
 	case experiment.LaunchExternal:
 		// The nodes' event logs are not ours: election safety cannot be
 		// checked, and agreement is judged from the nodes' final status.
 		s.Warnings = append(s.Warnings, "launch: external — the nodes' event logs are not available to the harness: election safety was not checked, agreement is judged from the final status requests, and failover/recovery times are not measured")
-		checks := append(harnessChecks, statusAgreementCheck(final, len(ns.addrs)))
-		s.Verdict = NewVerdict(append(checks, EvaluateThresholds(s, thresholds)...))
+		checks := append(harnessChecks, check.StatusAgreement(final, len(ns.addrs)))
+		s.Verdict = check.NewVerdict(append(checks, check.Thresholds(s, thresholds)...))
 	default:
-		s.Verdict = Judge(s, CheckInput{Expected: int(stats.Requests), Accounting: rec.Accounting(),
+		s.Verdict = check.Judge(s, check.Input{Expected: int(stats.Requests), Accounting: rec.Accounting(),
 			Analysis: a, AgreementBound: bound, Thresholds: thresholds})
 	}
-	c := loadCompleteCheck(e, stats, interrupted)
+	c := check.LoadComplete(e, stats, interrupted)
 	s.Verdict.Checks = append([]rundir.Check{c}, s.Verdict.Checks...)
 	s.Verdict.Pass = s.Verdict.Pass && c.Pass
 
@@ -136,39 +132,4 @@ func summarize(e *experiment.Experiment, dir string, ns *nodeSet, rec *record.Re
 		return nil, err
 	}
 	return s, nil
-}
-
-// loadCompleteCheck says whether the load ran as planned: every planned
-// request of a closed loop issued, not cut short by max_duration or Ctrl-C.
-func loadCompleteCheck(e *experiment.Experiment, st load.Stats, interrupted error) rundir.Check {
-	c := rundir.Check{Name: "load_complete", Pass: true}
-	planned := e.Workload.TotalRequests()
-	switch {
-	case interrupted != nil:
-		c.Pass, c.Detail = false, fmt.Sprintf("interrupted after %d requests", st.Requests)
-	case st.Stopped != load.StopComplete:
-		c.Pass, c.Detail = false, fmt.Sprintf("stopped by %s after %d requests", st.Stopped, st.Requests)
-	case planned > 0:
-		c.Pass = st.Requests == planned
-		c.Detail = fmt.Sprintf("%d of %d planned requests issued", st.Requests, planned)
-	default:
-		c.Detail = fmt.Sprintf("%d requests issued over %v", st.Requests, e.Workload.Duration)
-	}
-	return c
-}
-
-// statusAgreementCheck judges agreement from the nodes' final status answers:
-// every node answered, and every Active node follows the same Active node.
-func statusAgreementCheck(final map[int]cluster.NodeStatus, nodes int) rundir.Check {
-	c := rundir.Check{Name: "agreement"}
-	coord, why := agreedCoordinator(final)
-	switch {
-	case len(final) < nodes:
-		c.Detail = fmt.Sprintf("only %d of %d nodes answered the final status request", len(final), nodes)
-	case coord == 0:
-		c.Detail = "final status: " + why
-	default:
-		c.Pass, c.Detail = true, fmt.Sprintf("final status: every active node follows node %d", coord)
-	}
-	return c
 }

@@ -1,4 +1,4 @@
-package harness
+package check
 
 import (
 	"fmt"
@@ -15,8 +15,8 @@ import (
 	"stegocloud/harness/analyze"
 )
 
-// CheckInput is what the checker judges a run by, besides its Summary.
-type CheckInput struct {
+// Input is what the checker judges a run by, besides its Summary.
+type Input struct {
 	Expected   int               // requests the load driver issued (required: completeness is judged against it)
 	Accounting record.Accounting // from Recorder.Accounting
 	Analysis   *analyze.Analysis // from Analyzer.Close
@@ -28,14 +28,14 @@ type CheckInput struct {
 
 // Judge runs every check: accounted, metadata, election_safety, agreement,
 // then one per threshold.
-func Judge(s *rundir.Summary, in CheckInput) rundir.Verdict {
+func Judge(s *rundir.Summary, in Input) rundir.Verdict {
 	checks := []rundir.Check{
-		CheckAccounted(in.Accounting, in.Expected),
-		CheckMetadata(in.Accounting),
-		CheckElectionSafety(in.Analysis),
-		CheckAgreement(in.Analysis, in.AgreementBound),
+		Accounted(in.Accounting, in.Expected),
+		Metadata(in.Accounting),
+		ElectionSafety(in.Analysis),
+		Agreement(in.Analysis, in.AgreementBound),
 	}
-	return NewVerdict(append(checks, EvaluateThresholds(s, in.Thresholds)...))
+	return NewVerdict(append(checks, Thresholds(s, in.Thresholds)...))
 }
 
 // NewVerdict passes when there is at least one check and every check passes.
@@ -54,9 +54,9 @@ func AgreementBound(suspectAfter, syncDelay, electionTimeout time.Duration) time
 	return 5*suspectAfter + syncDelay + electionTimeout
 }
 
-// CheckAccounted: every request issued ended exactly once as ok, failed with
+// Accounted: every request issued ended exactly once as ok, failed with
 // a reason, or timed out.
-func CheckAccounted(a record.Accounting, expected int) rundir.Check {
+func Accounted(a record.Accounting, expected int) rundir.Check {
 	c := rundir.Check{Name: "accounted"}
 	if expected <= 0 {
 		c.Detail = fmt.Sprintf("expected request count not given (%d): completeness cannot be judged", expected)
@@ -83,9 +83,9 @@ func CheckAccounted(a record.Accounting, expected int) rundir.Check {
 	return c
 }
 
-// CheckMetadata: every ok response carried exactly the metadata that was sent,
+// Metadata: every ok response carried exactly the metadata that was sent,
 // as the client verified it.
-func CheckMetadata(a record.Accounting) rundir.Check {
+func Metadata(a record.Accounting) rundir.Check {
 	c := rundir.Check{Name: "metadata", Pass: a.OKUnverified == 0}
 	c.Detail = fmt.Sprintf("%d of %d ok responses verified", a.OK-a.OKUnverified, a.OK)
 	if !c.Pass {
@@ -97,8 +97,8 @@ func CheckMetadata(a record.Accounting) rundir.Check {
 	return c
 }
 
-// CheckElectionSafety: at most one coordinator per epoch over the merged log.
-func CheckElectionSafety(a *analyze.Analysis) rundir.Check {
+// ElectionSafety: at most one coordinator per epoch over the merged log.
+func ElectionSafety(a *analyze.Analysis) rundir.Check {
 	c := rundir.Check{Name: "election_safety"}
 	if a == nil {
 		c.Detail = "no event analysis given"
@@ -117,9 +117,9 @@ func CheckElectionSafety(a *analyze.Analysis) rundir.Check {
 	return c
 }
 
-// CheckAgreement: after the last membership change, every live node followed
+// Agreement: after the last membership change, every live node followed
 // one live coordinator within bound.
-func CheckAgreement(a *analyze.Analysis, bound time.Duration) rundir.Check {
+func Agreement(a *analyze.Analysis, bound time.Duration) rundir.Check {
 	c := rundir.Check{Name: "agreement"}
 	switch {
 	case a == nil:
@@ -132,17 +132,17 @@ func CheckAgreement(a *analyze.Analysis, bound time.Duration) rundir.Check {
 	g := a.Agreement
 	if !g.Reached {
 		c.Detail = fmt.Sprintf("live nodes %v never followed one live coordinator in the %s after the last membership change at %.3fs (they followed %v; want agreement within %s)",
-			g.Live, chkDur(g.End-g.Reference), g.Reference.Seconds(), chkFollows(g), chkDur(bound))
+			g.Live, dur(g.End-g.Reference), g.Reference.Seconds(), follows(g), dur(bound))
 		return c
 	}
 	c.Pass = g.After <= bound
 	c.Detail = fmt.Sprintf("live nodes %v followed node %d %s after the last membership change at %.3fs, want ≤ %s",
-		g.Live, g.Coordinator, chkDur(g.After), g.Reference.Seconds(), chkDur(bound))
+		g.Live, g.Coordinator, dur(g.After), g.Reference.Seconds(), dur(bound))
 	return c
 }
 
-// chkFollows lists "node→coordinator" for the live nodes.
-func chkFollows(g analyze.Agreement) string {
+// follows lists "node→coordinator" for the live nodes.
+func follows(g analyze.Agreement) string {
 	parts := make([]string, 0, len(g.Live))
 	for _, n := range g.Live {
 		if n >= 1 && n <= len(g.Follows) {
@@ -152,8 +152,8 @@ func chkFollows(g analyze.Agreement) string {
 	return "[" + strings.Join(parts, " ") + "]"
 }
 
-// chkDur prints a duration in ms below 10 s, else in s.
-func chkDur(d time.Duration) string {
+// dur prints a duration in ms below 10 s, else in s.
+func dur(d time.Duration) string {
 	if d < 10*time.Second && d > -10*time.Second {
 		return units.Num(units.Ms(d)) + " ms"
 	}

@@ -1,4 +1,4 @@
-package harness
+package check
 
 import (
 	"math"
@@ -18,8 +18,8 @@ import (
 	"stegocloud/harness/analyze"
 )
 
-// chkAccounting records results and returns the recorder's ledger.
-func chkAccounting(t *testing.T, rs ...load.Result) record.Accounting {
+// accounting records results and returns the recorder's ledger.
+func accounting(t *testing.T, rs ...load.Result) record.Accounting {
 	t.Helper()
 	r, err := record.New(record.Config{Start: synth.T0, Nodes: 3})
 	if err != nil {
@@ -72,7 +72,7 @@ func TestCheckAccounted(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c := CheckAccounted(chkAccounting(t, tc.results...), tc.expected)
+			c := Accounted(accounting(t, tc.results...), tc.expected)
 			if c.Name != "accounted" || c.Pass != tc.pass || c.Detail != tc.detail {
 				t.Errorf("CheckAccounted(%d results, expected %d) = %+v\nwant pass %v, detail %q", len(tc.results), tc.expected, c, tc.pass, tc.detail)
 			}
@@ -99,7 +99,7 @@ func TestCheckMetadata(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c := CheckMetadata(chkAccounting(t, tc.results...))
+			c := Metadata(accounting(t, tc.results...))
 			if c.Name != "metadata" || c.Pass != tc.pass || c.Detail != tc.detail {
 				t.Errorf("CheckMetadata = %+v, want pass %v, detail %q", c, tc.pass, tc.detail)
 			}
@@ -123,7 +123,7 @@ func TestCheckElectionSafety(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c := CheckElectionSafety(tc.a)
+			c := ElectionSafety(tc.a)
 			if c.Name != "election_safety" || c.Pass != tc.pass || c.Detail != tc.detail {
 				t.Errorf("CheckElectionSafety = %+v, want pass %v, detail %q", c, tc.pass, tc.detail)
 			}
@@ -156,7 +156,7 @@ func TestCheckAgreement(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c := CheckAgreement(tc.a, tc.bound)
+			c := Agreement(tc.a, tc.bound)
 			if c.Name != "agreement" || c.Pass != tc.pass || c.Detail != tc.detail {
 				t.Errorf("CheckAgreement(bound %v) = %+v\nwant pass %v, detail %q", tc.bound, c, tc.pass, tc.detail)
 			}
@@ -215,7 +215,7 @@ func TestEvaluateThresholds(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cs := EvaluateThresholds(tc.s, []experiment.Threshold{tc.th})
+			cs := Thresholds(tc.s, []experiment.Threshold{tc.th})
 			if len(cs) != 1 {
 				t.Fatalf("EvaluateThresholds(%+v) gave %d checks, want 1", tc.th, len(cs))
 			}
@@ -228,10 +228,10 @@ func TestEvaluateThresholds(t *testing.T) {
 }
 
 func TestJudge(t *testing.T) {
-	acc := chkAccounting(t, synth.OK(0, 0, time.Millisecond, 1), synth.OK(1, 0, time.Millisecond, 2))
+	acc := accounting(t, synth.OK(0, 0, time.Millisecond, 1), synth.OK(1, 0, time.Millisecond, 2))
 	a := analyzed(t, nil, synth.Steady())
 	s := &rundir.Summary{Requests: rundir.Counts{Total: 2, OK: 2}, SuccessRate: 1, Latency: rundir.Latency{Count: 2, P99Ms: 1}}
-	in := CheckInput{Expected: 2, Accounting: acc, Analysis: a, AgreementBound: time.Second,
+	in := Input{Expected: 2, Accounting: acc, Analysis: a, AgreementBound: time.Second,
 		Thresholds: []experiment.Threshold{{Metric: "success_rate", Op: ">=", Value: 0.999}}}
 	v := Judge(s, in)
 	var names []string

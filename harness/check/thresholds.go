@@ -1,4 +1,4 @@
-package harness
+package check
 
 import (
 	"fmt"
@@ -11,25 +11,25 @@ import (
 	"stegocloud/harness/internal/units"
 )
 
-// chkMetric is one value a threshold can name, in the units of its Summary
+// metric is one value a threshold can name, in the units of its Summary
 // field, with how to print it.
-type chkMetric struct {
+type metric struct {
 	value float64
 	unit  string // "ms", "req/s", "%" (a 0..1 fraction printed as a percentage) or "" (a count)
 	na    string // why the metric does not apply to this run; "" when it does
 }
 
-// chkLookup finds the metric a threshold names.
-func chkLookup(s *rundir.Summary, name string) (chkMetric, bool) {
-	lat := func(v float64) chkMetric {
-		m := chkMetric{value: v, unit: "ms"}
+// lookup finds the metric a threshold names.
+func lookup(s *rundir.Summary, name string) (metric, bool) {
+	lat := func(v float64) metric {
+		m := metric{value: v, unit: "ms"}
 		if s.Latency.Count == 0 {
 			m.na = "no request ended"
 		}
 		return m
 	}
-	fo := func(v float64) chkMetric {
-		m := chkMetric{value: v, unit: "ms"}
+	fo := func(v float64) metric {
+		m := metric{value: v, unit: "ms"}
 		if s.Faults.FailoverMs.N == 0 {
 			m.na = "no failover was measured (no coordinator fault took effect)"
 		}
@@ -37,20 +37,20 @@ func chkLookup(s *rundir.Summary, name string) (chkMetric, bool) {
 	}
 	switch name {
 	case "success_rate":
-		m := chkMetric{value: s.SuccessRate, unit: "%"}
+		m := metric{value: s.SuccessRate, unit: "%"}
 		if s.Requests.Total == 0 {
 			m.na = "no request was issued"
 		}
 		return m, true
 	case "throughput":
-		return chkMetric{value: s.ThroughputRPS, unit: "req/s"}, true
+		return metric{value: s.ThroughputRPS, unit: "req/s"}, true
 	case "bound_achieved":
 		if s.Bound == nil {
-			return chkMetric{unit: "%", na: "the run has no throughput bound (open loop or no service time)"}, true
+			return metric{unit: "%", na: "the run has no throughput bound (open loop or no service time)"}, true
 		}
-		return chkMetric{value: s.Bound.Achieved, unit: "%"}, true
+		return metric{value: s.Bound.Achieved, unit: "%"}, true
 	case "lost":
-		return chkMetric{value: float64(s.Requests.Lost)}, true
+		return metric{value: float64(s.Requests.Lost)}, true
 	case "mean":
 		return lat(s.Latency.MeanMs), true
 	case "p50":
@@ -70,23 +70,23 @@ func chkLookup(s *rundir.Summary, name string) (chkMetric, bool) {
 	case "failover_max":
 		return fo(s.Faults.FailoverMs.Max), true
 	}
-	return chkMetric{}, false
+	return metric{}, false
 }
 
-// EvaluateThresholds turns each expect: threshold into a check. A metric that
+// Thresholds turns each expect: threshold into a check. A metric that
 // does not apply to the run, an unknown metric or operator, or a value that
 // could not be measured fails its check and says why.
-func EvaluateThresholds(s *rundir.Summary, ts []experiment.Threshold) []rundir.Check {
+func Thresholds(s *rundir.Summary, ts []experiment.Threshold) []rundir.Check {
 	checks := make([]rundir.Check, 0, len(ts))
 	for _, t := range ts {
-		checks = append(checks, chkThreshold(s, t))
+		checks = append(checks, threshold(s, t))
 	}
 	return checks
 }
 
-func chkThreshold(s *rundir.Summary, t experiment.Threshold) rundir.Check {
+func threshold(s *rundir.Summary, t experiment.Threshold) rundir.Check {
 	c := rundir.Check{Name: "expect " + t.Metric}
-	m, known := chkLookup(s, t.Metric)
+	m, known := lookup(s, t.Metric)
 	switch {
 	case !known:
 		c.Detail = fmt.Sprintf("unknown metric %q (threshold %q)", t.Metric, t.Raw)
@@ -98,17 +98,17 @@ func chkThreshold(s *rundir.Summary, t experiment.Threshold) rundir.Check {
 		c.Detail = fmt.Sprintf("%s was not measured (%v)", t.Metric, m.value)
 		return c
 	}
-	pass, ok := chkCompare(m.value, t.Op, t.Value)
+	pass, ok := compare(m.value, t.Op, t.Value)
 	if !ok {
 		c.Detail = fmt.Sprintf("unknown operator %q (threshold %q)", t.Op, t.Raw)
 		return c
 	}
 	c.Pass = pass
-	c.Detail = fmt.Sprintf("%s %s, want %s %s", t.Metric, chkFormat(m.value, m.unit), t.Op, chkFormat(t.Value, m.unit))
+	c.Detail = fmt.Sprintf("%s %s, want %s %s", t.Metric, format(m.value, m.unit), t.Op, format(t.Value, m.unit))
 	return c
 }
 
-func chkCompare(v float64, op string, want float64) (pass, ok bool) {
+func compare(v float64, op string, want float64) (pass, ok bool) {
 	switch op {
 	case "<":
 		return v < want, true
@@ -124,7 +124,7 @@ func chkCompare(v float64, op string, want float64) (pass, ok bool) {
 	return false, false
 }
 
-func chkFormat(v float64, unit string) string {
+func format(v float64, unit string) string {
 	switch unit {
 	case "%":
 		return units.NumPrec(v*100, 4) + "%"

@@ -1,4 +1,4 @@
-package harness
+package check
 
 import (
 	"bytes"
@@ -40,7 +40,7 @@ func TestGoldenSummaryAndHgrm(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Summarize(&s)
-	s.Verdict = Judge(&s, CheckInput{Expected: len(results), Accounting: r.Accounting(), Analysis: a,
+	s.Verdict = Judge(&s, Input{Expected: len(results), Accounting: r.Accounting(), Analysis: a,
 		AgreementBound: AgreementBound(200*time.Millisecond, 500*time.Millisecond, 100*time.Millisecond),
 		Thresholds: []experiment.Threshold{
 			{Metric: "success_rate", Op: ">=", Value: 0.999, Raw: ">= 99.9%"},
