@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/plot"
 )
 
 // WriteReport writes the run's report.md: what ran, the seed's tables with
@@ -44,7 +46,7 @@ type reportContext struct {
 	s        *rundir.Summary
 	spec     reportSpec
 	loc      *time.Location // the zone the run's times were stored in
-	figures  []Figure
+	figures  []plot.Figure
 	warnings []string // the summary's, the loader's, and the report's own
 }
 
@@ -57,7 +59,7 @@ func newReportContext(d *rundir.Run) *reportContext {
 		rc.warnings = append(rc.warnings, err.Error())
 	}
 	rc.spec = spec
-	figs, skipped := Figures(d)
+	figs, skipped := plot.Figures(d)
 	rc.figures = figs
 	rc.warnings = append(rc.warnings, skipped...)
 	return rc

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/plot"
 )
 
 // ReportOutput is what ReportRun wrote.
@@ -35,7 +37,7 @@ func ReportRun(dir string, withFigures bool) (*ReportOutput, error) {
 	if withFigures {
 		// A figure that fails to render must not cost the report: write it
 		// anyway and return the figure error after.
-		out.Figures, out.Skipped, figErr = WriteFigures(d, filepath.Join(dir, rundir.DirFigures))
+		out.Figures, out.Skipped, figErr = plot.WriteFigures(d, filepath.Join(dir, rundir.DirFigures))
 	}
 	out.Warnings = newReportContext(d).warnings
 	var buf bytes.Buffer

@@ -1,4 +1,4 @@
-package harness
+package plot
 
 import (
 	"fmt"
@@ -46,7 +46,7 @@ func NewTimelineFigure(d *rundir.Run) (*TimelineFigure, error) {
 	if len(d.Buckets) == 0 || d.BucketS <= 0 {
 		return nil, fmt.Errorf("%w: no %s", ErrNoFigureData, rundir.FileTimeSeries)
 	}
-	f := &TimelineFigure{BucketS: d.BucketS, Faults: plotFaults(d), Elections: plotElections(d)}
+	f := &TimelineFigure{BucketS: d.BucketS, Faults: faultsOf(d), Elections: electionsOf(d)}
 	for i, b := range d.Buckets {
 		width := d.BucketS
 		if i == len(d.Buckets)-1 {
@@ -86,8 +86,8 @@ func (f *TimelineFigure) Name() string { return "timeline" }
 
 // Render implements Figure.
 func (f *TimelineFigure) Render(w io.Writer, format string) error {
-	lat := plotNew("Latency and throughput over time", "", "latency (ms)")
-	thr := plotNew("", "time since load start (s)", "requests/s")
+	lat := newPlot("Latency and throughput over time", "", "latency (ms)")
+	thr := newPlot("", "time since load start (s)", "requests/s")
 	marks := f.markers()
 	for _, p := range []*plot.Plot{lat, thr} {
 		p.Add(marks...)
@@ -111,14 +111,14 @@ func (f *TimelineFigure) Render(w io.Writer, format string) error {
 		y     func(TimelinePoint) float64
 		keep  func(int) bool
 	}{
-		{lat, "p99", plotLatencyP99, func(p TimelinePoint) float64 { return p.P99Ms }, defined},
-		{lat, "p50", plotLatencyP50, func(p TimelinePoint) float64 { return p.P50Ms }, defined},
-		{thr, "ok/s", plotOKColor, func(p TimelinePoint) float64 { return p.OKPerS }, rated},
-		{thr, "errors/s", plotErrorColor, func(p TimelinePoint) float64 { return p.ErrPerS }, rated},
+		{lat, "p99", latencyP99, func(p TimelinePoint) float64 { return p.P99Ms }, defined},
+		{lat, "p50", latencyP50, func(p TimelinePoint) float64 { return p.P50Ms }, defined},
+		{thr, "ok/s", okColor, func(p TimelinePoint) float64 { return p.OKPerS }, rated},
+		{thr, "errors/s", errorColor, func(p TimelinePoint) float64 { return p.ErrPerS }, rated},
 	}
 	for _, s := range series {
-		segs := plotSplitSegments(len(f.Points), func(i int) plotter.XY { return plotter.XY{X: f.Points[i].T, Y: s.y(f.Points[i])} }, s.keep)
-		thumb, err := plotAddSegments(s.p, segs, draw.LineStyle{Color: s.color, Width: vg.Points(1.3)})
+		segs := splitSegments(len(f.Points), func(i int) plotter.XY { return plotter.XY{X: f.Points[i].T, Y: s.y(f.Points[i])} }, s.keep)
+		thumb, err := addSegments(s.p, segs, draw.LineStyle{Color: s.color, Width: vg.Points(1.3)})
 		if err != nil {
 			return fmt.Errorf("plotting %s: %w", s.name, err)
 		}
@@ -127,7 +127,7 @@ func (f *TimelineFigure) Render(w io.Writer, format string) error {
 	f.addMarkerLegend(lat)
 	lat.Y.Max = max(maxLat*1.1, 1)
 	thr.Y.Max = max(maxThr*1.1, 1)
-	return plotRenderLegendRight(w, format, plotWidth, plotTallHeight, lat, thr)
+	return renderLegendRight(w, format, figWidth, figTallHeight, lat, thr)
 }
 
 // markers are the fault shading and the election lines, drawn under the data.
@@ -136,22 +136,22 @@ func (f *TimelineFigure) markers() []plot.Plotter {
 	for i, e := range f.Elections {
 		xs[i] = e.T
 	}
-	return []plot.Plotter{plotFaultSpans(f.Faults), plotVLines{Xs: xs, Style: plotElectionStyle()}}
+	return []plot.Plotter{faultShade(f.Faults), vLines{Xs: xs, Style: electionStyle()}}
 }
 
 func (f *TimelineFigure) addMarkerLegend(p *plot.Plot) {
-	for _, fl := range plotFaultLegendNodes(f.Faults) {
-		p.Legend.Add(plotFaultLegendLabel(fl), plotSwatch{Color: plotTranslucent(plotNodeColor(fl.Node), plotFaultAlpha*2)})
+	for _, fl := range faultLegendNodes(f.Faults) {
+		p.Legend.Add(faultLegendLabel(fl), Swatch{Color: translucent(nodeColor(fl.Node), faultAlpha*2)})
 	}
 	if len(f.Elections) > 0 {
-		p.Legend.Add("election", plotVLines{Style: plotElectionStyle()})
+		p.Legend.Add("election", vLines{Style: electionStyle()})
 	}
 }
 
-// plotSplitSegments cuts n points into runs of consecutive points that keep
+// splitSegments cuts n points into runs of consecutive points that keep
 // accepts (nil keeps all), so that undefined values break a line instead of
 // being drawn as zeros.
-func plotSplitSegments(n int, at func(int) plotter.XY, keep func(int) bool) []plotter.XYs {
+func splitSegments(n int, at func(int) plotter.XY, keep func(int) bool) []plotter.XYs {
 	var segs []plotter.XYs
 	var cur plotter.XYs
 	for i := range n {
@@ -170,9 +170,9 @@ func plotSplitSegments(n int, at func(int) plotter.XY, keep func(int) bool) []pl
 	return segs
 }
 
-// plotAddSegments draws each segment as a line (a lone point as a dot) and
+// addSegments draws each segment as a line (a lone point as a dot) and
 // returns a thumbnail for the legend.
-func plotAddSegments(p *plot.Plot, segs []plotter.XYs, style draw.LineStyle) (plot.Thumbnailer, error) {
+func addSegments(p *plot.Plot, segs []plotter.XYs, style draw.LineStyle) (plot.Thumbnailer, error) {
 	proto := &plotter.Line{LineStyle: style}
 	for _, seg := range segs {
 		if len(seg) == 1 {

@@ -1,4 +1,4 @@
-package harness
+package plot
 
 import (
 	"fmt"
@@ -36,23 +36,23 @@ type SpectrumPoint struct {
 	Ms         float64 `json:"ms"`
 }
 
-// plotSpectrumHistograms are the Summary histograms the spectrum draws, in order.
-var plotSpectrumHistograms = []struct{ key, name string }{
+// spectrumHistograms are the Summary histograms the spectrum draws, in order.
+var spectrumHistograms = []struct{ key, name string }{
 	{"all", "all requests"},
 	{"out_faults", "outside faults"},
 	{"in_faults", "inside faults"},
 }
 
-// plotSpectrumTicksPerHalf is the HdrHistogram percentile iterator's resolution:
+// spectrumTicksPerHalf is the HdrHistogram percentile iterator's resolution:
 // 5 points per halving of the distance to 100%, as in its .hgrm output.
-const plotSpectrumTicksPerHalf = 5
+const spectrumTicksPerHalf = 5
 
 // NewSpectrumFigure decodes the summary's HDR histograms (µs) and lays out
 // their percentile spectra. A histogram that does not decode is an error; an
 // empty one is left out.
 func NewSpectrumFigure(s *rundir.Summary) (*SpectrumFigure, error) {
 	f := &SpectrumFigure{}
-	for _, h := range plotSpectrumHistograms {
+	for _, h := range spectrumHistograms {
 		enc, ok := s.Histograms[h.key]
 		if !ok || enc == "" {
 			continue
@@ -64,7 +64,7 @@ func NewSpectrumFigure(s *rundir.Summary) (*SpectrumFigure, error) {
 		if hist.TotalCount() == 0 {
 			continue
 		}
-		f.Series = append(f.Series, SpectrumSeries{Name: h.name, Count: hist.TotalCount(), Points: plotSpectrumPoints(hist)})
+		f.Series = append(f.Series, SpectrumSeries{Name: h.name, Count: hist.TotalCount(), Points: SpectrumPoints(hist)})
 	}
 	if len(f.Series) == 0 {
 		return nil, fmt.Errorf("%w: %s has no non-empty latency histogram", ErrNoFigureData, rundir.FileSummary)
@@ -72,12 +72,12 @@ func NewSpectrumFigure(s *rundir.Summary) (*SpectrumFigure, error) {
 	return f, nil
 }
 
-// plotSpectrumPoints walks the histogram's percentiles. q = 100% is dropped: its
+// SpectrumPoints walks the histogram's percentiles. q = 100% is dropped: its
 // 1/(1-q) is infinite and a log axis cannot place it (the maximum is in the
 // report's tables).
-func plotSpectrumPoints(h *hdr.Histogram) []SpectrumPoint {
+func SpectrumPoints(h *hdr.Histogram) []SpectrumPoint {
 	var pts []SpectrumPoint
-	for _, b := range h.CumulativeDistributionWithTicks(plotSpectrumTicksPerHalf) {
+	for _, b := range h.CumulativeDistributionWithTicks(spectrumTicksPerHalf) {
 		q := b.Quantile / 100
 		if q >= 1 {
 			continue
@@ -92,10 +92,10 @@ func (f *SpectrumFigure) Name() string { return "latency_spectrum" }
 
 // Render implements Figure.
 func (f *SpectrumFigure) Render(w io.Writer, format string) error {
-	p := plotNew("Latency by percentile (HDR spectrum)", "percentile", "latency (ms)")
+	p := newPlot("Latency by percentile (HDR spectrum)", "percentile", "latency (ms)")
 	p.X.Scale = plot.LogScale{}
 	p.Legend.Left = true
-	colours := []color.RGBA{plotLatencyP50, plotOKColor, plotErrorColor}
+	colours := []color.RGBA{latencyP50, okColor, errorColor}
 	maxX, maxMs := 1.0, 0.0
 	for i, s := range f.Series {
 		xys := make(plotter.XYs, len(s.Points))
@@ -113,26 +113,26 @@ func (f *SpectrumFigure) Render(w io.Writer, format string) error {
 		p.Legend.Add(fmt.Sprintf("%s (n=%d)", s.Name, s.Count), l)
 	}
 	p.X.Min, p.X.Max = 1, max(maxX*1.5, 10)
-	p.X.Tick.Marker = plot.ConstantTicks(plotPercentileTicks(p.X.Max))
+	p.X.Tick.Marker = plot.ConstantTicks(PercentileTicks(p.X.Max))
 	p.Y.Min, p.Y.Max = 0, maxMs*1.25+1e-3
-	return plotRender(w, format, plotWidth, plotHeight, p)
+	return render(w, format, figWidth, figHeight, p)
 }
 
-// plotPercentileTicks labels 1/(1-q) positions as percentiles up to upTo.
-func plotPercentileTicks(upTo float64) []plot.Tick {
+// PercentileTicks labels 1/(1-q) positions as percentiles up to upTo.
+func PercentileTicks(upTo float64) []plot.Tick {
 	ticks := []plot.Tick{{Value: 1, Label: "0%"}, {Value: 2, Label: "50%"}}
 	for nines := 1; ; nines++ {
 		x := math.Pow10(nines)
 		if x > upTo {
 			return ticks
 		}
-		ticks = append(ticks, plot.Tick{Value: x, Label: plotNinesLabel(nines)})
+		ticks = append(ticks, plot.Tick{Value: x, Label: ninesLabel(nines)})
 	}
 }
 
-// plotNinesLabel is the percentile with n nines: 90%, 99%, 99.9%, … (spelled out
+// ninesLabel is the percentile with n nines: 90%, 99%, 99.9%, … (spelled out
 // rather than computed, which would print 90.00000000000001%).
-func plotNinesLabel(n int) string {
+func ninesLabel(n int) string {
 	switch n {
 	case 1:
 		return "90%"

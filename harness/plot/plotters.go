@@ -1,4 +1,4 @@
-package harness
+package plot
 
 import (
 	"image/color"
@@ -13,25 +13,25 @@ import (
 // implement no DataRange on purpose: a fault window or an election must not
 // stretch the axes that the measurements chose.
 
-// plotSpan is [From, To) on the x axis, filled with Color, with the first of
+// shadeSpan is [From, To) on the x axis, filled with Color, with the first of
 // Labels (longest first) that fits written inside it.
-type plotSpan struct {
+type shadeSpan struct {
 	From, To float64
 	Color    color.Color
 	Labels   []string
 }
 
-// plotShade fills each span over a fraction of the data area's height:
+// shade fills each span over a fraction of the data area's height:
 // Frac 1 shades the full height (fault windows), a small Frac at Top draws a
 // band along the top edge (the coordinator of each period).
-type plotShade struct {
-	Spans []plotSpan
+type shade struct {
+	Spans []shadeSpan
 	Frac  float64 // of the height, 0 < Frac ≤ 1
 	Top   bool
 	Text  text.Style // for labels; labels are drawn only when Text.Font.Size > 0
 }
 
-func (s plotShade) Plot(c draw.Canvas, p *plot.Plot) {
+func (s shade) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, _ := p.Transforms(&c)
 	y0, y1 := c.Min.Y, c.Max.Y
 	if s.Frac > 0 && s.Frac < 1 {
@@ -61,13 +61,13 @@ func (s plotShade) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 }
 
-// plotVLines draws a vertical line across the data area at each X.
-type plotVLines struct {
+// vLines draws a vertical line across the data area at each X.
+type vLines struct {
 	Xs    []float64
 	Style draw.LineStyle
 }
 
-func (v plotVLines) Plot(c draw.Canvas, p *plot.Plot) {
+func (v vLines) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, _ := p.Transforms(&c)
 	for _, x := range v.Xs {
 		px := trX(x)
@@ -78,30 +78,30 @@ func (v plotVLines) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 }
 
-// Thumbnail makes a plotVLines its own legend entry.
-func (v plotVLines) Thumbnail(c *draw.Canvas) {
+// Thumbnail makes a vLines its own legend entry.
+func (v vLines) Thumbnail(c *draw.Canvas) {
 	x := (c.Min.X + c.Max.X) / 2
 	c.StrokeLine2(v.Style, x, c.Min.Y, x, c.Max.Y)
 }
 
-// plotSwatch is a legend entry that is a filled square of one colour.
-type plotSwatch struct{ Color color.Color }
+// Swatch is a legend entry that is a filled square of one colour.
+type Swatch struct{ Color color.Color }
 
-func (s plotSwatch) Thumbnail(c *draw.Canvas) {
+func (s Swatch) Thumbnail(c *draw.Canvas) {
 	c.FillPolygon(s.Color, []vg.Point{
 		{X: c.Min.X, Y: c.Min.Y}, {X: c.Max.X, Y: c.Min.Y},
 		{X: c.Max.X, Y: c.Max.Y}, {X: c.Min.X, Y: c.Max.Y},
 	})
 }
 
-// plotElectionStyle marks elections: thin, dashed, dark.
-func plotElectionStyle() draw.LineStyle {
-	return draw.LineStyle{Color: plotMarkerColor, Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(3), vg.Points(2)}}
+// electionStyle marks elections: thin, dashed, dark.
+func electionStyle() draw.LineStyle {
+	return draw.LineStyle{Color: markerColor, Width: vg.Points(0.8), Dashes: []vg.Length{vg.Points(3), vg.Points(2)}}
 }
 
 var (
-	_ plot.Plotter     = plotShade{}
-	_ plot.Plotter     = plotVLines{}
-	_ plot.Thumbnailer = plotVLines{}
-	_ plot.Thumbnailer = plotSwatch{}
+	_ plot.Plotter     = shade{}
+	_ plot.Plotter     = vLines{}
+	_ plot.Thumbnailer = vLines{}
+	_ plot.Thumbnailer = Swatch{}
 )

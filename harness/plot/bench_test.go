@@ -1,4 +1,4 @@
-package harness_test
+package plot_test
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"stegocloud/harness"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/plot"
 )
 
 func benchRun(b *testing.B) *rundir.Run {
@@ -26,9 +28,9 @@ func benchRun(b *testing.B) *rundir.Run {
 // run; bytes/op is the size of the file.
 func BenchmarkFigureRender(b *testing.B) {
 	d := benchRun(b)
-	figs, _ := harness.Figures(d)
+	figs, _ := plot.Figures(d)
 	for _, f := range figs {
-		for _, format := range harness.FigureFormats {
+		for _, format := range plot.FigureFormats {
 			b.Run(f.Name()+"/"+format, func(b *testing.B) {
 				var size int
 				b.ReportAllocs()

@@ -1,4 +1,4 @@
-package harness
+package plot
 
 import (
 	"fmt"
@@ -16,28 +16,28 @@ import (
 
 // Figure sizes: wide enough for a time axis, short enough to sit in a report.
 var (
-	plotWidth       = 8 * vg.Inch
-	plotHeight      = 4 * vg.Inch
-	plotTallHeight  = 6 * vg.Inch // two stacked panels
-	plotPNGDPI      = 120
-	plotFontSans    = font.Font{Typeface: "Liberation", Variant: "Sans"}
-	plotTitleSize   = font.Length(13)
-	plotLabelSize   = font.Length(11)
-	plotTickSize    = font.Length(9)
-	plotLegendSize  = font.Length(9)
-	plotFaultAlpha  = uint8(48)
-	plotGridColor   = color.Gray{Y: 225}
-	plotLatencyP50  = color.RGBA{R: 31, G: 119, B: 180, A: 255}
-	plotLatencyP99  = color.RGBA{R: 214, G: 39, B: 40, A: 255}
-	plotOKColor     = color.RGBA{R: 44, G: 160, B: 44, A: 255}
-	plotErrorColor  = color.RGBA{R: 214, G: 39, B: 40, A: 255}
-	plotMarkerColor = color.Gray{Y: 60}
-	plotLegendGrey  = color.RGBA{R: 110, G: 110, B: 110, A: 255} // stands for "any node's colour"
+	figWidth      = 8 * vg.Inch
+	figHeight     = 4 * vg.Inch
+	figTallHeight = 6 * vg.Inch // two stacked panels
+	pngDPI        = 120
+	fontSans      = font.Font{Typeface: "Liberation", Variant: "Sans"}
+	titleSize     = font.Length(13)
+	labelSize     = font.Length(11)
+	tickSize      = font.Length(9)
+	legendSize    = font.Length(9)
+	faultAlpha    = uint8(48)
+	gridColor     = color.Gray{Y: 225}
+	latencyP50    = color.RGBA{R: 31, G: 119, B: 180, A: 255}
+	latencyP99    = color.RGBA{R: 214, G: 39, B: 40, A: 255}
+	okColor       = color.RGBA{R: 44, G: 160, B: 44, A: 255}
+	errorColor    = color.RGBA{R: 214, G: 39, B: 40, A: 255}
+	markerColor   = color.Gray{Y: 60}
+	legendGrey    = color.RGBA{R: 110, G: 110, B: 110, A: 255} // stands for "any node's colour"
 )
 
-// plotNodePalette gives every node the same colour in every figure (Tableau
+// nodePalette gives every node the same colour in every figure (Tableau
 // 10 without its red and green, which mean error and success here).
-var plotNodePalette = []color.RGBA{
+var nodePalette = []color.RGBA{
 	{R: 31, G: 119, B: 180, A: 255},  // blue
 	{R: 255, G: 127, B: 14, A: 255},  // orange
 	{R: 148, G: 103, B: 189, A: 255}, // purple
@@ -48,76 +48,76 @@ var plotNodePalette = []color.RGBA{
 	{R: 23, G: 190, B: 207, A: 255},  // cyan
 }
 
-// plotNodeColor is node id's colour (ids from 1; 0, the whole cluster, is black).
-func plotNodeColor(id int) color.RGBA {
+// nodeColor is node id's colour (ids from 1; 0, the whole cluster, is black).
+func nodeColor(id int) color.RGBA {
 	if id <= 0 {
 		return color.RGBA{A: 255}
 	}
-	return plotNodePalette[(id-1)%len(plotNodePalette)]
+	return nodePalette[(id-1)%len(nodePalette)]
 }
 
-// plotTranslucent is c with alpha a, premultiplied as color.RGBA requires.
-func plotTranslucent(c color.RGBA, a uint8) color.RGBA {
+// translucent is c with alpha a, premultiplied as color.RGBA requires.
+func translucent(c color.RGBA, a uint8) color.RGBA {
 	scale := func(v uint8) uint8 { return uint8(uint32(v) * uint32(a) / 255) }
 	return color.RGBA{R: scale(c.R), G: scale(c.G), B: scale(c.B), A: a}
 }
 
-// plotNew is a plot with the house look: sans fonts, a light grid.
-func plotNew(title, xLabel, yLabel string) *plot.Plot {
+// newPlot is a plot with the house look: sans fonts, a light grid.
+func newPlot(title, xLabel, yLabel string) *plot.Plot {
 	p := plot.New()
 	p.Title.Text = title
-	p.Title.TextStyle.Font = font.From(plotFontSans, plotTitleSize)
+	p.Title.TextStyle.Font = font.From(fontSans, titleSize)
 	p.Title.Padding = vg.Points(6)
 	for _, ax := range []*plot.Axis{&p.X, &p.Y} {
-		ax.Label.TextStyle.Font = font.From(plotFontSans, plotLabelSize)
-		ax.Tick.Label.Font = font.From(plotFontSans, plotTickSize)
+		ax.Label.TextStyle.Font = font.From(fontSans, labelSize)
+		ax.Tick.Label.Font = font.From(fontSans, tickSize)
 	}
-	p.X.Tick.Marker = plotNiceTicks{target: 10}
-	p.Y.Tick.Marker = plotNiceTicks{target: 5}
+	p.X.Tick.Marker = niceTicks{target: 10}
+	p.Y.Tick.Marker = niceTicks{target: 5}
 	p.X.Label.Text = xLabel
 	p.Y.Label.Text = yLabel
-	p.Legend.TextStyle.Font = font.From(plotFontSans, plotLegendSize)
+	p.Legend.TextStyle.Font = font.From(fontSans, legendSize)
 	p.Legend.Top = true
 	p.Legend.ThumbnailWidth = vg.Points(16)
 	grid := plotter.NewGrid()
-	grid.Vertical.Color = plotGridColor
-	grid.Horizontal.Color = plotGridColor
+	grid.Vertical.Color = gridColor
+	grid.Horizontal.Color = gridColor
 	p.Add(grid)
 	return p
 }
 
-// plotNewCanvas returns a canvas of the given size that writes format.
+// newCanvas returns a canvas of the given size that writes format.
 // PNGs get a higher resolution than gonum's default 96 dpi so that the small
 // tick labels stay legible when a report is zoomed.
-func plotNewCanvas(w, h vg.Length, format string) (vg.CanvasWriterTo, error) {
+func newCanvas(w, h vg.Length, format string) (vg.CanvasWriterTo, error) {
 	switch format {
 	case "png":
-		return vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(plotPNGDPI))}, nil
+		return vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(pngDPI))}, nil
 	case "svg":
 		return vgsvg.New(w, h), nil
 	}
 	return nil, fmt.Errorf("%w: %q (want png or svg)", ErrFigureFormat, format)
 }
 
-// plotRender draws plots one above the other, their data areas aligned,
+// render draws plots one above the other, their data areas aligned,
 // and writes the result to w. Each plot's legend is drawn where the plot puts
 // it, over its data area.
-func plotRender(w io.Writer, format string, width, height vg.Length, plots ...*plot.Plot) error {
-	return plotRenderWith(w, format, width, height, false, plots)
+func render(w io.Writer, format string, width, height vg.Length, plots ...*plot.Plot) error {
+	return renderWith(w, format, width, height, false, plots)
 }
 
-// plotRenderLegendRight is plotRender with every legend in a column to the
+// renderLegendRight is render with every legend in a column to the
 // right of the data areas: for figures whose data or shading fills the whole
 // height, where a legend inside would hide some of it.
-func plotRenderLegendRight(w io.Writer, format string, width, height vg.Length, plots ...*plot.Plot) error {
-	return plotRenderWith(w, format, width, height, true, plots)
+func renderLegendRight(w io.Writer, format string, width, height vg.Length, plots ...*plot.Plot) error {
+	return renderWith(w, format, width, height, true, plots)
 }
 
-// plotLegendGap separates the data areas from a legend column.
-var plotLegendGap = vg.Points(10)
+// legendGap separates the data areas from a legend column.
+var legendGap = vg.Points(10)
 
-func plotRenderWith(w io.Writer, format string, width, height vg.Length, legendRight bool, plots []*plot.Plot) error {
-	cv, err := plotNewCanvas(width, height, format)
+func renderWith(w io.Writer, format string, width, height vg.Length, legendRight bool, plots []*plot.Plot) error {
+	cv, err := newCanvas(width, height, format)
 	if err != nil {
 		return err
 	}
@@ -138,7 +138,7 @@ func plotRenderWith(w io.Writer, format string, width, height vg.Length, legendR
 			}
 		}()
 		if column > 0 {
-			dc.Max.X -= column + plotLegendGap
+			dc.Max.X -= column + legendGap
 		}
 	}
 	var canvases []draw.Canvas
@@ -157,7 +157,7 @@ func plotRenderWith(w io.Writer, format string, width, height vg.Length, legendR
 	for i, p := range plots {
 		p.Draw(canvases[i])
 		if legendRight && column > 0 {
-			plotDrawLegendBeside(legends[i], p, canvases[i], column)
+			drawLegendBeside(legends[i], p, canvases[i], column)
 		}
 	}
 	if _, err := cv.WriteTo(w); err != nil {
@@ -166,12 +166,12 @@ func plotRenderWith(w io.Writer, format string, width, height vg.Length, legendR
 	return nil
 }
 
-// plotDrawLegendBeside draws l in a column of the given width right of the
+// drawLegendBeside draws l in a column of the given width right of the
 // panel c, its first entry level with the top of p's data area.
-func plotDrawLegendBeside(l plot.Legend, p *plot.Plot, c draw.Canvas, width vg.Length) {
+func drawLegendBeside(l plot.Legend, p *plot.Plot, c draw.Canvas, width vg.Length) {
 	data := p.DataCanvas(c)
 	col := c
-	col.Min.X = c.Max.X + plotLegendGap
+	col.Min.X = c.Max.X + legendGap
 	col.Max.X = col.Min.X + width
 	col.Max.Y = data.Max.Y
 	col.Min.Y = data.Min.Y

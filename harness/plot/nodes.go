@@ -1,4 +1,4 @@
-package harness
+package plot
 
 import (
 	"fmt"
@@ -38,7 +38,7 @@ func NewNodesFigure(d *rundir.Run) (*NodesFigure, error) {
 		f.Nodes = append(f.Nodes, NodeBar{ID: n.ID, Served: n.Served, Share: n.Share, Completions: n.Completions})
 	}
 	if len(f.Nodes) == 0 && d.Nodes > 0 && len(d.Buckets) > 0 {
-		f.Nodes = plotNodeBarsFromBuckets(d.Nodes, d.Buckets)
+		f.Nodes = nodeBarsFromBuckets(d.Nodes, d.Buckets)
 	}
 	if len(f.Nodes) == 0 {
 		return nil, fmt.Errorf("%w: neither %s nor %s lists nodes", ErrNoFigureData, rundir.FileSummary, rundir.FileTimeSeries)
@@ -52,7 +52,7 @@ func NewNodesFigure(d *rundir.Run) (*NodesFigure, error) {
 	return f, nil
 }
 
-func plotNodeBarsFromBuckets(nodes int, buckets []rundir.Bucket) []NodeBar {
+func nodeBarsFromBuckets(nodes int, buckets []rundir.Bucket) []NodeBar {
 	bars := make([]NodeBar, nodes)
 	total := 0
 	for i := range bars {
@@ -75,7 +75,7 @@ func (f *NodesFigure) Name() string { return "nodes" }
 
 // Render implements Figure.
 func (f *NodesFigure) Render(w io.Writer, format string) error {
-	p := plotNew("Requests per node", "", "requests")
+	p := newPlot("Requests per node", "", "requests")
 	names := make([]string, len(f.Nodes))
 	barW := vg.Points(34)
 	hasCompl := slices.ContainsFunc(f.Nodes, func(n NodeBar) bool { return n.Completions > 0 })
@@ -88,7 +88,7 @@ func (f *NodesFigure) Render(w io.Writer, format string) error {
 			return fmt.Errorf("plotting node %d: %w", n.ID, err)
 		}
 		served.XMin = float64(i)
-		served.Color = plotNodeColor(n.ID)
+		served.Color = nodeColor(n.ID)
 		served.LineStyle.Width = 0
 		p.Add(served)
 		if hasCompl {
@@ -98,7 +98,7 @@ func (f *NodesFigure) Render(w io.Writer, format string) error {
 				return fmt.Errorf("plotting node %d: %w", n.ID, err)
 			}
 			done.XMin, done.Offset = float64(i), barW/2
-			done.Color = plotTranslucent(plotNodeColor(n.ID), 90)
+			done.Color = translucent(nodeColor(n.ID), 90)
 			done.LineStyle.Width = 0
 			p.Add(done)
 		}
@@ -111,7 +111,7 @@ func (f *NodesFigure) Render(w io.Writer, format string) error {
 	}
 	p.NominalX(names...)
 	p.Y.Min, p.Y.Max = 0, max(top*1.3, 1)
-	return plotRender(w, format, plotWidth, plotHeight, p)
+	return render(w, format, figWidth, figHeight, p)
 }
 
 // addAnnotations puts the served count and share above each served bar, the
@@ -135,11 +135,11 @@ func (f *NodesFigure) addAnnotations(p *plot.Plot, labels plotter.XYLabels, hasC
 	if err != nil {
 		return fmt.Errorf("plotting even share: %w", err)
 	}
-	even.LineStyle = draw.LineStyle{Color: plotMarkerColor, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}
+	even.LineStyle = draw.LineStyle{Color: markerColor, Width: vg.Points(1), Dashes: []vg.Length{vg.Points(4), vg.Points(3)}}
 	p.Add(even)
-	p.Legend.Add("served: accepted by the client (share of all)", plotSwatch{Color: plotLegendGrey})
+	p.Legend.Add("served: accepted by the client (share of all)", Swatch{Color: legendGrey})
 	if hasCompl {
-		p.Legend.Add("completed by the node (incl. duplicates)", plotSwatch{Color: plotTranslucent(plotLegendGrey, 90)})
+		p.Legend.Add("completed by the node (incl. duplicates)", Swatch{Color: translucent(legendGrey, 90)})
 	}
 	p.Legend.Add(fmt.Sprintf("even share (%.0f)", f.EvenShare), even)
 	return nil

@@ -1,4 +1,4 @@
-package harness
+package plot
 
 import (
 	"fmt"
@@ -41,13 +41,13 @@ type LoadFigurePoint struct {
 	Max  float64 `json:"max"`
 }
 
-// plotLoadGapFactor: a pause in a node's samples longer than this many typical
+// loadGapFactor: a pause in a node's samples longer than this many typical
 // intervals means it logged nothing (crashed, paused, silent) and the line is
 // cut there instead of bridging the outage.
-const plotLoadGapFactor = 3
+const loadGapFactor = 3
 
-// plotBandFrac is the share of the panel's height the coordinator band takes.
-const plotBandFrac = 0.07
+// bandFrac is the share of the panel's height the coordinator band takes.
+const bandFrac = 0.07
 
 // NewLoadFigure lays out the load samples and coordinator periods of the
 // event digest.
@@ -55,7 +55,7 @@ func NewLoadFigure(d *rundir.Run) (*LoadFigure, error) {
 	if d.Events == nil || len(d.Events.Load) == 0 {
 		return nil, fmt.Errorf("%w: no load events in %s", ErrNoFigureData, rundir.FileEvents)
 	}
-	f := &LoadFigure{Faults: plotFaults(d)}
+	f := &LoadFigure{Faults: faultsOf(d)}
 	first, last := time.Time{}, time.Time{}
 	for _, id := range slices.Sorted(maps.Keys(d.Events.Load)) {
 		pts := d.Events.Load[id]
@@ -64,7 +64,7 @@ func NewLoadFigure(d *rundir.Run) (*LoadFigure, error) {
 			mid := p.From.Add(p.To.Sub(p.From) / 2)
 			s.Points = append(s.Points, LoadFigurePoint{T: d.Seconds(mid), Mean: p.Mean, Max: p.Max})
 		}
-		s.Breaks = plotLoadBreaks(s.Points)
+		s.Breaks = loadBreaks(s.Points)
 		f.Series = append(f.Series, s)
 		if len(pts) > 0 {
 			if first.IsZero() || pts[0].From.Before(first) {
@@ -89,9 +89,9 @@ func NewLoadFigure(d *rundir.Run) (*LoadFigure, error) {
 	return f, nil
 }
 
-// plotLoadBreaks are the times after which a line is cut: gaps longer than
-// plotLoadGapFactor times the median gap.
-func plotLoadBreaks(pts []LoadFigurePoint) []float64 {
+// loadBreaks are the times after which a line is cut: gaps longer than
+// loadGapFactor times the median gap.
+func loadBreaks(pts []LoadFigurePoint) []float64 {
 	if len(pts) < 3 {
 		return nil
 	}
@@ -101,7 +101,7 @@ func plotLoadBreaks(pts []LoadFigurePoint) []float64 {
 	}
 	sorted := slices.Clone(gaps)
 	slices.Sort(sorted)
-	limit := plotLoadGapFactor * sorted[len(sorted)/2]
+	limit := loadGapFactor * sorted[len(sorted)/2]
 	var out []float64
 	for i, g := range gaps {
 		if g > limit {
@@ -116,22 +116,22 @@ func (f *LoadFigure) Name() string { return "load" }
 
 // Render implements Figure.
 func (f *LoadFigure) Render(w io.Writer, format string) error {
-	p := plotNew("Load per node (top band: coordinator, in its node's colour)", "time since load start (s)", "load")
-	p.Add(plotFaultSpans(f.Faults))
-	band := plotShade{Frac: plotBandFrac, Top: true, Text: p.Legend.TextStyle}
+	p := newPlot("Load per node (top band: coordinator, in its node's colour)", "time since load start (s)", "load")
+	p.Add(faultShade(f.Faults))
+	band := shade{Frac: bandFrac, Top: true, Text: p.Legend.TextStyle}
 	band.Text.Color = color.White
 	band.Text.XAlign, band.Text.YAlign = draw.XCenter, draw.YCenter
 	for _, c := range f.Coordinators {
-		band.Spans = append(band.Spans, plotSpan{From: c.From, To: c.To, Color: plotNodeColor(c.Node), Labels: []string{
+		band.Spans = append(band.Spans, shadeSpan{From: c.From, To: c.To, Color: nodeColor(c.Node), Labels: []string{
 			fmt.Sprintf("coordinator: node %d (%s)", c.Node, c.Kind), fmt.Sprintf("node %d (%s)", c.Node, c.Kind), fmt.Sprintf("node %d", c.Node), strconv.Itoa(c.Node),
 		}})
 	}
 	p.Add(band)
 	top := 0.0
 	for _, s := range f.Series {
-		segs := plotSplitAt(s.Points, s.Breaks)
-		style := draw.LineStyle{Color: plotNodeColor(s.Node), Width: vg.Points(1.3)}
-		thumb, err := plotAddSegments(p, segs, style)
+		segs := splitAt(s.Points, s.Breaks)
+		style := draw.LineStyle{Color: nodeColor(s.Node), Width: vg.Points(1.3)}
+		thumb, err := addSegments(p, segs, style)
 		if err != nil {
 			return fmt.Errorf("plotting node %d: %w", s.Node, err)
 		}
@@ -140,17 +140,17 @@ func (f *LoadFigure) Render(w io.Writer, format string) error {
 			top = max(top, pt.Mean)
 		}
 	}
-	for _, fl := range plotFaultLegendNodes(f.Faults) {
-		p.Legend.Add(plotFaultLegendLabel(fl), plotSwatch{Color: plotTranslucent(plotNodeColor(fl.Node), plotFaultAlpha*2)})
+	for _, fl := range faultLegendNodes(f.Faults) {
+		p.Legend.Add(faultLegendLabel(fl), Swatch{Color: translucent(nodeColor(fl.Node), faultAlpha*2)})
 	}
 	p.X.Min, p.X.Max = f.XMin, f.XMax
 	// Room above the data for the coordinator band.
-	p.Y.Min, p.Y.Max = 0, max(top*1.08/(1-plotBandFrac), 1)
-	return plotRenderLegendRight(w, format, plotWidth, plotHeight, p)
+	p.Y.Min, p.Y.Max = 0, max(top*1.08/(1-bandFrac), 1)
+	return renderLegendRight(w, format, figWidth, figHeight, p)
 }
 
-// plotSplitAt cuts a node's points into lines after each break time.
-func plotSplitAt(pts []LoadFigurePoint, breaks []float64) []plotter.XYs {
+// splitAt cuts a node's points into lines after each break time.
+func splitAt(pts []LoadFigurePoint, breaks []float64) []plotter.XYs {
 	var segs []plotter.XYs
 	var cur plotter.XYs
 	for _, pt := range pts {

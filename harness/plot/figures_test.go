@@ -1,4 +1,4 @@
-package harness_test
+package plot_test
 
 import (
 	"bytes"
@@ -14,13 +14,15 @@ import (
 	"stegocloud/harness"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/plot"
 )
 
 // TestFigureData pins what every figure plots (not how it looks: the PNG bytes
 // change with the plotting library, the data must not).
 func TestFigureData(t *testing.T) {
 	d := rundirtest.LoadDefault(t)
-	figs, skipped := harness.Figures(d)
+	figs, skipped := plot.Figures(d)
 	if len(skipped) > 0 {
 		t.Errorf("figures skipped on a complete run: %q", skipped)
 	}
@@ -28,7 +30,7 @@ func TestFigureData(t *testing.T) {
 	var got []string
 	for _, f := range figs {
 		got = append(got, f.Name())
-		golden.Check(t, filepath.Join("figures", f.Name()+".json.golden"), goldenJSON(t, f))
+		golden.Check(t, filepath.Join("figures", f.Name()+".json.golden"), golden.JSON(t, f))
 	}
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("figures = %q, want %q", got, want)
@@ -37,7 +39,7 @@ func TestFigureData(t *testing.T) {
 
 func TestFigureDataInvariants(t *testing.T) {
 	d := rundirtest.LoadDefault(t)
-	spec, err := harness.NewSpectrumFigure(&d.Summary)
+	spec, err := plot.NewSpectrumFigure(&d.Summary)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +53,7 @@ func TestFigureDataInvariants(t *testing.T) {
 			}
 		}
 	}
-	tl, err := harness.NewTimelineFigure(d)
+	tl, err := plot.NewTimelineFigure(d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +71,7 @@ func TestFigureDataInvariants(t *testing.T) {
 
 func TestFiguresRender(t *testing.T) {
 	d := rundirtest.LoadDefault(t)
-	figs, _ := harness.Figures(d)
+	figs, _ := plot.Figures(d)
 	wantPx := map[string][2]int{"latency_spectrum": {960, 480}, "timeline": {960, 720}, "nodes": {960, 480}, "load": {960, 480}}
 	for _, f := range figs {
 		t.Run(f.Name(), func(t *testing.T) {
@@ -91,7 +93,7 @@ func TestFiguresRender(t *testing.T) {
 			if !bytes.Contains(svgBuf.Bytes(), []byte("<svg")) {
 				t.Errorf("svg output has no <svg element: %.80q", svgBuf.String())
 			}
-			if err := f.Render(&bytes.Buffer{}, "gif"); !errors.Is(err, harness.ErrFigureFormat) {
+			if err := f.Render(&bytes.Buffer{}, "gif"); !errors.Is(err, plot.ErrFigureFormat) {
 				t.Errorf("Render(gif) error = %v, want ErrFigureFormat", err)
 			}
 		})
@@ -112,7 +114,7 @@ func TestWriteFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "figures")
-	paths, skipped, err := harness.WriteFigures(d, dir)
+	paths, skipped, err := plot.WriteFigures(d, dir)
 	if err != nil || len(skipped) != 2 {
 		t.Fatalf("WriteFigures: %v, skipped %q; want the timeline and load figures skipped", err, skipped)
 	}
@@ -150,7 +152,7 @@ func TestFiguresWithoutData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	figs, skipped := harness.Figures(d)
+	figs, skipped := plot.Figures(d)
 	var names []string
 	for _, f := range figs {
 		names = append(names, f.Name())
@@ -162,11 +164,11 @@ func TestFiguresWithoutData(t *testing.T) {
 		t.Errorf("skipped = %q, want the timeline and load figures with reasons", skipped)
 	}
 	d.Summary.Histograms = map[string]string{"all": "HISTFAAAAnot-base64"}
-	if _, err := harness.NewSpectrumFigure(&d.Summary); err == nil || errors.Is(err, harness.ErrNoFigureData) {
+	if _, err := plot.NewSpectrumFigure(&d.Summary); err == nil || errors.Is(err, plot.ErrNoFigureData) {
 		t.Errorf("NewSpectrumFigure with a corrupt histogram: %v, want a decoding error", err)
 	}
 	d.Summary.Histograms = nil
-	if _, err := harness.NewSpectrumFigure(&d.Summary); !errors.Is(err, harness.ErrNoFigureData) {
+	if _, err := plot.NewSpectrumFigure(&d.Summary); !errors.Is(err, plot.ErrNoFigureData) {
 		t.Errorf("NewSpectrumFigure without histograms: %v, want ErrNoFigureData", err)
 	}
 }
@@ -192,11 +194,11 @@ func TestFaultWindowsFromSchedule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tl, err := harness.NewTimelineFigure(d)
+	tl, err := plot.NewTimelineFigure(d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []harness.FigureSpan{{Node: 2, Kind: "silent", From: 10, To: 15}}
+	want := []plot.FigureSpan{{Node: 2, Kind: "silent", From: 10, To: 15}}
 	if len(tl.Faults) != len(want) || tl.Faults[0] != want[0] {
 		t.Errorf("timeline faults from %s = %+v, want only the injected one %+v", schedule, tl.Faults, want)
 	}

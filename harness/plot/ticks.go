@@ -1,4 +1,4 @@
-package harness
+package plot
 
 import (
 	"math"
@@ -7,17 +7,17 @@ import (
 	"gonum.org/v1/plot"
 )
 
-// plotNiceTicks labels a linear axis with about target round steps (1, 2, 2.5 or
+// niceTicks labels a linear axis with about target round steps (1, 2, 2.5 or
 // 5 times a power of ten) and as few decimals as the step needs: gonum's
 // default gives two or three labels with two decimals each ("25.00"), too few
 // to read a time axis by.
-type plotNiceTicks struct{ target int }
+type niceTicks struct{ target int }
 
-func (n plotNiceTicks) Ticks(lo, hi float64) []plot.Tick {
+func (n niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !(hi > lo) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
 		return nil
 	}
-	step := plotNiceStep((hi - lo) / float64(max(n.target, 2)))
+	step := niceStep((hi - lo) / float64(max(n.target, 2)))
 	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
 	if frac := step / math.Pow10(-decimals); math.Abs(frac-math.Round(frac)) > 1e-9 {
 		decimals++ // 2.5, 0.25, …
@@ -36,8 +36,8 @@ func (n plotNiceTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// plotNiceStep is the smallest round step ≥ raw.
-func plotNiceStep(raw float64) float64 {
+// niceStep is the smallest round step ≥ raw.
+func niceStep(raw float64) float64 {
 	if raw <= 0 || math.IsNaN(raw) {
 		return 1
 	}

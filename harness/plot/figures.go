@@ -1,4 +1,4 @@
-package harness
+package plot
 
 import (
 	"errors"
@@ -77,7 +77,7 @@ func WriteFigures(d *rundir.Run, dir string) (paths []string, skipped []string, 
 	for _, f := range figs {
 		for _, format := range FigureFormats {
 			path := filepath.Join(dir, f.Name()+"."+format)
-			if err := plotWriteFile(f, path, format); err != nil {
+			if err := writeFile(f, path, format); err != nil {
 				errs = append(errs, err)
 				continue
 			}
@@ -87,9 +87,9 @@ func WriteFigures(d *rundir.Run, dir string) (paths []string, skipped []string, 
 	return paths, skipped, errors.Join(errs...)
 }
 
-// plotWriteFile renders into a temporary file and renames it into place, so
+// writeFile renders into a temporary file and renames it into place, so
 // a failed render never leaves half a figure behind an old, good one.
-func plotWriteFile(f Figure, path, format string) error {
+func writeFile(f Figure, path, format string) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+strings.TrimSuffix(filepath.Base(path), "."+format)+"-*."+format)
 	if err != nil {
 		return fmt.Errorf("writing figure %s: %w", path, err)
@@ -112,9 +112,9 @@ func plotWriteFile(f Figure, path, format string) error {
 	return nil
 }
 
-// plotFaults places the run's fault windows on its time axis: the logged
+// faultsOf places the run's fault windows on its time axis: the logged
 // ones, or the scheduled ones for a run without fault events.
-func plotFaults(d *rundir.Run) []FigureSpan {
+func faultsOf(d *rundir.Run) []FigureSpan {
 	var out []FigureSpan
 	for _, w := range d.FaultWindows() {
 		out = append(out, FigureSpan{Node: w.Node, Kind: w.Kind, From: d.Seconds(w.Start), To: d.Seconds(w.End)})
@@ -122,8 +122,8 @@ func plotFaults(d *rundir.Run) []FigureSpan {
 	return out
 }
 
-// plotElections places the run's decided elections on its time axis.
-func plotElections(d *rundir.Run) []FigureMark {
+// electionsOf places the run's decided elections on its time axis.
+func electionsOf(d *rundir.Run) []FigureMark {
 	if d.Events == nil {
 		return nil
 	}
@@ -134,17 +134,17 @@ func plotElections(d *rundir.Run) []FigureMark {
 	return out
 }
 
-// plotFaultSpans are the shaded spans of faults, each in its node's colour.
-func plotFaultSpans(faults []FigureSpan) plotShade {
-	sp := plotShade{Frac: 1}
+// faultShade are the shaded spans of faults, each in its node's colour.
+func faultShade(faults []FigureSpan) shade {
+	sp := shade{Frac: 1}
 	for _, f := range faults {
-		sp.Spans = append(sp.Spans, plotSpan{From: f.From, To: f.To, Color: plotTranslucent(plotNodeColor(f.Node), plotFaultAlpha)})
+		sp.Spans = append(sp.Spans, shadeSpan{From: f.From, To: f.To, Color: translucent(nodeColor(f.Node), faultAlpha)})
 	}
 	return sp
 }
 
-// plotFaultLegendNodes lists each faulted node once, in order of first fault.
-func plotFaultLegendNodes(faults []FigureSpan) []FigureSpan {
+// faultLegendNodes lists each faulted node once, in order of first fault.
+func faultLegendNodes(faults []FigureSpan) []FigureSpan {
 	seen := map[int]bool{}
 	var out []FigureSpan
 	for _, f := range faults {
@@ -156,7 +156,7 @@ func plotFaultLegendNodes(faults []FigureSpan) []FigureSpan {
 	return out
 }
 
-func plotFaultLegendLabel(f FigureSpan) string {
+func faultLegendLabel(f FigureSpan) string {
 	if f.Node == 0 {
 		return "cluster fault (" + f.Kind + ")"
 	}

@@ -1,4 +1,4 @@
-package harness
+package plot
 
 import (
 	"slices"
@@ -8,18 +8,18 @@ import (
 	"gonum.org/v1/plot/plotter"
 )
 
-func TestPlotNiceStep(t *testing.T) {
+func TestNiceStep(t *testing.T) {
 	tests := []struct{ raw, want float64 }{
 		{0.9, 1}, {1, 1}, {1.1, 2}, {2.2, 2.5}, {3, 5}, {7, 10}, {23, 25}, {0.03, 0.05}, {0, 1}, {-4, 1},
 	}
 	for _, tc := range tests {
-		if got := plotNiceStep(tc.raw); got != tc.want {
+		if got := niceStep(tc.raw); got != tc.want {
 			t.Errorf("plotNiceStep(%g) = %g, want %g", tc.raw, got, tc.want)
 		}
 	}
 }
 
-func TestPlotNiceTicks(t *testing.T) {
+func TestNiceTicks(t *testing.T) {
 	tests := []struct {
 		name   string
 		lo, hi float64
@@ -35,7 +35,7 @@ func TestPlotNiceTicks(t *testing.T) {
 	}
 	for _, tc := range tests {
 		var labels []string
-		for _, tk := range (plotNiceTicks{target: tc.target}).Ticks(tc.lo, tc.hi) {
+		for _, tk := range (niceTicks{target: tc.target}).Ticks(tc.lo, tc.hi) {
 			if tk.Label != "" {
 				labels = append(labels, tk.Label)
 			}
@@ -49,7 +49,7 @@ func TestPlotNiceTicks(t *testing.T) {
 	}
 }
 
-func TestPlotPercentileTicks(t *testing.T) {
+func TestPercentileTicks(t *testing.T) {
 	tests := []struct {
 		upTo float64
 		want string
@@ -60,7 +60,7 @@ func TestPlotPercentileTicks(t *testing.T) {
 	}
 	for _, tc := range tests {
 		var labels []string
-		for _, tk := range plotPercentileTicks(tc.upTo) {
+		for _, tk := range PercentileTicks(tc.upTo) {
 			labels = append(labels, tk.Label)
 		}
 		if got := strings.Join(labels, " "); got != tc.want {
@@ -69,7 +69,7 @@ func TestPlotPercentileTicks(t *testing.T) {
 	}
 }
 
-func TestPlotSplitSegments(t *testing.T) {
+func TestSplitSegments(t *testing.T) {
 	tests := []struct {
 		name string
 		keep string // one character per point: x kept, . dropped
@@ -81,7 +81,7 @@ func TestPlotSplitSegments(t *testing.T) {
 		{"nothing kept", "...", nil},
 	}
 	for _, tc := range tests {
-		segs := plotSplitSegments(len(tc.keep), func(i int) plotter.XY { return plotter.XY{X: float64(i)} }, func(i int) bool { return tc.keep[i] == 'x' })
+		segs := splitSegments(len(tc.keep), func(i int) plotter.XY { return plotter.XY{X: float64(i)} }, func(i int) bool { return tc.keep[i] == 'x' })
 		var got []int
 		for _, s := range segs {
 			got = append(got, len(s))
@@ -92,7 +92,7 @@ func TestPlotSplitSegments(t *testing.T) {
 	}
 }
 
-func TestPlotLoadBreaks(t *testing.T) {
+func TestLoadBreaks(t *testing.T) {
 	pts := func(ts ...float64) []LoadFigurePoint {
 		out := make([]LoadFigurePoint, len(ts))
 		for i, v := range ts {
@@ -110,7 +110,7 @@ func TestPlotLoadBreaks(t *testing.T) {
 		{"too few points to judge", pts(0, 10), nil},
 	}
 	for _, tc := range tests {
-		if got := plotLoadBreaks(tc.pts); !slices.Equal(got, tc.want) {
+		if got := loadBreaks(tc.pts); !slices.Equal(got, tc.want) {
 			t.Errorf("%s: plotLoadBreaks = %v, want %v", tc.name, got, tc.want)
 		}
 	}

@@ -1,4 +1,4 @@
-package harness
+package plot
 
 import (
 	"testing"

@@ -1,8 +1,8 @@
-package harness
+package plot
 
 import "errors"
 
-// The sentinel errors of the plot stage. Each is wrapped with what was being
+// The sentinel errors of package plot. Each is wrapped with what was being
 // done (fmt.Errorf("…: %w", Err…)); test for them with errors.Is.
 var (
 	// ErrNoFigureData means a figure was asked for but the run holds none of
