@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"stegocloud/harness/experiment"
-
 	"stegocloud/harness/rundir"
 )
 
@@ -41,7 +40,6 @@ type DesignRun struct {
 	Source DesignSource
 	Set    *RunSet
 	Exp    *experiment.Experiment // the first run's experiment.yaml; nil if unreadable
-	Spec   reportSpec             // the same, read leniently (for descriptions)
 }
 
 // DesignSweep is a sweep: its summary and every variant's run set.
@@ -128,7 +126,7 @@ func loadDesignRun(dir string) (*DesignRun, error) {
 		return nil, err
 	}
 	r := &DesignRun{Source: src, Set: set}
-	r.Exp, r.Spec = designReadSpec(set.Runs[0].Dir)
+	_, r.Exp, _ = rundir.ReadExperiment(set.Runs[0].Dir)
 	return r, nil
 }
 
@@ -152,27 +150,12 @@ func loadDesignSweep(dir string) (*DesignSweep, error) {
 		set.Label = v.Label
 		sw.Sets[i] = set
 		if sw.Exp == nil {
-			sw.Exp, _ = designReadSpec(set.Runs[0].Dir)
+			_, sw.Exp, _ = rundir.ReadExperiment(set.Runs[0].Dir)
 		}
 	}
 	sw.Sweep = NewSweep(idx, sw.Sets)
 	sw.Sweep.Warnings = append(warns, sw.Sweep.Warnings...)
 	return sw, nil
-}
-
-// designReadSpec reads a run's experiment.yaml strictly (it is the resolved
-// spec the harness wrote) and leniently; either may be missing.
-func designReadSpec(runDir string) (*experiment.Experiment, reportSpec) {
-	b, err := os.ReadFile(filepath.Join(runDir, rundir.FileExperiment))
-	if err != nil {
-		return nil, reportSpec{}
-	}
-	spec, _ := parseReportSpec(string(b))
-	e, err := experiment.Parse(filepath.Join(runDir, rundir.FileExperiment), b)
-	if err != nil {
-		return nil, spec
-	}
-	return e, spec
 }
 
 func (d *DesignData) loadBench(path, rel string) {

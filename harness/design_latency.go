@@ -62,7 +62,7 @@ func designLatencyRow(r *DesignRun, which string, get func(*rundir.Summary) rund
 		}
 	}
 	s := r.Set.Runs[0].Summary
-	row := []string{r.Source.Experiment, r.Spec.workloadLine(s.Mode), which, cmpFormatValue(DeltaCount, cmpSummarise(count).Center)}
+	row := []string{r.Source.Experiment, reportWorkloadLine(r.Exp, s.Mode), which, cmpFormatValue(DeltaCount, cmpSummarise(count).Center)}
 	for _, c := range cols {
 		row = append(row, strconv.FormatFloat(cmpSummarise(c).Center, 'f', 1, 64))
 	}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"stegocloud/harness/experiment"
-
 	"stegocloud/harness/rundir"
 )
 
@@ -20,8 +19,8 @@ func designStressSection(rw *reportWriter, d *DesignData) {
 	}
 	s := &r.Set.Runs[0].Summary
 	rw.line("## 1. The stress test (the seed's \"Sample Test Run\")\n")
-	rw.printf("%s\n\n", designConfigLine(r.Exp, r.Spec, s.Mode))
-	if !r.Spec.isSeedStress() {
+	rw.printf("%s\n\n", designConfigLine(r.Exp, s.Mode))
+	if !reportIsSeedStress(r.Exp) {
 		rw.line("**This is not the seed's configuration** (3 nodes, 50 closed-loop clients × 200 requests, 500 ms service delay): the seed's claims below describe another workload.\n")
 	}
 	if r.Set.Repeated() {
@@ -60,12 +59,12 @@ func designRunFile(set *RunSet, name string) string {
 }
 
 // designConfigLine says what ran, in one sentence, from the run's spec.
-func designConfigLine(e *experiment.Experiment, spec reportSpec, mode string) string {
+func designConfigLine(e *experiment.Experiment, mode string) string {
 	if e == nil {
-		return "Configuration: " + spec.workloadLine(mode) + "."
+		return "Configuration: " + reportWorkloadLine(nil, mode) + "."
 	}
 	c := e.Cluster
-	parts := []string{spec.workloadLine(mode), fmt.Sprintf("%d nodes", c.Nodes), "balancer " + c.Balancer}
+	parts := []string{reportWorkloadLine(e, mode), fmt.Sprintf("%d nodes", c.Nodes), "balancer " + c.Balancer}
 	svc := fmt.Sprintf("%s simulated service time on top of the real steganography", c.Service.Delay)
 	if c.Service.MaxConcurrent > 0 {
 		svc += fmt.Sprintf(", at most %d requests at once per node", c.Service.MaxConcurrent)
@@ -130,7 +129,7 @@ func designStressRows(r *DesignRun, s *rundir.Summary) [][]string {
 		thrBound = fmt.Sprintf("≤ %s (%s)", reportRPS(b.RPS), b.Formula)
 		durBound = fmt.Sprintf("≥ %s (%d requests at ≤ %s)", reportSec(float64(s.Requests.Total)/b.RPS), s.Requests.Total, reportRPS(b.RPS))
 	}
-	if sd := r.Spec.serviceDelay(); sd > 0 {
+	if sd := reportServiceDelay(r.Exp); sd > 0 {
 		latBound = fmt.Sprintf("≥ %s (the service delay)", reportMs(float64(sd)/float64(time.Millisecond)))
 	}
 	thr := reportRPS(s.ThroughputRPS)
@@ -173,9 +172,9 @@ func designExpected(rw *reportWriter, r *DesignRun, s *rundir.Summary) {
 		{"Failures", designRange(e.ExpFailures, ""), strconv.Itoa(s.Requests.Lost), designAgainstRange(float64(s.Requests.Lost), e.ExpFailures)},
 	}
 	rw.table([]string{"expected metric", "seed's range", "measured", "verdict"}, rows)
-	if r.Exp != nil && s.Mode == experiment.ModeClosed && r.Exp.Cluster.Service.Delay > 0 {
+	if b := s.Bound; b != nil && r.Exp != nil {
 		w, c := r.Exp.Workload, r.Exp.Cluster
-		rps := float64(w.Clients) / c.Service.Delay.Seconds()
+		rps := b.RPS
 		rw.printf("Why the bound: in a closed loop each of the %d clients has one request in flight, and every request takes at least the %s service delay, "+
 			"so at most %d / %g s = %s complete, whatever the number of nodes. The seed's analysis counts \"3 nodes × ~2 concurrent requests each ≈ 6 concurrent\" "+
 			"and still reports 221 req/s; with %d clients the concurrency is %d and the ceiling %s.",

@@ -67,10 +67,8 @@ func designSweepConfig(sw *DesignSweep) string {
 	}
 	s := fmt.Sprintf("Swept %s: %d variants, %s.", strings.Join(varied, " × "), len(idx.Variants), sweepRepeatText(idx.Variants))
 	if e := sw.Exp; e != nil {
-		y, _ := e.YAML()
-		spec, _ := parseReportSpec(string(y))
 		c := e.Cluster
-		fixed := []string{spec.workloadLine(e.Workload.Mode())}
+		fixed := []string{reportWorkloadLine(e, e.Workload.Mode())}
 		svc := fmt.Sprintf("%s simulated service time", c.Service.Delay)
 		if c.Service.MaxConcurrent > 0 {
 			svc += fmt.Sprintf(", at most %d requests at once per node (%s per node)", c.Service.MaxConcurrent,

@@ -44,7 +44,6 @@ func WriteReport(w io.Writer, d *rundir.Run) error {
 type reportContext struct {
 	d        *rundir.Run
 	s        *rundir.Summary
-	spec     reportSpec
 	loc      *time.Location // the zone the run's times were stored in
 	figures  []plot.Figure
 	warnings []string // the summary's, the loader's, and the report's own
@@ -54,11 +53,6 @@ func newReportContext(d *rundir.Run) *reportContext {
 	rc := &reportContext{d: d, s: &d.Summary, loc: d.Summary.Start.Location()}
 	rc.warnings = append(rc.warnings, d.Summary.Warnings...)
 	rc.warnings = append(rc.warnings, d.Warnings...)
-	spec, err := parseReportSpec(d.Spec)
-	if err != nil {
-		rc.warnings = append(rc.warnings, err.Error())
-	}
-	rc.spec = spec
 	figs, skipped := plot.Figures(d)
 	rc.figures = figs
 	rc.warnings = append(rc.warnings, skipped...)
@@ -68,8 +62,8 @@ func newReportContext(d *rundir.Run) *reportContext {
 func reportHeader(rw *reportWriter, rc *reportContext) {
 	s := rc.s
 	rw.printf("# Run report: %s / %s\n\n", s.Experiment, s.Run)
-	if rc.spec.Description != "" {
-		rw.printf("> %s\n\n", rc.spec.Description)
+	if e := rc.d.Experiment; e != nil && e.Description != "" {
+		rw.printf("> %s\n\n", e.Description)
 	}
 	passed := 0
 	for _, c := range s.Verdict.Checks {
@@ -87,8 +81,8 @@ func reportWhatRan(rw *reportWriter, rc *reportContext) {
 	rows := [][]string{
 		{"Experiment", s.Experiment},
 		{"Run", s.Run},
-		{"Workload", rc.spec.workloadLine(s.Mode)},
-		{"Balancer", reportOrDash(rc.spec.Cluster.Balancer)},
+		{"Workload", reportWorkloadLine(rc.d.Experiment, s.Mode)},
+		{"Balancer", reportOrDash(reportBalancer(rc.d.Experiment))},
 		{"Nodes", fmt.Sprint(rc.d.Nodes)},
 	}
 	if info != nil {

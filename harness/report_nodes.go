@@ -46,7 +46,7 @@ func reportDecisions(rw *reportWriter, rc *reportContext) {
 	}
 	rw.printf("The coordinators logged %d assignments (by assignee: %s) and %d reassignments. %d assignments went to a node whose load was above the lowest one the coordinator knew",
 		ev.AssignTotal, reportCounts(ev.AssignByNode), ev.Reassigns, ev.AssignNotLowest)
-	if b := rc.spec.Cluster.Balancer; b != "" {
+	if b := reportBalancer(rc.d.Experiment); b != "" {
 		rw.printf(" (balancer %s", b)
 		if b == "lowest-load" {
 			rw.printf(": expected 0")

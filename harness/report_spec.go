@@ -6,119 +6,98 @@ import (
 	"strings"
 	"time"
 
-	yaml "go.yaml.in/yaml/v3"
-
-	"stegocloud/harness/rundir"
+	"stegocloud/harness/experiment"
 )
 
-// reportSpec is the little the report reads from experiment.yaml besides
-// printing it: the description and what sets the bounds. The file is the
-// resolved spec that the harness validated before the run, so it is read
-// leniently here (unknown keys are fine); a value that does not parse only
-// loses its bound.
-type reportSpec struct {
-	Name        string `yaml:"name"`
-	Description string `yaml:"description"`
-	Cluster     struct {
-		Nodes    int    `yaml:"nodes"`
-		Balancer string `yaml:"balancer"`
-		Service  struct {
-			Delay string `yaml:"delay"`
-		} `yaml:"service"`
-	} `yaml:"cluster"`
-	Faults struct {
-		Kind string `yaml:"kind"`
-	} `yaml:"faults"`
-	Workload struct {
-		Clients           int    `yaml:"clients"`
-		RequestsPerClient int    `yaml:"requests_per_client"`
-		Rate              string `yaml:"rate"`
-		Pacer             struct {
-			Kind    string  `yaml:"kind"`
-			Rate    string  `yaml:"rate"`
-			Slope   float64 `yaml:"slope"`
-			Amp     string  `yaml:"amp"`
-			Period  string  `yaml:"period"`
-			StartAt string  `yaml:"start_at"`
-		} `yaml:"pacer"`
-		Duration string `yaml:"duration"`
-	} `yaml:"workload"`
-}
+// The little the report reads from experiment.yaml besides printing it: the
+// description and what sets the bounds. The experiment comes from the one
+// parser of the file (rundir.Run.Experiment); nil when the file is missing or
+// invalid, which leaves out what depends on it.
 
-// parseReportSpec reads text; an empty text gives the zero spec.
-func parseReportSpec(text string) (reportSpec, error) {
-	var s reportSpec
-	if text == "" {
-		return s, nil
-	}
-	if err := yaml.Unmarshal([]byte(text), &s); err != nil {
-		return reportSpec{}, fmt.Errorf("reading %s for the report: %w", rundir.FileExperiment, err)
-	}
-	return s, nil
-}
-
-// serviceDelay is the configured per-request service delay (0 if unknown): the
-// floor under every latency of a served request.
-func (s reportSpec) serviceDelay() time.Duration {
-	d, err := time.ParseDuration(s.Cluster.Service.Delay)
-	if err != nil || d < 0 {
+// reportServiceDelay is the configured per-request service delay (0 if
+// unknown): the floor under every latency of a served request.
+func reportServiceDelay(e *experiment.Experiment) time.Duration {
+	if e == nil {
 		return 0
 	}
-	return d
+	return e.Cluster.Service.Delay
 }
 
-// isSeedStress reports whether the spec is the seed's stress test — 3 nodes,
+// reportBalancer is e's balancer; "" when e is unknown.
+func reportBalancer(e *experiment.Experiment) string {
+	if e == nil {
+		return ""
+	}
+	return e.Cluster.Balancer
+}
+
+// reportIsSeedStress reports whether e is the seed's stress test — 3 nodes,
 // 50 closed-loop clients × 200 requests, a 500 ms service delay — the only
 // configuration the seed's claimed numbers describe.
-func (s reportSpec) isSeedStress() bool {
-	w := s.Workload
-	return s.Cluster.Nodes == 3 && w.Clients == 50 && w.RequestsPerClient == 200 &&
-		s.serviceDelay() == 500*time.Millisecond
+func reportIsSeedStress(e *experiment.Experiment) bool {
+	if e == nil {
+		return false
+	}
+	w := e.Workload
+	return e.Cluster.Nodes == 3 && w.Clients == 50 && w.RequestsPerClient == 200 &&
+		e.Cluster.Service.Delay == 500*time.Millisecond
 }
 
-// workloadLine says in words what load the spec applied.
-func (s reportSpec) workloadLine(mode string) string {
-	w := s.Workload
+// reportWorkloadLine says in words what load e applied; mode (the summary's)
+// stands in when e is unknown.
+func reportWorkloadLine(e *experiment.Experiment, mode string) string {
+	var w experiment.Workload
+	if e != nil {
+		w = e.Workload
+	}
 	switch {
 	case w.Clients > 0 && w.RequestsPerClient > 0:
 		return fmt.Sprintf("closed loop: %d clients × %d requests", w.Clients, w.RequestsPerClient)
-	case w.Rate != "":
-		return fmt.Sprintf("open loop: %s for %s", w.Rate, reportShortDuration(w.Duration))
+	case !w.Rate.IsZero():
+		return fmt.Sprintf("open loop: %s for %s", w.Rate, reportShortDuration(reportDurationText(w.Duration)))
 	case w.Pacer.Kind != "":
-		return "open loop: " + s.pacerLine()
+		return "open loop: " + reportPacerLine(w.Pacer, w.Duration)
 	case mode != "":
 		return mode + " loop"
 	}
 	return "—"
 }
 
-// pacerLine describes the pacer form of open loop in words: "constant
+// reportPacerLine describes the pacer form of open loop in words: "constant
 // 150/s for 60s", "linear from 50/s, +10/s per s, for 1m", "sine around
 // 100/s ± 50/s, period 30s, from the trough, for 1m".
-func (s reportSpec) pacerLine() string {
-	p, dur := s.Workload.Pacer, s.Workload.Duration
+func reportPacerLine(p experiment.PacerSpec, duration time.Duration) string {
+	dur := reportDurationText(duration)
 	var what string
 	switch p.Kind {
-	case "constant":
-		what = "constant " + p.Rate + ","
-	case "linear":
+	case experiment.PacerConstant:
+		what = "constant " + p.Rate.String() + ","
+	case experiment.PacerLinear:
 		what = fmt.Sprintf("linear from %s, %s/s per s,", p.Rate, strconv.FormatFloat(p.Slope, 'f', -1, 64))
 		if p.Slope >= 0 {
 			what = fmt.Sprintf("linear from %s, +%s/s per s,", p.Rate, strconv.FormatFloat(p.Slope, 'f', -1, 64))
 		}
-	case "sine":
-		what = fmt.Sprintf("sine around %s ± %s, period %s", p.Rate, p.Amp, p.Period)
+	case experiment.PacerSine:
+		what = fmt.Sprintf("sine around %s ± %s, period %s", p.Rate, p.Amp, reportDurationText(p.Period))
 		if p.StartAt != "" {
 			what += ", from " + pacerStartWords(p.StartAt)
 		}
 		what += ","
 	default:
-		what = p.Kind + " pacer at " + p.Rate + ","
+		what = p.Kind + " pacer at " + p.Rate.String() + ","
 	}
 	if dur == "" {
 		return strings.TrimSuffix(what, ",")
 	}
 	return what + " for " + reportShortDuration(dur)
+}
+
+// reportDurationText is a duration as experiment.yaml writes it; "" for none.
+func reportDurationText(d time.Duration) string {
+	if d == 0 {
+		return ""
+	}
+	return d.String()
 }
 
 // reportShortDuration drops the zero tails Go's Duration.String writes:

@@ -55,7 +55,7 @@ func reportStress(rw *reportWriter, rc *reportContext) {
 	rw.line(reportRule)
 	rw.line("```\n")
 	rows := reportStressRows(rc)
-	if !rc.spec.isSeedStress() {
+	if !reportIsSeedStress(rc.d.Experiment) {
 		// The seed's numbers describe its own configuration only; set beside
 		// another experiment they would read as a target it missed.
 		rw.line("Each measured value beside the limit this configuration puts on it:\n")
@@ -85,7 +85,7 @@ func reportStressRows(rc *reportContext) [][]string {
 			durBound = fmt.Sprintf("≥ %s (%d requests at %s)", reportSec(float64(s.Requests.Total)/b.RPS), s.Requests.Total, reportRPS(b.RPS))
 		}
 	}
-	if sd := rc.spec.serviceDelay(); sd > 0 {
+	if sd := reportServiceDelay(rc.d.Experiment); sd > 0 {
 		latBound = fmt.Sprintf("≥ %s (service delay)", reportMs(float64(sd.Microseconds())/1000))
 	}
 	measuredThr := reportRPS(s.ThroughputRPS)

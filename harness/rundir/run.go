@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"stegocloud/harness/experiment"
 	"stegocloud/harness/fault"
 )
 
@@ -28,15 +29,18 @@ const (
 // one run directory, read once. Only summary.json is required; every other
 // file that is missing or unreadable becomes a warning and an empty field.
 type Run struct {
-	Dir      string
-	Summary  Summary
-	Info     *Info         // run.json; nil when missing
-	Spec     string        // experiment.yaml, verbatim
-	Schedule []fault.Fault // schedule.json
-	Nodes    int           // cluster size: the time series' node columns, else the summary's nodes
-	BucketS  float64       // width of a time-series bucket, seconds (0 without a time series)
-	Buckets  []Bucket
-	Events   *EventDigest // events.jsonl; nil when missing
+	Dir     string
+	Summary Summary
+	Info    *Info  // run.json; nil when missing
+	Spec    string // experiment.yaml, verbatim
+	// Experiment is experiment.yaml parsed (experiment.Parse, its one
+	// parser); nil when the file is missing or is not a valid experiment.
+	Experiment *experiment.Experiment
+	Schedule   []fault.Fault // schedule.json
+	Nodes      int           // cluster size: the time series' node columns, else the summary's nodes
+	BucketS    float64       // width of a time-series bucket, seconds (0 without a time series)
+	Buckets    []Bucket
+	Events     *EventDigest // events.jsonl; nil when missing
 	// Origin is t = 0 of every time axis: the load start (the load_start event,
 	// else the summary's start), which is also what bucket times and schedule
 	// offsets count from.
@@ -56,10 +60,9 @@ func Load(dir string) (*Run, error) {
 	if d.optional(FileRunInfo, readJSON(filepath.Join(dir, FileRunInfo), &info)) {
 		d.Info = &info
 	}
-	spec, err := os.ReadFile(filepath.Join(dir, FileExperiment))
-	if d.optional(FileExperiment, err) {
-		d.Spec = string(spec)
-	}
+	spec, e, err := ReadExperiment(dir)
+	d.Spec, d.Experiment = string(spec), e
+	d.optional(FileExperiment, err)
 	d.optional(FileSchedule, readJSON(filepath.Join(dir, FileSchedule), &d.Schedule))
 	d.loadTimeSeries()
 	d.loadEvents(DefaultDigestLimits)
@@ -189,4 +192,17 @@ func (d *Run) FaultWindows() []FaultWindow {
 		out = append(out, FaultWindow{Node: f.Node, Kind: f.Kind, Start: d.Origin.Add(f.At), End: d.Origin.Add(f.End()), Source: "schedule"})
 	}
 	return out
+}
+
+// ReadExperiment reads dir's experiment.yaml: its text, verbatim, and the
+// experiment it parses to. The text is returned even when it does not parse
+// (err then wraps experiment.ErrInvalidExperiment), so that a report can
+// still show it.
+func ReadExperiment(dir string) (text []byte, e *experiment.Experiment, err error) {
+	text, err = os.ReadFile(filepath.Join(dir, FileExperiment))
+	if err != nil {
+		return nil, nil, err
+	}
+	e, err = experiment.Parse(FileExperiment, text)
+	return text, e, err
 }
