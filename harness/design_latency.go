@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"stegocloud/harness/experiment"
-
 	"stegocloud/harness/rundir"
 )
 
@@ -119,17 +118,11 @@ func designDistributionSection(rw *reportWriter, d *DesignData) {
 			strings.Join(down, ", "), reportSec(s.DurationS))
 	}
 	rw.line("Final node status, as the nodes logged it at the end:\n")
-	rw.line("```")
-	rw.line(strings.Repeat("-", 60))
+	sts := make([]reportNodeStatus, 0, len(s.Nodes))
 	for _, n := range s.Nodes {
-		state := strings.ToUpper(n.FinalState)
-		if state == "" {
-			state = "UNKNOWN"
-		}
-		rw.printf("Node %d: %s | Load: %.2f | Processed: %d | Coordinator: %s\n", n.ID, state, n.FinalLoad, n.Processed, reportYesNo(n.Coordinator))
+		sts = append(sts, reportNodeStatus{id: n.ID, state: n.FinalState, load: n.FinalLoad, processed: n.Processed, coordinator: n.Coordinator})
 	}
-	rw.line(strings.Repeat("-", 60))
-	rw.line("```\n")
+	reportNodeStatusBlock(rw, "", sts)
 	if designAtBase(r.Exp, s.Nodes) {
 		rw.printf("The seed's final loads (%.2f, %.2f, %.2f) are those of nodes with requests outstanding; here every node ended at its base load, with nothing outstanding.\n\n",
 			designSeed.FinalLoads[0], designSeed.FinalLoads[1], designSeed.FinalLoads[2])

@@ -120,8 +120,16 @@ func reportFinalStatus(rw *reportWriter, rc *reportContext) {
 		rw.line("Neither the summary nor the event log describes any node.\n")
 		return
 	}
+	reportNodeStatusBlock(rw, "Final Node Status:", sts)
+}
+
+// reportNodeStatusBlock writes the seed's FINAL NODE STATUS block, fenced:
+// title (left out when empty), then one line per node between rules.
+func reportNodeStatusBlock(rw *reportWriter, title string, sts []reportNodeStatus) {
 	rw.line("```")
-	rw.line("Final Node Status:")
+	if title != "" {
+		rw.line(title)
+	}
 	rw.line(strings.Repeat("-", 60))
 	for _, st := range sts {
 		state := strings.ToUpper(st.state)

@@ -29,31 +29,15 @@ func reportStress(rw *reportWriter, rc *reportContext) {
 	s := rc.s
 	rw.line("## Stress test results\n")
 	rw.line("The seed's block, with the values this run measured:\n")
-	rw.line("```")
-	rw.line(reportRule)
-	rw.line("                    STRESS TEST RESULTS")
-	rw.line(reportRule)
-	rw.line("")
-	rw.printf("Total Duration:        %.2f seconds\n", s.DurationS)
-	rw.printf("Total Requests:        %d\n", s.Requests.Total)
-	rw.printf("Successful:            %d\n", s.Requests.OK)
-	rw.printf("Failed:                %d\n", s.Requests.Total-s.Requests.OK)
-	rw.printf("Success Rate:          %.2f%%\n", 100*s.SuccessRate)
-	rw.printf("Throughput:            %.2f requests/second\n", s.ThroughputRPS)
-	rw.line("")
-	rw.line("Latency Statistics:")
-	rw.printf("  Average:             %.2f ms\n", s.Latency.MeanMs)
-	rw.printf("  P95:                 %.0f ms\n", s.Latency.P95Ms)
-	if ev := rc.d.Events; ev != nil {
-		rw.printf("\nLoad Balancing Decisions: %d\n", ev.AssignTotal)
-		if samples := reportPickSamples(ev.Assigns, reportDecisionSamples); len(samples) > 0 {
-			rw.line("\nSample Load Balancing Decisions:")
-			reportWriteDecisions(rw, samples, rc)
+	reportStressBlock(rw, s, func() {
+		if ev := rc.d.Events; ev != nil {
+			rw.printf("\nLoad Balancing Decisions: %d\n", ev.AssignTotal)
+			if samples := reportPickSamples(ev.Assigns, reportDecisionSamples); len(samples) > 0 {
+				rw.line("\nSample Load Balancing Decisions:")
+				reportWriteDecisions(rw, samples, rc)
+			}
 		}
-	}
-	rw.line("")
-	rw.line(reportRule)
-	rw.line("```\n")
+	})
 	rows := reportStressRows(rc)
 	if !reportIsSeedStress(rc.d.Experiment) {
 		// The seed's numbers describe its own configuration only; set beside
@@ -103,4 +87,31 @@ func reportStressRows(rc *reportContext) [][]string {
 		{"Latency average", reportMs(s.Latency.MeanMs), latBound, reportMs(reportSeedClaims.MeanMs)},
 		{"Latency p95", reportMs(s.Latency.P95Ms), latBound, reportMs(reportSeedClaims.P95Ms)},
 	}
+}
+
+// reportStressBlock writes the seed's STRESS TEST RESULTS block, fenced, with
+// the values of s; decisions, when not nil, adds the seed's load-balancing
+// lines after the latency statistics.
+func reportStressBlock(rw *reportWriter, s *rundir.Summary, decisions func()) {
+	rw.line("```")
+	rw.line(reportRule)
+	rw.line("                    STRESS TEST RESULTS")
+	rw.line(reportRule)
+	rw.line("")
+	rw.printf("Total Duration:        %.2f seconds\n", s.DurationS)
+	rw.printf("Total Requests:        %d\n", s.Requests.Total)
+	rw.printf("Successful:            %d\n", s.Requests.OK)
+	rw.printf("Failed:                %d\n", s.Requests.Total-s.Requests.OK)
+	rw.printf("Success Rate:          %.2f%%\n", 100*s.SuccessRate)
+	rw.printf("Throughput:            %.2f requests/second\n", s.ThroughputRPS)
+	rw.line("")
+	rw.line("Latency Statistics:")
+	rw.printf("  Average:             %.2f ms\n", s.Latency.MeanMs)
+	rw.printf("  P95:                 %.0f ms\n", s.Latency.P95Ms)
+	if decisions != nil {
+		decisions()
+	}
+	rw.line("")
+	rw.line(reportRule)
+	rw.line("```\n")
 }
