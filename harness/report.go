@@ -17,7 +17,11 @@ import (
 // directory, as WriteFigures writes them). It reads only d, so the same data
 // always gives the same bytes.
 func WriteReport(w io.Writer, d *rundir.Run) error {
-	rc := newReportContext(d)
+	return newReportContext(d).write(w)
+}
+
+// write writes the report of rc.
+func (rc *reportContext) write(w io.Writer) error {
 	rw := &reportWriter{w: w}
 	sections := []func(*reportWriter, *reportContext){
 		reportHeader,
@@ -45,17 +49,17 @@ type reportContext struct {
 	d        *rundir.Run
 	s        *rundir.Summary
 	loc      *time.Location // the zone the run's times were stored in
-	figures  []plot.Figure
-	warnings []string // the summary's, the loader's, and the report's own
+	figures  []plot.Figure // built once: linked here and written by ReportRun
+	skipped  []string      // figures left out, with the reason
+	warnings []string      // the summary's, the loader's, and the figures left out
 }
 
 func newReportContext(d *rundir.Run) *reportContext {
 	rc := &reportContext{d: d, s: &d.Summary, loc: d.Summary.Start.Location()}
 	rc.warnings = append(rc.warnings, d.Summary.Warnings...)
 	rc.warnings = append(rc.warnings, d.Warnings...)
-	figs, skipped := plot.Figures(d)
-	rc.figures = figs
-	rc.warnings = append(rc.warnings, skipped...)
+	rc.figures, rc.skipped = plot.Figures(d)
+	rc.warnings = append(rc.warnings, rc.skipped...)
 	return rc
 }
 

@@ -33,15 +33,17 @@ func ReportRun(dir string, withFigures bool) (*ReportOutput, error) {
 		return nil, err
 	}
 	out := &ReportOutput{Data: d, Report: filepath.Join(dir, rundir.FileReport)}
+	rc := newReportContext(d) // the figures, built once
 	var figErr error
 	if withFigures {
 		// A figure that fails to render must not cost the report: write it
 		// anyway and return the figure error after.
-		out.Figures, out.Skipped, figErr = plot.WriteFigures(d, filepath.Join(dir, rundir.DirFigures))
+		out.Skipped = rc.skipped
+		out.Figures, figErr = plot.WriteFigures(rc.figures, filepath.Join(dir, rundir.DirFigures))
 	}
-	out.Warnings = newReportContext(d).warnings
+	out.Warnings = rc.warnings
 	var buf bytes.Buffer
-	if err := WriteReport(&buf, d); err != nil {
+	if err := rc.write(&buf); err != nil {
 		return out, errors.Join(figErr, err)
 	}
 	if err := reportReplaceFile(out.Report, buf.Bytes()); err != nil {

@@ -65,14 +65,13 @@ func Figures(d *rundir.Run) (figs []Figure, skipped []string) {
 	return figs, skipped
 }
 
-// WriteFigures renders every figure of d into dir (created if needed) in each
-// of FigureFormats and returns the paths written. A figure that fails to
-// render does not stop the others; the errors are joined.
-func WriteFigures(d *rundir.Run, dir string) (paths []string, skipped []string, err error) {
+// WriteFigures renders figs (as Figures built them) into dir, created if
+// needed, in each of FigureFormats and returns the paths written. A figure
+// that fails to render does not stop the others; the errors are joined.
+func WriteFigures(figs []Figure, dir string) (paths []string, err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, nil, fmt.Errorf("writing figures: %w", err)
+		return nil, fmt.Errorf("writing figures: %w", err)
 	}
-	figs, skipped := Figures(d)
 	var errs []error
 	for _, f := range figs {
 		for _, format := range FigureFormats {
@@ -84,7 +83,7 @@ func WriteFigures(d *rundir.Run, dir string) (paths []string, skipped []string, 
 			paths = append(paths, path)
 		}
 	}
-	return paths, skipped, errors.Join(errs...)
+	return paths, errors.Join(errs...)
 }
 
 // writeFile renders into a temporary file and renames it into place, so

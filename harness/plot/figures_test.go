@@ -114,7 +114,8 @@ func TestWriteFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(t.TempDir(), "figures")
-	paths, skipped, err := plot.WriteFigures(d, dir)
+	figs, skipped := plot.Figures(d)
+	paths, err := plot.WriteFigures(figs, dir)
 	if err != nil || len(skipped) != 2 {
 		t.Fatalf("WriteFigures: %v, skipped %q; want the timeline and load figures skipped", err, skipped)
 	}
