@@ -160,8 +160,3 @@ func cmpSuperscript(i int) string {
 	}
 	return b.String()
 }
-
-// cmpCell escapes what would break a Markdown table cell.
-func cmpCell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
-}

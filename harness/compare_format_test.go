@@ -142,9 +142,3 @@ func TestCmpSetKey(t *testing.T) {
 		}
 	}
 }
-
-func TestCmpCellEscapes(t *testing.T) {
-	if got, want := cmpCell("a|b\nc"), `a\|b c`; got != want {
-		t.Errorf("cmpCell = %q, want %q", got, want)
-	}
-}

@@ -3,7 +3,10 @@ package harness
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+
+	"stegocloud/harness/internal/markdown"
 )
 
 // WriteMarkdown writes the comparison as Markdown: the sets compared, then one
@@ -14,11 +17,11 @@ func (c *Comparison) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Comparison of %d run sets\n\n", len(c.Sets))
 	c.writeSetsTable(&b)
-	b.WriteString("\n## Headline metrics\n\n")
+	b.WriteString("## Headline metrics\n\n")
 	notes := c.writeMetricsTable(&b)
 	if len(notes.texts) > 0 {
-		b.WriteString("\n")
 		notes.write(&b)
+		b.WriteString("\n")
 	}
 	c.writeHowToRead(&b)
 	if len(c.Warnings) > 0 {
@@ -35,44 +38,42 @@ func (c *Comparison) WriteMarkdown(w io.Writer) error {
 }
 
 func (c *Comparison) writeSetsTable(b *strings.Builder) {
-	b.WriteString("| set | label | runs | experiment | commit | go | host | directory |\n")
-	b.WriteString("|---|---|--:|---|---|---|---|---|\n")
 	dash := func(s string) string {
 		if s == "" {
 			return "—"
 		}
-		return cmpCell(s)
+		return s
 	}
+	var rows [][]string
 	for _, s := range c.Sets {
-		fmt.Fprintf(b, "| %s | %s | %d | %s | %s | %s | %s | %s |\n", s.Key, cmpCell(s.Label), s.N,
-			dash(s.Experiment), dash(s.Commit), dash(s.GoVersion), dash(s.Host), cmpCell(s.Dir))
+		rows = append(rows, []string{s.Key, s.Label, strconv.Itoa(s.N), dash(s.Experiment), dash(s.Commit), dash(s.GoVersion), dash(s.Host), s.Dir})
 	}
+	markdown.NewWriter(b).AlignedTable([]string{"set", "label", "runs", "experiment", "commit", "go", "host", "directory"},
+		[]string{2: "--:"}, rows)
 }
 
 func (c *Comparison) writeMetricsTable(b *strings.Builder) *cmpNotes {
 	notes := &cmpNotes{}
-	b.WriteString("| metric | better |")
-	align := "|---|---|"
+	header, align := []string{"metric", "better"}, []string{"---", "---"}
 	for i, s := range c.Sets {
-		fmt.Fprintf(b, " %s |", s.Key)
-		align += "--:|"
+		header, align = append(header, s.Key), append(align, "--:")
 		if i > 0 {
-			fmt.Fprintf(b, " %s vs %s |", s.Key, c.Sets[0].Key)
-			align += "---|"
+			header, align = append(header, s.Key+" vs "+c.Sets[0].Key), append(align, "---")
 		}
 	}
-	b.WriteString("\n" + align + "\n")
+	var rows [][]string
 	for _, row := range c.Rows {
 		m := row.Metric
-		fmt.Fprintf(b, "| %s | %s |", m.Title(), m.Better)
+		cells := []string{m.Title(), m.Better.String()}
 		for i, st := range row.Stats {
-			fmt.Fprintf(b, " %s |", notes.citeAll(cmpFormatStat(m.Delta, st), st.Warnings))
+			cells = append(cells, notes.citeAll(cmpFormatStat(m.Delta, st), st.Warnings))
 			if i > 0 {
-				fmt.Fprintf(b, " %s |", cmpFormatDelta(m, row.Deltas[i], notes))
+				cells = append(cells, cmpFormatDelta(m, row.Deltas[i], notes))
 			}
 		}
-		b.WriteString("\n")
+		rows = append(rows, cells)
 	}
+	markdown.NewWriter(b).AlignedTable(header, align, rows)
 	return notes
 }
 
@@ -106,7 +107,6 @@ func (c *Comparison) writeHowToRead(b *strings.Builder) {
 		single = single || s.N == 1
 		repeated = repeated || s.N > 1
 	}
-	b.WriteString("\n")
 	if single {
 		b.WriteString("A set of one run shows that run's value; a change between two single runs is one measurement " +
 			"against another and is not tested: rerun with `repeat:` ≥ 4 (≥ 6 for confidence intervals) to tell it from noise.\n\n")

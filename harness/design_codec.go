@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
+
+	"stegocloud/harness/internal/markdown"
 )
 
 // designTargetKernel is DESIGN §6's kernel target: carrier bytes per second
@@ -11,23 +13,23 @@ import (
 var designTargetKernel = struct{ GBps, Ratio float64 }{5, 10}
 
 // designCodecSection is the codec's speed from the benchmark output.
-func designCodecSection(rw *reportWriter, d *DesignData) {
+func designCodecSection(rw *markdown.Writer, d *DesignData) {
 	b := d.Bench
 	if b == nil {
 		return
 	}
-	rw.line("## 7. Codec speed\n")
-	rw.printf("From `go test -bench` on the codec (`stego/`), raw output in [%s](%s), %d runs of each benchmark; medians ± the 95%% confidence interval of the median, and the ratio of medians of benchmarks that ran in the same invocation. `p` is the Mann-Whitney U test between the two.\n\n",
+	rw.Line("## 7. Codec speed\n")
+	rw.Printf("From `go test -bench` on the codec (`stego/`), raw output in [%s](%s), %d runs of each benchmark; medians ± the 95%% confidence interval of the median, and the ratio of medians of benchmarks that ran in the same invocation. `p` is the Mann-Whitney U test between the two.\n\n",
 		d.Sources.Bench, d.Sources.Bench, designBenchCount(b))
 	if rows := designKernelRows(b); len(rows) > 0 {
-		rw.printf("The embed/extract kernel works a machine word at a time; the textbook loop handles one bit per step and stays in the tests as the oracle. Throughput is carrier bytes per second (8 per payload byte); DESIGN §6 asks for ≥ %g GB/s and ≥ %g× the loop.\n\n",
+		rw.Printf("The embed/extract kernel works a machine word at a time; the textbook loop handles one bit per step and stays in the tests as the oracle. Throughput is carrier bytes per second (8 per payload byte); DESIGN §6 asks for ≥ %g GB/s and ≥ %g× the loop.\n\n",
 			designTargetKernel.GBps, designTargetKernel.Ratio)
-		rw.table([]string{"kernel", "payload", "word at a time (GB/s)", "textbook loop (GB/s)", "ratio", "p", "target"}, rows)
+		rw.Table([]string{"kernel", "payload", "word at a time (GB/s)", "textbook loop (GB/s)", "ratio", "p", "target"}, rows)
 	}
 	if row := designPipelineRow(b); row != nil {
-		rw.line("A whole request's codec work: decode a 1024×1024 photo-like PNG, hide 1 KiB of metadata, encode a PNG. `Hide` (the codec as the nodes run it) against the straightforward standard-library pipeline (png.Decode, draw.Draw to NRGBA, the bit loop, png.Encode at the default level):\n")
-		rw.table([]string{"", "stdlib pipeline", "Hide", "speed-up", "p", "output stdlib", "output Hide"}, [][]string{row})
-		rw.line("Hide writes the PNG without compression — chosen by measurement in `stego/doc.go`: PNG encoding dominates a request, and on loopback the larger output costs less than the compression would. The price is size: the output is about twice the default-compressed one.\n")
+		rw.Line("A whole request's codec work: decode a 1024×1024 photo-like PNG, hide 1 KiB of metadata, encode a PNG. `Hide` (the codec as the nodes run it) against the straightforward standard-library pipeline (png.Decode, draw.Draw to NRGBA, the bit loop, png.Encode at the default level):\n")
+		rw.Table([]string{"", "stdlib pipeline", "Hide", "speed-up", "p", "output stdlib", "output Hide"}, [][]string{row})
+		rw.Line("Hide writes the PNG without compression — chosen by measurement in `stego/doc.go`: PNG encoding dominates a request, and on loopback the larger output costs less than the compression would. The price is size: the output is about twice the default-compressed one.\n")
 	}
 }
 

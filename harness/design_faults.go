@@ -10,6 +10,8 @@ import (
 	"stegocloud/harness/experiment"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/internal/markdown"
 )
 
 // designTargetFailover is DESIGN §6's failover target with 50 ms heartbeats.
@@ -17,7 +19,7 @@ var designTargetFailover = struct{ P50, Max float64 }{150, 300}
 
 // designFaultSection is the seed's "Fault Tolerance Demonstration" against
 // the stress run (the seed's failure model) and the failover run.
-func designFaultSection(rw *reportWriter, d *DesignData) {
+func designFaultSection(rw *markdown.Writer, d *DesignData) {
 	var cols []*DesignRun
 	for _, r := range []*DesignRun{d.Stress, d.Failover} {
 		if r != nil {
@@ -27,18 +29,18 @@ func designFaultSection(rw *reportWriter, d *DesignData) {
 	if len(cols) == 0 {
 		return
 	}
-	rw.line("## 4. Fault tolerance\n")
-	rw.line("Failover time runs from a fault of the coordinator to the moment every live node follows the same new, live coordinator; recovery time from a failed node's due return to its state change to Active. Both come from the merged event log; faults are logged the instant before they are injected.\n")
+	rw.Line("## 4. Fault tolerance\n")
+	rw.Line("Failover time runs from a fault of the coordinator to the moment every live node follows the same new, live coordinator; recovery time from a failed node's due return to its state change to Active. Both come from the merged event log; faults are logged the instant before they are injected.\n")
 	header := []string{""}
 	for _, r := range cols {
 		header = append(header, r.Source.Experiment)
 	}
 	header = append(header, "seed's claim (45 s run)")
-	rw.table(header, designFaultRows(cols))
+	rw.Table(header, designFaultRows(cols))
 	for _, r := range cols {
 		designCite(rw, r.Source, designRunFile(r.Set, rundir.FileSummary)+", "+designRunFile(r.Set, rundir.FileSchedule), r.Set.Runs)
 	}
-	rw.line("Elections include the one that makes the first coordinator (startup) and the periodic ones (every `reelect_every`); a node that comes back starts one too (recovery), and a lost coordinator can be noticed by several nodes at once, each starting an election (coordinator-lost). The counts run until the last node stopped; the harness stops the coordinator last, so the shutdown itself starts no election. Requests lost are those that never got a valid response; reassigned ones were moved by the coordinator to another node after their assignee failed, retried ones were sent again by the client under the same id.\n")
+	rw.Line("Elections include the one that makes the first coordinator (startup) and the periodic ones (every `reelect_every`); a node that comes back starts one too (recovery), and a lost coordinator can be noticed by several nodes at once, each starting an election (coordinator-lost). The counts run until the last node stopped; the harness stops the coordinator last, so the shutdown itself starts no election. Requests lost are those that never got a valid response; reassigned ones were moved by the coordinator to another node after their assignee failed, retried ones were sent again by the client under the same id.\n")
 	for _, r := range cols {
 		name := r.Source.Experiment
 		designFigure(rw, d, designFigurePath(name, "timeline"), name+": latency and throughput over time",

@@ -7,11 +7,13 @@ import (
 
 	"stegocloud/harness/experiment"
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/internal/markdown"
 )
 
 // designLatencySection is the latency percentiles of the single-run
 // experiments side by side.
-func designLatencySection(rw *reportWriter, d *DesignData) {
+func designLatencySection(rw *markdown.Writer, d *DesignData) {
 	runs := []*DesignRun{d.Stress, d.Failover, d.OpenLoop}
 	var rows [][]string
 	var cited []*DesignRun
@@ -29,9 +31,9 @@ func designLatencySection(rw *reportWriter, d *DesignData) {
 	if len(rows) == 0 {
 		return
 	}
-	rw.line("## 2. Latency percentiles\n")
-	rw.line("Each request's latency runs from its *intended* start — in open loop the pacer's schedule, so a request that waited behind a slow one is charged for the wait (no coordinated omission) — to its valid, verified response or its final error. HDR histograms, 3 significant figures; milliseconds. A request is \"inside fault windows\" when it was in flight while any node was down. A repeated experiment shows the median of its runs.\n")
-	rw.table([]string{"experiment", "load", "requests", "count", "mean", "p50", "p90", "p95", "p99", "p99.9", "max"}, rows)
+	rw.Line("## 2. Latency percentiles\n")
+	rw.Line("Each request's latency runs from its *intended* start — in open loop the pacer's schedule, so a request that waited behind a slow one is charged for the wait (no coordinated omission) — to its valid, verified response or its final error. HDR histograms, 3 significant figures; milliseconds. A request is \"inside fault windows\" when it was in flight while any node was down. A repeated experiment shows the median of its runs.\n")
+	rw.Table([]string{"experiment", "load", "requests", "count", "mean", "p50", "p90", "p95", "p99", "p99.9", "max"}, rows)
 	for _, r := range cited {
 		designCite(rw, r.Source, designRunFile(r.Set, rundir.FileSummary), r.Set.Runs)
 	}
@@ -70,13 +72,13 @@ func designLatencyRow(r *DesignRun, which string, get func(*rundir.Summary) rund
 
 // designDistributionSection is the seed's "Load Distribution Example" and
 // "Final Node Status" against the stress run.
-func designDistributionSection(rw *reportWriter, d *DesignData) {
+func designDistributionSection(rw *markdown.Writer, d *DesignData) {
 	r := d.Stress
 	if r == nil {
 		return
 	}
 	s := &r.Set.Runs[0].Summary
-	rw.line("## 3. Load distribution\n")
+	rw.Line("## 3. Load distribution\n")
 	designCite(rw, r.Source, designRunFile(r.Set, rundir.FileSummary), r.Set.Runs[:1])
 	var served []int
 	var b strings.Builder
@@ -87,12 +89,12 @@ func designDistributionSection(rw *reportWriter, d *DesignData) {
 	sp := designSpreadOf(served)
 	seedSp := designSpreadOf(designSeed.Served[:])
 	fmt.Fprintf(&b, "\nStandard deviation of the shares: %.2f points (the seed's \"Variance\")", sp.SDPoints)
-	rw.printf("```\nLoad Distribution (%s, measured):\n%s\n```\n\n", r.Source.Experiment, b.String())
+	rw.Printf("```\nLoad Distribution (%s, measured):\n%s\n```\n\n", r.Source.Experiment, b.String())
 	seedTotal := 0
 	for _, n := range designSeed.Served {
 		seedTotal += n
 	}
-	rw.printf("The seed's \"Variance: %.1f%%\" is the standard deviation of its example's shares in percentage points (%.2f for 32.5%%, 31.8%%, 35.7%%), not a variance. "+
+	rw.Printf("The seed's \"Variance: %.1f%%\" is the standard deviation of its example's shares in percentage points (%.2f for 32.5%%, 31.8%%, 35.7%%), not a variance. "+
 		"Its three nodes also processed %d requests in all, %d more than the %d it says succeeded.\n\n",
 		designSeed.VariancePct, seedSp.SDPoints, seedTotal, seedTotal-reportSeedClaims.OK, reportSeedClaims.OK)
 	evenNote := "yes"
@@ -106,7 +108,7 @@ func designDistributionSection(rw *reportWriter, d *DesignData) {
 		{"largest distance from the even share (points)", fmt.Sprintf("%.1f", seedSp.MaxDevPoints), fmt.Sprintf("%.1f", sp.MaxDevPoints)},
 		{fmt.Sprintf("within the seed's expected ±%g%% of even", designSeed.EvenPct), "yes", evenNote},
 	}
-	rw.table([]string{"spread", "seed's example", "measured"}, rows)
+	rw.Table([]string{"spread", "seed's example", "measured"}, rows)
 	var down []string
 	for _, n := range s.Nodes {
 		if n.FaultsDown > 0 {
@@ -114,17 +116,17 @@ func designDistributionSection(rw *reportWriter, d *DesignData) {
 		}
 	}
 	if len(down) > 0 {
-		rw.printf("Nodes were down for part of the run (%s of %s), and a failed node serves nothing: the seed's \"failure adaptation\" is part of this spread.\n\n",
+		rw.Printf("Nodes were down for part of the run (%s of %s), and a failed node serves nothing: the seed's \"failure adaptation\" is part of this spread.\n\n",
 			strings.Join(down, ", "), reportSec(s.DurationS))
 	}
-	rw.line("Final node status, as the nodes logged it at the end:\n")
+	rw.Line("Final node status, as the nodes logged it at the end:\n")
 	sts := make([]reportNodeStatus, 0, len(s.Nodes))
 	for _, n := range s.Nodes {
 		sts = append(sts, reportNodeStatus{id: n.ID, state: n.FinalState, load: n.FinalLoad, processed: n.Processed, coordinator: n.Coordinator})
 	}
 	reportNodeStatusBlock(rw, "", sts)
 	if designAtBase(r.Exp, s.Nodes) {
-		rw.printf("The seed's final loads (%.2f, %.2f, %.2f) are those of nodes with requests outstanding; here every node ended at its base load, with nothing outstanding.\n\n",
+		rw.Printf("The seed's final loads (%.2f, %.2f, %.2f) are those of nodes with requests outstanding; here every node ended at its base load, with nothing outstanding.\n\n",
 			designSeed.FinalLoads[0], designSeed.FinalLoads[1], designSeed.FinalLoads[2])
 	}
 	designFigure(rw, d, designFigurePath(r.Source.Experiment, "nodes"), "requests per node",

@@ -9,6 +9,8 @@ import (
 	"stegocloud/harness/experiment"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/internal/markdown"
 )
 
 // designScalingMetrics are the scaling section's metrics beyond the headline
@@ -59,14 +61,14 @@ func designCapacity(e *experiment.Experiment, n int) (rps float64, formula strin
 	return rps, formula
 }
 
-func designScalingSection(rw *reportWriter, d *DesignData) {
+func designScalingSection(rw *markdown.Writer, d *DesignData) {
 	sw := d.Scaling
 	if sw == nil {
 		return
 	}
 	extra := designScalingMetrics()
-	rw.line("## 6. Scaling\n")
-	rw.printf("%s\n\n", designSweepConfig(sw))
+	rw.Line("## 6. Scaling\n")
+	rw.Printf("%s\n\n", designSweepConfig(sw))
 	designSweepCite(rw, sw)
 	header := []string{"variant", "runs", "capacity bound"}
 	var metrics []HeadlineMetric
@@ -100,8 +102,8 @@ func designScalingSection(rw *reportWriter, d *DesignData) {
 		cells = append(cells, designElectionRef(n), designHeartbeatRef(sw.Exp, n))
 		rows = append(rows, cells)
 	}
-	rw.table(header, rows)
-	rw.printf("Medians over the runs (± the 95%% confidence interval of the median from 6 runs; the range below that). Election messages are the election class — ELECTION, OK, COORDINATOR and state sync — summed over every node; an election whose initiator hears from every peer costs 3(n−1): ELECTION out, OK back, COORDINATOR out. Several nodes noticing a lost coordinator at once each start one, which is how the seed's \"O(n²) worst case\" arises. Heartbeats go from every node to every peer once per interval: n(n−1)/heartbeat per second.%s Messages per request: every request is multicast to all n nodes, and its assignment broadcast.\n\n",
+	rw.Table(header, rows)
+	rw.Printf("Medians over the runs (± the 95%% confidence interval of the median from 6 runs; the range below that). Election messages are the election class — ELECTION, OK, COORDINATOR and state sync — summed over every node; an election whose initiator hears from every peer costs 3(n−1): ELECTION out, OK back, COORDINATOR out. Several nodes noticing a lost coordinator at once each start one, which is how the seed's \"O(n²) worst case\" arises. Heartbeats go from every node to every peer once per interval: n(n−1)/heartbeat per second.%s Messages per request: every request is multicast to all n nodes, and its assignment broadcast.\n\n",
 		designHeartbeatShare(sw, extra))
 	if len(sw.Sweep.Index.Fields) == 1 && sw.Sweep.Index.Fields[0] == designNodesField && len(sw.Sets) > 1 {
 		designScalingDelta(rw, sw, extra)
@@ -111,7 +113,7 @@ func designScalingSection(rw *reportWriter, d *DesignData) {
 }
 
 // designScalingDelta tests the largest cluster against the smallest.
-func designScalingDelta(rw *reportWriter, sw *DesignSweep, extra []HeadlineMetric) {
+func designScalingDelta(rw *markdown.Writer, sw *DesignSweep, extra []HeadlineMetric) {
 	idx := sw.Sweep.Index
 	first, last := 0, len(idx.Variants)-1
 	if sw.Sets[first] == nil || sw.Sets[last] == nil {
@@ -125,12 +127,12 @@ func designScalingDelta(rw *reportWriter, sw *DesignSweep, extra []HeadlineMetri
 		o := cmpSummarise(cmpMetricValues(m, sw.Sets[last]))
 		rows = append(rows, []string{m.Title(), designStat(m, b), designStat(m, o), cmpFormatDelta(m, cmpDelta(m, b, o), notes)})
 	}
-	rw.printf("The largest cluster against the smallest:\n\n")
-	rw.table([]string{"metric", idx.Variants[first].Label, idx.Variants[last].Label, "change"}, rows)
+	rw.Printf("The largest cluster against the smallest:\n\n")
+	rw.Table([]string{"metric", idx.Variants[first].Label, idx.Variants[last].Label, "change"}, rows)
 	if len(notes.texts) > 0 {
 		var b strings.Builder
 		notes.write(&b)
-		rw.line(b.String())
+		rw.Line(b.String())
 	}
 }
 

@@ -8,28 +8,30 @@ import (
 
 	"stegocloud/harness/experiment"
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/internal/markdown"
 )
 
 // designStressSection is the seed's "Sample Test Run" and its "Expected
 // Metrics", measured.
-func designStressSection(rw *reportWriter, d *DesignData) {
+func designStressSection(rw *markdown.Writer, d *DesignData) {
 	r := d.Stress
 	if r == nil {
 		return
 	}
 	s := &r.Set.Runs[0].Summary
-	rw.line("## 1. The stress test (the seed's \"Sample Test Run\")\n")
-	rw.printf("%s\n\n", designConfigLine(r.Exp, s.Mode))
+	rw.Line("## 1. The stress test (the seed's \"Sample Test Run\")\n")
+	rw.Printf("%s\n\n", designConfigLine(r.Exp, s.Mode))
 	if !reportIsSeedStress(r.Exp) {
-		rw.line("**This is not the seed's configuration** (3 nodes, 50 closed-loop clients × 200 requests, 500 ms service delay): the seed's claims below describe another workload.\n")
+		rw.Line("**This is not the seed's configuration** (3 nodes, 50 closed-loop clients × 200 requests, 500 ms service delay): the seed's claims below describe another workload.\n")
 	}
 	if r.Set.Repeated() {
-		rw.printf("The experiment was repeated %d times; this section shows the first run.\n\n", len(r.Set.Runs))
+		rw.Printf("The experiment was repeated %d times; this section shows the first run.\n\n", len(r.Set.Runs))
 	}
 	designCite(rw, r.Source, designRunFile(r.Set, rundir.FileSummary), r.Set.Runs[:1])
-	rw.line("The seed's block, with the values measured:\n")
+	rw.Line("The seed's block, with the values measured:\n")
 	reportStressBlock(rw, s, nil)
-	rw.table([]string{"metric", "measured", "bound", "seed's claim", "the claim against the measurement"}, designStressRows(r, s))
+	rw.Table([]string{"metric", "measured", "bound", "seed's claim", "the claim against the measurement"}, designStressRows(r, s))
 	designExpected(rw, r, s)
 }
 
@@ -140,9 +142,9 @@ func designStressRows(r *DesignRun, s *rundir.Summary) [][]string {
 }
 
 // designExpected is the seed's "Expected Metrics" block against the run.
-func designExpected(rw *reportWriter, r *DesignRun, s *rundir.Summary) {
+func designExpected(rw *markdown.Writer, r *DesignRun, s *rundir.Summary) {
 	e := designSeed
-	rw.line("The seed's \"Expected Metrics\" (Stress Testing Analysis) against the same run:\n")
+	rw.Line("The seed's \"Expected Metrics\" (Stress Testing Analysis) against the same run:\n")
 	thrNote := designAgainstRange(s.ThroughputRPS, e.ExpThroughput)
 	if b := s.Bound; b != nil && b.RPS > 0 && e.ExpThroughput[0] > b.RPS {
 		thrNote += fmt.Sprintf("; the whole range is **impossible**, above the %s bound", reportRPS(b.RPS))
@@ -154,18 +156,18 @@ func designExpected(rw *reportWriter, r *DesignRun, s *rundir.Summary) {
 		{"P95 latency", designRange(e.ExpP95Ms, "ms"), reportMs(s.Latency.P95Ms), designAgainstRange(s.Latency.P95Ms, e.ExpP95Ms)},
 		{"Failures", designRange(e.ExpFailures, ""), strconv.Itoa(s.Requests.Lost), designAgainstRange(float64(s.Requests.Lost), e.ExpFailures)},
 	}
-	rw.table([]string{"expected metric", "seed's range", "measured", "verdict"}, rows)
+	rw.Table([]string{"expected metric", "seed's range", "measured", "verdict"}, rows)
 	if b := s.Bound; b != nil && r.Exp != nil {
 		w, c := r.Exp.Workload, r.Exp.Cluster
 		rps := b.RPS
-		rw.printf("Why the bound: in a closed loop each of the %d clients has one request in flight, and every request takes at least the %s service delay, "+
+		rw.Printf("Why the bound: in a closed loop each of the %d clients has one request in flight, and every request takes at least the %s service delay, "+
 			"so at most %d / %g s = %s complete, whatever the number of nodes. The seed's analysis counts \"3 nodes × ~2 concurrent requests each ≈ 6 concurrent\" "+
 			"and still reports 221 req/s; with %d clients the concurrency is %d and the ceiling %s.",
 			w.Clients, c.Service.Delay, w.Clients, c.Service.Delay.Seconds(), reportRPS(rps), w.Clients, w.Clients, reportRPS(rps))
 		if c.Service.MaxConcurrent == 0 {
-			rw.printf(" A node here serves any number of requests at once, so a request waits only behind a failure: the latency is the service delay plus the real work "+
+			rw.Printf(" A node here serves any number of requests at once, so a request waits only behind a failure: the latency is the service delay plus the real work "+
 				"(decode, embed, encode, verify) and the cluster's hops, and a p95 of %s would need most of the slowest 5%% to wait out a failure.", reportMs(reportSeedClaims.P95Ms))
 		}
-		rw.line("\n")
+		rw.Line("\n")
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/internal/markdown"
 )
 
 // designBalancerField and designNodesField are the fields the balancer and
@@ -84,7 +86,7 @@ func designSweepConfig(sw *DesignSweep) string {
 }
 
 // designSweepCite names a sweep's files.
-func designSweepCite(rw *reportWriter, sw *DesignSweep) {
+func designSweepCite(rw *markdown.Writer, sw *DesignSweep) {
 	var runs []LoadedRun
 	for _, set := range sw.Sets {
 		if set != nil {
@@ -119,7 +121,7 @@ func designBaseVariant(idx rundir.SweepIndex, v rundir.SweepVariant, field, base
 
 // designDeltaTable writes, for every variant with a base, the change of each
 // metric against the base with compare's verdict.
-func designDeltaTable(rw *reportWriter, sw *DesignSweep, field string, keys []string, extra []HeadlineMetric) {
+func designDeltaTable(rw *markdown.Writer, sw *DesignSweep, field string, keys []string, extra []HeadlineMetric) {
 	idx := sw.Sweep.Index
 	base := sweepAxisOf(field, idx.Variants).Order[0]
 	notes := &cmpNotes{}
@@ -147,27 +149,27 @@ func designDeltaTable(rw *reportWriter, sw *DesignSweep, field string, keys []st
 	if len(rows) == 0 {
 		return
 	}
-	rw.table(header, rows)
+	rw.Table(header, rows)
 	if len(notes.texts) > 0 {
 		var b strings.Builder
 		notes.write(&b)
-		rw.line(b.String())
+		rw.Line(b.String())
 	}
-	rw.printf("Each cell is the change of the median against `%s` with the same other values; `p` is the two-sided Mann-Whitney U test over the runs "+
+	rw.Printf("Each cell is the change of the median against `%s` with the same other values; `p` is the two-sided Mann-Whitney U test over the runs "+
 		"(benchstat's method): a change is claimed (better/worse) only at p ≤ %.2f with ≥ %d runs a side, and `~` means no significant difference. "+
 		"The table runs %d tests; at α = %.2f about %.1f of them would show a difference by chance were there none.\n\n",
 		base, CompareAlpha, CompareMinRuns, len(rows)*len(metrics), CompareAlpha, CompareAlpha*float64(len(rows)*len(metrics)))
 }
 
 // designBalancerSection is the balancer comparison.
-func designBalancerSection(rw *reportWriter, d *DesignData) {
+func designBalancerSection(rw *markdown.Writer, d *DesignData) {
 	sw := d.Balancers
 	if sw == nil {
 		return
 	}
-	rw.line("## 5. Balancers\n")
-	rw.line("The seed's \"transparent load balancing\" is one choice among several: `lowest-load` (the seed's \"lowest load wins\", per request), `round-robin`, `random`, and `coordinator` (the coordinator serves everything itself — the seed read literally).\n")
-	rw.printf("%s\n\n", designSweepConfig(sw))
+	rw.Line("## 5. Balancers\n")
+	rw.Line("The seed's \"transparent load balancing\" is one choice among several: `lowest-load` (the seed's \"lowest load wins\", per request), `round-robin`, `random`, and `coordinator` (the coordinator serves everything itself — the seed read literally).\n")
+	rw.Printf("%s\n\n", designSweepConfig(sw))
 	designSweepCite(rw, sw)
 	header := []string{"variant", "runs"}
 	var metrics []HeadlineMetric
@@ -184,8 +186,8 @@ func designBalancerSection(rw *reportWriter, d *DesignData) {
 		}
 		rows = append(rows, cells)
 	}
-	rw.table(header, rows)
-	rw.line("Medians over the runs ± the 95% confidence interval of the median (benchmath, as benchstat; fewer than 6 runs show the range instead). Spread: the coefficient of variation of the nodes' shares of served requests and the largest share over the smallest (∞: a node served nothing).\n")
+	rw.Table(header, rows)
+	rw.Line("Medians over the runs ± the 95% confidence interval of the median (benchmath, as benchstat; fewer than 6 runs show the range instead). Spread: the coefficient of variation of the nodes' shares of served requests and the largest share over the smallest (∞: a node served nothing).\n")
 	if slices.Contains(sw.Sweep.Index.Fields, designBalancerField) {
 		designDeltaTable(rw, sw, designBalancerField, designBalancerDeltaKeys, nil)
 	}

@@ -8,6 +8,8 @@ import (
 	"stegocloud/harness/rundir"
 
 	"stegocloud/harness/plot"
+
+	"stegocloud/harness/internal/markdown"
 )
 
 // WriteReport writes the run's report.md: what ran, the seed's tables with
@@ -22,8 +24,8 @@ func WriteReport(w io.Writer, d *rundir.Run) error {
 
 // write writes the report of rc.
 func (rc *reportContext) write(w io.Writer) error {
-	rw := &reportWriter{w: w}
-	sections := []func(*reportWriter, *reportContext){
+	rw := markdown.NewWriter(w)
+	sections := []func(*markdown.Writer, *reportContext){
 		reportHeader,
 		reportWhatRan,
 		reportStress,
@@ -38,8 +40,8 @@ func (rc *reportContext) write(w io.Writer) error {
 	for _, s := range sections {
 		s(rw, rc)
 	}
-	if rw.err != nil {
-		return fmt.Errorf("writing report: %w", rw.err)
+	if rw.Err() != nil {
+		return fmt.Errorf("writing report: %w", rw.Err())
 	}
 	return nil
 }
@@ -49,9 +51,9 @@ type reportContext struct {
 	d        *rundir.Run
 	s        *rundir.Summary
 	loc      *time.Location // the zone the run's times were stored in
-	figures  []plot.Figure // built once: linked here and written by ReportRun
-	skipped  []string      // figures left out, with the reason
-	warnings []string      // the summary's, the loader's, and the figures left out
+	figures  []plot.Figure  // built once: linked here and written by ReportRun
+	skipped  []string       // figures left out, with the reason
+	warnings []string       // the summary's, the loader's, and the figures left out
 }
 
 func newReportContext(d *rundir.Run) *reportContext {
@@ -63,11 +65,11 @@ func newReportContext(d *rundir.Run) *reportContext {
 	return rc
 }
 
-func reportHeader(rw *reportWriter, rc *reportContext) {
+func reportHeader(rw *markdown.Writer, rc *reportContext) {
 	s := rc.s
-	rw.printf("# Run report: %s / %s\n\n", s.Experiment, s.Run)
+	rw.Printf("# Run report: %s / %s\n\n", s.Experiment, s.Run)
 	if e := rc.d.Experiment; e != nil && e.Description != "" {
-		rw.printf("> %s\n\n", e.Description)
+		rw.Printf("> %s\n\n", e.Description)
 	}
 	passed := 0
 	for _, c := range s.Verdict.Checks {
@@ -75,13 +77,13 @@ func reportHeader(rw *reportWriter, rc *reportContext) {
 			passed++
 		}
 	}
-	rw.printf("**Verdict: %s** — %d of %d checks passed; %d of %d requests succeeded (%s) at %s.\n\n",
+	rw.Printf("**Verdict: %s** — %d of %d checks passed; %d of %d requests succeeded (%s) at %s.\n\n",
 		reportPassFail(s.Verdict.Pass), passed, len(s.Verdict.Checks), s.Requests.OK, s.Requests.Total, reportPct(s.SuccessRate), reportRPS(s.ThroughputRPS))
 }
 
-func reportWhatRan(rw *reportWriter, rc *reportContext) {
+func reportWhatRan(rw *markdown.Writer, rc *reportContext) {
 	s, info := rc.s, rc.d.Info
-	rw.line("## What ran\n")
+	rw.Line("## What ran\n")
 	rows := [][]string{
 		{"Experiment", s.Experiment},
 		{"Run", s.Run},
@@ -102,13 +104,13 @@ func reportWhatRan(rw *reportWriter, rc *reportContext) {
 	} else {
 		rows = append(rows, []string{"Started", reportTime(s.Start, rc.loc)}, []string{"Ended", reportTime(s.End, rc.loc)})
 	}
-	rw.table([]string{"", ""}, rows)
+	rw.Table([]string{"", ""}, rows)
 	if rc.d.Spec != "" {
-		rw.printf("The resolved experiment (`%s`):\n\n```yaml\n%s", rundir.FileExperiment, rc.d.Spec)
+		rw.Printf("The resolved experiment (`%s`):\n\n```yaml\n%s", rundir.FileExperiment, rc.d.Spec)
 		if rc.d.Spec[len(rc.d.Spec)-1] != '\n' {
-			rw.line("")
+			rw.Line("")
 		}
-		rw.line("```\n")
+		rw.Line("```\n")
 	}
 }
 

@@ -6,15 +6,17 @@ import (
 	"strings"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/internal/markdown"
 )
 
 // reportListLimit caps the per-fault and per-election tables: a long run has
 // hundreds of periodic elections, and events.jsonl holds them all.
 const reportListLimit = 30
 
-func reportFaults(rw *reportWriter, rc *reportContext) {
+func reportFaults(rw *markdown.Writer, rc *reportContext) {
 	s := rc.s
-	rw.line("## Fault tolerance\n")
+	rw.Line("## Fault tolerance\n")
 	elections := fmt.Sprintf("%d (%s)", s.Elections.Total, reportCounts(s.Elections.ByCause))
 	if ev := rc.d.Events; ev != nil {
 		elections += fmt.Sprintf("; the log shows %d started, %d decided", ev.ElectionsStarted, ev.ElectionsDecided)
@@ -32,18 +34,18 @@ func reportFaults(rw *reportWriter, rc *reportContext) {
 		{"Requests lost", fmt.Sprintf("%d (%d failed, %d timed out)", s.Requests.Lost, s.Requests.Failed, s.Requests.TimedOut)},
 		{"Messages per request", strconv.FormatFloat(s.MessagesPerRequest, 'f', 2, 64)},
 	}
-	rw.table([]string{"", ""}, rows)
+	rw.Table([]string{"", ""}, rows)
 	reportFaultList(rw, rc)
 	reportElectionList(rw, rc)
 }
 
-func reportFaultList(rw *reportWriter, rc *reportContext) {
+func reportFaultList(rw *markdown.Writer, rc *reportContext) {
 	windows := rc.d.FaultWindows()
 	if len(windows) == 0 {
-		rw.line("No fault windows were logged or scheduled.\n")
+		rw.Line("No fault windows were logged or scheduled.\n")
 		return
 	}
-	rw.line("Fault windows (seconds since the load start):\n")
+	rw.Line("Fault windows (seconds since the load start):\n")
 	var rows [][]string
 	for i, w := range windows {
 		if i == reportListLimit {
@@ -57,23 +59,23 @@ func reportFaultList(rw *reportWriter, rc *reportContext) {
 			strconv.FormatFloat(rc.d.Seconds(w.Start), 'f', 2, 64), strconv.FormatFloat(rc.d.Seconds(w.End), 'f', 2, 64),
 			reportSec(w.End.Sub(w.Start).Seconds()), w.Source})
 	}
-	rw.table([]string{"#", "node", "kind", "start", "end", "down", "from"}, rows)
+	rw.Table([]string{"#", "node", "kind", "start", "end", "down", "from"}, rows)
 	if n := len(windows) - reportListLimit; n > 0 {
-		rw.printf("… and %d more.\n\n", n)
+		rw.Printf("… and %d more.\n\n", n)
 	}
 }
 
-func reportElectionList(rw *reportWriter, rc *reportContext) {
+func reportElectionList(rw *markdown.Writer, rc *reportContext) {
 	ev := rc.d.Events
 	switch {
 	case ev == nil:
-		rw.printf("Elections are not listed: %s was not read.\n\n", rundir.FileEvents)
+		rw.Printf("Elections are not listed: %s was not read.\n\n", rundir.FileEvents)
 		return
 	case len(ev.Elections) == 0:
-		rw.line("No decided election was logged.\n")
+		rw.Line("No decided election was logged.\n")
 		return
 	}
-	rw.line("Decided elections, as the initiator logged them:\n")
+	rw.Line("Decided elections, as the initiator logged them:\n")
 	var rows [][]string
 	for i, e := range ev.Elections {
 		if i == reportListLimit {
@@ -82,9 +84,9 @@ func reportElectionList(rw *reportWriter, rc *reportContext) {
 		rows = append(rows, []string{strconv.FormatUint(e.Epoch, 10), strconv.FormatFloat(rc.d.Seconds(e.Time), 'f', 2, 64),
 			strconv.Itoa(e.Initiator), reportOrDash(e.Cause), strconv.Itoa(e.Winner), reportLoads(e.Loads)})
 	}
-	rw.table([]string{"epoch", "t (s)", "initiator", "cause", "winner", "loads"}, rows)
+	rw.Table([]string{"epoch", "t (s)", "initiator", "cause", "winner", "loads"}, rows)
 	if n := len(ev.Elections) - reportListLimit; n > 0 {
-		rw.printf("… and %d more (see %s).\n\n", n, rundir.FileEvents)
+		rw.Printf("… and %d more (see %s).\n\n", n, rundir.FileEvents)
 	}
 }
 

@@ -2,7 +2,6 @@ package harness
 
 import (
 	"fmt"
-	"io"
 	"maps"
 	"slices"
 	"strconv"
@@ -11,47 +10,6 @@ import (
 
 	"stegocloud/harness/rundir"
 )
-
-// reportWriter keeps the first write error so that sections can print without
-// checking each line (as bufio.Writer does).
-type reportWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (r *reportWriter) printf(format string, a ...any) {
-	if r.err != nil {
-		return
-	}
-	_, r.err = fmt.Fprintf(r.w, format, a...)
-}
-
-func (r *reportWriter) line(s string) { r.printf("%s\n", s) }
-
-// table writes a Markdown table; cells are escaped.
-func (r *reportWriter) table(header []string, rows [][]string) {
-	r.line("| " + strings.Join(header, " | ") + " |")
-	seps := make([]string, len(header))
-	for i := range seps {
-		seps[i] = "---"
-	}
-	r.line("|" + strings.Join(seps, "|") + "|")
-	for _, row := range rows {
-		cells := make([]string, len(row))
-		for i, c := range row {
-			cells[i] = reportCell(c)
-		}
-		r.line("| " + strings.Join(cells, " | ") + " |")
-	}
-	r.line("")
-}
-
-// reportCell keeps a value on one table row: pipes would start a new cell and
-// newlines a new row.
-func reportCell(s string) string {
-	s = strings.ReplaceAll(s, "|", `\|`)
-	return strings.ReplaceAll(s, "\n", " ")
-}
 
 func reportMs(v float64) string  { return strconv.FormatFloat(v, 'f', 2, 64) + " ms" }
 func reportPct(v float64) string { return strconv.FormatFloat(100*v, 'f', 2, 64) + "%" }

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/internal/markdown"
 )
 
 func TestReportFormatting(t *testing.T) {
@@ -13,7 +15,7 @@ func TestReportFormatting(t *testing.T) {
 	}{
 		{"loads in the seed's format", reportLoads(map[int]float64{3: 0.9, 1: 0.75, 2: 0.5}), "[(1, 0.75), (2, 0.50), (3, 0.90)]"},
 		{"no loads", reportLoads(nil), "[]"},
-		{"a pipe stays inside its cell", reportCell("a|b\nc"), `a\|b c`},
+		{"a pipe stays inside its cell", markdown.Cell("a|b\nc"), `a\|b c`},
 		{"counts in key order", reportCounts(map[string]int{"startup": 1, "": 2, "recovery": 3}), "(none): 2, recovery: 3, startup: 1"},
 		{"no counts", reportCounts(map[int]int{}), "—"},
 		{"arguments with spaces are quoted", reportJoinArgs([]string{"stegocloud", "run", "my exp.yaml"}), `stegocloud run "my exp.yaml"`},

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/internal/markdown"
 )
 
 // reportDecisionSamples is how many decisions the report shows: the seed
@@ -27,33 +29,33 @@ func reportPickSamples(kept []rundir.Assignment, n int) []rundir.Assignment {
 }
 
 // reportWriteDecisions writes decisions in the seed's format.
-func reportWriteDecisions(rw *reportWriter, samples []rundir.Assignment, rc *reportContext) {
+func reportWriteDecisions(rw *markdown.Writer, samples []rundir.Assignment, rc *reportContext) {
 	for _, a := range samples {
-		rw.printf("  [%s] Selected Node %d: loads = %s\n", reportClock(a.Time, rc.loc), a.Assignee, reportLoads(a.Loads))
+		rw.Printf("  [%s] Selected Node %d: loads = %s\n", reportClock(a.Time, rc.loc), a.Assignee, reportLoads(a.Loads))
 	}
 }
 
-func reportDecisions(rw *reportWriter, rc *reportContext) {
-	rw.line("## Load-balancing decisions\n")
+func reportDecisions(rw *markdown.Writer, rc *reportContext) {
+	rw.Line("## Load-balancing decisions\n")
 	ev := rc.d.Events
 	switch {
 	case ev == nil:
-		rw.printf("Not available: %s was not read.\n\n", rundir.FileEvents)
+		rw.Printf("Not available: %s was not read.\n\n", rundir.FileEvents)
 		return
 	case ev.AssignTotal == 0:
-		rw.line("No assignment was logged.\n")
+		rw.Line("No assignment was logged.\n")
 		return
 	}
-	rw.printf("The coordinators logged %d assignments (by assignee: %s) and %d reassignments. %d assignments went to a node whose load was above the lowest one the coordinator knew",
+	rw.Printf("The coordinators logged %d assignments (by assignee: %s) and %d reassignments. %d assignments went to a node whose load was above the lowest one the coordinator knew",
 		ev.AssignTotal, reportCounts(ev.AssignByNode), ev.Reassigns, ev.AssignNotLowest)
 	if b := reportBalancer(rc.d.Experiment); b != "" {
-		rw.printf(" (balancer %s", b)
+		rw.Printf(" (balancer %s", b)
 		if b == "lowest-load" {
-			rw.printf(": expected 0")
+			rw.Printf(": expected 0")
 		}
-		rw.printf(")")
+		rw.Printf(")")
 	}
-	rw.printf(". The decisions sampled in the block above, in full (wall clock %s; t in seconds since the load start):\n\n", reportZoneName(rc))
+	rw.Printf(". The decisions sampled in the block above, in full (wall clock %s; t in seconds since the load start):\n\n", reportZoneName(rc))
 	var rows [][]string
 	for _, a := range reportPickSamples(ev.Assigns, reportDecisionSamples) {
 		rows = append(rows, []string{
@@ -61,7 +63,7 @@ func reportDecisions(rw *reportWriter, rc *reportContext) {
 			reportOrDash(a.Request), strconv.Itoa(a.Assignee), reportLoads(a.Loads), reportYesNo(rundir.AmongLowest(a.Loads, a.Assignee)),
 		})
 	}
-	rw.table([]string{"time", "t", "coordinator", "request", "assignee", "loads", "lowest"}, rows)
+	rw.Table([]string{"time", "t", "coordinator", "request", "assignee", "loads", "lowest"}, rows)
 }
 
 func reportZoneName(rc *reportContext) string {
@@ -113,11 +115,11 @@ func reportFinalStatuses(rc *reportContext) []reportNodeStatus {
 	return out
 }
 
-func reportFinalStatus(rw *reportWriter, rc *reportContext) {
-	rw.line("## Final node status\n")
+func reportFinalStatus(rw *markdown.Writer, rc *reportContext) {
+	rw.Line("## Final node status\n")
 	sts := reportFinalStatuses(rc)
 	if len(sts) == 0 {
-		rw.line("Neither the summary nor the event log describes any node.\n")
+		rw.Line("Neither the summary nor the event log describes any node.\n")
 		return
 	}
 	reportNodeStatusBlock(rw, "Final Node Status:", sts)
@@ -125,19 +127,19 @@ func reportFinalStatus(rw *reportWriter, rc *reportContext) {
 
 // reportNodeStatusBlock writes the seed's FINAL NODE STATUS block, fenced:
 // title (left out when empty), then one line per node between rules.
-func reportNodeStatusBlock(rw *reportWriter, title string, sts []reportNodeStatus) {
-	rw.line("```")
+func reportNodeStatusBlock(rw *markdown.Writer, title string, sts []reportNodeStatus) {
+	rw.Line("```")
 	if title != "" {
-		rw.line(title)
+		rw.Line(title)
 	}
-	rw.line(strings.Repeat("-", 60))
+	rw.Line(strings.Repeat("-", 60))
 	for _, st := range sts {
 		state := strings.ToUpper(st.state)
 		if state == "" {
 			state = "UNKNOWN"
 		}
-		rw.printf("Node %d: %s | Load: %.2f | Processed: %d | Coordinator: %s\n", st.id, state, st.load, st.processed, reportYesNo(st.coordinator))
+		rw.Printf("Node %d: %s | Load: %.2f | Processed: %d | Coordinator: %s\n", st.id, state, st.load, st.processed, reportYesNo(st.coordinator))
 	}
-	rw.line(strings.Repeat("-", 60))
-	rw.line("```\n")
+	rw.Line(strings.Repeat("-", 60))
+	rw.Line("```\n")
 }

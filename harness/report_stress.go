@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/internal/markdown"
 )
 
 // reportSeedClaims are the numbers of the seed's "Sample Test Run" (50 clients ×
@@ -25,15 +27,15 @@ var reportRule = strings.Repeat("=", 60)
 
 // reportStress reproduces the seed's STRESS TEST RESULTS block with measured
 // values, then sets every number beside its bound and the seed's claim.
-func reportStress(rw *reportWriter, rc *reportContext) {
+func reportStress(rw *markdown.Writer, rc *reportContext) {
 	s := rc.s
-	rw.line("## Stress test results\n")
-	rw.line("The seed's block, with the values this run measured:\n")
+	rw.Line("## Stress test results\n")
+	rw.Line("The seed's block, with the values this run measured:\n")
 	reportStressBlock(rw, s, func() {
 		if ev := rc.d.Events; ev != nil {
-			rw.printf("\nLoad Balancing Decisions: %d\n", ev.AssignTotal)
+			rw.Printf("\nLoad Balancing Decisions: %d\n", ev.AssignTotal)
 			if samples := reportPickSamples(ev.Assigns, reportDecisionSamples); len(samples) > 0 {
-				rw.line("\nSample Load Balancing Decisions:")
+				rw.Line("\nSample Load Balancing Decisions:")
 				reportWriteDecisions(rw, samples, rc)
 			}
 		}
@@ -42,21 +44,21 @@ func reportStress(rw *reportWriter, rc *reportContext) {
 	if !reportIsSeedStress(rc.d.Experiment) {
 		// The seed's numbers describe its own configuration only; set beside
 		// another experiment they would read as a target it missed.
-		rw.line("Each measured value beside the limit this configuration puts on it:\n")
+		rw.Line("Each measured value beside the limit this configuration puts on it:\n")
 		for i := range rows {
 			rows[i] = rows[i][:3]
 		}
-		rw.table([]string{"metric", "measured", "bound"}, rows)
+		rw.Table([]string{"metric", "measured", "bound"}, rows)
 		why := "This is not the seed's configuration (3 nodes, 50 closed-loop clients × 200 requests, 500 ms service delay)"
 		if rc.d.Spec == "" {
 			why = "Without " + rundir.FileExperiment + " the configuration is unknown"
 		}
-		rw.printf("%s, so the seed's claimed numbers are not set beside it. \"Failed\" counts every request that did not succeed (failed or timed out).\n\n", why)
+		rw.Printf("%s, so the seed's claimed numbers are not set beside it. \"Failed\" counts every request that did not succeed (failed or timed out).\n\n", why)
 		return
 	}
-	rw.line("Each measured value beside the limit this configuration puts on it and what the seed claimed:\n")
-	rw.table([]string{"metric", "measured", "bound", "seed's claim"}, rows)
-	rw.printf("The seed's claims are expectations for 50 clients × 200 requests with a 500 ms service delay, not measurements: its %.2f req/s is above the %.0f req/s that configuration allows. \"Failed\" counts every request that did not succeed (failed or timed out).\n\n",
+	rw.Line("Each measured value beside the limit this configuration puts on it and what the seed claimed:\n")
+	rw.Table([]string{"metric", "measured", "bound", "seed's claim"}, rows)
+	rw.Printf("The seed's claims are expectations for 50 clients × 200 requests with a 500 ms service delay, not measurements: its %.2f req/s is above the %.0f req/s that configuration allows. \"Failed\" counts every request that did not succeed (failed or timed out).\n\n",
 		reportSeedClaims.ThroughputRPS, reportSeedClaims.BoundRPS)
 }
 
@@ -92,26 +94,26 @@ func reportStressRows(rc *reportContext) [][]string {
 // reportStressBlock writes the seed's STRESS TEST RESULTS block, fenced, with
 // the values of s; decisions, when not nil, adds the seed's load-balancing
 // lines after the latency statistics.
-func reportStressBlock(rw *reportWriter, s *rundir.Summary, decisions func()) {
-	rw.line("```")
-	rw.line(reportRule)
-	rw.line("                    STRESS TEST RESULTS")
-	rw.line(reportRule)
-	rw.line("")
-	rw.printf("Total Duration:        %.2f seconds\n", s.DurationS)
-	rw.printf("Total Requests:        %d\n", s.Requests.Total)
-	rw.printf("Successful:            %d\n", s.Requests.OK)
-	rw.printf("Failed:                %d\n", s.Requests.Total-s.Requests.OK)
-	rw.printf("Success Rate:          %.2f%%\n", 100*s.SuccessRate)
-	rw.printf("Throughput:            %.2f requests/second\n", s.ThroughputRPS)
-	rw.line("")
-	rw.line("Latency Statistics:")
-	rw.printf("  Average:             %.2f ms\n", s.Latency.MeanMs)
-	rw.printf("  P95:                 %.0f ms\n", s.Latency.P95Ms)
+func reportStressBlock(rw *markdown.Writer, s *rundir.Summary, decisions func()) {
+	rw.Line("```")
+	rw.Line(reportRule)
+	rw.Line("                    STRESS TEST RESULTS")
+	rw.Line(reportRule)
+	rw.Line("")
+	rw.Printf("Total Duration:        %.2f seconds\n", s.DurationS)
+	rw.Printf("Total Requests:        %d\n", s.Requests.Total)
+	rw.Printf("Successful:            %d\n", s.Requests.OK)
+	rw.Printf("Failed:                %d\n", s.Requests.Total-s.Requests.OK)
+	rw.Printf("Success Rate:          %.2f%%\n", 100*s.SuccessRate)
+	rw.Printf("Throughput:            %.2f requests/second\n", s.ThroughputRPS)
+	rw.Line("")
+	rw.Line("Latency Statistics:")
+	rw.Printf("  Average:             %.2f ms\n", s.Latency.MeanMs)
+	rw.Printf("  P95:                 %.0f ms\n", s.Latency.P95Ms)
 	if decisions != nil {
 		decisions()
 	}
-	rw.line("")
-	rw.line(reportRule)
-	rw.line("```\n")
+	rw.Line("")
+	rw.Line(reportRule)
+	rw.Line("```\n")
 }

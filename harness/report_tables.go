@@ -6,18 +6,20 @@ import (
 	"strings"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/internal/markdown"
 )
 
-func reportLatency(rw *reportWriter, rc *reportContext) {
+func reportLatency(rw *markdown.Writer, rc *reportContext) {
 	s := rc.s
-	rw.line("## Latency\n")
-	rw.line("From each request's intended start to its valid response or final error, in milliseconds (HDR histograms, 3 significant figures). A request is \"inside faults\" when it overlapped a fault window.\n")
+	rw.Line("## Latency\n")
+	rw.Line("From each request's intended start to its valid response or final error, in milliseconds (HDR histograms, 3 significant figures). A request is \"inside faults\" when it overlapped a fault window.\n")
 	rows := [][]string{
 		reportLatencyRow("all", s.Latency),
 		reportLatencyRow("inside faults", s.LatencyInFaults),
 		reportLatencyRow("outside faults", s.LatencyOutFaults),
 	}
-	rw.table([]string{"requests", "count", "mean", "p50", "p90", "p95", "p99", "p99.9", "max"}, rows)
+	rw.Table([]string{"requests", "count", "mean", "p50", "p90", "p95", "p99", "p99.9", "max"}, rows)
 }
 
 func reportLatencyRow(name string, l rundir.Latency) []string {
@@ -29,21 +31,21 @@ func reportLatencyRow(name string, l rundir.Latency) []string {
 }
 
 // reportDistribution is the seed's "Load Distribution" with the spread.
-func reportDistribution(rw *reportWriter, rc *reportContext) {
+func reportDistribution(rw *markdown.Writer, rc *reportContext) {
 	s := rc.s
-	rw.line("## Load distribution\n")
+	rw.Line("## Load distribution\n")
 	if len(s.Nodes) == 0 {
-		rw.line("The summary lists no nodes.\n")
+		rw.Line("The summary lists no nodes.\n")
 		return
 	}
-	rw.line("```")
-	rw.line("Load Distribution:")
+	rw.Line("```")
+	rw.Line("Load Distribution:")
 	for _, n := range s.Nodes {
-		rw.printf("Node %d: %d requests (%.1f%%)\n", n.ID, n.Served, 100*n.Share)
+		rw.Printf("Node %d: %d requests (%.1f%%)\n", n.ID, n.Served, 100*n.Share)
 	}
-	rw.printf("\nMax/min share: %.2f   Coefficient of variation: %.1f%%\n", s.Balance.MaxMinRatio, 100*s.Balance.CV)
-	rw.line("```\n")
-	rw.line("\"Served\" counts the responses clients accepted; \"completed\" the requests the node's log says it finished, duplicates included; \"processed\" is the node's own final count.\n")
+	rw.Printf("\nMax/min share: %.2f   Coefficient of variation: %.1f%%\n", s.Balance.MaxMinRatio, 100*s.Balance.CV)
+	rw.Line("```\n")
+	rw.Line("\"Served\" counts the responses clients accepted; \"completed\" the requests the node's log says it finished, duplicates included; \"processed\" is the node's own final count.\n")
 	var rows [][]string
 	for _, n := range s.Nodes {
 		rows = append(rows, []string{
@@ -51,7 +53,7 @@ func reportDistribution(rw *reportWriter, rc *reportContext) {
 			reportNodeLatency(n.Latency.P50Ms, n.Latency.Count), reportNodeLatency(n.Latency.P99Ms, n.Latency.Count), reportSec(n.FaultsDown),
 		})
 	}
-	rw.table([]string{"node", "served", "share", "completed", "processed", "p50", "p99", "time down"}, rows)
+	rw.Table([]string{"node", "served", "share", "completed", "processed", "p50", "p99", "time down"}, rows)
 }
 
 func reportNodeLatency(v float64, count int64) string {

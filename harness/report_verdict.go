@@ -3,36 +3,38 @@ package harness
 import "path"
 import (
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/internal/markdown"
 )
 
-func reportVerdict(rw *reportWriter, rc *reportContext) {
+func reportVerdict(rw *markdown.Writer, rc *reportContext) {
 	v := rc.s.Verdict
-	rw.line("## Checker's verdict\n")
+	rw.Line("## Checker's verdict\n")
 	passed := 0
 	for _, c := range v.Checks {
 		if c.Pass {
 			passed++
 		}
 	}
-	rw.printf("**%s** — %d of %d checks passed.\n\n", reportPassFail(v.Pass), passed, len(v.Checks))
+	rw.Printf("**%s** — %d of %d checks passed.\n\n", reportPassFail(v.Pass), passed, len(v.Checks))
 	if len(v.Checks) == 0 {
-		rw.line("The summary holds no checks.\n")
+		rw.Line("The summary holds no checks.\n")
 	} else {
 		var rows [][]string
 		for _, c := range v.Checks {
 			rows = append(rows, []string{c.Name, reportPassFail(c.Pass), c.Detail})
 		}
-		rw.table([]string{"check", "result", "detail"}, rows)
+		rw.Table([]string{"check", "result", "detail"}, rows)
 	}
-	rw.line("### Warnings\n")
+	rw.Line("### Warnings\n")
 	if len(rc.warnings) == 0 {
-		rw.line("None.\n")
+		rw.Line("None.\n")
 		return
 	}
 	for _, w := range rc.warnings {
-		rw.printf("- %s\n", w)
+		rw.Printf("- %s\n", w)
 	}
-	rw.line("")
+	rw.Line("")
 }
 
 // reportFigureCaptions say what each figure shows, for a reader who only has
@@ -44,17 +46,17 @@ var reportFigureCaptions = map[string]string{
 	"load":             "Each node's load as it logged it (downsampled means), with the coordinator of each period as a band along the top in the coordinator's colour. Lines break where a node logged nothing.",
 }
 
-func reportFigures(rw *reportWriter, rc *reportContext) {
-	rw.line("## Figures\n")
+func reportFigures(rw *markdown.Writer, rc *reportContext) {
+	rw.Line("## Figures\n")
 	if len(rc.figures) == 0 {
-		rw.line("The run holds no data for any figure.")
+		rw.Line("The run holds no data for any figure.")
 		return
 	}
 	for i, f := range rc.figures {
-		rw.printf("![%s](%s)\n\n", f.Name(), path.Join(rundir.DirFigures, f.Name()+".png"))
-		rw.printf("*%s* (also as [SVG](%s).)\n", reportFigureCaptions[f.Name()], path.Join(rundir.DirFigures, f.Name()+".svg"))
+		rw.Printf("![%s](%s)\n\n", f.Name(), path.Join(rundir.DirFigures, f.Name()+".png"))
+		rw.Printf("*%s* (also as [SVG](%s).)\n", reportFigureCaptions[f.Name()], path.Join(rundir.DirFigures, f.Name()+".svg"))
 		if i < len(rc.figures)-1 {
-			rw.line("")
+			rw.Line("")
 		}
 	}
 }

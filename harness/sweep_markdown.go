@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/internal/markdown"
 )
 
 // WriteMarkdown writes sweep.md: a row per variant with its swept values and
@@ -19,8 +21,8 @@ func (s *Sweep) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(&b, "Swept %s: %d variants, %s.\n\n", sweepFieldList(idx.Fields), len(idx.Variants), sweepRepeatText(idx.Variants))
 	notes := s.writeTable(&b)
 	if len(notes.texts) > 0 {
-		b.WriteString("\n")
 		notes.write(&b)
+		b.WriteString("\n")
 	}
 	s.writeHowToRead(&b)
 	if len(s.Warnings) > 0 {
@@ -47,36 +49,34 @@ func sweepFieldList(fields []string) string {
 func (s *Sweep) writeTable(b *strings.Builder) *cmpNotes {
 	notes := &cmpNotes{}
 	metrics := HeadlineMetrics()
-	b.WriteString("| variant |")
-	align := "|---|"
+	header, align := []string{"variant"}, []string{"---"}
 	for _, f := range s.Index.Fields {
-		fmt.Fprintf(b, " %s |", cmpCell(f))
+		header = append(header, f)
 		if sweepAxisOf(f, s.Index.Variants).Numeric {
-			align += "--:|"
+			align = append(align, "--:")
 		} else {
-			align += "---|"
+			align = append(align, "---")
 		}
 	}
-	b.WriteString(" runs |")
-	align += "--:|"
+	header, align = append(header, "runs"), append(align, "--:")
 	for _, m := range metrics {
-		fmt.Fprintf(b, " %s |", cmpCell(m.Title()))
-		align += "--:|"
+		header, align = append(header, m.Title()), append(align, "--:")
 	}
-	b.WriteString("\n" + align + "\n")
+	var rows [][]string
 	for _, row := range s.Rows {
 		v := row.Variant
-		fmt.Fprintf(b, "| [%s](%s/) |", cmpCell(v.Label), v.Path)
+		cells := []string{"[" + v.Label + "](" + v.Path + "/)"}
 		for _, f := range s.Index.Fields {
-			fmt.Fprintf(b, " %s |", cmpCell(v.Values[f]))
+			cells = append(cells, v.Values[f])
 		}
-		fmt.Fprintf(b, " %d |", row.N)
+		cells = append(cells, strconv.Itoa(row.N))
 		for i, m := range metrics {
 			st := row.Stats[i]
-			fmt.Fprintf(b, " %s |", notes.citeAll(cmpFormatStat(m.Delta, st), st.Warnings))
+			cells = append(cells, notes.citeAll(cmpFormatStat(m.Delta, st), st.Warnings))
 		}
-		b.WriteString("\n")
+		rows = append(rows, cells)
 	}
+	markdown.NewWriter(b).AlignedTable(header, align, rows)
 	return notes
 }
 
@@ -87,7 +87,7 @@ func (s *Sweep) writeHowToRead(b *strings.Builder) {
 			higher = append(higher, m.Label)
 		}
 	}
-	fmt.Fprintf(b, "\nA variant of one run shows that run's value; a repeated variant shows the median of its runs ± the %.0f%% "+
+	fmt.Fprintf(b, "A variant of one run shows that run's value; a repeated variant shows the median of its runs ± the %.0f%% "+
 		"confidence interval of the median (golang.org/x/perf/benchmath, as benchstat), ∞ when it has too few runs for one. "+
 		"Higher is better for %s; lower for the rest. — means not measured (no failover without faults).\n",
 		100*CompareConfidence, strings.Join(higher, " and "))
