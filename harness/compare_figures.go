@@ -3,13 +3,13 @@ package harness
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"stegocloud/harness/rundir"
 )
 
 // SaveFigures writes compare's figures into dir, each as PNG and SVG:
@@ -161,22 +161,10 @@ func (t *cmpTiles) paint(dc draw.Canvas) error {
 	return nil
 }
 
-// cmpSaveFile creates path and fills it with write, removing it on failure so
-// that no half-written figure is left to be mistaken for a whole one.
-func cmpSaveFile(path string, write func(io.Writer) error) (err error) {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			os.Remove(path)
-		}
-	}()
-	if err := write(f); err != nil {
+// cmpSaveFile writes path through rundir.WriteFileAtomic, so that no
+// half-written figure is left to be mistaken for a whole one.
+func cmpSaveFile(path string, write func(io.Writer) error) error {
+	if _, err := rundir.WriteFileAtomic(path, write); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	return nil

@@ -3,8 +3,11 @@ package harness
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+
+	"stegocloud/harness/rundir"
 )
 
 // DesignReadme is the design-document report's file in its output directory.
@@ -74,7 +77,7 @@ func DesignReport(opts DesignOptions) (*DesignOutcome, error) {
 	if err := WriteDesignReport(&buf, d); err != nil {
 		return out, err
 	}
-	if err := reportReplaceFile(out.README, buf.Bytes()); err != nil {
+	if _, err := rundir.WriteFileAtomic(out.README, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
 		return out, fmt.Errorf("writing %s: %w", out.README, err)
 	}
 	return out, nil

@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/plot"
+	"stegocloud/harness/rundir"
 )
 
 // ReportOutput is what ReportRun wrote.
@@ -46,30 +45,8 @@ func ReportRun(dir string, withFigures bool) (*ReportOutput, error) {
 	if err := rc.write(&buf); err != nil {
 		return out, errors.Join(figErr, err)
 	}
-	if err := reportReplaceFile(out.Report, buf.Bytes()); err != nil {
+	if _, err := rundir.WriteFileAtomic(out.Report, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {
 		return out, errors.Join(figErr, fmt.Errorf("writing %s: %w", out.Report, err))
 	}
 	return out, figErr
-}
-
-// reportReplaceFile writes b to a temporary file beside path and renames it
-// over path.
-func reportReplaceFile(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"stegocloud/harness/rundir"
 	"stegocloud/stego"
 )
 
@@ -139,7 +140,7 @@ cover. The output file is written whole or not at all.`, stderr)
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("stego embed: %w", err)
 	}
-	size, err := stegoWriteAtomic(*out, func(w io.Writer) error { return codec.EncodePNG(w, img) })
+	size, err := rundir.WriteFileAtomic(*out, func(w io.Writer) error { return codec.EncodePNG(w, img) })
 	if err != nil {
 		return fmt.Errorf("stego embed: %s: %w", *out, err)
 	}
@@ -254,32 +255,6 @@ func stegoReadImage(path string, maxPixels int) ([]byte, error) {
 	return data, nil
 }
 
-// stegoWriteAtomic writes through a temporary file in the target directory
-// and renames it into place, so that path holds either its old content or
-// the complete new one. It returns the number of bytes written.
-func stegoWriteAtomic(path string, write func(io.Writer) error) (int64, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return 0, err
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename this finds nothing
-	cw := &stegoCountingWriter{w: tmp}
-	err = write(cw)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	return cw.n, err
-}
-
 // stegoCreateExclusive writes data to a new file at path with the given mode,
 // complete or not at all, and fails if path exists: the data goes to a
 // temporary file first, which is then hard-linked to path (link never
@@ -310,17 +285,6 @@ func stegoCreateExclusive(path string, data []byte, mode fs.FileMode) error {
 		return err
 	}
 	return nil
-}
-
-type stegoCountingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *stegoCountingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }
 
 func stegoFormatPSNR(db float64) string {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"stegocloud/harness/rundir"
 )
@@ -86,26 +85,18 @@ func WriteFigures(figs []Figure, dir string) (paths []string, err error) {
 	return paths, errors.Join(errs...)
 }
 
-// writeFile renders into a temporary file and renames it into place, so
-// a failed render never leaves half a figure behind an old, good one.
+// writeFile renders f into path through rundir.WriteFileAtomic, so a failed
+// render never leaves half a figure behind an old, good one.
 func writeFile(f Figure, path, format string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+strings.TrimSuffix(filepath.Base(path), "."+format)+"-*."+format)
-	if err != nil {
-		return fmt.Errorf("writing figure %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := f.Render(tmp, format); err != nil {
-		tmp.Close()
-		return fmt.Errorf("rendering figure %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing figure %s: %w", path, err)
-	}
-	// CreateTemp makes the file private; a figure is for everyone who reads the run.
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("writing figure %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	var renderErr error
+	_, err := rundir.WriteFileAtomic(path, func(w io.Writer) error {
+		renderErr = f.Render(w, format)
+		return renderErr
+	})
+	switch {
+	case renderErr != nil:
+		return fmt.Errorf("rendering figure %s: %w", path, renderErr)
+	case err != nil:
 		return fmt.Errorf("writing figure %s: %w", path, err)
 	}
 	return nil

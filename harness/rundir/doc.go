@@ -29,7 +29,9 @@
 //
 // Load reads a run directory into a Run: summary.json is required; every
 // other file that is missing or malformed becomes a warning, so a report can
-// still be written. WriteJSON and WriteFile are the writers the run uses.
+// still be written. WriteJSON and WriteFile are the writers the run uses;
+// WriteFileAtomic replaces a file whole or not at all (report.md, figures,
+// and the files `stegocloud stego embed` writes).
 //
 // # Where runs live (repeats, sweeps)
 //

@@ -141,3 +141,43 @@ func WriteFile(path string, write func(io.Writer) error) error {
 	}
 	return f.Close()
 }
+
+// WriteFileAtomic writes path through a temporary file in its directory,
+// synced and then renamed into place, so that path holds either its old
+// content or the whole new one, never a part of it: a failed write (a figure
+// that does not render, a full disk) leaves the previous file as it was. The
+// file is readable by everyone (0644). It returns the bytes written.
+func WriteFileAtomic(path string, write func(io.Writer) error) (int64, error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return 0, err
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename this finds nothing
+	cw := &countingWriter{w: tmp}
+	err = write(cw)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		// CreateTemp makes the file private; run files are for everyone.
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	return cw.n, err
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}

@@ -1,6 +1,8 @@
 package rundir
 
 import (
+	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,5 +56,38 @@ func TestGitDescribeIgnoresRunOutputs(t *testing.T) {
 	write("main.go", "package main // changed\n")
 	if got := gitDescribe(); got != commit+"+dirty" {
 		t.Errorf("code changed: gitDescribe() = %q, want %q", got, commit+"+dirty")
+	}
+}
+
+// WriteFileAtomic replaces a file whole or not at all: a write that fails
+// leaves the old content and no temporary file behind.
+func TestWriteFileAtomic(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "report.md")
+	n, err := WriteFileAtomic(path, func(w io.Writer) error { _, err := io.WriteString(w, "old\n"); return err })
+	if err != nil || n != 4 {
+		t.Fatalf("first write: %d bytes, %v; want 4, nil", n, err)
+	}
+	boom := errors.New("render failed")
+	_, err = WriteFileAtomic(path, func(w io.Writer) error {
+		io.WriteString(w, "half of the new")
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Errorf("failed write: error %v, want %v", err, boom)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "old\n" {
+		t.Errorf("after a failed write the file holds %q, want the old content", b)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("directory holds %d entries after a failed write, want only report.md", len(entries))
+	}
+	if _, err := WriteFileAtomic(path, func(w io.Writer) error { _, err := io.WriteString(w, "new\n"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if b, _ := os.ReadFile(path); err != nil || string(b) != "new\n" || st.Mode().Perm() != 0o644 {
+		t.Errorf("replaced file: %q, mode %v, %v; want \"new\\n\", -rw-r--r--", b, st.Mode().Perm(), err)
 	}
 }
