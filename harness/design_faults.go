@@ -12,6 +12,8 @@ import (
 	"stegocloud/harness/rundir"
 
 	"stegocloud/harness/internal/markdown"
+
+	"stegocloud/harness/report"
 )
 
 // designTargetFailover is DESIGN §6's failover target with 50 ms heartbeats.
@@ -54,7 +56,7 @@ func designFaultSection(rw *markdown.Writer, d *DesignData) {
 
 func designFaultRows(cols []*DesignRun) [][]string {
 	seed := designSeed
-	seedExpected := math.Floor(reportSeedClaims.DurationS/seed.FailEveryS) * 3 * seed.FailP
+	seedExpected := math.Floor(report.SeedClaims.DurationS/seed.FailEveryS) * 3 * seed.FailP
 	type rowFn struct {
 		name  string
 		value func(r *DesignRun) string
@@ -63,12 +65,12 @@ func designFaultRows(cols []*DesignRun) [][]string {
 	rows := []rowFn{
 		{"fault model", func(r *DesignRun) string { return designFaultModel(r) }, fmt.Sprintf("silent; each node with probability %g every %g s, 10–20 s down", seed.FailP, seed.FailEveryS)},
 		{"load duration", func(r *DesignRun) string {
-			return reportSec(designMedian(r, func(s *rundir.Summary) float64 { return s.DurationS }))
-		}, reportSec(reportSeedClaims.DurationS)},
-		{"faults injected", designInjected, fmt.Sprintf("%s observed; its own model expects %.1f in %s", designRange(seed.FailuresObserved, ""), seedExpected, reportSec(reportSeedClaims.DurationS))},
+			return report.Sec(designMedian(r, func(s *rundir.Summary) float64 { return s.DurationS }))
+		}, report.Sec(report.SeedClaims.DurationS)},
+		{"faults injected", designInjected, fmt.Sprintf("%s observed; its own model expects %.1f in %s", designRange(seed.FailuresObserved, ""), seedExpected, report.Sec(report.SeedClaims.DurationS))},
 		{"mean time down", func(r *DesignRun) string {
-			return reportSec(designMedian(r, func(s *rundir.Summary) float64 { return s.Faults.MeanDownS }))
-		}, reportSec(seed.FailureS)},
+			return report.Sec(designMedian(r, func(s *rundir.Summary) float64 { return s.Faults.MeanDownS }))
+		}, report.Sec(seed.FailureS)},
 		{"elections (by cause)", designElections, designRange(seed.Elections, "")},
 		{"coordinator changes", func(r *DesignRun) string {
 			return cmpFormatValue(DeltaCount, designMedian(r, func(s *rundir.Summary) float64 { return float64(s.Elections.CoordinatorChanges) }))
@@ -121,9 +123,9 @@ func designCount(get func(*rundir.Summary) int) func(*DesignRun) string {
 
 func designInjected(r *DesignRun) string {
 	s := &r.Set.Runs[0].Summary
-	out := fmt.Sprintf("%d (%s)", s.Faults.Injected, reportCounts(s.Faults.ByKind))
+	out := fmt.Sprintf("%d (%s)", s.Faults.Injected, report.Counts(s.Faults.ByKind))
 	if exp := designExpectedFaults(r.Exp, s.DurationS); !math.IsNaN(exp) {
-		out += fmt.Sprintf("; the model expects %.1f in %s", exp, reportSec(s.DurationS))
+		out += fmt.Sprintf("; the model expects %.1f in %s", exp, report.Sec(s.DurationS))
 	}
 	if r.Set.Repeated() {
 		out += fmt.Sprintf(" (first of %d runs)", len(r.Set.Runs))
@@ -144,7 +146,7 @@ func designExpectedFaults(e *experiment.Experiment, durationS float64) float64 {
 
 func designElections(r *DesignRun) string {
 	s := &r.Set.Runs[0].Summary
-	out := fmt.Sprintf("%d (%s)", s.Elections.Total, reportCounts(s.Elections.ByCause))
+	out := fmt.Sprintf("%d (%s)", s.Elections.Total, report.Counts(s.Elections.ByCause))
 	if r.Set.Repeated() {
 		out += fmt.Sprintf(" (first of %d runs)", len(r.Set.Runs))
 	}
@@ -163,7 +165,7 @@ func designPooledStats(r *DesignRun, get func(*rundir.Summary) rundir.Stats) str
 	}
 	slices.Sort(all)
 	st := cmpSummarise(all)
-	return fmt.Sprintf("p50 %s, max %s (n=%d)", reportMs(st.Center), reportMs(all[len(all)-1]), len(all))
+	return fmt.Sprintf("p50 %s, max %s (n=%d)", report.Ms(st.Center), report.Ms(all[len(all)-1]), len(all))
 }
 
 // designSilentBound is the least failover time of a silent coordinator: its
@@ -189,12 +191,12 @@ func designFailover(r *DesignRun) string {
 		gaps.FailoverMasked += f.FailoverMasked
 		gaps.FailoverUnresolved += f.FailoverUnresolved
 	}
-	out += reportFailoverGaps(gaps)
+	out += report.FailoverGaps(gaps)
 	if losses == 0 {
 		out = "none: no fault hit the coordinator"
 	}
 	if b := designSilentBound(r); b > 0 {
-		out += fmt.Sprintf("; bound ≥ %s (suspect_after − heartbeat: a silent coordinator is noticed only by its missing heartbeats)", reportMs(b))
+		out += fmt.Sprintf("; bound ≥ %s (suspect_after − heartbeat: a silent coordinator is noticed only by its missing heartbeats)", report.Ms(b))
 	}
 	return out
 }
@@ -211,9 +213,9 @@ func designFailoverTarget(r *DesignRun) string {
 	if p50 <= designTargetFailover.P50 && mx <= designTargetFailover.Max {
 		return "met"
 	}
-	out := fmt.Sprintf("**missed** (p50 %s, max %s)", reportMs(p50), reportMs(mx))
+	out := fmt.Sprintf("**missed** (p50 %s, max %s)", report.Ms(p50), report.Ms(mx))
 	if b := designSilentBound(r); b >= designTargetFailover.P50 {
-		out += fmt.Sprintf("; out of reach for silent faults, whose bound is %s", reportMs(b))
+		out += fmt.Sprintf("; out of reach for silent faults, whose bound is %s", report.Ms(b))
 	}
 	return out
 }
@@ -221,7 +223,7 @@ func designFailoverTarget(r *DesignRun) string {
 func designRecovery(r *DesignRun) string {
 	out := designPooledStats(r, func(s *rundir.Summary) rundir.Stats { return s.Faults.RecoveryMs })
 	if r.Exp != nil && r.Exp.Faults.SyncDelay > 0 {
-		out += fmt.Sprintf("; bound ≥ %s, the sync delay", reportMs(float64(r.Exp.Faults.SyncDelay)/float64(time.Millisecond)))
+		out += fmt.Sprintf("; bound ≥ %s, the sync delay", report.Ms(float64(r.Exp.Faults.SyncDelay)/float64(time.Millisecond)))
 	}
 	return out
 }

@@ -9,6 +9,8 @@ import (
 	"stegocloud/harness/rundir"
 
 	"stegocloud/harness/internal/markdown"
+
+	"stegocloud/harness/report"
 )
 
 // designLatencySection is the latency percentiles of the single-run
@@ -63,7 +65,7 @@ func designLatencyRow(r *DesignRun, which string, get func(*rundir.Summary) rund
 		}
 	}
 	s := r.Set.Runs[0].Summary
-	row := []string{r.Source.Experiment, reportWorkloadLine(r.Exp, s.Mode), which, cmpFormatValue(DeltaCount, cmpSummarise(count).Center)}
+	row := []string{r.Source.Experiment, report.WorkloadLine(r.Exp, s.Mode), which, cmpFormatValue(DeltaCount, cmpSummarise(count).Center)}
 	for _, c := range cols {
 		row = append(row, strconv.FormatFloat(cmpSummarise(c).Center, 'f', 1, 64))
 	}
@@ -96,14 +98,14 @@ func designDistributionSection(rw *markdown.Writer, d *DesignData) {
 	}
 	rw.Printf("The seed's \"Variance: %.1f%%\" is the standard deviation of its example's shares in percentage points (%.2f for 32.5%%, 31.8%%, 35.7%%), not a variance. "+
 		"Its three nodes also processed %d requests in all, %d more than the %d it says succeeded.\n\n",
-		designSeed.VariancePct, seedSp.SDPoints, seedTotal, seedTotal-reportSeedClaims.OK, reportSeedClaims.OK)
+		designSeed.VariancePct, seedSp.SDPoints, seedTotal, seedTotal-report.SeedClaims.OK, report.SeedClaims.OK)
 	evenNote := "yes"
 	if sp.MaxDevPoints > designSeed.EvenPct {
 		evenNote = fmt.Sprintf("no: a share is %.1f points from the even %.1f%%", sp.MaxDevPoints, 100/float64(max(1, len(served))))
 	}
 	rows := [][]string{
 		{"standard deviation of shares (points)", fmt.Sprintf("%.2f", seedSp.SDPoints), fmt.Sprintf("%.2f", sp.SDPoints)},
-		{"coefficient of variation", reportPct(seedSp.CV), reportPct(sp.CV)},
+		{"coefficient of variation", report.Pct(seedSp.CV), report.Pct(sp.CV)},
 		{"max/min share", fmt.Sprintf("%.2f", seedSp.MaxMin), fmt.Sprintf("%.2f", sp.MaxMin)},
 		{"largest distance from the even share (points)", fmt.Sprintf("%.1f", seedSp.MaxDevPoints), fmt.Sprintf("%.1f", sp.MaxDevPoints)},
 		{fmt.Sprintf("within the seed's expected ±%g%% of even", designSeed.EvenPct), "yes", evenNote},
@@ -112,19 +114,19 @@ func designDistributionSection(rw *markdown.Writer, d *DesignData) {
 	var down []string
 	for _, n := range s.Nodes {
 		if n.FaultsDown > 0 {
-			down = append(down, fmt.Sprintf("node %d %s", n.ID, reportSec(n.FaultsDown)))
+			down = append(down, fmt.Sprintf("node %d %s", n.ID, report.Sec(n.FaultsDown)))
 		}
 	}
 	if len(down) > 0 {
 		rw.Printf("Nodes were down for part of the run (%s of %s), and a failed node serves nothing: the seed's \"failure adaptation\" is part of this spread.\n\n",
-			strings.Join(down, ", "), reportSec(s.DurationS))
+			strings.Join(down, ", "), report.Sec(s.DurationS))
 	}
 	rw.Line("Final node status, as the nodes logged it at the end:\n")
-	sts := make([]reportNodeStatus, 0, len(s.Nodes))
+	sts := make([]report.NodeStatus, 0, len(s.Nodes))
 	for _, n := range s.Nodes {
-		sts = append(sts, reportNodeStatus{id: n.ID, state: n.FinalState, load: n.FinalLoad, processed: n.Processed, coordinator: n.Coordinator})
+		sts = append(sts, report.NodeStatus{ID: n.ID, State: n.FinalState, Load: n.FinalLoad, Processed: n.Processed, Coordinator: n.Coordinator})
 	}
-	reportNodeStatusBlock(rw, "", sts)
+	report.NodeStatusBlock(rw, "", sts)
 	if designAtBase(r.Exp, s.Nodes) {
 		rw.Printf("The seed's final loads (%.2f, %.2f, %.2f) are those of nodes with requests outstanding; here every node ended at its base load, with nothing outstanding.\n\n",
 			designSeed.FinalLoads[0], designSeed.FinalLoads[1], designSeed.FinalLoads[2])

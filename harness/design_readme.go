@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"stegocloud/harness/internal/markdown"
+
+	"stegocloud/harness/report"
 )
 
 // WriteDesignReport writes reports/README.md: the seed's "Results and
@@ -106,7 +108,7 @@ func designProvenance(rw *markdown.Writer, d *DesignData) {
 		}
 		verdict := fmt.Sprintf("%d of %d passed", passed, len(s.runs))
 		if len(s.runs) == 1 {
-			verdict = reportPassFail(passed == 1)
+			verdict = report.PassFail(passed == 1)
 		}
 		rows = append(rows, []string{s.title, s.name, s.src.Run, strconv.Itoa(len(s.runs)), designOrDash(strings.Join(commits, ", ")),
 			designStarted(s.runs), verdict, fmt.Sprintf("[data/%s/](data/%s/)", s.name, s.name)})

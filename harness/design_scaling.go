@@ -11,6 +11,8 @@ import (
 	"stegocloud/harness/rundir"
 
 	"stegocloud/harness/internal/markdown"
+
+	"stegocloud/harness/report"
 )
 
 // designScalingMetrics are the scaling section's metrics beyond the headline
@@ -88,7 +90,7 @@ func designScalingSection(rw *markdown.Writer, d *DesignData) {
 		n, _ := strconv.Atoi(v.Values[designNodesField])
 		capRPS, formula := designCapacity(sw.Exp, n)
 		if capRPS > 0 {
-			cells = append(cells, fmt.Sprintf("%s (%s)", reportRPS(capRPS), formula))
+			cells = append(cells, fmt.Sprintf("%s (%s)", report.RPS(capRPS), formula))
 		} else {
 			cells = append(cells, "—")
 		}

@@ -10,6 +10,8 @@ import (
 	"stegocloud/harness/rundir"
 
 	"stegocloud/harness/internal/markdown"
+
+	"stegocloud/harness/report"
 )
 
 // designStressSection is the seed's "Sample Test Run" and its "Expected
@@ -22,7 +24,7 @@ func designStressSection(rw *markdown.Writer, d *DesignData) {
 	s := &r.Set.Runs[0].Summary
 	rw.Line("## 1. The stress test (the seed's \"Sample Test Run\")\n")
 	rw.Printf("%s\n\n", designConfigLine(r.Exp, s.Mode))
-	if !reportIsSeedStress(r.Exp) {
+	if !report.IsSeedStress(r.Exp) {
 		rw.Line("**This is not the seed's configuration** (3 nodes, 50 closed-loop clients × 200 requests, 500 ms service delay): the seed's claims below describe another workload.\n")
 	}
 	if r.Set.Repeated() {
@@ -30,7 +32,7 @@ func designStressSection(rw *markdown.Writer, d *DesignData) {
 	}
 	designCite(rw, r.Source, designRunFile(r.Set, rundir.FileSummary), r.Set.Runs[:1])
 	rw.Line("The seed's block, with the values measured:\n")
-	reportStressBlock(rw, s, nil)
+	report.StressBlock(rw, s, nil)
 	rw.Table([]string{"metric", "measured", "bound", "seed's claim", "the claim against the measurement"}, designStressRows(r, s))
 	designExpected(rw, r, s)
 }
@@ -46,10 +48,10 @@ func designRunFile(set *RunSet, name string) string {
 // designConfigLine says what ran, in one sentence, from the run's spec.
 func designConfigLine(e *experiment.Experiment, mode string) string {
 	if e == nil {
-		return "Configuration: " + reportWorkloadLine(nil, mode) + "."
+		return "Configuration: " + report.WorkloadLine(nil, mode) + "."
 	}
 	c := e.Cluster
-	parts := []string{reportWorkloadLine(e, mode), fmt.Sprintf("%d nodes", c.Nodes), "balancer " + c.Balancer}
+	parts := []string{report.WorkloadLine(e, mode), fmt.Sprintf("%d nodes", c.Nodes), "balancer " + c.Balancer}
 	svc := fmt.Sprintf("%s simulated service time on top of the real steganography", c.Service.Delay)
 	if c.Service.MaxConcurrent > 0 {
 		svc += fmt.Sprintf(", at most %d requests at once per node", c.Service.MaxConcurrent)
@@ -106,38 +108,38 @@ func designScheduleWords(f experiment.Faults) string {
 }
 
 func designStressRows(r *DesignRun, s *rundir.Summary) [][]string {
-	c := reportSeedClaims
+	c := report.SeedClaims
 	durBound, thrBound, latBound := "—", "—", "—"
 	var boundRPS float64
 	if b := s.Bound; b != nil && b.RPS > 0 {
 		boundRPS = b.RPS
-		thrBound = fmt.Sprintf("≤ %s (%s)", reportRPS(b.RPS), b.Formula)
-		durBound = fmt.Sprintf("≥ %s (%d requests at ≤ %s)", reportSec(float64(s.Requests.Total)/b.RPS), s.Requests.Total, reportRPS(b.RPS))
+		thrBound = fmt.Sprintf("≤ %s (%s)", report.RPS(b.RPS), b.Formula)
+		durBound = fmt.Sprintf("≥ %s (%d requests at ≤ %s)", report.Sec(float64(s.Requests.Total)/b.RPS), s.Requests.Total, report.RPS(b.RPS))
 	}
-	if sd := reportServiceDelay(r.Exp); sd > 0 {
-		latBound = fmt.Sprintf("≥ %s (the service delay)", reportMs(float64(sd)/float64(time.Millisecond)))
+	if sd := report.ServiceDelay(r.Exp); sd > 0 {
+		latBound = fmt.Sprintf("≥ %s (the service delay)", report.Ms(float64(sd)/float64(time.Millisecond)))
 	}
-	thr := reportRPS(s.ThroughputRPS)
+	thr := report.RPS(s.ThroughputRPS)
 	durVerdict, thrVerdict := designTimes(c.DurationS, s.DurationS), designTimes(c.ThroughputRPS, s.ThroughputRPS)
 	if boundRPS > 0 {
 		thr += fmt.Sprintf(" (%.1f%% of the bound)", 100*s.ThroughputRPS/boundRPS)
 		if c.ThroughputRPS > c.BoundRPS {
-			thrVerdict = fmt.Sprintf("**impossible**: %s× the %s its own configuration allows", designFactor(c.ThroughputRPS/c.BoundRPS), reportRPS(c.BoundRPS))
+			thrVerdict = fmt.Sprintf("**impossible**: %s× the %s its own configuration allows", designFactor(c.ThroughputRPS/c.BoundRPS), report.RPS(c.BoundRPS))
 		}
 		if least := float64(c.Total) / c.BoundRPS; c.DurationS < least {
-			durVerdict = fmt.Sprintf("**impossible**: %d requests at ≤ %s take ≥ %s", c.Total, reportRPS(c.BoundRPS), reportSec(least))
+			durVerdict = fmt.Sprintf("**impossible**: %d requests at ≤ %s take ≥ %s", c.Total, report.RPS(c.BoundRPS), report.Sec(least))
 		}
 	}
 	lost := s.Requests.Total - s.Requests.OK
 	return [][]string{
-		{"Total duration", reportSec(s.DurationS), durBound, reportSec(c.DurationS), durVerdict},
+		{"Total duration", report.Sec(s.DurationS), durBound, report.Sec(c.DurationS), durVerdict},
 		{"Requests", strconv.Itoa(s.Requests.Total), "—", strconv.Itoa(c.Total), ""},
-		{"Successful", fmt.Sprintf("%d (%s)", s.Requests.OK, reportPct(s.SuccessRate)), "—", fmt.Sprintf("%d (%s)", c.OK, reportPct(c.SuccessRate)), ""},
+		{"Successful", fmt.Sprintf("%d (%s)", s.Requests.OK, report.Pct(s.SuccessRate)), "—", fmt.Sprintf("%d (%s)", c.OK, report.Pct(c.SuccessRate)), ""},
 		{"Failed", fmt.Sprintf("%d (%d failed, %d timed out)", lost, s.Requests.Failed, s.Requests.TimedOut), "—", strconv.Itoa(c.Failed),
 			fmt.Sprintf("%d claimed, %d measured", c.Failed, lost)},
-		{"Throughput", thr, thrBound, reportRPS(c.ThroughputRPS), thrVerdict},
-		{"Latency mean", reportMs(s.Latency.MeanMs), latBound, reportMs(c.MeanMs), designTimes(c.MeanMs, s.Latency.MeanMs)},
-		{"Latency p95", reportMs(s.Latency.P95Ms), latBound, reportMs(c.P95Ms), designTimes(c.P95Ms, s.Latency.P95Ms)},
+		{"Throughput", thr, thrBound, report.RPS(c.ThroughputRPS), thrVerdict},
+		{"Latency mean", report.Ms(s.Latency.MeanMs), latBound, report.Ms(c.MeanMs), designTimes(c.MeanMs, s.Latency.MeanMs)},
+		{"Latency p95", report.Ms(s.Latency.P95Ms), latBound, report.Ms(c.P95Ms), designTimes(c.P95Ms, s.Latency.P95Ms)},
 	}
 }
 
@@ -147,13 +149,13 @@ func designExpected(rw *markdown.Writer, r *DesignRun, s *rundir.Summary) {
 	rw.Line("The seed's \"Expected Metrics\" (Stress Testing Analysis) against the same run:\n")
 	thrNote := designAgainstRange(s.ThroughputRPS, e.ExpThroughput)
 	if b := s.Bound; b != nil && b.RPS > 0 && e.ExpThroughput[0] > b.RPS {
-		thrNote += fmt.Sprintf("; the whole range is **impossible**, above the %s bound", reportRPS(b.RPS))
+		thrNote += fmt.Sprintf("; the whole range is **impossible**, above the %s bound", report.RPS(b.RPS))
 	}
 	rows := [][]string{
-		{"Throughput", designRange(e.ExpThroughput, "req/s"), reportRPS(s.ThroughputRPS), thrNote},
-		{"Success rate", designRange(e.ExpSuccessPct, "%"), reportPct(s.SuccessRate), designAgainstRange(100*s.SuccessRate, e.ExpSuccessPct)},
-		{"Avg latency", designRange(e.ExpMeanMs, "ms"), reportMs(s.Latency.MeanMs), designAgainstRange(s.Latency.MeanMs, e.ExpMeanMs)},
-		{"P95 latency", designRange(e.ExpP95Ms, "ms"), reportMs(s.Latency.P95Ms), designAgainstRange(s.Latency.P95Ms, e.ExpP95Ms)},
+		{"Throughput", designRange(e.ExpThroughput, "req/s"), report.RPS(s.ThroughputRPS), thrNote},
+		{"Success rate", designRange(e.ExpSuccessPct, "%"), report.Pct(s.SuccessRate), designAgainstRange(100*s.SuccessRate, e.ExpSuccessPct)},
+		{"Avg latency", designRange(e.ExpMeanMs, "ms"), report.Ms(s.Latency.MeanMs), designAgainstRange(s.Latency.MeanMs, e.ExpMeanMs)},
+		{"P95 latency", designRange(e.ExpP95Ms, "ms"), report.Ms(s.Latency.P95Ms), designAgainstRange(s.Latency.P95Ms, e.ExpP95Ms)},
 		{"Failures", designRange(e.ExpFailures, ""), strconv.Itoa(s.Requests.Lost), designAgainstRange(float64(s.Requests.Lost), e.ExpFailures)},
 	}
 	rw.Table([]string{"expected metric", "seed's range", "measured", "verdict"}, rows)
@@ -163,10 +165,10 @@ func designExpected(rw *markdown.Writer, r *DesignRun, s *rundir.Summary) {
 		rw.Printf("Why the bound: in a closed loop each of the %d clients has one request in flight, and every request takes at least the %s service delay, "+
 			"so at most %d / %g s = %s complete, whatever the number of nodes. The seed's analysis counts \"3 nodes × ~2 concurrent requests each ≈ 6 concurrent\" "+
 			"and still reports 221 req/s; with %d clients the concurrency is %d and the ceiling %s.",
-			w.Clients, c.Service.Delay, w.Clients, c.Service.Delay.Seconds(), reportRPS(rps), w.Clients, w.Clients, reportRPS(rps))
+			w.Clients, c.Service.Delay, w.Clients, c.Service.Delay.Seconds(), report.RPS(rps), w.Clients, w.Clients, report.RPS(rps))
 		if c.Service.MaxConcurrent == 0 {
 			rw.Printf(" A node here serves any number of requests at once, so a request waits only behind a failure: the latency is the service delay plus the real work "+
-				"(decode, embed, encode, verify) and the cluster's hops, and a p95 of %s would need most of the slowest 5%% to wait out a failure.", reportMs(reportSeedClaims.P95Ms))
+				"(decode, embed, encode, verify) and the cluster's hops, and a p95 of %s would need most of the slowest 5%% to wait out a failure.", report.Ms(report.SeedClaims.P95Ms))
 		}
 		rw.Line("\n")
 	}

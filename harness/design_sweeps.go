@@ -9,6 +9,8 @@ import (
 	"stegocloud/harness/rundir"
 
 	"stegocloud/harness/internal/markdown"
+
+	"stegocloud/harness/report"
 )
 
 // designBalancerField and designNodesField are the fields the balancer and
@@ -70,11 +72,11 @@ func designSweepConfig(sw *DesignSweep) string {
 	s := fmt.Sprintf("Swept %s: %d variants, %s.", strings.Join(varied, " × "), len(idx.Variants), sweepRepeatText(idx.Variants))
 	if e := sw.Exp; e != nil {
 		c := e.Cluster
-		fixed := []string{reportWorkloadLine(e, e.Workload.Mode())}
+		fixed := []string{report.WorkloadLine(e, e.Workload.Mode())}
 		svc := fmt.Sprintf("%s simulated service time", c.Service.Delay)
 		if c.Service.MaxConcurrent > 0 {
 			svc += fmt.Sprintf(", at most %d requests at once per node (%s per node)", c.Service.MaxConcurrent,
-				reportRPS(float64(c.Service.MaxConcurrent)/c.Service.Delay.Seconds()))
+				report.RPS(float64(c.Service.MaxConcurrent)/c.Service.Delay.Seconds()))
 		}
 		fixed = append(fixed, svc, designFaultLine(e))
 		if !slices.Contains(idx.Fields, designBalancerField) {

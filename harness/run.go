@@ -25,6 +25,8 @@ import (
 	"stegocloud/harness/record"
 
 	"stegocloud/harness/check"
+
+	"stegocloud/harness/report"
 )
 
 // RunOptions configure RunExperiment.
@@ -213,7 +215,7 @@ func runOne(ctx context.Context, v experiment.Variant, dir string, opts RunOptio
 	if err := rundir.WriteJSON(filepath.Join(dir, rundir.FileRunInfo), info); err != nil {
 		return nil, err
 	}
-	if _, err := ReportRun(dir, !opts.NoFigures); err != nil {
+	if _, err := report.Run(dir, !opts.NoFigures); err != nil {
 		return s, fmt.Errorf("writing the report: %w", err)
 	}
 	return s, nil

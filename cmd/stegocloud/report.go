@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"io"
 
-	"stegocloud/harness"
-
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/report"
 )
 
 const reportSynopsis = "report [flags] RUN_DIR\n       stegocloud report --design [--run missing|all] [--results DIR] [--out DIR] [--sources FILE]"
@@ -70,7 +70,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	out, err := harness.ReportRun(dir, !*noFigures)
+	out, err := report.Run(dir, !*noFigures)
 	if out != nil {
 		for _, p := range out.Figures {
 			fmt.Fprintf(stdout, "wrote %s\n", p)

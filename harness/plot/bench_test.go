@@ -2,17 +2,11 @@ package plot_test
 
 import (
 	"bytes"
-	"io"
-	"os"
-	"path/filepath"
-	"stegocloud/harness/rundirtest"
 	"testing"
 
-	"stegocloud/harness"
-
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/plot"
+	"stegocloud/harness/rundir"
+	"stegocloud/harness/rundirtest"
 )
 
 func benchRun(b *testing.B) *rundir.Run {
@@ -43,36 +37,6 @@ func BenchmarkFigureRender(b *testing.B) {
 				}
 				b.ReportMetric(float64(size), "file-bytes")
 			})
-		}
-	}
-}
-
-func BenchmarkWriteReport(b *testing.B) {
-	d := benchRun(b)
-	b.ReportAllocs()
-	for b.Loop() {
-		if err := harness.WriteReport(io.Discard, d); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// BenchmarkLoadRun reads the synthetic run directory (≈ 2400 events).
-func BenchmarkLoadRun(b *testing.B) {
-	dir := rundirtest.WriteDefault(b)
-	var size int64
-	for _, name := range []string{rundir.FileSummary, rundir.FileEvents, rundir.FileTimeSeries} {
-		st, err := os.Stat(filepath.Join(dir, name))
-		if err != nil {
-			b.Fatal(err)
-		}
-		size += st.Size()
-	}
-	b.SetBytes(size)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := rundir.Load(dir); err != nil {
-			b.Fatal(err)
 		}
 	}
 }

@@ -6,16 +6,14 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
-	"stegocloud/harness/internal/golden"
-	"stegocloud/harness/rundirtest"
 	"strings"
 	"testing"
 
-	"stegocloud/harness"
-
-	"stegocloud/harness/rundir"
-
+	"stegocloud/harness/internal/golden"
 	"stegocloud/harness/plot"
+	"stegocloud/harness/report"
+	"stegocloud/harness/rundir"
+	"stegocloud/harness/rundirtest"
 )
 
 // TestFigureData pins what every figure plots (not how it looks: the PNG bytes
@@ -204,7 +202,7 @@ func TestFaultWindowsFromSchedule(t *testing.T) {
 		t.Errorf("timeline faults from %s = %+v, want only the injected one %+v", schedule, tl.Faults, want)
 	}
 	var buf bytes.Buffer
-	if err := harness.WriteReport(&buf, d); err != nil {
+	if err := report.Write(&buf, d); err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Count(buf.String(), "| schedule |"); got != 1 {

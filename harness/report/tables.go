@@ -1,4 +1,4 @@
-package harness
+package report
 
 import (
 	"fmt"
@@ -10,19 +10,19 @@ import (
 	"stegocloud/harness/internal/markdown"
 )
 
-func reportLatency(rw *markdown.Writer, rc *reportContext) {
+func latencySection(rw *markdown.Writer, rc *runReport) {
 	s := rc.s
 	rw.Line("## Latency\n")
 	rw.Line("From each request's intended start to its valid response or final error, in milliseconds (HDR histograms, 3 significant figures). A request is \"inside faults\" when it overlapped a fault window.\n")
 	rows := [][]string{
-		reportLatencyRow("all", s.Latency),
-		reportLatencyRow("inside faults", s.LatencyInFaults),
-		reportLatencyRow("outside faults", s.LatencyOutFaults),
+		latencyRow("all", s.Latency),
+		latencyRow("inside faults", s.LatencyInFaults),
+		latencyRow("outside faults", s.LatencyOutFaults),
 	}
 	rw.Table([]string{"requests", "count", "mean", "p50", "p90", "p95", "p99", "p99.9", "max"}, rows)
 }
 
-func reportLatencyRow(name string, l rundir.Latency) []string {
+func latencyRow(name string, l rundir.Latency) []string {
 	if l.Count == 0 {
 		return []string{name, "0", "—", "—", "—", "—", "—", "—", "—"}
 	}
@@ -30,8 +30,8 @@ func reportLatencyRow(name string, l rundir.Latency) []string {
 	return []string{name, strconv.FormatInt(l.Count, 10), f(l.MeanMs), f(l.P50Ms), f(l.P90Ms), f(l.P95Ms), f(l.P99Ms), f(l.P999Ms), f(l.MaxMs)}
 }
 
-// reportDistribution is the seed's "Load Distribution" with the spread.
-func reportDistribution(rw *markdown.Writer, rc *reportContext) {
+// distributionSection is the seed's "Load Distribution" with the spread.
+func distributionSection(rw *markdown.Writer, rc *runReport) {
 	s := rc.s
 	rw.Line("## Load distribution\n")
 	if len(s.Nodes) == 0 {
@@ -49,21 +49,21 @@ func reportDistribution(rw *markdown.Writer, rc *reportContext) {
 	var rows [][]string
 	for _, n := range s.Nodes {
 		rows = append(rows, []string{
-			strconv.Itoa(n.ID), strconv.Itoa(n.Served), reportPct(n.Share), strconv.Itoa(n.Completions), strconv.Itoa(n.Processed),
-			reportNodeLatency(n.Latency.P50Ms, n.Latency.Count), reportNodeLatency(n.Latency.P99Ms, n.Latency.Count), reportSec(n.FaultsDown),
+			strconv.Itoa(n.ID), strconv.Itoa(n.Served), Pct(n.Share), strconv.Itoa(n.Completions), strconv.Itoa(n.Processed),
+			nodeLatency(n.Latency.P50Ms, n.Latency.Count), nodeLatency(n.Latency.P99Ms, n.Latency.Count), Sec(n.FaultsDown),
 		})
 	}
 	rw.Table([]string{"node", "served", "share", "completed", "processed", "p50", "p99", "time down"}, rows)
 }
 
-func reportNodeLatency(v float64, count int64) string {
+func nodeLatency(v float64, count int64) string {
 	if count == 0 {
 		return "—"
 	}
-	return reportMs(v)
+	return Ms(v)
 }
 
-func reportJoinArgs(args []string) string {
+func joinArgs(args []string) string {
 	q := make([]string, len(args))
 	for i, a := range args {
 		if a == "" || strings.ContainsAny(a, " \t\"'") {

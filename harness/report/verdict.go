@@ -1,4 +1,4 @@
-package harness
+package report
 
 import "path"
 import (
@@ -7,7 +7,7 @@ import (
 	"stegocloud/harness/internal/markdown"
 )
 
-func reportVerdict(rw *markdown.Writer, rc *reportContext) {
+func verdictSection(rw *markdown.Writer, rc *runReport) {
 	v := rc.s.Verdict
 	rw.Line("## Checker's verdict\n")
 	passed := 0
@@ -16,13 +16,13 @@ func reportVerdict(rw *markdown.Writer, rc *reportContext) {
 			passed++
 		}
 	}
-	rw.Printf("**%s** — %d of %d checks passed.\n\n", reportPassFail(v.Pass), passed, len(v.Checks))
+	rw.Printf("**%s** — %d of %d checks passed.\n\n", PassFail(v.Pass), passed, len(v.Checks))
 	if len(v.Checks) == 0 {
 		rw.Line("The summary holds no checks.\n")
 	} else {
 		var rows [][]string
 		for _, c := range v.Checks {
-			rows = append(rows, []string{c.Name, reportPassFail(c.Pass), c.Detail})
+			rows = append(rows, []string{c.Name, PassFail(c.Pass), c.Detail})
 		}
 		rw.Table([]string{"check", "result", "detail"}, rows)
 	}
@@ -37,16 +37,16 @@ func reportVerdict(rw *markdown.Writer, rc *reportContext) {
 	rw.Line("")
 }
 
-// reportFigureCaptions say what each figure shows, for a reader who only has
+// figureCaptions say what each figure shows, for a reader who only has
 // the report.
-var reportFigureCaptions = map[string]string{
+var figureCaptions = map[string]string{
 	"latency_spectrum": "Latency by percentile (HdrHistogram style): the x axis stretches the tail, so 99% and 99.9% get as much room as the median. The 100th percentile is left out (it lies at infinity on this axis); the maximum is in the latency table.",
 	"timeline":         "Latency (p50, p99 per bucket) and throughput (successful and failed requests per second) over the run. Shaded: each node's fault windows, in its colour. Dashed lines: decided elections. Latency lines break where no request ended.",
 	"nodes":            "Requests per node: served (responses the clients accepted) and completed by the node's own log, which includes work nobody waited for. The dashed line is the even share.",
 	"load":             "Each node's load as it logged it (downsampled means), with the coordinator of each period as a band along the top in the coordinator's colour. Lines break where a node logged nothing.",
 }
 
-func reportFigures(rw *markdown.Writer, rc *reportContext) {
+func figuresSection(rw *markdown.Writer, rc *runReport) {
 	rw.Line("## Figures\n")
 	if len(rc.figures) == 0 {
 		rw.Line("The run holds no data for any figure.")
@@ -54,7 +54,7 @@ func reportFigures(rw *markdown.Writer, rc *reportContext) {
 	}
 	for i, f := range rc.figures {
 		rw.Printf("![%s](%s)\n\n", f.Name(), path.Join(rundir.DirFigures, f.Name()+".png"))
-		rw.Printf("*%s* (also as [SVG](%s).)\n", reportFigureCaptions[f.Name()], path.Join(rundir.DirFigures, f.Name()+".svg"))
+		rw.Printf("*%s* (also as [SVG](%s).)\n", figureCaptions[f.Name()], path.Join(rundir.DirFigures, f.Name()+".svg"))
 		if i < len(rc.figures)-1 {
 			rw.Line("")
 		}

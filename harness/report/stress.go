@@ -1,4 +1,4 @@
-package harness
+package report
 
 import (
 	"fmt"
@@ -10,11 +10,11 @@ import (
 	"stegocloud/harness/internal/markdown"
 )
 
-// reportSeedClaims are the numbers of the seed's "Sample Test Run" (50 clients ×
+// SeedClaims are the numbers of the seed's "Sample Test Run" (50 clients ×
 // 200 requests, 500 ms per request). They are the seed's expectations, quoted
 // for comparison and never used as results; its throughput exceeds the
 // 50 / 0.5 s = 100 req/s its own configuration allows.
-var reportSeedClaims = struct {
+var SeedClaims = struct {
 	DurationS, SuccessRate, ThroughputRPS, MeanMs, P95Ms, BoundRPS float64
 	Total, OK, Failed                                              int
 }{
@@ -22,26 +22,26 @@ var reportSeedClaims = struct {
 	Total: 10000, OK: 9847, Failed: 153,
 }
 
-// reportRule is the seed's 60-character rule.
-var reportRule = strings.Repeat("=", 60)
+// Rule is the seed's 60-character rule.
+var Rule = strings.Repeat("=", 60)
 
-// reportStress reproduces the seed's STRESS TEST RESULTS block with measured
+// stressSection reproduces the seed's STRESS TEST RESULTS block with measured
 // values, then sets every number beside its bound and the seed's claim.
-func reportStress(rw *markdown.Writer, rc *reportContext) {
+func stressSection(rw *markdown.Writer, rc *runReport) {
 	s := rc.s
 	rw.Line("## Stress test results\n")
 	rw.Line("The seed's block, with the values this run measured:\n")
-	reportStressBlock(rw, s, func() {
+	StressBlock(rw, s, func() {
 		if ev := rc.d.Events; ev != nil {
 			rw.Printf("\nLoad Balancing Decisions: %d\n", ev.AssignTotal)
-			if samples := reportPickSamples(ev.Assigns, reportDecisionSamples); len(samples) > 0 {
+			if samples := pickSamples(ev.Assigns, decisionSamples); len(samples) > 0 {
 				rw.Line("\nSample Load Balancing Decisions:")
-				reportWriteDecisions(rw, samples, rc)
+				writeDecisions(rw, samples, rc)
 			}
 		}
 	})
-	rows := reportStressRows(rc)
-	if !reportIsSeedStress(rc.d.Experiment) {
+	rows := stressRows(rc)
+	if !IsSeedStress(rc.d.Experiment) {
 		// The seed's numbers describe its own configuration only; set beside
 		// another experiment they would read as a target it missed.
 		rw.Line("Each measured value beside the limit this configuration puts on it:\n")
@@ -59,46 +59,46 @@ func reportStress(rw *markdown.Writer, rc *reportContext) {
 	rw.Line("Each measured value beside the limit this configuration puts on it and what the seed claimed:\n")
 	rw.Table([]string{"metric", "measured", "bound", "seed's claim"}, rows)
 	rw.Printf("The seed's claims are expectations for 50 clients × 200 requests with a 500 ms service delay, not measurements: its %.2f req/s is above the %.0f req/s that configuration allows. \"Failed\" counts every request that did not succeed (failed or timed out).\n\n",
-		reportSeedClaims.ThroughputRPS, reportSeedClaims.BoundRPS)
+		SeedClaims.ThroughputRPS, SeedClaims.BoundRPS)
 }
 
-func reportStressRows(rc *reportContext) [][]string {
+func stressRows(rc *runReport) [][]string {
 	s := rc.s
 	durBound, thrBound, latBound := "—", "—", "—"
 	if b := s.Bound; b != nil && b.RPS > 0 {
-		thrBound = fmt.Sprintf("≤ %s (%s)", reportRPS(b.RPS), b.Formula)
+		thrBound = fmt.Sprintf("≤ %s (%s)", RPS(b.RPS), b.Formula)
 		if s.Mode == "closed" {
-			durBound = fmt.Sprintf("≥ %s (%d requests at %s)", reportSec(float64(s.Requests.Total)/b.RPS), s.Requests.Total, reportRPS(b.RPS))
+			durBound = fmt.Sprintf("≥ %s (%d requests at %s)", Sec(float64(s.Requests.Total)/b.RPS), s.Requests.Total, RPS(b.RPS))
 		}
 	}
-	if sd := reportServiceDelay(rc.d.Experiment); sd > 0 {
-		latBound = fmt.Sprintf("≥ %s (service delay)", reportMs(float64(sd.Microseconds())/1000))
+	if sd := ServiceDelay(rc.d.Experiment); sd > 0 {
+		latBound = fmt.Sprintf("≥ %s (service delay)", Ms(float64(sd.Microseconds())/1000))
 	}
-	measuredThr := reportRPS(s.ThroughputRPS)
+	measuredThr := RPS(s.ThroughputRPS)
 	if s.Bound != nil && s.Bound.RPS > 0 {
 		measuredThr += fmt.Sprintf(" (%.1f%% of bound)", 100*s.Bound.Achieved)
 	}
 	lost := s.Requests.Total - s.Requests.OK
 	return [][]string{
-		{"Duration", reportSec(s.DurationS), durBound, reportSec(reportSeedClaims.DurationS)},
-		{"Total requests", strconv.Itoa(s.Requests.Total), "—", strconv.Itoa(reportSeedClaims.Total)},
-		{"Successful", strconv.Itoa(s.Requests.OK), "—", strconv.Itoa(reportSeedClaims.OK)},
-		{"Failed", fmt.Sprintf("%d (%d failed, %d timed out)", lost, s.Requests.Failed, s.Requests.TimedOut), "—", strconv.Itoa(reportSeedClaims.Failed)},
-		{"Success rate", reportPct(s.SuccessRate), "—", reportPct(reportSeedClaims.SuccessRate)},
-		{"Throughput", measuredThr, thrBound, fmt.Sprintf("%s (above its own bound of %s)", reportRPS(reportSeedClaims.ThroughputRPS), reportRPS(reportSeedClaims.BoundRPS))},
-		{"Latency average", reportMs(s.Latency.MeanMs), latBound, reportMs(reportSeedClaims.MeanMs)},
-		{"Latency p95", reportMs(s.Latency.P95Ms), latBound, reportMs(reportSeedClaims.P95Ms)},
+		{"Duration", Sec(s.DurationS), durBound, Sec(SeedClaims.DurationS)},
+		{"Total requests", strconv.Itoa(s.Requests.Total), "—", strconv.Itoa(SeedClaims.Total)},
+		{"Successful", strconv.Itoa(s.Requests.OK), "—", strconv.Itoa(SeedClaims.OK)},
+		{"Failed", fmt.Sprintf("%d (%d failed, %d timed out)", lost, s.Requests.Failed, s.Requests.TimedOut), "—", strconv.Itoa(SeedClaims.Failed)},
+		{"Success rate", Pct(s.SuccessRate), "—", Pct(SeedClaims.SuccessRate)},
+		{"Throughput", measuredThr, thrBound, fmt.Sprintf("%s (above its own bound of %s)", RPS(SeedClaims.ThroughputRPS), RPS(SeedClaims.BoundRPS))},
+		{"Latency average", Ms(s.Latency.MeanMs), latBound, Ms(SeedClaims.MeanMs)},
+		{"Latency p95", Ms(s.Latency.P95Ms), latBound, Ms(SeedClaims.P95Ms)},
 	}
 }
 
-// reportStressBlock writes the seed's STRESS TEST RESULTS block, fenced, with
+// StressBlock writes the seed's STRESS TEST RESULTS block, fenced, with
 // the values of s; decisions, when not nil, adds the seed's load-balancing
 // lines after the latency statistics.
-func reportStressBlock(rw *markdown.Writer, s *rundir.Summary, decisions func()) {
+func StressBlock(rw *markdown.Writer, s *rundir.Summary, decisions func()) {
 	rw.Line("```")
-	rw.Line(reportRule)
+	rw.Line(Rule)
 	rw.Line("                    STRESS TEST RESULTS")
-	rw.Line(reportRule)
+	rw.Line(Rule)
 	rw.Line("")
 	rw.Printf("Total Duration:        %.2f seconds\n", s.DurationS)
 	rw.Printf("Total Requests:        %d\n", s.Requests.Total)
@@ -114,6 +114,6 @@ func reportStressBlock(rw *markdown.Writer, s *rundir.Summary, decisions func())
 		decisions()
 	}
 	rw.Line("")
-	rw.Line(reportRule)
+	rw.Line(Rule)
 	rw.Line("```\n")
 }

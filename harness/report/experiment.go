@@ -1,4 +1,4 @@
-package harness
+package report
 
 import (
 	"fmt"
@@ -14,27 +14,27 @@ import (
 // parser of the file (rundir.Run.Experiment); nil when the file is missing or
 // invalid, which leaves out what depends on it.
 
-// reportServiceDelay is the configured per-request service delay (0 if
+// ServiceDelay is the configured per-request service delay (0 if
 // unknown): the floor under every latency of a served request.
-func reportServiceDelay(e *experiment.Experiment) time.Duration {
+func ServiceDelay(e *experiment.Experiment) time.Duration {
 	if e == nil {
 		return 0
 	}
 	return e.Cluster.Service.Delay
 }
 
-// reportBalancer is e's balancer; "" when e is unknown.
-func reportBalancer(e *experiment.Experiment) string {
+// balancer is e's balancer; "" when e is unknown.
+func balancer(e *experiment.Experiment) string {
 	if e == nil {
 		return ""
 	}
 	return e.Cluster.Balancer
 }
 
-// reportIsSeedStress reports whether e is the seed's stress test — 3 nodes,
+// IsSeedStress reports whether e is the seed's stress test — 3 nodes,
 // 50 closed-loop clients × 200 requests, a 500 ms service delay — the only
 // configuration the seed's claimed numbers describe.
-func reportIsSeedStress(e *experiment.Experiment) bool {
+func IsSeedStress(e *experiment.Experiment) bool {
 	if e == nil {
 		return false
 	}
@@ -43,9 +43,9 @@ func reportIsSeedStress(e *experiment.Experiment) bool {
 		e.Cluster.Service.Delay == 500*time.Millisecond
 }
 
-// reportWorkloadLine says in words what load e applied; mode (the summary's)
+// WorkloadLine says in words what load e applied; mode (the summary's)
 // stands in when e is unknown.
-func reportWorkloadLine(e *experiment.Experiment, mode string) string {
+func WorkloadLine(e *experiment.Experiment, mode string) string {
 	var w experiment.Workload
 	if e != nil {
 		w = e.Workload
@@ -54,20 +54,20 @@ func reportWorkloadLine(e *experiment.Experiment, mode string) string {
 	case w.Clients > 0 && w.RequestsPerClient > 0:
 		return fmt.Sprintf("closed loop: %d clients × %d requests", w.Clients, w.RequestsPerClient)
 	case !w.Rate.IsZero():
-		return fmt.Sprintf("open loop: %s for %s", w.Rate, reportShortDuration(reportDurationText(w.Duration)))
+		return fmt.Sprintf("open loop: %s for %s", w.Rate, shortDuration(durationText(w.Duration)))
 	case w.Pacer.Kind != "":
-		return "open loop: " + reportPacerLine(w.Pacer, w.Duration)
+		return "open loop: " + pacerLine(w.Pacer, w.Duration)
 	case mode != "":
 		return mode + " loop"
 	}
 	return "—"
 }
 
-// reportPacerLine describes the pacer form of open loop in words: "constant
+// pacerLine describes the pacer form of open loop in words: "constant
 // 150/s for 60s", "linear from 50/s, +10/s per s, for 1m", "sine around
 // 100/s ± 50/s, period 30s, from the trough, for 1m".
-func reportPacerLine(p experiment.PacerSpec, duration time.Duration) string {
-	dur := reportDurationText(duration)
+func pacerLine(p experiment.PacerSpec, duration time.Duration) string {
+	dur := durationText(duration)
 	var what string
 	switch p.Kind {
 	case experiment.PacerConstant:
@@ -78,7 +78,7 @@ func reportPacerLine(p experiment.PacerSpec, duration time.Duration) string {
 			what = fmt.Sprintf("linear from %s, +%s/s per s,", p.Rate, strconv.FormatFloat(p.Slope, 'f', -1, 64))
 		}
 	case experiment.PacerSine:
-		what = fmt.Sprintf("sine around %s ± %s, period %s", p.Rate, p.Amp, reportDurationText(p.Period))
+		what = fmt.Sprintf("sine around %s ± %s, period %s", p.Rate, p.Amp, durationText(p.Period))
 		if p.StartAt != "" {
 			what += ", from " + pacerStartWords(p.StartAt)
 		}
@@ -89,20 +89,20 @@ func reportPacerLine(p experiment.PacerSpec, duration time.Duration) string {
 	if dur == "" {
 		return strings.TrimSuffix(what, ",")
 	}
-	return what + " for " + reportShortDuration(dur)
+	return what + " for " + shortDuration(dur)
 }
 
-// reportDurationText is a duration as experiment.yaml writes it; "" for none.
-func reportDurationText(d time.Duration) string {
+// durationText is a duration as experiment.yaml writes it; "" for none.
+func durationText(d time.Duration) string {
 	if d == 0 {
 		return ""
 	}
 	return d.String()
 }
 
-// reportShortDuration drops the zero tails Go's Duration.String writes:
+// shortDuration drops the zero tails Go's Duration.String writes:
 // "1m0s" reads as "1m", "1h30m0s" as "1h30m".
-func reportShortDuration(d string) string {
+func shortDuration(d string) string {
 	if strings.HasSuffix(d, "m0s") {
 		d = strings.TrimSuffix(d, "0s")
 	}

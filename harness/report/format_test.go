@@ -1,4 +1,4 @@
-package harness
+package report
 
 import (
 	"testing"
@@ -13,14 +13,14 @@ func TestReportFormatting(t *testing.T) {
 	tests := []struct {
 		name, got, want string
 	}{
-		{"loads in the seed's format", reportLoads(map[int]float64{3: 0.9, 1: 0.75, 2: 0.5}), "[(1, 0.75), (2, 0.50), (3, 0.90)]"},
-		{"no loads", reportLoads(nil), "[]"},
+		{"loads in the seed's format", loadsText(map[int]float64{3: 0.9, 1: 0.75, 2: 0.5}), "[(1, 0.75), (2, 0.50), (3, 0.90)]"},
+		{"no loads", loadsText(nil), "[]"},
 		{"a pipe stays inside its cell", markdown.Cell("a|b\nc"), `a\|b c`},
-		{"counts in key order", reportCounts(map[string]int{"startup": 1, "": 2, "recovery": 3}), "(none): 2, recovery: 3, startup: 1"},
-		{"no counts", reportCounts(map[int]int{}), "—"},
-		{"arguments with spaces are quoted", reportJoinArgs([]string{"stegocloud", "run", "my exp.yaml"}), `stegocloud run "my exp.yaml"`},
-		{"no stats", reportStats(rundir.Stats{}), "none measured"},
-		{"clock in the run's zone", reportClock(time.Date(2026, 3, 14, 14, 23, 5, 0, time.UTC), time.FixedZone("", 3600)), "15:23:05"},
+		{"counts in key order", Counts(map[string]int{"startup": 1, "": 2, "recovery": 3}), "(none): 2, recovery: 3, startup: 1"},
+		{"no counts", Counts(map[int]int{}), "—"},
+		{"arguments with spaces are quoted", joinArgs([]string{"stegocloud", "run", "my exp.yaml"}), `stegocloud run "my exp.yaml"`},
+		{"no stats", statsText(rundir.Stats{}), "none measured"},
+		{"clock in the run's zone", clock(time.Date(2026, 3, 14, 14, 23, 5, 0, time.UTC), time.FixedZone("", 3600)), "15:23:05"},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {
@@ -46,7 +46,7 @@ func TestReportPickSamples(t *testing.T) {
 	}
 	for _, tc := range tests {
 		var got []int
-		for _, a := range reportPickSamples(tc.kept, tc.n) {
+		for _, a := range pickSamples(tc.kept, tc.n) {
 			got = append(got, a.Assignee)
 		}
 		if len(got) != len(tc.want) {
@@ -76,10 +76,10 @@ func TestReportFaultGaps(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := reportFailoverGaps(tc.f); got != tc.failover {
+			if got := FailoverGaps(tc.f); got != tc.failover {
 				t.Errorf("reportFailoverGaps(%+v) = %q, want %q", tc.f, got, tc.failover)
 			}
-			if got := reportRecoveryGaps(tc.f); got != tc.recovery {
+			if got := recoveryGaps(tc.f); got != tc.recovery {
 				t.Errorf("reportRecoveryGaps(%+v) = %q, want %q", tc.f, got, tc.recovery)
 			}
 		})

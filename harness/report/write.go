@@ -1,4 +1,4 @@
-package harness
+package report
 
 import (
 	"fmt"
@@ -12,30 +12,30 @@ import (
 	"stegocloud/harness/internal/markdown"
 )
 
-// WriteReport writes the run's report.md: what ran, the seed's tables with
+// Write writes the run's report.md: what ran, the seed's tables with
 // measured values and the bounds beside them, latency, load distribution,
 // load-balancing decisions, final node status, fault tolerance, the checker's
 // verdict with every warning, and the figures (linked relative to the run
 // directory, as WriteFigures writes them). It reads only d, so the same data
 // always gives the same bytes.
-func WriteReport(w io.Writer, d *rundir.Run) error {
-	return newReportContext(d).write(w)
+func Write(w io.Writer, d *rundir.Run) error {
+	return newRunReport(d).write(w)
 }
 
 // write writes the report of rc.
-func (rc *reportContext) write(w io.Writer) error {
+func (rc *runReport) write(w io.Writer) error {
 	rw := markdown.NewWriter(w)
-	sections := []func(*markdown.Writer, *reportContext){
-		reportHeader,
-		reportWhatRan,
-		reportStress,
-		reportLatency,
-		reportDistribution,
-		reportDecisions,
-		reportFinalStatus,
-		reportFaults,
-		reportVerdict,
-		reportFigures,
+	sections := []func(*markdown.Writer, *runReport){
+		header,
+		whatRan,
+		stressSection,
+		latencySection,
+		distributionSection,
+		decisionsSection,
+		finalStatusSection,
+		faultsSection,
+		verdictSection,
+		figuresSection,
 	}
 	for _, s := range sections {
 		s(rw, rc)
@@ -46,18 +46,18 @@ func (rc *reportContext) write(w io.Writer) error {
 	return nil
 }
 
-// reportContext is the run plus what several sections derive from it.
-type reportContext struct {
+// runReport is the run plus what several sections derive from it.
+type runReport struct {
 	d        *rundir.Run
 	s        *rundir.Summary
 	loc      *time.Location // the zone the run's times were stored in
-	figures  []plot.Figure  // built once: linked here and written by ReportRun
+	figures  []plot.Figure  // built once: linked here and written by Run
 	skipped  []string       // figures left out, with the reason
 	warnings []string       // the summary's, the loader's, and the figures left out
 }
 
-func newReportContext(d *rundir.Run) *reportContext {
-	rc := &reportContext{d: d, s: &d.Summary, loc: d.Summary.Start.Location()}
+func newRunReport(d *rundir.Run) *runReport {
+	rc := &runReport{d: d, s: &d.Summary, loc: d.Summary.Start.Location()}
 	rc.warnings = append(rc.warnings, d.Summary.Warnings...)
 	rc.warnings = append(rc.warnings, d.Warnings...)
 	rc.figures, rc.skipped = plot.Figures(d)
@@ -65,7 +65,7 @@ func newReportContext(d *rundir.Run) *reportContext {
 	return rc
 }
 
-func reportHeader(rw *markdown.Writer, rc *reportContext) {
+func header(rw *markdown.Writer, rc *runReport) {
 	s := rc.s
 	rw.Printf("# Run report: %s / %s\n\n", s.Experiment, s.Run)
 	if e := rc.d.Experiment; e != nil && e.Description != "" {
@@ -78,31 +78,31 @@ func reportHeader(rw *markdown.Writer, rc *reportContext) {
 		}
 	}
 	rw.Printf("**Verdict: %s** — %d of %d checks passed; %d of %d requests succeeded (%s) at %s.\n\n",
-		reportPassFail(s.Verdict.Pass), passed, len(s.Verdict.Checks), s.Requests.OK, s.Requests.Total, reportPct(s.SuccessRate), reportRPS(s.ThroughputRPS))
+		PassFail(s.Verdict.Pass), passed, len(s.Verdict.Checks), s.Requests.OK, s.Requests.Total, Pct(s.SuccessRate), RPS(s.ThroughputRPS))
 }
 
-func reportWhatRan(rw *markdown.Writer, rc *reportContext) {
+func whatRan(rw *markdown.Writer, rc *runReport) {
 	s, info := rc.s, rc.d.Info
 	rw.Line("## What ran\n")
 	rows := [][]string{
 		{"Experiment", s.Experiment},
 		{"Run", s.Run},
-		{"Workload", reportWorkloadLine(rc.d.Experiment, s.Mode)},
-		{"Balancer", reportOrDash(reportBalancer(rc.d.Experiment))},
+		{"Workload", WorkloadLine(rc.d.Experiment, s.Mode)},
+		{"Balancer", orDash(balancer(rc.d.Experiment))},
 		{"Nodes", fmt.Sprint(rc.d.Nodes)},
 	}
 	if info != nil {
 		rows = append(rows,
-			[]string{"Commit", reportOrDash(info.Commit)},
+			[]string{"Commit", orDash(info.Commit)},
 			[]string{"Go", fmt.Sprintf("%s %s/%s", info.GoVersion, info.OS, info.Arch)},
-			[]string{"Machine", fmt.Sprintf("%s, %d cores (host %s)", reportOrDash(info.CPUModel), info.CPUs, reportOrDash(info.Host))},
-			[]string{"Started", reportTime(info.Started, rc.loc)},
-			[]string{"Ended", reportTime(info.Ended, rc.loc)},
+			[]string{"Machine", fmt.Sprintf("%s, %d cores (host %s)", orDash(info.CPUModel), info.CPUs, orDash(info.Host))},
+			[]string{"Started", wallTime(info.Started, rc.loc)},
+			[]string{"Ended", wallTime(info.Ended, rc.loc)},
 			[]string{"Seed", fmt.Sprintf("%d (repeat %d)", info.Seed, info.Repeat)},
-			[]string{"Command", "`" + reportJoinArgs(info.Command) + "`"},
+			[]string{"Command", "`" + joinArgs(info.Command) + "`"},
 		)
 	} else {
-		rows = append(rows, []string{"Started", reportTime(s.Start, rc.loc)}, []string{"Ended", reportTime(s.End, rc.loc)})
+		rows = append(rows, []string{"Started", wallTime(s.Start, rc.loc)}, []string{"Ended", wallTime(s.End, rc.loc)})
 	}
 	rw.Table([]string{"", ""}, rows)
 	if rc.d.Spec != "" {
@@ -114,7 +114,7 @@ func reportWhatRan(rw *markdown.Writer, rc *reportContext) {
 	}
 }
 
-func reportOrDash(s string) string {
+func orDash(s string) string {
 	if s == "" {
 		return "—"
 	}

@@ -1,4 +1,4 @@
-package harness
+package report
 
 import (
 	"testing"
@@ -24,7 +24,7 @@ func rate(t *testing.T, s string) experiment.Rate {
 	return r
 }
 
-func TestReportWorkloadLine(t *testing.T) {
+func TestWorkloadLine(t *testing.T) {
 	pacer := func(kind, r string, d time.Duration, more func(*experiment.PacerSpec)) func(*experiment.Workload) {
 		return func(w *experiment.Workload) {
 			w.Pacer = experiment.PacerSpec{Kind: kind, Rate: rate(t, r)}
@@ -56,14 +56,14 @@ func TestReportWorkloadLine(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := reportWorkloadLine(tc.e, tc.mode); got != tc.want {
+			if got := WorkloadLine(tc.e, tc.mode); got != tc.want {
 				t.Errorf("workload line = %q, want %q", got, tc.want)
 			}
 		})
 	}
 }
 
-func TestReportIsSeedStress(t *testing.T) {
+func TestIsSeedStress(t *testing.T) {
 	seed := func(f func(e *experiment.Experiment)) *experiment.Experiment {
 		e := experiment.DefaultExperiment()
 		e.Cluster.Nodes, e.Cluster.Service.Delay = 3, 500*time.Millisecond
@@ -89,7 +89,7 @@ func TestReportIsSeedStress(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := reportIsSeedStress(tc.e); got != tc.want {
+			if got := IsSeedStress(tc.e); got != tc.want {
 				t.Errorf("reportIsSeedStress = %v, want %v", got, tc.want)
 			}
 		})

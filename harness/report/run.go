@@ -1,4 +1,4 @@
-package harness
+package report
 
 import (
 	"bytes"
@@ -11,8 +11,8 @@ import (
 	"stegocloud/harness/rundir"
 )
 
-// ReportOutput is what ReportRun wrote.
-type ReportOutput struct {
+// Output is what Run wrote.
+type Output struct {
 	Data    *rundir.Run
 	Report  string   // path of report.md
 	Figures []string // paths of the figure files written
@@ -22,17 +22,17 @@ type ReportOutput struct {
 	Warnings []string
 }
 
-// ReportRun regenerates the figures (when withFigures) and report.md of the
+// Run regenerates the figures (when withFigures) and report.md of the
 // run directory dir from its stored files alone. It is what `stegocloud
 // report` runs, and what a finished run calls to write its own report.
 // report.md is replaced atomically: a failure leaves the previous one intact.
-func ReportRun(dir string, withFigures bool) (*ReportOutput, error) {
+func Run(dir string, withFigures bool) (*Output, error) {
 	d, err := rundir.Load(dir)
 	if err != nil {
 		return nil, err
 	}
-	out := &ReportOutput{Data: d, Report: filepath.Join(dir, rundir.FileReport)}
-	rc := newReportContext(d) // the figures, built once
+	out := &Output{Data: d, Report: filepath.Join(dir, rundir.FileReport)}
+	rc := newRunReport(d) // the figures, built once
 	var figErr error
 	if withFigures {
 		// A figure that fails to render must not cost the report: write it

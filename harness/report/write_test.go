@@ -1,4 +1,4 @@
-package harness_test
+package report_test
 
 import (
 	"bytes"
@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"stegocloud/harness/internal/golden"
-	"stegocloud/harness/rundirtest"
 	"strings"
 	"testing"
 
-	"stegocloud/harness"
-
+	"stegocloud/harness/internal/golden"
+	"stegocloud/harness/report"
 	"stegocloud/harness/rundir"
+	"stegocloud/harness/rundirtest"
 )
 
 func TestWriteReportGolden(t *testing.T) {
@@ -37,10 +36,10 @@ func TestWriteReportGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			var buf bytes.Buffer
-			if err := harness.WriteReport(&buf, d); err != nil {
+			if err := report.Write(&buf, d); err != nil {
 				t.Fatal(err)
 			}
-			golden.Check(t, filepath.Join("report", tc.name+".md.golden"), buf.Bytes())
+			golden.Check(t, tc.name+".md.golden", buf.Bytes())
 		})
 	}
 }
@@ -50,7 +49,7 @@ func TestWriteReportGolden(t *testing.T) {
 func TestWriteReportMeasuredValues(t *testing.T) {
 	d := rundirtest.LoadDefault(t)
 	var buf bytes.Buffer
-	if err := harness.WriteReport(&buf, d); err != nil {
+	if err := report.Write(&buf, d); err != nil {
 		t.Fatal(err)
 	}
 	s := d.Summary
@@ -93,7 +92,7 @@ func (f *failingWriter) Write(p []byte) (int, error) {
 func TestWriteReportWriteError(t *testing.T) {
 	d := rundirtest.LoadDefault(t)
 	for _, limit := range []int{0, 100, 5000} {
-		err := harness.WriteReport(&failingWriter{limit: limit}, d)
+		err := report.Write(&failingWriter{limit: limit}, d)
 		if !errors.Is(err, errDiskFull) {
 			t.Errorf("WriteReport to a writer failing after %d bytes: error %v, want it to wrap %v", limit, err, errDiskFull)
 		}
@@ -133,7 +132,7 @@ func TestWriteReportSeedClaims(t *testing.T) {
 				t.Fatal(err)
 			}
 			var buf bytes.Buffer
-			if err := harness.WriteReport(&buf, d); err != nil {
+			if err := report.Write(&buf, d); err != nil {
 				t.Fatal(err)
 			}
 			out := buf.String()

@@ -1,4 +1,4 @@
-package harness
+package report
 
 import (
 	"fmt"
@@ -10,24 +10,24 @@ import (
 	"stegocloud/harness/internal/markdown"
 )
 
-// reportListLimit caps the per-fault and per-election tables: a long run has
+// listLimit caps the per-fault and per-election tables: a long run has
 // hundreds of periodic elections, and events.jsonl holds them all.
-const reportListLimit = 30
+const listLimit = 30
 
-func reportFaults(rw *markdown.Writer, rc *reportContext) {
+func faultsSection(rw *markdown.Writer, rc *runReport) {
 	s := rc.s
 	rw.Line("## Fault tolerance\n")
-	elections := fmt.Sprintf("%d (%s)", s.Elections.Total, reportCounts(s.Elections.ByCause))
+	elections := fmt.Sprintf("%d (%s)", s.Elections.Total, Counts(s.Elections.ByCause))
 	if ev := rc.d.Events; ev != nil {
 		elections += fmt.Sprintf("; the log shows %d started, %d decided", ev.ElectionsStarted, ev.ElectionsDecided)
 	}
 	rows := [][]string{
-		{"Faults injected", fmt.Sprintf("%d (%s)", s.Faults.Injected, reportCounts(s.Faults.ByKind))},
-		{"Mean time down", reportSec(s.Faults.MeanDownS)},
+		{"Faults injected", fmt.Sprintf("%d (%s)", s.Faults.Injected, Counts(s.Faults.ByKind))},
+		{"Mean time down", Sec(s.Faults.MeanDownS)},
 		{"Elections", elections},
 		{"Coordinator changes", fmt.Sprintf("%d (highest epoch %d)", s.Elections.CoordinatorChanges, s.Elections.MaxEpoch)},
-		{"Failover time (coordinator lost → all live nodes follow the new one)", reportStats(s.Faults.FailoverMs) + reportFailoverGaps(s.Faults)},
-		{"Recovery time (node due back → active)", reportStats(s.Faults.RecoveryMs) + reportRecoveryGaps(s.Faults)},
+		{"Failover time (coordinator lost → all live nodes follow the new one)", statsText(s.Faults.FailoverMs) + FailoverGaps(s.Faults)},
+		{"Recovery time (node due back → active)", statsText(s.Faults.RecoveryMs) + recoveryGaps(s.Faults)},
 		{"Requests reassigned", strconv.Itoa(s.Requests.Reassigned)},
 		{"Requests retried", strconv.Itoa(s.Requests.Retried)},
 		{"Duplicate responses", strconv.Itoa(s.Requests.Duplicates)},
@@ -35,11 +35,11 @@ func reportFaults(rw *markdown.Writer, rc *reportContext) {
 		{"Messages per request", strconv.FormatFloat(s.MessagesPerRequest, 'f', 2, 64)},
 	}
 	rw.Table([]string{"", ""}, rows)
-	reportFaultList(rw, rc)
-	reportElectionList(rw, rc)
+	faultList(rw, rc)
+	electionList(rw, rc)
 }
 
-func reportFaultList(rw *markdown.Writer, rc *reportContext) {
+func faultList(rw *markdown.Writer, rc *runReport) {
 	windows := rc.d.FaultWindows()
 	if len(windows) == 0 {
 		rw.Line("No fault windows were logged or scheduled.\n")
@@ -48,7 +48,7 @@ func reportFaultList(rw *markdown.Writer, rc *reportContext) {
 	rw.Line("Fault windows (seconds since the load start):\n")
 	var rows [][]string
 	for i, w := range windows {
-		if i == reportListLimit {
+		if i == listLimit {
 			break
 		}
 		node := strconv.Itoa(w.Node)
@@ -57,15 +57,15 @@ func reportFaultList(rw *markdown.Writer, rc *reportContext) {
 		}
 		rows = append(rows, []string{strconv.Itoa(i + 1), node, w.Kind,
 			strconv.FormatFloat(rc.d.Seconds(w.Start), 'f', 2, 64), strconv.FormatFloat(rc.d.Seconds(w.End), 'f', 2, 64),
-			reportSec(w.End.Sub(w.Start).Seconds()), w.Source})
+			Sec(w.End.Sub(w.Start).Seconds()), w.Source})
 	}
 	rw.Table([]string{"#", "node", "kind", "start", "end", "down", "from"}, rows)
-	if n := len(windows) - reportListLimit; n > 0 {
+	if n := len(windows) - listLimit; n > 0 {
 		rw.Printf("… and %d more.\n\n", n)
 	}
 }
 
-func reportElectionList(rw *markdown.Writer, rc *reportContext) {
+func electionList(rw *markdown.Writer, rc *runReport) {
 	ev := rc.d.Events
 	switch {
 	case ev == nil:
@@ -78,21 +78,21 @@ func reportElectionList(rw *markdown.Writer, rc *reportContext) {
 	rw.Line("Decided elections, as the initiator logged them:\n")
 	var rows [][]string
 	for i, e := range ev.Elections {
-		if i == reportListLimit {
+		if i == listLimit {
 			break
 		}
 		rows = append(rows, []string{strconv.FormatUint(e.Epoch, 10), strconv.FormatFloat(rc.d.Seconds(e.Time), 'f', 2, 64),
-			strconv.Itoa(e.Initiator), reportOrDash(e.Cause), strconv.Itoa(e.Winner), reportLoads(e.Loads)})
+			strconv.Itoa(e.Initiator), orDash(e.Cause), strconv.Itoa(e.Winner), loadsText(e.Loads)})
 	}
 	rw.Table([]string{"epoch", "t (s)", "initiator", "cause", "winner", "loads"}, rows)
-	if n := len(ev.Elections) - reportListLimit; n > 0 {
+	if n := len(ev.Elections) - listLimit; n > 0 {
 		rw.Printf("… and %d more (see %s).\n\n", n, rundir.FileEvents)
 	}
 }
 
-// reportFailoverGaps says which coordinator losses gave no failover sample,
+// FailoverGaps says which coordinator losses gave no failover sample,
 // so that n is not read as the number of losses.
-func reportFailoverGaps(f rundir.FaultSummary) string {
+func FailoverGaps(f rundir.FaultSummary) string {
 	var parts []string
 	if f.FailoverMasked > 0 {
 		parts = append(parts, fmt.Sprintf("%d masked (the coordinator was back before any node reacted)", f.FailoverMasked))
@@ -106,8 +106,8 @@ func reportFailoverGaps(f rundir.FaultSummary) string {
 	return "; " + strings.Join(parts, ", ")
 }
 
-// reportRecoveryGaps counts the faults after which no recovery was logged.
-func reportRecoveryGaps(f rundir.FaultSummary) string {
+// recoveryGaps counts the faults after which no recovery was logged.
+func recoveryGaps(f rundir.FaultSummary) string {
 	if f.RecoveryUnresolved == 0 {
 		return ""
 	}
