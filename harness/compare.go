@@ -3,6 +3,8 @@ package harness
 import (
 	"slices"
 	"strings"
+
+	"stegocloud/harness/plot"
 )
 
 // Comparison is the headline metrics of several run sets side by side, each
@@ -18,7 +20,7 @@ type Comparison struct {
 	// directory; WriteMarkdown links them when there are any.
 	Figures []LinkedFigure
 
-	spectrum []cmpSpectrumLine // one per set that has histograms
+	spectrum []plot.SpectrumLine // one per set that has histograms
 }
 
 // ComparedSet is one column of a comparison: who it is and where it ran.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"stegocloud/harness/internal/golden"
+	"stegocloud/harness/plot"
 	"strings"
 	"testing"
 
@@ -16,7 +17,7 @@ import (
 
 // cmpDumpCharts prints chart data for golden files, to a precision that
 // survives floating-point noise across platforms.
-func cmpDumpCharts(charts []cmpChart) []byte {
+func cmpDumpCharts(charts []plot.Chart) []byte {
 	var b bytes.Buffer
 	f := func(v float64) string {
 		if math.IsNaN(v) {
@@ -37,7 +38,7 @@ func cmpDumpCharts(charts []cmpChart) []byte {
 	return b.Bytes()
 }
 
-func cmpDumpSpectrum(lines []cmpSpectrumLine) []byte {
+func cmpDumpSpectrum(lines []plot.SpectrumLine) []byte {
 	var b bytes.Buffer
 	for _, l := range lines {
 		fmt.Fprintf(&b, "line %q runs=%d count=%d points=%d\n", l.Label, l.Runs, l.Count, len(l.Points))
@@ -73,7 +74,7 @@ func TestCompareSpectrumMergesRuns(t *testing.T) {
 	if len(line.Points) < 20 {
 		t.Fatalf("spectrum has %d points, want a curve", len(line.Points))
 	}
-	prev := cmpSpectrumPoint{X: 0, Ms: math.Inf(-1)}
+	prev := plot.SpectrumPoint{X: 0, Ms: math.Inf(-1)}
 	for i, p := range line.Points {
 		if p.Percentile >= 100 || p.X < 1 || math.Abs(p.X-1/(1-p.Percentile/100)) > 1e-9*p.X {
 			t.Errorf("point %d = %+v: want percentile < 100 and X = 1/(1-q)", i, p)
@@ -148,7 +149,7 @@ func TestCompareSaveFigures(t *testing.T) {
 // name.svg an SVG document.
 func cmpCheckFigureFiles(t *testing.T, dir, name string) {
 	t.Helper()
-	for _, format := range cmpFigureFormats {
+	for _, format := range plot.FigureFormats {
 		data, err := os.ReadFile(filepath.Join(dir, name+"."+format))
 		if err != nil {
 			t.Errorf("figure %s.%s: %v", name, format, err)

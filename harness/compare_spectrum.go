@@ -4,38 +4,15 @@ import (
 	"fmt"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
-
+	"stegocloud/harness/plot"
 	"stegocloud/harness/rundir"
 )
-
-// cmpSpectrumTicks is the number of percentile steps per halving of the
-// distance to 100%, as in HdrHistogram's percentile output (5 there too).
-const cmpSpectrumTicks = 5
-
-// cmpSpectrumLine is one set's latency percentile spectrum. A repeat set's
-// runs are merged into one histogram: every request of every run counts once,
-// which is the distribution a user of that configuration meets, and its tail
-// rests on n times the samples of any single run.
-type cmpSpectrumLine struct {
-	Label  string // "A: label"
-	Runs   int    // runs whose histograms were merged
-	Count  int64  // requests in the merged histogram
-	Points []cmpSpectrumPoint
-}
-
-// cmpSpectrumPoint is one step of a spectrum. X = 1/(1-q) spreads the tail on
-// a log axis; the q = 100% point has no X and is dropped.
-type cmpSpectrumPoint struct {
-	Percentile float64 // 0..100
-	X          float64
-	Ms         float64
-}
 
 // cmpSpectrumOf merges the "all" histograms of s and walks their percentiles.
 // Runs without a usable histogram are left out with a warning rather than
 // failing the whole comparison.
-func cmpSpectrumOf(cs ComparedSet, s *RunSet) (cmpSpectrumLine, []string) {
-	line := cmpSpectrumLine{Label: cs.Key + ": " + cs.Label}
+func cmpSpectrumOf(cs ComparedSet, s *RunSet) (plot.SpectrumLine, []string) {
+	line := plot.SpectrumLine{Label: cs.Key + ": " + cs.Label}
 	merged, used, warns := cmpMergeHistograms(cs.Key, s, "all")
 	line.Runs = used
 	if merged == nil {
@@ -45,16 +22,7 @@ func cmpSpectrumOf(cs ComparedSet, s *RunSet) (cmpSpectrumLine, []string) {
 	if line.Count == 0 {
 		return line, append(warns, fmt.Sprintf("set %s: its latency histograms are empty; it has no spectrum", cs.Key))
 	}
-	for _, br := range merged.CumulativeDistributionWithTicks(cmpSpectrumTicks) {
-		if br.Quantile >= 100 {
-			continue
-		}
-		line.Points = append(line.Points, cmpSpectrumPoint{
-			Percentile: br.Quantile,
-			X:          1 / (1 - br.Quantile/100),
-			Ms:         float64(br.ValueAt) / 1000,
-		})
-	}
+	line.Points = plot.SpectrumPoints(merged)
 	return line, warns
 }
 

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"stegocloud/harness/plot"
 )
 
 // WriteDesignFigures draws the README's own figures from d into
@@ -19,7 +21,7 @@ func WriteDesignFigures(d *DesignData, out string) ([]string, error) {
 	var written []string
 	figs := []struct {
 		sw    *DesignSweep
-		build func(*DesignSweep) (title string, key []string, charts []cmpChart)
+		build func(*DesignSweep) (title string, key []string, charts []plot.Chart)
 	}{
 		{d.Balancers, designBalancerCharts},
 		{d.Scaling, designScalingCharts},
@@ -37,7 +39,7 @@ func WriteDesignFigures(d *DesignData, out string) ([]string, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return written, fmt.Errorf("writing %s: %w", rel, err)
 		}
-		err := cmpSaveFile(path, func(w io.Writer) error { return cmpWriteTiles(w, "png", title, key, charts) })
+		err := cmpSaveFile(path, func(w io.Writer) error { return plot.WriteTiles(w, "png", title, key, charts) })
 		if err != nil {
 			return written, fmt.Errorf("writing %s: %w", rel, err)
 		}
@@ -49,7 +51,7 @@ func WriteDesignFigures(d *DesignData, out string) ([]string, error) {
 
 // designBalancerCharts puts the balancers along x (bars) with a bar per
 // cluster size, for the headline metrics that tell balancers apart.
-func designBalancerCharts(sw *DesignSweep) (string, []string, []cmpChart) {
+func designBalancerCharts(sw *DesignSweep) (string, []string, []plot.Chart) {
 	idx := sw.Sweep.Index
 	x := sweepAxisOf(designBalancerField, idx.Variants)
 	if len(x.Order) == 0 {
@@ -61,11 +63,11 @@ func designBalancerCharts(sw *DesignSweep) (string, []string, []cmpChart) {
 			others = append(others, f)
 		}
 	}
-	var charts []cmpChart
+	var charts []plot.Chart
 	var key []string
 	for _, k := range []string{"throughput", "p50", "p99", "spread_cv"} {
 		m := designMetricByKey(k, nil)
-		ch := cmpChart{Key: k, Title: m.Title(), XLabel: "balancer", YLabel: m.Title(), Categories: designShortNames(x.Order)}
+		ch := plot.Chart{Key: k, Title: m.Title(), XLabel: "balancer", YLabel: m.Title(), Categories: designShortNames(x.Order)}
 		series := map[string]int{}
 		for i, v := range idx.Variants {
 			if sw.Sets[i] == nil {
@@ -78,7 +80,7 @@ func designBalancerCharts(sw *DesignSweep) (string, []string, []cmpChart) {
 				series[label] = si
 				// Unlabelled: the colours are named in the figure's key, a
 				// legend inside a small tile would cover bars.
-				ch.Series = append(ch.Series, cmpChartSeries{})
+				ch.Series = append(ch.Series, plot.ChartSeries{})
 				if len(charts) == 0 && label != "" {
 					key = append(key, designColourName(si)+": "+label)
 				}
@@ -88,7 +90,7 @@ func designBalancerCharts(sw *DesignSweep) (string, []string, []cmpChart) {
 				ch.Series[si].Points = append(ch.Series[si].Points, p)
 			}
 		}
-		if ch.hasData() {
+		if ch.HasData() {
 			charts = append(charts, ch)
 		}
 	}
@@ -98,14 +100,14 @@ func designBalancerCharts(sw *DesignSweep) (string, []string, []cmpChart) {
 	return fmt.Sprintf("%s: medians of %s; whiskers: 95%% confidence intervals of the medians", sw.Source.Experiment, sweepRepeatText(idx.Variants)), key, charts
 }
 
-// designColourNames name cmpPalette's colours, for figure keys.
+// designColourNames name palette's colours, for figure keys.
 var designColourNames = []string{"blue", "vermillion", "green", "purple", "orange", "sky blue", "black"}
 
 func designColourName(i int) string { return designColourNames[i%len(designColourNames)] }
 
 // designScalingCharts draws the scaling metrics against the cluster size,
 // with the reference each is measured against as a second line.
-func designScalingCharts(sw *DesignSweep) (string, []string, []cmpChart) {
+func designScalingCharts(sw *DesignSweep) (string, []string, []plot.Chart) {
 	idx := sw.Sweep.Index
 	if len(idx.Fields) != 1 || idx.Fields[0] != designNodesField {
 		return "", nil, nil
@@ -121,11 +123,11 @@ func designScalingCharts(sw *DesignSweep) (string, []string, []cmpChart) {
 		{"election_per_election", func(n int) float64 { return float64(3 * (n - 1)) }},
 		{"failover_p50", nil},
 	}
-	var charts []cmpChart
+	var charts []plot.Chart
 	for _, sp := range specs {
 		m := designMetricByKey(sp.key, extra)
-		ch := cmpChart{Key: sp.key, Title: m.Title(), XLabel: "nodes", YLabel: m.Title(), Numeric: true,
-			Series: []cmpChartSeries{{}, {}}}
+		ch := plot.Chart{Key: sp.key, Title: m.Title(), XLabel: "nodes", YLabel: m.Title(), Numeric: true,
+			Series: []plot.ChartSeries{{}, {}}}
 		for i, v := range idx.Variants {
 			n, err := strconv.Atoi(v.Values[designNodesField])
 			if err != nil || sw.Sets[i] == nil {
@@ -136,11 +138,11 @@ func designScalingCharts(sw *DesignSweep) (string, []string, []cmpChart) {
 			}
 			if sp.ref != nil {
 				if r := sp.ref(n); r > 0 {
-					ch.Series[1].Points = append(ch.Series[1].Points, cmpChartPoint{X: float64(n), Y: r, Lo: math.NaN(), Hi: math.NaN()})
+					ch.Series[1].Points = append(ch.Series[1].Points, plot.ChartPoint{X: float64(n), Y: r, Lo: math.NaN(), Hi: math.NaN()})
 				}
 			}
 		}
-		if ch.hasData() {
+		if ch.HasData() {
 			charts = append(charts, ch)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"stegocloud/harness/experiment"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/plot"
 )
 
 // sweepAxis is how a swept field is laid along a figure's x axis.
@@ -96,11 +98,11 @@ func (s *Sweep) xField() (sweepAxis, []string) {
 // charts is one chart per headline metric that any variant measured: the
 // metric against the x field, a line (or a group of bars) per combination of
 // the other fields' values.
-func (s *Sweep) charts() []cmpChart {
+func (s *Sweep) charts() []plot.Chart {
 	x, others := s.xField()
-	var charts []cmpChart
+	var charts []plot.Chart
 	for mi, m := range HeadlineMetrics() {
-		ch := cmpChart{Key: m.Key, Title: m.Title() + " by " + x.Field, XLabel: x.Label(), YLabel: m.Title(), Numeric: x.Numeric}
+		ch := plot.Chart{Key: m.Key, Title: m.Title() + " by " + x.Field, XLabel: x.Label(), YLabel: m.Title(), Numeric: x.Numeric}
 		if !x.Numeric {
 			ch.Categories = x.Order
 		}
@@ -111,7 +113,7 @@ func (s *Sweep) charts() []cmpChart {
 			if !ok {
 				si = len(ch.Series)
 				series[key] = si
-				ch.Series = append(ch.Series, cmpChartSeries{Label: key})
+				ch.Series = append(ch.Series, plot.ChartSeries{Label: key})
 			}
 			xv := x.Values[row.Variant.Values[x.Field]]
 			if !x.Numeric {
@@ -122,7 +124,7 @@ func (s *Sweep) charts() []cmpChart {
 			}
 		}
 		for i := range ch.Series {
-			slices.SortStableFunc(ch.Series[i].Points, func(a, b cmpChartPoint) int {
+			slices.SortStableFunc(ch.Series[i].Points, func(a, b plot.ChartPoint) int {
 				switch {
 				case a.X < b.X:
 					return -1
@@ -132,7 +134,7 @@ func (s *Sweep) charts() []cmpChart {
 				return 0
 			})
 		}
-		if ch.hasData() {
+		if ch.HasData() {
 			charts = append(charts, ch)
 		}
 	}

@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
+	"stegocloud/harness/plot"
 )
 
 // SaveFigures writes a figure per headline metric into dir as
@@ -15,10 +13,10 @@ import (
 func (s *Sweep) SaveFigures(dir, linkPrefix string) error {
 	s.Figures = nil
 	for _, ch := range s.charts() {
-		for _, format := range cmpFigureFormats {
+		for _, format := range plot.FigureFormats {
 			name := "sweep-" + ch.Key + "." + format
 			err := cmpSaveFile(filepath.Join(dir, name), func(w io.Writer) error {
-				return sweepWriteChart(w, format, ch)
+				return plot.WriteChart(w, format, ch)
 			})
 			if err != nil {
 				return fmt.Errorf("saving sweep figure: %w", err)
@@ -29,15 +27,4 @@ func (s *Sweep) SaveFigures(dir, linkPrefix string) error {
 		}
 	}
 	return nil
-}
-
-func sweepWriteChart(w io.Writer, format string, ch cmpChart) error {
-	p, err := cmpChartPlot(ch)
-	if err != nil {
-		return err
-	}
-	return cmpWriteCanvas(w, format, 6*vg.Inch, 4*vg.Inch, func(dc draw.Canvas) error {
-		cmpDrawPlot(dc, p, cmpLegendEntries(ch))
-		return nil
-	})
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"stegocloud/harness/internal/golden"
+	"stegocloud/harness/plot"
 	"strings"
 	"testing"
 
@@ -81,9 +82,9 @@ func TestSweepFiguresRender(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := NewSweep(tt.idx, sweepSynthSets(t, "sweep", tt.idx))
 			ch := s.charts()[0]
-			for _, format := range cmpFigureFormats {
+			for _, format := range plot.FigureFormats {
 				var buf bytes.Buffer
-				if err := sweepWriteChart(&buf, format, ch); err != nil {
+				if err := plot.WriteChart(&buf, format, ch); err != nil {
 					t.Fatalf("%s as %s: %v", ch.Key, format, err)
 				}
 				cmpCheckFigureBytes(t, ch.Key+"."+format, format, buf.Bytes())

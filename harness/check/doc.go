@@ -19,8 +19,8 @@
 //     epoch names the same node (at most one coordinator per epoch).
 //   - agreement: after the last membership change (analyze.Agreement) every
 //     live node follows the same coordinator, that coordinator is live, and
-//     this happened within Input.AgreementBound (by default 5 × suspect_after
-//     + sync_delay + election_timeout, AgreementBound).
+//     this happened within Input.AgreementBound (AgreementBound: by default
+//     5 × suspect_after, plus sync_delay and election_timeout).
 //   - expect <metric>: one per experiment threshold (Thresholds). A metric that
 //     does not apply (bound_achieved without a bound, failover_* without a
 //     measured failover, latencies with no request) fails with the reason, as

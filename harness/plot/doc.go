@@ -11,6 +11,15 @@
 // renders them into figures/ in every FigureFormats, each file replaced
 // whole.
 //
+// The comparison figures of packages compare and design are drawn here too,
+// from data those packages build: a Chart per metric (a bar per set or a
+// line over a swept number, whiskers for confidence intervals; WriteChart,
+// WriteTiles) and the latency spectra of several run sets on one plot
+// (SpectrumLine, WriteSpectra). Their PNGs are deflated at BestSpeed
+// (BenchmarkFigurePNG). The run figures and the comparison figures share the
+// spectrum walk (SpectrumPoints), the percentile axis (PercentileTicks) and the
+// legend swatch (Swatch).
+//
 // Colours: each node has its own (nodeColor), used for its fault windows,
 // its load line and its coordinator band, so one node reads the same across
 // figures.
