@@ -2,13 +2,14 @@ package harness
 
 import (
 	"io"
+	"stegocloud/harness/rundirtest"
 	"testing"
 )
 
 // BenchmarkCompare is the table's cost for two repeat sets of 5, histograms
 // decoded and merged for the spectrum included.
 func BenchmarkCompare(b *testing.B) {
-	sets := []*RunSet{cmpBaseSynth(1).runSet(b, "a", 5), cmpBaseSynth(2).runSet(b, "b", 5)}
+	sets := []*RunSet{synthRunSet(b, rundirtest.BaseSynth(1), "a", 5), synthRunSet(b, rundirtest.BaseSynth(2), "b", 5)}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"stegocloud/harness/internal/golden"
 	"stegocloud/harness/plot"
+	"stegocloud/harness/rundirtest"
 	"strings"
 	"testing"
 
@@ -58,7 +59,7 @@ func TestCompareFigureDataGolden(t *testing.T) {
 // The spectrum of a repeat set is the merged histogram of all its runs: every
 // request counted once, percentiles rising, X = 1/(1-q) with q = 100% dropped.
 func TestCompareSpectrumMergesRuns(t *testing.T) {
-	set := cmpBaseSynth(41).runSet(t, "a", 4)
+	set := synthRunSet(t, rundirtest.BaseSynth(41), "a", 4)
 	c := Compare([]*RunSet{set})
 	if len(c.spectrum) != 1 {
 		t.Fatalf("%d spectrum lines, want 1 (warnings %q)", len(c.spectrum), c.Warnings)
@@ -107,7 +108,7 @@ func TestCompareSpectrumWarnings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			set := cmpBaseSynth(42).runSet(t, "a", 3)
+			set := synthRunSet(t, rundirtest.BaseSynth(42), "a", 3)
 			tt.breakRun(&set.Runs[1].Summary)
 			c := Compare([]*RunSet{set})
 			if len(c.spectrum) != 1 || c.spectrum[0].Runs != tt.runs {

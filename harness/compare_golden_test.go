@@ -3,6 +3,7 @@ package harness
 import (
 	"bytes"
 	"stegocloud/harness/internal/golden"
+	"stegocloud/harness/rundirtest"
 	"strings"
 	"testing"
 )
@@ -14,24 +15,24 @@ var cmpGoldenNames = []string{"compare_single", "compare_repeat_diff", "compare_
 // two repeat sets of 5 with a real difference (B 12% slower, 10% less
 // throughput); two of 5 drawn from one distribution; 5 runs against 2.
 func cmpGoldenCase(t *testing.T, name string) []*RunSet {
-	slower := func(seed uint64) cmpSynth {
-		s := cmpBaseSynth(seed)
+	slower := func(seed uint64) rundirtest.Synth {
+		s := rundirtest.BaseSynth(seed)
 		s.BaseMs, s.RPS, s.LostP = 560, 86, 0.004
 		return s
 	}
 	switch name {
 	case "compare_single":
-		return []*RunSet{cmpBaseSynth(1).runSet(t, "results/stress/20260102-030401", 1),
-			slower(2).runSet(t, "results/stress/20260102-030402", 1)}
+		return []*RunSet{synthRunSet(t, rundirtest.BaseSynth(1), "results/stress/20260102-030401", 1),
+			synthRunSet(t, slower(2), "results/stress/20260102-030402", 1)}
 	case "compare_repeat_diff":
-		return []*RunSet{cmpBaseSynth(11).runSet(t, "results/stress/20260102-040000", 5),
-			slower(12).runSet(t, "results/slower/20260102-050000", 5)}
+		return []*RunSet{synthRunSet(t, rundirtest.BaseSynth(11), "results/stress/20260102-040000", 5),
+			synthRunSet(t, slower(12), "results/slower/20260102-050000", 5)}
 	case "compare_repeat_same":
-		return []*RunSet{cmpBaseSynth(21).runSet(t, "results/stress/20260102-060000", 5),
-			cmpBaseSynth(22).runSet(t, "results/stress/20260102-070000", 5)}
+		return []*RunSet{synthRunSet(t, rundirtest.BaseSynth(21), "results/stress/20260102-060000", 5),
+			synthRunSet(t, rundirtest.BaseSynth(22), "results/stress/20260102-070000", 5)}
 	case "compare_too_few":
-		return []*RunSet{cmpBaseSynth(31).runSet(t, "results/stress/20260102-080000", 5),
-			slower(32).runSet(t, "results/slower/20260102-090000", 2)}
+		return []*RunSet{synthRunSet(t, rundirtest.BaseSynth(31), "results/stress/20260102-080000", 5),
+			synthRunSet(t, slower(32), "results/slower/20260102-090000", 2)}
 	}
 	t.Fatalf("no golden comparison %q", name)
 	return nil

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"stegocloud/harness/rundirtest"
 	"strings"
 	"testing"
 )
@@ -13,7 +14,7 @@ func TestLoadRunSet(t *testing.T) {
 	root := t.TempDir()
 	mk := func(rel string, reps int) string {
 		dir := filepath.Join(root, rel)
-		cmpBaseSynth(7).writeRunSet(t, dir, reps)
+		rundirtest.BaseSynth(7).WriteRunSet(t, dir, reps)
 		return dir
 	}
 	write := func(rel, content string) {
@@ -42,9 +43,9 @@ func TestLoadRunSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	mk("twoexps", 2)
-	other := cmpBaseSynth(8)
+	other := rundirtest.BaseSynth(8)
 	other.Experiment = "other"
-	other.writeRunSet(t, filepath.Join(root, "twoexps/rep-2"), 1)
+	other.WriteRunSet(t, filepath.Join(root, "twoexps/rep-2"), 1)
 	write("empty/notes.txt", "nothing here")
 	write("afile", "x")
 	write("badjson/summary.json", `{"experiment": `)
@@ -126,13 +127,13 @@ func fmtErr(err error) string {
 // JSON round trip loses nothing the comparison uses.
 func TestLoadRunSetRoundTrip(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "exp", "20260102-030405")
-	s := cmpBaseSynth(9)
-	s.writeRunSet(t, dir, 4)
+	s := rundirtest.BaseSynth(9)
+	s.WriteRunSet(t, dir, 4)
 	loaded, err := LoadRunSet(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mem := s.runSet(t, dir, 4)
+	mem := synthRunSet(t, s, dir, 4)
 	for i, row := range Compare([]*RunSet{mem, loaded}).Rows {
 		if d := row.Deltas[1]; d.Verdict == DeltaMissing || d.Diff != 0 {
 			t.Errorf("row %d (%s): loaded set differs from the one written: verdict %d, diff %v", i, row.Metric.Key, d.Verdict, d.Diff)

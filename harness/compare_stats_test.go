@@ -2,6 +2,7 @@ package harness
 
 import (
 	"math"
+	"stegocloud/harness/rundirtest"
 	"testing"
 )
 
@@ -117,10 +118,10 @@ func TestCompareFalseDifferenceRate(t *testing.T) {
 	const pairs = 40
 	tests, claims := 0, 0
 	for i := range pairs {
-		a, b := cmpBaseSynth(uint64(1000+2*i)), cmpBaseSynth(uint64(1001+2*i))
+		a, b := rundirtest.BaseSynth(uint64(1000+2*i)), rundirtest.BaseSynth(uint64(1001+2*i))
 		a.Requests, b.Requests = 300, 300
 		a.Light, b.Light = true, true
-		c := Compare([]*RunSet{a.runSet(t, "a", 5), b.runSet(t, "b", 5)})
+		c := Compare([]*RunSet{synthRunSet(t, a, "a", 5), synthRunSet(t, b, "b", 5)})
 		for _, row := range c.Rows {
 			switch row.Deltas[1].Verdict {
 			case DeltaSignificant:
@@ -144,11 +145,11 @@ func TestCompareFalseDifferenceRate(t *testing.T) {
 // strongest evidence five runs can give (p = 0.008).
 func TestCompareDetectsRealDifference(t *testing.T) {
 	for i := range 10 {
-		a, b := cmpBaseSynth(uint64(2000+2*i)), cmpBaseSynth(uint64(2001+2*i))
+		a, b := rundirtest.BaseSynth(uint64(2000+2*i)), rundirtest.BaseSynth(uint64(2001+2*i))
 		a.Requests, b.Requests = 500, 500
 		a.Light, b.Light = true, true
 		b.BaseMs *= 1.2
-		c := Compare([]*RunSet{a.runSet(t, "a", 5), b.runSet(t, "b", 5)})
+		c := Compare([]*RunSet{synthRunSet(t, a, "a", 5), synthRunSet(t, b, "b", 5)})
 		for _, row := range c.Rows {
 			switch row.Metric.Key {
 			case "p50", "p95", "mean":

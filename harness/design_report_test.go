@@ -121,7 +121,7 @@ func designResults(t *testing.T) string {
 	designPointLatest(t, results, "openloop", "20260314-151500")
 
 	bal := filepath.Join(results, "balancers", "20260314-160000")
-	idx := harness.WriteSynthSweepForTest(t, bal, "balancers", []string{"cluster.balancer", "cluster.nodes"},
+	idx := rundirtest.WriteSynthSweep(t, bal, "balancers", []string{"cluster.balancer", "cluster.nodes"},
 		[][]string{{"lowest-load", "round-robin", "random", "coordinator"}, {"3", "5"}}, 6)
 	designSweepSpecs(t, bal, idx, func(v rundir.SweepVariant) string {
 		return fmt.Sprintf(designBalancersSpec, v.Values["cluster.nodes"], v.Values["cluster.balancer"])
@@ -130,7 +130,7 @@ func designResults(t *testing.T) string {
 	designPointLatest(t, results, "balancers", "20260314-160000")
 
 	sc := filepath.Join(results, "scaling", "20260314-170000")
-	idx = harness.WriteSynthSweepForTest(t, sc, "scaling", []string{"cluster.nodes"}, [][]string{{"3", "5", "7", "9"}}, 6)
+	idx = rundirtest.WriteSynthSweep(t, sc, "scaling", []string{"cluster.nodes"}, [][]string{{"3", "5", "7", "9"}}, 6)
 	designSweepSpecs(t, sc, idx, func(v rundir.SweepVariant) string { return fmt.Sprintf(designScalingSpec, v.Values["cluster.nodes"]) })
 	designScalingOverhead(t, sc, idx)
 	designPointLatest(t, results, "scaling", "20260314-170000")

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"stegocloud/harness/internal/golden"
 	"stegocloud/harness/plot"
+	"stegocloud/harness/rundirtest"
 	"strings"
 	"testing"
 
@@ -16,14 +17,14 @@ import (
 )
 
 func sweepTwoFields() rundir.SweepIndex {
-	return sweepSynthIndex([]string{"cluster.balancer", "cluster.nodes"}, [][]string{{"lowest-load", "round-robin"}, {"3", "5"}}, 6)
+	return rundirtest.SweepIndex("balancers", []string{"cluster.balancer", "cluster.nodes"}, [][]string{{"lowest-load", "round-robin"}, {"3", "5"}}, 6)
 }
 
 // WriteSweep on a synthetic 4-variant sweep (2 balancers × 2 node counts, 6
 // runs each): sweep.md is golden; every figure it links exists and renders.
 func TestWriteSweepGolden(t *testing.T) {
 	dir := t.TempDir()
-	sweepSynthWrite(t, dir, sweepTwoFields())
+	rundirtest.WriteSweep(t, dir, sweepTwoFields())
 	s, err := WriteSweep(dir)
 	if err != nil {
 		t.Fatalf("WriteSweep: %v", err)
@@ -53,9 +54,9 @@ func TestSweepChartDataGolden(t *testing.T) {
 		idx  rundir.SweepIndex
 	}{
 		{"sweep_charts_two_fields", sweepTwoFields()},
-		{"sweep_charts_numeric", sweepSynthIndex([]string{"cluster.nodes"}, [][]string{{"3", "5", "7"}}, 6)},
-		{"sweep_charts_categorical", sweepSynthIndex([]string{"cluster.balancer"}, [][]string{{"lowest-load", "round-robin", "random"}}, 1)},
-		{"sweep_charts_two_categorical", sweepSynthIndex([]string{"cluster.balancer", "faults.kind"}, [][]string{{"lowest-load", "random"}, {"silent", "crash"}}, 2)},
+		{"sweep_charts_numeric", rundirtest.SweepIndex("balancers", []string{"cluster.nodes"}, [][]string{{"3", "5", "7"}}, 6)},
+		{"sweep_charts_categorical", rundirtest.SweepIndex("balancers", []string{"cluster.balancer"}, [][]string{{"lowest-load", "round-robin", "random"}}, 1)},
+		{"sweep_charts_two_categorical", rundirtest.SweepIndex("balancers", []string{"cluster.balancer", "faults.kind"}, [][]string{{"lowest-load", "random"}, {"silent", "crash"}}, 2)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -73,10 +74,10 @@ func TestSweepFiguresRender(t *testing.T) {
 		name string
 		idx  rundir.SweepIndex
 	}{
-		{"lines", sweepSynthIndex([]string{"cluster.nodes"}, [][]string{{"3", "5", "7"}}, 1)},
-		{"lines with intervals and a legend", sweepSynthIndex([]string{"cluster.balancer", "cluster.nodes"}, [][]string{{"random", "round-robin"}, {"3", "5"}}, 6)},
-		{"bars", sweepSynthIndex([]string{"cluster.balancer"}, [][]string{{"random", "round-robin"}}, 1)},
-		{"grouped bars with intervals", sweepSynthIndex([]string{"cluster.balancer", "faults.kind"}, [][]string{{"lowest-load", "random"}, {"silent", "crash"}}, 6)},
+		{"lines", rundirtest.SweepIndex("balancers", []string{"cluster.nodes"}, [][]string{{"3", "5", "7"}}, 1)},
+		{"lines with intervals and a legend", rundirtest.SweepIndex("balancers", []string{"cluster.balancer", "cluster.nodes"}, [][]string{{"random", "round-robin"}, {"3", "5"}}, 6)},
+		{"bars", rundirtest.SweepIndex("balancers", []string{"cluster.balancer"}, [][]string{{"random", "round-robin"}}, 1)},
+		{"grouped bars with intervals", rundirtest.SweepIndex("balancers", []string{"cluster.balancer", "faults.kind"}, [][]string{{"lowest-load", "random"}, {"silent", "crash"}}, 6)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,7 +138,7 @@ func TestSweepXField(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &Sweep{Index: sweepSynthIndex(tt.fields, tt.values, 1)}
+			s := &Sweep{Index: rundirtest.SweepIndex("balancers", tt.fields, tt.values, 1)}
 			x, others := s.xField()
 			if x.Field != tt.x || x.Numeric != tt.numeric || x.Label() != tt.label || strings.Join(others, ",") != strings.Join(tt.others, ",") {
 				t.Errorf("xField of %q %q = %s numeric=%v label %q others %q; want %s numeric=%v label %q others %q",
@@ -148,7 +149,7 @@ func TestSweepXField(t *testing.T) {
 }
 
 func TestLoadSweepIncomplete(t *testing.T) {
-	idx := sweepSynthIndex([]string{"cluster.balancer", "cluster.nodes"}, [][]string{{"lowest-load", "round-robin"}, {"3", "5"}}, 2)
+	idx := rundirtest.SweepIndex("balancers", []string{"cluster.balancer", "cluster.nodes"}, [][]string{{"lowest-load", "round-robin"}, {"3", "5"}}, 2)
 	tests := []struct {
 		name    string
 		damage  func(dir string) error
@@ -175,7 +176,7 @@ func TestLoadSweepIncomplete(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
-			sweepSynthWrite(t, dir, idx)
+			rundirtest.WriteSweep(t, dir, idx)
 			if err := tt.damage(dir); err != nil {
 				t.Fatal(err)
 			}
@@ -205,7 +206,7 @@ func TestLoadSweepIncomplete(t *testing.T) {
 
 // A variant that never ran keeps its row, empty, and draws no point.
 func TestSweepMissingVariantRow(t *testing.T) {
-	idx := sweepSynthIndex([]string{"cluster.balancer", "cluster.nodes"}, [][]string{{"lowest-load", "round-robin"}, {"3", "5"}}, 1)
+	idx := rundirtest.SweepIndex("balancers", []string{"cluster.balancer", "cluster.nodes"}, [][]string{{"lowest-load", "round-robin"}, {"3", "5"}}, 1)
 	sets := sweepSynthSets(t, "sweep", idx)
 	sets[1] = nil
 	s := NewSweep(idx, sets)

@@ -207,9 +207,5 @@ func TestSweepIndexFor(t *testing.T) {
 // twoFieldIndex is a sweep of 2 balancers × 2 node counts, reps runs each.
 func twoFieldIndex(t testing.TB, reps int) rundir.SweepIndex {
 	t.Helper()
-	idx, err := rundirtest.SweepIndex("balancers", []string{"cluster.balancer", "cluster.nodes"}, [][]string{{"lowest-load", "round-robin"}, {"3", "5"}}, reps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return idx
+	return rundirtest.SweepIndex("balancers", []string{"cluster.balancer", "cluster.nodes"}, [][]string{{"lowest-load", "round-robin"}, {"3", "5"}}, reps)
 }
