@@ -9,6 +9,8 @@ import (
 
 	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchmath"
+
+	"stegocloud/harness/compare"
 )
 
 // BenchSet is Go benchmark output (the standard format `go test -bench`
@@ -85,22 +87,22 @@ func (s *BenchSet) Values(name, unit string) []float64 {
 
 // Stat summarises one benchmark in one unit as benchstat does: the median
 // and its 95% confidence interval; ok is false when it was not measured.
-func (s *BenchSet) Stat(name, unit string) (MetricStat, bool) {
+func (s *BenchSet) Stat(name, unit string) (compare.MetricStat, bool) {
 	vs := s.Values(name, unit)
 	if len(vs) == 0 {
-		return MetricStat{}, false
+		return compare.MetricStat{}, false
 	}
-	return cmpSummarise(vs), true
+	return compare.Summarise(vs), true
 }
 
 // BenchCompare is the Mann-Whitney U test of two samples, benchstat's test:
-// its p-value, or NaN when a side has fewer than CompareMinRuns values.
+// its p-value, or NaN when a side has fewer than MinRuns values.
 func BenchCompare(a, b []float64) float64 {
-	if len(a) < CompareMinRuns || len(b) < CompareMinRuns {
+	if len(a) < compare.MinRuns || len(b) < compare.MinRuns {
 		return math.NaN()
 	}
 	th := benchmath.DefaultThresholds
-	th.CompareAlpha = CompareAlpha
+	th.CompareAlpha = compare.Alpha
 	c := benchmath.AssumeNothing.Compare(benchmath.NewSample(slices.Clone(a), &th), benchmath.NewSample(slices.Clone(b), &th))
 	return c.P
 }

@@ -3,6 +3,8 @@ package harness
 import (
 	"fmt"
 	"math"
+
+	"stegocloud/harness/compare"
 )
 
 // designSeed holds what the seed design document claims beyond its sample
@@ -74,7 +76,7 @@ func designSpreadOf(served []int) designSpread {
 
 // designRange writes a claimed range: "200–300 req/s".
 func designRange(r [2]float64, unit string) string {
-	s := cmpFormatValue(DeltaRelative, r[0]) + "–" + cmpFormatValue(DeltaRelative, r[1])
+	s := compare.FormatValue(compare.DeltaRelative, r[0]) + "–" + compare.FormatValue(compare.DeltaRelative, r[1])
 	switch unit {
 	case "":
 	case "%":

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"stegocloud/harness/internal/markdown"
+
+	"stegocloud/harness/compare"
 )
 
 // designTargetKernel is DESIGN §6's kernel target: carrier bytes per second
@@ -63,8 +65,8 @@ func designPipelineRow(b *BenchSet) []string {
 	if !ok1 || !ok2 {
 		return nil
 	}
-	ms := func(st MetricStat) MetricStat {
-		return MetricStat{Values: st.Values, Center: 1000 * st.Center, Lo: 1000 * st.Lo, Hi: 1000 * st.Hi}
+	ms := func(st compare.MetricStat) compare.MetricStat {
+		return compare.MetricStat{Values: st.Values, Center: 1000 * st.Center, Lo: 1000 * st.Lo, Hi: 1000 * st.Hi}
 	}
 	size := func(name string) string {
 		if st, ok := b.Stat(name, "png-B"); ok {
@@ -73,14 +75,14 @@ func designPipelineRow(b *BenchSet) []string {
 		return "—"
 	}
 	p := BenchCompare(b.Values("Pipeline/stdlib", "sec/op"), b.Values("Pipeline/hide", "sec/op"))
-	return []string{"time per image (ms)", cmpFormatStat(DeltaRelative, ms(std)), cmpFormatStat(DeltaRelative, ms(hide)),
+	return []string{"time per image (ms)", compare.FormatStat(compare.DeltaRelative, ms(std)), compare.FormatStat(compare.DeltaRelative, ms(hide)),
 		designFactor(std.Center/hide.Center) + "×", designP(p), size("Pipeline/stdlib"), size("Pipeline/hide")}
 }
 
 // designGB prints a B/s statistic in GB/s.
-func designGB(st MetricStat) string {
-	g := MetricStat{Values: st.Values, Center: st.Center / 1e9, Lo: st.Lo / 1e9, Hi: st.Hi / 1e9}
-	return cmpFormatStat(DeltaRelative, g)
+func designGB(st compare.MetricStat) string {
+	g := compare.MetricStat{Values: st.Values, Center: st.Center / 1e9, Lo: st.Lo / 1e9, Hi: st.Hi / 1e9}
+	return compare.FormatStat(compare.DeltaRelative, g)
 }
 
 func designP(p float64) string {

@@ -10,6 +10,8 @@ import (
 	"slices"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/compare"
 )
 
 // DesignDataDir and DesignFigureDir are where CollectDesignData copies, inside
@@ -128,7 +130,7 @@ func designCopyExperiment(root designRoot, src DesignSource, dst string) error {
 			return err
 		}
 		// sweep.md is written after sweep.json and only summarises it.
-		err := designCopyFile(filepath.Join(root.Dir, SweepMarkdownFile), filepath.Join(tmp, SweepMarkdownFile))
+		err := designCopyFile(filepath.Join(root.Dir, compare.SweepMarkdownFile), filepath.Join(tmp, compare.SweepMarkdownFile))
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
@@ -164,15 +166,15 @@ func designRunDirs(root designRoot) ([]string, error) {
 	}
 	var out []string
 	for _, set := range sets {
-		l, err := cmpInspectRunSet(filepath.Join(root.Dir, set))
+		l, err := compare.Inspect(filepath.Join(root.Dir, set))
 		if err != nil {
 			return nil, err
 		}
-		if len(l.reps) == 0 {
+		if len(l.Reps) == 0 {
 			out = append(out, set)
 			continue
 		}
-		for _, n := range l.reps {
+		for _, n := range l.Reps {
 			out = append(out, filepath.Join(set, fmt.Sprintf("rep-%d", n)))
 		}
 	}

@@ -11,6 +11,8 @@ import (
 
 	"stegocloud/harness/experiment"
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/compare"
 )
 
 // DesignData is everything reports/README.md is made of, read from the
@@ -38,15 +40,15 @@ type DesignData struct {
 // DesignRun is a single run or a repeat set of one experiment.
 type DesignRun struct {
 	Source DesignSource
-	Set    *RunSet
+	Set    *compare.RunSet
 	Exp    *experiment.Experiment // the first run's experiment.yaml; nil if unreadable
 }
 
 // DesignSweep is a sweep: its summary and every variant's run set.
 type DesignSweep struct {
 	Source DesignSource
-	Sweep  *Sweep
-	Sets   []*RunSet              // per variant, in index order; nil when unreadable
+	Sweep  *compare.Sweep
+	Sets   []*compare.RunSet      // per variant, in index order; nil when unreadable
 	Exp    *experiment.Experiment // the first variant's first run's experiment.yaml
 }
 
@@ -121,7 +123,7 @@ func loadDesignRun(dir string) (*DesignRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	set, err := cmpLoadRunSet(dir, false)
+	set, err := compare.ReadRunSet(dir, false)
 	if err != nil {
 		return nil, err
 	}
@@ -139,10 +141,10 @@ func loadDesignSweep(dir string) (*DesignSweep, error) {
 	if err != nil {
 		return nil, err
 	}
-	sw := &DesignSweep{Source: src, Sets: make([]*RunSet, len(idx.Variants))}
+	sw := &DesignSweep{Source: src, Sets: make([]*compare.RunSet, len(idx.Variants))}
 	var warns []string
 	for i, v := range idx.Variants {
-		set, err := cmpLoadRunSet(filepath.Join(dir, v.Path), false)
+		set, err := compare.ReadRunSet(filepath.Join(dir, v.Path), false)
 		if err != nil {
 			warns = append(warns, fmt.Sprintf("variant %s: %v; left out", v.Label, err))
 			continue
@@ -153,7 +155,7 @@ func loadDesignSweep(dir string) (*DesignSweep, error) {
 			_, sw.Exp, _ = rundir.ReadExperiment(set.Runs[0].Dir)
 		}
 	}
-	sw.Sweep = NewSweep(idx, sw.Sets)
+	sw.Sweep = compare.NewSweep(idx, sw.Sets)
 	sw.Sweep.Warnings = append(warns, sw.Sweep.Warnings...)
 	return sw, nil
 }

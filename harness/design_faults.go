@@ -14,6 +14,8 @@ import (
 	"stegocloud/harness/internal/markdown"
 
 	"stegocloud/harness/report"
+
+	"stegocloud/harness/compare"
 )
 
 // designTargetFailover is DESIGN §6's failover target with 50 ms heartbeats.
@@ -73,7 +75,7 @@ func designFaultRows(cols []*DesignRun) [][]string {
 		}, report.Sec(seed.FailureS)},
 		{"elections (by cause)", designElections, designRange(seed.Elections, "")},
 		{"coordinator changes", func(r *DesignRun) string {
-			return cmpFormatValue(DeltaCount, designMedian(r, func(s *rundir.Summary) float64 { return float64(s.Elections.CoordinatorChanges) }))
+			return compare.FormatValue(compare.DeltaCount, designMedian(r, func(s *rundir.Summary) float64 { return float64(s.Elections.CoordinatorChanges) }))
 		}, strconv.Itoa(seed.CoordChanges)},
 		{"failover time", designFailover, fmt.Sprintf("\"recovers within %s\"", designRange(seed.FailoverS, "s"))},
 		{fmt.Sprintf("DESIGN §6 target: failover p50 ≤ %g ms, max ≤ %g ms", designTargetFailover.P50, designTargetFailover.Max), designFailoverTarget, "—"},
@@ -108,16 +110,16 @@ func designMedian(r *DesignRun, get func(*rundir.Summary) float64) float64 {
 	for i := range r.Set.Runs {
 		vs = append(vs, get(&r.Set.Runs[i].Summary))
 	}
-	return cmpSummarise(vs).Center
+	return compare.Summarise(vs).Center
 }
 
 func designCount(get func(*rundir.Summary) int) func(*DesignRun) string {
 	return func(r *DesignRun) string {
 		v := designMedian(r, func(s *rundir.Summary) float64 { return float64(get(s)) })
 		if r.Set.Repeated() {
-			return cmpFormatValue(DeltaCount, v) + " (median per run)"
+			return compare.FormatValue(compare.DeltaCount, v) + " (median per run)"
 		}
-		return cmpFormatValue(DeltaCount, v)
+		return compare.FormatValue(compare.DeltaCount, v)
 	}
 }
 
@@ -164,7 +166,7 @@ func designPooledStats(r *DesignRun, get func(*rundir.Summary) rundir.Stats) str
 		return "none measured"
 	}
 	slices.Sort(all)
-	st := cmpSummarise(all)
+	st := compare.Summarise(all)
 	return fmt.Sprintf("p50 %s, max %s (n=%d)", report.Ms(st.Center), report.Ms(all[len(all)-1]), len(all))
 }
 
@@ -209,7 +211,7 @@ func designFailoverTarget(r *DesignRun) string {
 	if len(all) == 0 {
 		return "—"
 	}
-	p50, mx := cmpSummarise(all).Center, slices.Max(all)
+	p50, mx := compare.Summarise(all).Center, slices.Max(all)
 	if p50 <= designTargetFailover.P50 && mx <= designTargetFailover.Max {
 		return "met"
 	}

@@ -7,10 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"stegocloud/harness/rundir"
 	"strconv"
 	"strings"
 
 	"stegocloud/harness/plot"
+
+	"stegocloud/harness/compare"
 )
 
 // WriteDesignFigures draws the README's own figures from d into
@@ -39,7 +42,7 @@ func WriteDesignFigures(d *DesignData, out string) ([]string, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return written, fmt.Errorf("writing %s: %w", rel, err)
 		}
-		err := cmpSaveFile(path, func(w io.Writer) error { return plot.WriteTiles(w, "png", title, key, charts) })
+		_, err := rundir.WriteFileAtomic(path, func(w io.Writer) error { return plot.WriteTiles(w, "png", title, key, charts) })
 		if err != nil {
 			return written, fmt.Errorf("writing %s: %w", rel, err)
 		}
@@ -53,7 +56,7 @@ func WriteDesignFigures(d *DesignData, out string) ([]string, error) {
 // cluster size, for the headline metrics that tell balancers apart.
 func designBalancerCharts(sw *DesignSweep) (string, []string, []plot.Chart) {
 	idx := sw.Sweep.Index
-	x := sweepAxisOf(designBalancerField, idx.Variants)
+	x := compare.AxisOf(designBalancerField, idx.Variants)
 	if len(x.Order) == 0 {
 		return "", nil, nil
 	}
@@ -73,7 +76,7 @@ func designBalancerCharts(sw *DesignSweep) (string, []string, []plot.Chart) {
 			if sw.Sets[i] == nil {
 				continue
 			}
-			label := sweepSeriesLabel(others, v.Values)
+			label := compare.SeriesLabel(others, v.Values)
 			si, ok := series[label]
 			if !ok {
 				si = len(ch.Series)
@@ -85,8 +88,8 @@ func designBalancerCharts(sw *DesignSweep) (string, []string, []plot.Chart) {
 					key = append(key, designColourName(si)+": "+label)
 				}
 			}
-			st := cmpSummarise(cmpMetricValues(m, sw.Sets[i]))
-			if p, ok := cmpPointOf(float64(slices.Index(x.Order, v.Values[designBalancerField])), st); ok {
+			st := compare.Summarise(compare.MetricValues(m, sw.Sets[i]))
+			if p, ok := compare.PointOf(float64(slices.Index(x.Order, v.Values[designBalancerField])), st); ok {
 				ch.Series[si].Points = append(ch.Series[si].Points, p)
 			}
 		}
@@ -97,7 +100,7 @@ func designBalancerCharts(sw *DesignSweep) (string, []string, []plot.Chart) {
 	if abbr := designAbbreviations(x.Order); abbr != "" {
 		key = append(key, "x axis: "+abbr)
 	}
-	return fmt.Sprintf("%s: medians of %s; whiskers: 95%% confidence intervals of the medians", sw.Source.Experiment, sweepRepeatText(idx.Variants)), key, charts
+	return fmt.Sprintf("%s: medians of %s; whiskers: 95%% confidence intervals of the medians", sw.Source.Experiment, compare.RepeatText(idx.Variants)), key, charts
 }
 
 // designColourNames name palette's colours, for figure keys.
@@ -133,7 +136,7 @@ func designScalingCharts(sw *DesignSweep) (string, []string, []plot.Chart) {
 			if err != nil || sw.Sets[i] == nil {
 				continue
 			}
-			if p, ok := cmpPointOf(float64(n), cmpSummarise(cmpMetricValues(m, sw.Sets[i]))); ok {
+			if p, ok := compare.PointOf(float64(n), compare.Summarise(compare.MetricValues(m, sw.Sets[i]))); ok {
 				ch.Series[0].Points = append(ch.Series[0].Points, p)
 			}
 			if sp.ref != nil {
@@ -148,7 +151,7 @@ func designScalingCharts(sw *DesignSweep) (string, []string, []plot.Chart) {
 	}
 	key := []string{"blue: measured (median of the runs; whiskers: 95% confidence interval of the median)",
 		"vermillion: the reference — throughput: the capacity bound; election messages: 3(n−1), one election that hears from every peer"}
-	return fmt.Sprintf("%s: %s", sw.Source.Experiment, sweepRepeatText(idx.Variants)), key, charts
+	return fmt.Sprintf("%s: %s", sw.Source.Experiment, compare.RepeatText(idx.Variants)), key, charts
 }
 
 // designShortName fits a category under a quarter-width tile: names up to

@@ -8,6 +8,8 @@ import (
 	"stegocloud/harness/experiment"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/compare"
 )
 
 func TestDesignSpreadOf(t *testing.T) {
@@ -77,7 +79,7 @@ func TestDesignMiddle(t *testing.T) {
 		}
 	}
 	m := designMetricByKey("spread_maxmin", nil)
-	st := MetricStat{Values: []float64{9.54, inf, inf, inf, inf, inf}, Center: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
+	st := compare.MetricStat{Values: []float64{9.54, inf, inf, inf, inf, inf}, Center: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 	if got, want := designStat(m, st), "∞ (9.54–∞)"; got != want {
 		t.Errorf("designStat of a sample with ∞ = %q, want %q", got, want)
 	}
@@ -126,11 +128,11 @@ func TestDesignCapacityAndFaults(t *testing.T) {
 func TestDesignHeartbeatShare(t *testing.T) {
 	e := experiment.DefaultExperiment() // 50 ms heartbeats: 3 nodes send 120/s, 5 nodes 400/s
 	sweep := func(perS ...float64) *DesignSweep {
-		sw := &DesignSweep{Exp: e, Sweep: &Sweep{}}
+		sw := &DesignSweep{Exp: e, Sweep: &compare.Sweep{}}
 		for i, r := range perS {
 			n := []string{"3", "5"}[i]
 			sw.Sweep.Index.Variants = append(sw.Sweep.Index.Variants, rundir.SweepVariant{Label: "nodes=" + n, Values: map[string]string{designNodesField: n}})
-			sw.Sets = append(sw.Sets, &RunSet{Runs: []LoadedRun{{Summary: rundir.Summary{DurationS: 10, Messages: rundir.MessageCounts{Heartbeat: int64(r * 10)}}}}})
+			sw.Sets = append(sw.Sets, &compare.RunSet{Runs: []compare.LoadedRun{{Summary: rundir.Summary{DurationS: 10, Messages: rundir.MessageCounts{Heartbeat: int64(r * 10)}}}}})
 		}
 		return sw
 	}
@@ -141,7 +143,7 @@ func TestDesignHeartbeatShare(t *testing.T) {
 	}{
 		{"at the nominal rate", sweep(120, 400), " The measured rates are 100% of that."},
 		{"below it, with the reason", sweep(103.2, 348), " The measured rates are 86–87% of that: a crashed node sends none"},
-		{"no spec", &DesignSweep{Sweep: &Sweep{}}, ""},
+		{"no spec", &DesignSweep{Sweep: &compare.Sweep{}}, ""},
 	}
 	extra := designScalingMetrics()
 	for _, tc := range tests {

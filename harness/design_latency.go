@@ -11,6 +11,8 @@ import (
 	"stegocloud/harness/internal/markdown"
 
 	"stegocloud/harness/report"
+
+	"stegocloud/harness/compare"
 )
 
 // designLatencySection is the latency percentiles of the single-run
@@ -65,9 +67,9 @@ func designLatencyRow(r *DesignRun, which string, get func(*rundir.Summary) rund
 		}
 	}
 	s := r.Set.Runs[0].Summary
-	row := []string{r.Source.Experiment, report.WorkloadLine(r.Exp, s.Mode), which, cmpFormatValue(DeltaCount, cmpSummarise(count).Center)}
+	row := []string{r.Source.Experiment, report.WorkloadLine(r.Exp, s.Mode), which, compare.FormatValue(compare.DeltaCount, compare.Summarise(count).Center)}
 	for _, c := range cols {
-		row = append(row, strconv.FormatFloat(cmpSummarise(c).Center, 'f', 1, 64))
+		row = append(row, strconv.FormatFloat(compare.Summarise(c).Center, 'f', 1, 64))
 	}
 	return row
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/compare"
 )
 
 // DesignSourceKind is the shape of an experiment's run root.
@@ -36,13 +38,13 @@ func designLatestRoot(expDir string) (designRoot, error) {
 	if err != nil {
 		return designRoot{}, err
 	}
-	l, err := cmpInspectRunSet(dir)
+	l, err := compare.Inspect(dir)
 	if err != nil {
 		return designRoot{}, fmt.Errorf("reading %s: %w", dir, err)
 	}
 	switch {
-	case l.sweep:
-		sw, err := LoadSweep(dir)
+	case l.Sweep:
+		sw, err := compare.LoadSweep(dir)
 		if err != nil {
 			return designRoot{}, err
 		}
@@ -52,12 +54,12 @@ func designLatestRoot(expDir string) (designRoot, error) {
 			}
 		}
 		return designRoot{Dir: dir, Kind: SourceSweep}, nil
-	case l.summary || len(l.reps) > 0:
-		set, err := cmpLoadRunSet(dir, false)
+	case l.Summary || len(l.Reps) > 0:
+		set, err := compare.ReadRunSet(dir, false)
 		if err != nil {
 			return designRoot{}, fmt.Errorf("%w: %s: %v", ErrIncompleteRun, dir, err)
 		}
-		if set.Repeated() || len(l.reps) > 0 {
+		if set.Repeated() || len(l.Reps) > 0 {
 			return designRoot{Dir: dir, Kind: SourceRepeat}, nil
 		}
 		return designRoot{Dir: dir, Kind: SourceRun}, nil
@@ -70,7 +72,7 @@ func designLatestRoot(expDir string) (designRoot, error) {
 func designLatestDir(expDir string) (string, error) {
 	latest := filepath.Join(expDir, rundir.LatestName)
 	if real, err := filepath.EvalSymlinks(latest); err == nil {
-		if cmpIsDir(real) {
+		if designIsDir(real) {
 			return real, nil
 		}
 		// A file holding the run's name (file systems without links).
@@ -79,7 +81,7 @@ func designLatestDir(expDir string) (string, error) {
 			if !filepath.IsAbs(target) {
 				target = filepath.Join(expDir, target)
 			}
-			if cmpIsDir(target) {
+			if designIsDir(target) {
 				return target, nil
 			}
 		}
@@ -114,4 +116,9 @@ func DesignPending(results string, src DesignSources) (names, reasons []string) 
 		}
 	}
 	return names, reasons
+}
+
+func designIsDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }

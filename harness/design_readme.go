@@ -12,6 +12,8 @@ import (
 	"stegocloud/harness/internal/markdown"
 
 	"stegocloud/harness/report"
+
+	"stegocloud/harness/compare"
 )
 
 // WriteDesignReport writes reports/README.md: the seed's "Results and
@@ -56,7 +58,7 @@ type designSection struct {
 	title string
 	name  string
 	src   DesignSource
-	runs  []LoadedRun
+	runs  []compare.LoadedRun
 }
 
 func designSections(d *DesignData) []designSection {
@@ -89,7 +91,7 @@ func designSections(d *DesignData) []designSection {
 func designProvenance(rw *markdown.Writer, d *DesignData) {
 	rw.Line("## What ran, where\n")
 	secs := designSections(d)
-	var all []LoadedRun
+	var all []compare.LoadedRun
 	for _, s := range secs {
 		all = append(all, s.runs...)
 	}
@@ -103,7 +105,7 @@ func designProvenance(rw *markdown.Writer, d *DesignData) {
 				passed++
 			}
 			if r.Info != nil {
-				commits = cmpAppendDistinct(commits, r.Info.Commit)
+				commits = compare.AppendDistinct(commits, r.Info.Commit)
 			}
 		}
 		verdict := fmt.Sprintf("%d of %d passed", passed, len(s.runs))
@@ -126,15 +128,15 @@ func designProvenance(rw *markdown.Writer, d *DesignData) {
 }
 
 // designMachineLine states the machine, Go version and dates of the runs.
-func designMachineLine(runs []LoadedRun, bench *BenchSet) string {
+func designMachineLine(runs []compare.LoadedRun, bench *BenchSet) string {
 	var machines, gos []string
 	var first, last time.Time
 	for _, r := range runs {
 		if r.Info == nil {
 			continue
 		}
-		machines = cmpAppendDistinct(machines, fmt.Sprintf("%s, %d cores, %s/%s (host %s)", designOrDash(r.Info.CPUModel), r.Info.CPUs, r.Info.OS, r.Info.Arch, designOrDash(r.Info.Host)))
-		gos = cmpAppendDistinct(gos, r.Info.GoVersion)
+		machines = compare.AppendDistinct(machines, fmt.Sprintf("%s, %d cores, %s/%s (host %s)", designOrDash(r.Info.CPUModel), r.Info.CPUs, r.Info.OS, r.Info.Arch, designOrDash(r.Info.Host)))
+		gos = compare.AppendDistinct(gos, r.Info.GoVersion)
 		if !r.Info.Started.IsZero() && (first.IsZero() || r.Info.Started.Before(first)) {
 			first = r.Info.Started
 		}
@@ -156,7 +158,7 @@ func designMachineLine(runs []LoadedRun, bench *BenchSet) string {
 	return s
 }
 
-func designStarted(runs []LoadedRun) string {
+func designStarted(runs []compare.LoadedRun) string {
 	var first time.Time
 	for _, r := range runs {
 		if r.Info != nil && !r.Info.Started.IsZero() && (first.IsZero() || r.Info.Started.Before(first)) {
@@ -186,11 +188,11 @@ func designOrDash(s string) string {
 }
 
 // designCite names the files a table's numbers come from.
-func designCite(rw *markdown.Writer, src DesignSource, files string, runs []LoadedRun) {
+func designCite(rw *markdown.Writer, src DesignSource, files string, runs []compare.LoadedRun) {
 	var commits []string
 	for _, r := range runs {
 		if r.Info != nil {
-			commits = cmpAppendDistinct(commits, r.Info.Commit)
+			commits = compare.AppendDistinct(commits, r.Info.Commit)
 		}
 	}
 	rw.Printf("<sub>Source: `data/%s/%s` (run %s, commit %s).</sub>\n\n", src.Experiment, files, src.Run, designOrDash(strings.Join(commits, ", ")))

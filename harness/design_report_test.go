@@ -16,6 +16,8 @@ import (
 	"stegocloud/harness/rundirtest"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/compare"
 )
 
 // designStressFiles is a synthetic run of the seed's configuration (50
@@ -126,7 +128,7 @@ func designResults(t *testing.T) string {
 	designSweepSpecs(t, bal, idx, func(v rundir.SweepVariant) string {
 		return fmt.Sprintf(designBalancersSpec, v.Values["cluster.nodes"], v.Values["cluster.balancer"])
 	})
-	designFakeFigures(t, filepath.Join(bal, harness.SweepFigureDir), "sweep-throughput", "sweep-p99", "sweep-success_rate")
+	designFakeFigures(t, filepath.Join(bal, compare.SweepFigureDir), "sweep-throughput", "sweep-p99", "sweep-success_rate")
 	designPointLatest(t, results, "balancers", "20260314-160000")
 
 	sc := filepath.Join(results, "scaling", "20260314-170000")

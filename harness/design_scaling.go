@@ -13,27 +13,29 @@ import (
 	"stegocloud/harness/internal/markdown"
 
 	"stegocloud/harness/report"
+
+	"stegocloud/harness/compare"
 )
 
 // designScalingMetrics are the scaling section's metrics beyond the headline
 // ones: the election and heartbeat overhead, per election and per second.
 // Message counts cover each node process's whole life, the cluster's start
 // and shutdown included; per second divides by the load's duration.
-func designScalingMetrics() []HeadlineMetric {
-	return []HeadlineMetric{
-		{Key: "election_per_election", Label: "election messages per election", Better: LowerIsBetter,
+func designScalingMetrics() []compare.HeadlineMetric {
+	return []compare.HeadlineMetric{
+		{Key: "election_per_election", Label: "election messages per election", Better: compare.LowerIsBetter,
 			Value: func(s *rundir.Summary) (float64, bool) {
 				return float64(s.Messages.Election) / float64(s.Elections.Total), s.Elections.Total > 0
 			}},
-		{Key: "election_per_s", Label: "election messages per second", Better: LowerIsBetter,
+		{Key: "election_per_s", Label: "election messages per second", Better: compare.LowerIsBetter,
 			Value: func(s *rundir.Summary) (float64, bool) {
 				return float64(s.Messages.Election) / s.DurationS, s.DurationS > 0
 			}},
-		{Key: "heartbeat_per_s", Label: "heartbeat messages per second", Better: LowerIsBetter,
+		{Key: "heartbeat_per_s", Label: "heartbeat messages per second", Better: compare.LowerIsBetter,
 			Value: func(s *rundir.Summary) (float64, bool) {
 				return float64(s.Messages.Heartbeat) / s.DurationS, s.DurationS > 0
 			}},
-		{Key: "elections", Label: "elections", Better: LowerIsBetter, Delta: DeltaCount,
+		{Key: "elections", Label: "elections", Better: compare.LowerIsBetter, Delta: compare.DeltaCount,
 			Value: func(s *rundir.Summary) (float64, bool) { return float64(s.Elections.Total), true }},
 	}
 }
@@ -73,7 +75,7 @@ func designScalingSection(rw *markdown.Writer, d *DesignData) {
 	rw.Printf("%s\n\n", designSweepConfig(sw))
 	designSweepCite(rw, sw)
 	header := []string{"variant", "runs", "capacity bound"}
-	var metrics []HeadlineMetric
+	var metrics []compare.HeadlineMetric
 	for _, k := range designScalingKeys {
 		m := designMetricByKey(k, extra)
 		metrics = append(metrics, m)
@@ -95,9 +97,9 @@ func designScalingSection(rw *markdown.Writer, d *DesignData) {
 			cells = append(cells, "—")
 		}
 		for _, m := range metrics {
-			st := MetricStat{}
+			st := compare.MetricStat{}
 			if set != nil {
-				st = cmpSummarise(cmpMetricValues(m, set))
+				st = compare.Summarise(compare.MetricValues(m, set))
 			}
 			cells = append(cells, designStat(m, st))
 		}
@@ -115,25 +117,25 @@ func designScalingSection(rw *markdown.Writer, d *DesignData) {
 }
 
 // designScalingDelta tests the largest cluster against the smallest.
-func designScalingDelta(rw *markdown.Writer, sw *DesignSweep, extra []HeadlineMetric) {
+func designScalingDelta(rw *markdown.Writer, sw *DesignSweep, extra []compare.HeadlineMetric) {
 	idx := sw.Sweep.Index
 	first, last := 0, len(idx.Variants)-1
 	if sw.Sets[first] == nil || sw.Sets[last] == nil {
 		return
 	}
-	notes := &cmpNotes{}
+	notes := &compare.Footnotes{}
 	var rows [][]string
 	for _, k := range designScalingDeltaKeys {
 		m := designMetricByKey(k, extra)
-		b := cmpSummarise(cmpMetricValues(m, sw.Sets[first]))
-		o := cmpSummarise(cmpMetricValues(m, sw.Sets[last]))
-		rows = append(rows, []string{m.Title(), designStat(m, b), designStat(m, o), cmpFormatDelta(m, cmpDelta(m, b, o), notes)})
+		b := compare.Summarise(compare.MetricValues(m, sw.Sets[first]))
+		o := compare.Summarise(compare.MetricValues(m, sw.Sets[last]))
+		rows = append(rows, []string{m.Title(), designStat(m, b), designStat(m, o), compare.FormatDelta(m, compare.Delta(m, b, o), notes)})
 	}
 	rw.Printf("The largest cluster against the smallest:\n\n")
 	rw.Table([]string{"metric", idx.Variants[first].Label, idx.Variants[last].Label, "change"}, rows)
-	if len(notes.texts) > 0 {
+	if len(notes.Texts) > 0 {
 		var b strings.Builder
-		notes.write(&b)
+		notes.Write(&b)
 		rw.Line(b.String())
 	}
 }
@@ -149,12 +151,12 @@ func designHeartbeatRef(e *experiment.Experiment, n int) string {
 	if e == nil || e.Cluster.Heartbeat <= 0 || n < 2 {
 		return "—"
 	}
-	return cmpFormatValue(DeltaRelative, float64(n*(n-1))/e.Cluster.Heartbeat.Seconds()) + "/s"
+	return compare.FormatValue(compare.DeltaRelative, float64(n*(n-1))/e.Cluster.Heartbeat.Seconds()) + "/s"
 }
 
 // designHeartbeatShare says how the measured heartbeat rates compare with
 // n(n−1)/heartbeat, over the variants.
-func designHeartbeatShare(sw *DesignSweep, extra []HeadlineMetric) string {
+func designHeartbeatShare(sw *DesignSweep, extra []compare.HeadlineMetric) string {
 	if sw.Exp == nil || sw.Exp.Cluster.Heartbeat <= 0 {
 		return ""
 	}
@@ -165,7 +167,7 @@ func designHeartbeatShare(sw *DesignSweep, extra []HeadlineMetric) string {
 		if err != nil || n < 2 || sw.Sets[i] == nil {
 			continue
 		}
-		st := cmpSummarise(cmpMetricValues(m, sw.Sets[i]))
+		st := compare.Summarise(compare.MetricValues(m, sw.Sets[i]))
 		share := st.Center / (float64(n*(n-1)) / sw.Exp.Cluster.Heartbeat.Seconds())
 		lo, hi = math.Min(lo, share), math.Max(hi, share)
 	}

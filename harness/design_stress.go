@@ -12,6 +12,8 @@ import (
 	"stegocloud/harness/internal/markdown"
 
 	"stegocloud/harness/report"
+
+	"stegocloud/harness/compare"
 )
 
 // designStressSection is the seed's "Sample Test Run" and its "Expected
@@ -38,7 +40,7 @@ func designStressSection(rw *markdown.Writer, d *DesignData) {
 }
 
 // designRunFile is a file of the set's first run, relative to its data dir.
-func designRunFile(set *RunSet, name string) string {
+func designRunFile(set *compare.RunSet, name string) string {
 	if set.Repeated() {
 		return "rep-1/" + name
 	}

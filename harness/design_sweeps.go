@@ -11,6 +11,8 @@ import (
 	"stegocloud/harness/internal/markdown"
 
 	"stegocloud/harness/report"
+
+	"stegocloud/harness/compare"
 )
 
 // designBalancerField and designNodesField are the fields the balancer and
@@ -26,8 +28,8 @@ var designBalancerKeys = []string{"throughput", "success_rate", "p50", "p99", "m
 // designBalancerDeltaKeys are the metrics tested against the base balancer.
 var designBalancerDeltaKeys = []string{"throughput", "p50", "p99", "spread_cv", "lost"}
 
-func designMetricByKey(key string, extra []HeadlineMetric) HeadlineMetric {
-	for _, m := range append(HeadlineMetrics(), extra...) {
+func designMetricByKey(key string, extra []compare.HeadlineMetric) compare.HeadlineMetric {
+	for _, m := range append(compare.HeadlineMetrics(), extra...) {
 		if m.Key == key {
 			return m
 		}
@@ -37,18 +39,18 @@ func designMetricByKey(key string, extra []HeadlineMetric) HeadlineMetric {
 
 // designStat prints one variant's value of a metric: a single run's value;
 // the median ± its 95% interval from 6 runs; the median and the range below.
-func designStat(m HeadlineMetric, st MetricStat) string {
+func designStat(m compare.HeadlineMetric, st compare.MetricStat) string {
 	switch {
 	case st.N() == 0:
 		return "—"
 	case math.IsNaN(st.Center):
 		// benchmath has no median for a sample holding ∞ (a max/min ratio
 		// with an idle node); the middle of the sorted values is one.
-		return fmt.Sprintf("%s (%s–%s)", cmpFormatValue(m.Delta, designMiddle(st.Values)), cmpFormatValue(m.Delta, st.Values[0]), cmpFormatValue(m.Delta, st.Values[len(st.Values)-1]))
+		return fmt.Sprintf("%s (%s–%s)", compare.FormatValue(m.Delta, designMiddle(st.Values)), compare.FormatValue(m.Delta, st.Values[0]), compare.FormatValue(m.Delta, st.Values[len(st.Values)-1]))
 	case st.N() == 1 || st.HasCI():
-		return cmpFormatStat(m.Delta, st)
+		return compare.FormatStat(m.Delta, st)
 	}
-	return fmt.Sprintf("%s (%s–%s)", cmpFormatValue(m.Delta, st.Center), cmpFormatValue(m.Delta, st.Values[0]), cmpFormatValue(m.Delta, st.Values[len(st.Values)-1]))
+	return fmt.Sprintf("%s (%s–%s)", compare.FormatValue(m.Delta, st.Center), compare.FormatValue(m.Delta, st.Values[0]), compare.FormatValue(m.Delta, st.Values[len(st.Values)-1]))
 }
 
 // designMiddle is the median of sorted values by position: the mean of the
@@ -66,10 +68,10 @@ func designSweepConfig(sw *DesignSweep) string {
 	idx := sw.Sweep.Index
 	var varied []string
 	for _, f := range idx.Fields {
-		ax := sweepAxisOf(f, idx.Variants)
+		ax := compare.AxisOf(f, idx.Variants)
 		varied = append(varied, fmt.Sprintf("`%s` ∈ {%s}", f, strings.Join(ax.Order, ", ")))
 	}
-	s := fmt.Sprintf("Swept %s: %d variants, %s.", strings.Join(varied, " × "), len(idx.Variants), sweepRepeatText(idx.Variants))
+	s := fmt.Sprintf("Swept %s: %d variants, %s.", strings.Join(varied, " × "), len(idx.Variants), compare.RepeatText(idx.Variants))
 	if e := sw.Exp; e != nil {
 		c := e.Cluster
 		fixed := []string{report.WorkloadLine(e, e.Workload.Mode())}
@@ -89,7 +91,7 @@ func designSweepConfig(sw *DesignSweep) string {
 
 // designSweepCite names a sweep's files.
 func designSweepCite(rw *markdown.Writer, sw *DesignSweep) {
-	var runs []LoadedRun
+	var runs []compare.LoadedRun
 	for _, set := range sw.Sets {
 		if set != nil {
 			runs = append(runs, set.Runs...)
@@ -123,12 +125,12 @@ func designBaseVariant(idx rundir.SweepIndex, v rundir.SweepVariant, field, base
 
 // designDeltaTable writes, for every variant with a base, the change of each
 // metric against the base with compare's verdict.
-func designDeltaTable(rw *markdown.Writer, sw *DesignSweep, field string, keys []string, extra []HeadlineMetric) {
+func designDeltaTable(rw *markdown.Writer, sw *DesignSweep, field string, keys []string, extra []compare.HeadlineMetric) {
 	idx := sw.Sweep.Index
-	base := sweepAxisOf(field, idx.Variants).Order[0]
-	notes := &cmpNotes{}
+	base := compare.AxisOf(field, idx.Variants).Order[0]
+	notes := &compare.Footnotes{}
 	header := []string{"variant", "against"}
-	var metrics []HeadlineMetric
+	var metrics []compare.HeadlineMetric
 	for _, k := range keys {
 		m := designMetricByKey(k, extra)
 		metrics = append(metrics, m)
@@ -142,9 +144,9 @@ func designDeltaTable(rw *markdown.Writer, sw *DesignSweep, field string, keys [
 		}
 		row := []string{v.Label, idx.Variants[bi].Label}
 		for _, m := range metrics {
-			b := cmpSummarise(cmpMetricValues(m, sw.Sets[bi]))
-			o := cmpSummarise(cmpMetricValues(m, sw.Sets[i]))
-			row = append(row, cmpFormatDelta(m, cmpDelta(m, b, o), notes))
+			b := compare.Summarise(compare.MetricValues(m, sw.Sets[bi]))
+			o := compare.Summarise(compare.MetricValues(m, sw.Sets[i]))
+			row = append(row, compare.FormatDelta(m, compare.Delta(m, b, o), notes))
 		}
 		rows = append(rows, row)
 	}
@@ -152,15 +154,15 @@ func designDeltaTable(rw *markdown.Writer, sw *DesignSweep, field string, keys [
 		return
 	}
 	rw.Table(header, rows)
-	if len(notes.texts) > 0 {
+	if len(notes.Texts) > 0 {
 		var b strings.Builder
-		notes.write(&b)
+		notes.Write(&b)
 		rw.Line(b.String())
 	}
 	rw.Printf("Each cell is the change of the median against `%s` with the same other values; `p` is the two-sided Mann-Whitney U test over the runs "+
 		"(benchstat's method): a change is claimed (better/worse) only at p ≤ %.2f with ≥ %d runs a side, and `~` means no significant difference. "+
 		"The table runs %d tests; at α = %.2f about %.1f of them would show a difference by chance were there none.\n\n",
-		base, CompareAlpha, CompareMinRuns, len(rows)*len(metrics), CompareAlpha, CompareAlpha*float64(len(rows)*len(metrics)))
+		base, compare.Alpha, compare.MinRuns, len(rows)*len(metrics), compare.Alpha, compare.Alpha*float64(len(rows)*len(metrics)))
 }
 
 // designBalancerSection is the balancer comparison.
@@ -174,7 +176,7 @@ func designBalancerSection(rw *markdown.Writer, d *DesignData) {
 	rw.Printf("%s\n\n", designSweepConfig(sw))
 	designSweepCite(rw, sw)
 	header := []string{"variant", "runs"}
-	var metrics []HeadlineMetric
+	var metrics []compare.HeadlineMetric
 	for _, k := range designBalancerKeys {
 		m := designMetricByKey(k, nil)
 		metrics = append(metrics, m)
@@ -198,11 +200,11 @@ func designBalancerSection(rw *markdown.Writer, d *DesignData) {
 }
 
 // designRowStat is a sweep row's statistic of m.
-func designRowStat(row SweepRow, m HeadlineMetric) MetricStat {
-	for i, hm := range HeadlineMetrics() {
+func designRowStat(row compare.SweepRow, m compare.HeadlineMetric) compare.MetricStat {
+	for i, hm := range compare.HeadlineMetrics() {
 		if hm.Key == m.Key {
 			return row.Stats[i]
 		}
 	}
-	return MetricStat{Center: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
+	return compare.MetricStat{Center: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 }

@@ -27,6 +27,8 @@ import (
 	"stegocloud/harness/check"
 
 	"stegocloud/harness/report"
+
+	"stegocloud/harness/compare"
 )
 
 // RunOptions configure RunExperiment.
@@ -118,7 +120,7 @@ func RunExperiment(ctx context.Context, path string, opts RunOptions) (*RunOutco
 		if err := rundir.SaveSweepIndex(root, idx); err != nil {
 			return out, err
 		}
-		sw, err := WriteSweep(root)
+		sw, err := compare.WriteSweep(root)
 		if err != nil {
 			return out, err
 		}

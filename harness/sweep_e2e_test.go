@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/compare"
 )
 
 // TestRunSmallSweep runs a tiny matrix experiment end to end — two variants,
@@ -79,7 +81,7 @@ matrix:
 		t.Errorf("max/min share: round-robin %v, coordinator %v; want both nodes serving under round-robin and one idle under coordinator", rr, co)
 	}
 
-	md, err := os.ReadFile(filepath.Join(out.Root, SweepMarkdownFile))
+	md, err := os.ReadFile(filepath.Join(out.Root, compare.SweepMarkdownFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,7 +90,7 @@ matrix:
 			t.Errorf("sweep.md lacks %q", want)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(out.Root, SweepFigureDir, "sweep-p99.png")); err != nil {
+	if _, err := os.Stat(filepath.Join(out.Root, compare.SweepFigureDir, "sweep-p99.png")); err != nil {
 		t.Errorf("sweep figure: %v", err)
 	}
 

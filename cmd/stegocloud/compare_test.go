@@ -14,9 +14,9 @@ import (
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
-	"stegocloud/harness"
-
 	"stegocloud/harness/rundir"
+
+	"stegocloud/harness/compare"
 )
 
 // compareTestRun writes one synthetic run: seeded latencies around baseMs in
@@ -90,8 +90,8 @@ func TestCompareCommand(t *testing.T) {
 		{name: "flag after dirs", args: []string{a, b, "--out", "x.md"}, usage: true, errText: "flags go first"},
 		{name: "unknown flag", args: []string{"--bogus", a, b}, usage: true, errText: "bogus"},
 		{name: "missing dir", args: []string{a, missing}, errText: missing},
-		{name: "not a run set", args: []string{a, filepath.Join(root, "empty")}, err: harness.ErrNotRunSet, errText: "empty"},
-		{name: "mixed repeats", args: []string{filepath.Join(root, "mixed"), a}, err: harness.ErrMixedRunSet, errText: "not both"},
+		{name: "not a run set", args: []string{a, filepath.Join(root, "empty")}, err: compare.ErrNotRunSet, errText: "empty"},
+		{name: "mixed repeats", args: []string{filepath.Join(root, "mixed"), a}, err: compare.ErrMixedRunSet, errText: "not both"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import (
 	"slices"
@@ -8,7 +8,7 @@ import (
 )
 
 // Comparison is the headline metrics of several run sets side by side, each
-// later set measured against the first. Compare builds it; WriteMarkdown
+// later set measured against the first. New builds it; WriteMarkdown
 // renders it; SaveFigures draws it.
 type Comparison struct {
 	Sets []ComparedSet
@@ -42,14 +42,14 @@ type ComparisonRow struct {
 	Deltas []MetricDelta // per set against Sets[0]; Deltas[0] is the zero value
 }
 
-// Compare lines up the headline metrics of sets, the first being the base.
+// New lines up the headline metrics of sets, the first being the base.
 // It does no I/O: it reads only the summaries already loaded, including
 // their HDR histograms for the spectrum figure.
-func Compare(sets []*RunSet) *Comparison {
+func New(sets []*RunSet) *Comparison {
 	c := &Comparison{}
 	for i, s := range sets {
-		c.Sets = append(c.Sets, cmpDescribeSet(cmpSetKey(i), s))
-		line, warns := cmpSpectrumOf(c.Sets[i], s)
+		c.Sets = append(c.Sets, describeSet(setKey(i), s))
+		line, warns := spectrumOf(c.Sets[i], s)
 		c.Warnings = append(c.Warnings, warns...)
 		if len(line.Points) > 0 {
 			c.spectrum = append(c.spectrum, line)
@@ -58,20 +58,20 @@ func Compare(sets []*RunSet) *Comparison {
 	for _, m := range HeadlineMetrics() {
 		row := ComparisonRow{Metric: m}
 		for _, s := range sets {
-			row.Stats = append(row.Stats, cmpSummarise(cmpMetricValues(m, s)))
+			row.Stats = append(row.Stats, Summarise(MetricValues(m, s)))
 		}
 		row.Deltas = make([]MetricDelta, len(sets))
 		for i := 1; i < len(sets); i++ {
-			row.Deltas[i] = cmpDelta(m, row.Stats[0], row.Stats[i])
+			row.Deltas[i] = Delta(m, row.Stats[0], row.Stats[i])
 		}
 		c.Rows = append(c.Rows, row)
 	}
 	return c
 }
 
-// cmpMetricValues is the sample of metric m in set s: one value per run that
+// MetricValues is the sample of metric m in set s: one value per run that
 // measured it.
-func cmpMetricValues(m HeadlineMetric, s *RunSet) []float64 {
+func MetricValues(m HeadlineMetric, s *RunSet) []float64 {
 	var vs []float64
 	for i := range s.Runs {
 		if v, ok := m.Value(&s.Runs[i].Summary); ok {
@@ -81,8 +81,8 @@ func cmpMetricValues(m HeadlineMetric, s *RunSet) []float64 {
 	return vs
 }
 
-// cmpSetKey names the i-th set A, B, …, Z, AA, AB, … like spreadsheet columns.
-func cmpSetKey(i int) string {
+// setKey names the i-th set A, B, …, Z, AA, AB, … like spreadsheet columns.
+func setKey(i int) string {
 	key := ""
 	for i++; i > 0; i = (i - 1) / 26 {
 		key = string(rune('A'+(i-1)%26)) + key
@@ -90,15 +90,15 @@ func cmpSetKey(i int) string {
 	return key
 }
 
-func cmpDescribeSet(key string, s *RunSet) ComparedSet {
+func describeSet(key string, s *RunSet) ComparedSet {
 	cs := ComparedSet{Key: key, Label: s.Label, Dir: s.Dir, N: len(s.Runs)}
 	var exps, commits, gos, hosts []string
 	for _, r := range s.Runs {
-		exps = cmpAppendDistinct(exps, r.Summary.Experiment)
+		exps = AppendDistinct(exps, r.Summary.Experiment)
 		if r.Info != nil {
-			commits = cmpAppendDistinct(commits, r.Info.Commit)
-			gos = cmpAppendDistinct(gos, r.Info.GoVersion)
-			hosts = cmpAppendDistinct(hosts, r.Info.Host)
+			commits = AppendDistinct(commits, r.Info.Commit)
+			gos = AppendDistinct(gos, r.Info.GoVersion)
+			hosts = AppendDistinct(hosts, r.Info.Host)
 		}
 	}
 	cs.Experiment = strings.Join(exps, ", ")
@@ -108,7 +108,7 @@ func cmpDescribeSet(key string, s *RunSet) ComparedSet {
 	return cs
 }
 
-func cmpAppendDistinct(list []string, v string) []string {
+func AppendDistinct(list []string, v string) []string {
 	if v == "" || slices.Contains(list, v) {
 		return list
 	}

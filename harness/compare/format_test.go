@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import (
 	"math"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func TestCmpFormatValue(t *testing.T) {
+func TestFormatValue(t *testing.T) {
 	tests := []struct {
 		name string
 		kind MetricDeltaKind
@@ -27,23 +27,23 @@ func TestCmpFormatValue(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := cmpFormatValue(tt.kind, tt.in); got != tt.want {
+			if got := FormatValue(tt.kind, tt.in); got != tt.want {
 				t.Errorf("cmpFormatValue(%d, %v) = %q, want %q", tt.kind, tt.in, got, tt.want)
 			}
 		})
 	}
 }
 
-func TestCmpFormatStat(t *testing.T) {
+func TestFormatStat(t *testing.T) {
 	tests := []struct {
 		name string
 		kind MetricDeltaKind
 		in   MetricStat
 		want string
 	}{
-		{"no runs", DeltaRelative, cmpSummarise(nil), "—"},
-		{"one run", DeltaRelative, cmpSummarise([]float64{98.44}), "98.4"},
-		{"too few for an interval", DeltaRelative, cmpSummarise([]float64{1, 2, 3}), "2 ± ∞"},
+		{"no runs", DeltaRelative, Summarise(nil), "—"},
+		{"one run", DeltaRelative, Summarise([]float64{98.44}), "98.4"},
+		{"too few for an interval", DeltaRelative, Summarise([]float64{1, 2, 3}), "2 ± ∞"},
 		{"relative interval", DeltaRelative, MetricStat{Values: []float64{1, 2}, Center: 100, Lo: 96, Hi: 103}, "100 ± 4%"},
 		{"interval in points", DeltaPoints, MetricStat{Values: []float64{1, 2}, Center: 99.5, Lo: 99.2, Hi: 99.9}, "99.50 ± 0.40 pp"},
 		{"interval of counts", DeltaCount, MetricStat{Values: []float64{1, 2}, Center: 0, Lo: 0, Hi: 3}, "0 [0, 3]"},
@@ -53,14 +53,14 @@ func TestCmpFormatStat(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := cmpFormatStat(tt.kind, tt.in); got != tt.want {
+			if got := FormatStat(tt.kind, tt.in); got != tt.want {
 				t.Errorf("cmpFormatStat(%d, %+v) = %q, want %q", tt.kind, tt.in, got, tt.want)
 			}
 		})
 	}
 }
 
-func TestCmpFormatDiff(t *testing.T) {
+func TestFormatDiff(t *testing.T) {
 	tests := []struct {
 		name string
 		kind MetricDeltaKind
@@ -79,14 +79,14 @@ func TestCmpFormatDiff(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := cmpFormatDiff(tt.kind, tt.in); got != tt.want {
+			if got := formatDiff(tt.kind, tt.in); got != tt.want {
 				t.Errorf("cmpFormatDiff(%d, %v) = %q, want %q", tt.kind, tt.in, got, tt.want)
 			}
 		})
 	}
 }
 
-func TestCmpFormatDelta(t *testing.T) {
+func TestFormatDelta(t *testing.T) {
 	p99 := HeadlineMetric{Label: "p99", Better: LowerIsBetter}
 	tests := []struct {
 		name string
@@ -106,11 +106,11 @@ func TestCmpFormatDelta(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			notes := &cmpNotes{}
-			if got := cmpFormatDelta(p99, tt.in, notes); got != tt.want {
+			notes := &Footnotes{}
+			if got := FormatDelta(p99, tt.in, notes); got != tt.want {
 				t.Errorf("cmpFormatDelta(%+v) = %q, want %q", tt.in, got, tt.want)
 			}
-			gotNote := strings.Join(notes.texts, "; ")
+			gotNote := strings.Join(notes.Texts, "; ")
 			if gotNote != tt.note {
 				t.Errorf("cmpFormatDelta(%+v) cites %q, want %q", tt.in, gotNote, tt.note)
 			}
@@ -118,11 +118,11 @@ func TestCmpFormatDelta(t *testing.T) {
 	}
 }
 
-func TestCmpNotesNumberOnce(t *testing.T) {
-	n := &cmpNotes{}
-	got := []string{n.cite("a"), n.cite("b"), n.cite("a")}
+func TestFootnotesNumberOnce(t *testing.T) {
+	n := &Footnotes{}
+	got := []string{n.Cite("a"), n.Cite("b"), n.Cite("a")}
 	for i := 3; i <= 12; i++ {
-		n.cite(strings.Repeat("x", i))
+		n.Cite(strings.Repeat("x", i))
 	}
 	want := []string{"¹", "²", "¹"}
 	for i := range want {
@@ -130,14 +130,14 @@ func TestCmpNotesNumberOnce(t *testing.T) {
 			t.Errorf("cite #%d = %q, want %q", i, got[i], want[i])
 		}
 	}
-	if got, want := n.cite("new"), "¹³"; got != want {
+	if got, want := n.Cite("new"), "¹³"; got != want {
 		t.Errorf("13th note marker = %q, want %q", got, want)
 	}
 }
 
-func TestCmpSetKey(t *testing.T) {
+func TestSetKey(t *testing.T) {
 	for i, want := range map[int]string{0: "A", 1: "B", 25: "Z", 26: "AA", 27: "AB", 701: "ZZ", 702: "AAA"} {
-		if got := cmpSetKey(i); got != want {
+		if got := setKey(i); got != want {
 			t.Errorf("cmpSetKey(%d) = %q, want %q", i, got, want)
 		}
 	}

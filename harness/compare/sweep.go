@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import (
 	"bytes"
@@ -57,9 +57,9 @@ func NewSweep(idx rundir.SweepIndex, sets []*RunSet) *Sweep {
 		for _, m := range metrics {
 			var vals []float64
 			if set != nil {
-				vals = cmpMetricValues(m, set)
+				vals = MetricValues(m, set)
 			}
-			row.Stats = append(row.Stats, cmpSummarise(vals))
+			row.Stats = append(row.Stats, Summarise(vals))
 		}
 		s.Rows = append(s.Rows, row)
 	}
@@ -79,7 +79,7 @@ func LoadSweep(dir string) (*Sweep, error) {
 	var warns []string
 	loaded := 0
 	for i, v := range idx.Variants {
-		set, err := cmpLoadRunSet(filepath.Join(dir, v.Path), false)
+		set, err := ReadRunSet(filepath.Join(dir, v.Path), false)
 		if err != nil {
 			warns = append(warns, fmt.Sprintf("variant %s: %v; left out", v.Label, err))
 			continue

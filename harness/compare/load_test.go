@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import (
 	"errors"
@@ -134,7 +134,7 @@ func TestLoadRunSetRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	mem := synthRunSet(t, s, dir, 4)
-	for i, row := range Compare([]*RunSet{mem, loaded}).Rows {
+	for i, row := range New([]*RunSet{mem, loaded}).Rows {
 		if d := row.Deltas[1]; d.Verdict == DeltaMissing || d.Diff != 0 {
 			t.Errorf("row %d (%s): loaded set differs from the one written: verdict %d, diff %v", i, row.Metric.Key, d.Verdict, d.Diff)
 		}

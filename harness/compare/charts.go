@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import (
 	"math"
@@ -6,9 +6,9 @@ import (
 	"stegocloud/harness/plot"
 )
 
-// cmpPointOf turns a set's statistic into a chart point; ok is false when the
+// PointOf turns a set's statistic into a chart point; ok is false when the
 // value cannot be drawn (not measured, or infinite).
-func cmpPointOf(x float64, s MetricStat) (plot.ChartPoint, bool) {
+func PointOf(x float64, s MetricStat) (plot.ChartPoint, bool) {
 	if s.N() == 0 || math.IsNaN(s.Center) || math.IsInf(s.Center, 0) {
 		return plot.ChartPoint{}, false
 	}
@@ -31,7 +31,7 @@ func (c *Comparison) metricCharts() []plot.Chart {
 		ch := plot.Chart{Key: row.Metric.Key, Title: row.Metric.Title(), Categories: keys, ColorByCategory: true,
 			Series: []plot.ChartSeries{{}}}
 		for i, st := range row.Stats {
-			if p, ok := cmpPointOf(float64(i), st); ok {
+			if p, ok := PointOf(float64(i), st); ok {
 				ch.Series[0].Points = append(ch.Series[0].Points, p)
 			}
 		}

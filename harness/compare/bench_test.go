@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import (
 	"io"
@@ -13,7 +13,7 @@ func BenchmarkCompare(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		if err := Compare(sets).WriteMarkdown(io.Discard); err != nil {
+		if err := New(sets).WriteMarkdown(io.Discard); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import "math"
 import (
@@ -75,7 +75,7 @@ func HeadlineMetrics() []HeadlineMetric {
 		{Key: "failover_p50", Label: "failover time p50", Unit: "ms", Better: LowerIsBetter,
 			Value: func(s *rundir.Summary) (float64, bool) { return s.Faults.FailoverMs.P50, s.Faults.FailoverMs.N > 0 }},
 		{Key: "spread_maxmin", Label: "per-node spread max/min", Better: LowerIsBetter,
-			Value: cmpSpreadMaxMin},
+			Value: spreadMaxMin},
 		{Key: "spread_cv", Label: "per-node spread CV", Better: LowerIsBetter,
 			Value: func(s *rundir.Summary) (float64, bool) { return s.Balance.CV, len(s.Nodes) > 1 }},
 		{Key: "messages_per_request", Label: "messages per request", Better: LowerIsBetter,
@@ -85,10 +85,10 @@ func HeadlineMetrics() []HeadlineMetric {
 	}
 }
 
-// cmpSpreadMaxMin reads Balance.MaxMinRatio, whose 0 means "a node served
+// spreadMaxMin reads Balance.MaxMinRatio, whose 0 means "a node served
 // nothing": the ratio is then unbounded, and shown as ∞ rather than as the
 // best possible value.
-func cmpSpreadMaxMin(s *rundir.Summary) (float64, bool) {
+func spreadMaxMin(s *rundir.Summary) (float64, bool) {
 	if len(s.Nodes) < 2 {
 		return 0, false
 	}

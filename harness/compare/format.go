@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import (
 	"fmt"
@@ -9,10 +9,10 @@ import (
 
 // Number formats shared by the compare and sweep tables.
 
-// cmpFormatValue prints a metric value to the precision a reader can use:
+// FormatValue prints a metric value to the precision a reader can use:
 // three or four significant figures, two decimals for percentages (99.96%
 // must not print as 100.0), whole numbers for whole counts.
-func cmpFormatValue(kind MetricDeltaKind, v float64) string {
+func FormatValue(kind MetricDeltaKind, v float64) string {
 	switch {
 	case math.IsNaN(v):
 		return "—"
@@ -39,23 +39,23 @@ func cmpFormatValue(kind MetricDeltaKind, v float64) string {
 	return strconv.FormatFloat(v, 'g', 3, 64)
 }
 
-// cmpFormatStat prints one set's value of a metric: the value of a single
+// FormatStat prints one set's value of a metric: the value of a single
 // run, or the median and its confidence interval, benchstat style.
-func cmpFormatStat(kind MetricDeltaKind, s MetricStat) string {
+func FormatStat(kind MetricDeltaKind, s MetricStat) string {
 	if s.N() == 0 {
 		return "—"
 	}
-	v := cmpFormatValue(kind, s.Center)
+	v := FormatValue(kind, s.Center)
 	if s.N() == 1 || math.IsNaN(s.Center) || math.IsInf(s.Center, 0) {
 		return v // an interval around "—" or "∞" says nothing
 	}
-	return v + " " + cmpFormatCI(kind, s)
+	return v + " " + formatCI(kind, s)
 }
 
-// cmpFormatCI is "± 4%" of the centre, as benchstat prints it; "± 0.12 pp"
+// formatCI is "± 4%" of the centre, as benchstat prints it; "± 0.12 pp"
 // for a percentage, whose relative interval would round to 0%; the interval
 // itself for counts and wherever a percentage cannot say it (a median of 0).
-func cmpFormatCI(kind MetricDeltaKind, s MetricStat) string {
+func formatCI(kind MetricDeltaKind, s MetricStat) string {
 	if math.IsInf(s.Lo, 0) || math.IsInf(s.Hi, 0) {
 		return "± ∞"
 	}
@@ -64,18 +64,18 @@ func cmpFormatCI(kind MetricDeltaKind, s MetricStat) string {
 	case DeltaPoints:
 		return fmt.Sprintf("± %.2f pp", math.Max(s.Hi-c, c-s.Lo))
 	case DeltaCount:
-		return "[" + cmpFormatValue(kind, s.Lo) + ", " + cmpFormatValue(kind, s.Hi) + "]"
+		return "[" + FormatValue(kind, s.Lo) + ", " + FormatValue(kind, s.Hi) + "]"
 	}
 	if c != 0 && !math.IsInf(c, 0) && math.Signbit(c) == math.Signbit(s.Lo) && math.Signbit(c) == math.Signbit(s.Hi) && s.Lo != 0 {
 		pct := 100 * math.Max(s.Hi/c-1, 1-s.Lo/c)
 		return fmt.Sprintf("± %.0f%%", pct)
 	}
-	return "[" + cmpFormatValue(kind, s.Lo) + ", " + cmpFormatValue(kind, s.Hi) + "]"
+	return "[" + FormatValue(kind, s.Lo) + ", " + FormatValue(kind, s.Hi) + "]"
 }
 
-// cmpFormatDiff prints a change in its metric's kind: "+12.3%", "-1.50 pp",
+// formatDiff prints a change in its metric's kind: "+12.3%", "-1.50 pp",
 // "+5"; "?" when a relative change is undefined.
-func cmpFormatDiff(kind MetricDeltaKind, d float64) string {
+func formatDiff(kind MetricDeltaKind, d float64) string {
 	if math.IsNaN(d) {
 		return "?"
 	}
@@ -100,8 +100,8 @@ func cmpFormatDiff(kind MetricDeltaKind, d float64) string {
 	return fmt.Sprintf("%+.1f%%", d)
 }
 
-// cmpImprovedWord says which way a change went for the metric.
-func cmpImprovedWord(improved int) string {
+// improvedWord says which way a change went for the metric.
+func improvedWord(improved int) string {
 	switch {
 	case improved > 0:
 		return "better"
@@ -111,47 +111,47 @@ func cmpImprovedWord(improved int) string {
 	return ""
 }
 
-// cmpFormatN is benchstat's sample-size note: "n=5", or "n=2+5" when the
+// formatN is benchstat's sample-size note: "n=5", or "n=2+5" when the
 // sides differ.
-func cmpFormatN(n1, n2 int) string {
+func formatN(n1, n2 int) string {
 	if n1 == n2 {
 		return "n=" + strconv.Itoa(n1)
 	}
 	return "n=" + strconv.Itoa(n1) + "+" + strconv.Itoa(n2)
 }
 
-// cmpNotes numbers footnotes in the order they are first cited, so that a
+// Footnotes numbers footnotes in the order they are first cited, so that a
 // table cites each distinct note once however many cells share it.
-type cmpNotes struct {
-	texts []string
+type Footnotes struct {
+	Texts []string
 }
 
 // cite returns the superscript marker of text, adding it if new.
-func (n *cmpNotes) cite(text string) string {
-	for i, t := range n.texts {
+func (n *Footnotes) Cite(text string) string {
+	for i, t := range n.Texts {
 		if t == text {
-			return cmpSuperscript(i + 1)
+			return superscript(i + 1)
 		}
 	}
-	n.texts = append(n.texts, text)
-	return cmpSuperscript(len(n.texts))
+	n.Texts = append(n.Texts, text)
+	return superscript(len(n.Texts))
 }
 
 // citeAll appends the markers of every text to cell.
-func (n *cmpNotes) citeAll(cell string, texts []string) string {
+func (n *Footnotes) CiteAll(cell string, texts []string) string {
 	for _, t := range texts {
-		cell += " " + n.cite(t)
+		cell += " " + n.Cite(t)
 	}
 	return cell
 }
 
-func (n *cmpNotes) write(w *strings.Builder) {
-	for i, t := range n.texts {
-		fmt.Fprintf(w, "%s %s  \n", cmpSuperscript(i+1), t)
+func (n *Footnotes) Write(w *strings.Builder) {
+	for i, t := range n.Texts {
+		fmt.Fprintf(w, "%s %s  \n", superscript(i+1), t)
 	}
 }
 
-func cmpSuperscript(i int) string {
+func superscript(i int) string {
 	const digits = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 	sup := []rune(digits)
 	var b strings.Builder

@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import (
 	"fmt"
@@ -32,7 +32,7 @@ func (c *Comparison) SaveFigures(dir, prefix string) error {
 		}
 		for _, format := range plot.FigureFormats {
 			name := f.name + "." + format
-			if err := cmpSaveFile(filepath.Join(dir, name), func(w io.Writer) error { return f.draw(w, format) }); err != nil {
+			if err := saveFile(filepath.Join(dir, name), func(w io.Writer) error { return f.draw(w, format) }); err != nil {
 				return fmt.Errorf("saving comparison figure: %w", err)
 			}
 			if format == "png" {
@@ -52,7 +52,7 @@ func (c *Comparison) WriteSpectrumFigure(w io.Writer, format string) error {
 func (c *Comparison) WriteMetricsFigure(w io.Writer, format string) error {
 	key := make([]string, len(c.Sets))
 	for i, s := range c.Sets {
-		key[i] = fmt.Sprintf("%s = %s (%s)", s.Key, s.Label, cmpRunsWord(s.N))
+		key[i] = fmt.Sprintf("%s = %s (%s)", s.Key, s.Label, runsWord(s.N))
 	}
 	return plot.WriteTiles(w, format, "Headline metrics per run set — bar: the value or the median of the runs; "+
 		"whisker: 95% CI of the median where there are enough runs", key, c.metricCharts())
@@ -65,8 +65,8 @@ type LinkedFigure struct {
 	Path  string
 }
 
-// cmpWriteFigureLinks writes the figures section of a summary.
-func cmpWriteFigureLinks(b *strings.Builder, figs []LinkedFigure) {
+// writeFigureLinks writes the figures section of a summary.
+func writeFigureLinks(b *strings.Builder, figs []LinkedFigure) {
 	if len(figs) == 0 {
 		return
 	}
@@ -76,7 +76,7 @@ func cmpWriteFigureLinks(b *strings.Builder, figs []LinkedFigure) {
 	}
 }
 
-func cmpRunsWord(n int) string {
+func runsWord(n int) string {
 	if n == 1 {
 		return "1 run"
 	}
@@ -85,9 +85,9 @@ func cmpRunsWord(n int) string {
 
 // points per line of title and key
 
-// cmpSaveFile writes path through rundir.WriteFileAtomic, so that no
+// saveFile writes path through rundir.WriteFileAtomic, so that no
 // half-written figure is left to be mistaken for a whole one.
-func cmpSaveFile(path string, write func(io.Writer) error) error {
+func saveFile(path string, write func(io.Writer) error) error {
 	if _, err := rundir.WriteFileAtomic(path, write); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}

@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import (
 	"math"
@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func cmpMetricByKey(t *testing.T, key string) HeadlineMetric {
+func metricByKey(t *testing.T, key string) HeadlineMetric {
 	t.Helper()
 	for _, m := range HeadlineMetrics() {
 		if m.Key == key {
@@ -17,7 +17,7 @@ func cmpMetricByKey(t *testing.T, key string) HeadlineMetric {
 	return HeadlineMetric{}
 }
 
-func TestCmpSummarise(t *testing.T) {
+func TestSummarise(t *testing.T) {
 	tests := []struct {
 		name           string
 		in             []float64
@@ -36,7 +36,7 @@ func TestCmpSummarise(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := append([]float64(nil), tt.in...)
-			got := cmpSummarise(in)
+			got := Summarise(in)
 			if !same(got.Center, tt.center) || !same(got.Lo, tt.lo) || !same(got.Hi, tt.hi) {
 				t.Errorf("cmpSummarise(%v) = %v [%v, %v], want %v [%v, %v]", tt.in, got.Center, got.Lo, got.Hi, tt.center, tt.lo, tt.hi)
 			}
@@ -55,9 +55,9 @@ func TestCmpSummarise(t *testing.T) {
 	}
 }
 
-func TestCmpDelta(t *testing.T) {
+func TestDelta(t *testing.T) {
 	five := func(base float64) MetricStat {
-		return cmpSummarise([]float64{base, base + 1, base + 2, base + 3, base + 4})
+		return Summarise([]float64{base, base + 1, base + 2, base + 3, base + 4})
 	}
 	tests := []struct {
 		name     string
@@ -68,34 +68,34 @@ func TestCmpDelta(t *testing.T) {
 		diff     float64
 		improved int
 	}{
-		{name: "not measured on one side", metric: "failover_p50", base: cmpSummarise(nil), other: cmpSummarise([]float64{100}),
+		{name: "not measured on one side", metric: "failover_p50", base: Summarise(nil), other: Summarise([]float64{100}),
 			verdict: DeltaMissing, diff: math.NaN()},
-		{name: "single runs are not tested", metric: "p99", base: cmpSummarise([]float64{200}), other: cmpSummarise([]float64{250}),
+		{name: "single runs are not tested", metric: "p99", base: Summarise([]float64{200}), other: Summarise([]float64{250}),
 			verdict: DeltaUntested, diff: 25, improved: -1},
-		{name: "higher throughput is better", metric: "throughput", base: cmpSummarise([]float64{80}), other: cmpSummarise([]float64{100}),
+		{name: "higher throughput is better", metric: "throughput", base: Summarise([]float64{80}), other: Summarise([]float64{100}),
 			verdict: DeltaUntested, diff: 25, improved: 1},
-		{name: "three runs are too few", metric: "p99", base: cmpSummarise([]float64{1, 2, 3}), other: five(100),
+		{name: "three runs are too few", metric: "p99", base: Summarise([]float64{1, 2, 3}), other: five(100),
 			verdict: DeltaTooFew, diff: 100 * (102.0/2 - 1), improved: -1},
-		{name: "one against five is too few", metric: "p99", base: five(100), other: cmpSummarise([]float64{1}),
+		{name: "one against five is too few", metric: "p99", base: five(100), other: Summarise([]float64{1}),
 			verdict: DeltaTooFew, diff: 100 * (1.0/102 - 1), improved: 1},
 		{name: "separated samples differ", metric: "p50", base: five(100), other: five(200),
 			verdict: DeltaSignificant, diff: 100 * (202.0/102 - 1), improved: -1},
-		{name: "interleaved samples do not", metric: "p50", base: cmpSummarise([]float64{1, 3, 5, 7, 9}), other: cmpSummarise([]float64{2, 4, 6, 8, 10}),
+		{name: "interleaved samples do not", metric: "p50", base: Summarise([]float64{1, 3, 5, 7, 9}), other: Summarise([]float64{2, 4, 6, 8, 10}),
 			verdict: DeltaNoDifference, diff: 100 * (6.0/5 - 1), improved: -1},
-		{name: "success rate moves in points", metric: "success_rate", base: cmpSummarise([]float64{99.5}), other: cmpSummarise([]float64{98}),
+		{name: "success rate moves in points", metric: "success_rate", base: Summarise([]float64{99.5}), other: Summarise([]float64{98}),
 			verdict: DeltaUntested, diff: -1.5, improved: -1},
-		{name: "lost requests move in requests, even from zero", metric: "lost", base: cmpSummarise([]float64{0}), other: cmpSummarise([]float64{5}),
+		{name: "lost requests move in requests, even from zero", metric: "lost", base: Summarise([]float64{0}), other: Summarise([]float64{5}),
 			verdict: DeltaUntested, diff: 5, improved: -1},
-		{name: "relative change from zero is undefined", metric: "mean", base: cmpSummarise([]float64{0}), other: cmpSummarise([]float64{5}),
+		{name: "relative change from zero is undefined", metric: "mean", base: Summarise([]float64{0}), other: Summarise([]float64{5}),
 			verdict: DeltaUntested, diff: math.NaN(), improved: -1},
-		{name: "an unbounded spread getting bounded is better", metric: "spread_maxmin", base: cmpSummarise([]float64{math.Inf(1)}), other: cmpSummarise([]float64{1.2}),
+		{name: "an unbounded spread getting bounded is better", metric: "spread_maxmin", base: Summarise([]float64{math.Inf(1)}), other: Summarise([]float64{1.2}),
 			verdict: DeltaUntested, diff: math.NaN(), improved: 1},
-		{name: "no change", metric: "mean", base: cmpSummarise([]float64{0}), other: cmpSummarise([]float64{0}),
+		{name: "no change", metric: "mean", base: Summarise([]float64{0}), other: Summarise([]float64{0}),
 			verdict: DeltaUntested, diff: 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := cmpDelta(cmpMetricByKey(t, tt.metric), tt.base, tt.other)
+			got := Delta(metricByKey(t, tt.metric), tt.base, tt.other)
 			if got.Verdict != tt.verdict {
 				t.Errorf("verdict of %v vs %v = %d, want %d (p=%v)", tt.base.Values, tt.other.Values, got.Verdict, tt.verdict, got.P)
 			}
@@ -114,14 +114,14 @@ func TestCmpDelta(t *testing.T) {
 // fires on at most about 1 in 20 metrics (exactly 0.032 at n = 5+5, the
 // largest attainable p not above 0.05). Many seeded pairs keep the estimate
 // stable; the bound leaves room for its sampling error.
-func TestCompareFalseDifferenceRate(t *testing.T) {
+func TestFalseDifferenceRate(t *testing.T) {
 	const pairs = 40
 	tests, claims := 0, 0
 	for i := range pairs {
 		a, b := rundirtest.BaseSynth(uint64(1000+2*i)), rundirtest.BaseSynth(uint64(1001+2*i))
 		a.Requests, b.Requests = 300, 300
 		a.Light, b.Light = true, true
-		c := Compare([]*RunSet{synthRunSet(t, a, "a", 5), synthRunSet(t, b, "b", 5)})
+		c := New([]*RunSet{synthRunSet(t, a, "a", 5), synthRunSet(t, b, "b", 5)})
 		for _, row := range c.Rows {
 			switch row.Deltas[1].Verdict {
 			case DeltaSignificant:
@@ -143,13 +143,13 @@ func TestCompareFalseDifferenceRate(t *testing.T) {
 // deviations) and five runs a side, the mean, p50 and p95 must be called
 // worse: every run of one set is slower than every run of the other, the
 // strongest evidence five runs can give (p = 0.008).
-func TestCompareDetectsRealDifference(t *testing.T) {
+func TestDetectsRealDifference(t *testing.T) {
 	for i := range 10 {
 		a, b := rundirtest.BaseSynth(uint64(2000+2*i)), rundirtest.BaseSynth(uint64(2001+2*i))
 		a.Requests, b.Requests = 500, 500
 		a.Light, b.Light = true, true
 		b.BaseMs *= 1.2
-		c := Compare([]*RunSet{synthRunSet(t, a, "a", 5), synthRunSet(t, b, "b", 5)})
+		c := New([]*RunSet{synthRunSet(t, a, "a", 5), synthRunSet(t, b, "b", 5)})
 		for _, row := range c.Rows {
 			switch row.Metric.Key {
 			case "p50", "p95", "mean":

@@ -1,8 +1,8 @@
-package harness
+package compare
 
 import "errors"
 
-// The sentinel errors of the compare stage. Each is wrapped with what was being
+// The sentinel errors of package compare. Each is wrapped with what was being
 // done (fmt.Errorf("…: %w", Err…)); test for them with errors.Is.
 var (
 	// ErrNotRunSet reports a directory that holds neither summary.json (a

@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import (
 	"path/filepath"

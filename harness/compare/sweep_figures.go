@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import (
 	"fmt"
@@ -15,7 +15,7 @@ func (s *Sweep) SaveFigures(dir, linkPrefix string) error {
 	for _, ch := range s.charts() {
 		for _, format := range plot.FigureFormats {
 			name := "sweep-" + ch.Key + "." + format
-			err := cmpSaveFile(filepath.Join(dir, name), func(w io.Writer) error {
+			err := saveFile(filepath.Join(dir, name), func(w io.Writer) error {
 				return plot.WriteChart(w, format, ch)
 			})
 			if err != nil {

@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import (
 	"slices"
@@ -13,8 +13,8 @@ import (
 	"stegocloud/harness/plot"
 )
 
-// sweepAxis is how a swept field is laid along a figure's x axis.
-type sweepAxis struct {
+// Axis is how a swept field is laid along a figure's x axis.
+type Axis struct {
 	Field   string
 	Numeric bool
 	Unit    string             // of numeric values: "", "ms" (durations), "/s" (rates)
@@ -22,9 +22,9 @@ type sweepAxis struct {
 	Order   []string           // categorical values in order of first appearance
 }
 
-// sweepParseValue reads a matrix value as a number where it is one: plain
+// parseValue reads a matrix value as a number where it is one: plain
 // numbers, durations (in ms) and rates such as "150/s".
-func sweepParseValue(raw string) (v float64, unit string, ok bool) {
+func parseValue(raw string) (v float64, unit string, ok bool) {
 	s := strings.TrimSpace(raw)
 	if f, err := strconv.ParseFloat(s, 64); err == nil {
 		return f, "", true
@@ -40,16 +40,16 @@ func sweepParseValue(raw string) (v float64, unit string, ok bool) {
 	return 0, "", false
 }
 
-// sweepAxisOf decides whether field is numeric: every value must parse, in
+// AxisOf decides whether field is numeric: every value must parse, in
 // the same unit; otherwise it is categorical.
-func sweepAxisOf(field string, vs []rundir.SweepVariant) sweepAxis {
-	ax := sweepAxis{Field: field, Numeric: true, Values: map[string]float64{}}
+func AxisOf(field string, vs []rundir.SweepVariant) Axis {
+	ax := Axis{Field: field, Numeric: true, Values: map[string]float64{}}
 	for i, v := range vs {
 		raw := v.Values[field]
 		if !slices.Contains(ax.Order, raw) {
 			ax.Order = append(ax.Order, raw)
 		}
-		f, unit, ok := sweepParseValue(raw)
+		f, unit, ok := parseValue(raw)
 		if !ok || (i > 0 && unit != ax.Unit) {
 			ax.Numeric = false
 			continue
@@ -64,7 +64,7 @@ func sweepAxisOf(field string, vs []rundir.SweepVariant) sweepAxis {
 }
 
 // Label is the field with its unit, for an axis.
-func (ax sweepAxis) Label() string {
+func (ax Axis) Label() string {
 	switch ax.Unit {
 	case "ms":
 		return ax.Field + " (ms)"
@@ -77,11 +77,11 @@ func (ax sweepAxis) Label() string {
 // xField picks the x axis: the first numeric swept field, so that a trend is
 // drawn as a line; else the first field, drawn as bars. Every other field
 // splits the variants into series.
-func (s *Sweep) xField() (sweepAxis, []string) {
+func (s *Sweep) xField() (Axis, []string) {
 	fields := s.Index.Fields
-	x := sweepAxisOf(fields[0], s.Index.Variants)
+	x := AxisOf(fields[0], s.Index.Variants)
 	for _, f := range fields {
-		if ax := sweepAxisOf(f, s.Index.Variants); ax.Numeric {
+		if ax := AxisOf(f, s.Index.Variants); ax.Numeric {
 			x = ax
 			break
 		}
@@ -108,7 +108,7 @@ func (s *Sweep) charts() []plot.Chart {
 		}
 		series := map[string]int{}
 		for _, row := range s.Rows {
-			key := sweepSeriesLabel(others, row.Variant.Values)
+			key := SeriesLabel(others, row.Variant.Values)
 			si, ok := series[key]
 			if !ok {
 				si = len(ch.Series)
@@ -119,7 +119,7 @@ func (s *Sweep) charts() []plot.Chart {
 			if !x.Numeric {
 				xv = float64(slices.Index(x.Order, row.Variant.Values[x.Field]))
 			}
-			if p, ok := cmpPointOf(xv, row.Stats[mi]); ok {
+			if p, ok := PointOf(xv, row.Stats[mi]); ok {
 				ch.Series[si].Points = append(ch.Series[si].Points, p)
 			}
 		}
@@ -141,9 +141,9 @@ func (s *Sweep) charts() []plot.Chart {
 	return charts
 }
 
-// sweepSeriesLabel names a series by the values of the fields other than x:
+// SeriesLabel names a series by the values of the fields other than x:
 // "balancer=random"; "" when x is the only field.
-func sweepSeriesLabel(fields []string, values map[string]string) string {
+func SeriesLabel(fields []string, values map[string]string) string {
 	parts := make([]string, len(fields))
 	for i, f := range fields {
 		parts[i] = experiment.ShortField(f) + "=" + values[f]

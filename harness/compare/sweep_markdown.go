@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import (
 	"fmt"
@@ -18,10 +18,10 @@ func (s *Sweep) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	idx := s.Index
 	fmt.Fprintf(&b, "# Sweep: %s\n\n", idx.Experiment)
-	fmt.Fprintf(&b, "Swept %s: %d variants, %s.\n\n", sweepFieldList(idx.Fields), len(idx.Variants), sweepRepeatText(idx.Variants))
+	fmt.Fprintf(&b, "Swept %s: %d variants, %s.\n\n", fieldList(idx.Fields), len(idx.Variants), RepeatText(idx.Variants))
 	notes := s.writeTable(&b)
-	if len(notes.texts) > 0 {
-		notes.write(&b)
+	if len(notes.Texts) > 0 {
+		notes.Write(&b)
 		b.WriteString("\n")
 	}
 	s.writeHowToRead(&b)
@@ -31,14 +31,14 @@ func (s *Sweep) WriteMarkdown(w io.Writer) error {
 			fmt.Fprintf(&b, "- %s\n", w)
 		}
 	}
-	cmpWriteFigureLinks(&b, s.Figures)
+	writeFigureLinks(&b, s.Figures)
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("writing sweep summary: %w", err)
 	}
 	return nil
 }
 
-func sweepFieldList(fields []string) string {
+func fieldList(fields []string) string {
 	quoted := make([]string, len(fields))
 	for i, f := range fields {
 		quoted[i] = "`" + f + "`"
@@ -46,13 +46,13 @@ func sweepFieldList(fields []string) string {
 	return strings.Join(quoted, " × ")
 }
 
-func (s *Sweep) writeTable(b *strings.Builder) *cmpNotes {
-	notes := &cmpNotes{}
+func (s *Sweep) writeTable(b *strings.Builder) *Footnotes {
+	notes := &Footnotes{}
 	metrics := HeadlineMetrics()
 	header, align := []string{"variant"}, []string{"---"}
 	for _, f := range s.Index.Fields {
 		header = append(header, f)
-		if sweepAxisOf(f, s.Index.Variants).Numeric {
+		if AxisOf(f, s.Index.Variants).Numeric {
 			align = append(align, "--:")
 		} else {
 			align = append(align, "---")
@@ -72,7 +72,7 @@ func (s *Sweep) writeTable(b *strings.Builder) *cmpNotes {
 		cells = append(cells, strconv.Itoa(row.N))
 		for i, m := range metrics {
 			st := row.Stats[i]
-			cells = append(cells, notes.citeAll(cmpFormatStat(m.Delta, st), st.Warnings))
+			cells = append(cells, notes.CiteAll(FormatStat(m.Delta, st), st.Warnings))
 		}
 		rows = append(rows, cells)
 	}
@@ -90,12 +90,12 @@ func (s *Sweep) writeHowToRead(b *strings.Builder) {
 	fmt.Fprintf(b, "A variant of one run shows that run's value; a repeated variant shows the median of its runs ± the %.0f%% "+
 		"confidence interval of the median (golang.org/x/perf/benchmath, as benchstat), ∞ when it has too few runs for one. "+
 		"Higher is better for %s; lower for the rest. — means not measured (no failover without faults).\n",
-		100*CompareConfidence, strings.Join(higher, " and "))
+		100*Confidence, strings.Join(higher, " and "))
 }
 
-// sweepRepeatText says how many runs the variants hold: "5 runs each", or
+// RepeatText says how many runs the variants hold: "5 runs each", or
 // "1–5 runs" when they differ.
-func sweepRepeatText(vs []rundir.SweepVariant) string {
+func RepeatText(vs []rundir.SweepVariant) string {
 	lo, hi := vs[0].Repeat, vs[0].Repeat
 	for _, v := range vs {
 		lo, hi = min(lo, v.Repeat), max(hi, v.Repeat)

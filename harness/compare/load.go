@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import (
 	"encoding/json"
@@ -32,33 +32,33 @@ type LoadedRun struct {
 // Repeated reports whether the set holds more than one run.
 func (s *RunSet) Repeated() bool { return len(s.Runs) > 1 }
 
-// cmpRepDirRE matches rep directories as the harness names them, rep-1 …
+// repDirRE matches rep directories as the harness names them, rep-1 …
 // rep-n: canonical numbers only, so that each number names one directory.
-var cmpRepDirRE = regexp.MustCompile(`^rep-([1-9][0-9]*)$`)
+var repDirRE = regexp.MustCompile(`^rep-([1-9][0-9]*)$`)
 
-// cmpTimestampRE matches run directory names (YYYYMMDD-HHMMSS) and rep
+// timestampRE matches run directory names (YYYYMMDD-HHMMSS) and rep
 // directories, which say little alone and are labelled with their parent.
-var cmpTimestampRE = regexp.MustCompile(`^([0-9]{8}-[0-9]{6}|rep-[0-9]+)$`)
+var timestampRE = regexp.MustCompile(`^([0-9]{8}-[0-9]{6}|rep-[0-9]+)$`)
 
 // LoadRunSet reads the run set in dir: a run directory (summary.json), a repeat
 // set (rep-1/ … rep-n/, each a run directory), or an experiment directory
 // results/NAME, which stands for its latest run set.
 func LoadRunSet(dir string) (*RunSet, error) {
-	set, err := cmpLoadRunSet(dir, true)
+	set, err := ReadRunSet(dir, true)
 	if err != nil {
 		return nil, fmt.Errorf("loading run set %s: %w", dir, err)
 	}
 	return set, nil
 }
 
-// cmpRunSetLayout is what a directory holds that tells run sets apart.
-type cmpRunSetLayout struct {
-	summary, latest, sweep bool
-	reps                   []int // rep numbers, sorted
+// Layout is what a directory holds that tells run sets apart.
+type Layout struct {
+	Summary, Latest, Sweep bool
+	Reps                   []int // rep numbers, sorted
 }
 
-func cmpInspectRunSet(dir string) (cmpRunSetLayout, error) {
-	var l cmpRunSetLayout
+func Inspect(dir string) (Layout, error) {
+	var l Layout
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return l, err
@@ -66,28 +66,28 @@ func cmpInspectRunSet(dir string) (cmpRunSetLayout, error) {
 	for _, e := range entries {
 		switch name := e.Name(); {
 		case name == "summary.json":
-			l.summary = true
+			l.Summary = true
 		case name == "latest":
-			l.latest = true
+			l.Latest = true
 		case name == "sweep.json":
-			l.sweep = true
-		case cmpRepDirRE.MatchString(name):
-			n, err := strconv.Atoi(cmpRepDirRE.FindStringSubmatch(name)[1])
-			if err == nil && cmpIsDir(filepath.Join(dir, name)) {
-				l.reps = append(l.reps, n)
+			l.Sweep = true
+		case repDirRE.MatchString(name):
+			n, err := strconv.Atoi(repDirRE.FindStringSubmatch(name)[1])
+			if err == nil && isDir(filepath.Join(dir, name)) {
+				l.Reps = append(l.Reps, n)
 			}
 		}
 	}
-	slices.Sort(l.reps)
+	slices.Sort(l.Reps)
 	return l, nil
 }
 
-func cmpIsDir(path string) bool {
+func isDir(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.IsDir()
 }
 
-func cmpLoadRunSet(dir string, mayFollowLatest bool) (*RunSet, error) {
+func ReadRunSet(dir string, mayFollowLatest bool) (*RunSet, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
 		return nil, err
@@ -95,41 +95,41 @@ func cmpLoadRunSet(dir string, mayFollowLatest bool) (*RunSet, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("%w: it is a file; want a run directory, a repeat set or results/NAME", ErrNotRunSet)
 	}
-	l, err := cmpInspectRunSet(dir)
+	l, err := Inspect(dir)
 	if err != nil {
 		return nil, err
 	}
 	switch {
-	case l.summary && len(l.reps) > 0:
-		return nil, fmt.Errorf("%w: summary.json next to rep-%d/: a run directory or a repeat set, not both", ErrMixedRunSet, l.reps[0])
-	case l.summary:
-		run, err := cmpLoadRun(dir)
+	case l.Summary && len(l.Reps) > 0:
+		return nil, fmt.Errorf("%w: summary.json next to rep-%d/: a run directory or a repeat set, not both", ErrMixedRunSet, l.Reps[0])
+	case l.Summary:
+		run, err := loadRun(dir)
 		if err != nil {
 			return nil, err
 		}
-		return &RunSet{Dir: dir, Label: cmpRunSetLabel(dir), Runs: []LoadedRun{run}}, nil
-	case len(l.reps) > 0:
-		return cmpLoadRepeatSet(dir, l.reps)
-	case l.latest && mayFollowLatest:
+		return &RunSet{Dir: dir, Label: runSetLabel(dir), Runs: []LoadedRun{run}}, nil
+	case len(l.Reps) > 0:
+		return loadRepeatSet(dir, l.Reps)
+	case l.Latest && mayFollowLatest:
 		latest := filepath.Join(dir, "latest")
 		if real, err := filepath.EvalSymlinks(latest); err == nil {
 			latest = real
 		}
-		return cmpLoadRunSet(latest, false)
-	case l.sweep:
+		return ReadRunSet(latest, false)
+	case l.Sweep:
 		return nil, fmt.Errorf("%w: it is a sweep (sweep.json); compare its variant directories, or read its sweep.md", ErrNotRunSet)
 	}
 	return nil, fmt.Errorf("%w: no summary.json, rep-*/summary.json or latest in it", ErrNotRunSet)
 }
 
-func cmpLoadRepeatSet(dir string, reps []int) (*RunSet, error) {
-	set := &RunSet{Dir: dir, Label: cmpRunSetLabel(dir)}
+func loadRepeatSet(dir string, reps []int) (*RunSet, error) {
+	set := &RunSet{Dir: dir, Label: runSetLabel(dir)}
 	for i, n := range reps {
 		if n != i+1 {
 			return nil, fmt.Errorf("%w: reps numbered %v, want rep-1 … rep-%d without gaps", ErrMixedRunSet, reps, len(reps))
 		}
 		repDir := filepath.Join(dir, "rep-"+strconv.Itoa(n))
-		run, err := cmpLoadRun(repDir)
+		run, err := loadRun(repDir)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%w: rep-%d has no summary.json (an unfinished run?)", ErrMixedRunSet, n)
 		}
@@ -146,11 +146,11 @@ func cmpLoadRepeatSet(dir string, reps []int) (*RunSet, error) {
 	return set, nil
 }
 
-// cmpLoadRun reads one run directory: summary.json (required) and run.json
+// loadRun reads one run directory: summary.json (required) and run.json
 // (optional: a report without provenance is still worth comparing).
-func cmpLoadRun(dir string) (LoadedRun, error) {
+func loadRun(dir string) (LoadedRun, error) {
 	run := LoadedRun{Dir: dir}
-	sum, err := cmpReadSummaryFile(filepath.Join(dir, "summary.json"))
+	sum, err := readSummaryFile(filepath.Join(dir, "summary.json"))
 	if err != nil {
 		return run, err
 	}
@@ -170,7 +170,7 @@ func cmpLoadRun(dir string) (LoadedRun, error) {
 	return run, nil
 }
 
-func cmpReadSummaryFile(path string) (rundir.Summary, error) {
+func readSummaryFile(path string) (rundir.Summary, error) {
 	var s rundir.Summary
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -179,15 +179,15 @@ func cmpReadSummaryFile(path string) (rundir.Summary, error) {
 	if err := json.Unmarshal(data, &s); err != nil {
 		return s, fmt.Errorf("%w: %s: %v", ErrRunSetFile, path, err)
 	}
-	if err := cmpCheckSummary(&s); err != nil {
+	if err := checkSummary(&s); err != nil {
 		return s, fmt.Errorf("%w: %s: %v", ErrRunSetFile, path, err)
 	}
 	return s, nil
 }
 
-// cmpCheckSummary rejects a summary.json that parses but cannot be a run's,
+// checkSummary rejects a summary.json that parses but cannot be a run's,
 // such as "{}", so that it is not compared as a run that measured zeros.
-func cmpCheckSummary(s *rundir.Summary) error {
+func checkSummary(s *rundir.Summary) error {
 	c := s.Requests
 	switch {
 	case s.Experiment == "":
@@ -200,16 +200,16 @@ func cmpCheckSummary(s *rundir.Summary) error {
 	return nil
 }
 
-// cmpRunSetLabel names a set by its directory, prefixing names that say
+// runSetLabel names a set by its directory, prefixing names that say
 // little alone: "stress10k/20260101-120000", "20260101-120000/rep-2",
 // but "balancer=random" for a sweep variant.
-func cmpRunSetLabel(dir string) string {
+func runSetLabel(dir string) string {
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
 		dir = real
 	}
 	dir = filepath.Clean(dir)
 	base := filepath.Base(dir)
-	if cmpTimestampRE.MatchString(base) {
+	if timestampRE.MatchString(base) {
 		if parent := filepath.Base(filepath.Dir(dir)); parent != "." && parent != string(filepath.Separator) {
 			return parent + "/" + base
 		}

@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import (
 	"bytes"
@@ -8,13 +8,13 @@ import (
 	"testing"
 )
 
-// cmpGoldenNames are the comparisons whose Markdown is kept in testdata.
-var cmpGoldenNames = []string{"compare_single", "compare_repeat_diff", "compare_repeat_same", "compare_too_few"}
+// goldenNames are the comparisons whose Markdown is kept in testdata.
+var goldenNames = []string{"compare_single", "compare_repeat_diff", "compare_repeat_same", "compare_too_few"}
 
-// cmpGoldenCase builds the run sets of one golden comparison: two single runs;
+// goldenCase builds the run sets of one golden comparison: two single runs;
 // two repeat sets of 5 with a real difference (B 12% slower, 10% less
 // throughput); two of 5 drawn from one distribution; 5 runs against 2.
-func cmpGoldenCase(t *testing.T, name string) []*RunSet {
+func goldenCase(t *testing.T, name string) []*RunSet {
 	slower := func(seed uint64) rundirtest.Synth {
 		s := rundirtest.BaseSynth(seed)
 		s.BaseMs, s.RPS, s.LostP = 560, 86, 0.004
@@ -38,11 +38,11 @@ func cmpGoldenCase(t *testing.T, name string) []*RunSet {
 	return nil
 }
 
-func TestCompareMarkdownGolden(t *testing.T) {
-	for _, name := range cmpGoldenNames {
+func TestMarkdownGolden(t *testing.T) {
+	for _, name := range goldenNames {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := Compare(cmpGoldenCase(t, name)).WriteMarkdown(&buf); err != nil {
+			if err := New(goldenCase(t, name)).WriteMarkdown(&buf); err != nil {
 				t.Fatalf("WriteMarkdown: %v", err)
 			}
 			golden.Check(t, name+".golden", buf.Bytes())
@@ -52,7 +52,7 @@ func TestCompareMarkdownGolden(t *testing.T) {
 
 // The goldens are reviewed once; these checks keep what they must show true
 // whatever -update writes, row by row.
-func TestCompareMarkdownClaims(t *testing.T) {
+func TestMarkdownClaims(t *testing.T) {
 	tests := []struct {
 		name string
 		rows map[string]string // metric title → text its "vs" cell must contain
@@ -77,13 +77,13 @@ func TestCompareMarkdownClaims(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := Compare(cmpGoldenCase(t, tt.name))
+			c := New(goldenCase(t, tt.name))
 			var buf bytes.Buffer
 			if err := c.WriteMarkdown(&buf); err != nil {
 				t.Fatalf("WriteMarkdown: %v", err)
 			}
 			got := buf.String()
-			cells := cmpVsCells(got)
+			cells := vsCells(got)
 			if len(cells) != len(HeadlineMetrics()) {
 				t.Fatalf("found %d metric rows, want %d:\n%s", len(cells), len(HeadlineMetrics()), got)
 			}
@@ -112,8 +112,8 @@ func TestCompareMarkdownClaims(t *testing.T) {
 	}
 }
 
-// cmpVsCells maps each metric row of a two-set comparison to its "B vs A" cell.
-func cmpVsCells(md string) map[string]string {
+// vsCells maps each metric row of a two-set comparison to its "B vs A" cell.
+func vsCells(md string) map[string]string {
 	cells := map[string]string{}
 	for _, line := range strings.Split(md, "\n") {
 		f := strings.Split(line, " | ")

@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import (
 	"bytes"
@@ -16,9 +16,9 @@ import (
 	"stegocloud/harness/rundir"
 )
 
-// cmpDumpCharts prints chart data for golden files, to a precision that
+// dumpCharts prints chart data for golden files, to a precision that
 // survives floating-point noise across platforms.
-func cmpDumpCharts(charts []plot.Chart) []byte {
+func dumpCharts(charts []plot.Chart) []byte {
 	var b bytes.Buffer
 	f := func(v float64) string {
 		if math.IsNaN(v) {
@@ -39,7 +39,7 @@ func cmpDumpCharts(charts []plot.Chart) []byte {
 	return b.Bytes()
 }
 
-func cmpDumpSpectrum(lines []plot.SpectrumLine) []byte {
+func dumpSpectrum(lines []plot.SpectrumLine) []byte {
 	var b bytes.Buffer
 	for _, l := range lines {
 		fmt.Fprintf(&b, "line %q runs=%d count=%d points=%d\n", l.Label, l.Runs, l.Count, len(l.Points))
@@ -50,17 +50,17 @@ func cmpDumpSpectrum(lines []plot.SpectrumLine) []byte {
 	return b.Bytes()
 }
 
-func TestCompareFigureDataGolden(t *testing.T) {
-	c := Compare(cmpGoldenCase(t, "compare_repeat_diff"))
-	golden.Check(t, "compare_spectrum_data.golden", cmpDumpSpectrum(c.spectrum))
-	golden.Check(t, "compare_metrics_data.golden", cmpDumpCharts(c.metricCharts()))
+func TestFigureDataGolden(t *testing.T) {
+	c := New(goldenCase(t, "compare_repeat_diff"))
+	golden.Check(t, "compare_spectrum_data.golden", dumpSpectrum(c.spectrum))
+	golden.Check(t, "compare_metrics_data.golden", dumpCharts(c.metricCharts()))
 }
 
 // The spectrum of a repeat set is the merged histogram of all its runs: every
 // request counted once, percentiles rising, X = 1/(1-q) with q = 100% dropped.
-func TestCompareSpectrumMergesRuns(t *testing.T) {
+func TestSpectrumMergesRuns(t *testing.T) {
 	set := synthRunSet(t, rundirtest.BaseSynth(41), "a", 4)
-	c := Compare([]*RunSet{set})
+	c := New([]*RunSet{set})
 	if len(c.spectrum) != 1 {
 		t.Fatalf("%d spectrum lines, want 1 (warnings %q)", len(c.spectrum), c.Warnings)
 	}
@@ -85,7 +85,7 @@ func TestCompareSpectrumMergesRuns(t *testing.T) {
 		}
 		prev = p
 	}
-	h, _, _ := cmpMergeHistograms("A", set, "all")
+	h, _, _ := mergeHistograms("A", set, "all")
 	for _, p := range line.Points {
 		if p.Percentile == 50 {
 			if got, want := p.Ms, float64(h.ValueAtQuantile(50))/1000; math.Abs(got-want) > want*0.002 {
@@ -95,7 +95,7 @@ func TestCompareSpectrumMergesRuns(t *testing.T) {
 	}
 }
 
-func TestCompareSpectrumWarnings(t *testing.T) {
+func TestSpectrumWarnings(t *testing.T) {
 	tests := []struct {
 		name     string
 		breakRun func(s *rundir.Summary)
@@ -110,7 +110,7 @@ func TestCompareSpectrumWarnings(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			set := synthRunSet(t, rundirtest.BaseSynth(42), "a", 3)
 			tt.breakRun(&set.Runs[1].Summary)
-			c := Compare([]*RunSet{set})
+			c := New([]*RunSet{set})
 			if len(c.spectrum) != 1 || c.spectrum[0].Runs != tt.runs {
 				t.Fatalf("spectrum lines %d, want 1 of %d runs", len(c.spectrum), tt.runs)
 			}
@@ -126,14 +126,14 @@ func TestCompareSpectrumWarnings(t *testing.T) {
 }
 
 // Every figure renders in every format, and the Markdown links the PNGs.
-func TestCompareSaveFigures(t *testing.T) {
+func TestSaveFigures(t *testing.T) {
 	dir := t.TempDir()
-	c := Compare(cmpGoldenCase(t, "compare_too_few"))
+	c := New(goldenCase(t, "compare_too_few"))
 	if err := c.SaveFigures(dir, "report"); err != nil {
 		t.Fatalf("SaveFigures: %v", err)
 	}
 	for _, name := range []string{"report-spectrum", "report-metrics"} {
-		cmpCheckFigureFiles(t, dir, name)
+		checkFigureFiles(t, dir, name)
 	}
 	var md bytes.Buffer
 	if err := c.WriteMarkdown(&md); err != nil {
@@ -146,9 +146,9 @@ func TestCompareSaveFigures(t *testing.T) {
 	}
 }
 
-// cmpCheckFigureFiles checks that name.png is a PNG of a sensible size and
+// checkFigureFiles checks that name.png is a PNG of a sensible size and
 // name.svg an SVG document.
-func cmpCheckFigureFiles(t *testing.T, dir, name string) {
+func checkFigureFiles(t *testing.T, dir, name string) {
 	t.Helper()
 	for _, format := range plot.FigureFormats {
 		data, err := os.ReadFile(filepath.Join(dir, name+"."+format))
@@ -156,11 +156,11 @@ func cmpCheckFigureFiles(t *testing.T, dir, name string) {
 			t.Errorf("figure %s.%s: %v", name, format, err)
 			continue
 		}
-		cmpCheckFigureBytes(t, name+"."+format, format, data)
+		checkFigureBytes(t, name+"."+format, format, data)
 	}
 }
 
-func cmpCheckFigureBytes(t *testing.T, name, format string, data []byte) {
+func checkFigureBytes(t *testing.T, name, format string, data []byte) {
 	t.Helper()
 	switch format {
 	case "png":
@@ -177,8 +177,8 @@ func cmpCheckFigureBytes(t *testing.T, name, format string, data []byte) {
 	}
 }
 
-func TestCompareSaveFiguresFailsCleanly(t *testing.T) {
-	c := Compare(cmpGoldenCase(t, "compare_single"))
+func TestSaveFiguresFailsCleanly(t *testing.T) {
+	c := New(goldenCase(t, "compare_single"))
 	missing := filepath.Join(t.TempDir(), "no", "such", "dir")
 	if err := c.SaveFigures(missing, "x"); err == nil || !strings.Contains(err.Error(), "saving comparison figure") {
 		t.Errorf("SaveFigures into %s: err %v, want a saving error", missing, err)

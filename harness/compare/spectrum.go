@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import (
 	"fmt"
@@ -8,12 +8,12 @@ import (
 	"stegocloud/harness/rundir"
 )
 
-// cmpSpectrumOf merges the "all" histograms of s and walks their percentiles.
+// spectrumOf merges the "all" histograms of s and walks their percentiles.
 // Runs without a usable histogram are left out with a warning rather than
 // failing the whole comparison.
-func cmpSpectrumOf(cs ComparedSet, s *RunSet) (plot.SpectrumLine, []string) {
+func spectrumOf(cs ComparedSet, s *RunSet) (plot.SpectrumLine, []string) {
 	line := plot.SpectrumLine{Label: cs.Key + ": " + cs.Label}
-	merged, used, warns := cmpMergeHistograms(cs.Key, s, "all")
+	merged, used, warns := mergeHistograms(cs.Key, s, "all")
 	line.Runs = used
 	if merged == nil {
 		return line, warns
@@ -26,12 +26,12 @@ func cmpSpectrumOf(cs ComparedSet, s *RunSet) (plot.SpectrumLine, []string) {
 	return line, warns
 }
 
-// cmpMergeHistograms decodes histogram key of every run of s and merges them.
-func cmpMergeHistograms(setKey string, s *RunSet, key string) (merged *hdr.Histogram, used int, warns []string) {
+// mergeHistograms decodes histogram key of every run of s and merges them.
+func mergeHistograms(setKey string, s *RunSet, key string) (merged *hdr.Histogram, used int, warns []string) {
 	for i := range s.Runs {
-		h, err := cmpDecodeHistogram(&s.Runs[i].Summary, key)
+		h, err := decodeHistogram(&s.Runs[i].Summary, key)
 		if err != nil {
-			warns = append(warns, fmt.Sprintf("set %s, %s: %v; left out of the spectrum", setKey, cmpRunName(s, i), err))
+			warns = append(warns, fmt.Sprintf("set %s, %s: %v; left out of the spectrum", setKey, runName(s, i), err))
 			continue
 		}
 		used++
@@ -40,13 +40,13 @@ func cmpMergeHistograms(setKey string, s *RunSet, key string) (merged *hdr.Histo
 			continue
 		}
 		if dropped := merged.Merge(h); dropped > 0 {
-			warns = append(warns, fmt.Sprintf("set %s, %s: %d latencies outside the first run's histogram range were dropped from the spectrum", setKey, cmpRunName(s, i), dropped))
+			warns = append(warns, fmt.Sprintf("set %s, %s: %d latencies outside the first run's histogram range were dropped from the spectrum", setKey, runName(s, i), dropped))
 		}
 	}
 	return merged, used, warns
 }
 
-func cmpDecodeHistogram(s *rundir.Summary, key string) (*hdr.Histogram, error) {
+func decodeHistogram(s *rundir.Summary, key string) (*hdr.Histogram, error) {
 	enc, ok := s.Histograms[key]
 	if !ok || enc == "" {
 		return nil, fmt.Errorf("%w: summary.json has no %q histogram", ErrRunSetHistogram, key)
@@ -58,8 +58,8 @@ func cmpDecodeHistogram(s *rundir.Summary, key string) (*hdr.Histogram, error) {
 	return h, nil
 }
 
-// cmpRunName names run i of s for messages: "rep-3", or "the run".
-func cmpRunName(s *RunSet, i int) string {
+// runName names run i of s for messages: "rep-3", or "the run".
+func runName(s *RunSet, i int) string {
 	if len(s.Runs) == 1 {
 		return "the run"
 	}

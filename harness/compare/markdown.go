@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import (
 	"fmt"
@@ -19,8 +19,8 @@ func (c *Comparison) WriteMarkdown(w io.Writer) error {
 	c.writeSetsTable(&b)
 	b.WriteString("## Headline metrics\n\n")
 	notes := c.writeMetricsTable(&b)
-	if len(notes.texts) > 0 {
-		notes.write(&b)
+	if len(notes.Texts) > 0 {
+		notes.Write(&b)
 		b.WriteString("\n")
 	}
 	c.writeHowToRead(&b)
@@ -30,7 +30,7 @@ func (c *Comparison) WriteMarkdown(w io.Writer) error {
 			fmt.Fprintf(&b, "- %s\n", w)
 		}
 	}
-	cmpWriteFigureLinks(&b, c.Figures)
+	writeFigureLinks(&b, c.Figures)
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("writing comparison: %w", err)
 	}
@@ -52,8 +52,8 @@ func (c *Comparison) writeSetsTable(b *strings.Builder) {
 		[]string{2: "--:"}, rows)
 }
 
-func (c *Comparison) writeMetricsTable(b *strings.Builder) *cmpNotes {
-	notes := &cmpNotes{}
+func (c *Comparison) writeMetricsTable(b *strings.Builder) *Footnotes {
+	notes := &Footnotes{}
 	header, align := []string{"metric", "better"}, []string{"---", "---"}
 	for i, s := range c.Sets {
 		header, align = append(header, s.Key), append(align, "--:")
@@ -66,9 +66,9 @@ func (c *Comparison) writeMetricsTable(b *strings.Builder) *cmpNotes {
 		m := row.Metric
 		cells := []string{m.Title(), m.Better.String()}
 		for i, st := range row.Stats {
-			cells = append(cells, notes.citeAll(cmpFormatStat(m.Delta, st), st.Warnings))
+			cells = append(cells, notes.CiteAll(FormatStat(m.Delta, st), st.Warnings))
 			if i > 0 {
-				cells = append(cells, cmpFormatDelta(m, row.Deltas[i], notes))
+				cells = append(cells, FormatDelta(m, row.Deltas[i], notes))
 			}
 		}
 		rows = append(rows, cells)
@@ -77,11 +77,11 @@ func (c *Comparison) writeMetricsTable(b *strings.Builder) *cmpNotes {
 	return notes
 }
 
-// cmpFormatDelta is one "vs" cell: what the change is and what may be
+// FormatDelta is one "vs" cell: what the change is and what may be
 // claimed about it.
-func cmpFormatDelta(m HeadlineMetric, d MetricDelta, notes *cmpNotes) string {
-	diff := cmpFormatDiff(m.Delta, d.Diff)
-	word := cmpImprovedWord(d.Improved)
+func FormatDelta(m HeadlineMetric, d MetricDelta, notes *Footnotes) string {
+	diff := formatDiff(m.Delta, d.Diff)
+	word := improvedWord(d.Improved)
 	var cell string
 	switch d.Verdict {
 	case DeltaMissing:
@@ -89,15 +89,15 @@ func cmpFormatDelta(m HeadlineMetric, d MetricDelta, notes *cmpNotes) string {
 	case DeltaUntested:
 		cell = strings.TrimSpace(diff + " " + word)
 	case DeltaTooFew:
-		cell = diff + " (" + cmpFormatN(d.N1, d.N2) + ") " + notes.cite(fmt.Sprintf(
+		cell = diff + " (" + formatN(d.N1, d.N2) + ") " + notes.Cite(fmt.Sprintf(
 			"%s: too few runs to claim a difference (the U test needs ≥ %d runs per side)",
-			cmpFormatN(d.N1, d.N2), CompareMinRuns))
+			formatN(d.N1, d.N2), MinRuns))
 	case DeltaSignificant:
-		cell = fmt.Sprintf("%s (p=%.3f %s)", strings.TrimSpace(diff+" "+word), d.P, cmpFormatN(d.N1, d.N2))
+		cell = fmt.Sprintf("%s (p=%.3f %s)", strings.TrimSpace(diff+" "+word), d.P, formatN(d.N1, d.N2))
 	case DeltaNoDifference:
-		cell = fmt.Sprintf("~ (p=%.3f %s)", d.P, cmpFormatN(d.N1, d.N2))
+		cell = fmt.Sprintf("~ (p=%.3f %s)", d.P, formatN(d.N1, d.N2))
 	}
-	return notes.citeAll(cell, d.Warnings)
+	return notes.CiteAll(cell, d.Warnings)
 }
 
 // writeHowToRead states the method once, only for what the table shows.
@@ -115,13 +115,13 @@ func (c *Comparison) writeHowToRead(b *strings.Builder) {
 		fmt.Fprintf(b, "A repeated set shows the median of its runs ± the %.0f%% confidence interval of the median. "+
 			"Changes compare medians; p is a two-sided Mann-Whitney U test over the runs, and `~` means no "+
 			"significant difference at α = %.2f (benchstat's method, golang.org/x/perf/benchmath).\n",
-			100*CompareConfidence, CompareAlpha)
+			100*Confidence, Alpha)
 		b.WriteString("\n")
 	}
 	if k := c.tests(); k > 0 {
 		fmt.Fprintf(b, "This table runs %d such tests, each on its own as benchstat does: were nothing different, "+
 			"up to %.2g of them would still show a difference by chance (α × %d). Trust a change that related metrics "+
-			"agree on or that a rerun repeats.\n\n", k, CompareAlpha*float64(k), k)
+			"agree on or that a rerun repeats.\n\n", k, Alpha*float64(k), k)
 	}
 	if len(c.Sets) > 1 {
 		fmt.Fprintf(b, "Success rate changes are in percentage points (pp), lost requests in requests, all others in percent of %s's value.\n", c.Sets[0].Key)

@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import (
 	"bytes"
@@ -44,7 +44,7 @@ func TestWriteSweepGolden(t *testing.T) {
 		if !strings.Contains(string(md), "]("+f.Path+")") {
 			t.Errorf("sweep.md does not link %s", f.Path)
 		}
-		cmpCheckFigureFiles(t, dir, strings.TrimSuffix(f.Path, ".png"))
+		checkFigureFiles(t, dir, strings.TrimSuffix(f.Path, ".png"))
 	}
 }
 
@@ -61,7 +61,7 @@ func TestSweepChartDataGolden(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := NewSweep(tt.idx, sweepSynthSets(t, "sweep", tt.idx))
-			golden.Check(t, tt.name+".golden", cmpDumpCharts(s.charts()))
+			golden.Check(t, tt.name+".golden", dumpCharts(s.charts()))
 		})
 	}
 }
@@ -88,7 +88,7 @@ func TestSweepFiguresRender(t *testing.T) {
 				if err := plot.WriteChart(&buf, format, ch); err != nil {
 					t.Fatalf("%s as %s: %v", ch.Key, format, err)
 				}
-				cmpCheckFigureBytes(t, ch.Key+"."+format, format, buf.Bytes())
+				checkFigureBytes(t, ch.Key+"."+format, format, buf.Bytes())
 			}
 		})
 	}
@@ -111,7 +111,7 @@ func TestSweepParseValue(t *testing.T) {
 		{"", 0, "", false},
 	}
 	for _, tt := range tests {
-		v, unit, ok := sweepParseValue(tt.in)
+		v, unit, ok := parseValue(tt.in)
 		if v != tt.v || unit != tt.unit || ok != tt.ok {
 			t.Errorf("sweepParseValue(%q) = %v, %q, %v; want %v, %q, %v", tt.in, v, unit, ok, tt.v, tt.unit, tt.ok)
 		}

@@ -1,4 +1,4 @@
-package harness
+package compare
 
 import (
 	"math"
@@ -8,21 +8,21 @@ import (
 )
 
 const (
-	// CompareConfidence is the level of the confidence intervals of medians.
-	CompareConfidence = 0.95
-	// CompareAlpha is the significance level of the U test, benchstat's default.
-	CompareAlpha = 0.05
-	// CompareMinRuns is the fewest runs per side for which compare runs the U
+	// Confidence is the level of the confidence intervals of medians.
+	Confidence = 0.95
+	// Alpha is the significance level of the U test, benchstat's default.
+	Alpha = 0.05
+	// MinRuns is the fewest runs per side for which compare runs the U
 	// test at all: with 3 against 3 its smallest possible p is 0.1, so a
 	// difference could never be shown and "~" would read as "no difference".
-	CompareMinRuns = 4
+	MinRuns = 4
 )
 
 // MetricStat is one metric over the runs of one run set.
 type MetricStat struct {
 	Values []float64 // one per run that measured the metric, sorted
 	Center float64   // the single value, or the median
-	// Lo and Hi bound the CompareConfidence interval of the median; they are
+	// Lo and Hi bound the Confidence interval of the median; they are
 	// ±Inf when there are too few runs for one (benchmath needs 6 at 95%),
 	// and equal to Center for a single run.
 	Lo, Hi   float64
@@ -37,10 +37,10 @@ func (s MetricStat) HasCI() bool {
 	return s.N() > 1 && !math.IsInf(s.Lo, 0) && !math.IsInf(s.Hi, 0) && !math.IsNaN(s.Lo) && !math.IsNaN(s.Hi)
 }
 
-// cmpSummarise is benchstat's summary of a sample: the median and a
+// Summarise is benchstat's summary of a sample: the median and a
 // distribution-free confidence interval (benchmath.AssumeNothing), because
 // run-to-run noise on a loaded 2-core machine is neither normal nor symmetric.
-func cmpSummarise(values []float64) MetricStat {
+func Summarise(values []float64) MetricStat {
 	vs := slices.Clone(values)
 	switch len(vs) {
 	case 0:
@@ -49,8 +49,8 @@ func cmpSummarise(values []float64) MetricStat {
 		return MetricStat{Values: vs, Center: vs[0], Lo: vs[0], Hi: vs[0]}
 	}
 	th := benchmath.DefaultThresholds
-	th.CompareAlpha = CompareAlpha
-	sum := benchmath.AssumeNothing.Summary(benchmath.NewSample(vs, &th), CompareConfidence)
+	th.CompareAlpha = Alpha
+	sum := benchmath.AssumeNothing.Summary(benchmath.NewSample(vs, &th), Confidence)
 	st := MetricStat{Values: vs, Center: sum.Center, Lo: sum.Lo, Hi: sum.Hi}
 	for _, w := range sum.Warnings {
 		st.Warnings = append(st.Warnings, w.Error())
@@ -66,9 +66,9 @@ const (
 	DeltaMissing DeltaVerdict = iota
 	// DeltaUntested: one run on each side, a plain difference of two values.
 	DeltaUntested
-	// DeltaTooFew: repeated runs, but fewer than CompareMinRuns on a side.
+	// DeltaTooFew: repeated runs, but fewer than MinRuns on a side.
 	DeltaTooFew
-	// DeltaSignificant: the U test's p is at most CompareAlpha.
+	// DeltaSignificant: the U test's p is at most Alpha.
 	DeltaSignificant
 	// DeltaNoDifference: the U test found none ("~").
 	DeltaNoDifference
@@ -89,15 +89,15 @@ type MetricDelta struct {
 	Warnings []string
 }
 
-// cmpDelta compares other against base for metric m, the way benchstat does:
+// Delta compares other against base for metric m, the way benchstat does:
 // the change of medians, and a Mann-Whitney U test whose p decides between a
 // claimed change and "~".
-func cmpDelta(m HeadlineMetric, base, other MetricStat) MetricDelta {
+func Delta(m HeadlineMetric, base, other MetricStat) MetricDelta {
 	d := MetricDelta{N1: base.N(), N2: other.N(), Diff: math.NaN()}
 	if d.N1 == 0 || d.N2 == 0 {
 		return d
 	}
-	d.Diff = cmpDiff(m.Delta, base.Center, other.Center)
+	d.Diff = diff(m.Delta, base.Center, other.Center)
 	switch {
 	case other.Center > base.Center:
 		d.Improved = int(m.Better)
@@ -108,12 +108,12 @@ func cmpDelta(m HeadlineMetric, base, other MetricStat) MetricDelta {
 	case d.N1 == 1 && d.N2 == 1:
 		d.Verdict = DeltaUntested
 		return d
-	case d.N1 < CompareMinRuns || d.N2 < CompareMinRuns:
+	case d.N1 < MinRuns || d.N2 < MinRuns:
 		d.Verdict = DeltaTooFew
 		return d
 	}
 	th := benchmath.DefaultThresholds
-	th.CompareAlpha = CompareAlpha
+	th.CompareAlpha = Alpha
 	c := benchmath.AssumeNothing.Compare(
 		benchmath.NewSample(slices.Clone(base.Values), &th),
 		benchmath.NewSample(slices.Clone(other.Values), &th))
@@ -128,8 +128,8 @@ func cmpDelta(m HeadlineMetric, base, other MetricStat) MetricDelta {
 	return d
 }
 
-// cmpDiff is the change from base to v in the given kind.
-func cmpDiff(kind MetricDeltaKind, base, v float64) float64 {
+// diff is the change from base to v in the given kind.
+func diff(kind MetricDeltaKind, base, v float64) float64 {
 	if kind == DeltaPoints || kind == DeltaCount {
 		return v - base
 	}
