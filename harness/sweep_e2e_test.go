@@ -10,6 +10,8 @@ import (
 	"stegocloud/harness/rundir"
 
 	"stegocloud/harness/compare"
+
+	"stegocloud/harness/design"
 )
 
 // TestRunSmallSweep runs a tiny matrix experiment end to end — two variants,
@@ -94,13 +96,13 @@ matrix:
 		t.Errorf("sweep figure: %v", err)
 	}
 
-	src := DesignSources{Balancers: "tinysweep", Bench: DesignBenchFile}
-	if names, reasons := DesignPending(opts.Results, src); len(names) != 0 {
+	src := design.Sources{Balancers: "tinysweep", Bench: design.BenchFile}
+	if names, reasons := design.Pending(opts.Results, src); len(names) != 0 {
 		t.Errorf("DesignPending = %q (%q), want the finished sweep complete", names, reasons)
 	}
 	rep := t.TempDir()
-	got, err := CollectDesignData(opts.Results, rep, src)
-	if err != nil || len(got) != 1 || !got[0].Copied || got[0].Source.Kind != SourceSweep {
+	got, err := design.Collect(opts.Results, rep, src)
+	if err != nil || len(got) != 1 || !got[0].Copied || got[0].Source.Kind != design.SourceSweep {
 		t.Fatalf("CollectDesignData = %+v, %v; want the sweep copied", got, err)
 	}
 	for _, f := range []string{"data/tinysweep/sweep.json", "data/tinysweep/balancer=coordinator/summary.json"} {

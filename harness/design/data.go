@@ -1,4 +1,4 @@
-package harness
+package design
 
 import (
 	"encoding/json"
@@ -15,16 +15,16 @@ import (
 	"stegocloud/harness/compare"
 )
 
-// DesignData is everything reports/README.md is made of, read from the
+// Data is everything reports/README.md is made of, read from the
 // output directory alone (data/, figures/): the README can be regenerated
 // from a clone that has no results/.
-type DesignData struct {
-	Sources   DesignSources
-	Stress    *DesignRun // nil when the section has no data
-	Failover  *DesignRun
-	OpenLoop  *DesignRun
-	Balancers *DesignSweep
-	Scaling   *DesignSweep
+type Data struct {
+	Sources   Sources
+	Stress    *Run // nil when the section has no data
+	Failover  *Run
+	OpenLoop  *Run
+	Balancers *Sweep
+	Scaling   *Sweep
 	Bench     *BenchSet // nil without benchmark output
 	// Figures holds the figure files present, as paths relative to the
 	// output directory ("figures/stress10k/timeline.png"); the README links
@@ -37,36 +37,36 @@ type DesignData struct {
 	out string // the output directory, cut from warnings
 }
 
-// DesignRun is a single run or a repeat set of one experiment.
-type DesignRun struct {
-	Source DesignSource
+// Run is a single run or a repeat set of one experiment.
+type Run struct {
+	Source Source
 	Set    *compare.RunSet
 	Exp    *experiment.Experiment // the first run's experiment.yaml; nil if unreadable
 }
 
-// DesignSweep is a sweep: its summary and every variant's run set.
-type DesignSweep struct {
-	Source DesignSource
+// Sweep is a sweep: its summary and every variant's run set.
+type Sweep struct {
+	Source Source
 	Sweep  *compare.Sweep
 	Sets   []*compare.RunSet      // per variant, in index order; nil when unreadable
 	Exp    *experiment.Experiment // the first variant's first run's experiment.yaml
 }
 
-// LoadDesignData reads out/data and lists out/figures for the sections of
+// Load reads out/data and lists out/figures for the sections of
 // src. A section without data is left nil with a warning; only an unreadable
 // output directory is an error.
-func LoadDesignData(out string, src DesignSources) (*DesignData, error) {
-	d := &DesignData{Sources: src, Figures: map[string]bool{}, out: out}
-	dataDir := filepath.Join(out, DesignDataDir)
+func Load(out string, src Sources) (*Data, error) {
+	d := &Data{Sources: src, Figures: map[string]bool{}, out: out}
+	dataDir := filepath.Join(out, DataDir)
 	runs := []struct {
 		name string
-		dst  **DesignRun
+		dst  **Run
 	}{{src.Stress, &d.Stress}, {src.Failover, &d.Failover}, {src.OpenLoop, &d.OpenLoop}}
 	for _, r := range runs {
 		if r.name == "" {
 			continue
 		}
-		run, err := loadDesignRun(filepath.Join(dataDir, r.name))
+		run, err := loadRun(filepath.Join(dataDir, r.name))
 		if err != nil {
 			d.warnf("%s: %v", r.name, err)
 			continue
@@ -75,13 +75,13 @@ func LoadDesignData(out string, src DesignSources) (*DesignData, error) {
 	}
 	sweeps := []struct {
 		name string
-		dst  **DesignSweep
+		dst  **Sweep
 	}{{src.Balancers, &d.Balancers}, {src.Scaling, &d.Scaling}}
 	for _, s := range sweeps {
 		if s.name == "" {
 			continue
 		}
-		sw, err := loadDesignSweep(filepath.Join(dataDir, s.name))
+		sw, err := loadSweep(filepath.Join(dataDir, s.name))
 		if err != nil {
 			d.warnf("%s: %v", s.name, err)
 			continue
@@ -95,7 +95,7 @@ func LoadDesignData(out string, src DesignSources) (*DesignData, error) {
 	return d, nil
 }
 
-func (d *DesignData) warnf(format string, a ...any) {
+func (d *Data) warnf(format string, a ...any) {
 	w := fmt.Sprintf(format, a...)
 	if d.out != "" {
 		w = strings.ReplaceAll(w, filepath.Clean(d.out)+string(filepath.Separator), "")
@@ -103,23 +103,23 @@ func (d *DesignData) warnf(format string, a ...any) {
 	d.Warnings = append(d.Warnings, w)
 }
 
-func loadDesignSource(dir string) (DesignSource, error) {
-	var s DesignSource
-	b, err := os.ReadFile(filepath.Join(dir, DesignSourceFile))
+func loadSource(dir string) (Source, error) {
+	var s Source
+	b, err := os.ReadFile(filepath.Join(dir, SourceFile))
 	if errors.Is(err, fs.ErrNotExist) {
-		return s, fmt.Errorf("%w: no %s in %s (run the experiment, then make report)", ErrNoRunYet, DesignSourceFile, dir)
+		return s, fmt.Errorf("%w: no %s in %s (run the experiment, then make report)", ErrNoRunYet, SourceFile, dir)
 	}
 	if err != nil {
 		return s, err
 	}
 	if err := json.Unmarshal(b, &s); err != nil {
-		return s, fmt.Errorf("%s: %w", filepath.Join(dir, DesignSourceFile), err)
+		return s, fmt.Errorf("%s: %w", filepath.Join(dir, SourceFile), err)
 	}
 	return s, nil
 }
 
-func loadDesignRun(dir string) (*DesignRun, error) {
-	src, err := loadDesignSource(dir)
+func loadRun(dir string) (*Run, error) {
+	src, err := loadSource(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -127,13 +127,13 @@ func loadDesignRun(dir string) (*DesignRun, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &DesignRun{Source: src, Set: set}
+	r := &Run{Source: src, Set: set}
 	_, r.Exp, _ = rundir.ReadExperiment(set.Runs[0].Dir)
 	return r, nil
 }
 
-func loadDesignSweep(dir string) (*DesignSweep, error) {
-	src, err := loadDesignSource(dir)
+func loadSweep(dir string) (*Sweep, error) {
+	src, err := loadSource(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -141,7 +141,7 @@ func loadDesignSweep(dir string) (*DesignSweep, error) {
 	if err != nil {
 		return nil, err
 	}
-	sw := &DesignSweep{Source: src, Sets: make([]*compare.RunSet, len(idx.Variants))}
+	sw := &Sweep{Source: src, Sets: make([]*compare.RunSet, len(idx.Variants))}
 	var warns []string
 	for i, v := range idx.Variants {
 		set, err := compare.ReadRunSet(filepath.Join(dir, v.Path), false)
@@ -160,7 +160,7 @@ func loadDesignSweep(dir string) (*DesignSweep, error) {
 	return sw, nil
 }
 
-func (d *DesignData) loadBench(path, rel string) {
+func (d *Data) loadBench(path, rel string) {
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		d.warnf("%s is missing: the codec section is left out (make report runs the benchmarks)", rel)
@@ -180,8 +180,8 @@ func (d *DesignData) loadBench(path, rel string) {
 }
 
 // listFigures records every PNG under out/figures.
-func (d *DesignData) listFigures(out string) error {
-	root := filepath.Join(out, DesignFigureDir)
+func (d *Data) listFigures(out string) error {
+	root := filepath.Join(out, FigureDir)
 	err := filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return err

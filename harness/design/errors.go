@@ -1,8 +1,8 @@
-package harness
+package design
 
 import "errors"
 
-// The sentinel errors of the design stage. Each is wrapped with what was being
+// The sentinel errors of package design. Each is wrapped with what was being
 // done (fmt.Errorf("…: %w", Err…)); test for them with errors.Is.
 var (
 	// ErrDesignSources means reports/sources.yaml is malformed: an unknown

@@ -1,4 +1,4 @@
-package harness_test
+package design_test
 
 import (
 	"encoding/json"
@@ -6,18 +6,16 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"stegocloud/harness/internal/golden"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
-	"stegocloud/harness"
-	"stegocloud/harness/rundirtest"
-
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/compare"
+	"stegocloud/harness/design"
+	"stegocloud/harness/internal/golden"
+	"stegocloud/harness/rundir"
+	"stegocloud/harness/rundirtest"
 )
 
 // designStressFiles is a synthetic run of the seed's configuration (50
@@ -190,11 +188,11 @@ func designOut(t *testing.T) string {
 	if err := os.MkdirAll(filepath.Join(out, "data"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	bench, err := os.ReadFile("testdata/design/bench.txt")
+	bench, err := os.ReadFile("testdata/bench.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(out, harness.DesignBenchFile), bench, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(out, design.BenchFile), bench, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return out
@@ -205,7 +203,7 @@ func designOut(t *testing.T) string {
 // sources and the seed's claims beside the measurements.
 func TestDesignReportGolden(t *testing.T) {
 	results, out := designResults(t), designOut(t)
-	res, err := harness.DesignReport(harness.DesignOptions{Results: results, Out: out})
+	res, err := design.Report(design.Options{Results: results, Out: out})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +211,7 @@ func TestDesignReportGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden.Check(t, filepath.Join("design", "README.md.golden"), readme)
+	golden.Check(t, "README.md.golden", readme)
 
 	var copied, missing []string
 	for _, c := range res.Collected {
@@ -246,11 +244,11 @@ func TestDesignReportGolden(t *testing.T) {
 			t.Errorf("%s was copied; the report keeps only the small files and the figures it shows", f)
 		}
 	}
-	var src harness.DesignSource
+	var src design.Source
 	if b, err := os.ReadFile(filepath.Join(out, "data/balancers/source.json")); err != nil || json.Unmarshal(b, &src) != nil {
 		t.Fatalf("data/balancers/source.json: %v", err)
 	}
-	if src.Kind != harness.SourceSweep || src.Run != "20260314-160000" || !strings.HasSuffix(src.Root, "balancers/20260314-160000") {
+	if src.Kind != design.SourceSweep || src.Run != "20260314-160000" || !strings.HasSuffix(src.Root, "balancers/20260314-160000") {
 		t.Errorf("source.json = %+v, want the sweep root it was copied from", src)
 	}
 }
@@ -260,12 +258,12 @@ func TestDesignReportGolden(t *testing.T) {
 // an experiment's data whole.
 func TestDesignReportKeepsData(t *testing.T) {
 	results, out := designResults(t), designOut(t)
-	first, err := harness.DesignReport(harness.DesignOptions{Results: results, Out: out})
+	first, err := design.Report(design.Options{Results: results, Out: out})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want, _ := os.ReadFile(first.README)
-	again, err := harness.DesignReport(harness.DesignOptions{Results: filepath.Join(t.TempDir(), "none"), Out: out})
+	again, err := design.Report(design.Options{Results: filepath.Join(t.TempDir(), "none"), Out: out})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,13 +290,13 @@ func TestDesignReportKeepsData(t *testing.T) {
 	}
 	os.Remove(filepath.Join(results, "stress10k", rundir.LatestName))
 	designWriteRun(t, results, "stress10k", "20260315-090000", newer)
-	if _, err := harness.DesignReport(harness.DesignOptions{Results: results, Out: out}); err != nil {
+	if _, err := design.Report(design.Options{Results: results, Out: out}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(filepath.Join(out, "data/stress10k", rundir.FileSchedule)); err == nil {
 		t.Error("data/stress10k/schedule.json survived from the older run")
 	}
-	readme, _ := os.ReadFile(filepath.Join(out, harness.DesignReadme))
+	readme, _ := os.ReadFile(filepath.Join(out, design.ReadmeFile))
 	if !strings.Contains(string(readme), "run 20260315-090000") {
 		t.Error("README does not cite the newer stress run")
 	}
@@ -306,9 +304,9 @@ func TestDesignReportKeepsData(t *testing.T) {
 
 func TestDesignPending(t *testing.T) {
 	results := designResults(t)
-	src := harness.DefaultDesignSources()
+	src := design.DefaultSources()
 	src.Scaling = "nosuch"
-	names, reasons := harness.DesignPending(results, src)
+	names, reasons := design.Pending(results, src)
 	if want := []string{"openloop", "nosuch"}; !slices.Equal(names, want) {
 		t.Fatalf("pending = %q (%q), want %q", names, reasons, want)
 	}
@@ -319,7 +317,7 @@ func TestDesignPending(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(results, "balancers", "20260314-160000", "balancer=random,nodes=3", "rep-6")); err != nil {
 		t.Fatal(err)
 	}
-	names, reasons = harness.DesignPending(results, harness.DefaultDesignSources())
+	names, reasons = design.Pending(results, design.DefaultSources())
 	if !slices.Contains(names, "balancers") {
 		t.Errorf("pending = %q (%q), want balancers with a variant short of its runs", names, reasons)
 	}
@@ -329,12 +327,12 @@ func TestDesignPending(t *testing.T) {
 // README that says what is missing, not an error.
 func TestWriteDesignReportWithoutData(t *testing.T) {
 	out := t.TempDir()
-	d, err := harness.LoadDesignData(out, harness.DefaultDesignSources())
+	d, err := design.Load(out, design.DefaultSources())
 	if err != nil {
 		t.Fatal(err)
 	}
 	var b strings.Builder
-	if err := harness.WriteDesignReport(&b, d); err != nil {
+	if err := design.WriteReadme(&b, d); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"No experiment has data yet", "stress10k: no run yet", "data/bench.txt is missing"} {

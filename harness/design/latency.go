@@ -1,4 +1,4 @@
-package harness
+package design
 
 import (
 	"fmt"
@@ -15,21 +15,21 @@ import (
 	"stegocloud/harness/compare"
 )
 
-// designLatencySection is the latency percentiles of the single-run
+// latencySection is the latency percentiles of the single-run
 // experiments side by side.
-func designLatencySection(rw *markdown.Writer, d *DesignData) {
-	runs := []*DesignRun{d.Stress, d.Failover, d.OpenLoop}
+func latencySection(rw *markdown.Writer, d *Data) {
+	runs := []*Run{d.Stress, d.Failover, d.OpenLoop}
 	var rows [][]string
-	var cited []*DesignRun
+	var cited []*Run
 	for _, r := range runs {
 		if r == nil {
 			continue
 		}
 		cited = append(cited, r)
-		rows = append(rows, designLatencyRow(r, "all requests", func(s *rundir.Summary) rundir.Latency { return s.Latency }))
+		rows = append(rows, latencyRow(r, "all requests", func(s *rundir.Summary) rundir.Latency { return s.Latency }))
 		if s := r.Set.Runs[0].Summary; s.LatencyInFaults.Count > 0 {
-			rows = append(rows, designLatencyRow(r, "inside fault windows", func(s *rundir.Summary) rundir.Latency { return s.LatencyInFaults }))
-			rows = append(rows, designLatencyRow(r, "outside fault windows", func(s *rundir.Summary) rundir.Latency { return s.LatencyOutFaults }))
+			rows = append(rows, latencyRow(r, "inside fault windows", func(s *rundir.Summary) rundir.Latency { return s.LatencyInFaults }))
+			rows = append(rows, latencyRow(r, "outside fault windows", func(s *rundir.Summary) rundir.Latency { return s.LatencyOutFaults }))
 		}
 	}
 	if len(rows) == 0 {
@@ -39,24 +39,24 @@ func designLatencySection(rw *markdown.Writer, d *DesignData) {
 	rw.Line("Each request's latency runs from its *intended* start — in open loop the pacer's schedule, so a request that waited behind a slow one is charged for the wait (no coordinated omission) — to its valid, verified response or its final error. HDR histograms, 3 significant figures; milliseconds. A request is \"inside fault windows\" when it was in flight while any node was down. A repeated experiment shows the median of its runs.\n")
 	rw.Table([]string{"experiment", "load", "requests", "count", "mean", "p50", "p90", "p95", "p99", "p99.9", "max"}, rows)
 	for _, r := range cited {
-		designCite(rw, r.Source, designRunFile(r.Set, rundir.FileSummary), r.Set.Runs)
+		cite(rw, r.Source, runFile(r.Set, rundir.FileSummary), r.Set.Runs)
 	}
 	for _, r := range cited {
 		name := r.Source.Experiment
-		designFigure(rw, d, designFigurePath(name, "latency_spectrum"), name+": latency by percentile",
-			fmt.Sprintf("%s: latency by percentile (HdrHistogram style; the x axis stretches the tail). %s", name, designRunNote(r)))
+		figure(rw, d, figurePath(name, "latency_spectrum"), name+": latency by percentile",
+			fmt.Sprintf("%s: latency by percentile (HdrHistogram style; the x axis stretches the tail). %s", name, runNote(r)))
 	}
 }
 
-// designRunNote says which run a figure shows when there are several.
-func designRunNote(r *DesignRun) string {
+// runNote says which run a figure shows when there are several.
+func runNote(r *Run) string {
 	if r.Set.Repeated() {
 		return fmt.Sprintf("The first of %d runs.", len(r.Set.Runs))
 	}
 	return ""
 }
 
-func designLatencyRow(r *DesignRun, which string, get func(*rundir.Summary) rundir.Latency) []string {
+func latencyRow(r *Run, which string, get func(*rundir.Summary) rundir.Latency) []string {
 	var count []float64
 	cols := make([][]float64, 7)
 	for _, run := range r.Set.Runs {
@@ -74,35 +74,35 @@ func designLatencyRow(r *DesignRun, which string, get func(*rundir.Summary) rund
 	return row
 }
 
-// designDistributionSection is the seed's "Load Distribution Example" and
+// distributionSection is the seed's "Load Distribution Example" and
 // "Final Node Status" against the stress run.
-func designDistributionSection(rw *markdown.Writer, d *DesignData) {
+func distributionSection(rw *markdown.Writer, d *Data) {
 	r := d.Stress
 	if r == nil {
 		return
 	}
 	s := &r.Set.Runs[0].Summary
 	rw.Line("## 3. Load distribution\n")
-	designCite(rw, r.Source, designRunFile(r.Set, rundir.FileSummary), r.Set.Runs[:1])
+	cite(rw, r.Source, runFile(r.Set, rundir.FileSummary), r.Set.Runs[:1])
 	var served []int
 	var b strings.Builder
 	for _, n := range s.Nodes {
 		served = append(served, n.Served)
 		fmt.Fprintf(&b, "Node %d: %d requests (%.1f%%)\n", n.ID, n.Served, 100*n.Share)
 	}
-	sp := designSpreadOf(served)
-	seedSp := designSpreadOf(designSeed.Served[:])
+	sp := spreadOf(served)
+	seedSp := spreadOf(seedClaims.Served[:])
 	fmt.Fprintf(&b, "\nStandard deviation of the shares: %.2f points (the seed's \"Variance\")", sp.SDPoints)
 	rw.Printf("```\nLoad Distribution (%s, measured):\n%s\n```\n\n", r.Source.Experiment, b.String())
 	seedTotal := 0
-	for _, n := range designSeed.Served {
+	for _, n := range seedClaims.Served {
 		seedTotal += n
 	}
 	rw.Printf("The seed's \"Variance: %.1f%%\" is the standard deviation of its example's shares in percentage points (%.2f for 32.5%%, 31.8%%, 35.7%%), not a variance. "+
 		"Its three nodes also processed %d requests in all, %d more than the %d it says succeeded.\n\n",
-		designSeed.VariancePct, seedSp.SDPoints, seedTotal, seedTotal-report.SeedClaims.OK, report.SeedClaims.OK)
+		seedClaims.VariancePct, seedSp.SDPoints, seedTotal, seedTotal-report.SeedClaims.OK, report.SeedClaims.OK)
 	evenNote := "yes"
-	if sp.MaxDevPoints > designSeed.EvenPct {
+	if sp.MaxDevPoints > seedClaims.EvenPct {
 		evenNote = fmt.Sprintf("no: a share is %.1f points from the even %.1f%%", sp.MaxDevPoints, 100/float64(max(1, len(served))))
 	}
 	rows := [][]string{
@@ -110,7 +110,7 @@ func designDistributionSection(rw *markdown.Writer, d *DesignData) {
 		{"coefficient of variation", report.Pct(seedSp.CV), report.Pct(sp.CV)},
 		{"max/min share", fmt.Sprintf("%.2f", seedSp.MaxMin), fmt.Sprintf("%.2f", sp.MaxMin)},
 		{"largest distance from the even share (points)", fmt.Sprintf("%.1f", seedSp.MaxDevPoints), fmt.Sprintf("%.1f", sp.MaxDevPoints)},
-		{fmt.Sprintf("within the seed's expected ±%g%% of even", designSeed.EvenPct), "yes", evenNote},
+		{fmt.Sprintf("within the seed's expected ±%g%% of even", seedClaims.EvenPct), "yes", evenNote},
 	}
 	rw.Table([]string{"spread", "seed's example", "measured"}, rows)
 	var down []string
@@ -129,16 +129,16 @@ func designDistributionSection(rw *markdown.Writer, d *DesignData) {
 		sts = append(sts, report.NodeStatus{ID: n.ID, State: n.FinalState, Load: n.FinalLoad, Processed: n.Processed, Coordinator: n.Coordinator})
 	}
 	report.NodeStatusBlock(rw, "", sts)
-	if designAtBase(r.Exp, s.Nodes) {
+	if atBase(r.Exp, s.Nodes) {
 		rw.Printf("The seed's final loads (%.2f, %.2f, %.2f) are those of nodes with requests outstanding; here every node ended at its base load, with nothing outstanding.\n\n",
-			designSeed.FinalLoads[0], designSeed.FinalLoads[1], designSeed.FinalLoads[2])
+			seedClaims.FinalLoads[0], seedClaims.FinalLoads[1], seedClaims.FinalLoads[2])
 	}
-	designFigure(rw, d, designFigurePath(r.Source.Experiment, "nodes"), "requests per node",
+	figure(rw, d, figurePath(r.Source.Experiment, "nodes"), "requests per node",
 		"Requests per node: served (responses the clients accepted) and completed (the node's own log, duplicates included); the dashed line is the even share.")
 }
 
-// designAtBase reports whether every node's final load is its base load.
-func designAtBase(e *experiment.Experiment, nodes []rundir.NodeSummary) bool {
+// atBase reports whether every node's final load is its base load.
+func atBase(e *experiment.Experiment, nodes []rundir.NodeSummary) bool {
 	if e == nil || len(nodes) == 0 {
 		return false
 	}

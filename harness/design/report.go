@@ -1,4 +1,4 @@
-package harness
+package design
 
 import (
 	"bytes"
@@ -10,11 +10,11 @@ import (
 	"stegocloud/harness/rundir"
 )
 
-// DesignReadme is the design-document report's file in its output directory.
-const DesignReadme = "README.md"
+// ReadmeFile is the design-document report's file in its output directory.
+const ReadmeFile = "README.md"
 
-// DesignOptions configure DesignReport.
-type DesignOptions struct {
+// Options configure Report.
+type Options struct {
 	Results string // results root; default "results"
 	Out     string // output directory; default "reports"
 	Sources string // the declared set; default Out/sources.yaml
@@ -23,7 +23,7 @@ type DesignOptions struct {
 	NoCollect bool
 }
 
-func (o *DesignOptions) defaults() {
+func (o *Options) defaults() {
 	if o.Results == "" {
 		o.Results = "results"
 	}
@@ -31,50 +31,50 @@ func (o *DesignOptions) defaults() {
 		o.Out = "reports"
 	}
 	if o.Sources == "" {
-		o.Sources = filepath.Join(o.Out, DesignSourcesFile)
+		o.Sources = filepath.Join(o.Out, SourcesFile)
 	}
 }
 
-// DesignOutcome is what DesignReport did.
-type DesignOutcome struct {
-	Sources   DesignSources
+// Outcome is what Report did.
+type Outcome struct {
+	Sources   Sources
 	Collected []CollectResult // per experiment of the set
 	Figures   []string        // figures drawn for the README
 	README    string          // its path
 	Warnings  []string        // as listed in the README
 }
 
-// DesignReport regenerates Out/README.md: it copies the latest complete run
+// Report regenerates Out/README.md: it copies the latest complete run
 // of every declared experiment from Results into Out/data and Out/figures
-// (CollectDesignData), reads them back (LoadDesignData), draws the README's
+// (Collect), reads them back (Load), draws the README's
 // own figures and writes the README, replaced atomically.
-func DesignReport(opts DesignOptions) (*DesignOutcome, error) {
+func Report(opts Options) (*Outcome, error) {
 	opts.defaults()
-	src, err := LoadDesignSources(opts.Sources)
+	src, err := LoadSources(opts.Sources)
 	if err != nil {
 		return nil, err
 	}
-	out := &DesignOutcome{Sources: src, README: filepath.Join(opts.Out, DesignReadme)}
+	out := &Outcome{Sources: src, README: filepath.Join(opts.Out, ReadmeFile)}
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("writing the design report: %w", err)
 	}
 	if !opts.NoCollect {
-		out.Collected, err = CollectDesignData(opts.Results, opts.Out, src)
+		out.Collected, err = Collect(opts.Results, opts.Out, src)
 		if err != nil {
 			return out, err
 		}
 	}
-	d, err := LoadDesignData(opts.Out, src)
+	d, err := Load(opts.Out, src)
 	if err != nil {
 		return out, err
 	}
-	out.Figures, err = WriteDesignFigures(d, opts.Out)
+	out.Figures, err = WriteFigures(d, opts.Out)
 	if err != nil {
 		return out, err
 	}
 	out.Warnings = d.Warnings
 	var buf bytes.Buffer
-	if err := WriteDesignReport(&buf, d); err != nil {
+	if err := WriteReadme(&buf, d); err != nil {
 		return out, err
 	}
 	if _, err := rundir.WriteFileAtomic(out.README, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err }); err != nil {

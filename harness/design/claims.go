@@ -1,4 +1,4 @@
-package harness
+package design
 
 import (
 	"fmt"
@@ -7,10 +7,10 @@ import (
 	"stegocloud/harness/compare"
 )
 
-// designSeed holds what the seed design document claims beyond its sample
+// seedClaims holds what the seed design document claims beyond its sample
 // run's block (reportSeedClaims): quoted for comparison, never used as a
 // result. Ranges are [lo, hi].
-var designSeed = struct {
+var seedClaims = struct {
 	// "Expected Metrics" of the Stress Testing Analysis.
 	ExpThroughput, ExpSuccessPct, ExpMeanMs, ExpP95Ms, ExpFailures [2]float64
 	// "Load Distribution Example" and its "Variance: 1.7%".
@@ -40,22 +40,22 @@ var designSeed = struct {
 	FailP: 0.2, FailEveryS: 30,
 }
 
-// designSpread describes a distribution of served requests the way the seed's
+// spread describes a distribution of served requests the way the seed's
 // "Variance" can be read: the population standard deviation of the shares in
 // percentage points (the seed's 1.7% is exactly that for its example), the
 // coefficient of variation, the max/min ratio and the largest distance of a
 // share from the even one.
-type designSpread struct {
+type spread struct {
 	SDPoints, CV, MaxMin, MaxDevPoints float64
 }
 
-func designSpreadOf(served []int) designSpread {
+func spreadOf(served []int) spread {
 	total := 0
 	for _, n := range served {
 		total += n
 	}
 	if len(served) == 0 || total == 0 {
-		return designSpread{}
+		return spread{}
 	}
 	even := 1 / float64(len(served))
 	var sum2, lo, hi, dev float64
@@ -67,15 +67,15 @@ func designSpreadOf(served []int) designSpread {
 		dev = math.Max(dev, math.Abs(s-even))
 	}
 	sd := math.Sqrt(sum2 / float64(len(served)))
-	sp := designSpread{SDPoints: 100 * sd, CV: sd / even, MaxDevPoints: 100 * dev}
+	sp := spread{SDPoints: 100 * sd, CV: sd / even, MaxDevPoints: 100 * dev}
 	if lo > 0 {
 		sp.MaxMin = hi / lo
 	}
 	return sp
 }
 
-// designRange writes a claimed range: "200–300 req/s".
-func designRange(r [2]float64, unit string) string {
+// rangeText writes a claimed range: "200–300 req/s".
+func rangeText(r [2]float64, unit string) string {
 	s := compare.FormatValue(compare.DeltaRelative, r[0]) + "–" + compare.FormatValue(compare.DeltaRelative, r[1])
 	switch unit {
 	case "":
@@ -87,8 +87,8 @@ func designRange(r [2]float64, unit string) string {
 	return s
 }
 
-// designAgainstRange says where a measurement falls against a claimed range.
-func designAgainstRange(v float64, r [2]float64) string {
+// againstRange says where a measurement falls against a claimed range.
+func againstRange(v float64, r [2]float64) string {
 	switch {
 	case v < r[0]:
 		return "below the claimed range"
@@ -98,10 +98,10 @@ func designAgainstRange(v float64, r [2]float64) string {
 	return "within the claimed range"
 }
 
-// designTimes says how a claim relates to a measurement as a factor: "the
+// timesText says how a claim relates to a measurement as a factor: "the
 // claim is 2.46× the measurement", "the claim is 0.41× the measurement";
 // "" when either is zero or they agree within 5%.
-func designTimes(claim, measured float64) string {
+func timesText(claim, measured float64) string {
 	if claim <= 0 || measured <= 0 {
 		return ""
 	}
@@ -109,11 +109,11 @@ func designTimes(claim, measured float64) string {
 	if math.Abs(r-1) < 0.05 {
 		return "agrees within 5%"
 	}
-	return fmt.Sprintf("the claim is %s× the measurement", designFactor(r))
+	return fmt.Sprintf("the claim is %s× the measurement", factorText(r))
 }
 
-// designFactor prints a ratio with two significant figures at least.
-func designFactor(r float64) string {
+// factorText prints a ratio with two significant figures at least.
+func factorText(r float64) string {
 	switch {
 	case r >= 100:
 		return fmt.Sprintf("%.0f", r)

@@ -1,4 +1,4 @@
-package harness
+package design
 
 import (
 	"errors"
@@ -13,66 +13,66 @@ import (
 	"stegocloud/harness/compare"
 )
 
-// DesignSourceKind is the shape of an experiment's run root.
-type DesignSourceKind string
+// SourceKind is the shape of an experiment's run root.
+type SourceKind string
 
 const (
-	SourceRun    DesignSourceKind = "run"    // one run directory
-	SourceRepeat DesignSourceKind = "repeat" // rep-1/ … rep-n/
-	SourceSweep  DesignSourceKind = "sweep"  // sweep.json and a directory per variant
+	SourceRun    SourceKind = "run"    // one run directory
+	SourceRepeat SourceKind = "repeat" // rep-1/ … rep-n/
+	SourceSweep  SourceKind = "sweep"  // sweep.json and a directory per variant
 )
 
-// designRoot is an experiment's newest complete run root.
-type designRoot struct {
+// runRoot is an experiment's newest complete run root.
+type runRoot struct {
 	Dir  string
-	Kind DesignSourceKind
+	Kind SourceKind
 }
 
-// designLatestRoot finds the run root results/NAME/latest points at (else
+// latestRoot finds the run root results/NAME/latest points at (else
 // the newest timestamped one) and checks it is complete: a run directory
 // with summary.json, a repeat set whose every rep has one, or a sweep whose
 // sweep.json was written (the last thing a sweep writes) and whose every
 // variant loads. An interrupted run is not complete; the error says why.
-func designLatestRoot(expDir string) (designRoot, error) {
-	dir, err := designLatestDir(expDir)
+func latestRoot(expDir string) (runRoot, error) {
+	dir, err := latestDir(expDir)
 	if err != nil {
-		return designRoot{}, err
+		return runRoot{}, err
 	}
 	l, err := compare.Inspect(dir)
 	if err != nil {
-		return designRoot{}, fmt.Errorf("reading %s: %w", dir, err)
+		return runRoot{}, fmt.Errorf("reading %s: %w", dir, err)
 	}
 	switch {
 	case l.Sweep:
 		sw, err := compare.LoadSweep(dir)
 		if err != nil {
-			return designRoot{}, err
+			return runRoot{}, err
 		}
 		for _, row := range sw.Rows {
 			if row.N != row.Variant.Repeat {
-				return designRoot{}, fmt.Errorf("%w: %s: variant %s holds %d of its %d runs", ErrIncompleteRun, dir, row.Variant.Label, row.N, row.Variant.Repeat)
+				return runRoot{}, fmt.Errorf("%w: %s: variant %s holds %d of its %d runs", ErrIncompleteRun, dir, row.Variant.Label, row.N, row.Variant.Repeat)
 			}
 		}
-		return designRoot{Dir: dir, Kind: SourceSweep}, nil
+		return runRoot{Dir: dir, Kind: SourceSweep}, nil
 	case l.Summary || len(l.Reps) > 0:
 		set, err := compare.ReadRunSet(dir, false)
 		if err != nil {
-			return designRoot{}, fmt.Errorf("%w: %s: %v", ErrIncompleteRun, dir, err)
+			return runRoot{}, fmt.Errorf("%w: %s: %v", ErrIncompleteRun, dir, err)
 		}
 		if set.Repeated() || len(l.Reps) > 0 {
-			return designRoot{Dir: dir, Kind: SourceRepeat}, nil
+			return runRoot{Dir: dir, Kind: SourceRepeat}, nil
 		}
-		return designRoot{Dir: dir, Kind: SourceRun}, nil
+		return runRoot{Dir: dir, Kind: SourceRun}, nil
 	}
-	return designRoot{}, fmt.Errorf("%w: %s holds no summary.json, rep-*/ or sweep.json (an interrupted run?)", ErrIncompleteRun, dir)
+	return runRoot{}, fmt.Errorf("%w: %s holds no summary.json, rep-*/ or sweep.json (an interrupted run?)", ErrIncompleteRun, dir)
 }
 
-// designLatestDir is the run root latest names, or the newest timestamped
+// latestDir is the run root latest names, or the newest timestamped
 // directory of expDir.
-func designLatestDir(expDir string) (string, error) {
+func latestDir(expDir string) (string, error) {
 	latest := filepath.Join(expDir, rundir.LatestName)
 	if real, err := filepath.EvalSymlinks(latest); err == nil {
-		if designIsDir(real) {
+		if isDir(real) {
 			return real, nil
 		}
 		// A file holding the run's name (file systems without links).
@@ -81,7 +81,7 @@ func designLatestDir(expDir string) (string, error) {
 			if !filepath.IsAbs(target) {
 				target = filepath.Join(expDir, target)
 			}
-			if designIsDir(target) {
+			if isDir(target) {
 				return target, nil
 			}
 		}
@@ -105,12 +105,12 @@ func designLatestDir(expDir string) (string, error) {
 	return filepath.Join(expDir, slices.Max(names)), nil
 }
 
-// DesignPending lists the experiments of src that have no complete latest
+// Pending lists the experiments of src that have no complete latest
 // run under results, each with the reason: these are what `make report`
 // runs before it regenerates the README.
-func DesignPending(results string, src DesignSources) (names, reasons []string) {
+func Pending(results string, src Sources) (names, reasons []string) {
 	for _, name := range src.Experiments() {
-		if _, err := designLatestRoot(filepath.Join(results, name)); err != nil {
+		if _, err := latestRoot(filepath.Join(results, name)); err != nil {
 			names = append(names, name)
 			reasons = append(reasons, err.Error())
 		}
@@ -118,7 +118,7 @@ func DesignPending(results string, src DesignSources) (names, reasons []string) 
 	return names, reasons
 }
 
-func designIsDir(path string) bool {
+func isDir(path string) bool {
 	fi, err := os.Stat(path)
 	return err == nil && fi.IsDir()
 }

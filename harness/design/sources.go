@@ -1,4 +1,4 @@
-package harness
+package design
 
 import (
 	"bytes"
@@ -13,19 +13,19 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 )
 
-// DesignSourcesFile is the declared set of the design-document report, inside
+// SourcesFile is the declared set of the design-document report, inside
 // its output directory (reports/sources.yaml).
-const DesignSourcesFile = "sources.yaml"
+const SourcesFile = "sources.yaml"
 
-// DesignBenchFile is where `make report` stores the codec benchmarks' raw
+// BenchFile is where `make report` stores the codec benchmarks' raw
 // output, relative to the output directory.
-const DesignBenchFile = "data/bench.txt"
+const BenchFile = "data/bench.txt"
 
-// DesignSources is the declared set of the design-document report: which
+// Sources is the declared set of the design-document report: which
 // experiment each section of reports/README.md is made of. A section whose
 // experiment is empty is left out of the README. The experiments are run
 // from experiments/NAME.yaml and read from results/NAME/latest.
-type DesignSources struct {
+type Sources struct {
 	// Stress is the seed's stress test: a single closed-loop run, ideally of
 	// the seed's configuration (3 nodes, 50 clients × 200 requests, 500 ms).
 	Stress string `yaml:"stress"`
@@ -38,23 +38,23 @@ type DesignSources struct {
 	// Scaling is a sweep over cluster.nodes.
 	Scaling string `yaml:"scaling"`
 	// Bench is the codec benchmarks' output, relative to the output
-	// directory; default DesignBenchFile.
+	// directory; default BenchFile.
 	Bench string `yaml:"bench"`
 }
 
-// DefaultDesignSources is the set `make report` uses when sources.yaml
+// DefaultSources is the set `make report` uses when sources.yaml
 // does not exist.
-func DefaultDesignSources() DesignSources {
-	return DesignSources{Stress: "stress10k", Failover: "failover", OpenLoop: "openloop",
-		Balancers: "balancers", Scaling: "scaling", Bench: DesignBenchFile}
+func DefaultSources() Sources {
+	return Sources{Stress: "stress10k", Failover: "failover", OpenLoop: "openloop",
+		Balancers: "balancers", Scaling: "scaling", Bench: BenchFile}
 }
 
-// designNamePattern is what an experiment name may be (spec's rule for
+// namePattern is what an experiment name may be (spec's rule for
 // name:), so that a source can never name a path outside results/.
-var designNamePattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+var namePattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 
 // Experiments lists the distinct experiments of the set, in section order.
-func (s DesignSources) Experiments() []string {
+func (s Sources) Experiments() []string {
 	var out []string
 	for _, name := range []string{s.Stress, s.Failover, s.OpenLoop, s.Balancers, s.Scaling} {
 		if name != "" && !slices.Contains(out, name) {
@@ -65,13 +65,13 @@ func (s DesignSources) Experiments() []string {
 }
 
 // validate names the first bad entry.
-func (s DesignSources) validate() error {
+func (s Sources) validate() error {
 	fields := []struct{ key, name string }{
 		{"stress", s.Stress}, {"failover", s.Failover}, {"openloop", s.OpenLoop},
 		{"balancers", s.Balancers}, {"scaling", s.Scaling},
 	}
 	for _, f := range fields {
-		if f.name != "" && (!designNamePattern.MatchString(f.name) || f.name == "." || f.name == "..") {
+		if f.name != "" && (!namePattern.MatchString(f.name) || f.name == "." || f.name == "..") {
 			return fmt.Errorf("%w: %s: %q is not an experiment name (letters, digits, '.', '_', '-')", ErrDesignSources, f.key, f.name)
 		}
 	}
@@ -84,11 +84,11 @@ func (s DesignSources) validate() error {
 	return nil
 }
 
-// ParseDesignSources reads a sources file strictly: unknown keys and values
+// ParseSources reads a sources file strictly: unknown keys and values
 // that are not experiment names are errors. Absent keys keep their
-// DefaultDesignSources value; an explicit empty string leaves the section out.
-func ParseDesignSources(r io.Reader) (DesignSources, error) {
-	s := DefaultDesignSources()
+// DefaultSources value; an explicit empty string leaves the section out.
+func ParseSources(r io.Reader) (Sources, error) {
+	s := DefaultSources()
 	dec := yaml.NewDecoder(r)
 	dec.KnownFields(true)
 	if err := dec.Decode(&s); err != nil && !errors.Is(err, io.EOF) {
@@ -100,17 +100,17 @@ func ParseDesignSources(r io.Reader) (DesignSources, error) {
 	return s, nil
 }
 
-// LoadDesignSources reads path, or returns DefaultDesignSources when it does
+// LoadSources reads path, or returns DefaultSources when it does
 // not exist.
-func LoadDesignSources(path string) (DesignSources, error) {
+func LoadSources(path string) (Sources, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return DefaultDesignSources(), nil
+		return DefaultSources(), nil
 	}
 	if err != nil {
-		return DesignSources{}, fmt.Errorf("loading design sources: %w", err)
+		return Sources{}, fmt.Errorf("loading design sources: %w", err)
 	}
-	s, err := ParseDesignSources(bytes.NewReader(b))
+	s, err := ParseSources(bytes.NewReader(b))
 	if err != nil {
 		return s, fmt.Errorf("loading %s: %w", path, err)
 	}

@@ -1,4 +1,4 @@
-package harness
+package design
 
 import (
 	"fmt"
@@ -16,39 +16,39 @@ import (
 	"stegocloud/harness/compare"
 )
 
-// designStressSection is the seed's "Sample Test Run" and its "Expected
+// stressSection is the seed's "Sample Test Run" and its "Expected
 // Metrics", measured.
-func designStressSection(rw *markdown.Writer, d *DesignData) {
+func stressSection(rw *markdown.Writer, d *Data) {
 	r := d.Stress
 	if r == nil {
 		return
 	}
 	s := &r.Set.Runs[0].Summary
 	rw.Line("## 1. The stress test (the seed's \"Sample Test Run\")\n")
-	rw.Printf("%s\n\n", designConfigLine(r.Exp, s.Mode))
+	rw.Printf("%s\n\n", configLine(r.Exp, s.Mode))
 	if !report.IsSeedStress(r.Exp) {
 		rw.Line("**This is not the seed's configuration** (3 nodes, 50 closed-loop clients × 200 requests, 500 ms service delay): the seed's claims below describe another workload.\n")
 	}
 	if r.Set.Repeated() {
 		rw.Printf("The experiment was repeated %d times; this section shows the first run.\n\n", len(r.Set.Runs))
 	}
-	designCite(rw, r.Source, designRunFile(r.Set, rundir.FileSummary), r.Set.Runs[:1])
+	cite(rw, r.Source, runFile(r.Set, rundir.FileSummary), r.Set.Runs[:1])
 	rw.Line("The seed's block, with the values measured:\n")
 	report.StressBlock(rw, s, nil)
-	rw.Table([]string{"metric", "measured", "bound", "seed's claim", "the claim against the measurement"}, designStressRows(r, s))
-	designExpected(rw, r, s)
+	rw.Table([]string{"metric", "measured", "bound", "seed's claim", "the claim against the measurement"}, stressRows(r, s))
+	expectedSection(rw, r, s)
 }
 
-// designRunFile is a file of the set's first run, relative to its data dir.
-func designRunFile(set *compare.RunSet, name string) string {
+// runFile is a file of the set's first run, relative to its data dir.
+func runFile(set *compare.RunSet, name string) string {
 	if set.Repeated() {
 		return "rep-1/" + name
 	}
 	return name
 }
 
-// designConfigLine says what ran, in one sentence, from the run's spec.
-func designConfigLine(e *experiment.Experiment, mode string) string {
+// configLine says what ran, in one sentence, from the run's spec.
+func configLine(e *experiment.Experiment, mode string) string {
 	if e == nil {
 		return "Configuration: " + report.WorkloadLine(nil, mode) + "."
 	}
@@ -62,25 +62,25 @@ func designConfigLine(e *experiment.Experiment, mode string) string {
 	if w := e.Workload.Image; w.Dir == "" {
 		parts = append(parts, fmt.Sprintf("%d×%d images", w.Width, w.Height))
 	}
-	parts = append(parts, designFaultLine(e))
+	parts = append(parts, faultLine(e))
 	return "Configuration: " + strings.Join(parts, "; ") + "."
 }
 
-// designFaultLine describes the fault model or schedule in words.
-func designFaultLine(e *experiment.Experiment) string {
+// faultLine describes the fault model or schedule in words.
+func faultLine(e *experiment.Experiment) string {
 	f := e.Faults
 	switch {
 	case len(f.Schedule) > 0:
-		return "faults: " + designScheduleWords(f)
+		return "faults: " + scheduleWords(f)
 	case f.Kind == experiment.FaultNone || f.Kind == "":
 		return "no faults"
 	}
 	return fmt.Sprintf("%s faults: each node with probability %g every %s, down %s–%s, %s sync", f.Kind, f.Probability, f.Every, f.Down.Min, f.Down.Max, f.SyncDelay)
 }
 
-// designScheduleWords describes an explicit schedule, grouping entries of
+// scheduleWords describes an explicit schedule, grouping entries of
 // one kind, target and length: "crash of the coordinator for 2s at 5s, 12s".
-func designScheduleWords(f experiment.Faults) string {
+func scheduleWords(f experiment.Faults) string {
 	type group struct {
 		what string
 		at   []string
@@ -109,7 +109,7 @@ func designScheduleWords(f experiment.Faults) string {
 	return strings.Join(parts, "; ")
 }
 
-func designStressRows(r *DesignRun, s *rundir.Summary) [][]string {
+func stressRows(r *Run, s *rundir.Summary) [][]string {
 	c := report.SeedClaims
 	durBound, thrBound, latBound := "—", "—", "—"
 	var boundRPS float64
@@ -122,11 +122,11 @@ func designStressRows(r *DesignRun, s *rundir.Summary) [][]string {
 		latBound = fmt.Sprintf("≥ %s (the service delay)", report.Ms(float64(sd)/float64(time.Millisecond)))
 	}
 	thr := report.RPS(s.ThroughputRPS)
-	durVerdict, thrVerdict := designTimes(c.DurationS, s.DurationS), designTimes(c.ThroughputRPS, s.ThroughputRPS)
+	durVerdict, thrVerdict := timesText(c.DurationS, s.DurationS), timesText(c.ThroughputRPS, s.ThroughputRPS)
 	if boundRPS > 0 {
 		thr += fmt.Sprintf(" (%.1f%% of the bound)", 100*s.ThroughputRPS/boundRPS)
 		if c.ThroughputRPS > c.BoundRPS {
-			thrVerdict = fmt.Sprintf("**impossible**: %s× the %s its own configuration allows", designFactor(c.ThroughputRPS/c.BoundRPS), report.RPS(c.BoundRPS))
+			thrVerdict = fmt.Sprintf("**impossible**: %s× the %s its own configuration allows", factorText(c.ThroughputRPS/c.BoundRPS), report.RPS(c.BoundRPS))
 		}
 		if least := float64(c.Total) / c.BoundRPS; c.DurationS < least {
 			durVerdict = fmt.Sprintf("**impossible**: %d requests at ≤ %s take ≥ %s", c.Total, report.RPS(c.BoundRPS), report.Sec(least))
@@ -140,25 +140,25 @@ func designStressRows(r *DesignRun, s *rundir.Summary) [][]string {
 		{"Failed", fmt.Sprintf("%d (%d failed, %d timed out)", lost, s.Requests.Failed, s.Requests.TimedOut), "—", strconv.Itoa(c.Failed),
 			fmt.Sprintf("%d claimed, %d measured", c.Failed, lost)},
 		{"Throughput", thr, thrBound, report.RPS(c.ThroughputRPS), thrVerdict},
-		{"Latency mean", report.Ms(s.Latency.MeanMs), latBound, report.Ms(c.MeanMs), designTimes(c.MeanMs, s.Latency.MeanMs)},
-		{"Latency p95", report.Ms(s.Latency.P95Ms), latBound, report.Ms(c.P95Ms), designTimes(c.P95Ms, s.Latency.P95Ms)},
+		{"Latency mean", report.Ms(s.Latency.MeanMs), latBound, report.Ms(c.MeanMs), timesText(c.MeanMs, s.Latency.MeanMs)},
+		{"Latency p95", report.Ms(s.Latency.P95Ms), latBound, report.Ms(c.P95Ms), timesText(c.P95Ms, s.Latency.P95Ms)},
 	}
 }
 
-// designExpected is the seed's "Expected Metrics" block against the run.
-func designExpected(rw *markdown.Writer, r *DesignRun, s *rundir.Summary) {
-	e := designSeed
+// expectedSection is the seed's "Expected Metrics" block against the run.
+func expectedSection(rw *markdown.Writer, r *Run, s *rundir.Summary) {
+	e := seedClaims
 	rw.Line("The seed's \"Expected Metrics\" (Stress Testing Analysis) against the same run:\n")
-	thrNote := designAgainstRange(s.ThroughputRPS, e.ExpThroughput)
+	thrNote := againstRange(s.ThroughputRPS, e.ExpThroughput)
 	if b := s.Bound; b != nil && b.RPS > 0 && e.ExpThroughput[0] > b.RPS {
 		thrNote += fmt.Sprintf("; the whole range is **impossible**, above the %s bound", report.RPS(b.RPS))
 	}
 	rows := [][]string{
-		{"Throughput", designRange(e.ExpThroughput, "req/s"), report.RPS(s.ThroughputRPS), thrNote},
-		{"Success rate", designRange(e.ExpSuccessPct, "%"), report.Pct(s.SuccessRate), designAgainstRange(100*s.SuccessRate, e.ExpSuccessPct)},
-		{"Avg latency", designRange(e.ExpMeanMs, "ms"), report.Ms(s.Latency.MeanMs), designAgainstRange(s.Latency.MeanMs, e.ExpMeanMs)},
-		{"P95 latency", designRange(e.ExpP95Ms, "ms"), report.Ms(s.Latency.P95Ms), designAgainstRange(s.Latency.P95Ms, e.ExpP95Ms)},
-		{"Failures", designRange(e.ExpFailures, ""), strconv.Itoa(s.Requests.Lost), designAgainstRange(float64(s.Requests.Lost), e.ExpFailures)},
+		{"Throughput", rangeText(e.ExpThroughput, "req/s"), report.RPS(s.ThroughputRPS), thrNote},
+		{"Success rate", rangeText(e.ExpSuccessPct, "%"), report.Pct(s.SuccessRate), againstRange(100*s.SuccessRate, e.ExpSuccessPct)},
+		{"Avg latency", rangeText(e.ExpMeanMs, "ms"), report.Ms(s.Latency.MeanMs), againstRange(s.Latency.MeanMs, e.ExpMeanMs)},
+		{"P95 latency", rangeText(e.ExpP95Ms, "ms"), report.Ms(s.Latency.P95Ms), againstRange(s.Latency.P95Ms, e.ExpP95Ms)},
+		{"Failures", rangeText(e.ExpFailures, ""), strconv.Itoa(s.Requests.Lost), againstRange(float64(s.Requests.Lost), e.ExpFailures)},
 	}
 	rw.Table([]string{"expected metric", "seed's range", "measured", "verdict"}, rows)
 	if b := s.Bound; b != nil && r.Exp != nil {

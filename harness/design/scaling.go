@@ -1,4 +1,4 @@
-package harness
+package design
 
 import (
 	"fmt"
@@ -17,11 +17,11 @@ import (
 	"stegocloud/harness/compare"
 )
 
-// designScalingMetrics are the scaling section's metrics beyond the headline
+// scalingMetrics are the scaling section's metrics beyond the headline
 // ones: the election and heartbeat overhead, per election and per second.
 // Message counts cover each node process's whole life, the cluster's start
 // and shutdown included; per second divides by the load's duration.
-func designScalingMetrics() []compare.HeadlineMetric {
+func scalingMetrics() []compare.HeadlineMetric {
 	return []compare.HeadlineMetric{
 		{Key: "election_per_election", Label: "election messages per election", Better: compare.LowerIsBetter,
 			Value: func(s *rundir.Summary) (float64, bool) {
@@ -40,16 +40,16 @@ func designScalingMetrics() []compare.HeadlineMetric {
 	}
 }
 
-// designScalingKeys are the columns of the scaling table, in order.
-var designScalingKeys = []string{"throughput", "messages_per_request", "elections", "election_per_election", "election_per_s", "heartbeat_per_s", "failover_p50", "p99"}
+// scalingKeys are the columns of the scaling table, in order.
+var scalingKeys = []string{"throughput", "messages_per_request", "elections", "election_per_election", "election_per_s", "heartbeat_per_s", "failover_p50", "p99"}
 
-// designScalingDeltaKeys are tested between the smallest and largest cluster.
-var designScalingDeltaKeys = []string{"throughput", "messages_per_request", "election_per_election", "failover_p50", "p99"}
+// scalingDeltaKeys are tested between the smallest and largest cluster.
+var scalingDeltaKeys = []string{"throughput", "messages_per_request", "election_per_election", "failover_p50", "p99"}
 
-// designCapacity is the throughput bound of an n-node variant: n nodes of
+// capacity is the throughput bound of an n-node variant: n nodes of
 // max_concurrent / delay each, and in a closed loop clients / delay; 0 when
 // neither applies.
-func designCapacity(e *experiment.Experiment, n int) (rps float64, formula string) {
+func capacity(e *experiment.Experiment, n int) (rps float64, formula string) {
 	if e == nil || e.Cluster.Service.Delay <= 0 {
 		return 0, ""
 	}
@@ -65,19 +65,19 @@ func designCapacity(e *experiment.Experiment, n int) (rps float64, formula strin
 	return rps, formula
 }
 
-func designScalingSection(rw *markdown.Writer, d *DesignData) {
+func scalingSection(rw *markdown.Writer, d *Data) {
 	sw := d.Scaling
 	if sw == nil {
 		return
 	}
-	extra := designScalingMetrics()
+	extra := scalingMetrics()
 	rw.Line("## 6. Scaling\n")
-	rw.Printf("%s\n\n", designSweepConfig(sw))
-	designSweepCite(rw, sw)
+	rw.Printf("%s\n\n", sweepConfig(sw))
+	sweepCite(rw, sw)
 	header := []string{"variant", "runs", "capacity bound"}
 	var metrics []compare.HeadlineMetric
-	for _, k := range designScalingKeys {
-		m := designMetricByKey(k, extra)
+	for _, k := range scalingKeys {
+		m := metricByKey(k, extra)
 		metrics = append(metrics, m)
 		header = append(header, m.Title())
 	}
@@ -89,8 +89,8 @@ func designScalingSection(rw *markdown.Writer, d *DesignData) {
 		if set != nil {
 			cells[1] = strconv.Itoa(len(set.Runs))
 		}
-		n, _ := strconv.Atoi(v.Values[designNodesField])
-		capRPS, formula := designCapacity(sw.Exp, n)
+		n, _ := strconv.Atoi(v.Values[nodesField])
+		capRPS, formula := capacity(sw.Exp, n)
 		if capRPS > 0 {
 			cells = append(cells, fmt.Sprintf("%s (%s)", report.RPS(capRPS), formula))
 		} else {
@@ -101,23 +101,23 @@ func designScalingSection(rw *markdown.Writer, d *DesignData) {
 			if set != nil {
 				st = compare.Summarise(compare.MetricValues(m, set))
 			}
-			cells = append(cells, designStat(m, st))
+			cells = append(cells, statOf(m, st))
 		}
-		cells = append(cells, designElectionRef(n), designHeartbeatRef(sw.Exp, n))
+		cells = append(cells, electionRef(n), heartbeatRef(sw.Exp, n))
 		rows = append(rows, cells)
 	}
 	rw.Table(header, rows)
 	rw.Printf("Medians over the runs (± the 95%% confidence interval of the median from 6 runs; the range below that). Election messages are the election class — ELECTION, OK, COORDINATOR and state sync — summed over every node; an election whose initiator hears from every peer costs 3(n−1): ELECTION out, OK back, COORDINATOR out. Several nodes noticing a lost coordinator at once each start one, which is how the seed's \"O(n²) worst case\" arises. Heartbeats go from every node to every peer once per interval: n(n−1)/heartbeat per second.%s Messages per request: every request is multicast to all n nodes, and its assignment broadcast.\n\n",
-		designHeartbeatShare(sw, extra))
-	if len(sw.Sweep.Index.Fields) == 1 && sw.Sweep.Index.Fields[0] == designNodesField && len(sw.Sets) > 1 {
-		designScalingDelta(rw, sw, extra)
+		heartbeatShare(sw, extra))
+	if len(sw.Sweep.Index.Fields) == 1 && sw.Sweep.Index.Fields[0] == nodesField && len(sw.Sets) > 1 {
+		scalingDelta(rw, sw, extra)
 	}
-	designFigure(rw, d, designFigurePath(sw.Source.Experiment, "summary"), "scaling: metrics against cluster size",
+	figure(rw, d, figurePath(sw.Source.Experiment, "summary"), "scaling: metrics against cluster size",
 		"Medians against the number of nodes; whiskers are 95% confidence intervals of the medians.")
 }
 
-// designScalingDelta tests the largest cluster against the smallest.
-func designScalingDelta(rw *markdown.Writer, sw *DesignSweep, extra []compare.HeadlineMetric) {
+// scalingDelta tests the largest cluster against the smallest.
+func scalingDelta(rw *markdown.Writer, sw *Sweep, extra []compare.HeadlineMetric) {
 	idx := sw.Sweep.Index
 	first, last := 0, len(idx.Variants)-1
 	if sw.Sets[first] == nil || sw.Sets[last] == nil {
@@ -125,11 +125,11 @@ func designScalingDelta(rw *markdown.Writer, sw *DesignSweep, extra []compare.He
 	}
 	notes := &compare.Footnotes{}
 	var rows [][]string
-	for _, k := range designScalingDeltaKeys {
-		m := designMetricByKey(k, extra)
+	for _, k := range scalingDeltaKeys {
+		m := metricByKey(k, extra)
 		b := compare.Summarise(compare.MetricValues(m, sw.Sets[first]))
 		o := compare.Summarise(compare.MetricValues(m, sw.Sets[last]))
-		rows = append(rows, []string{m.Title(), designStat(m, b), designStat(m, o), compare.FormatDelta(m, compare.Delta(m, b, o), notes)})
+		rows = append(rows, []string{m.Title(), statOf(m, b), statOf(m, o), compare.FormatDelta(m, compare.Delta(m, b, o), notes)})
 	}
 	rw.Printf("The largest cluster against the smallest:\n\n")
 	rw.Table([]string{"metric", idx.Variants[first].Label, idx.Variants[last].Label, "change"}, rows)
@@ -140,30 +140,30 @@ func designScalingDelta(rw *markdown.Writer, sw *DesignSweep, extra []compare.He
 	}
 }
 
-func designElectionRef(n int) string {
+func electionRef(n int) string {
 	if n < 2 {
 		return "—"
 	}
 	return strconv.Itoa(3 * (n - 1))
 }
 
-func designHeartbeatRef(e *experiment.Experiment, n int) string {
+func heartbeatRef(e *experiment.Experiment, n int) string {
 	if e == nil || e.Cluster.Heartbeat <= 0 || n < 2 {
 		return "—"
 	}
 	return compare.FormatValue(compare.DeltaRelative, float64(n*(n-1))/e.Cluster.Heartbeat.Seconds()) + "/s"
 }
 
-// designHeartbeatShare says how the measured heartbeat rates compare with
+// heartbeatShare says how the measured heartbeat rates compare with
 // n(n−1)/heartbeat, over the variants.
-func designHeartbeatShare(sw *DesignSweep, extra []compare.HeadlineMetric) string {
+func heartbeatShare(sw *Sweep, extra []compare.HeadlineMetric) string {
 	if sw.Exp == nil || sw.Exp.Cluster.Heartbeat <= 0 {
 		return ""
 	}
-	m := designMetricByKey("heartbeat_per_s", extra)
+	m := metricByKey("heartbeat_per_s", extra)
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for i, v := range sw.Sweep.Index.Variants {
-		n, err := strconv.Atoi(v.Values[designNodesField])
+		n, err := strconv.Atoi(v.Values[nodesField])
 		if err != nil || n < 2 || sw.Sets[i] == nil {
 			continue
 		}

@@ -1,4 +1,4 @@
-package harness
+package design
 
 import (
 	"encoding/json"
@@ -14,22 +14,22 @@ import (
 	"stegocloud/harness/compare"
 )
 
-// DesignDataDir and DesignFigureDir are where CollectDesignData copies, inside
+// DataDir and FigureDir are where Collect copies, inside
 // the output directory: data/<experiment>/… and figures/<experiment>/<name>.png.
 const (
-	DesignDataDir    = "data"
-	DesignFigureDir  = "figures"
-	DesignSourceFile = "source.json"
+	DataDir    = "data"
+	FigureDir  = "figures"
+	SourceFile = "source.json"
 )
 
-// designRunFiles are the small files of a run directory the report keeps:
+// runFiles are the small files of a run directory the report keeps:
 // enough to trace every number to its run and to recompute it.
-var designRunFiles = []string{rundir.FileSummary, rundir.FileRunInfo, rundir.FileExperiment, rundir.FileSchedule}
+var runFiles = []string{rundir.FileSummary, rundir.FileRunInfo, rundir.FileExperiment, rundir.FileSchedule}
 
-// designSectionFigures are the run figures each section of the README shows;
+// sectionFigures are the run figures each section of the README shows;
 // only those are copied. A sweep's section draws its own summary figure from
 // the data instead of copying the sweep's per-metric ones.
-var designSectionFigures = map[string][]string{
+var sectionFigures = map[string][]string{
 	"stress":   {"latency_spectrum", "nodes", "timeline", "load"},
 	"failover": {"latency_spectrum", "timeline", "load"},
 	"openloop": {"latency_spectrum"},
@@ -37,13 +37,13 @@ var designSectionFigures = map[string][]string{
 
 // figuresFor lists the run figures the README shows of experiment name, over
 // every section that reads it.
-func (s DesignSources) figuresFor(name string) []string {
+func (s Sources) figuresFor(name string) []string {
 	var out []string
 	for _, sec := range []struct{ key, exp string }{{"stress", s.Stress}, {"failover", s.Failover}, {"openloop", s.OpenLoop}} {
 		if sec.exp != name {
 			continue
 		}
-		for _, f := range designSectionFigures[sec.key] {
+		for _, f := range sectionFigures[sec.key] {
 			if !slices.Contains(out, f) {
 				out = append(out, f)
 			}
@@ -52,48 +52,48 @@ func (s DesignSources) figuresFor(name string) []string {
 	return out
 }
 
-// DesignSource is data/<experiment>/source.json: where the copied files came
+// Source is data/<experiment>/source.json: where the copied files came
 // from.
-type DesignSource struct {
-	Experiment string           `json:"experiment"`
-	Kind       DesignSourceKind `json:"kind"`
-	Root       string           `json:"root"` // the run root the files were copied from
-	Run        string           `json:"run"`  // its name, YYYYMMDD-HHMMSS
+type Source struct {
+	Experiment string     `json:"experiment"`
+	Kind       SourceKind `json:"kind"`
+	Root       string     `json:"root"` // the run root the files were copied from
+	Run        string     `json:"run"`  // its name, YYYYMMDD-HHMMSS
 }
 
-// CollectResult says what CollectDesignData did for one experiment.
+// CollectResult says what Collect did for one experiment.
 type CollectResult struct {
 	Experiment string
 	Copied     bool   // fresh files were copied from results
 	Kept       bool   // no complete run in results; the data already in the output stays
 	Reason     string // why nothing was copied
-	Source     DesignSource
+	Source     Source
 }
 
-// CollectDesignData copies, for every experiment of src, the small files of
+// Collect copies, for every experiment of src, the small files of
 // its latest complete run under results into out/data/<experiment>/ (the
 // run root's layout: rep-N/ and variant directories kept) and its figures
 // into out/figures/<experiment>/. An experiment's previous data
 // and figures are replaced whole, never mixed with a newer run's. An
 // experiment with no complete run keeps what out already holds, so a clone
 // without results/ still regenerates the README from the committed data.
-func CollectDesignData(results, out string, src DesignSources) ([]CollectResult, error) {
+func Collect(results, out string, src Sources) ([]CollectResult, error) {
 	var all []CollectResult
 	for _, name := range src.Experiments() {
 		r := CollectResult{Experiment: name}
-		root, err := designLatestRoot(filepath.Join(results, name))
+		root, err := latestRoot(filepath.Join(results, name))
 		if err != nil {
 			r.Reason = err.Error()
-			_, statErr := os.Stat(filepath.Join(out, DesignDataDir, name, DesignSourceFile))
+			_, statErr := os.Stat(filepath.Join(out, DataDir, name, SourceFile))
 			r.Kept = statErr == nil
 			all = append(all, r)
 			continue
 		}
-		r.Source = DesignSource{Experiment: name, Kind: root.Kind, Root: filepath.ToSlash(root.Dir), Run: filepath.Base(root.Dir)}
-		if err := designCopyExperiment(root, r.Source, filepath.Join(out, DesignDataDir, name)); err != nil {
+		r.Source = Source{Experiment: name, Kind: root.Kind, Root: filepath.ToSlash(root.Dir), Run: filepath.Base(root.Dir)}
+		if err := copyExperiment(root, r.Source, filepath.Join(out, DataDir, name)); err != nil {
 			return all, fmt.Errorf("collecting %s: %w", name, err)
 		}
-		if err := designCopyFigures(root, name, src.figuresFor(name), filepath.Join(out, DesignFigureDir)); err != nil {
+		if err := copyFigures(root, name, src.figuresFor(name), filepath.Join(out, FigureDir)); err != nil {
 			return all, fmt.Errorf("collecting the figures of %s: %w", name, err)
 		}
 		r.Copied = true
@@ -102,9 +102,9 @@ func CollectDesignData(results, out string, src DesignSources) ([]CollectResult,
 	return all, nil
 }
 
-// designCopyExperiment copies root's small files into a fresh directory
+// copyExperiment copies root's small files into a fresh directory
 // beside dst and swaps it in, so that dst is never half old, half new.
-func designCopyExperiment(root designRoot, src DesignSource, dst string) error {
+func copyExperiment(root runRoot, src Source, dst string) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
@@ -116,21 +116,21 @@ func designCopyExperiment(root designRoot, src DesignSource, dst string) error {
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return err
 	}
-	runDirs, err := designRunDirs(root)
+	runDirs, err := runDirs(root)
 	if err != nil {
 		return err
 	}
 	for _, rel := range runDirs {
-		if err := designCopyRunFiles(filepath.Join(root.Dir, rel), filepath.Join(tmp, rel)); err != nil {
+		if err := copyRunFiles(filepath.Join(root.Dir, rel), filepath.Join(tmp, rel)); err != nil {
 			return err
 		}
 	}
 	if root.Kind == SourceSweep {
-		if err := designCopyFile(filepath.Join(root.Dir, rundir.SweepIndexFile), filepath.Join(tmp, rundir.SweepIndexFile)); err != nil {
+		if err := copyFile(filepath.Join(root.Dir, rundir.SweepIndexFile), filepath.Join(tmp, rundir.SweepIndexFile)); err != nil {
 			return err
 		}
 		// sweep.md is written after sweep.json and only summarises it.
-		err := designCopyFile(filepath.Join(root.Dir, compare.SweepMarkdownFile), filepath.Join(tmp, compare.SweepMarkdownFile))
+		err := copyFile(filepath.Join(root.Dir, compare.SweepMarkdownFile), filepath.Join(tmp, compare.SweepMarkdownFile))
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
@@ -139,7 +139,7 @@ func designCopyExperiment(root designRoot, src DesignSource, dst string) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(tmp, DesignSourceFile), append(b, '\n'), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(tmp, SourceFile), append(b, '\n'), 0o644); err != nil {
 		return err
 	}
 	if err := os.RemoveAll(dst); err != nil {
@@ -148,9 +148,9 @@ func designCopyExperiment(root designRoot, src DesignSource, dst string) error {
 	return os.Rename(tmp, dst)
 }
 
-// designRunDirs lists root's run directories relative to it: "." for a
+// runDirs lists root's run directories relative to it: "." for a
 // single run, rep-N for a repeat set, and every variant's for a sweep.
-func designRunDirs(root designRoot) ([]string, error) {
+func runDirs(root runRoot) ([]string, error) {
 	var sets []string
 	switch root.Kind {
 	case SourceSweep:
@@ -181,13 +181,13 @@ func designRunDirs(root designRoot) ([]string, error) {
 	return out, nil
 }
 
-// designCopyRunFiles copies the run's small files; only summary.json must exist.
-func designCopyRunFiles(from, to string) error {
+// copyRunFiles copies the run's small files; only summary.json must exist.
+func copyRunFiles(from, to string) error {
 	if err := os.MkdirAll(to, 0o755); err != nil {
 		return err
 	}
-	for _, f := range designRunFiles {
-		err := designCopyFile(filepath.Join(from, f), filepath.Join(to, f))
+	for _, f := range runFiles {
+		err := copyFile(filepath.Join(from, f), filepath.Join(to, f))
 		if errors.Is(err, os.ErrNotExist) && f != rundir.FileSummary {
 			continue
 		}
@@ -198,9 +198,9 @@ func designCopyRunFiles(from, to string) error {
 	return nil
 }
 
-// designCopyFigures replaces out/figures/<name>/ with the run root's figures
+// copyFigures replaces out/figures/<name>/ with the run root's figures
 // the README shows: a single run's, or rep-1's of a repeat set.
-func designCopyFigures(root designRoot, name string, figs []string, figDir string) error {
+func copyFigures(root runRoot, name string, figs []string, figDir string) error {
 	dst := filepath.Join(figDir, name)
 	if err := os.RemoveAll(dst); err != nil {
 		return err
@@ -216,7 +216,7 @@ func designCopyFigures(root designRoot, name string, figs []string, figDir strin
 		dir = filepath.Join(dir, "rep-1")
 	}
 	for _, f := range figs {
-		err := designCopyFile(filepath.Join(dir, rundir.DirFigures, f+".png"), filepath.Join(dst, f+".png"))
+		err := copyFile(filepath.Join(dir, rundir.DirFigures, f+".png"), filepath.Join(dst, f+".png"))
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
@@ -224,7 +224,7 @@ func designCopyFigures(root designRoot, name string, figs []string, figDir strin
 	return nil
 }
 
-func designCopyFile(from, to string) error {
+func copyFile(from, to string) error {
 	in, err := os.Open(from)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package harness_test
+package design_test
 
 import (
 	"errors"
@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/perf/benchfmt"
 
-	"stegocloud/harness"
+	"stegocloud/harness/design"
 )
 
 func TestBenchName(t *testing.T) {
@@ -22,19 +22,19 @@ func TestBenchName(t *testing.T) {
 		{"BenchmarkToNRGBA/gray-8-2", "ToNRGBA/gray-8"},
 	}
 	for _, tc := range tests {
-		if got := harness.BenchName(benchfmt.Name(tc.in)); got != tc.want {
+		if got := design.BenchName(benchfmt.Name(tc.in)); got != tc.want {
 			t.Errorf("BenchName(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }
 
 func TestParseBench(t *testing.T) {
-	f, err := os.Open("testdata/design/bench.txt")
+	f, err := os.Open("testdata/bench.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	b, err := harness.ParseBench(f, "bench.txt")
+	b, err := design.ParseBench(f, "bench.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,10 +57,10 @@ func TestParseBench(t *testing.T) {
 	if _, ok := b.Stat("Embed/payload=1KiB", "furlongs"); ok {
 		t.Error("Stat of a unit never reported: ok, want not ok")
 	}
-	if p := harness.BenchCompare(b.Values("Embed/payload=1KiB", "B/s"), b.Values("EmbedNaive/payload=1KiB", "B/s")); !(p < 0.01) {
+	if p := design.BenchCompare(b.Values("Embed/payload=1KiB", "B/s"), b.Values("EmbedNaive/payload=1KiB", "B/s")); !(p < 0.01) {
 		t.Errorf("U test of two disjoint samples of 6: p = %v, want < 0.01", p)
 	}
-	if p := harness.BenchCompare([]float64{1, 2, 3}, []float64{4, 5, 6}); !math.IsNaN(p) {
+	if p := design.BenchCompare([]float64{1, 2, 3}, []float64{4, 5, 6}); !math.IsNaN(p) {
 		t.Errorf("U test with 3 runs a side: p = %v, want NaN (too few to test)", p)
 	}
 }
@@ -73,8 +73,8 @@ func TestParseBenchErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := harness.ParseBench(strings.NewReader(tc.text), "bench.txt")
-			if !errors.Is(err, harness.ErrBenchOutput) || !strings.Contains(err.Error(), tc.want) {
+			_, err := design.ParseBench(strings.NewReader(tc.text), "bench.txt")
+			if !errors.Is(err, design.ErrBenchOutput) || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("ParseBench(%q) error = %v, want ErrBenchOutput saying %q", tc.text, err, tc.want)
 			}
 		})

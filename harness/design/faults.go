@@ -1,4 +1,4 @@
-package harness
+package design
 
 import (
 	"fmt"
@@ -18,14 +18,14 @@ import (
 	"stegocloud/harness/compare"
 )
 
-// designTargetFailover is DESIGN §6's failover target with 50 ms heartbeats.
-var designTargetFailover = struct{ P50, Max float64 }{150, 300}
+// targetFailover is DESIGN §6's failover target with 50 ms heartbeats.
+var targetFailover = struct{ P50, Max float64 }{150, 300}
 
-// designFaultSection is the seed's "Fault Tolerance Demonstration" against
+// faultSection is the seed's "Fault Tolerance Demonstration" against
 // the stress run (the seed's failure model) and the failover run.
-func designFaultSection(rw *markdown.Writer, d *DesignData) {
-	var cols []*DesignRun
-	for _, r := range []*DesignRun{d.Stress, d.Failover} {
+func faultSection(rw *markdown.Writer, d *Data) {
+	var cols []*Run
+	for _, r := range []*Run{d.Stress, d.Failover} {
 		if r != nil {
 			cols = append(cols, r)
 		}
@@ -40,51 +40,51 @@ func designFaultSection(rw *markdown.Writer, d *DesignData) {
 		header = append(header, r.Source.Experiment)
 	}
 	header = append(header, "seed's claim (45 s run)")
-	rw.Table(header, designFaultRows(cols))
+	rw.Table(header, faultRows(cols))
 	for _, r := range cols {
-		designCite(rw, r.Source, designRunFile(r.Set, rundir.FileSummary)+", "+designRunFile(r.Set, rundir.FileSchedule), r.Set.Runs)
+		cite(rw, r.Source, runFile(r.Set, rundir.FileSummary)+", "+runFile(r.Set, rundir.FileSchedule), r.Set.Runs)
 	}
 	rw.Line("Elections include the one that makes the first coordinator (startup) and the periodic ones (every `reelect_every`); a node that comes back starts one too (recovery), and a lost coordinator can be noticed by several nodes at once, each starting an election (coordinator-lost). The counts run until the last node stopped; the harness stops the coordinator last, so the shutdown itself starts no election. Requests lost are those that never got a valid response; reassigned ones were moved by the coordinator to another node after their assignee failed, retried ones were sent again by the client under the same id.\n")
 	for _, r := range cols {
 		name := r.Source.Experiment
-		designFigure(rw, d, designFigurePath(name, "timeline"), name+": latency and throughput over time",
-			fmt.Sprintf("%s: latency (p50, p99) and throughput per second, fault windows shaded in the failed node's colour, decided elections dashed. %s", name, designRunNote(r)))
+		figure(rw, d, figurePath(name, "timeline"), name+": latency and throughput over time",
+			fmt.Sprintf("%s: latency (p50, p99) and throughput per second, fault windows shaded in the failed node's colour, decided elections dashed. %s", name, runNote(r)))
 	}
 	for _, r := range cols {
-		designFigure(rw, d, designFigurePath(r.Source.Experiment, "load"), r.Source.Experiment+": load per node",
-			fmt.Sprintf("%s: each node's load (base + per request × outstanding) and, along the top, the coordinator of each epoch. %s", r.Source.Experiment, designRunNote(r)))
+		figure(rw, d, figurePath(r.Source.Experiment, "load"), r.Source.Experiment+": load per node",
+			fmt.Sprintf("%s: each node's load (base + per request × outstanding) and, along the top, the coordinator of each epoch. %s", r.Source.Experiment, runNote(r)))
 	}
 }
 
-func designFaultRows(cols []*DesignRun) [][]string {
-	seed := designSeed
+func faultRows(cols []*Run) [][]string {
+	seed := seedClaims
 	seedExpected := math.Floor(report.SeedClaims.DurationS/seed.FailEveryS) * 3 * seed.FailP
 	type rowFn struct {
 		name  string
-		value func(r *DesignRun) string
+		value func(r *Run) string
 		claim string
 	}
 	rows := []rowFn{
-		{"fault model", func(r *DesignRun) string { return designFaultModel(r) }, fmt.Sprintf("silent; each node with probability %g every %g s, 10–20 s down", seed.FailP, seed.FailEveryS)},
-		{"load duration", func(r *DesignRun) string {
-			return report.Sec(designMedian(r, func(s *rundir.Summary) float64 { return s.DurationS }))
+		{"fault model", func(r *Run) string { return faultModel(r) }, fmt.Sprintf("silent; each node with probability %g every %g s, 10–20 s down", seed.FailP, seed.FailEveryS)},
+		{"load duration", func(r *Run) string {
+			return report.Sec(medianOf(r, func(s *rundir.Summary) float64 { return s.DurationS }))
 		}, report.Sec(report.SeedClaims.DurationS)},
-		{"faults injected", designInjected, fmt.Sprintf("%s observed; its own model expects %.1f in %s", designRange(seed.FailuresObserved, ""), seedExpected, report.Sec(report.SeedClaims.DurationS))},
-		{"mean time down", func(r *DesignRun) string {
-			return report.Sec(designMedian(r, func(s *rundir.Summary) float64 { return s.Faults.MeanDownS }))
+		{"faults injected", injectedOf, fmt.Sprintf("%s observed; its own model expects %.1f in %s", rangeText(seed.FailuresObserved, ""), seedExpected, report.Sec(report.SeedClaims.DurationS))},
+		{"mean time down", func(r *Run) string {
+			return report.Sec(medianOf(r, func(s *rundir.Summary) float64 { return s.Faults.MeanDownS }))
 		}, report.Sec(seed.FailureS)},
-		{"elections (by cause)", designElections, designRange(seed.Elections, "")},
-		{"coordinator changes", func(r *DesignRun) string {
-			return compare.FormatValue(compare.DeltaCount, designMedian(r, func(s *rundir.Summary) float64 { return float64(s.Elections.CoordinatorChanges) }))
+		{"elections (by cause)", electionsText, rangeText(seed.Elections, "")},
+		{"coordinator changes", func(r *Run) string {
+			return compare.FormatValue(compare.DeltaCount, medianOf(r, func(s *rundir.Summary) float64 { return float64(s.Elections.CoordinatorChanges) }))
 		}, strconv.Itoa(seed.CoordChanges)},
-		{"failover time", designFailover, fmt.Sprintf("\"recovers within %s\"", designRange(seed.FailoverS, "s"))},
-		{fmt.Sprintf("DESIGN §6 target: failover p50 ≤ %g ms, max ≤ %g ms", designTargetFailover.P50, designTargetFailover.Max), designFailoverTarget, "—"},
-		{"recovery time (due back → Active)", designRecovery, fmt.Sprintf("\"< %g second after node returns\"", seed.RecoveryS)},
-		{"requests reassigned", designCount(func(s *rundir.Summary) int { return s.Requests.Reassigned }), "—"},
-		{"requests retried by the client", designCount(func(s *rundir.Summary) int { return s.Requests.Retried }), "—"},
-		{"duplicate responses", designCount(func(s *rundir.Summary) int { return s.Requests.Duplicates }), "—"},
-		{"requests lost", designCount(func(s *rundir.Summary) int { return s.Requests.Lost }), designRange(seed.ExpFailures, "") + " expected, 153 in the sample run"},
-		{"requests lost per fault", designLostPerFault, "~" + designRange(seed.LostPerFailure, "")},
+		{"failover time", failoverText, fmt.Sprintf("\"recovers within %s\"", rangeText(seed.FailoverS, "s"))},
+		{fmt.Sprintf("DESIGN §6 target: failover p50 ≤ %g ms, max ≤ %g ms", targetFailover.P50, targetFailover.Max), failoverTarget, "—"},
+		{"recovery time (due back → Active)", recoveryText, fmt.Sprintf("\"< %g second after node returns\"", seed.RecoveryS)},
+		{"requests reassigned", countOf(func(s *rundir.Summary) int { return s.Requests.Reassigned }), "—"},
+		{"requests retried by the client", countOf(func(s *rundir.Summary) int { return s.Requests.Retried }), "—"},
+		{"duplicate responses", countOf(func(s *rundir.Summary) int { return s.Requests.Duplicates }), "—"},
+		{"requests lost", countOf(func(s *rundir.Summary) int { return s.Requests.Lost }), rangeText(seed.ExpFailures, "") + " expected, 153 in the sample run"},
+		{"requests lost per fault", lostPerFault, "~" + rangeText(seed.LostPerFailure, "")},
 	}
 	var out [][]string
 	for _, row := range rows {
@@ -97,15 +97,15 @@ func designFaultRows(cols []*DesignRun) [][]string {
 	return out
 }
 
-func designFaultModel(r *DesignRun) string {
+func faultModel(r *Run) string {
 	if r.Exp == nil {
 		return "—"
 	}
-	return designFaultLine(r.Exp)
+	return faultLine(r.Exp)
 }
 
-// designMedian is the median of a per-run value over the set's runs.
-func designMedian(r *DesignRun, get func(*rundir.Summary) float64) float64 {
+// medianOf is the median of a per-run value over the set's runs.
+func medianOf(r *Run, get func(*rundir.Summary) float64) float64 {
 	var vs []float64
 	for i := range r.Set.Runs {
 		vs = append(vs, get(&r.Set.Runs[i].Summary))
@@ -113,9 +113,9 @@ func designMedian(r *DesignRun, get func(*rundir.Summary) float64) float64 {
 	return compare.Summarise(vs).Center
 }
 
-func designCount(get func(*rundir.Summary) int) func(*DesignRun) string {
-	return func(r *DesignRun) string {
-		v := designMedian(r, func(s *rundir.Summary) float64 { return float64(get(s)) })
+func countOf(get func(*rundir.Summary) int) func(*Run) string {
+	return func(r *Run) string {
+		v := medianOf(r, func(s *rundir.Summary) float64 { return float64(get(s)) })
 		if r.Set.Repeated() {
 			return compare.FormatValue(compare.DeltaCount, v) + " (median per run)"
 		}
@@ -123,10 +123,10 @@ func designCount(get func(*rundir.Summary) int) func(*DesignRun) string {
 	}
 }
 
-func designInjected(r *DesignRun) string {
+func injectedOf(r *Run) string {
 	s := &r.Set.Runs[0].Summary
 	out := fmt.Sprintf("%d (%s)", s.Faults.Injected, report.Counts(s.Faults.ByKind))
-	if exp := designExpectedFaults(r.Exp, s.DurationS); !math.IsNaN(exp) {
+	if exp := expectedFaults(r.Exp, s.DurationS); !math.IsNaN(exp) {
 		out += fmt.Sprintf("; the model expects %.1f in %s", exp, report.Sec(s.DurationS))
 	}
 	if r.Set.Repeated() {
@@ -135,10 +135,10 @@ func designInjected(r *DesignRun) string {
 	return out
 }
 
-// designExpectedFaults is the periodic model's expected number of faults in
+// expectedFaults is the periodic model's expected number of faults in
 // a run of durationS: rounds × nodes × probability (an upper estimate: a node
 // already down is not failed again). NaN for a schedule or no faults.
-func designExpectedFaults(e *experiment.Experiment, durationS float64) float64 {
+func expectedFaults(e *experiment.Experiment, durationS float64) float64 {
 	if e == nil || len(e.Faults.Schedule) > 0 || e.Faults.Kind == experiment.FaultNone || e.Faults.Every <= 0 {
 		return math.NaN()
 	}
@@ -146,7 +146,7 @@ func designExpectedFaults(e *experiment.Experiment, durationS float64) float64 {
 	return rounds * float64(e.Cluster.Nodes) * e.Faults.Probability
 }
 
-func designElections(r *DesignRun) string {
+func electionsText(r *Run) string {
 	s := &r.Set.Runs[0].Summary
 	out := fmt.Sprintf("%d (%s)", s.Elections.Total, report.Counts(s.Elections.ByCause))
 	if r.Set.Repeated() {
@@ -155,9 +155,9 @@ func designElections(r *DesignRun) string {
 	return out
 }
 
-// designPooledStats pools a sample (failover or recovery times) over the
+// pooledStats pools a sample (failover or recovery times) over the
 // set's runs and summarises it.
-func designPooledStats(r *DesignRun, get func(*rundir.Summary) rundir.Stats) string {
+func pooledStats(r *Run, get func(*rundir.Summary) rundir.Stats) string {
 	var all []float64
 	for i := range r.Set.Runs {
 		all = append(all, get(&r.Set.Runs[i].Summary).All...)
@@ -170,11 +170,11 @@ func designPooledStats(r *DesignRun, get func(*rundir.Summary) rundir.Stats) str
 	return fmt.Sprintf("p50 %s, max %s (n=%d)", report.Ms(st.Center), report.Ms(all[len(all)-1]), len(all))
 }
 
-// designSilentBound is the least failover time of a silent coordinator: its
+// silentBound is the least failover time of a silent coordinator: its
 // peers notice it only when suspect_after passes without a heartbeat, and
 // its last one left at most one heartbeat interval before it fell silent. 0
 // unless every injected fault of the run was silent.
-func designSilentBound(r *DesignRun) float64 {
+func silentBound(r *Run) float64 {
 	s := &r.Set.Runs[0].Summary
 	if r.Exp == nil || s.Faults.Injected == 0 || s.Faults.ByKind[experiment.FaultSilent] != s.Faults.Injected {
 		return 0
@@ -183,8 +183,8 @@ func designSilentBound(r *DesignRun) float64 {
 	return float64(c.SuspectAfter-c.Heartbeat) / float64(time.Millisecond)
 }
 
-func designFailover(r *DesignRun) string {
-	out := designPooledStats(r, func(s *rundir.Summary) rundir.Stats { return s.Faults.FailoverMs })
+func failoverText(r *Run) string {
+	out := pooledStats(r, func(s *rundir.Summary) rundir.Stats { return s.Faults.FailoverMs })
 	var gaps rundir.FaultSummary
 	losses := 0
 	for i := range r.Set.Runs {
@@ -197,13 +197,13 @@ func designFailover(r *DesignRun) string {
 	if losses == 0 {
 		out = "none: no fault hit the coordinator"
 	}
-	if b := designSilentBound(r); b > 0 {
+	if b := silentBound(r); b > 0 {
 		out += fmt.Sprintf("; bound ≥ %s (suspect_after − heartbeat: a silent coordinator is noticed only by its missing heartbeats)", report.Ms(b))
 	}
 	return out
 }
 
-func designFailoverTarget(r *DesignRun) string {
+func failoverTarget(r *Run) string {
 	var all []float64
 	for i := range r.Set.Runs {
 		all = append(all, r.Set.Runs[i].Summary.Faults.FailoverMs.All...)
@@ -212,25 +212,25 @@ func designFailoverTarget(r *DesignRun) string {
 		return "—"
 	}
 	p50, mx := compare.Summarise(all).Center, slices.Max(all)
-	if p50 <= designTargetFailover.P50 && mx <= designTargetFailover.Max {
+	if p50 <= targetFailover.P50 && mx <= targetFailover.Max {
 		return "met"
 	}
 	out := fmt.Sprintf("**missed** (p50 %s, max %s)", report.Ms(p50), report.Ms(mx))
-	if b := designSilentBound(r); b >= designTargetFailover.P50 {
+	if b := silentBound(r); b >= targetFailover.P50 {
 		out += fmt.Sprintf("; out of reach for silent faults, whose bound is %s", report.Ms(b))
 	}
 	return out
 }
 
-func designRecovery(r *DesignRun) string {
-	out := designPooledStats(r, func(s *rundir.Summary) rundir.Stats { return s.Faults.RecoveryMs })
+func recoveryText(r *Run) string {
+	out := pooledStats(r, func(s *rundir.Summary) rundir.Stats { return s.Faults.RecoveryMs })
 	if r.Exp != nil && r.Exp.Faults.SyncDelay > 0 {
 		out += fmt.Sprintf("; bound ≥ %s, the sync delay", report.Ms(float64(r.Exp.Faults.SyncDelay)/float64(time.Millisecond)))
 	}
 	return out
 }
 
-func designLostPerFault(r *DesignRun) string {
+func lostPerFault(r *Run) string {
 	s := &r.Set.Runs[0].Summary
 	if s.Faults.Injected == 0 {
 		return "— (no faults)"

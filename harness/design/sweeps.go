@@ -1,4 +1,4 @@
-package harness
+package design
 
 import (
 	"fmt"
@@ -15,20 +15,20 @@ import (
 	"stegocloud/harness/compare"
 )
 
-// designBalancerField and designNodesField are the fields the balancer and
+// balancerField and nodesField are the fields the balancer and
 // scaling sections read from a sweep's variants.
 const (
-	designBalancerField = "cluster.balancer"
-	designNodesField    = "cluster.nodes"
+	balancerField = "cluster.balancer"
+	nodesField    = "cluster.nodes"
 )
 
-// designBalancerKeys are the headline metrics of the balancer tables.
-var designBalancerKeys = []string{"throughput", "success_rate", "p50", "p99", "max", "spread_cv", "spread_maxmin", "lost"}
+// balancerKeys are the headline metrics of the balancer tables.
+var balancerKeys = []string{"throughput", "success_rate", "p50", "p99", "max", "spread_cv", "spread_maxmin", "lost"}
 
-// designBalancerDeltaKeys are the metrics tested against the base balancer.
-var designBalancerDeltaKeys = []string{"throughput", "p50", "p99", "spread_cv", "lost"}
+// balancerDeltaKeys are the metrics tested against the base balancer.
+var balancerDeltaKeys = []string{"throughput", "p50", "p99", "spread_cv", "lost"}
 
-func designMetricByKey(key string, extra []compare.HeadlineMetric) compare.HeadlineMetric {
+func metricByKey(key string, extra []compare.HeadlineMetric) compare.HeadlineMetric {
 	for _, m := range append(compare.HeadlineMetrics(), extra...) {
 		if m.Key == key {
 			return m
@@ -37,25 +37,25 @@ func designMetricByKey(key string, extra []compare.HeadlineMetric) compare.Headl
 	panic("harness: no headline metric " + key) // a programming error: keys are constants
 }
 
-// designStat prints one variant's value of a metric: a single run's value;
+// statOf prints one variant's value of a metric: a single run's value;
 // the median ± its 95% interval from 6 runs; the median and the range below.
-func designStat(m compare.HeadlineMetric, st compare.MetricStat) string {
+func statOf(m compare.HeadlineMetric, st compare.MetricStat) string {
 	switch {
 	case st.N() == 0:
 		return "—"
 	case math.IsNaN(st.Center):
 		// benchmath has no median for a sample holding ∞ (a max/min ratio
 		// with an idle node); the middle of the sorted values is one.
-		return fmt.Sprintf("%s (%s–%s)", compare.FormatValue(m.Delta, designMiddle(st.Values)), compare.FormatValue(m.Delta, st.Values[0]), compare.FormatValue(m.Delta, st.Values[len(st.Values)-1]))
+		return fmt.Sprintf("%s (%s–%s)", compare.FormatValue(m.Delta, middle(st.Values)), compare.FormatValue(m.Delta, st.Values[0]), compare.FormatValue(m.Delta, st.Values[len(st.Values)-1]))
 	case st.N() == 1 || st.HasCI():
 		return compare.FormatStat(m.Delta, st)
 	}
 	return fmt.Sprintf("%s (%s–%s)", compare.FormatValue(m.Delta, st.Center), compare.FormatValue(m.Delta, st.Values[0]), compare.FormatValue(m.Delta, st.Values[len(st.Values)-1]))
 }
 
-// designMiddle is the median of sorted values by position: the mean of the
+// middle is the median of sorted values by position: the mean of the
 // two middle ones for an even count (∞ if either is).
-func designMiddle(sorted []float64) float64 {
+func middle(sorted []float64) float64 {
 	n := len(sorted)
 	if n%2 == 1 {
 		return sorted[n/2]
@@ -63,8 +63,8 @@ func designMiddle(sorted []float64) float64 {
 	return (sorted[n/2-1] + sorted[n/2]) / 2
 }
 
-// designSweepConfig describes what a sweep held fixed and what it varied.
-func designSweepConfig(sw *DesignSweep) string {
+// sweepConfig describes what a sweep held fixed and what it varied.
+func sweepConfig(sw *Sweep) string {
 	idx := sw.Sweep.Index
 	var varied []string
 	for _, f := range idx.Fields {
@@ -80,8 +80,8 @@ func designSweepConfig(sw *DesignSweep) string {
 			svc += fmt.Sprintf(", at most %d requests at once per node (%s per node)", c.Service.MaxConcurrent,
 				report.RPS(float64(c.Service.MaxConcurrent)/c.Service.Delay.Seconds()))
 		}
-		fixed = append(fixed, svc, designFaultLine(e))
-		if !slices.Contains(idx.Fields, designBalancerField) {
+		fixed = append(fixed, svc, faultLine(e))
+		if !slices.Contains(idx.Fields, balancerField) {
 			fixed = append(fixed, "balancer "+c.Balancer)
 		}
 		s += " Fixed: " + strings.Join(fixed, "; ") + "."
@@ -89,20 +89,20 @@ func designSweepConfig(sw *DesignSweep) string {
 	return s
 }
 
-// designSweepCite names a sweep's files.
-func designSweepCite(rw *markdown.Writer, sw *DesignSweep) {
+// sweepCite names a sweep's files.
+func sweepCite(rw *markdown.Writer, sw *Sweep) {
 	var runs []compare.LoadedRun
 	for _, set := range sw.Sets {
 		if set != nil {
 			runs = append(runs, set.Runs...)
 		}
 	}
-	designCite(rw, sw.Source, "sweep.json, sweep.md, <variant>/rep-N/summary.json", runs)
+	cite(rw, sw.Source, "sweep.json, sweep.md, <variant>/rep-N/summary.json", runs)
 }
 
-// designBaseVariant is the index of the variant that v is compared with: the
+// baseVariant is the index of the variant that v is compared with: the
 // one with the same values but field set to base; -1 if none (or v is it).
-func designBaseVariant(idx rundir.SweepIndex, v rundir.SweepVariant, field, base string) int {
+func baseVariant(idx rundir.SweepIndex, v rundir.SweepVariant, field, base string) int {
 	if v.Values[field] == base {
 		return -1
 	}
@@ -123,22 +123,22 @@ func designBaseVariant(idx rundir.SweepIndex, v rundir.SweepVariant, field, base
 	return -1
 }
 
-// designDeltaTable writes, for every variant with a base, the change of each
+// deltaTable writes, for every variant with a base, the change of each
 // metric against the base with compare's verdict.
-func designDeltaTable(rw *markdown.Writer, sw *DesignSweep, field string, keys []string, extra []compare.HeadlineMetric) {
+func deltaTable(rw *markdown.Writer, sw *Sweep, field string, keys []string, extra []compare.HeadlineMetric) {
 	idx := sw.Sweep.Index
 	base := compare.AxisOf(field, idx.Variants).Order[0]
 	notes := &compare.Footnotes{}
 	header := []string{"variant", "against"}
 	var metrics []compare.HeadlineMetric
 	for _, k := range keys {
-		m := designMetricByKey(k, extra)
+		m := metricByKey(k, extra)
 		metrics = append(metrics, m)
 		header = append(header, m.Title())
 	}
 	var rows [][]string
 	for i, v := range idx.Variants {
-		bi := designBaseVariant(idx, v, field, base)
+		bi := baseVariant(idx, v, field, base)
 		if bi < 0 || sw.Sets[i] == nil || sw.Sets[bi] == nil {
 			continue
 		}
@@ -165,20 +165,20 @@ func designDeltaTable(rw *markdown.Writer, sw *DesignSweep, field string, keys [
 		base, compare.Alpha, compare.MinRuns, len(rows)*len(metrics), compare.Alpha, compare.Alpha*float64(len(rows)*len(metrics)))
 }
 
-// designBalancerSection is the balancer comparison.
-func designBalancerSection(rw *markdown.Writer, d *DesignData) {
+// balancerSection is the balancer comparison.
+func balancerSection(rw *markdown.Writer, d *Data) {
 	sw := d.Balancers
 	if sw == nil {
 		return
 	}
 	rw.Line("## 5. Balancers\n")
 	rw.Line("The seed's \"transparent load balancing\" is one choice among several: `lowest-load` (the seed's \"lowest load wins\", per request), `round-robin`, `random`, and `coordinator` (the coordinator serves everything itself — the seed read literally).\n")
-	rw.Printf("%s\n\n", designSweepConfig(sw))
-	designSweepCite(rw, sw)
+	rw.Printf("%s\n\n", sweepConfig(sw))
+	sweepCite(rw, sw)
 	header := []string{"variant", "runs"}
 	var metrics []compare.HeadlineMetric
-	for _, k := range designBalancerKeys {
-		m := designMetricByKey(k, nil)
+	for _, k := range balancerKeys {
+		m := metricByKey(k, nil)
 		metrics = append(metrics, m)
 		header = append(header, m.Title())
 	}
@@ -186,21 +186,21 @@ func designBalancerSection(rw *markdown.Writer, d *DesignData) {
 	for _, row := range sw.Sweep.Rows {
 		cells := []string{row.Variant.Label, fmt.Sprint(row.N)}
 		for _, m := range metrics {
-			cells = append(cells, designStat(m, designRowStat(row, m)))
+			cells = append(cells, statOf(m, rowStat(row, m)))
 		}
 		rows = append(rows, cells)
 	}
 	rw.Table(header, rows)
 	rw.Line("Medians over the runs ± the 95% confidence interval of the median (benchmath, as benchstat; fewer than 6 runs show the range instead). Spread: the coefficient of variation of the nodes' shares of served requests and the largest share over the smallest (∞: a node served nothing).\n")
-	if slices.Contains(sw.Sweep.Index.Fields, designBalancerField) {
-		designDeltaTable(rw, sw, designBalancerField, designBalancerDeltaKeys, nil)
+	if slices.Contains(sw.Sweep.Index.Fields, balancerField) {
+		deltaTable(rw, sw, balancerField, balancerDeltaKeys, nil)
 	}
-	designFigure(rw, d, designFigurePath(sw.Source.Experiment, "summary"), "balancers: headline metrics",
+	figure(rw, d, figurePath(sw.Source.Experiment, "summary"), "balancers: headline metrics",
 		"Medians per balancer, a bar per cluster size (colours in the figure's key); whiskers are 95% confidence intervals of the medians.")
 }
 
-// designRowStat is a sweep row's statistic of m.
-func designRowStat(row compare.SweepRow, m compare.HeadlineMetric) compare.MetricStat {
+// rowStat is a sweep row's statistic of m.
+func rowStat(row compare.SweepRow, m compare.HeadlineMetric) compare.MetricStat {
 	for i, hm := range compare.HeadlineMetrics() {
 		if hm.Key == m.Key {
 			return row.Stats[i]

@@ -1,4 +1,4 @@
-package harness
+package design
 
 import (
 	"fmt"
@@ -16,18 +16,18 @@ import (
 	"stegocloud/harness/compare"
 )
 
-// WriteDesignFigures draws the README's own figures from d into
+// WriteFigures draws the README's own figures from d into
 // out/figures/<experiment>/summary.png — the balancers' and the scaling
 // sweep's headline metrics in one tiled figure each — and records them in
 // d.Figures. A sweep without data draws nothing.
-func WriteDesignFigures(d *DesignData, out string) ([]string, error) {
+func WriteFigures(d *Data, out string) ([]string, error) {
 	var written []string
 	figs := []struct {
-		sw    *DesignSweep
-		build func(*DesignSweep) (title string, key []string, charts []plot.Chart)
+		sw    *Sweep
+		build func(*Sweep) (title string, key []string, charts []plot.Chart)
 	}{
-		{d.Balancers, designBalancerCharts},
-		{d.Scaling, designScalingCharts},
+		{d.Balancers, balancerCharts},
+		{d.Scaling, scalingCharts},
 	}
 	for _, f := range figs {
 		if f.sw == nil {
@@ -37,7 +37,7 @@ func WriteDesignFigures(d *DesignData, out string) ([]string, error) {
 		if len(charts) == 0 {
 			continue
 		}
-		rel := designFigurePath(f.sw.Source.Experiment, "summary")
+		rel := figurePath(f.sw.Source.Experiment, "summary")
 		path := filepath.Join(out, filepath.FromSlash(rel))
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return written, fmt.Errorf("writing %s: %w", rel, err)
@@ -52,25 +52,25 @@ func WriteDesignFigures(d *DesignData, out string) ([]string, error) {
 	return written, nil
 }
 
-// designBalancerCharts puts the balancers along x (bars) with a bar per
+// balancerCharts puts the balancers along x (bars) with a bar per
 // cluster size, for the headline metrics that tell balancers apart.
-func designBalancerCharts(sw *DesignSweep) (string, []string, []plot.Chart) {
+func balancerCharts(sw *Sweep) (string, []string, []plot.Chart) {
 	idx := sw.Sweep.Index
-	x := compare.AxisOf(designBalancerField, idx.Variants)
+	x := compare.AxisOf(balancerField, idx.Variants)
 	if len(x.Order) == 0 {
 		return "", nil, nil
 	}
 	var others []string
 	for _, f := range idx.Fields {
-		if f != designBalancerField {
+		if f != balancerField {
 			others = append(others, f)
 		}
 	}
 	var charts []plot.Chart
 	var key []string
 	for _, k := range []string{"throughput", "p50", "p99", "spread_cv"} {
-		m := designMetricByKey(k, nil)
-		ch := plot.Chart{Key: k, Title: m.Title(), XLabel: "balancer", YLabel: m.Title(), Categories: designShortNames(x.Order)}
+		m := metricByKey(k, nil)
+		ch := plot.Chart{Key: k, Title: m.Title(), XLabel: "balancer", YLabel: m.Title(), Categories: shortNames(x.Order)}
 		series := map[string]int{}
 		for i, v := range idx.Variants {
 			if sw.Sets[i] == nil {
@@ -85,11 +85,11 @@ func designBalancerCharts(sw *DesignSweep) (string, []string, []plot.Chart) {
 				// legend inside a small tile would cover bars.
 				ch.Series = append(ch.Series, plot.ChartSeries{})
 				if len(charts) == 0 && label != "" {
-					key = append(key, designColourName(si)+": "+label)
+					key = append(key, colourName(si)+": "+label)
 				}
 			}
 			st := compare.Summarise(compare.MetricValues(m, sw.Sets[i]))
-			if p, ok := compare.PointOf(float64(slices.Index(x.Order, v.Values[designBalancerField])), st); ok {
+			if p, ok := compare.PointOf(float64(slices.Index(x.Order, v.Values[balancerField])), st); ok {
 				ch.Series[si].Points = append(ch.Series[si].Points, p)
 			}
 		}
@@ -97,42 +97,42 @@ func designBalancerCharts(sw *DesignSweep) (string, []string, []plot.Chart) {
 			charts = append(charts, ch)
 		}
 	}
-	if abbr := designAbbreviations(x.Order); abbr != "" {
+	if abbr := abbreviations(x.Order); abbr != "" {
 		key = append(key, "x axis: "+abbr)
 	}
 	return fmt.Sprintf("%s: medians of %s; whiskers: 95%% confidence intervals of the medians", sw.Source.Experiment, compare.RepeatText(idx.Variants)), key, charts
 }
 
-// designColourNames name palette's colours, for figure keys.
-var designColourNames = []string{"blue", "vermillion", "green", "purple", "orange", "sky blue", "black"}
+// colourNames name palette's colours, for figure keys.
+var colourNames = []string{"blue", "vermillion", "green", "purple", "orange", "sky blue", "black"}
 
-func designColourName(i int) string { return designColourNames[i%len(designColourNames)] }
+func colourName(i int) string { return colourNames[i%len(colourNames)] }
 
-// designScalingCharts draws the scaling metrics against the cluster size,
+// scalingCharts draws the scaling metrics against the cluster size,
 // with the reference each is measured against as a second line.
-func designScalingCharts(sw *DesignSweep) (string, []string, []plot.Chart) {
+func scalingCharts(sw *Sweep) (string, []string, []plot.Chart) {
 	idx := sw.Sweep.Index
-	if len(idx.Fields) != 1 || idx.Fields[0] != designNodesField {
+	if len(idx.Fields) != 1 || idx.Fields[0] != nodesField {
 		return "", nil, nil
 	}
-	extra := designScalingMetrics()
+	extra := scalingMetrics()
 	type ref func(n int) float64
 	specs := []struct {
 		key string
 		ref ref
 	}{
-		{"throughput", func(n int) float64 { c, _ := designCapacity(sw.Exp, n); return c }},
+		{"throughput", func(n int) float64 { c, _ := capacity(sw.Exp, n); return c }},
 		{"messages_per_request", nil},
 		{"election_per_election", func(n int) float64 { return float64(3 * (n - 1)) }},
 		{"failover_p50", nil},
 	}
 	var charts []plot.Chart
 	for _, sp := range specs {
-		m := designMetricByKey(sp.key, extra)
+		m := metricByKey(sp.key, extra)
 		ch := plot.Chart{Key: sp.key, Title: m.Title(), XLabel: "nodes", YLabel: m.Title(), Numeric: true,
 			Series: []plot.ChartSeries{{}, {}}}
 		for i, v := range idx.Variants {
-			n, err := strconv.Atoi(v.Values[designNodesField])
+			n, err := strconv.Atoi(v.Values[nodesField])
 			if err != nil || sw.Sets[i] == nil {
 				continue
 			}
@@ -154,10 +154,10 @@ func designScalingCharts(sw *DesignSweep) (string, []string, []plot.Chart) {
 	return fmt.Sprintf("%s: %s", sw.Source.Experiment, compare.RepeatText(idx.Variants)), key, charts
 }
 
-// designShortName fits a category under a quarter-width tile: names up to
+// shortName fits a category under a quarter-width tile: names up to
 // seven characters stay, a hyphenated one keeps its first word, others are
 // cut to five letters and a dot ("coordinator" → "coord.").
-func designShortName(name string) string {
+func shortName(name string) string {
 	switch {
 	case len(name) <= 7:
 		return name
@@ -167,19 +167,19 @@ func designShortName(name string) string {
 	return name[:5] + "."
 }
 
-func designShortNames(names []string) []string {
+func shortNames(names []string) []string {
 	out := make([]string, len(names))
 	for i, n := range names {
-		out[i] = designShortName(n)
+		out[i] = shortName(n)
 	}
 	return out
 }
 
-// designAbbreviations spells out the shortened names for the figure's key.
-func designAbbreviations(names []string) string {
+// abbreviations spells out the shortened names for the figure's key.
+func abbreviations(names []string) string {
 	var parts []string
 	for _, n := range names {
-		if s := designShortName(n); s != n {
+		if s := shortName(n); s != n {
 			parts = append(parts, s+" = "+n)
 		}
 	}
