@@ -42,7 +42,7 @@ bench:
 FUZZ_TARGETS := \
 	./stego:FuzzReveal ./stego:FuzzExtract ./stego:FuzzUnmarshalFrame ./stego:FuzzRoundTrip \
 	./cluster:FuzzReadFrame ./cluster:FuzzReadEvents \
-	./harness/experiment:FuzzParseExperiment ./harness:FuzzDecodeHistogram ./harness:FuzzReadSweepIndex
+	./harness/experiment:FuzzParseExperiment ./harness/record:FuzzDecodeHistogram ./harness/rundir:FuzzReadSweepIndex
 
 fuzz:
 	@for pt in $(FUZZ_TARGETS); do \

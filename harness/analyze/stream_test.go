@@ -4,14 +4,10 @@ import (
 	"bytes"
 	"reflect"
 	"slices"
-	"stegocloud/harness/internal/synth"
 	"testing"
 
 	"stegocloud/cluster"
-
-	"stegocloud/harness/rundir"
-
-	"stegocloud/harness/record"
+	"stegocloud/harness/internal/synth"
 )
 
 // TestAnalyzeFromEventsJSONL: the analyzer reads events.jsonl as written by
@@ -67,28 +63,4 @@ func BenchmarkAnalyzerAdd(b *testing.B) {
 		n += len(events)
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/event")
-}
-
-func FuzzDecodeHistogram(f *testing.F) {
-	r, err := record.New(record.Config{Start: synth.T0, Nodes: 1})
-	if err != nil {
-		f.Fatal(err)
-	}
-	r.Add(synth.OK(0, 0, 1500, 1))
-	if err := r.Close(); err != nil {
-		f.Fatal(err)
-	}
-	var s rundir.Summary
-	if err := r.Summarize(&s); err != nil {
-		f.Fatal(err)
-	}
-	f.Add(s.Histograms["all"])
-	f.Add("HISTFAAAAAAAAAA=")
-	f.Add("")
-	f.Fuzz(func(t *testing.T, in string) {
-		h, err := rundir.DecodeHistogram(in)
-		if err == nil && h == nil {
-			t.Errorf("DecodeHistogram(%q): nil histogram without an error", in)
-		}
-	})
 }
