@@ -12,23 +12,15 @@ import (
 	"time"
 
 	"stegocloud/cluster"
-	"stegocloud/stego"
-
-	"stegocloud/harness/experiment"
-
-	"stegocloud/harness/fault"
-
-	"stegocloud/harness/rundir"
-
-	"stegocloud/harness/load"
-
-	"stegocloud/harness/record"
-
 	"stegocloud/harness/check"
-
-	"stegocloud/harness/report"
-
 	"stegocloud/harness/compare"
+	"stegocloud/harness/experiment"
+	"stegocloud/harness/fault"
+	"stegocloud/harness/load"
+	"stegocloud/harness/record"
+	"stegocloud/harness/report"
+	"stegocloud/harness/rundir"
+	"stegocloud/stego"
 )
 
 // RunOptions configure RunExperiment.
@@ -192,35 +184,64 @@ func runOne(ctx context.Context, v experiment.Variant, dir string, opts RunOptio
 		return nil, err
 	}
 	defer hf.Close()
-	hev := cluster.NewEventLog(hf, nil)
-
-	ns := &nodeSet{addrs: cluster.Peers{}}
+	r := &run{e: e, seed: v.Seed, dir: dir, opts: opts, log: log, pool: pool, planned: planned,
+		events: cluster.NewEventLog(hf, nil), nodes: &nodeSet{addrs: cluster.Peers{}}}
 	if e.Cluster.Launch != experiment.LaunchNoop {
-		if ns, err = startNodes(ctx, e, v.Seed, nodesDir, opts, hev, log); err != nil {
+		if r.nodes, err = startNodes(ctx, e, v.Seed, nodesDir, opts, r.events, log); err != nil {
 			return nil, err
 		}
 	}
-	stopped := false
-	stopNodes := func(coordinator int) {
-		if !stopped && ns.procs != nil {
-			stopped = true
-			ns.procs.Close(5*time.Second, coordinator)
-		}
-	}
-	defer stopNodes(0)
+	defer r.stopNodes(0)
 
-	s, runErr := driveAndRecord(ctx, e, dir, ns, pool, planned, hev, opts, log, stopNodes)
-	if runErr != nil {
-		return nil, runErr
+	if err := r.drive(ctx); err != nil {
+		return nil, err
+	}
+	s, events, err := r.summarize()
+	if err != nil {
+		return nil, err
 	}
 	info.Ended = time.Now()
 	if err := rundir.WriteJSON(filepath.Join(dir, rundir.FileRunInfo), info); err != nil {
 		return nil, err
 	}
-	if _, err := report.Run(dir, !opts.NoFigures); err != nil {
+	if _, err := report.RunDigested(dir, !opts.NoFigures, events); err != nil {
 		return s, fmt.Errorf("writing the report: %w", err)
 	}
 	return s, nil
+}
+
+// run is one run of an experiment — one variant, one repeat — as it goes:
+// what runOne gives it and starts for it, then what drive records, which
+// summarize turns into the run's files.
+type run struct {
+	e       *experiment.Experiment
+	seed    int64
+	dir     string
+	opts    RunOptions
+	log     *runLog
+	pool    *load.ImagePool
+	planned []fault.Fault     // the schedule as planned
+	events  *cluster.EventLog // the harness's own events (nodes/harness.events.jsonl)
+	nodes   *nodeSet
+	stopped bool // the nodes were stopped
+
+	// Recorded by drive.
+	start       time.Time // the load start
+	rec         *record.Recorder
+	stats       load.Stats
+	executed    []fault.Fault // the schedule as executed
+	final       map[int]cluster.NodeStatus
+	clients     cluster.ClientStats
+	bound       time.Duration // the agreement bound
+	interrupted error         // the context's error when the load ended
+}
+
+// stopNodes stops the node processes once, the coordinator last.
+func (r *run) stopNodes(coordinator int) {
+	if !r.stopped && r.nodes.procs != nil {
+		r.stopped = true
+		r.nodes.procs.Close(5*time.Second, coordinator)
+	}
 }
 
 func saveSchedule(path string, faults []fault.Fault) error {
@@ -292,99 +313,108 @@ func nodeConfig(e *experiment.Experiment, seed int64, id int, peers cluster.Peer
 	return c
 }
 
-// driveAndRecord runs the load and the fault schedule against ns, then stops
-// the cluster and turns everything recorded into the run's files.
-func driveAndRecord(ctx context.Context, e *experiment.Experiment, dir string, ns *nodeSet, pool *load.ImagePool,
-	planned []fault.Fault, hev *cluster.EventLog, opts RunOptions, log *runLog, stopNodes func(coordinator int)) (*rundir.Summary, error) {
-	target, clients, err := newRunTarget(e, ns)
+// drive runs the load and the fault schedule against the nodes, lets the
+// cluster settle, reads every node's final status and stops the cluster,
+// recording all of it in r; summarize writes it out.
+func (r *run) drive(ctx context.Context) error {
+	target, clients, err := newRunTarget(r.e, r.nodes)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if clients != nil {
 		defer clients.Close()
 	}
-
-	csvf, err := os.Create(filepath.Join(dir, rundir.FileRequestsCSV))
+	csvf, err := os.Create(filepath.Join(r.dir, rundir.FileRequestsCSV))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer csvf.Close()
 	csvw := bufio.NewWriterSize(csvf, 256<<10)
-	gobf, err := os.Create(filepath.Join(dir, rundir.FileResultsGob))
+	gobf, err := os.Create(filepath.Join(r.dir, rundir.FileResultsGob))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer gobf.Close()
 
-	plan := load.PlanFor(e)
-	start := time.Now()
-	rec, err := record.New(recorderConfig(e, plan, start, planned, csvw))
-	if err != nil {
-		return nil, err
+	plan := load.PlanFor(r.e)
+	r.start = time.Now()
+	if r.rec, err = record.New(recorderConfig(r.e, plan, r.start, r.planned, csvw)); err != nil {
+		return err
 	}
 	var prog *Progress
-	if opts.Progress != nil {
-		prog = NewProgress(ProgressConfig{Out: opts.Progress, Mode: opts.ProgressMode,
+	if r.opts.Progress != nil {
+		prog = NewProgress(ProgressConfig{Out: r.opts.Progress, Mode: r.opts.ProgressMode,
 			Total: plan.Requests, Duration: plan.Duration})
 		// Log lines written under a live bar would be erased by its redraw.
-		defer log.redirect(prog.Above(opts.Log))()
+		defer r.log.redirect(prog.Above(r.opts.Log))()
 	}
+	drv := &load.Driver{Plan: plan, Target: target, Source: r.pool, Results: gobf,
+		OnResult: func(res load.Result) {
+			r.rec.Add(res)
+			if prog != nil {
+				prog.Add(res)
+			}
+		}}
+	loadErr := r.runLoad(ctx, drv, prog)
+	r.settle(ctx, clients)
+	if err := r.events.Flush(); err != nil {
+		return err
+	}
+	if loadErr != nil {
+		return loadErr
+	}
+	if err := csvw.Flush(); err != nil {
+		return err
+	}
+	if err := saveSchedule(filepath.Join(r.dir, rundir.FileSchedule), r.executed); err != nil {
+		return err
+	}
+	r.interrupted = ctx.Err()
+	return nil
+}
 
-	// Faults: new ones stop when the load stops; Ctrl-C heals at once.
+// runLoad runs drv with the fault schedule beside it: no new fault starts
+// once the load has ended, faults in progress run to their end, and Ctrl-C
+// (ctx) heals at once.
+func (r *run) runLoad(ctx context.Context, drv *load.Driver, prog *Progress) error {
 	loadDone, endLoad := context.WithCancel(ctx)
 	defer endLoad()
-	exec := &faultExecutor{act: ns, events: hev, start: start, logf: log.printf}
+	exec := &faultExecutor{act: r.nodes, events: r.events, start: r.start, logf: r.log.printf}
 	faultsDone := make(chan struct{})
 	go func() {
 		defer close(faultsDone)
-		exec.run(loadDone, ctx, planned)
+		exec.run(loadDone, ctx, r.planned)
 	}()
 
-	hev.Emit(cluster.Event{Type: cluster.EvLoadStart, Time: start.UnixNano()})
-	drv := &load.Driver{Plan: plan, Target: target, Source: pool, Results: gobf,
-		OnResult: func(r load.Result) {
-			rec.Add(r)
-			if prog != nil {
-				prog.Add(r)
-			}
-		}}
+	r.events.Emit(cluster.Event{Type: cluster.EvLoadStart, Time: r.start.UnixNano()})
 	stats, loadErr := drv.Run(ctx)
-	hev.Emit(cluster.Event{Type: cluster.EvLoadStop})
+	r.events.Emit(cluster.Event{Type: cluster.EvLoadStop})
 	if prog != nil {
 		prog.Close(loadErr == nil && stats.Stopped == load.StopComplete)
 	}
 	endLoad()
-	log.printf("load ended (%s): %d requests in %v; waiting for faults in progress to end", stats.Stopped, stats.Requests, time.Since(start).Round(time.Millisecond))
+	r.log.printf("load ended (%s): %d requests in %v; waiting for faults in progress to end", stats.Stopped, stats.Requests, time.Since(r.start).Round(time.Millisecond))
 	<-faultsDone
-	executed := exec.result()
+	r.stats, r.executed = stats, exec.result()
+	return loadErr
+}
 
-	// Let the cluster settle, then read every node's final status.
-	bound := check.AgreementBound(e.Cluster.SuspectAfter, e.Faults.SyncDelay, e.Cluster.ElectionTimeout)
+// settle gives the cluster the agreement bound to settle after the load,
+// reads every node's final status and stops the nodes, the coordinator last.
+func (r *run) settle(ctx context.Context, clients *clusterTarget) {
+	e, ns := r.e, r.nodes
+	r.bound = check.AgreementBound(e.Cluster.SuspectAfter, e.Faults.SyncDelay, e.Cluster.ElectionTimeout)
 	if ctx.Err() == nil && len(ns.addrs) > 0 {
-		if _, err := ns.waitAgreed(ctx, len(ns.addrs), bound+2*time.Second); err != nil {
-			log.printf("after the load: %v", err)
+		if _, err := ns.waitAgreed(ctx, len(ns.addrs), r.bound+2*time.Second); err != nil {
+			r.log.printf("after the load: %v", err)
 		}
 	}
-	final := ns.statuses(context.Background(), time.Second)
-	coord, _ := check.AgreedCoordinator(final)
-	stopNodes(coord)
-	var clientStats cluster.ClientStats
+	r.final = ns.statuses(context.Background(), time.Second)
+	coord, _ := check.AgreedCoordinator(r.final)
+	r.stopNodes(coord)
 	if clients != nil {
-		clientStats = clients.Stats()
+		r.clients = clients.Stats()
 	}
-	if err := hev.Flush(); err != nil {
-		return nil, err
-	}
-	if loadErr != nil {
-		return nil, loadErr
-	}
-	if err := csvw.Flush(); err != nil {
-		return nil, err
-	}
-	if err := saveSchedule(filepath.Join(dir, rundir.FileSchedule), executed); err != nil {
-		return nil, err
-	}
-	return summarize(e, dir, ns, rec, executed, final, clientStats, stats, start, bound, ctx.Err())
 }
 
 // newRunTarget is what the load is sent to: one cluster client per simulated

@@ -8,9 +8,7 @@ import (
 	"time"
 
 	"stegocloud/cluster"
-
 	"stegocloud/harness/fault"
-
 	"stegocloud/harness/rundir"
 )
 
@@ -19,9 +17,6 @@ type Config struct {
 	Start  time.Time     // load start: every offset in the Analysis counts from it (required)
 	Nodes  int           // node ids are 1..Nodes (required)
 	Faults []fault.Fault // the executed fault list (schedule.json as run)
-	// Decisions is how many load-balancing decisions to keep as a sample
-	// (0: 5, the seed's sample size).
-	Decisions int
 	// MessageClass maps a message type ("heartbeat", "assign", …) to a class
 	// (ClassRequest, ClassHeartbeat, ClassElection, ClassOther); nil uses
 	// DefaultMessageClass.
@@ -29,12 +24,12 @@ type Config struct {
 }
 
 // Analysis is what the event log says about a run. Offsets (At, From, To) are
-// from the load start. Every metric is defined in doc.go.
+// from the load start. Every metric is defined in package harness's
+// documentation.
 type Analysis struct {
 	Events     int                    // events read
 	Elections  rundir.ElectionSummary // elections started, by cause; coordinator changes; max epoch
-	Timeline   []CoordinatorSpan
-	Conflicts  []EpochConflict // epochs for which two coordinators were named (election safety)
+	Conflicts  []EpochConflict        // epochs for which two coordinators were named (election safety)
 	Failovers  []Failover
 	Recoveries []Recovery
 	Agreement  Agreement
@@ -44,11 +39,14 @@ type Analysis struct {
 	ReassignEvents int
 	ProtocolErrors int
 	Messages       rundir.MessageCounts
-	Loads          []LoadSample
 	Nodes          []NodeStatus // node i+1
-	Decisions      []Decision   // an evenly spaced sample of assign events
 	Warnings       []string
-	faults         []fault.Fault
+	// Log is what the report and the figures show of the same events (the
+	// coordinator of each period, decided elections, fault windows, load
+	// over time, a sample of load-balancing decisions): the events this
+	// analysis read, digested once by rundir's Digester.
+	Log    *rundir.EventDigest
+	faults []fault.Fault
 }
 
 // Analyzer reads a merged, time-ordered event log one event at a time: Add
@@ -66,7 +64,7 @@ type Analyzer struct {
 	reasgn  map[string]struct{}
 	open    []*episode
 	agree   agreement
-	sample  sampler
+	log     *rundir.Digester
 	msgs    messages
 	unknown map[cluster.EventType]int
 	starts  int // fault_start events
@@ -79,16 +77,11 @@ func New(cfg Config) (*Analyzer, error) {
 		return nil, fmt.Errorf("%w: Start (the load start) is not set", ErrAnalysisConfig)
 	case cfg.Nodes < 1:
 		return nil, fmt.Errorf("%w: Nodes is %d, want ≥ 1", ErrAnalysisConfig, cfg.Nodes)
-	case cfg.Decisions < 0:
-		return nil, fmt.Errorf("%w: Decisions is %d, want ≥ 0", ErrAnalysisConfig, cfg.Decisions)
 	}
 	for i, f := range cfg.Faults {
 		if f.Node < 1 || f.Node > cfg.Nodes {
 			return nil, fmt.Errorf("%w: fault %d is on node %d, want 1..%d", ErrAnalysisConfig, i, f.Node, cfg.Nodes)
 		}
-	}
-	if cfg.Decisions == 0 {
-		cfg.Decisions = 5
 	}
 	if cfg.MessageClass == nil {
 		cfg.MessageClass = DefaultMessageClass
@@ -99,8 +92,8 @@ func New(cfg Config) (*Analyzer, error) {
 		nodes:  make([]nodeState, cfg.Nodes),
 		epochs: map[uint64]int{},
 		reasgn: map[string]struct{}{}, unknown: map[cluster.EventType]int{},
-		sample: sampler{keep: cfg.Decisions},
-		msgs:   newMessages(cfg.Nodes),
+		log:  rundir.NewDigester(rundir.DefaultDigestLimits),
+		msgs: newMessages(cfg.Nodes),
 	}
 	return z, nil
 }
@@ -135,6 +128,7 @@ func (z *Analyzer) Add(e cluster.Event) error {
 	}
 	z.last = e.Time
 	z.a.Events++
+	z.log.Add(e)
 	z.a.Elections.MaxEpoch = max(z.a.Elections.MaxEpoch, e.Epoch)
 	z.dispatch(&e)
 	z.afterEvent(&e)
@@ -159,7 +153,7 @@ func (z *Analyzer) dispatch(e *cluster.Event) {
 	case cluster.EvElectionStart, cluster.EvElectionResult, cluster.EvCoordinator:
 		z.electionEvent(e)
 	case cluster.EvAssign:
-		z.sample.add(z, e)
+		// Counted and sampled by the digest (Analysis.Log).
 	case cluster.EvReassign:
 		z.a.ReassignEvents++
 		z.reasgn[e.Request] = struct{}{}
@@ -199,11 +193,10 @@ func (z *Analyzer) Close() *Analysis {
 	}
 	z.open = nil
 	z.closeRecoveries()
-	z.closeTimeline()
 	z.a.Agreement = z.agree.result(z)
 	z.a.Reassigned = len(z.reasgn)
 	z.a.Messages = z.msgs.total(z.cfg.MessageClass)
-	z.a.Decisions = z.sample.result()
+	z.a.Log = z.log.Finish()
 	z.a.Nodes = z.nodeStatuses()
 	if z.starts != len(z.cfg.Faults) {
 		z.warnf("the log has %d fault_start events but the fault list has %d faults", z.starts, len(z.cfg.Faults))

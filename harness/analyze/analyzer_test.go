@@ -9,6 +9,7 @@ import (
 	"stegocloud/harness/internal/synth"
 	"strings"
 	"testing"
+	"time"
 
 	"stegocloud/cluster"
 
@@ -219,14 +220,25 @@ func TestAnalyzeElections(t *testing.T) {
 	if !reflect.DeepEqual(a.Elections, want) {
 		t.Errorf("elections = %+v, want %+v", a.Elections, want)
 	}
-	wantTL := []CoordinatorSpan{
-		{Epoch: 1, Node: 1, From: synth.Ms(-900), To: synth.Ms(1050)},
-		{Epoch: 2, Node: 3, From: synth.Ms(1050), To: synth.Ms(2050)},
-		{Epoch: 3, Node: 3, From: synth.Ms(2050), To: synth.Ms(3050)},
-		{Epoch: 4, Node: 2, From: synth.Ms(3050), To: synth.Ms(3052)},
+	// The log digest the report draws from covers the same events: the
+	// coordinator of each period, from the first sign of its epoch.
+	at := func(ms int) time.Time { return synth.T0.Add(synth.Ms(ms)) }
+	wantPeriods := []rundir.CoordinatorPeriod{
+		{Epoch: 1, Node: 1, From: at(-900), To: at(1050)},
+		{Epoch: 2, Node: 3, From: at(1050), To: at(2050)},
+		{Epoch: 3, Node: 3, From: at(2050), To: at(3050)},
+		{Epoch: 4, Node: 2, From: at(3050)},
 	}
-	if !reflect.DeepEqual(a.Timeline, wantTL) {
-		t.Errorf("timeline =\n%+v\nwant\n%+v", a.Timeline, wantTL)
+	samePeriods := func(a, b []rundir.CoordinatorPeriod) bool {
+		return slices.EqualFunc(a, b, func(p, q rundir.CoordinatorPeriod) bool {
+			return p.Epoch == q.Epoch && p.Node == q.Node && p.From.Equal(q.From) && p.To.Equal(q.To)
+		})
+	}
+	if !samePeriods(a.Log.Coordinators, wantPeriods) {
+		t.Errorf("coordinator periods =\n%+v\nwant\n%+v", a.Log.Coordinators, wantPeriods)
+	}
+	if a.Log.ElectionsStarted != 5 || a.Log.ElectionsDecided != 5 {
+		t.Errorf("digest counts %d elections started, %d decided; want 5 and 5", a.Log.ElectionsStarted, a.Log.ElectionsDecided)
 	}
 	if len(a.Conflicts) != 0 {
 		t.Errorf("conflicts = %+v, want none", a.Conflicts)
@@ -373,36 +385,29 @@ func TestAnalyzeNodes(t *testing.T) {
 	if !reflect.DeepEqual(a.Nodes, want) {
 		t.Errorf("nodes =\n%+v\nwant\n%+v", a.Nodes, want)
 	}
-	if len(a.Loads) != 2 || a.Loads[1] != (LoadSample{At: synth.Ms(2800), Node: 1, Load: 0.9}) {
-		t.Errorf("load samples = %+v, want 2 ending with node 1 at 2.8 s", a.Loads)
+	at := synth.T0.Add(synth.Ms(2800))
+	if l := a.Log.Load; len(l) != 2 || len(l[1]) != 1 || !l[1][0].From.Equal(at) || l[1][0].Mean != 0.9 || l[1][0].Samples != 1 {
+		t.Errorf("digested load = %+v, want nodes 1 and 3, node 1 at 0.9 at 2.8 s", a.Log.Load)
 	}
 	if !slices.ContainsFunc(a.Warnings, func(w string) bool { return strings.HasPrefix(w, "node 2 exited at 3.000s outside any fault") }) {
 		t.Errorf("warnings %q: want one about node 2's exit", a.Warnings)
 	}
 }
 
+// TestAnalyzeDecisions: assignments are counted and sampled once, by the
+// log digest the report reads (its sampler has its own tests in rundir).
 func TestAnalyzeDecisions(t *testing.T) {
 	var evs []cluster.Event
 	for i := range 100 {
 		evs = append(evs, synth.Assign(i*10, 2, fmt.Sprintf("r%d", i), 1+i%3, map[int]float64{3: 0.9, 1: 0.75, 2: 0.5}))
 	}
 	a := analyzeRun(t, nil, evs)
-	if len(a.Decisions) != 5 {
-		t.Fatalf("%d decisions kept, want 5", len(a.Decisions))
+	l := a.Log
+	if l.AssignTotal != 100 || !reflect.DeepEqual(l.AssignByNode, map[int]int{1: 34, 2: 33, 3: 33}) || l.AssignNotLowest != 67 {
+		t.Errorf("assignments %d by node %v, %d not to the lowest; want 100, {1:34 2:33 3:33}, 67", l.AssignTotal, l.AssignByNode, l.AssignNotLowest)
 	}
-	var reqs []string
-	for i, d := range a.Decisions {
-		reqs = append(reqs, d.Request)
-		if i > 0 && d.At <= a.Decisions[i-1].At {
-			t.Errorf("decisions out of order: %v", a.Decisions)
-		}
-	}
-	// The sampler ends with stride 16 holding r0, r16, …, r96 and picks 5 of the 7.
-	if want := []string{"r0", "r16", "r32", "r64", "r80"}; !slices.Equal(reqs, want) {
-		t.Errorf("sampled requests %q, want %q", reqs, want)
-	}
-	if got, want := a.Decisions[0].String(), "Selected Node 1: loads = [(1, 0.75), (2, 0.50), (3, 0.90)]"; got != want {
-		t.Errorf("decision = %q, want the seed's format %q", got, want)
+	if len(l.Assigns) < 2 || l.Assigns[0].Request != "r0" || l.Assigns[0].Coordinator != 2 {
+		t.Errorf("sampled decisions %+v, want a sample starting with r0 by node 2", l.Assigns)
 	}
 }
 
@@ -443,7 +448,7 @@ func TestAnalyzeErrors(t *testing.T) {
 	if err := z.Add(synth.Ev(2, 1, cluster.EvLoad)); !errors.Is(err, ErrAnalyzerClosed) {
 		t.Errorf("Add after Close: %v, want ErrAnalyzerClosed", err)
 	}
-	for _, cfg := range []Config{{Nodes: 3}, {Start: synth.T0}, {Start: synth.T0, Nodes: 3, Decisions: -1},
+	for _, cfg := range []Config{{Nodes: 3}, {Start: synth.T0},
 		{Start: synth.T0, Nodes: 3, Faults: []fault.Fault{{Node: 4}}}} {
 		if _, err := New(cfg); !errors.Is(err, ErrAnalysisConfig) {
 			t.Errorf("NewAnalyzer(%+v) error = %v, want ErrAnalysisConfig", cfg, err)

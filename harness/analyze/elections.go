@@ -7,15 +7,6 @@ import (
 	"stegocloud/cluster"
 )
 
-// CoordinatorSpan is one stretch of the coordinator timeline: from the first
-// event naming Node coordinator of Epoch until a higher epoch was announced
-// (or the log ended).
-type CoordinatorSpan struct {
-	Epoch    uint64
-	Node     int
-	From, To time.Duration
-}
-
 // EpochConflict is a violation of election safety: coordinator and
 // election_result events named different coordinators for one epoch.
 type EpochConflict struct {
@@ -87,16 +78,4 @@ func (z *Analyzer) newCoordinator(e *cluster.Event) {
 		z.a.Elections.CoordinatorChanges++
 	}
 	z.coord = clusterCoord{known: true, epoch: e.Epoch, node: e.Coordinator}
-	at := z.at(e.Time)
-	if k := len(z.a.Timeline); k > 0 {
-		z.a.Timeline[k-1].To = at
-	}
-	z.a.Timeline = append(z.a.Timeline, CoordinatorSpan{Epoch: e.Epoch, Node: e.Coordinator, From: at, To: at})
-}
-
-// closeTimeline ends the last span at the last event.
-func (z *Analyzer) closeTimeline() {
-	if k := len(z.a.Timeline); k > 0 && z.a.Events > 0 {
-		z.a.Timeline[k-1].To = z.at(z.last)
-	}
 }

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"stegocloud/cluster"
-
 	"stegocloud/harness/experiment"
 )
 
@@ -20,14 +19,6 @@ type NodeStatus struct {
 	Processed   int  // complete events since its last start: the node's own count at the end
 	Restarts    int  // start events after the first
 	DownS       float64
-}
-
-// LoadSample is one load event: a node's load at a moment, for the load figure.
-type LoadSample struct {
-	At          time.Duration
-	Node        int
-	Load        float64
-	Outstanding int
 }
 
 // nodeState is what the analyzer tracks per node.
@@ -90,7 +81,6 @@ func (z *Analyzer) nodeEvent(e *cluster.Event) {
 		n.processed++
 	case cluster.EvLoad:
 		n.load, n.outstanding = e.Load, e.Outstanding
-		z.a.Loads = append(z.a.Loads, LoadSample{At: z.at(e.Time), Node: e.Node, Load: e.Load, Outstanding: e.Outstanding})
 		z.msgs.sample(z, e.Node, e.Counters)
 	case cluster.EvProtocolError:
 		z.a.ProtocolErrors++

@@ -23,14 +23,28 @@ type Output struct {
 }
 
 // Run regenerates the figures (when withFigures) and report.md of the
-// run directory dir from its stored files alone. It is what `stegocloud
-// report` runs, and what a finished run calls to write its own report.
-// report.md is replaced atomically: a failure leaves the previous one intact.
+// run directory dir from its stored files alone; it is what `stegocloud
+// report` runs. report.md is replaced atomically: a failure leaves the
+// previous one intact.
 func Run(dir string, withFigures bool) (*Output, error) {
 	d, err := rundir.Load(dir)
 	if err != nil {
 		return nil, err
 	}
+	return write(dir, d, withFigures)
+}
+
+// RunDigested is Run for a run that has just finished: its analysis digested
+// events.jsonl already (analyze.Analysis.Log), so the file is not read again.
+func RunDigested(dir string, withFigures bool, events *rundir.EventDigest) (*Output, error) {
+	d, err := rundir.LoadDigested(dir, events)
+	if err != nil {
+		return nil, err
+	}
+	return write(dir, d, withFigures)
+}
+
+func write(dir string, d *rundir.Run, withFigures bool) (*Output, error) {
 	out := &Output{Data: d, Report: filepath.Join(dir, rundir.FileReport)}
 	rc := newRunReport(d) // the figures, built once
 	var figErr error

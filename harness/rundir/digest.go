@@ -101,12 +101,12 @@ var DefaultDigestLimits = DigestLimits{LoadPoints: 2000, AssignSamples: 64, Assi
 // line; the digest of what came before is still returned so that a report can
 // show it with a warning.
 func DigestEvents(r io.Reader, lim DigestLimits) (*EventDigest, error) {
-	g := newDigester(lim)
+	g := NewDigester(lim)
 	skipped, err := cluster.ReadEvents(r, func(e cluster.Event) error {
-		g.add(e)
+		g.Add(e)
 		return nil
 	})
-	d := g.finish()
+	d := g.Finish()
 	d.Skipped = skipped
 	if err != nil {
 		return d, fmt.Errorf("digesting events: %w", err)
@@ -124,8 +124,12 @@ type epochSeen struct {
 	at   time.Time
 }
 
-// digester accumulates one event at a time; it owns no I/O.
-type digester struct {
+// Digester builds an EventDigest one event at a time (Add, then Finish); it
+// owns no I/O and accepts events in any order, so that it can read any
+// events.jsonl. DigestEvents reads a file with it; the analyzer (package
+// analyze) feeds it the events it reads, so a finished run digests its log
+// once for the summary and the report.
+type Digester struct {
 	lim       DigestLimits
 	d         EventDigest
 	causes    map[electionKey]string
@@ -139,15 +143,18 @@ type digester struct {
 	last      time.Time
 	// suppressed counts warnings beyond maxWarnings.
 	suppressed int
+	done       *EventDigest // set by Finish
 }
 
-func newDigester(lim DigestLimits) *digester {
+// NewDigester starts a digest that keeps what lim allows (zero fields take
+// DefaultDigestLimits).
+func NewDigester(lim DigestLimits) *Digester {
 	def := DefaultDigestLimits
 	lim.LoadPoints = cmp.Or(lim.LoadPoints, def.LoadPoints)
 	lim.AssignSamples = cmp.Or(lim.AssignSamples, def.AssignSamples)
 	lim.AssignSlot = cmp.Or(lim.AssignSlot, def.AssignSlot)
 	lim.Elections = cmp.Or(lim.Elections, def.Elections)
-	return &digester{
+	return &Digester{
 		lim:       lim,
 		d:         EventDigest{StartedByCause: map[string]int{}, AssignByNode: map[int]int{}},
 		causes:    map[electionKey]string{},
@@ -161,7 +168,7 @@ func newDigester(lim DigestLimits) *digester {
 	}
 }
 
-func (g *digester) node(id int) *NodeFinal {
+func (g *Digester) node(id int) *NodeFinal {
 	f := g.final[id]
 	if f == nil {
 		f = &NodeFinal{ID: id}
@@ -170,7 +177,8 @@ func (g *digester) node(id int) *NodeFinal {
 	return f
 }
 
-func (g *digester) add(e cluster.Event) {
+// Add digests one event.
+func (g *Digester) Add(e cluster.Event) {
 	g.d.Events++
 	t := time.Unix(0, e.Time)
 	if t.After(g.last) {
@@ -212,7 +220,7 @@ func (g *digester) add(e cluster.Event) {
 	}
 }
 
-func (g *digester) addNodeEvent(e cluster.Event) {
+func (g *Digester) addNodeEvent(e cluster.Event) {
 	switch e.Type {
 	case cluster.EvStart, cluster.EvState:
 		g.node(e.Node).State = e.State
@@ -225,7 +233,7 @@ func (g *digester) addNodeEvent(e cluster.Event) {
 	}
 }
 
-func (g *digester) addElection(t time.Time, e cluster.Event) {
+func (g *Digester) addElection(t time.Time, e cluster.Event) {
 	g.seeEpoch(e.Epoch, e.Coordinator, t)
 	g.d.ElectionsDecided++
 	if len(g.d.Elections) >= g.lim.Elections {
@@ -239,7 +247,7 @@ func (g *digester) addElection(t time.Time, e cluster.Event) {
 // seeEpoch records the earliest sign of an epoch's coordinator and notes
 // epochs that name two different ones (the checker judges them; the figure
 // must not hide them).
-func (g *digester) seeEpoch(epoch uint64, node int, t time.Time) {
+func (g *Digester) seeEpoch(epoch uint64, node int, t time.Time) {
 	if node == 0 {
 		return
 	}
@@ -254,7 +262,7 @@ func (g *digester) seeEpoch(epoch uint64, node int, t time.Time) {
 	}
 }
 
-func (g *digester) addLoad(t time.Time, e cluster.Event) {
+func (g *Digester) addLoad(t time.Time, e cluster.Event) {
 	s := g.load[e.Node]
 	if s == nil {
 		s = newLoadSeries(g.lim.LoadPoints)
@@ -264,7 +272,7 @@ func (g *digester) addLoad(t time.Time, e cluster.Event) {
 	g.node(e.Node).Load = e.Load
 }
 
-func (g *digester) addAssign(t time.Time, e cluster.Event) {
+func (g *Digester) addAssign(t time.Time, e cluster.Event) {
 	g.d.AssignTotal++
 	g.d.AssignByNode[e.Assignee]++
 	if !AmongLowest(e.Loads, e.Assignee) {

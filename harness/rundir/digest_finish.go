@@ -10,7 +10,7 @@ import (
 	"stegocloud/cluster"
 )
 
-func (g *digester) faultStart(t time.Time, e cluster.Event) {
+func (g *Digester) faultStart(t time.Time, e cluster.Event) {
 	if w, ok := g.open[e.Node]; ok {
 		g.warnf("node %d: fault_start at %s while a %s fault was open; closing it there", e.Node, t.Format(time.RFC3339Nano), w.Kind)
 		w.End = t
@@ -20,7 +20,7 @@ func (g *digester) faultStart(t time.Time, e cluster.Event) {
 	g.openDur[e.Node] = e.Duration
 }
 
-func (g *digester) faultEnd(t time.Time, e cluster.Event) {
+func (g *Digester) faultEnd(t time.Time, e cluster.Event) {
 	w, ok := g.open[e.Node]
 	if !ok {
 		g.warnf("node %d: fault_end at %s without a fault_start", e.Node, t.Format(time.RFC3339Nano))
@@ -35,7 +35,7 @@ func (g *digester) faultEnd(t time.Time, e cluster.Event) {
 // every line must not turn the report into a copy of it.
 const maxWarnings = 50
 
-func (g *digester) warnf(format string, a ...any) {
+func (g *Digester) warnf(format string, a ...any) {
 	if len(g.d.Warnings) >= maxWarnings {
 		g.suppressed++
 		return
@@ -43,9 +43,14 @@ func (g *digester) warnf(format string, a ...any) {
 	g.d.Warnings = append(g.d.Warnings, FileEvents+": "+fmt.Sprintf(format, a...))
 }
 
-// finish closes what the log left open and orders everything by time.
-func (g *digester) finish() *EventDigest {
+// Finish closes what the log left open, orders everything by time and
+// returns the digest; later calls return the same digest.
+func (g *Digester) Finish() *EventDigest {
+	if g.done != nil {
+		return g.done
+	}
 	d := &g.d
+	g.done = d
 	for _, id := range slices.Sorted(maps.Keys(g.open)) {
 		w := g.open[id]
 		w.End = w.Start.Add(g.openDur[id])
@@ -90,7 +95,7 @@ func (g *digester) finish() *EventDigest {
 // periods turns the epochs seen into consecutive coordinator periods. Epochs
 // only grow, so they order the periods; a period never starts before the one
 // it follows (clocks of different processes can disagree by a little).
-func (g *digester) periods() []CoordinatorPeriod {
+func (g *Digester) periods() []CoordinatorPeriod {
 	var out []CoordinatorPeriod
 	for _, ep := range slices.Sorted(maps.Keys(g.epochs)) {
 		s := g.epochs[ep]

@@ -27,11 +27,11 @@ func at(ms int) time.Time {
 }
 
 func digestOf(events []cluster.Event) *EventDigest {
-	g := newDigester(DefaultDigestLimits)
+	g := NewDigester(DefaultDigestLimits)
 	for _, e := range events {
-		g.add(e)
+		g.Add(e)
 	}
-	return g.finish()
+	return g.Finish()
 }
 
 func TestDigestElections(t *testing.T) {

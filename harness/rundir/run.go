@@ -51,7 +51,15 @@ type Run struct {
 // Load reads the run directory dir. Missing summary.json is an error
 // (wrapping ErrNoSummary and naming the file); anything else missing or
 // malformed is recorded in Warnings.
-func Load(dir string) (*Run, error) {
+func Load(dir string) (*Run, error) { return load(dir, nil) }
+
+// LoadDigested is Load for a run whose event log was digested already: the
+// analysis of a finished run digests events.jsonl while it measures it
+// (analyze.Analysis.Log), so the run's own report does not read it again.
+// The digest gives the same Run and warnings as reading the file would.
+func LoadDigested(dir string, events *EventDigest) (*Run, error) { return load(dir, events) }
+
+func load(dir string, events *EventDigest) (*Run, error) {
 	d := &Run{Dir: dir}
 	if err := readJSON(filepath.Join(dir, FileSummary), &d.Summary); err != nil {
 		return nil, fmt.Errorf("loading run %s: %w: %w", dir, ErrNoSummary, err)
@@ -65,7 +73,11 @@ func Load(dir string) (*Run, error) {
 	d.optional(FileExperiment, err)
 	d.optional(FileSchedule, readJSON(filepath.Join(dir, FileSchedule), &d.Schedule))
 	d.loadTimeSeries()
-	d.loadEvents(DefaultDigestLimits)
+	if events != nil {
+		d.useEvents(events, nil)
+	} else {
+		d.loadEvents(DefaultDigestLimits)
+	}
 	d.settle()
 	return d, nil
 }
@@ -107,7 +119,11 @@ func (d *Run) loadEvents(lim DigestLimits) {
 		return
 	}
 	defer f.Close()
-	dg, err := DigestEvents(f, lim)
+	d.useEvents(DigestEvents(f, lim))
+}
+
+// useEvents takes the digest of events.jsonl and its warnings.
+func (d *Run) useEvents(dg *EventDigest, err error) {
 	d.Events = dg
 	if err != nil {
 		d.warnf("%s: %v (later events are not shown)", FileEvents, err)
