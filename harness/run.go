@@ -274,7 +274,7 @@ func startNodes(ctx context.Context, e *experiment.Experiment, seed int64, nodes
 		}
 		var cfgs []cluster.Config
 		for id := 1; id <= e.Cluster.Nodes; id++ {
-			cfgs = append(cfgs, nodeConfig(e, seed, id, ns.addrs))
+			cfgs = append(cfgs, e.NodeConfig(id, seed, ns.addrs))
 		}
 		procs, err := NewProcesses(opts.NodeCommand, opts.NodeEnv, nodesDir, cfgs, hev)
 		if err != nil {
@@ -296,21 +296,6 @@ func startNodes(ctx context.Context, e *experiment.Experiment, seed int64, nodes
 	}
 	log.printf("cluster ready: %d nodes, coordinator node %d", len(ns.addrs), coord)
 	return ns, nil
-}
-
-// nodeConfig is node id's configuration for experiment e.
-func nodeConfig(e *experiment.Experiment, seed int64, id int, peers cluster.Peers) cluster.Config {
-	c := cluster.DefaultConfig()
-	cl := e.Cluster
-	c.ID, c.Peers, c.Listen = id, peers, peers[id]
-	c.Heartbeat, c.SuspectAfter, c.ElectionTimeout = cl.Heartbeat, cl.SuspectAfter, cl.ElectionTimeout
-	c.ReelectEvery, c.RecoveryElection, c.Balancer = cl.ReelectEvery, cl.RecoveryElection, cl.Balancer
-	c.LoadBase, c.LoadPerRequest = cl.Load.BaseOf(id), cl.Load.PerRequest
-	c.ServiceDelay, c.MaxConcurrent = cl.Service.Delay, cl.Service.MaxConcurrent
-	c.SyncDelay = e.Faults.SyncDelay
-	c.Key = e.Workload.Key
-	c.Seed = seed*1000 + int64(id)
-	return c
 }
 
 // drive runs the load and the fault schedule against the nodes, lets the

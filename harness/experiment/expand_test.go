@@ -2,6 +2,7 @@ package experiment
 
 import (
 	"reflect"
+	"stegocloud/cluster"
 	"strings"
 	"testing"
 )
@@ -62,7 +63,7 @@ func TestExpandMatrixAndRepeats(t *testing.T) {
 	if vs[0].Seed != 42 || vs[len(oneRepeat)].Seed == 42 {
 		t.Errorf("repeat 1 seed %d (want the base 42), repeat 2 seed %d (want a different one)", vs[0].Seed, vs[len(oneRepeat)].Seed)
 	}
-	if e.Matrix == nil || e.Cluster.Balancer != BalancerLowestLoad {
+	if e.Matrix == nil || e.Cluster.Balancer != cluster.BalancerLowestLoad {
 		t.Errorf("Expand modified its input: %+v", e)
 	}
 }

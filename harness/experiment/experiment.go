@@ -1,6 +1,10 @@
 package experiment
 
-import "time"
+import (
+	"time"
+
+	"stegocloud/cluster"
+)
 
 // Experiment is one experiment file (experiments/NAME.yaml) after parsing: what
 // cluster to build, which faults to inject, what load to drive and what the
@@ -33,7 +37,7 @@ type Cluster struct {
 	ElectionTimeout  time.Duration `yaml:"election_timeout"`
 	ReelectEvery     time.Duration `yaml:"reelect_every"` // 0: no periodic election
 	RecoveryElection bool          `yaml:"recovery_election"`
-	Balancer         string        `yaml:"balancer"`
+	Balancer         string        `yaml:"balancer"` // one of cluster.Balancers
 	Load             LoadModel     `yaml:"load"`
 	Service          Service       `yaml:"service"`
 }
@@ -46,14 +50,6 @@ const (
 	// a no-op target, so the run measures the harness itself (load driver,
 	// recorder, files) — the "is the harness the bottleneck?" experiment.
 	LaunchNoop = "noop"
-)
-
-// Balancers a coordinator can use to pick the node that serves a request.
-const (
-	BalancerLowestLoad  = "lowest-load"
-	BalancerRoundRobin  = "round-robin"
-	BalancerRandom      = "random"
-	BalancerCoordinator = "coordinator"
 )
 
 // LoadModel is the seed's load metric: base + per_request × outstanding.
@@ -176,26 +172,28 @@ type Expect struct {
 // The load mode (requests_per_client, rate or pacer) has no default: a file
 // must choose one.
 func DefaultExperiment() *Experiment {
+	node := cluster.DefaultConfig() // the node parameters' defaults live with the node
 	return &Experiment{
 		Seed:   1,
 		Repeat: 1,
 		Cluster: Cluster{
 			Nodes:            3,
 			Launch:           LaunchLocal,
-			Heartbeat:        50 * time.Millisecond,
-			SuspectAfter:     200 * time.Millisecond,
-			ElectionTimeout:  100 * time.Millisecond,
-			ReelectEvery:     15 * time.Second,
-			RecoveryElection: true,
-			Balancer:         BalancerLowestLoad,
-			Load:             LoadModel{Base: 0.5, PerRequest: 0.1},
+			Heartbeat:        node.Heartbeat,
+			SuspectAfter:     node.SuspectAfter,
+			ElectionTimeout:  node.ElectionTimeout,
+			ReelectEvery:     node.ReelectEvery,
+			RecoveryElection: node.RecoveryElection,
+			Balancer:         node.Balancer,
+			Load:             LoadModel{Base: node.LoadBase, PerRequest: node.LoadPerRequest},
+			Service:          Service{Delay: node.ServiceDelay, MaxConcurrent: node.MaxConcurrent},
 		},
 		Faults: Faults{
 			Kind:        FaultNone,
 			Every:       30 * time.Second,
 			Probability: 0.2,
 			Down:        Span{Min: 10 * time.Second, Max: 20 * time.Second},
-			SyncDelay:   500 * time.Millisecond,
+			SyncDelay:   node.SyncDelay,
 			MinAlive:    1,
 		},
 		Workload: Workload{

@@ -180,7 +180,7 @@ func TestParseErrors(t *testing.T) {
 		{"merge key", minimal + "cluster: {<<: {nodes: 3}}\n", []string{"merge keys"}, ErrInvalidExperiment},
 		{"out of range with line", "workload:\n  requests_per_client: 10\n  clients: 0\n", []string{"x.yaml:3: workload.clients: must be in 1..10000, got 0"}, ErrInvalidExperiment},
 		{"several problems at once", "cluster:\n  nodes: 0\n  balancer: fastest\nworkload:\n  requests_per_client: 10\n  timeout: 0s\n",
-			[]string{"x.yaml:2: cluster.nodes:", "x.yaml:3: cluster.balancer: must be one of", "x.yaml:6: workload.timeout: must be > 0"}, ErrInvalidExperiment},
+			[]string{"x.yaml:2: cluster.nodes:", "x.yaml:3: cluster.balancer: \"fastest\" is not one of", "x.yaml:6: workload.timeout: must be > 0"}, ErrInvalidExperiment},
 		{"no load mode", "workload: {clients: 3}\n", []string{"x.yaml:1: workload: choose a load"}, ErrInvalidExperiment},
 		{"two load modes", "workload: {requests_per_client: 3, rate: 10/s, duration: 1s}\n", []string{"workload: set only one"}, ErrInvalidExperiment},
 		{"open loop without duration", "workload: {rate: 10/s}\n", []string{"workload.duration: open loop needs a duration"}, ErrInvalidExperiment},

@@ -43,6 +43,9 @@ func (e *Experiment) validate() fieldErrors {
 		fe.addf("repeat", "must be in 1..%d, got %d", maxRepeat, e.Repeat)
 	}
 	e.Cluster.validate(&fe)
+	if n := len(e.Cluster.Load.Bases); n == 0 || n == e.Cluster.Nodes {
+		e.validateNodes(&fe) // a node of a bases list of the wrong length has no base
+	}
 	e.Faults.validate(&fe, e.Cluster.Nodes)
 	e.validateLaunchFaults(&fe)
 	e.Workload.validate(&fe)
@@ -75,24 +78,10 @@ func (c *Cluster) validate(fe *fieldErrors) {
 	default:
 		fe.addf("cluster.launch", "must be %s, %s or %s, got %q", LaunchLocal, LaunchExternal, LaunchNoop, c.Launch)
 	}
-	positive(fe, "cluster.heartbeat", c.Heartbeat)
-	if c.SuspectAfter <= c.Heartbeat {
-		fe.addf("cluster.suspect_after", "must be longer than cluster.heartbeat (%v), got %v", c.Heartbeat, c.SuspectAfter)
-	}
-	positive(fe, "cluster.election_timeout", c.ElectionTimeout)
-	nonNegative(fe, "cluster.reelect_every", c.ReelectEvery)
-	oneOf(fe, "cluster.balancer", c.Balancer, BalancerLowestLoad, BalancerRoundRobin, BalancerRandom, BalancerCoordinator)
-	finiteNonNegative(fe, "cluster.load.base", c.Load.Base)
-	finiteNonNegative(fe, "cluster.load.per_request", c.Load.PerRequest)
+	// The node parameters (heartbeat … service) are checked by the node's
+	// own rules, in Experiment.validateNodes.
 	if n := len(c.Load.Bases); n > 0 && n != c.Nodes {
 		fe.addf("cluster.load.bases", "has %d entries for %d nodes; give one per node or none", n, c.Nodes)
-	}
-	for i, b := range c.Load.Bases {
-		finiteNonNegative(fe, "cluster.load.bases["+strconv.Itoa(i)+"]", b)
-	}
-	nonNegative(fe, "cluster.service.delay", c.Service.Delay)
-	if c.Service.MaxConcurrent < 0 {
-		fe.addf("cluster.service.max_concurrent", "must be ≥ 0 (0 = unlimited), got %d", c.Service.MaxConcurrent)
 	}
 }
 
@@ -157,7 +146,6 @@ func (f *Faults) validate(fe *fieldErrors, nodes int) {
 	case f.Down.Max < f.Down.Min:
 		fe.addf("faults.down", "min %v is longer than max %v", f.Down.Min, f.Down.Max)
 	}
-	nonNegative(fe, "faults.sync_delay", f.SyncDelay)
 	if f.MinAlive < 0 || f.MinAlive > nodes {
 		fe.addf("faults.min_alive", "must be in 0..cluster.nodes (%d), got %d", nodes, f.MinAlive)
 	}
@@ -312,12 +300,6 @@ func positive(fe *fieldErrors, path string, d time.Duration) {
 func nonNegative(fe *fieldErrors, path string, d time.Duration) {
 	if d < 0 {
 		fe.addf(path, "must be ≥ 0, got %v", d)
-	}
-}
-
-func finiteNonNegative(fe *fieldErrors, path string, v float64) {
-	if !(v >= 0) || math.IsInf(v, 1) {
-		fe.addf(path, "must be a number ≥ 0, got %v", v)
 	}
 }
 
