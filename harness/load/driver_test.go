@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -14,10 +15,8 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 	"go.uber.org/goleak"
-
-	"stegocloud/stego"
-
 	"stegocloud/harness/experiment"
+	"stegocloud/stego"
 )
 
 var _ RequestSource = (*ImagePool)(nil)
@@ -468,4 +467,61 @@ func parseExperiment(t *testing.T, src string) *experiment.Experiment {
 		t.Fatal(err)
 	}
 	return e
+}
+
+// TestOpenLoopResultsGobReadsAsVegetaReport: an open-loop load's results.gob,
+// decoded by vegeta's own decoder and summed by vegeta's Metrics (what
+// `vegeta report results.gob` prints), agrees with the driver's count and
+// outcomes: 2 of every 50 requests fail or time out, with their reasons.
+func TestOpenLoopResultsGobReadsAsVegetaReport(t *testing.T) {
+	var gob bytes.Buffer
+	d := &Driver{
+		Plan: Plan{Name: "sample", Clients: 20, Pacer: vegeta.ConstantPacer{Freq: 500, Per: time.Second},
+			Duration: 400 * time.Millisecond, MaxDuration: time.Minute},
+		Target: TargetFunc(func(_ context.Context, r *Request) Response {
+			time.Sleep(time.Duration(r.Seq%7) * time.Millisecond)
+			switch r.Seq % 50 {
+			case 3:
+				return Response{Outcome: Failed, Reason: "node 2 answered corrupt metadata", Attempts: 1}
+			case 4:
+				return Response{Outcome: TimedOut, Reason: "no answer after 4 attempts", Attempts: 4}
+			}
+			return Response{Outcome: OK, Node: 1, Attempts: 1, Verified: true, BytesIn: 50_000, BytesOut: 49_000}
+		}),
+		Results: &gob,
+	}
+	got, stats := collect(t, context.Background(), d)
+	var m vegeta.Metrics
+	dec := vegeta.NewDecoder(&gob)
+	for {
+		var res vegeta.Result
+		if err := dec.Decode(&res); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatalf("decoding results.gob: %v", err)
+		}
+		m.Add(&res)
+	}
+	m.Close()
+	failed, timedOut := 0, 0
+	for _, r := range got {
+		switch r.Outcome {
+		case Failed:
+			failed++
+		case TimedOut:
+			timedOut++
+		}
+	}
+	if m.Requests != stats.Requests || int(m.Requests) != len(got) || stats.Requests < 150 {
+		t.Fatalf("vegeta counts %d requests, the driver %d issued and %d results; want ≈ 200, all equal", m.Requests, stats.Requests, len(got))
+	}
+	if m.StatusCodes["502"] != failed || m.StatusCodes["504"] != timedOut || m.StatusCodes["200"] != len(got)-failed-timedOut || failed == 0 || timedOut == 0 {
+		t.Errorf("vegeta status codes %v, want 502: %d, 504: %d and the rest 200", m.StatusCodes, failed, timedOut)
+	}
+	if want := float64(len(got)-failed-timedOut) / float64(len(got)); math.Abs(m.Success-want) > 1e-9 {
+		t.Errorf("vegeta success ratio %v, want %v", m.Success, want)
+	}
+	if !slices.Contains(m.Errors, "failed: node 2 answered corrupt metadata") || !slices.Contains(m.Errors, "timeout: no answer after 4 attempts") {
+		t.Errorf("vegeta errors %q, want both reasons", m.Errors)
+	}
 }
