@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"stegocloud/cluster"
-
 	"stegocloud/harness/check"
 )
 

@@ -8,11 +8,8 @@ import (
 	"time"
 
 	"stegocloud/cluster"
-
 	"stegocloud/harness/experiment"
-
 	"stegocloud/harness/fault"
-
 	"stegocloud/harness/load"
 )
 

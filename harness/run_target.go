@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"stegocloud/cluster"
-
 	"stegocloud/harness/load"
 )
 

@@ -7,11 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/compare"
-
 	"stegocloud/harness/design"
+	"stegocloud/harness/rundir"
 )
 
 // TestRunSmallSweep runs a tiny matrix experiment end to end — two variants,

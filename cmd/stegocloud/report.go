@@ -5,9 +5,8 @@ import (
 	"fmt"
 	"io"
 
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/report"
+	"stegocloud/harness/rundir"
 )
 
 const reportSynopsis = "report [flags] RUN_DIR\n       stegocloud report --design [--run missing|all] [--results DIR] [--out DIR] [--sources FILE]"

@@ -10,7 +10,6 @@ import (
 	"slices"
 
 	"stegocloud/harness"
-
 	"stegocloud/harness/design"
 )
 

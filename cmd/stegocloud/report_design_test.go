@@ -8,11 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"stegocloud/harness/rundirtest"
-
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/design"
+	"stegocloud/harness/rundir"
+	"stegocloud/harness/rundirtest"
 )
 
 // designCmdResults is a results root where only stress10k has a run; the

@@ -9,9 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"stegocloud/harness/rundirtest"
-
 	"stegocloud/harness/rundir"
+	"stegocloud/harness/rundirtest"
 )
 
 // reportRunDir writes a synthetic run at results/synthetic/RUN under a fresh

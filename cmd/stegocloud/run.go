@@ -10,9 +10,7 @@ import (
 	"strings"
 
 	"stegocloud/harness"
-
 	"stegocloud/harness/experiment"
-
 	"stegocloud/harness/rundir"
 )
 

@@ -6,15 +6,13 @@ import (
 	"maps"
 	"reflect"
 	"slices"
-	"stegocloud/harness/internal/synth"
 	"strings"
 	"testing"
 	"time"
 
 	"stegocloud/cluster"
-
 	"stegocloud/harness/fault"
-
+	"stegocloud/harness/internal/synth"
 	"stegocloud/harness/rundir"
 )
 

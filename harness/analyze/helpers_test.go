@@ -2,11 +2,11 @@ package analyze
 
 import (
 	"slices"
-	"stegocloud/harness/internal/synth"
 	"testing"
 
 	"stegocloud/cluster"
 	"stegocloud/harness/fault"
+	"stegocloud/harness/internal/synth"
 )
 
 func analyzeRun(t *testing.T, faults []fault.Fault, evs ...[]cluster.Event) *Analysis {

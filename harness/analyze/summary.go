@@ -5,9 +5,8 @@ import (
 	"slices"
 	"time"
 
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/internal/units"
+	"stegocloud/harness/rundir"
 )
 
 // Summarize fills the event analysis's part of s: Faults, Elections,

@@ -5,14 +5,11 @@ import (
 	"strings"
 	"time"
 
+	"stegocloud/harness/analyze"
 	"stegocloud/harness/experiment"
-
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/internal/units"
 	"stegocloud/harness/record"
-
-	"stegocloud/harness/analyze"
+	"stegocloud/harness/rundir"
 )
 
 // Input is what the checker judges a run by, besides its Summary.

@@ -8,14 +8,13 @@ import (
 	"time"
 
 	"stegocloud/cluster"
+	"stegocloud/harness/analyze"
 	"stegocloud/harness/experiment"
 	"stegocloud/harness/fault"
 	"stegocloud/harness/internal/synth"
 	"stegocloud/harness/load"
 	"stegocloud/harness/record"
 	"stegocloud/harness/rundir"
-
-	"stegocloud/harness/analyze"
 )
 
 // accounting records results and returns the recorder's ledger.

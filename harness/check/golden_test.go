@@ -9,14 +9,12 @@ import (
 	"time"
 
 	"stegocloud/cluster"
+	"stegocloud/harness/analyze"
 	"stegocloud/harness/experiment"
 	"stegocloud/harness/internal/golden"
 	"stegocloud/harness/internal/synth"
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/record"
-
-	"stegocloud/harness/analyze"
+	"stegocloud/harness/rundir"
 )
 
 func TestGoldenSummaryAndHgrm(t *testing.T) {

@@ -5,10 +5,8 @@ import (
 	"math"
 
 	"stegocloud/harness/experiment"
-
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/internal/units"
+	"stegocloud/harness/rundir"
 )
 
 // metric is one value a threshold can name, in the units of its Summary

@@ -2,8 +2,9 @@ package compare
 
 import (
 	"io"
-	"stegocloud/harness/rundirtest"
 	"testing"
+
+	"stegocloud/harness/rundirtest"
 )
 
 // BenchmarkCompare is the table's cost for two repeat sets of 5, histograms

@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"stegocloud/harness/plot"
 	"strings"
 
+	"stegocloud/harness/plot"
 	"stegocloud/harness/rundir"
 )
 

@@ -7,13 +7,13 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"stegocloud/harness/internal/golden"
-	"stegocloud/harness/plot"
-	"stegocloud/harness/rundirtest"
 	"strings"
 	"testing"
 
+	"stegocloud/harness/internal/golden"
+	"stegocloud/harness/plot"
 	"stegocloud/harness/rundir"
+	"stegocloud/harness/rundirtest"
 )
 
 // dumpCharts prints chart data for golden files, to a precision that

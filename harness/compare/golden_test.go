@@ -2,10 +2,11 @@ package compare
 
 import (
 	"bytes"
-	"stegocloud/harness/internal/golden"
-	"stegocloud/harness/rundirtest"
 	"strings"
 	"testing"
+
+	"stegocloud/harness/internal/golden"
+	"stegocloud/harness/rundirtest"
 )
 
 // goldenNames are the comparisons whose Markdown is kept in testdata.

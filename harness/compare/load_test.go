@@ -5,9 +5,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"stegocloud/harness/rundirtest"
 	"strings"
 	"testing"
+
+	"stegocloud/harness/rundirtest"
 )
 
 func TestLoadRunSet(t *testing.T) {

@@ -1,7 +1,8 @@
 package compare
 
-import "math"
 import (
+	"math"
+
 	"stegocloud/harness/rundir"
 )
 

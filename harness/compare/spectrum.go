@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
+
 	"stegocloud/harness/plot"
 	"stegocloud/harness/rundir"
 )

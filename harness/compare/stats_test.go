@@ -2,8 +2,9 @@ package compare
 
 import (
 	"math"
-	"stegocloud/harness/rundirtest"
 	"testing"
+
+	"stegocloud/harness/rundirtest"
 )
 
 func metricByKey(t *testing.T, key string) HeadlineMetric {

@@ -7,10 +7,8 @@ import (
 	"time"
 
 	"stegocloud/harness/experiment"
-
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/plot"
+	"stegocloud/harness/rundir"
 )
 
 // Axis is how a swept field is laid along a figure's x axis.

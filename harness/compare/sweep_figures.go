@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+
 	"stegocloud/harness/plot"
 )
 

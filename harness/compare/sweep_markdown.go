@@ -6,9 +6,8 @@ import (
 	"strconv"
 	"strings"
 
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/internal/markdown"
+	"stegocloud/harness/rundir"
 )
 
 // WriteMarkdown writes sweep.md: a row per variant with its swept values and

@@ -5,9 +5,8 @@ import (
 	"math"
 	"strings"
 
-	"stegocloud/harness/internal/markdown"
-
 	"stegocloud/harness/compare"
+	"stegocloud/harness/internal/markdown"
 )
 
 // targetKernel is DESIGN §6's kernel target: carrier bytes per second

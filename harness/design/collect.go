@@ -9,9 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/compare"
+	"stegocloud/harness/rundir"
 )
 
 // DataDir and FigureDir are where Collect copies, inside

@@ -9,10 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"stegocloud/harness/compare"
 	"stegocloud/harness/experiment"
 	"stegocloud/harness/rundir"
-
-	"stegocloud/harness/compare"
 )
 
 // Data is everything reports/README.md is made of, read from the

@@ -7,15 +7,11 @@ import (
 	"strconv"
 	"time"
 
-	"stegocloud/harness/experiment"
-
-	"stegocloud/harness/rundir"
-
-	"stegocloud/harness/internal/markdown"
-
-	"stegocloud/harness/report"
-
 	"stegocloud/harness/compare"
+	"stegocloud/harness/experiment"
+	"stegocloud/harness/internal/markdown"
+	"stegocloud/harness/report"
+	"stegocloud/harness/rundir"
 )
 
 // targetFailover is DESIGN §6's failover target with 50 ms heartbeats.

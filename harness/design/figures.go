@@ -7,13 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"stegocloud/harness/rundir"
 	"strconv"
 	"strings"
 
-	"stegocloud/harness/plot"
-
 	"stegocloud/harness/compare"
+	"stegocloud/harness/plot"
+	"stegocloud/harness/rundir"
 )
 
 // WriteFigures draws the README's own figures from d into

@@ -5,11 +5,9 @@ import (
 	"testing"
 	"time"
 
-	"stegocloud/harness/experiment"
-
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/compare"
+	"stegocloud/harness/experiment"
+	"stegocloud/harness/rundir"
 )
 
 func TestSpreadOf(t *testing.T) {

@@ -5,14 +5,11 @@ import (
 	"strconv"
 	"strings"
 
-	"stegocloud/harness/experiment"
-	"stegocloud/harness/rundir"
-
-	"stegocloud/harness/internal/markdown"
-
-	"stegocloud/harness/report"
-
 	"stegocloud/harness/compare"
+	"stegocloud/harness/experiment"
+	"stegocloud/harness/internal/markdown"
+	"stegocloud/harness/report"
+	"stegocloud/harness/rundir"
 )
 
 // latencySection is the latency percentiles of the single-run

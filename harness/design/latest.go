@@ -8,9 +8,8 @@ import (
 	"slices"
 	"strings"
 
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/compare"
+	"stegocloud/harness/rundir"
 )
 
 // SourceKind is the shape of an experiment's run root.

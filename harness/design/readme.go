@@ -9,11 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"stegocloud/harness/internal/markdown"
-
-	"stegocloud/harness/report"
-
 	"stegocloud/harness/compare"
+	"stegocloud/harness/internal/markdown"
+	"stegocloud/harness/report"
 )
 
 // WriteReadme writes reports/README.md: the seed's "Results and

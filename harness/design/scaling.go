@@ -6,15 +6,11 @@ import (
 	"strconv"
 	"strings"
 
-	"stegocloud/harness/experiment"
-
-	"stegocloud/harness/rundir"
-
-	"stegocloud/harness/internal/markdown"
-
-	"stegocloud/harness/report"
-
 	"stegocloud/harness/compare"
+	"stegocloud/harness/experiment"
+	"stegocloud/harness/internal/markdown"
+	"stegocloud/harness/report"
+	"stegocloud/harness/rundir"
 )
 
 // scalingMetrics are the scaling section's metrics beyond the headline

@@ -6,14 +6,11 @@ import (
 	"strings"
 	"time"
 
-	"stegocloud/harness/experiment"
-	"stegocloud/harness/rundir"
-
-	"stegocloud/harness/internal/markdown"
-
-	"stegocloud/harness/report"
-
 	"stegocloud/harness/compare"
+	"stegocloud/harness/experiment"
+	"stegocloud/harness/internal/markdown"
+	"stegocloud/harness/report"
+	"stegocloud/harness/rundir"
 )
 
 // stressSection is the seed's "Sample Test Run" and its "Expected

@@ -6,13 +6,10 @@ import (
 	"slices"
 	"strings"
 
-	"stegocloud/harness/rundir"
-
-	"stegocloud/harness/internal/markdown"
-
-	"stegocloud/harness/report"
-
 	"stegocloud/harness/compare"
+	"stegocloud/harness/internal/markdown"
+	"stegocloud/harness/report"
+	"stegocloud/harness/rundir"
 )
 
 // balancerField and nodesField are the fields the balancer and

@@ -2,9 +2,10 @@ package experiment
 
 import (
 	"reflect"
-	"stegocloud/cluster"
 	"strings"
 	"testing"
+
+	"stegocloud/cluster"
 )
 
 const sweep = `name: sweep

@@ -1,8 +1,6 @@
 package experiment
 
-import (
-	vegeta "github.com/tsenart/vegeta/v12/lib"
-)
+import vegeta "github.com/tsenart/vegeta/v12/lib"
 
 // sineOffsets are the pacer.start_at names of vegeta's sine offsets.
 var sineOffsets = map[string]float64{

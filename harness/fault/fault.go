@@ -1,8 +1,6 @@
 package fault
 
-import (
-	"time"
-)
+import "time"
 
 // Fault is one entry of a run's fault schedule (schedule.json). Times are
 // offsets from the start of the load.

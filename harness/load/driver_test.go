@@ -15,6 +15,7 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 	"go.uber.org/goleak"
+
 	"stegocloud/harness/experiment"
 	"stegocloud/stego"
 )

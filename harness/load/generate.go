@@ -6,9 +6,8 @@ import (
 	"image/png"
 	"strconv"
 
-	"stegocloud/stego/stegotest"
-
 	"stegocloud/harness/experiment"
+	"stegocloud/stego/stegotest"
 )
 
 // GenerateImages draws n photo-like w × h cover images from seed and encodes

@@ -4,16 +4,15 @@ import (
 	"bytes"
 	"fmt"
 	"image"
-	_ "image/jpeg"
+	_ "image/jpeg" // cover images may be JPEG; the service outputs PNG
 	_ "image/png"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
-	"stegocloud/stego"
-
 	"stegocloud/harness/experiment"
+	"stegocloud/stego"
 )
 
 // ImagePool is the set of cover images a run sends and the metadata of each

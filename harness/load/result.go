@@ -1,8 +1,6 @@
 package load
 
-import (
-	"time"
-)
+import "time"
 
 // Outcome is how a request ended. Every request ends in exactly one.
 type Outcome uint8

@@ -4,12 +4,11 @@ import (
 	"io"
 	"math/rand/v2"
 	"runtime"
-	"stegocloud/harness/internal/synth"
 	"testing"
 	"time"
 
 	"stegocloud/harness/fault"
-
+	"stegocloud/harness/internal/synth"
 	"stegocloud/harness/load"
 )
 

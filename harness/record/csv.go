@@ -8,9 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"stegocloud/harness/load"
-
 	"stegocloud/harness/internal/units"
+	"stegocloud/harness/load"
 )
 
 // RequestsCSVHeader is the first line of requests.csv. One row per request, in

@@ -6,9 +6,9 @@ import (
 	"time"
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
-	"stegocloud/harness/rundir"
 
 	"stegocloud/harness/internal/units"
+	"stegocloud/harness/rundir"
 )
 
 // HDR geometry shared by every latency histogram of a run: microseconds from

@@ -6,10 +6,8 @@ import (
 	"time"
 
 	"stegocloud/harness/fault"
-
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/load"
+	"stegocloud/harness/rundir"
 )
 
 // Config describes the run a Recorder measures.

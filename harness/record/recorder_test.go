@@ -16,10 +16,9 @@ import (
 	"stegocloud/harness/experiment"
 	"stegocloud/harness/fault"
 	"stegocloud/harness/internal/synth"
+	"stegocloud/harness/internal/units"
 	"stegocloud/harness/load"
 	"stegocloud/harness/rundir"
-
-	"stegocloud/harness/internal/units"
 )
 
 func newRecorder(t testing.TB, cfg Config) *Recorder {

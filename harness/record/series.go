@@ -1,7 +1,8 @@
 package record
 
-import "time"
 import (
+	"time"
+
 	"stegocloud/harness/rundir"
 )
 

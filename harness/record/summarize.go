@@ -7,9 +7,8 @@ import (
 	"strconv"
 	"time"
 
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/internal/units"
+	"stegocloud/harness/rundir"
 )
 
 // Summarize fills the recorder's part of s: Start, End, DurationS, Requests

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"stegocloud/harness/experiment"
-
 	"stegocloud/harness/fault"
 )
 

@@ -5,9 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/internal/markdown"
+	"stegocloud/harness/rundir"
 )
 
 // listLimit caps the per-fault and per-election tables: a long run has

@@ -4,9 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/internal/markdown"
+	"stegocloud/harness/rundir"
 )
 
 func TestReportFormatting(t *testing.T) {

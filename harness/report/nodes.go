@@ -6,9 +6,8 @@ import (
 	"strconv"
 	"strings"
 
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/internal/markdown"
+	"stegocloud/harness/rundir"
 )
 
 // decisionSamples is how many decisions the report shows: the seed

@@ -5,9 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/internal/markdown"
+	"stegocloud/harness/rundir"
 )
 
 // SeedClaims are the numbers of the seed's "Sample Test Run" (50 clients ×

@@ -5,9 +5,8 @@ import (
 	"strconv"
 	"strings"
 
-	"stegocloud/harness/rundir"
-
 	"stegocloud/harness/internal/markdown"
+	"stegocloud/harness/rundir"
 )
 
 func latencySection(rw *markdown.Writer, rc *runReport) {

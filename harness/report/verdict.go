@@ -1,10 +1,10 @@
 package report
 
-import "path"
 import (
-	"stegocloud/harness/rundir"
+	"path"
 
 	"stegocloud/harness/internal/markdown"
+	"stegocloud/harness/rundir"
 )
 
 func verdictSection(rw *markdown.Writer, rc *runReport) {

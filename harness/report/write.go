@@ -5,11 +5,9 @@ import (
 	"io"
 	"time"
 
-	"stegocloud/harness/rundir"
-
-	"stegocloud/harness/plot"
-
 	"stegocloud/harness/internal/markdown"
+	"stegocloud/harness/plot"
+	"stegocloud/harness/rundir"
 )
 
 // Write writes the run's report.md: what ran, the seed's tables with

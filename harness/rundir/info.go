@@ -1,8 +1,6 @@
 package rundir
 
-import (
-	"time"
-)
+import "time"
 
 // Info is run.json: where and when a run happened, so that a report can say
 // what ran on which machine.

@@ -8,9 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"stegocloud/harness/rundirtest"
-
 	"stegocloud/harness/rundir"
+	"stegocloud/harness/rundirtest"
 )
 
 func TestLoadRunComplete(t *testing.T) {

@@ -4,15 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"reflect"
-
-	"stegocloud/harness/internal/golden"
-	"stegocloud/harness/rundirtest"
 	"strings"
 	"testing"
 
 	"stegocloud/harness/experiment"
-
+	"stegocloud/harness/internal/golden"
 	"stegocloud/harness/rundir"
+	"stegocloud/harness/rundirtest"
 )
 
 func TestSweepLabel(t *testing.T) {

@@ -10,10 +10,8 @@ import (
 	"testing"
 
 	"stegocloud/cluster"
-
-	"stegocloud/harness/rundirtest"
-
 	"stegocloud/harness/rundir"
+	"stegocloud/harness/rundirtest"
 )
 
 // TestWriteIsConsistent: the files of the synthetic run must tell one story,

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"stegocloud/harness/fault"
-
 	"stegocloud/harness/rundir"
 )
 
