@@ -23,7 +23,7 @@
 // judged from the final status and election safety is not checked) and noop
 // (no cluster: a no-op target answers at once, which measures the harness).
 //
-// The load driver produces one RequestResult per issued request and hands each
+// The load driver produces one Result per issued request and hands each
 // to Recorder.Add from a single goroutine; when the load ends, the run closes
 // the recorder, merges the nodes' event files with its own fault and load
 // events into events.jsonl, feeds that log (in time order) to an Analyzer, and
@@ -33,14 +33,14 @@
 //
 // The order is:
 //
-//	rec, _ := NewRecorder(RecorderConfig{Start: loadStart, Nodes: n, Faults: executed, CSV: requestsCSV, …})
+//	rec, _ := New(Config{Start: loadStart, Nodes: n, Faults: executed, CSV: requestsCSV, …})
 //	for res := range results { rec.Add(res) }
 //	rec.Close()
-//	z, _ := NewAnalyzer(AnalysisConfig{Start: loadStart, Nodes: n, Faults: executed})
+//	z, _ := New(Config{Start: loadStart, Nodes: n, Faults: executed})
 //	for each merged event { z.Add(e) }
 //	an := z.Close()
 //	rec.Summarize(&s); an.Summarize(&s)
-//	s.Verdict = Judge(&s, CheckInput{Expected: issued, Accounting: rec.Accounting(), Analysis: an, AgreementBound: …, Thresholds: …})
+//	s.Verdict = Judge(&s, Input{Expected: issued, Accounting: rec.Accounting(), Analysis: an, AgreementBound: …, Thresholds: …})
 //
 // A run passes when every check passes; load_complete (every planned request
 // issued, not cut short by max_duration or Ctrl-C) is added in front.
@@ -59,7 +59,7 @@
 // to an equal value.
 //
 // Expand turns an experiment into its runs: every point of its matrix (named
-// by SweepLabel), each repeated `repeat` times, ordered repeat by repeat.
+// by VariantLabel), each repeated `repeat` times, ordered repeat by repeat.
 // Repeat 1 keeps the experiment's seed, repeat r a seed derived from it
 // (DeriveSeed); the variants of one repeat share that seed, so a sweep compares
 // configurations under the same faults and images. A variant's Experiment has
@@ -69,7 +69,7 @@
 // experiment, a horizon (Horizon) and the run's seed — a pure function;
 // WriteSchedule writes it as schedule.json, byte-identical for the same inputs.
 // Faults that min_alive forbids stay in it with Suppressed set (Injected drops
-// them); faults aimed at `node: coordinator` keep Node 0 until ResolveFault
+// them); faults aimed at `node: coordinator` keep Node 0 until Resolve
 // names the node when they are due.
 //
 // # Load
@@ -103,7 +103,7 @@
 // # Recorder
 //
 // The Recorder keeps HDR histograms of latency in microseconds, from 1 µs to
-// max(60 s, RecorderConfig.MaxLatency), with 3 significant figures (a value is
+// max(60 s, Config.MaxLatency), with 3 significant figures (a value is
 // known to 0.1%): "all" (every result, whatever its outcome), "in_faults" and
 // "out_faults" (every result, split by whether it overlapped a fault window)
 // and "node/N" (the ok results node N served). Latencies above the range are
@@ -129,20 +129,20 @@
 // Judge returns a Verdict of named Checks; the run passes only when every
 // check passes. Each Check's Detail says what was measured against what:
 //
-//   - accounted: every issued request (CheckInput.Expected, sequence numbers
+//   - accounted: every issued request (Input.Expected, sequence numbers
 //     0..Expected-1) has exactly one result, that result is ok, failed with a
 //     reason or timed out, and Total = OK + Failed + TimedOut.
 //   - metadata: every ok result is Verified: the client extracted the hidden
 //     metadata of the accepted response and it equals what was sent. Responses
-//     rejected by verification (RequestResult.Invalid) are reported; they fail
+//     rejected by verification (Result.Invalid) are reported; they fail
 //     only the request they belonged to, which must then be retried or failed.
 //   - election_safety: every coordinator and election_result event of an epoch
 //     names the same node (at most one coordinator per epoch).
 //   - agreement: after the last membership change (see Agreement) every live
 //     node follows the same coordinator, that coordinator is live, and this
-//     happened within CheckInput.AgreementBound (by default 5 × suspect_after +
+//     happened within Input.AgreementBound (by default 5 × suspect_after +
 //     sync_delay + election_timeout, AgreementBound).
-//   - expect <metric>: one per experiment threshold (EvaluateThresholds). A
+//   - expect <metric>: one per experiment threshold (Thresholds). A
 //     metric that does not apply (bound_achieved without a bound, failover_*
 //     without a measured failover, latencies with no request) fails with the
 //     reason, as do unknown metrics and operators.
@@ -275,12 +275,12 @@
 // results/NAME/YYYYMMDD-HHMMSS/ holds:
 //
 //   - experiment.yaml (the resolved experiment: it replays the run), run.json
-//     (RunInfo: commit, Go, machine, times, seed), schedule.json (the fault
+//     (Info: commit, Go, machine, times, seed), schedule.json (the fault
 //     schedule as executed: resolved nodes, actual times, suppressed entries
 //     with their reason), events.jsonl (every node's events and the harness's,
 //     merged in time order), results.gob (vegeta's format), nodes/ (each node's
 //     log and raw event file, harness.events.jsonl), figures/ and report.md
-//     (ReportRun; `stegocloud report` regenerates them from the files alone).
+//     (Run; `stegocloud report` regenerates them from the files alone).
 //   - summary.json: the Summary; Recorder.Summarize, Analysis.Summarize and
 //     Judge fill it. Histograms holds the HDR histograms ("all", "in_faults",
 //     "out_faults", "node/N") in compressed base64 V2 form ("HISTF…");
@@ -298,7 +298,7 @@
 //   - a single run (no matrix, repeat 1): the run's files directly in it
 //     (summary.json, run.json, …);
 //   - repeat: n without matrix: rep-1/ … rep-n/, each a single-run directory;
-//   - matrix: one subdirectory per variant named by its SweepLabel
+//   - matrix: one subdirectory per variant named by its VariantLabel
 //     ("balancer=round-robin", "balancer=random,nodes=5"), each a single run
 //     or a repeat set as above, plus sweep.json (SweepIndex) and what
 //     WriteSweep writes: sweep.md and figures/sweep-METRIC.{png,svg}.
@@ -316,7 +316,7 @@
 // with a two-sided Mann-Whitney U test, marked with its p when p ≤ 0.05 and
 // "~" otherwise — benchstat's method, through golang.org/x/perf/benchmath
 // (AssumeNothing), which makes no assumption about the shape of run-to-run
-// noise. With fewer than CompareMinRuns runs on a side no test is run and the
+// noise. With fewer than MinRuns runs on a side no test is run and the
 // table says so. benchmath needs 6 runs for a 95% interval of a median; with
 // fewer the interval prints as ∞, as benchstat prints it.
 //
@@ -325,15 +325,15 @@
 //
 // # The design document's results (reports/)
 //
-// DesignReport regenerates reports/README.md, the seed's "Results and
+// Report regenerates reports/README.md, the seed's "Results and
 // Metrics" and "Stress Testing Analysis" with measured values. The declared
-// set, reports/sources.yaml (DesignSources), names the experiment each
+// set, reports/sources.yaml (Sources), names the experiment each
 // section reads — stress, failover, openloop, balancers, scaling — and the
 // codec benchmarks' output (data/bench.txt, Go's benchmark format, read with
 // golang.org/x/perf/benchfmt into BenchSet). It works in three steps, so that
 // the README can be rebuilt from a clone without results/:
 //
-//   - CollectDesignData copies, for each experiment, the small files of its
+//   - Collect copies, for each experiment, the small files of its
 //     latest complete run root (summary.json, run.json, experiment.yaml,
 //     schedule.json of every run directory; sweep.json and sweep.md of a
 //     sweep) into reports/data/NAME/, keeping the root's layout, with
@@ -341,11 +341,11 @@
 //     An experiment's data is replaced whole. One without a complete run
 //     keeps what reports/ holds. A root is complete when it has summary.json,
 //     every rep-N/summary.json, or sweep.json with every variant's runs
-//     (DesignPending lists the experiments that are not).
-//   - LoadDesignData reads reports/data and lists reports/figures; what is
+//     (Pending lists the experiments that are not).
+//   - Load reads reports/data and lists reports/figures; what is
 //     missing becomes a warning, never an error.
-//   - WriteDesignFigures draws the README's own figures (the balancer and
-//     scaling summaries) from that data, and WriteDesignReport renders the
+//   - WriteFigures draws the README's own figures (the balancer and
+//     scaling summaries) from that data, and WriteReadme renders the
 //     README from it alone: the same data gives the same bytes.
 //
 // Every table cites the data files and runs it was made from. The seed's

@@ -96,12 +96,12 @@ matrix:
 
 	src := design.Sources{Balancers: "tinysweep", Bench: design.BenchFile}
 	if names, reasons := design.Pending(opts.Results, src); len(names) != 0 {
-		t.Errorf("DesignPending = %q (%q), want the finished sweep complete", names, reasons)
+		t.Errorf("Pending = %q (%q), want the finished sweep complete", names, reasons)
 	}
 	rep := t.TempDir()
 	got, err := design.Collect(opts.Results, rep, src)
 	if err != nil || len(got) != 1 || !got[0].Copied || got[0].Source.Kind != design.SourceSweep {
-		t.Fatalf("CollectDesignData = %+v, %v; want the sweep copied", got, err)
+		t.Fatalf("Collect = %+v, %v; want the sweep copied", got, err)
 	}
 	for _, f := range []string{"data/tinysweep/sweep.json", "data/tinysweep/balancer=coordinator/summary.json"} {
 		if _, err := os.Stat(filepath.Join(rep, f)); err != nil {

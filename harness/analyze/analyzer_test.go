@@ -449,7 +449,7 @@ func TestAnalyzeErrors(t *testing.T) {
 	for _, cfg := range []Config{{Nodes: 3}, {Start: synth.T0},
 		{Start: synth.T0, Nodes: 3, Faults: []fault.Fault{{Node: 4}}}} {
 		if _, err := New(cfg); !errors.Is(err, ErrAnalysisConfig) {
-			t.Errorf("NewAnalyzer(%+v) error = %v, want ErrAnalysisConfig", cfg, err)
+			t.Errorf("New(%+v) error = %v, want ErrAnalysisConfig", cfg, err)
 		}
 	}
 }

@@ -216,11 +216,11 @@ func TestEvaluateThresholds(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			cs := Thresholds(tc.s, []experiment.Threshold{tc.th})
 			if len(cs) != 1 {
-				t.Fatalf("EvaluateThresholds(%+v) gave %d checks, want 1", tc.th, len(cs))
+				t.Fatalf("Thresholds(%+v) gave %d checks, want 1", tc.th, len(cs))
 			}
 			c := cs[0]
 			if c.Name != "expect "+tc.th.Metric || c.Pass != tc.pass || c.Detail != tc.detail {
-				t.Errorf("EvaluateThresholds(%+v) = %+v\nwant pass %v, detail %q", tc.th, c, tc.pass, tc.detail)
+				t.Errorf("Thresholds(%+v) = %+v\nwant pass %v, detail %q", tc.th, c, tc.pass, tc.detail)
 			}
 		})
 	}

@@ -19,7 +19,7 @@ func PointOf(x float64, s MetricStat) (plot.ChartPoint, bool) {
 	return p, true
 }
 
-// cmpMetricCharts is compare's bar figure: one chart per headline metric that
+// metricCharts is compare's bar figure: one chart per headline metric that
 // any set measured, one bar per set.
 func (c *Comparison) metricCharts() []plot.Chart {
 	var charts []plot.Chart

@@ -28,7 +28,7 @@ func TestFormatValue(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := FormatValue(tt.kind, tt.in); got != tt.want {
-				t.Errorf("cmpFormatValue(%d, %v) = %q, want %q", tt.kind, tt.in, got, tt.want)
+				t.Errorf("FormatValue(%d, %v) = %q, want %q", tt.kind, tt.in, got, tt.want)
 			}
 		})
 	}
@@ -54,7 +54,7 @@ func TestFormatStat(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := FormatStat(tt.kind, tt.in); got != tt.want {
-				t.Errorf("cmpFormatStat(%d, %+v) = %q, want %q", tt.kind, tt.in, got, tt.want)
+				t.Errorf("FormatStat(%d, %+v) = %q, want %q", tt.kind, tt.in, got, tt.want)
 			}
 		})
 	}
@@ -80,7 +80,7 @@ func TestFormatDiff(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := formatDiff(tt.kind, tt.in); got != tt.want {
-				t.Errorf("cmpFormatDiff(%d, %v) = %q, want %q", tt.kind, tt.in, got, tt.want)
+				t.Errorf("formatDiff(%d, %v) = %q, want %q", tt.kind, tt.in, got, tt.want)
 			}
 		})
 	}
@@ -108,11 +108,11 @@ func TestFormatDelta(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			notes := &Footnotes{}
 			if got := FormatDelta(p99, tt.in, notes); got != tt.want {
-				t.Errorf("cmpFormatDelta(%+v) = %q, want %q", tt.in, got, tt.want)
+				t.Errorf("FormatDelta(%+v) = %q, want %q", tt.in, got, tt.want)
 			}
 			gotNote := strings.Join(notes.Texts, "; ")
 			if gotNote != tt.note {
-				t.Errorf("cmpFormatDelta(%+v) cites %q, want %q", tt.in, gotNote, tt.note)
+				t.Errorf("FormatDelta(%+v) cites %q, want %q", tt.in, gotNote, tt.note)
 			}
 		})
 	}
@@ -138,7 +138,7 @@ func TestFootnotesNumberOnce(t *testing.T) {
 func TestSetKey(t *testing.T) {
 	for i, want := range map[int]string{0: "A", 1: "B", 25: "Z", 26: "AA", 27: "AB", 701: "ZZ", 702: "AAA"} {
 		if got := setKey(i); got != want {
-			t.Errorf("cmpSetKey(%d) = %q, want %q", i, got, want)
+			t.Errorf("setKey(%d) = %q, want %q", i, got, want)
 		}
 	}
 }

@@ -39,17 +39,17 @@ func TestSummarise(t *testing.T) {
 			in := append([]float64(nil), tt.in...)
 			got := Summarise(in)
 			if !same(got.Center, tt.center) || !same(got.Lo, tt.lo) || !same(got.Hi, tt.hi) {
-				t.Errorf("cmpSummarise(%v) = %v [%v, %v], want %v [%v, %v]", tt.in, got.Center, got.Lo, got.Hi, tt.center, tt.lo, tt.hi)
+				t.Errorf("Summarise(%v) = %v [%v, %v], want %v [%v, %v]", tt.in, got.Center, got.Lo, got.Hi, tt.center, tt.lo, tt.hi)
 			}
 			if got.HasCI() != tt.hasCI {
-				t.Errorf("cmpSummarise(%v).HasCI() = %v, want %v", tt.in, got.HasCI(), tt.hasCI)
+				t.Errorf("Summarise(%v).HasCI() = %v, want %v", tt.in, got.HasCI(), tt.hasCI)
 			}
 			if (len(got.Warnings) > 0) != tt.warned {
-				t.Errorf("cmpSummarise(%v) warnings %q, want warned=%v", tt.in, got.Warnings, tt.warned)
+				t.Errorf("Summarise(%v) warnings %q, want warned=%v", tt.in, got.Warnings, tt.warned)
 			}
 			for i := range in {
 				if in[i] != tt.in[i] {
-					t.Fatalf("cmpSummarise reordered its input: %v, was %v", in, tt.in)
+					t.Fatalf("Summarise reordered its input: %v, was %v", in, tt.in)
 				}
 			}
 		})

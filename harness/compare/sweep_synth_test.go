@@ -8,8 +8,8 @@ import (
 	"stegocloud/harness/rundirtest"
 )
 
-// sweepSynthSets builds the variants' run sets in memory.
-func sweepSynthSets(t testing.TB, dir string, idx rundir.SweepIndex) []*RunSet {
+// synthSweepSets builds the variants' run sets in memory.
+func synthSweepSets(t testing.TB, dir string, idx rundir.SweepIndex) []*RunSet {
 	t.Helper()
 	sets := make([]*RunSet, len(idx.Variants))
 	for i, v := range idx.Variants {

@@ -16,7 +16,7 @@ import (
 	"stegocloud/harness/rundirtest"
 )
 
-func sweepTwoFields() rundir.SweepIndex {
+func twoFieldIndex() rundir.SweepIndex {
 	return rundirtest.SweepIndex("balancers", []string{"cluster.balancer", "cluster.nodes"}, [][]string{{"lowest-load", "round-robin"}, {"3", "5"}}, 6)
 }
 
@@ -24,7 +24,7 @@ func sweepTwoFields() rundir.SweepIndex {
 // runs each): sweep.md is golden; every figure it links exists and renders.
 func TestWriteSweepGolden(t *testing.T) {
 	dir := t.TempDir()
-	rundirtest.WriteSweep(t, dir, sweepTwoFields())
+	rundirtest.WriteSweep(t, dir, twoFieldIndex())
 	s, err := WriteSweep(dir)
 	if err != nil {
 		t.Fatalf("WriteSweep: %v", err)
@@ -53,14 +53,14 @@ func TestSweepChartDataGolden(t *testing.T) {
 		name string
 		idx  rundir.SweepIndex
 	}{
-		{"sweep_charts_two_fields", sweepTwoFields()},
+		{"sweep_charts_two_fields", twoFieldIndex()},
 		{"sweep_charts_numeric", rundirtest.SweepIndex("balancers", []string{"cluster.nodes"}, [][]string{{"3", "5", "7"}}, 6)},
 		{"sweep_charts_categorical", rundirtest.SweepIndex("balancers", []string{"cluster.balancer"}, [][]string{{"lowest-load", "round-robin", "random"}}, 1)},
 		{"sweep_charts_two_categorical", rundirtest.SweepIndex("balancers", []string{"cluster.balancer", "faults.kind"}, [][]string{{"lowest-load", "random"}, {"silent", "crash"}}, 2)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := NewSweep(tt.idx, sweepSynthSets(t, "sweep", tt.idx))
+			s := NewSweep(tt.idx, synthSweepSets(t, "sweep", tt.idx))
 			golden.Check(t, tt.name+".golden", dumpCharts(s.charts()))
 		})
 	}
@@ -81,7 +81,7 @@ func TestSweepFiguresRender(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := NewSweep(tt.idx, sweepSynthSets(t, "sweep", tt.idx))
+			s := NewSweep(tt.idx, synthSweepSets(t, "sweep", tt.idx))
 			ch := s.charts()[0]
 			for _, format := range plot.FigureFormats {
 				var buf bytes.Buffer
@@ -113,7 +113,7 @@ func TestSweepParseValue(t *testing.T) {
 	for _, tt := range tests {
 		v, unit, ok := parseValue(tt.in)
 		if v != tt.v || unit != tt.unit || ok != tt.ok {
-			t.Errorf("sweepParseValue(%q) = %v, %q, %v; want %v, %q, %v", tt.in, v, unit, ok, tt.v, tt.unit, tt.ok)
+			t.Errorf("parseValue(%q) = %v, %q, %v; want %v, %q, %v", tt.in, v, unit, ok, tt.v, tt.unit, tt.ok)
 		}
 	}
 }
@@ -207,7 +207,7 @@ func TestLoadSweepIncomplete(t *testing.T) {
 // A variant that never ran keeps its row, empty, and draws no point.
 func TestSweepMissingVariantRow(t *testing.T) {
 	idx := rundirtest.SweepIndex("balancers", []string{"cluster.balancer", "cluster.nodes"}, [][]string{{"lowest-load", "round-robin"}, {"3", "5"}}, 1)
-	sets := sweepSynthSets(t, "sweep", idx)
+	sets := synthSweepSets(t, "sweep", idx)
 	sets[1] = nil
 	s := NewSweep(idx, sets)
 	if s.Rows[1].N != 0 || !math.IsNaN(s.Rows[1].Stats[0].Center) {

@@ -8,7 +8,7 @@ import (
 )
 
 // seedClaims holds what the seed design document claims beyond its sample
-// run's block (reportSeedClaims): quoted for comparison, never used as a
+// run's block (SeedClaims): quoted for comparison, never used as a
 // result. Ranges are [lo, hi].
 var seedClaims = struct {
 	// "Expected Metrics" of the Stress Testing Analysis.

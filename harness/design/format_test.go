@@ -28,7 +28,7 @@ func TestSpreadOf(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			got := spreadOf(tc.served)
 			if !near(got.SDPoints, tc.want.SDPoints) || !near(got.CV, tc.want.CV) || !near(got.MaxMin, tc.want.MaxMin) || !near(got.MaxDevPoints, tc.want.MaxDevPoints) {
-				t.Errorf("designSpreadOf(%v) = %+v, want %+v", tc.served, got, tc.want)
+				t.Errorf("spreadOf(%v) = %+v, want %+v", tc.served, got, tc.want)
 			}
 		})
 	}
@@ -73,13 +73,13 @@ func TestMiddle(t *testing.T) {
 	}
 	for _, tc := range tests {
 		if got := middle(tc.in); got != tc.want {
-			t.Errorf("designMiddle(%v) = %v, want %v", tc.in, got, tc.want)
+			t.Errorf("middle(%v) = %v, want %v", tc.in, got, tc.want)
 		}
 	}
 	m := metricByKey("spread_maxmin", nil)
 	st := compare.MetricStat{Values: []float64{9.54, inf, inf, inf, inf, inf}, Center: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
 	if got, want := statOf(m, st), "∞ (9.54–∞)"; got != want {
-		t.Errorf("designStat of a sample with ∞ = %q, want %q", got, want)
+		t.Errorf("statOf of a sample with ∞ = %q, want %q", got, want)
 	}
 }
 
@@ -99,11 +99,11 @@ func TestCapacityAndFaults(t *testing.T) {
 	for _, tc := range tests {
 		rps, formula := capacity(e, tc.n)
 		if rps != tc.rps || formula != tc.formula {
-			t.Errorf("%s: designCapacity(n=%d) = %v (%s), want %v (%s)", tc.name, tc.n, rps, formula, tc.rps, tc.formula)
+			t.Errorf("%s: capacity(n=%d) = %v (%s), want %v (%s)", tc.name, tc.n, rps, formula, tc.rps, tc.formula)
 		}
 	}
 	if rps, _ := capacity(nil, 3); rps != 0 {
-		t.Errorf("designCapacity without a spec = %v, want 0", rps)
+		t.Errorf("capacity without a spec = %v, want 0", rps)
 	}
 
 	e.Faults.Kind, e.Faults.Every, e.Faults.Probability = experiment.FaultSilent, 30*time.Second, 0.2
@@ -119,7 +119,7 @@ func TestCapacityAndFaults(t *testing.T) {
 		t.Errorf("expected faults of a schedule = %v, want NaN (the schedule says)", got)
 	}
 	if got, want := scheduleWords(e.Faults), "silent of the coordinator for 1s at 1s"; got != want {
-		t.Errorf("designScheduleWords = %q, want %q", got, want)
+		t.Errorf("scheduleWords = %q, want %q", got, want)
 	}
 }
 
@@ -147,7 +147,7 @@ func TestHeartbeatShare(t *testing.T) {
 	for _, tc := range tests {
 		got := heartbeatShare(tc.sw, extra)
 		if len(got) < len(tc.want) || got[:len(tc.want)] != tc.want {
-			t.Errorf("%s: designHeartbeatShare = %q, want it to start %q", tc.name, got, tc.want)
+			t.Errorf("%s: heartbeatShare = %q, want it to start %q", tc.name, got, tc.want)
 		}
 	}
 }

@@ -18,22 +18,22 @@ import (
 	"stegocloud/harness/rundirtest"
 )
 
-// designStressFiles is a synthetic run of the seed's configuration (50
+// stressFiles is a synthetic run of the seed's configuration (50
 // clients × 200 requests, 500 ms, 3 nodes), simulated once per test binary.
-var designStressFiles = sync.OnceValues(func() (map[string][]byte, error) {
+var stressFiles = sync.OnceValues(func() (map[string][]byte, error) {
 	o := rundirtest.Default()
 	o.Name, o.Run, o.Clients, o.PerClient = "stress10k", "20260314-142300", 50, 200
 	return rundirtest.Files(o)
 })
 
-// designFailoverFiles is a shorter synthetic run named failover.
-var designFailoverFiles = sync.OnceValues(func() (map[string][]byte, error) {
+// failoverFiles is a shorter synthetic run named failover.
+var failoverFiles = sync.OnceValues(func() (map[string][]byte, error) {
 	o := rundirtest.Default()
 	o.Name, o.Run = "failover", "20260314-150000"
 	return rundirtest.Files(o)
 })
 
-const designBalancersSpec = `name: balancers
+const balancersSpec = `name: balancers
 seed: 11
 cluster:
   nodes: %s
@@ -50,7 +50,7 @@ workload:
   duration: 12s
 `
 
-const designScalingSpec = `name: scaling
+const scalingSpec = `name: scaling
 seed: 5
 cluster:
   nodes: %s
@@ -66,28 +66,28 @@ workload:
   requests_per_client: 50
 `
 
-// designWriteRun writes a run directory from files, a fake figure set
+// writeRun writes a run directory from files, a fake figure set
 // beside it, and points results/NAME/latest at it.
-func designWriteRun(t *testing.T, results, name, run string, files map[string][]byte) string {
+func writeRun(t *testing.T, results, name, run string, files map[string][]byte) string {
 	t.Helper()
 	dir := filepath.Join(results, name, run)
 	if err := rundirtest.WriteFiles(dir, files); err != nil {
 		t.Fatal(err)
 	}
-	designFakeFigures(t, filepath.Join(dir, rundir.DirFigures), "latency_spectrum", "timeline", "nodes", "load")
-	designPointLatest(t, results, name, run)
+	fakeFigures(t, filepath.Join(dir, rundir.DirFigures), "latency_spectrum", "timeline", "nodes", "load")
+	pointLatest(t, results, name, run)
 	return dir
 }
 
-func designPointLatest(t *testing.T, results, name, run string) {
+func pointLatest(t *testing.T, results, name, run string) {
 	t.Helper()
 	if err := os.Symlink(run, filepath.Join(results, name, rundir.LatestName)); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// designFakeFigures writes stand-in PNG files: copying does not look inside.
-func designFakeFigures(t *testing.T, dir string, names ...string) {
+// fakeFigures writes stand-in PNG files: copying does not look inside.
+func fakeFigures(t *testing.T, dir string, names ...string) {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -99,46 +99,46 @@ func designFakeFigures(t *testing.T, dir string, names ...string) {
 	}
 }
 
-// designResults builds a results root holding every kind of source: the two
+// resultsRoot builds a results root holding every kind of source: the two
 // single runs, an interrupted openloop run, and the two sweeps.
-func designResults(t *testing.T) string {
+func resultsRoot(t *testing.T) string {
 	t.Helper()
 	results := filepath.Join(t.TempDir(), "results")
 	for _, r := range []struct {
 		name, run string
 		files     func() (map[string][]byte, error)
-	}{{"stress10k", "20260314-142300", designStressFiles}, {"failover", "20260314-150000", designFailoverFiles}} {
+	}{{"stress10k", "20260314-142300", stressFiles}, {"failover", "20260314-150000", failoverFiles}} {
 		files, err := r.files()
 		if err != nil {
 			t.Fatal(err)
 		}
-		designWriteRun(t, results, r.name, r.run, files)
+		writeRun(t, results, r.name, r.run, files)
 	}
 	// An interrupted run: latest points at a root without summary.json.
 	if err := os.MkdirAll(filepath.Join(results, "openloop", "20260314-151500", "nodes"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	designPointLatest(t, results, "openloop", "20260314-151500")
+	pointLatest(t, results, "openloop", "20260314-151500")
 
 	bal := filepath.Join(results, "balancers", "20260314-160000")
 	idx := rundirtest.WriteSynthSweep(t, bal, "balancers", []string{"cluster.balancer", "cluster.nodes"},
 		[][]string{{"lowest-load", "round-robin", "random", "coordinator"}, {"3", "5"}}, 6)
-	designSweepSpecs(t, bal, idx, func(v rundir.SweepVariant) string {
-		return fmt.Sprintf(designBalancersSpec, v.Values["cluster.nodes"], v.Values["cluster.balancer"])
+	writeSweepSpecs(t, bal, idx, func(v rundir.SweepVariant) string {
+		return fmt.Sprintf(balancersSpec, v.Values["cluster.nodes"], v.Values["cluster.balancer"])
 	})
-	designFakeFigures(t, filepath.Join(bal, compare.SweepFigureDir), "sweep-throughput", "sweep-p99", "sweep-success_rate")
-	designPointLatest(t, results, "balancers", "20260314-160000")
+	fakeFigures(t, filepath.Join(bal, compare.SweepFigureDir), "sweep-throughput", "sweep-p99", "sweep-success_rate")
+	pointLatest(t, results, "balancers", "20260314-160000")
 
 	sc := filepath.Join(results, "scaling", "20260314-170000")
 	idx = rundirtest.WriteSynthSweep(t, sc, "scaling", []string{"cluster.nodes"}, [][]string{{"3", "5", "7", "9"}}, 6)
-	designSweepSpecs(t, sc, idx, func(v rundir.SweepVariant) string { return fmt.Sprintf(designScalingSpec, v.Values["cluster.nodes"]) })
-	designScalingOverhead(t, sc, idx)
-	designPointLatest(t, results, "scaling", "20260314-170000")
+	writeSweepSpecs(t, sc, idx, func(v rundir.SweepVariant) string { return fmt.Sprintf(scalingSpec, v.Values["cluster.nodes"]) })
+	writeScalingOverhead(t, sc, idx)
+	pointLatest(t, results, "scaling", "20260314-170000")
 	return results
 }
 
-// designSweepSpecs writes every run's experiment.yaml.
-func designSweepSpecs(t *testing.T, root string, idx rundir.SweepIndex, spec func(rundir.SweepVariant) string) {
+// writeSweepSpecs writes every run's experiment.yaml.
+func writeSweepSpecs(t *testing.T, root string, idx rundir.SweepIndex, spec func(rundir.SweepVariant) string) {
 	t.Helper()
 	for _, v := range idx.Variants {
 		for rep := 1; rep <= v.Repeat; rep++ {
@@ -150,10 +150,10 @@ func designSweepSpecs(t *testing.T, root string, idx rundir.SweepIndex, spec fun
 	}
 }
 
-// designScalingOverhead gives the scaling runs the election and heartbeat
+// writeScalingOverhead gives the scaling runs the election and heartbeat
 // messages a cluster of n would log: two coordinator losses seen by every
 // peer at once, and heartbeats at 20 per second per pair.
-func designScalingOverhead(t *testing.T, root string, idx rundir.SweepIndex) {
+func writeScalingOverhead(t *testing.T, root string, idx rundir.SweepIndex) {
 	t.Helper()
 	for _, v := range idx.Variants {
 		n, _ := strconv.Atoi(v.Values["cluster.nodes"])
@@ -181,8 +181,8 @@ func designScalingOverhead(t *testing.T, root string, idx rundir.SweepIndex) {
 	}
 }
 
-// designOut is an output directory holding sources.yaml and the benchmarks.
-func designOut(t *testing.T) string {
+// outDir is an output directory holding sources.yaml and the benchmarks.
+func outDir(t *testing.T) string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "reports")
 	if err := os.MkdirAll(filepath.Join(out, "data"), 0o755); err != nil {
@@ -202,7 +202,7 @@ func designOut(t *testing.T) string {
 // kind and compares README.md with the golden file: the tables, their
 // sources and the seed's claims beside the measurements.
 func TestDesignReportGolden(t *testing.T) {
-	results, out := designResults(t), designOut(t)
+	results, out := resultsRoot(t), outDir(t)
 	res, err := design.Report(design.Options{Results: results, Out: out})
 	if err != nil {
 		t.Fatal(err)
@@ -257,7 +257,7 @@ func TestDesignReportGolden(t *testing.T) {
 // data already in the output directory, byte for byte; a newer run replaces
 // an experiment's data whole.
 func TestDesignReportKeepsData(t *testing.T) {
-	results, out := designResults(t), designOut(t)
+	results, out := resultsRoot(t), outDir(t)
 	first, err := design.Report(design.Options{Results: results, Out: out})
 	if err != nil {
 		t.Fatal(err)
@@ -278,7 +278,7 @@ func TestDesignReportKeepsData(t *testing.T) {
 	}
 
 	// A newer stress run without schedule.json: the old one's must not linger.
-	files, err := designStressFiles()
+	files, err := stressFiles()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +289,7 @@ func TestDesignReportKeepsData(t *testing.T) {
 		}
 	}
 	os.Remove(filepath.Join(results, "stress10k", rundir.LatestName))
-	designWriteRun(t, results, "stress10k", "20260315-090000", newer)
+	writeRun(t, results, "stress10k", "20260315-090000", newer)
 	if _, err := design.Report(design.Options{Results: results, Out: out}); err != nil {
 		t.Fatal(err)
 	}
@@ -303,7 +303,7 @@ func TestDesignReportKeepsData(t *testing.T) {
 }
 
 func TestDesignPending(t *testing.T) {
-	results := designResults(t)
+	results := resultsRoot(t)
 	src := design.DefaultSources()
 	src.Scaling = "nosuch"
 	names, reasons := design.Pending(results, src)

@@ -68,8 +68,8 @@ func scalingSection(rw *markdown.Writer, d *Data) {
 	}
 	extra := scalingMetrics()
 	rw.Line("## 6. Scaling\n")
-	rw.Printf("%s\n\n", sweepConfig(sw))
-	sweepCite(rw, sw)
+	rw.Printf("%s\n\n", describeSweep(sw))
+	citeSweep(rw, sw)
 	header := []string{"variant", "runs", "capacity bound"}
 	var metrics []compare.HeadlineMetric
 	for _, k := range scalingKeys {

@@ -42,15 +42,15 @@ func TestParseDesignSources(t *testing.T) {
 			got, err := design.ParseSources(strings.NewReader(tc.text))
 			if tc.errText != "" {
 				if !errors.Is(err, design.ErrDesignSources) || !strings.Contains(err.Error(), tc.errText) {
-					t.Fatalf("ParseDesignSources(%q) error = %v, want ErrDesignSources saying %q", tc.text, err, tc.errText)
+					t.Fatalf("ParseSources(%q) error = %v, want ErrDesignSources saying %q", tc.text, err, tc.errText)
 				}
 				return
 			}
 			if err != nil {
-				t.Fatalf("ParseDesignSources(%q): %v", tc.text, err)
+				t.Fatalf("ParseSources(%q): %v", tc.text, err)
 			}
 			if got != tc.want {
-				t.Errorf("ParseDesignSources(%q) = %+v, want %+v", tc.text, got, tc.want)
+				t.Errorf("ParseSources(%q) = %+v, want %+v", tc.text, got, tc.want)
 			}
 			if exps := got.Experiments(); !slices.Equal(exps, tc.exps) {
 				t.Errorf("Experiments() of %q = %q, want %q", tc.text, exps, tc.exps)
@@ -63,14 +63,14 @@ func TestLoadDesignSources(t *testing.T) {
 	dir := t.TempDir()
 	got, err := design.LoadSources(filepath.Join(dir, "none.yaml"))
 	if err != nil || got != design.DefaultSources() {
-		t.Errorf("LoadDesignSources(missing file) = %+v, %v; want the defaults", got, err)
+		t.Errorf("LoadSources(missing file) = %+v, %v; want the defaults", got, err)
 	}
 	bad := filepath.Join(dir, "bad.yaml")
 	if err := os.WriteFile(bad, []byte("stress: a/b\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := design.LoadSources(bad); !errors.Is(err, design.ErrDesignSources) || !strings.Contains(err.Error(), bad) {
-		t.Errorf("LoadDesignSources(%s) error = %v, want ErrDesignSources naming the file", bad, err)
+		t.Errorf("LoadSources(%s) error = %v, want ErrDesignSources naming the file", bad, err)
 	}
 	// The shipped file is valid and declares the five sections.
 	shipped, err := design.LoadSources(filepath.Join("..", "..", "reports", design.SourcesFile))

@@ -60,8 +60,8 @@ func middle(sorted []float64) float64 {
 	return (sorted[n/2-1] + sorted[n/2]) / 2
 }
 
-// sweepConfig describes what a sweep held fixed and what it varied.
-func sweepConfig(sw *Sweep) string {
+// describeSweep describes what a sweep held fixed and what it varied.
+func describeSweep(sw *Sweep) string {
 	idx := sw.Sweep.Index
 	var varied []string
 	for _, f := range idx.Fields {
@@ -86,8 +86,8 @@ func sweepConfig(sw *Sweep) string {
 	return s
 }
 
-// sweepCite names a sweep's files.
-func sweepCite(rw *markdown.Writer, sw *Sweep) {
+// citeSweep names a sweep's files.
+func citeSweep(rw *markdown.Writer, sw *Sweep) {
 	var runs []compare.LoadedRun
 	for _, set := range sw.Sets {
 		if set != nil {
@@ -170,8 +170,8 @@ func balancerSection(rw *markdown.Writer, d *Data) {
 	}
 	rw.Line("## 5. Balancers\n")
 	rw.Line("The seed's \"transparent load balancing\" is one choice among several: `lowest-load` (the seed's \"lowest load wins\", per request), `round-robin`, `random`, and `coordinator` (the coordinator serves everything itself — the seed read literally).\n")
-	rw.Printf("%s\n\n", sweepConfig(sw))
-	sweepCite(rw, sw)
+	rw.Printf("%s\n\n", describeSweep(sw))
+	citeSweep(rw, sw)
 	header := []string{"variant", "runs"}
 	var metrics []compare.HeadlineMetric
 	for _, k := range balancerKeys {

@@ -18,7 +18,7 @@ type Variant struct {
 	Experiment *Experiment
 	Label      string  // VariantLabel of Params: "balancer=round-robin,nodes=5"; "" without a matrix
 	Params     []Param // the matrix values of this variant, in axis order
-	Repeat     int     // from 1, as RunInfo.Repeat
+	Repeat     int     // from 1, as rundir.Info.Repeat
 	Seed       int64   // = Experiment.Seed
 }
 

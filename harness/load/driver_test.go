@@ -135,7 +135,7 @@ func TestVegetaResultsAgreeWithRequestResults(t *testing.T) {
 		wantCode, wantErr := map[Outcome]uint16{OK: 200, Failed: 502, TimedOut: 504}[rr.Outcome], map[Outcome]string{OK: "", Failed: "failed: boom", TimedOut: "timeout: slow"}[rr.Outcome]
 		switch {
 		case !ok:
-			t.Fatalf("vegeta result seq %d has no RequestResult", res.Seq)
+			t.Fatalf("vegeta result seq %d has no Result", res.Seq)
 		case res.Code != wantCode || res.Error != wantErr:
 			t.Errorf("seq %d (%v): vegeta code %d error %q, want %d %q", res.Seq, rr.Outcome, res.Code, res.Error, wantCode, wantErr)
 		case !res.Timestamp.Equal(rr.Intended) || res.Latency != rr.Latency:

@@ -118,7 +118,7 @@ func TestLoadImageDir(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(got) != 2 {
-		t.Fatalf("LoadImageDir(n=2) = %d images, want 2", len(got))
+		t.Fatalf("ReadImageDir(n=2) = %d images, want 2", len(got))
 	}
 	for i, side := range []int{3, 4} { // name order: a.PNG, b.png
 		cfg, _, err := image.DecodeConfig(bytes.NewReader(got[i]))
@@ -128,13 +128,13 @@ func TestLoadImageDir(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(dir, "d.png"), []byte("garbage"), 0o644)
 	if _, err := ReadImageDir(dir, 10); !errors.Is(err, ErrNoImages) || !strings.Contains(err.Error(), "d.png") {
-		t.Errorf("LoadImageDir with a broken file = %v, want ErrNoImages naming d.png", err)
+		t.Errorf("ReadImageDir with a broken file = %v, want ErrNoImages naming d.png", err)
 	}
 	if _, err := ReadImageDir(t.TempDir(), 10); !errors.Is(err, ErrNoImages) {
-		t.Errorf("LoadImageDir(empty) = %v, want ErrNoImages", err)
+		t.Errorf("ReadImageDir(empty) = %v, want ErrNoImages", err)
 	}
 	if _, err := ReadImageDir(filepath.Join(dir, "missing"), 1); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("LoadImageDir(missing) = %v, want not-exist", err)
+		t.Errorf("ReadImageDir(missing) = %v, want not-exist", err)
 	}
 }
 

@@ -20,7 +20,7 @@ import (
 
 // Chart is the data of one chart, kept apart from drawing so that tests
 // can check what a figure shows without comparing image bytes. Compare's
-// metric tiles and every sweep figure are cmpCharts.
+// metric tiles and every sweep figure are Charts.
 type Chart struct {
 	Key    string // the metric's key, naming the chart's file
 	Title  string

@@ -14,7 +14,7 @@ func TestNiceStep(t *testing.T) {
 	}
 	for _, tc := range tests {
 		if got := niceStep(tc.raw); got != tc.want {
-			t.Errorf("plotNiceStep(%g) = %g, want %g", tc.raw, got, tc.want)
+			t.Errorf("niceStep(%g) = %g, want %g", tc.raw, got, tc.want)
 		}
 	}
 }
@@ -64,7 +64,7 @@ func TestPercentileTicks(t *testing.T) {
 			labels = append(labels, tk.Label)
 		}
 		if got := strings.Join(labels, " "); got != tc.want {
-			t.Errorf("plotPercentileTicks(%g) = %q, want %q", tc.upTo, got, tc.want)
+			t.Errorf("PercentileTicks(%g) = %q, want %q", tc.upTo, got, tc.want)
 		}
 	}
 }
@@ -87,7 +87,7 @@ func TestSplitSegments(t *testing.T) {
 			got = append(got, len(s))
 		}
 		if !slices.Equal(got, tc.want) {
-			t.Errorf("%s: plotSplitSegments(%q) segment lengths = %v, want %v", tc.name, tc.keep, got, tc.want)
+			t.Errorf("%s: splitSegments(%q) segment lengths = %v, want %v", tc.name, tc.keep, got, tc.want)
 		}
 	}
 }
@@ -111,7 +111,7 @@ func TestLoadBreaks(t *testing.T) {
 	}
 	for _, tc := range tests {
 		if got := loadBreaks(tc.pts); !slices.Equal(got, tc.want) {
-			t.Errorf("%s: plotLoadBreaks = %v, want %v", tc.name, got, tc.want)
+			t.Errorf("%s: loadBreaks = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }

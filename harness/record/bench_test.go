@@ -12,13 +12,13 @@ import (
 	"stegocloud/harness/load"
 )
 
-// recStream yields results like a 20k req/s run: due every 50 µs, latencies
+// resultStream yields results like a 20k req/s run: due every 50 µs, latencies
 // spread over 1 µs..2 s, a few failures, three nodes.
-type recStream struct{ pool []load.Result }
+type resultStream struct{ pool []load.Result }
 
-func newRecStream() *recStream {
+func newResultStream() *resultStream {
 	rng := rand.New(rand.NewPCG(7, 7))
-	s := &recStream{pool: make([]load.Result, 4096)}
+	s := &resultStream{pool: make([]load.Result, 4096)}
 	for i := range s.pool {
 		r := synth.OK(0, 0, time.Duration(rng.ExpFloat64()*float64(20*time.Millisecond)), 1+i%3)
 		r.ID, r.Client, r.BytesOut, r.BytesIn = "c7-123456", i%50, 49152, 49400
@@ -30,7 +30,7 @@ func newRecStream() *recStream {
 	return s
 }
 
-func (s *recStream) at(i int) load.Result {
+func (s *resultStream) at(i int) load.Result {
 	r := s.pool[i%len(s.pool)]
 	r.Seq = uint64(i)
 	r.Intended = synth.T0.Add(time.Duration(i) * 50 * time.Microsecond)
@@ -39,7 +39,7 @@ func (s *recStream) at(i int) load.Result {
 }
 
 func BenchmarkRecorderAdd(b *testing.B) {
-	s := newRecStream()
+	s := newResultStream()
 	r := newRecorder(b, Config{CSV: io.Discard, Expected: b.N,
 		Faults: []fault.Fault{{At: time.Second, Node: 1, Kind: "silent", For: time.Second}}})
 	b.ReportAllocs()
@@ -54,7 +54,7 @@ func BenchmarkRecorderAdd(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "adds/s")
 }
 
-func recHeap() uint64 {
+func heapAlloc() uint64 {
 	runtime.GC()
 	runtime.GC()
 	var m runtime.MemStats
@@ -69,16 +69,16 @@ func TestRecorderHeapFlat(t *testing.T) {
 		t.Skip("adds a million results: skipped with -short and under the race detector")
 	}
 	const small, large = 100_000, 1_000_000
-	s := newRecStream()
+	s := newResultStream()
 	r := newRecorder(t, Config{CSV: io.Discard})
 	for i := range small {
 		r.Add(s.at(i))
 	}
-	before := recHeap()
+	before := heapAlloc()
 	for i := small; i < large; i++ {
 		r.Add(s.at(i))
 	}
-	after := recHeap()
+	after := heapAlloc()
 	t.Logf("heap after %d results: %d B; after %d: %d B", small, before, large, after)
 	// 900k more sequence bits is 112 KB; 45 more 1 s buckets are ~3 KB.
 	const allowed = 512 << 10

@@ -31,7 +31,7 @@ func newRecorder(t testing.TB, cfg Config) *Recorder {
 	}
 	r, err := New(cfg)
 	if err != nil {
-		t.Fatalf("NewRecorder(%+v): %v", cfg, err)
+		t.Fatalf("New(%+v): %v", cfg, err)
 	}
 	return r
 }
@@ -374,7 +374,7 @@ func TestRecorderConfigErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := New(tc.cfg); !errors.Is(err, ErrRecorderConfig) {
-				t.Errorf("NewRecorder(%+v) error = %v, want ErrRecorderConfig", tc.cfg, err)
+				t.Errorf("New(%+v) error = %v, want ErrRecorderConfig", tc.cfg, err)
 			}
 		})
 	}

@@ -90,7 +90,7 @@ func TestIsSeedStress(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := IsSeedStress(tc.e); got != tc.want {
-				t.Errorf("reportIsSeedStress = %v, want %v", got, tc.want)
+				t.Errorf("IsSeedStress = %v, want %v", got, tc.want)
 			}
 		})
 	}

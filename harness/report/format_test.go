@@ -76,10 +76,10 @@ func TestReportFaultGaps(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := FailoverGaps(tc.f); got != tc.failover {
-				t.Errorf("reportFailoverGaps(%+v) = %q, want %q", tc.f, got, tc.failover)
+				t.Errorf("FailoverGaps(%+v) = %q, want %q", tc.f, got, tc.failover)
 			}
 			if got := recoveryGaps(tc.f); got != tc.recovery {
-				t.Errorf("reportRecoveryGaps(%+v) = %q, want %q", tc.f, got, tc.recovery)
+				t.Errorf("recoveryGaps(%+v) = %q, want %q", tc.f, got, tc.recovery)
 			}
 		})
 	}

@@ -94,7 +94,7 @@ func TestWriteReportWriteError(t *testing.T) {
 	for _, limit := range []int{0, 100, 5000} {
 		err := report.Write(&failingWriter{limit: limit}, d)
 		if !errors.Is(err, errDiskFull) {
-			t.Errorf("WriteReport to a writer failing after %d bytes: error %v, want it to wrap %v", limit, err, errDiskFull)
+			t.Errorf("Write to a writer failing after %d bytes: error %v, want it to wrap %v", limit, err, errDiskFull)
 		}
 	}
 }

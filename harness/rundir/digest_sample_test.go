@@ -116,7 +116,7 @@ func TestRundirAmongLowest(t *testing.T) {
 	}
 	for _, tc := range tests {
 		if got := AmongLowest(tc.loads, tc.node); got != tc.want {
-			t.Errorf("%s: rundirAmongLowest(%v, %d) = %v, want %v", tc.name, tc.loads, tc.node, got, tc.want)
+			t.Errorf("%s: AmongLowest(%v, %d) = %v, want %v", tc.name, tc.loads, tc.node, got, tc.want)
 		}
 	}
 }

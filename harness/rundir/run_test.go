@@ -37,7 +37,7 @@ func TestLoadRunComplete(t *testing.T) {
 	}
 	for _, c := range checks {
 		if !c.ok {
-			t.Errorf("LoadRun(%s): %s failed", dir, c.what)
+			t.Errorf("Load(%s): %s failed", dir, c.what)
 		}
 	}
 }
@@ -52,14 +52,14 @@ func TestLoadRunMissingFiles(t *testing.T) {
 			}
 			d, err := rundir.Load(dir)
 			if err != nil {
-				t.Fatalf("LoadRun without %s: %v, want a warning only", name, err)
+				t.Fatalf("Load without %s: %v, want a warning only", name, err)
 			}
 			found := false
 			for _, w := range d.Warnings {
 				found = found || strings.Contains(w, name+" is missing")
 			}
 			if !found {
-				t.Errorf("LoadRun without %s: warnings %q, want one naming the file", name, d.Warnings)
+				t.Errorf("Load without %s: warnings %q, want one naming the file", name, d.Warnings)
 			}
 		})
 	}
@@ -70,7 +70,7 @@ func TestLoadRunMissingFiles(t *testing.T) {
 		}
 		_, err := rundir.Load(dir)
 		if !errors.Is(err, rundir.ErrNoSummary) || !strings.Contains(err.Error(), filepath.Join(dir, rundir.FileSummary)) {
-			t.Errorf("LoadRun without summary.json: error %v, want ErrNoSummary naming %s", err, filepath.Join(dir, rundir.FileSummary))
+			t.Errorf("Load without summary.json: error %v, want ErrNoSummary naming %s", err, filepath.Join(dir, rundir.FileSummary))
 		}
 	})
 }
@@ -94,15 +94,15 @@ func TestLoadRunMalformedFiles(t *testing.T) {
 			d, err := rundir.Load(dir)
 			if tc.fatal {
 				if !errors.Is(err, rundir.ErrNoSummary) {
-					t.Errorf("LoadRun with %s = %q: error %v, want ErrNoSummary", tc.file, tc.content, err)
+					t.Errorf("Load with %s = %q: error %v, want ErrNoSummary", tc.file, tc.content, err)
 				}
 				return
 			}
 			if err != nil {
-				t.Fatalf("LoadRun with %s = %q: %v, want a warning only", tc.file, tc.content, err)
+				t.Fatalf("Load with %s = %q: %v, want a warning only", tc.file, tc.content, err)
 			}
 			if !strings.Contains(strings.Join(d.Warnings, "\n"), tc.warning) {
-				t.Errorf("LoadRun with %s = %q: warnings %q, want one containing %q", tc.file, tc.content, d.Warnings, tc.warning)
+				t.Errorf("Load with %s = %q: warnings %q, want one containing %q", tc.file, tc.content, d.Warnings, tc.warning)
 			}
 		})
 	}
@@ -161,13 +161,13 @@ func TestResolveRunDir(t *testing.T) {
 			got, err := rundir.Resolve(tc.arg)
 			if tc.wantErr {
 				if !errors.Is(err, rundir.ErrNotRunDir) {
-					t.Errorf("ResolveRunDir(%s) = %q, %v; want ErrNotRunDir", tc.arg, got, err)
+					t.Errorf("Resolve(%s) = %q, %v; want ErrNotRunDir", tc.arg, got, err)
 				}
 				return
 			}
 			want, _ := filepath.EvalSymlinks(tc.want) // the temporary directory may itself sit behind a link
 			if gotReal, _ := filepath.EvalSymlinks(got); err != nil || gotReal != want {
-				t.Errorf("ResolveRunDir(%s) = %q, %v; want %q", tc.arg, got, err, tc.want)
+				t.Errorf("Resolve(%s) = %q, %v; want %q", tc.arg, got, err, tc.want)
 			}
 		})
 	}

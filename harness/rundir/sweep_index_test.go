@@ -32,7 +32,7 @@ func TestSweepLabel(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := experiment.VariantLabel(tt.fields, tt.values); got != tt.want {
-				t.Errorf("SweepLabel(%q, %v) = %q, want %q", tt.fields, tt.values, got, tt.want)
+				t.Errorf("VariantLabel(%q, %v) = %q, want %q", tt.fields, tt.values, got, tt.want)
 			}
 		})
 	}
@@ -160,8 +160,8 @@ func FuzzReadSweepIndex(f *testing.F) {
 	})
 }
 
-// sweepExperiment is a 2 × 3 matrix, repeated twice.
-const sweepExperiment = `name: sweep
+// matrixExperiment is a 2 × 3 matrix, repeated twice.
+const matrixExperiment = `name: sweep
 seed: 42
 repeat: 2
 workload: {requests_per_client: 10}
@@ -172,7 +172,7 @@ matrix:
 `
 
 func TestSweepIndexFor(t *testing.T) {
-	e, err := experiment.Parse("sweep.yaml", []byte(sweepExperiment))
+	e, err := experiment.Parse("sweep.yaml", []byte(matrixExperiment))
 	if err != nil {
 		t.Fatal(err)
 	}

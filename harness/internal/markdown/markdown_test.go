@@ -8,7 +8,7 @@ import (
 
 func TestCellEscapes(t *testing.T) {
 	if got, want := Cell("a|b\nc"), `a\|b c`; got != want {
-		t.Errorf("reportCell = %q, want %q", got, want)
+		t.Errorf("Cell = %q, want %q", got, want)
 	}
 }
 
