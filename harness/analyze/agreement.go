@@ -3,7 +3,7 @@ package analyze
 import "time"
 
 // Agreement is whether the cluster settled after its last disturbance. See
-// doc.go, "Agreement".
+// harness/doc.go, "Agreement".
 type Agreement struct {
 	Reference   time.Duration // the last membership change before shutdown (or the first event)
 	Reached     bool

@@ -7,7 +7,7 @@ import (
 )
 
 // Failover is one loss of the coordinator: a fault_start on the node that
-// coordinated the highest epoch seen. See doc.go, "Failover time".
+// coordinated the highest epoch seen. See harness/doc.go, "Failover time".
 type Failover struct {
 	At             time.Duration // the coordinator's fault started
 	Coordinator    int           // the node that went down

@@ -6,7 +6,7 @@ import (
 	"stegocloud/harness/rundir"
 )
 
-// Message classes (see doc.go, "Messages per request").
+// Message classes (see harness/doc.go, "Messages per request").
 const (
 	ClassRequest   = "request"
 	ClassHeartbeat = "heartbeat"

@@ -5,7 +5,7 @@ import "time"
 // Recovery is one node coming back from a fault: from its fault_end (due back)
 // to its next state event to Active — or, for a pause, which the node itself
 // never notices, to the first alive event in which a peer hears it again. See
-// doc.go, "Recovery time".
+// harness/doc.go, "Recovery time".
 type Recovery struct {
 	Node     int
 	Kind     string        // the fault's kind

@@ -13,8 +13,8 @@ import (
 	"time"
 )
 
-// runDirLayout is where a run's files go; see doc.go for the layout of
-// repeats and sweeps.
+// Files of a run directory that only the run writes; see doc.go for the
+// layout of repeats and sweeps.
 const (
 	FileLatencyHgrm   = "latency.hgrm"
 	FileResultsGob    = "results.gob"

@@ -7,8 +7,8 @@ import (
 
 // Summary is everything one run measured; it is written as summary.json and is
 // what report, compare and the design-document report read. Every metric is
-// defined in doc.go. Latencies are in milliseconds, durations in seconds, rates
-// per second, fractions in 0..1.
+// defined in harness/doc.go ("Metrics"). Latencies are in milliseconds,
+// durations in seconds, rates per second, fractions in 0..1.
 type Summary struct {
 	Experiment string    `json:"experiment"` // experiment name
 	Run        string    `json:"run"`        // run directory name
@@ -120,7 +120,7 @@ type ElectionSummary struct {
 	MaxEpoch           uint64         `json:"max_epoch"`
 }
 
-// MessageCounts counts the messages of a run by class (see doc.go, "Messages
+// MessageCounts counts the messages of a run by class (see harness/doc.go, "Messages
 // per request"): Total = Request + Heartbeat + Election + Other.
 type MessageCounts struct {
 	Total     int64            `json:"total"`
