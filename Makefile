@@ -70,7 +70,7 @@ compare: $(BIN)
 # FRESH=1 reruns the benchmarks and every experiment (about 30 minutes on two
 # cores). Commit first: each run records the commit it ran ("+dirty" when
 # files outside reports/ and results/ differ from it; the benchmarks' header
-# below follows the same rule as gitDescribe in harness/run_dir.go).
+# below follows the same rule as gitDescribe in harness/rundir/files.go).
 REPORT_BENCH ?= ^Benchmark(Embed|EmbedNaive|Extract|ExtractNaive|Pipeline)$$
 REPORT_COUNT ?= 10
 REPORT_BENCH_OUT := reports/data/bench.txt

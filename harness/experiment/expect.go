@@ -17,7 +17,7 @@ const (
 )
 
 // expectMetrics lists every Expect field in the order Thresholds returns them;
-// metric names are Threshold.Metric's (harness/runinfo.go).
+// metric names are Threshold.Metric's (below).
 var expectMetrics = []struct {
 	metric string
 	unit   thresholdUnit
