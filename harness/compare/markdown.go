@@ -19,22 +19,28 @@ func (c *Comparison) WriteMarkdown(w io.Writer) error {
 	c.writeSetsTable(&b)
 	b.WriteString("## Headline metrics\n\n")
 	notes := c.writeMetricsTable(&b)
-	if len(notes.Texts) > 0 {
-		notes.Write(&b)
-		b.WriteString("\n")
-	}
-	c.writeHowToRead(&b)
-	if len(c.Warnings) > 0 {
-		b.WriteString("\n## Warnings\n\n")
-		for _, w := range c.Warnings {
-			fmt.Fprintf(&b, "- %s\n", w)
-		}
-	}
-	writeFigureLinks(&b, c.Figures)
+	writeTail(&b, notes, c.writeHowToRead, c.Warnings, c.Figures)
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("writing comparison: %w", err)
 	}
 	return nil
+}
+
+// writeTail ends a comparison or a sweep summary after its table: the
+// table's footnotes, how to read it, the warnings and the figures.
+func writeTail(b *strings.Builder, notes *Footnotes, howToRead func(*strings.Builder), warnings []string, figs []LinkedFigure) {
+	if len(notes.Texts) > 0 {
+		notes.Write(b)
+		b.WriteString("\n")
+	}
+	howToRead(b)
+	if len(warnings) > 0 {
+		b.WriteString("\n## Warnings\n\n")
+		for _, w := range warnings {
+			fmt.Fprintf(b, "- %s\n", w)
+		}
+	}
+	writeFigureLinks(b, figs)
 }
 
 func (c *Comparison) writeSetsTable(b *strings.Builder) {

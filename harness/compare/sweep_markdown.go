@@ -19,18 +19,7 @@ func (s *Sweep) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(&b, "# Sweep: %s\n\n", idx.Experiment)
 	fmt.Fprintf(&b, "Swept %s: %d variants, %s.\n\n", fieldList(idx.Fields), len(idx.Variants), RepeatText(idx.Variants))
 	notes := s.writeTable(&b)
-	if len(notes.Texts) > 0 {
-		notes.Write(&b)
-		b.WriteString("\n")
-	}
-	s.writeHowToRead(&b)
-	if len(s.Warnings) > 0 {
-		b.WriteString("\n## Warnings\n\n")
-		for _, w := range s.Warnings {
-			fmt.Fprintf(&b, "- %s\n", w)
-		}
-	}
-	writeFigureLinks(&b, s.Figures)
+	writeTail(&b, notes, s.writeHowToRead, s.Warnings, s.Figures)
 	if _, err := io.WriteString(w, b.String()); err != nil {
 		return fmt.Errorf("writing sweep summary: %w", err)
 	}

@@ -160,16 +160,9 @@ func FuzzReadSweepIndex(f *testing.F) {
 	})
 }
 
-// matrixExperiment is a 2 × 3 matrix, repeated twice.
-const matrixExperiment = `name: sweep
-seed: 42
-repeat: 2
-workload: {requests_per_client: 10}
-faults: {kind: silent}
-matrix:
-  cluster.balancer: [lowest-load, round-robin]
-  cluster.nodes: [3, 5, 7]
-`
+// matrixExperiment sweeps 2 balancers × 3 cluster sizes, each twice.
+const matrixExperiment = "name: sweep\nrepeat: 2\nworkload: {requests_per_client: 10}\n" +
+	"matrix: {cluster.balancer: [lowest-load, round-robin], cluster.nodes: [3, 5, 7]}\n"
 
 func TestSweepIndexFor(t *testing.T) {
 	e, err := experiment.Parse("sweep.yaml", []byte(matrixExperiment))
