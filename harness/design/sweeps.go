@@ -126,13 +126,7 @@ func deltaTable(rw *markdown.Writer, sw *Sweep, field string, keys []string, ext
 	idx := sw.Sweep.Index
 	base := compare.AxisOf(field, idx.Variants).Order[0]
 	notes := &compare.Footnotes{}
-	header := []string{"variant", "against"}
-	var metrics []compare.HeadlineMetric
-	for _, k := range keys {
-		m := metricByKey(k, extra)
-		metrics = append(metrics, m)
-		header = append(header, m.Title())
-	}
+	header, metrics := metricColumns(keys, extra, "variant", "against")
 	var rows [][]string
 	for i, v := range idx.Variants {
 		bi := baseVariant(idx, v, field, base)
@@ -172,13 +166,7 @@ func balancerSection(rw *markdown.Writer, d *Data) {
 	rw.Line("The seed's \"transparent load balancing\" is one choice among several: `lowest-load` (the seed's \"lowest load wins\", per request), `round-robin`, `random`, and `coordinator` (the coordinator serves everything itself — the seed read literally).\n")
 	rw.Printf("%s\n\n", describeSweep(sw))
 	citeSweep(rw, sw)
-	header := []string{"variant", "runs"}
-	var metrics []compare.HeadlineMetric
-	for _, k := range balancerKeys {
-		m := metricByKey(k, nil)
-		metrics = append(metrics, m)
-		header = append(header, m.Title())
-	}
+	header, metrics := metricColumns(balancerKeys, nil, "variant", "runs")
 	var rows [][]string
 	for _, row := range sw.Sweep.Rows {
 		cells := []string{row.Variant.Label, fmt.Sprint(row.N)}
@@ -204,4 +192,17 @@ func rowStat(row compare.SweepRow, m compare.HeadlineMetric) compare.MetricStat 
 		}
 	}
 	return compare.MetricStat{Center: math.NaN(), Lo: math.NaN(), Hi: math.NaN()}
+}
+
+// metricColumns is a table's header — first, then a column per metric of
+// keys — and those metrics.
+func metricColumns(keys []string, extra []compare.HeadlineMetric, first ...string) ([]string, []compare.HeadlineMetric) {
+	header := first
+	var metrics []compare.HeadlineMetric
+	for _, k := range keys {
+		m := metricByKey(k, extra)
+		metrics = append(metrics, m)
+		header = append(header, m.Title())
+	}
+	return header, metrics
 }
