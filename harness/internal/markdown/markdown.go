@@ -1,3 +1,6 @@
+// Package markdown writes the Markdown the reports are made of: one table
+// writer (Table, AlignedTable) and one cell escaper (Cell), shared by the run
+// report, the design report, compare and sweep.md.
 package markdown
 
 import (
