@@ -50,7 +50,7 @@ func (o *designOptions) setOnlyWithDesign(fs *flag.FlagSet) string {
 	return found
 }
 
-func (o *designOptions) harnessOptions() design.Options {
+func (o *designOptions) packageOptions() design.Options {
 	return design.Options{Results: *o.results, Out: *o.out, Sources: *o.sources}
 }
 
@@ -61,7 +61,7 @@ func runDesignReport(ctx context.Context, o *designOptions, stdout, stderr io.Wr
 	default:
 		return usageErrorf("report: --run must be none, missing or all, got %q", *o.runMode)
 	}
-	hopts := o.harnessOptions()
+	hopts := o.packageOptions()
 	srcPath := hopts.Sources
 	if srcPath == "" {
 		srcPath = filepath.Join(hopts.Out, design.SourcesFile)
