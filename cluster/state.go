@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"stegocloud/internal/atomicfile"
 	"strconv"
 )
 
@@ -79,35 +81,9 @@ func SaveHardState(dir string, hs HardState) error {
 		return fmt.Errorf("%w: encoding: %v", ErrState, err)
 	}
 	path := StatePath(dir, hs.Node)
-	tmp, err := os.CreateTemp(dir, filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("%w: %v", ErrState, err)
-	}
-	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	_, err = tmp.Write(append(b, '\n'))
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err == nil {
-		err = syncDir(dir)
-	}
+	_, err = atomicfile.Replace(path, 0o644, func(w io.Writer) error { _, err := w.Write(append(b, '\n')); return err })
 	if err != nil {
 		return fmt.Errorf("%w: writing %s: %v", ErrState, path, err)
 	}
 	return nil
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 	"golang.org/x/term"
+
+	"stegocloud/harness/load"
 )
 
 // ProgressMode chooses how progress is shown.
@@ -140,9 +142,9 @@ func (a progressAbove) Write(b []byte) (int, error) {
 }
 
 // Add counts one finished request.
-func (p *Progress) Add(r RequestResult) {
+func (p *Progress) Add(r load.Result) {
 	p.done.Add(1)
-	if r.Outcome != OK {
+	if r.Outcome != load.OK {
 		p.errs.Add(1)
 	}
 	p.window.add(r.Latency)

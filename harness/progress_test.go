@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"go.uber.org/goleak"
+
+	"stegocloud/harness/load"
 )
 
 // fakeClock is a settable clock for Progress.
@@ -67,17 +69,17 @@ func TestProgressLinesClosedLoop(t *testing.T) {
 	out := &syncBuffer{}
 	p := NewProgress(ProgressConfig{Out: out, Mode: ProgressLines, Total: 200, Now: clock.Now, Ticks: ticks})
 	for i := range 100 {
-		outcome := OK
+		outcome := load.OK
 		if i%25 == 0 {
-			outcome = Failed
+			outcome = load.Failed
 		}
-		p.Add(RequestResult{Outcome: outcome, Latency: time.Duration(i+1) * time.Millisecond})
+		p.Add(load.Result{Outcome: outcome, Latency: time.Duration(i+1) * time.Millisecond})
 	}
 	ticks <- clock.advance(2 * time.Second)
 	waitFor(t, out, "progress: 100/200 requests (50.0%) in 2s, 50.0 req/s, 4 errors, p99 10")
 	// "p99 10…": the gauge rounds the 99ms p99 up to its bucket (≤ 12.5% over).
 	for range 50 {
-		p.Add(RequestResult{Outcome: OK, Latency: 5 * time.Millisecond})
+		p.Add(load.Result{Outcome: load.OK, Latency: 5 * time.Millisecond})
 	}
 	ticks <- clock.advance(time.Second)
 	waitFor(t, out, "progress: 150/200 requests (75.0%) in 3s, 50.0 req/s, 4 errors, p99 5.")
@@ -99,11 +101,11 @@ func TestProgressLinesOpenLoop(t *testing.T) {
 	p := NewProgress(ProgressConfig{Out: out, Mode: ProgressLines, Duration: time.Minute, Now: clock.Now, Ticks: ticks})
 	ticks <- clock.advance(5 * time.Second)
 	waitFor(t, out, "progress: 5s of 1m0s, 0 requests, 0.0 req/s, 0 errors, p99 –")
-	p.Add(RequestResult{Outcome: TimedOut, Latency: 3 * time.Second})
+	p.Add(load.Result{Outcome: load.TimedOut, Latency: 3 * time.Second})
 	ticks <- clock.advance(time.Second)
 	waitFor(t, out, "progress: 6s of 1m0s, 1 requests, 1.0 req/s, 1 errors, p99 3")
 	// Past the duration the driver only waits for requests in flight.
-	p.Add(RequestResult{Outcome: OK, Latency: time.Second})
+	p.Add(load.Result{Outcome: load.OK, Latency: time.Second})
 	clock.advance(54*time.Second + 500*time.Millisecond)
 	p.Close(true)
 	if !strings.Contains(out.String(), "done: 1m0s of 1m0s + 500ms draining, 2 requests") {
@@ -120,7 +122,7 @@ func TestProgressBarCloseNeverHangs(t *testing.T) {
 		ticks := make(chan time.Time)
 		p := NewProgress(ProgressConfig{Out: out, Mode: ProgressBar, Total: 1000, Ticks: ticks})
 		for range 10 {
-			p.Add(RequestResult{Outcome: OK, Latency: time.Millisecond})
+			p.Add(load.Result{Outcome: load.OK, Latency: time.Millisecond})
 		}
 		ticks <- time.Now()
 		done := make(chan struct{})
@@ -136,7 +138,7 @@ func TestProgressBarCloseNeverHangs(t *testing.T) {
 	}
 	out := &syncBuffer{}
 	p := NewProgress(ProgressConfig{Out: out, Mode: ProgressBar, Duration: 10 * time.Second, Ticks: make(chan time.Time)})
-	p.Add(RequestResult{Outcome: Failed, Latency: time.Second})
+	p.Add(load.Result{Outcome: load.Failed, Latency: time.Second})
 	p.Close(false)
 	if !strings.Contains(out.String(), "1 errors") {
 		t.Errorf("open-loop bar output lacks the error count:\n%q", out.String())

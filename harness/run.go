@@ -12,6 +12,14 @@ import (
 	"time"
 
 	"stegocloud/cluster"
+	"stegocloud/harness/check"
+	"stegocloud/harness/compare"
+	"stegocloud/harness/experiment"
+	"stegocloud/harness/fault"
+	"stegocloud/harness/load"
+	"stegocloud/harness/record"
+	"stegocloud/harness/report"
+	"stegocloud/harness/rundir"
 	"stegocloud/stego"
 )
 
@@ -41,7 +49,7 @@ type RunRecord struct {
 	Dir     string
 	Label   string
 	Repeat  int
-	Summary *Summary
+	Summary *rundir.Summary
 }
 
 // RunExperiment runs every variant and repeat of the experiment file at path
@@ -49,11 +57,11 @@ type RunRecord struct {
 // rep-N/ subdirectories for repeats, or one subdirectory per matrix variant
 // (each a single run or a repeat set) plus sweep.json and sweep.md.
 func RunExperiment(ctx context.Context, path string, opts RunOptions) (*RunOutcome, error) {
-	e, err := Load(path)
+	e, err := experiment.Load(path)
 	if err != nil {
 		return nil, err
 	}
-	variants, err := Expand(e)
+	variants, err := experiment.Expand(e)
 	if err != nil {
 		return nil, err
 	}
@@ -68,11 +76,11 @@ func RunExperiment(ctx context.Context, path string, opts RunOptions) (*RunOutco
 		opts.NodeCommand = []string{exe, "node"}
 	}
 	log := &runLog{w: opts.Log}
-	root, err := newRunRoot(opts.Results, e.Name, time.Now())
+	root, err := rundir.NewRoot(opts.Results, e.Name, time.Now())
 	if err != nil {
 		return nil, err
 	}
-	if err := pointLatest(root); err != nil {
+	if err := rundir.PointLatest(root); err != nil {
 		return nil, err
 	}
 	out := &RunOutcome{Root: root, Pass: true}
@@ -97,14 +105,14 @@ func RunExperiment(ctx context.Context, path string, opts RunOptions) (*RunOutco
 		}
 	}
 	if len(e.Matrix) > 0 {
-		idx, err := SweepIndexFor(e, variants)
+		idx, err := rundir.SweepIndexFor(e, variants)
 		if err != nil {
 			return out, err
 		}
-		if err := SaveSweepIndex(root, idx); err != nil {
+		if err := rundir.SaveSweepIndex(root, idx); err != nil {
 			return out, err
 		}
-		sw, err := WriteSweep(root)
+		sw, err := compare.WriteSweep(root)
 		if err != nil {
 			return out, err
 		}
@@ -118,7 +126,7 @@ func RunExperiment(ctx context.Context, path string, opts RunOptions) (*RunOutco
 	return out, nil
 }
 
-func describeVariant(v Variant) string {
+func describeVariant(v experiment.Variant) string {
 	s := v.Experiment.Name
 	if v.Label != "" {
 		s += " [" + v.Label + "]"
@@ -126,7 +134,7 @@ func describeVariant(v Variant) string {
 	return s + fmt.Sprintf(" repeat %d, seed %d", v.Repeat, v.Seed)
 }
 
-func verdictLine(s *Summary) string {
+func verdictLine(s *rundir.Summary) string {
 	v := "PASS"
 	if !s.Verdict.Pass {
 		v = "FAIL"
@@ -140,9 +148,9 @@ func verdictLine(s *Summary) string {
 }
 
 // runOne runs one variant into dir and returns its summary.
-func runOne(ctx context.Context, v Variant, dir string, opts RunOptions, log *runLog) (*Summary, error) {
+func runOne(ctx context.Context, v experiment.Variant, dir string, opts RunOptions, log *runLog) (*rundir.Summary, error) {
 	e := v.Experiment
-	nodesDir := filepath.Join(dir, dirNodes)
+	nodesDir := filepath.Join(dir, rundir.DirNodes)
 	if err := os.MkdirAll(nodesDir, 0o755); err != nil {
 		return nil, err
 	}
@@ -150,69 +158,98 @@ func runOne(ctx context.Context, v Variant, dir string, opts RunOptions, log *ru
 	if err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, FileExperiment), yml, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, rundir.FileExperiment), yml, 0o644); err != nil {
 		return nil, err
 	}
-	info := newRunInfo(e.Name, filepath.Base(dir), opts.Command, v.Seed, v.Repeat)
+	info := rundir.NewInfo(e.Name, filepath.Base(dir), opts.Command, v.Seed, v.Repeat)
 	info.Started = time.Now()
-	if err := writeJSONFile(filepath.Join(dir, FileRunInfo), info); err != nil {
+	if err := rundir.WriteJSON(filepath.Join(dir, rundir.FileRunInfo), info); err != nil {
 		return nil, err
 	}
 
-	pool, err := ImagesFor(e, v.Seed)
+	pool, err := load.ImagesFor(e, v.Seed)
 	if err != nil {
 		return nil, err
 	}
-	planned, err := Schedule(e, Horizon(e), v.Seed)
+	planned, err := fault.Schedule(e, fault.Horizon(e), v.Seed)
 	if err != nil {
 		return nil, err
 	}
-	if err := saveSchedule(filepath.Join(dir, FileSchedule), planned); err != nil {
+	if err := saveSchedule(filepath.Join(dir, rundir.FileSchedule), planned); err != nil {
 		return nil, err
 	}
 
-	hf, err := os.Create(filepath.Join(nodesDir, fileHarnessEv))
+	hf, err := os.Create(filepath.Join(nodesDir, rundir.FileHarnessEvents))
 	if err != nil {
 		return nil, err
 	}
 	defer hf.Close()
-	hev := cluster.NewEventLog(hf, nil)
-
-	ns := &nodeSet{addrs: cluster.Peers{}}
-	if e.Cluster.Launch != LaunchNoop {
-		if ns, err = startNodes(ctx, e, v.Seed, nodesDir, opts, hev, log); err != nil {
+	r := &run{e: e, seed: v.Seed, dir: dir, opts: opts, log: log, pool: pool, planned: planned,
+		events: cluster.NewEventLog(hf, nil), nodes: &nodeSet{addrs: cluster.Peers{}}}
+	if e.Cluster.Launch != experiment.LaunchNoop {
+		if r.nodes, err = startNodes(ctx, e, v.Seed, nodesDir, opts, r.events, log); err != nil {
 			return nil, err
 		}
 	}
-	stopped := false
-	stopNodes := func(coordinator int) {
-		if !stopped && ns.procs != nil {
-			stopped = true
-			ns.procs.Close(5*time.Second, coordinator)
-		}
-	}
-	defer stopNodes(0)
+	defer r.stopNodes(0)
 
-	s, runErr := driveAndRecord(ctx, e, dir, ns, pool, planned, hev, opts, log, stopNodes)
-	if runErr != nil {
-		return nil, runErr
-	}
-	info.Ended = time.Now()
-	if err := writeJSONFile(filepath.Join(dir, FileRunInfo), info); err != nil {
+	if err := r.drive(ctx); err != nil {
 		return nil, err
 	}
-	if _, err := ReportRun(dir, !opts.NoFigures); err != nil {
+	s, events, err := r.summarize()
+	if err != nil {
+		return nil, err
+	}
+	info.Ended = time.Now()
+	if err := rundir.WriteJSON(filepath.Join(dir, rundir.FileRunInfo), info); err != nil {
+		return nil, err
+	}
+	if _, err := report.RunDigested(dir, !opts.NoFigures, events); err != nil {
 		return s, fmt.Errorf("writing the report: %w", err)
 	}
 	return s, nil
 }
 
-func saveSchedule(path string, faults []Fault) error {
+// run is one run of an experiment — one variant, one repeat — as it goes:
+// what runOne gives it and starts for it, then what drive records, which
+// summarize turns into the run's files.
+type run struct {
+	e       *experiment.Experiment
+	seed    int64
+	dir     string
+	opts    RunOptions
+	log     *runLog
+	pool    *load.ImagePool
+	planned []fault.Fault     // the schedule as planned
+	events  *cluster.EventLog // the harness's own events (nodes/harness.events.jsonl)
+	nodes   *nodeSet
+	stopped bool // the nodes were stopped
+
+	// Recorded by drive.
+	start       time.Time // the load start
+	rec         *record.Recorder
+	stats       load.Stats
+	executed    []fault.Fault // the schedule as executed
+	final       map[int]cluster.NodeStatus
+	clients     cluster.ClientStats
+	bound       time.Duration // the agreement bound
+	interrupted error         // the context's error when the load ended
+}
+
+// stopNodes stops the node processes once, the coordinator last.
+func (r *run) stopNodes(coordinator int) {
+	if !r.stopped && r.nodes.procs != nil {
+		r.stopped = true
+		r.nodes.procs.Close(5*time.Second, coordinator)
+	}
+}
+
+func saveSchedule(path string, faults []fault.Fault) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := WriteSchedule(f, faults); err != nil {
+	if err := fault.WriteSchedule(f, faults); err != nil {
 		f.Close()
 		return err
 	}
@@ -221,9 +258,9 @@ func saveSchedule(path string, faults []Fault) error {
 
 // startNodes launches the local cluster (or addresses the external one) and
 // waits until every node is Active and they agree on a coordinator.
-func startNodes(ctx context.Context, e *Experiment, seed int64, nodesDir string, opts RunOptions, hev *cluster.EventLog, log *runLog) (*nodeSet, error) {
+func startNodes(ctx context.Context, e *experiment.Experiment, seed int64, nodesDir string, opts RunOptions, hev *cluster.EventLog, log *runLog) (*nodeSet, error) {
 	ns := &nodeSet{addrs: cluster.Peers{}}
-	if e.Cluster.Launch == LaunchExternal {
+	if e.Cluster.Launch == experiment.LaunchExternal {
 		for i, a := range e.Cluster.Addrs {
 			ns.addrs[i+1] = a
 		}
@@ -237,7 +274,7 @@ func startNodes(ctx context.Context, e *Experiment, seed int64, nodesDir string,
 		}
 		var cfgs []cluster.Config
 		for id := 1; id <= e.Cluster.Nodes; id++ {
-			cfgs = append(cfgs, nodeConfig(e, seed, id, ns.addrs))
+			cfgs = append(cfgs, e.NodeConfig(id, seed, ns.addrs))
 		}
 		procs, err := NewProcesses(opts.NodeCommand, opts.NodeEnv, nodesDir, cfgs, hev)
 		if err != nil {
@@ -261,121 +298,115 @@ func startNodes(ctx context.Context, e *Experiment, seed int64, nodesDir string,
 	return ns, nil
 }
 
-// nodeConfig is node id's configuration for experiment e.
-func nodeConfig(e *Experiment, seed int64, id int, peers cluster.Peers) cluster.Config {
-	c := cluster.DefaultConfig()
-	cl := e.Cluster
-	c.ID, c.Peers, c.Listen = id, peers, peers[id]
-	c.Heartbeat, c.SuspectAfter, c.ElectionTimeout = cl.Heartbeat, cl.SuspectAfter, cl.ElectionTimeout
-	c.ReelectEvery, c.RecoveryElection, c.Balancer = cl.ReelectEvery, cl.RecoveryElection, cl.Balancer
-	c.LoadBase, c.LoadPerRequest = cl.Load.BaseOf(id), cl.Load.PerRequest
-	c.ServiceDelay, c.MaxConcurrent = cl.Service.Delay, cl.Service.MaxConcurrent
-	c.SyncDelay = e.Faults.SyncDelay
-	c.Key = e.Workload.Key
-	c.Seed = seed*1000 + int64(id)
-	return c
-}
-
-// driveAndRecord runs the load and the fault schedule against ns, then stops
-// the cluster and turns everything recorded into the run's files.
-func driveAndRecord(ctx context.Context, e *Experiment, dir string, ns *nodeSet, pool *ImagePool,
-	planned []Fault, hev *cluster.EventLog, opts RunOptions, log *runLog, stopNodes func(coordinator int)) (*Summary, error) {
-	target, clients, err := newRunTarget(e, ns)
+// drive runs the load and the fault schedule against the nodes, lets the
+// cluster settle, reads every node's final status and stops the cluster,
+// recording all of it in r; summarize writes it out.
+func (r *run) drive(ctx context.Context) error {
+	target, clients, err := newRunTarget(r.e, r.nodes)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if clients != nil {
 		defer clients.Close()
 	}
-
-	csvf, err := os.Create(filepath.Join(dir, fileRequestsCSV))
+	csvf, err := os.Create(filepath.Join(r.dir, rundir.FileRequestsCSV))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer csvf.Close()
 	csvw := bufio.NewWriterSize(csvf, 256<<10)
-	gobf, err := os.Create(filepath.Join(dir, fileResultsGob))
+	gobf, err := os.Create(filepath.Join(r.dir, rundir.FileResultsGob))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer gobf.Close()
 
-	plan := PlanFor(e)
-	start := time.Now()
-	rec, err := NewRecorder(recorderConfig(e, plan, start, planned, csvw))
-	if err != nil {
-		return nil, err
+	plan := load.PlanFor(r.e)
+	r.start = time.Now()
+	if r.rec, err = record.New(recorderConfig(r.e, plan, r.start, r.planned, csvw)); err != nil {
+		return err
 	}
 	var prog *Progress
-	if opts.Progress != nil {
-		prog = NewProgress(ProgressConfig{Out: opts.Progress, Mode: opts.ProgressMode,
+	if r.opts.Progress != nil {
+		prog = NewProgress(ProgressConfig{Out: r.opts.Progress, Mode: r.opts.ProgressMode,
 			Total: plan.Requests, Duration: plan.Duration})
 		// Log lines written under a live bar would be erased by its redraw.
-		defer log.redirect(prog.Above(opts.Log))()
+		defer r.log.redirect(prog.Above(r.opts.Log))()
 	}
+	drv := &load.Driver{Plan: plan, Target: target, Source: r.pool, Results: gobf,
+		OnResult: func(res load.Result) {
+			r.rec.Add(res)
+			if prog != nil {
+				prog.Add(res)
+			}
+		}}
+	loadErr := r.runLoad(ctx, drv, prog)
+	r.settle(ctx, clients)
+	if err := r.events.Flush(); err != nil {
+		return err
+	}
+	if loadErr != nil {
+		return loadErr
+	}
+	if err := csvw.Flush(); err != nil {
+		return err
+	}
+	if err := saveSchedule(filepath.Join(r.dir, rundir.FileSchedule), r.executed); err != nil {
+		return err
+	}
+	r.interrupted = ctx.Err()
+	return nil
+}
 
-	// Faults: new ones stop when the load stops; Ctrl-C heals at once.
+// runLoad runs drv with the fault schedule beside it: no new fault starts
+// once the load has ended, faults in progress run to their end, and Ctrl-C
+// (ctx) heals at once.
+func (r *run) runLoad(ctx context.Context, drv *load.Driver, prog *Progress) error {
 	loadDone, endLoad := context.WithCancel(ctx)
 	defer endLoad()
-	exec := &faultExecutor{act: ns, events: hev, start: start, logf: log.printf}
+	exec := &faultExecutor{act: r.nodes, events: r.events, start: r.start, logf: r.log.printf}
 	faultsDone := make(chan struct{})
 	go func() {
 		defer close(faultsDone)
-		exec.run(loadDone, ctx, planned)
+		exec.run(loadDone, ctx, r.planned)
 	}()
 
-	hev.Emit(cluster.Event{Type: cluster.EvLoadStart, Time: start.UnixNano()})
-	drv := &Driver{Plan: plan, Target: target, Source: pool, Results: gobf,
-		OnResult: func(r RequestResult) {
-			rec.Add(r)
-			if prog != nil {
-				prog.Add(r)
-			}
-		}}
+	r.events.Emit(cluster.Event{Type: cluster.EvLoadStart, Time: r.start.UnixNano()})
 	stats, loadErr := drv.Run(ctx)
-	hev.Emit(cluster.Event{Type: cluster.EvLoadStop})
+	r.events.Emit(cluster.Event{Type: cluster.EvLoadStop})
 	if prog != nil {
-		prog.Close(loadErr == nil && stats.Stopped == StopComplete)
+		prog.Close(loadErr == nil && stats.Stopped == load.StopComplete)
 	}
 	endLoad()
-	log.printf("load ended (%s): %d requests in %v; waiting for faults in progress to end", stats.Stopped, stats.Requests, time.Since(start).Round(time.Millisecond))
+	r.log.printf("load ended (%s): %d requests in %v; waiting for faults in progress to end", stats.Stopped, stats.Requests, time.Since(r.start).Round(time.Millisecond))
 	<-faultsDone
-	executed := exec.result()
+	r.stats, r.executed = stats, exec.result()
+	return loadErr
+}
 
-	// Let the cluster settle, then read every node's final status.
-	bound := AgreementBound(e.Cluster.SuspectAfter, e.Faults.SyncDelay, e.Cluster.ElectionTimeout)
+// settle gives the cluster the agreement bound to settle after the load,
+// reads every node's final status and stops the nodes, the coordinator last.
+func (r *run) settle(ctx context.Context, clients *clusterTarget) {
+	e, ns := r.e, r.nodes
+	r.bound = check.AgreementBound(e.Cluster.SuspectAfter, e.Faults.SyncDelay, e.Cluster.ElectionTimeout)
 	if ctx.Err() == nil && len(ns.addrs) > 0 {
-		if _, err := ns.waitAgreed(ctx, len(ns.addrs), bound+2*time.Second); err != nil {
-			log.printf("after the load: %v", err)
+		if _, err := ns.waitAgreed(ctx, len(ns.addrs), r.bound+2*time.Second); err != nil {
+			r.log.printf("after the load: %v", err)
 		}
 	}
-	final := ns.statuses(context.Background(), time.Second)
-	coord, _ := agreedCoordinator(final)
-	stopNodes(coord)
-	var clientStats cluster.ClientStats
+	r.final = ns.statuses(context.Background(), time.Second)
+	coord, _ := check.AgreedCoordinator(r.final)
+	r.stopNodes(coord)
 	if clients != nil {
-		clientStats = clients.Stats()
+		r.clients = clients.Stats()
 	}
-	if err := hev.Flush(); err != nil {
-		return nil, err
-	}
-	if loadErr != nil {
-		return nil, loadErr
-	}
-	if err := csvw.Flush(); err != nil {
-		return nil, err
-	}
-	if err := saveSchedule(filepath.Join(dir, FileSchedule), executed); err != nil {
-		return nil, err
-	}
-	return summarize(e, dir, ns, rec, executed, final, clientStats, stats, start, bound, ctx.Err())
 }
 
 // newRunTarget is what the load is sent to: one cluster client per simulated
 // client (clients is nil for launch: noop, whose target answers at once).
-func newRunTarget(e *Experiment, ns *nodeSet) (t Target, clients *clusterTarget, err error) {
-	if e.Cluster.Launch == LaunchNoop {
-		return NopTarget{}, nil, nil
+func newRunTarget(e *experiment.Experiment, ns *nodeSet) (t load.Target, clients *clusterTarget, err error) {
+	if e.Cluster.Launch == experiment.LaunchNoop {
+		return load.NopTarget{}, nil, nil
 	}
 	var key []byte
 	if e.Workload.Key != "" {
@@ -395,10 +426,10 @@ func newRunTarget(e *Experiment, ns *nodeSet) (t Target, clients *clusterTarget,
 
 // recorderConfig records a run of e that starts at start. The closed-loop
 // throughput bound (clients / service time) applies only with a service delay.
-func recorderConfig(e *Experiment, plan LoadPlan, start time.Time, planned []Fault, csv io.Writer) RecorderConfig {
-	c := RecorderConfig{Start: start, Nodes: e.Cluster.Nodes, Faults: Injected(planned),
+func recorderConfig(e *experiment.Experiment, plan load.Plan, start time.Time, planned []fault.Fault, csv io.Writer) record.Config {
+	c := record.Config{Start: start, Nodes: e.Cluster.Nodes, Faults: fault.Injected(planned),
 		MaxLatency: plan.RequestTimeout, Expected: int(plan.Requests), CSV: csv}
-	if plan.Mode() == ModeClosed && e.Cluster.Service.Delay > 0 {
+	if plan.Mode() == experiment.ModeClosed && e.Cluster.Service.Delay > 0 {
 		c.Clients, c.ServiceTime = e.Workload.Clients, e.Cluster.Service.Delay
 	}
 	return c

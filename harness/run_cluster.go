@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"sync"
 	"time"
 
 	"stegocloud/cluster"
+	"stegocloud/harness/check"
 )
 
 // nodeSet is the cluster a run talks to: its addresses, and the processes when
@@ -81,43 +81,8 @@ func (n *nodeSet) statuses(ctx context.Context, timeout time.Duration) map[int]c
 // Coordinator is the node that every Active node follows now, 0 if they do
 // not agree or none is Active.
 func (n *nodeSet) Coordinator(ctx context.Context) int {
-	c, _ := agreedCoordinator(n.statuses(ctx, 500*time.Millisecond))
+	c, _ := check.AgreedCoordinator(n.statuses(ctx, 500*time.Millisecond))
 	return c
-}
-
-// agreedCoordinator is the coordinator all Active nodes name, when they name
-// the same live one; otherwise 0 and a description of the disagreement.
-func agreedCoordinator(sts map[int]cluster.NodeStatus) (int, string) {
-	coord, active := 0, 0
-	ids := make([]int, 0, len(sts))
-	for id := range sts {
-		ids = append(ids, id)
-	}
-	sort.Ints(ids)
-	var views []string
-	for _, id := range ids {
-		st := sts[id]
-		views = append(views, fmt.Sprintf("node %d: %s, coordinator %d", id, st.State, st.Coordinator))
-		if st.State != cluster.StateActive {
-			continue
-		}
-		active++
-		switch {
-		case st.Coordinator == 0:
-			return 0, fmt.Sprint(views)
-		case coord == 0:
-			coord = st.Coordinator
-		case coord != st.Coordinator:
-			return 0, fmt.Sprint(views)
-		}
-	}
-	if active == 0 {
-		return 0, "no node is active: " + fmt.Sprint(views)
-	}
-	if c, ok := sts[coord]; !ok || c.State != cluster.StateActive {
-		return 0, fmt.Sprintf("the agreed coordinator %d is not active: %v", coord, views)
-	}
-	return coord, ""
 }
 
 // waitAgreed polls until want nodes answer, are Active and follow the same
@@ -134,7 +99,7 @@ func (n *nodeSet) waitAgreed(ctx context.Context, want int, timeout time.Duratio
 			}
 		}
 		if active >= want {
-			c, why := agreedCoordinator(sts)
+			c, why := check.AgreedCoordinator(sts)
 			if c != 0 {
 				return c, nil
 			}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"stegocloud/harness/rundir"
 )
 
 // TestRunSmoke runs experiments/smoke.yaml end to end: three real node
@@ -41,15 +43,15 @@ func TestRunSmoke(t *testing.T) {
 	if s.Faults.RecoveryMs.N != 1 {
 		t.Errorf("recovery samples = %d, want 1 (the crashed node restarted and became active)", s.Faults.RecoveryMs.N)
 	}
-	for _, f := range []string{FileExperiment, FileRunInfo, FileSummary, FileSchedule, FileTimeSeries, FileEvents,
-		FileReport, fileLatencyHgrm, fileResultsGob, fileRequestsCSV, "nodes/1.log", "nodes/2.events.jsonl",
+	for _, f := range []string{rundir.FileExperiment, rundir.FileRunInfo, rundir.FileSummary, rundir.FileSchedule, rundir.FileTimeSeries, rundir.FileEvents,
+		rundir.FileReport, rundir.FileLatencyHgrm, rundir.FileResultsGob, rundir.FileRequestsCSV, "nodes/1.log", "nodes/2.events.jsonl",
 		"figures/latency_spectrum.png", "figures/timeline.svg"} {
 		if st, err := os.Stat(filepath.Join(r.Dir, f)); err != nil || st.Size() == 0 {
 			t.Errorf("%s: missing or empty (%v)", f, err)
 		}
 	}
 	// The run directory is reachable through latest.
-	if dir, err := ResolveRunDir(filepath.Join(opts.Results, "smoke")); err != nil || filepath.Base(dir) != filepath.Base(r.Dir) {
+	if dir, err := rundir.Resolve(filepath.Join(opts.Results, "smoke")); err != nil || filepath.Base(dir) != filepath.Base(r.Dir) {
 		t.Errorf("latest resolves to %q (%v), want %s", dir, err, r.Dir)
 	}
 	// The crashed node really was killed and restarted: two start events.
@@ -61,7 +63,7 @@ func TestRunSmoke(t *testing.T) {
 		t.Errorf("node 2 logged %d start events, want 2 (killed and restarted)", n)
 	}
 	// requests.csv has a header and one row per request.
-	csv, err := os.ReadFile(filepath.Join(r.Dir, fileRequestsCSV))
+	csv, err := os.ReadFile(filepath.Join(r.Dir, rundir.FileRequestsCSV))
 	if err != nil {
 		t.Fatal(err)
 	}

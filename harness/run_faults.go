@@ -8,6 +8,9 @@ import (
 	"time"
 
 	"stegocloud/cluster"
+	"stegocloud/harness/experiment"
+	"stegocloud/harness/fault"
+	"stegocloud/harness/load"
 )
 
 // faultActor is what the fault executor does to nodes; the local process
@@ -30,7 +33,7 @@ type faultExecutor struct {
 	logf   func(format string, a ...any)
 
 	mu       sync.Mutex
-	executed []Fault
+	executed []fault.Fault
 	down     map[int]bool
 }
 
@@ -38,7 +41,7 @@ type faultExecutor struct {
 // fault not yet due when stop is done is not injected (it is recorded as
 // suppressed); one in progress runs to its end, so that the run sees its
 // recovery. When abort is done (Ctrl-C), faults in progress are healed at once.
-func (x *faultExecutor) run(stop, abort context.Context, faults []Fault) {
+func (x *faultExecutor) run(stop, abort context.Context, faults []fault.Fault) {
 	x.down = map[int]bool{}
 	var wg sync.WaitGroup
 	for _, f := range faults {
@@ -56,14 +59,14 @@ func (x *faultExecutor) run(stop, abort context.Context, faults []Fault) {
 }
 
 // one waits for f, injects it, holds it for f.For and heals it.
-func (x *faultExecutor) one(stop, abort context.Context, f Fault) {
-	if !sleepUntil(x.start.Add(f.At), stop.Done()) {
+func (x *faultExecutor) one(stop, abort context.Context, f fault.Fault) {
+	if !load.SleepUntil(x.start.Add(f.At), stop.Done()) {
 		f.Suppressed = "not reached: the load ended first"
 		x.record(f)
 		return
 	}
 	if f.Selector != "" {
-		rf, err := ResolveFault(f, x.act.Coordinator(abort))
+		rf, err := fault.Resolve(f, x.act.Coordinator(abort))
 		if err != nil {
 			f.Suppressed = err.Error()
 			x.record(f)
@@ -102,7 +105,7 @@ func (x *faultExecutor) one(stop, abort context.Context, f Fault) {
 		return
 	}
 	x.logf("fault: node %d %s for %v", f.Node, f.Kind, f.For)
-	sleepUntil(x.start.Add(f.At+f.For), abort.Done())
+	load.SleepUntil(x.start.Add(f.At+f.For), abort.Done())
 	if err := x.heal(f); err != nil {
 		x.logf("fault: %v", err)
 	}
@@ -111,13 +114,13 @@ func (x *faultExecutor) one(stop, abort context.Context, f Fault) {
 	x.record(f)
 }
 
-func (x *faultExecutor) inject(ctx context.Context, f Fault) error {
+func (x *faultExecutor) inject(ctx context.Context, f fault.Fault) error {
 	switch f.Kind {
-	case FaultSilent:
+	case experiment.FaultSilent:
 		return x.act.Silent(ctx, f.Node, f.For)
-	case FaultCrash:
+	case experiment.FaultCrash:
 		return x.act.Crash(f.Node)
-	case FaultPause:
+	case experiment.FaultPause:
 		return x.act.Pause(f.Node)
 	}
 	return fmt.Errorf("injecting fault on node %d: unknown kind %q", f.Node, f.Kind)
@@ -125,27 +128,27 @@ func (x *faultExecutor) inject(ctx context.Context, f Fault) error {
 
 // heal ends a fault: a crashed node is restarted (in Recovering), a paused one
 // continued; a silent node recovers by itself when its time is up.
-func (x *faultExecutor) heal(f Fault) error {
+func (x *faultExecutor) heal(f fault.Fault) error {
 	switch f.Kind {
-	case FaultCrash:
+	case experiment.FaultCrash:
 		return x.act.Restart(f.Node)
-	case FaultPause:
+	case experiment.FaultPause:
 		return x.act.Resume(f.Node)
 	}
 	return nil
 }
 
-func (x *faultExecutor) record(f Fault) {
+func (x *faultExecutor) record(f fault.Fault) {
 	x.mu.Lock()
 	x.executed = append(x.executed, f)
 	x.mu.Unlock()
 }
 
 // result is the schedule as run, in order of start.
-func (x *faultExecutor) result() []Fault {
+func (x *faultExecutor) result() []fault.Fault {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	out := append([]Fault(nil), x.executed...)
+	out := append([]fault.Fault(nil), x.executed...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At < out[j].At })
 	return out
 }

@@ -7,156 +7,162 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"time"
 
 	"stegocloud/cluster"
+	"stegocloud/harness/analyze"
+	"stegocloud/harness/check"
+	"stegocloud/harness/experiment"
+	"stegocloud/harness/fault"
+	"stegocloud/harness/rundir"
 )
 
 // summarize turns what a run recorded into its files: events.jsonl (merged),
 // summary.json with the checker's verdict, latency.hgrm and timeseries.csv.
-func summarize(e *Experiment, dir string, ns *nodeSet, rec *Recorder, executed []Fault,
-	final map[int]cluster.NodeStatus, cs cluster.ClientStats, stats LoadStats, start time.Time,
-	bound time.Duration, interrupted error) (*Summary, error) {
-	nodesDir := filepath.Join(dir, dirNodes)
-	paths := make([]string, 0, len(ns.addrs)+1)
-	for _, id := range ns.addrs.IDs() {
+// It reads events.jsonl once, for the analysis, and returns the digest of it
+// that the analysis made, for the report.
+func (r *run) summarize() (*rundir.Summary, *rundir.EventDigest, error) {
+	torn, err := r.mergeEvents()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := r.rec.Close(); err != nil {
+		return nil, nil, err
+	}
+	s := &rundir.Summary{Experiment: r.e.Name, Run: filepath.Base(r.dir), Mode: r.e.Workload.Mode()}
+	if err := r.rec.Summarize(s); err != nil {
+		return nil, nil, err
+	}
+	a, err := r.analyse()
+	if err != nil {
+		return nil, nil, err
+	}
+	a.Summarize(s)
+	r.addFinalStatus(s)
+	r.addWarnings(s, torn)
+	if err := r.judge(s, a); err != nil {
+		return nil, nil, err
+	}
+	if err := r.writeFiles(s); err != nil {
+		return nil, nil, err
+	}
+	return s, a.Log, nil
+}
+
+// mergeEvents writes events.jsonl: every node's events and the harness's, in
+// time order; it returns how many torn lines it dropped.
+func (r *run) mergeEvents() (torn int, err error) {
+	nodesDir := filepath.Join(r.dir, rundir.DirNodes)
+	paths := make([]string, 0, len(r.nodes.addrs)+1)
+	for _, id := range r.nodes.addrs.IDs() {
 		paths = append(paths, filepath.Join(nodesDir, fmt.Sprintf("%d.events.jsonl", id)))
 	}
-	paths = append(paths, filepath.Join(nodesDir, fileHarnessEv))
-	evPath := filepath.Join(dir, FileEvents)
-	evf, err := os.Create(evPath)
+	paths = append(paths, filepath.Join(nodesDir, rundir.FileHarnessEvents))
+	evf, err := os.Create(filepath.Join(r.dir, rundir.FileEvents))
 	if err != nil {
-		return nil, err
+		return 0, err
 	}
-	_, torn, err := mergeEventFiles(evf, paths)
+	_, torn, err = rundir.MergeEvents(evf, paths)
 	if cerr := evf.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil {
-		return nil, err
-	}
+	return torn, err
+}
 
-	if err := rec.Close(); err != nil {
-		return nil, err
-	}
-	s := &Summary{Experiment: e.Name, Run: filepath.Base(dir), Mode: e.Workload.Mode()}
-	if err := rec.Summarize(s); err != nil {
-		return nil, err
-	}
-	injected := Injected(executed)
-	z, err := NewAnalyzer(AnalysisConfig{Start: start, Nodes: e.Cluster.Nodes, Faults: injected})
+// analyse reads events.jsonl into the run's analysis (and its digest).
+func (r *run) analyse() (*analyze.Analysis, error) {
+	z, err := analyze.New(analyze.Config{Start: r.start, Nodes: r.e.Cluster.Nodes, Faults: fault.Injected(r.executed)})
 	if err != nil {
 		return nil, err
 	}
+	evPath := filepath.Join(r.dir, rundir.FileEvents)
 	f, err := os.Open(evPath)
 	if err != nil {
 		return nil, err
 	}
-	_, err = cluster.ReadEvents(f, z.Add)
+	skipped, err := cluster.ReadEvents(f, z.Add)
 	f.Close()
 	if err != nil {
 		return nil, fmt.Errorf("analysing %s: %w", evPath, err)
 	}
 	a := z.Close()
-	a.Summarize(s)
-	for id, st := range final {
-		i := slices.IndexFunc(s.Nodes, func(n NodeSummary) bool { return n.ID == id })
+	a.Log.Skipped = skipped
+	return a, nil
+}
+
+// addFinalStatus merges what each node answered at the end into s.Nodes.
+func (r *run) addFinalStatus(s *rundir.Summary) {
+	for id, st := range r.final {
+		i := slices.IndexFunc(s.Nodes, func(n rundir.NodeSummary) bool { return n.ID == id })
 		if i < 0 {
-			s.Nodes = append(s.Nodes, NodeSummary{ID: id})
+			s.Nodes = append(s.Nodes, rundir.NodeSummary{ID: id})
 			i = len(s.Nodes) - 1
 		}
 		n := &s.Nodes[i]
 		n.FinalState, n.FinalLoad = strings.ToUpper(string(st.State)), st.Load
 		n.Processed, n.Coordinator = int(st.Processed), st.IsCoordinator
 	}
-	slices.SortFunc(s.Nodes, func(a, b NodeSummary) int { return a.ID - b.ID })
+	slices.SortFunc(s.Nodes, func(a, b rundir.NodeSummary) int { return a.ID - b.ID })
+}
 
+// addWarnings adds what the run itself noticed to s.Warnings.
+func (r *run) addWarnings(s *rundir.Summary, torn int) {
 	if torn > 0 {
 		s.Warnings = append(s.Warnings, fmt.Sprintf("%d torn event line(s) dropped (a node was killed mid-write)", torn))
 	}
-	if len(final) < len(ns.addrs) {
-		s.Warnings = append(s.Warnings, fmt.Sprintf("only %d of %d nodes answered the final status request", len(final), len(ns.addrs)))
+	if len(r.final) < len(r.nodes.addrs) {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("only %d of %d nodes answered the final status request", len(r.final), len(r.nodes.addrs)))
 	}
-	if cs.LateDuplicates > 0 {
+	if cs := r.clients; cs.LateDuplicates > 0 {
 		s.Warnings = append(s.Warnings, fmt.Sprintf("%d late duplicate responses (a request served twice, e.g. across a failover)", cs.LateDuplicates))
 	}
-	if cs.Invalid > 0 {
+	if cs := r.clients; cs.Invalid > 0 {
 		s.Warnings = append(s.Warnings, fmt.Sprintf("%d responses failed verification and were discarded by the clients", cs.Invalid))
 	}
+}
 
-	thresholds, err := e.Expect.Thresholds()
+// judge sets s.Verdict: the checks the launch mode allows, the experiment's
+// thresholds, and load_complete in front.
+func (r *run) judge(s *rundir.Summary, a *analyze.Analysis) error {
+	thresholds, err := r.e.Expect.Thresholds()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	harnessChecks := []Check{CheckAccounted(rec.Accounting(), int(stats.Requests)), CheckMetadata(rec.Accounting())}
-	switch e.Cluster.Launch {
-	case LaunchNoop:
+	acct := r.rec.Accounting()
+	harnessChecks := []rundir.Check{check.Accounted(acct, int(r.stats.Requests)), check.Metadata(acct)}
+	switch r.e.Cluster.Launch {
+	case experiment.LaunchNoop:
 		// No cluster: only what the harness itself can be judged on.
 		s.Warnings = append(s.Warnings, "launch: noop — no cluster ran; a no-op target answered every request")
-		s.Verdict = NewVerdict(append(harnessChecks, EvaluateThresholds(s, thresholds)...))
-	case LaunchExternal:
+		s.Verdict = check.NewVerdict(append(harnessChecks, check.Thresholds(s, thresholds)...))
+	case experiment.LaunchExternal:
 		// The nodes' event logs are not ours: election safety cannot be
 		// checked, and agreement is judged from the nodes' final status.
 		s.Warnings = append(s.Warnings, "launch: external — the nodes' event logs are not available to the harness: election safety was not checked, agreement is judged from the final status requests, and failover/recovery times are not measured")
-		checks := append(harnessChecks, statusAgreementCheck(final, len(ns.addrs)))
-		s.Verdict = NewVerdict(append(checks, EvaluateThresholds(s, thresholds)...))
+		checks := append(harnessChecks, check.StatusAgreement(r.final, len(r.nodes.addrs)))
+		s.Verdict = check.NewVerdict(append(checks, check.Thresholds(s, thresholds)...))
 	default:
-		s.Verdict = Judge(s, CheckInput{Expected: int(stats.Requests), Accounting: rec.Accounting(),
-			Analysis: a, AgreementBound: bound, Thresholds: thresholds})
+		s.Verdict = check.Judge(s, check.Input{Expected: int(r.stats.Requests), Accounting: acct,
+			Analysis: a, AgreementBound: r.bound, Thresholds: thresholds})
 	}
-	c := loadCompleteCheck(e, stats, interrupted)
-	s.Verdict.Checks = append([]Check{c}, s.Verdict.Checks...)
+	c := check.LoadComplete(r.e, r.stats, r.interrupted)
+	s.Verdict.Checks = append([]rundir.Check{c}, s.Verdict.Checks...)
 	s.Verdict.Pass = s.Verdict.Pass && c.Pass
+	return nil
+}
 
-	if err := writeJSONFile(filepath.Join(dir, FileSummary), s); err != nil {
-		return nil, err
+// writeFiles writes summary.json, latency.hgrm and timeseries.csv.
+func (r *run) writeFiles(s *rundir.Summary) error {
+	if err := rundir.WriteJSON(filepath.Join(r.dir, rundir.FileSummary), s); err != nil {
+		return err
 	}
-	if err := writeFileWith(filepath.Join(dir, fileLatencyHgrm), rec.WriteHgrm); err != nil {
-		return nil, err
+	if err := rundir.WriteFile(filepath.Join(r.dir, rundir.FileLatencyHgrm), r.rec.WriteHgrm); err != nil {
+		return err
 	}
-	buckets, err := rec.Buckets()
+	buckets, err := r.rec.Buckets()
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := writeFileWith(filepath.Join(dir, FileTimeSeries), func(w io.Writer) error {
-		return WriteTimeSeries(w, e.Cluster.Nodes, buckets)
-	}); err != nil {
-		return nil, err
-	}
-	return s, nil
-}
-
-// loadCompleteCheck says whether the load ran as planned: every planned
-// request of a closed loop issued, not cut short by max_duration or Ctrl-C.
-func loadCompleteCheck(e *Experiment, st LoadStats, interrupted error) Check {
-	c := Check{Name: "load_complete", Pass: true}
-	planned := e.Workload.TotalRequests()
-	switch {
-	case interrupted != nil:
-		c.Pass, c.Detail = false, fmt.Sprintf("interrupted after %d requests", st.Requests)
-	case st.Stopped != StopComplete:
-		c.Pass, c.Detail = false, fmt.Sprintf("stopped by %s after %d requests", st.Stopped, st.Requests)
-	case planned > 0:
-		c.Pass = st.Requests == planned
-		c.Detail = fmt.Sprintf("%d of %d planned requests issued", st.Requests, planned)
-	default:
-		c.Detail = fmt.Sprintf("%d requests issued over %v", st.Requests, e.Workload.Duration)
-	}
-	return c
-}
-
-// statusAgreementCheck judges agreement from the nodes' final status answers:
-// every node answered, and every Active node follows the same Active node.
-func statusAgreementCheck(final map[int]cluster.NodeStatus, nodes int) Check {
-	c := Check{Name: "agreement"}
-	coord, why := agreedCoordinator(final)
-	switch {
-	case len(final) < nodes:
-		c.Detail = fmt.Sprintf("only %d of %d nodes answered the final status request", len(final), nodes)
-	case coord == 0:
-		c.Detail = "final status: " + why
-	default:
-		c.Pass, c.Detail = true, fmt.Sprintf("final status: every active node follows node %d", coord)
-	}
-	return c
+	return rundir.WriteFile(filepath.Join(r.dir, rundir.FileTimeSeries), func(w io.Writer) error {
+		return rundir.WriteTimeSeries(w, r.e.Cluster.Nodes, buckets)
+	})
 }

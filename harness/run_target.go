@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"stegocloud/cluster"
+	"stegocloud/harness/load"
 )
 
 // clusterTarget hands each request to the cluster client that owns the
@@ -34,13 +35,13 @@ func newClusterTarget(n int, cfg cluster.ClientConfig) (*clusterTarget, error) {
 // Do sends one request through its slot's client and maps the client's
 // verdict onto an Outcome. The client verified the reply (its hidden
 // metadata equals req.Meta) before accepting it.
-func (t *clusterTarget) Do(ctx context.Context, req *Request) Response {
+func (t *clusterTarget) Do(ctx context.Context, req *load.Request) load.Response {
 	cl := t.clients[req.Client%len(t.clients)]
 	rep, err := cl.Encrypt(ctx, req.Image, req.Meta)
-	resp := Response{ID: rep.ID, Node: rep.Node, Attempts: rep.Attempts, Invalid: rep.Invalid,
+	resp := load.Response{ID: rep.ID, Node: rep.Node, Attempts: rep.Attempts, Invalid: rep.Invalid,
 		BytesOut: rep.BytesOut, BytesIn: rep.BytesIn}
 	if err == nil {
-		resp.Outcome, resp.Verified = OK, true
+		resp.Outcome, resp.Verified = load.OK, true
 		return resp
 	}
 	var re *cluster.RequestError
@@ -50,9 +51,9 @@ func (t *clusterTarget) Do(ctx context.Context, req *Request) Response {
 	resp.Reason = err.Error()
 	switch {
 	case errors.Is(err, cluster.ErrTimeout), errors.Is(err, context.DeadlineExceeded):
-		resp.Outcome = TimedOut
+		resp.Outcome = load.TimedOut
 	default:
-		resp.Outcome = Failed
+		resp.Outcome = load.Failed
 	}
 	return resp
 }

@@ -5,89 +5,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"stegocloud/cluster"
+	"stegocloud/harness/experiment"
+	"stegocloud/harness/fault"
 )
-
-func TestMergeEventFiles(t *testing.T) {
-	dir := t.TempDir()
-	a, b, h := filepath.Join(dir, "1.jsonl"), filepath.Join(dir, "2.jsonl"), filepath.Join(dir, "h.jsonl")
-	writeFile(t, a, `{"t":10,"node":1,"type":"start"}
-{"t":30,"node":1,"type":"state"}
-{"t":50,"node":1,"type":"stop"}
-`)
-	// Node 2 was killed mid-write: its last line is torn.
-	writeFile(t, b, `{"t":20,"node":2,"type":"start"}
-{"t":30,"node":2,"type":"state"}
-{"t":40,"node":2,"ty`)
-	writeFile(t, h, `{"t":30,"node":0,"type":"load_start"}
-`)
-	var out bytes.Buffer
-	n, torn, err := mergeEventFiles(&out, []string{a, b, h, filepath.Join(dir, "missing.jsonl")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n != 6 || torn != 1 {
-		t.Errorf("merged %d events with %d torn, want 6 and 1", n, torn)
-	}
-	var got []string
-	_, err = cluster.ReadEvents(&out, func(e cluster.Event) error {
-		got = append(got, fmt.Sprintf("%d/%d/%s", e.Time, e.Node, e.Type))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Time order; equal times keep the order of the file list.
-	want := []string{"10/1/start", "20/2/start", "30/1/state", "30/2/state", "30/0/load_start", "50/1/stop"}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("merged order:\n got %v\nwant %v", got, want)
-	}
-
-	// A bad line that is not the last one is an error naming file and line.
-	bad := filepath.Join(dir, "bad.jsonl")
-	writeFile(t, bad, "{\"t\":1,\"node\":1,\"type\":\"start\"}\nnot json\n{\"t\":2,\"node\":1,\"type\":\"stop\"}\n")
-	if _, _, err := mergeEventFiles(&bytes.Buffer{}, []string{bad}); err == nil || !strings.Contains(err.Error(), "bad.jsonl:2") {
-		t.Errorf("bad middle line: error = %v, want one naming bad.jsonl:2", err)
-	}
-}
-
-func TestAgreedCoordinator(t *testing.T) {
-	act := func(coord int) cluster.NodeStatus {
-		return cluster.NodeStatus{State: cluster.StateActive, Coordinator: coord}
-	}
-	failed := cluster.NodeStatus{State: cluster.StateFailed, Coordinator: 3}
-	tests := []struct {
-		name string
-		sts  map[int]cluster.NodeStatus
-		want int
-	}{
-		{"all agree", map[int]cluster.NodeStatus{1: act(2), 2: act(2), 3: act(2)}, 2},
-		{"a failed node's stale view is ignored", map[int]cluster.NodeStatus{1: act(2), 2: act(2), 3: failed}, 2},
-		{"disagreement", map[int]cluster.NodeStatus{1: act(2), 2: act(1), 3: act(2)}, 0},
-		{"someone knows no coordinator", map[int]cluster.NodeStatus{1: act(2), 2: act(0)}, 0},
-		{"the agreed coordinator is not active", map[int]cluster.NodeStatus{1: act(3), 2: act(3), 3: failed}, 0},
-		{"the agreed coordinator did not answer", map[int]cluster.NodeStatus{1: act(3), 2: act(3)}, 0},
-		{"nobody active", map[int]cluster.NodeStatus{3: failed}, 0},
-		{"nobody answered", map[int]cluster.NodeStatus{}, 0},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, why := agreedCoordinator(tc.sts)
-			if got != tc.want || (got == 0) == (why == "") {
-				t.Errorf("agreedCoordinator(%v) = %d, %q; want %d (and a reason exactly when 0)", tc.sts, got, why, tc.want)
-			}
-		})
-	}
-}
 
 // fakeActor records what the fault executor does, with offsets from start.
 type fakeActor struct {
@@ -118,13 +44,13 @@ func TestFaultExecutor(t *testing.T) {
 	// One tick is 200 ms and actions are logged rounded to ticks: ±100 ms of
 	// scheduling slack before the test is wrong.
 	ms := func(n int) time.Duration { return time.Duration(n) * 200 * time.Millisecond }
-	faults := []Fault{
-		{At: ms(1), Node: 1, Kind: FaultCrash, For: ms(2)},
-		{At: ms(2), Node: 1, Kind: FaultPause, For: ms(1)},                            // node 1 is down then
-		{At: ms(2), Kind: FaultPause, For: ms(2), Selector: "coordinator"},            // resolves to node 3
-		{At: ms(3), Node: 2, Kind: FaultSilent, For: ms(5)},                           // outlives the load: runs to its end
-		{At: ms(9), Node: 2, Kind: FaultCrash, For: ms(1)},                            // due after the load ended
-		{At: ms(1), Node: 3, Kind: FaultCrash, For: ms(1), Suppressed: "min_alive 1"}, // never injected
+	faults := []fault.Fault{
+		{At: ms(1), Node: 1, Kind: experiment.FaultCrash, For: ms(2)},
+		{At: ms(2), Node: 1, Kind: experiment.FaultPause, For: ms(1)},                            // node 1 is down then
+		{At: ms(2), Kind: experiment.FaultPause, For: ms(2), Selector: "coordinator"},            // resolves to node 3
+		{At: ms(3), Node: 2, Kind: experiment.FaultSilent, For: ms(5)},                           // outlives the load: runs to its end
+		{At: ms(9), Node: 2, Kind: experiment.FaultCrash, For: ms(1)},                            // due after the load ended
+		{At: ms(1), Node: 3, Kind: experiment.FaultCrash, For: ms(1), Suppressed: "min_alive 1"}, // never injected
 	}
 	start := time.Now()
 	act := &fakeActor{start: start, coord: 3}
@@ -174,7 +100,7 @@ func TestFaultExecutor(t *testing.T) {
 // before the node is touched, so that the cluster's reaction, however quick,
 // follows it in time.
 func TestFaultExecutorLogsBeforeInjecting(t *testing.T) {
-	for _, kind := range []string{FaultCrash, FaultPause, FaultSilent} {
+	for _, kind := range []string{experiment.FaultCrash, experiment.FaultPause, experiment.FaultSilent} {
 		t.Run(kind, func(t *testing.T) {
 			var buf bytes.Buffer
 			start := time.Now()
@@ -187,7 +113,7 @@ func TestFaultExecutorLogsBeforeInjecting(t *testing.T) {
 				logged = append(logged, strings.Contains(buf.String(), `"fault_start"`))
 			}}
 			x.act = act
-			x.run(context.Background(), context.Background(), []Fault{{Node: 2, Kind: kind, For: 10 * time.Millisecond}})
+			x.run(context.Background(), context.Background(), []fault.Fault{{Node: 2, Kind: kind, For: 10 * time.Millisecond}})
 			if len(logged) != 1 || !logged[0] {
 				t.Errorf("%s: fault_start logged before the injection: %v, want [true]", kind, logged)
 			}
@@ -211,7 +137,7 @@ func (a *hookActor) Pause(id int) error { a.onInject(); return a.fakeActor.Pause
 func TestFaultExecutorRecordsFailedInjection(t *testing.T) {
 	act := &fakeActor{start: time.Now(), fail: errors.New("no such process")}
 	x := &faultExecutor{act: act, events: nil, start: act.start, logf: t.Logf}
-	x.run(context.Background(), context.Background(), []Fault{{Node: 2, Kind: FaultCrash, For: time.Second}})
+	x.run(context.Background(), context.Background(), []fault.Fault{{Node: 2, Kind: experiment.FaultCrash, For: time.Second}})
 	res := x.result()
 	if len(res) != 1 || !strings.Contains(res[0].Suppressed, "no such process") {
 		t.Errorf("failed injection recorded as %+v, want it suppressed with the reason", res)
@@ -219,37 +145,13 @@ func TestFaultExecutorRecordsFailedInjection(t *testing.T) {
 	// Its start was logged before the attempt; an end follows at once, with why.
 	var buf bytes.Buffer
 	x = &faultExecutor{act: act, events: cluster.NewEventLog(&buf, nil), start: act.start, logf: t.Logf}
-	x.run(context.Background(), context.Background(), []Fault{{Node: 2, Kind: FaultCrash, For: time.Second}})
+	x.run(context.Background(), context.Background(), []fault.Fault{{Node: 2, Kind: experiment.FaultCrash, For: time.Second}})
 	if err := x.events.Flush(); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
 	if strings.Count(out, `"fault_start"`) != 1 || strings.Count(out, `"fault_end"`) != 1 || !strings.Contains(out, "injection failed: no such process") {
 		t.Errorf("events of a failed injection:\n%s\nwant one fault_start and one fault_end giving the reason", out)
-	}
-}
-
-func TestLoadCompleteCheck(t *testing.T) {
-	closed := DefaultExperiment()
-	closed.Workload.RequestsPerClient = 10 // 10 clients × 10
-	tests := []struct {
-		name        string
-		st          LoadStats
-		interrupted error
-		pass        bool
-	}{
-		{"complete", LoadStats{Stopped: StopComplete, Requests: 100}, nil, true},
-		{"short", LoadStats{Stopped: StopComplete, Requests: 99}, nil, false},
-		{"max duration", LoadStats{Stopped: StopMaxDuration, Requests: 100}, nil, false},
-		{"interrupted", LoadStats{Stopped: StopCancelled, Requests: 5}, context.Canceled, false},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			c := loadCompleteCheck(closed, tc.st, tc.interrupted)
-			if c.Pass != tc.pass || c.Detail == "" {
-				t.Errorf("loadCompleteCheck(%+v) = %+v, want pass=%v with a detail", tc.st, c, tc.pass)
-			}
-		})
 	}
 }
 
@@ -270,81 +172,4 @@ func sameSet(a, b []string) bool {
 		}
 	}
 	return true
-}
-
-// A fault aimed at "whoever coordinates then" has no node when the recorder
-// is configured; its window still classifies requests.
-func TestRecorderAcceptsCoordinatorSelectedFault(t *testing.T) {
-	faults := []Fault{{At: time.Second, Kind: FaultCrash, For: time.Second, Selector: "coordinator"}}
-	if _, err := newRecWindows(faults, 3); err != nil {
-		t.Errorf("newRecWindows(%+v): %v", faults, err)
-	}
-	faults[0].Selector = ""
-	if _, err := newRecWindows(faults, 3); err == nil {
-		t.Errorf("newRecWindows accepted a fault on node 0 without a selector")
-	}
-}
-
-func TestStatusAgreementCheck(t *testing.T) {
-	act := func(coord int) cluster.NodeStatus {
-		return cluster.NodeStatus{State: cluster.StateActive, Coordinator: coord}
-	}
-	if c := statusAgreementCheck(map[int]cluster.NodeStatus{1: act(2), 2: act(2), 3: act(2)}, 3); !c.Pass {
-		t.Errorf("all follow node 2: %+v, want pass", c)
-	}
-	if c := statusAgreementCheck(map[int]cluster.NodeStatus{1: act(2), 2: act(2)}, 3); c.Pass {
-		t.Errorf("a node did not answer: %+v, want fail", c)
-	}
-	if c := statusAgreementCheck(map[int]cluster.NodeStatus{1: act(1), 2: act(2), 3: act(2)}, 3); c.Pass {
-		t.Errorf("split view: %+v, want fail", c)
-	}
-}
-
-// A run's commit is "+dirty" only when the code differs from it: what runs
-// themselves write under reports/ and results/ does not count.
-func TestGitDescribeIgnoresRunOutputs(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("no git")
-	}
-	dir := t.TempDir()
-	git := func(args ...string) string {
-		t.Helper()
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@t", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@t")
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
-	write := func(name, text string) {
-		t.Helper()
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	git("init", "-q")
-	write("main.go", "package main\n")
-	write("reports/README.md", "old\n")
-	git("add", ".")
-	git("commit", "-q", "-m", "init")
-	commit := git("rev-parse", "--short=12", "HEAD")
-	t.Chdir(filepath.Join(dir, "reports")) // from a subdirectory too
-
-	if got := gitDescribe(); got != commit {
-		t.Errorf("clean tree: gitDescribe() = %q, want %q", got, commit)
-	}
-	write("reports/README.md", "regenerated\n")
-	if got := gitDescribe(); got != commit {
-		t.Errorf("only reports/ changed: gitDescribe() = %q, want %q", got, commit)
-	}
-	write("main.go", "package main // changed\n")
-	if got := gitDescribe(); got != commit+"+dirty" {
-		t.Errorf("code changed: gitDescribe() = %q, want %q", got, commit+"+dirty")
-	}
 }

@@ -6,6 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"stegocloud/harness/compare"
+	"stegocloud/harness/design"
+	"stegocloud/harness/rundir"
 )
 
 // TestRunSmallSweep runs a tiny matrix experiment end to end — two variants,
@@ -44,7 +48,7 @@ matrix:
 		t.Fatalf("runs = %d, want one per variant", len(out.Runs))
 	}
 
-	idx, err := LoadSweepIndex(out.Root)
+	idx, err := rundir.LoadSweepIndex(out.Root)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,12 +61,12 @@ matrix:
 			t.Errorf("variant %d = %+v, want %s, 1 run", i, v, labels[i])
 		}
 		dir := filepath.Join(out.Root, v.Path)
-		for _, f := range []string{FileSummary, FileRunInfo, FileExperiment, FileReport} {
+		for _, f := range []string{rundir.FileSummary, rundir.FileRunInfo, rundir.FileExperiment, rundir.FileReport} {
 			if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
 				t.Errorf("%s/%s: missing or empty (%v)", v.Path, f, err)
 			}
 		}
-		spec, err := os.ReadFile(filepath.Join(dir, FileExperiment))
+		spec, err := os.ReadFile(filepath.Join(dir, rundir.FileExperiment))
 		if err != nil || !strings.Contains(string(spec), "balancer: "+v.Values["cluster.balancer"]) {
 			t.Errorf("%s/experiment.yaml does not set its variant's balancer (%v):\n%s", v.Path, err, spec)
 		}
@@ -77,7 +81,7 @@ matrix:
 		t.Errorf("max/min share: round-robin %v, coordinator %v; want both nodes serving under round-robin and one idle under coordinator", rr, co)
 	}
 
-	md, err := os.ReadFile(filepath.Join(out.Root, SweepMarkdownFile))
+	md, err := os.ReadFile(filepath.Join(out.Root, compare.SweepMarkdownFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,18 +90,18 @@ matrix:
 			t.Errorf("sweep.md lacks %q", want)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(out.Root, SweepFigureDir, "sweep-p99.png")); err != nil {
+	if _, err := os.Stat(filepath.Join(out.Root, compare.SweepFigureDir, "sweep-p99.png")); err != nil {
 		t.Errorf("sweep figure: %v", err)
 	}
 
-	src := DesignSources{Balancers: "tinysweep", Bench: DesignBenchFile}
-	if names, reasons := DesignPending(opts.Results, src); len(names) != 0 {
-		t.Errorf("DesignPending = %q (%q), want the finished sweep complete", names, reasons)
+	src := design.Sources{Balancers: "tinysweep", Bench: design.BenchFile}
+	if names, reasons := design.Pending(opts.Results, src); len(names) != 0 {
+		t.Errorf("Pending = %q (%q), want the finished sweep complete", names, reasons)
 	}
 	rep := t.TempDir()
-	got, err := CollectDesignData(opts.Results, rep, src)
-	if err != nil || len(got) != 1 || !got[0].Copied || got[0].Source.Kind != SourceSweep {
-		t.Fatalf("CollectDesignData = %+v, %v; want the sweep copied", got, err)
+	got, err := design.Collect(opts.Results, rep, src)
+	if err != nil || len(got) != 1 || !got[0].Copied || got[0].Source.Kind != design.SourceSweep {
+		t.Fatalf("Collect = %+v, %v; want the sweep copied", got, err)
 	}
 	for _, f := range []string{"data/tinysweep/sweep.json", "data/tinysweep/balancer=coordinator/summary.json"} {
 		if _, err := os.Stat(filepath.Join(rep, f)); err != nil {

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"stegocloud/harness"
+	"stegocloud/harness/compare"
 )
 
 const compareDescription = `
@@ -45,18 +45,18 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if len(dirs) < 2 {
 		return usageErrorf("compare: need at least two run set directories, got %d (see 'stegocloud compare --help')", len(dirs))
 	}
-	sets := make([]*harness.RunSet, len(dirs))
+	sets := make([]*compare.RunSet, len(dirs))
 	for i, d := range dirs {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		set, err := harness.LoadRunSet(d)
+		set, err := compare.LoadRunSet(d)
 		if err != nil {
 			return fmt.Errorf("compare: %w", err)
 		}
 		sets[i] = set
 	}
-	c := harness.Compare(sets)
+	c := compare.New(sets)
 	for _, w := range c.Warnings {
 		fmt.Fprintf(stderr, "compare: warning: %s\n", w)
 	}
@@ -71,7 +71,7 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 // compareWriteOut writes the table and its figures: figures first, so that
 // the file never links a figure that is not there.
-func compareWriteOut(c *harness.Comparison, out string, stderr io.Writer) error {
+func compareWriteOut(c *compare.Comparison, out string, stderr io.Writer) error {
 	dir := filepath.Dir(out)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("compare: %w", err)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -11,47 +10,41 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
-	hdr "github.com/HdrHistogram/hdrhistogram-go"
-
-	"stegocloud/harness"
+	"stegocloud/harness/compare"
+	"stegocloud/harness/load"
+	"stegocloud/harness/record"
+	"stegocloud/harness/rundir"
 )
 
-// compareTestRun writes one synthetic run: seeded latencies around baseMs in
-// a real HDR histogram, and the summary fields compare reads.
+// compareTestRun writes one run's summary.json as the harness makes it: 500
+// seeded results, latencies around baseMs, fed through the real recorder.
 func compareTestRun(t *testing.T, dir string, seed uint64, baseMs float64) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 1))
-	h := hdr.New(1, 60_000_000, 3)
-	const n = 500
-	for range n {
-		if err := h.RecordValue(int64((baseMs + 30*rng.ExpFloat64()) * 1000)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	enc, err := h.Encode(hdr.V2CompressedEncodingCookieBase)
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	rec, err := record.New(record.Config{Start: t0, Nodes: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms := func(q float64) float64 { return float64(h.ValueAtQuantile(q)) / 1000 }
-	sum := harness.Summary{
-		Experiment: "cli", Mode: "closed", DurationS: 5,
-		Requests:      harness.Counts{Total: n, OK: n},
-		SuccessRate:   1,
-		ThroughputRPS: 100 * 500 / baseMs,
-		Latency: harness.Latency{Count: n, MeanMs: h.Mean() / 1000, P50Ms: ms(50), P95Ms: ms(95), P99Ms: ms(99),
-			P999Ms: ms(99.9), MaxMs: float64(h.Max()) / 1000},
-		MessagesPerRequest: 9,
-		Histograms:         map[string]string{"all": string(enc)},
+	for i := range 500 {
+		at := t0.Add(time.Duration(i) * 10 * time.Millisecond)
+		lat := time.Duration((baseMs + 30*rng.ExpFloat64()) * float64(time.Millisecond))
+		rec.Add(load.Result{Seq: uint64(i), Intended: at, Start: at, Latency: lat, Outcome: load.OK,
+			Node: 1 + i%3, Attempts: 1, Verified: true})
 	}
-	data, err := json.Marshal(sum)
-	if err != nil {
+	if err := rec.Close(); err != nil {
+		t.Fatal(err)
+	}
+	sum := rundir.Summary{Experiment: "cli", Run: filepath.Base(dir), Mode: "closed"}
+	if err := rec.Summarize(&sum); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "summary.json"), data, 0o644); err != nil {
+	if err := rundir.WriteJSON(filepath.Join(dir, rundir.FileSummary), sum); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -88,8 +81,8 @@ func TestCompareCommand(t *testing.T) {
 		{name: "flag after dirs", args: []string{a, b, "--out", "x.md"}, usage: true, errText: "flags go first"},
 		{name: "unknown flag", args: []string{"--bogus", a, b}, usage: true, errText: "bogus"},
 		{name: "missing dir", args: []string{a, missing}, errText: missing},
-		{name: "not a run set", args: []string{a, filepath.Join(root, "empty")}, err: harness.ErrNotRunSet, errText: "empty"},
-		{name: "mixed repeats", args: []string{filepath.Join(root, "mixed"), a}, err: harness.ErrMixedRunSet, errText: "not both"},
+		{name: "not a run set", args: []string{a, filepath.Join(root, "empty")}, err: compare.ErrNotRunSet, errText: "empty"},
+		{name: "mixed repeats", args: []string{filepath.Join(root, "mixed"), a}, err: compare.ErrMixedRunSet, errText: "not both"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"io"
 
-	"stegocloud/harness"
+	"stegocloud/harness/report"
+	"stegocloud/harness/rundir"
 )
 
 const reportSynopsis = "report [flags] RUN_DIR\n       stegocloud report --design [--run missing|all] [--results DIR] [--out DIR] [--sources FILE]"
@@ -64,11 +65,11 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	dir, err := harness.ResolveRunDir(fs.Arg(0))
+	dir, err := rundir.Resolve(fs.Arg(0))
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	out, err := harness.ReportRun(dir, !*noFigures)
+	out, err := report.Run(dir, !*noFigures)
 	if out != nil {
 		for _, p := range out.Figures {
 			fmt.Fprintf(stdout, "wrote %s\n", p)

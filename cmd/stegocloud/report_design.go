@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"stegocloud/harness"
+	"stegocloud/harness/design"
 )
 
 // designOptions are the flags of `stegocloud report --design`.
@@ -49,8 +50,8 @@ func (o *designOptions) setOnlyWithDesign(fs *flag.FlagSet) string {
 	return found
 }
 
-func (o *designOptions) harnessOptions() harness.DesignOptions {
-	return harness.DesignOptions{Results: *o.results, Out: *o.out, Sources: *o.sources}
+func (o *designOptions) packageOptions() design.Options {
+	return design.Options{Results: *o.results, Out: *o.out, Sources: *o.sources}
 }
 
 // runDesignReport is `stegocloud report --design`.
@@ -60,16 +61,16 @@ func runDesignReport(ctx context.Context, o *designOptions, stdout, stderr io.Wr
 	default:
 		return usageErrorf("report: --run must be none, missing or all, got %q", *o.runMode)
 	}
-	hopts := o.harnessOptions()
+	hopts := o.packageOptions()
 	srcPath := hopts.Sources
 	if srcPath == "" {
-		srcPath = filepath.Join(hopts.Out, harness.DesignSourcesFile)
+		srcPath = filepath.Join(hopts.Out, design.SourcesFile)
 	}
-	src, err := harness.LoadDesignSources(srcPath)
+	src, err := design.LoadSources(srcPath)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	pending, reasons := harness.DesignPending(hopts.Results, src)
+	pending, reasons := design.Pending(hopts.Results, src)
 	if *o.list {
 		for _, name := range src.Experiments() {
 			state := "complete run in " + filepath.Join(hopts.Results, name)
@@ -83,7 +84,7 @@ func runDesignReport(ctx context.Context, o *designOptions, stdout, stderr io.Wr
 	if err := designRunExperiments(ctx, o, src, pending, reasons, stdout, stderr); err != nil {
 		return err
 	}
-	out, err := harness.DesignReport(hopts)
+	out, err := design.Report(hopts)
 	if out != nil {
 		for _, c := range out.Collected {
 			switch {
@@ -108,7 +109,7 @@ func runDesignReport(ctx context.Context, o *designOptions, stdout, stderr io.Wr
 
 // designRunExperiments runs what --run asks for, saying why each runs. A run
 // that fails its checks is a result to report, not a reason to stop.
-func designRunExperiments(ctx context.Context, o *designOptions, src harness.DesignSources, pending, reasons []string, stdout, stderr io.Writer) error {
+func designRunExperiments(ctx context.Context, o *designOptions, src design.Sources, pending, reasons []string, stdout, stderr io.Writer) error {
 	if *o.runMode == "none" {
 		for i, name := range pending {
 			fmt.Fprintf(stderr, "report: %s has no complete run (%s); run it, or use --run missing\n", name, reasons[i])

@@ -8,7 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"stegocloud/harness"
+	"stegocloud/harness/design"
+	"stegocloud/harness/rundir"
 	"stegocloud/harness/rundirtest"
 
 	"stegocloud/internal/nodecmd/nodetest"
@@ -25,14 +26,14 @@ func designCmdResults(t *testing.T) (results, out string) {
 	if err := rundirtest.Write(filepath.Join(results, "stress10k", o.Run), o); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Symlink(o.Run, filepath.Join(results, "stress10k", harness.LatestName)); err != nil {
+	if err := os.Symlink(o.Run, filepath.Join(results, "stress10k", rundir.LatestName)); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	src := "stress: stress10k\nfailover: failover\nopenloop: \"\"\nbalancers: \"\"\nscaling: \"\"\n"
-	if err := os.WriteFile(filepath.Join(out, harness.DesignSourcesFile), []byte(src), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(out, design.SourcesFile), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return results, out
@@ -45,7 +46,7 @@ func TestReportDesign(t *testing.T) {
 	if err != nil {
 		t.Fatalf("report --design: %v\nstderr: %s", err, stderr.String())
 	}
-	readme, err := os.ReadFile(filepath.Join(out, harness.DesignReadme))
+	readme, err := os.ReadFile(filepath.Join(out, design.ReadmeFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +73,7 @@ func TestReportDesignList(t *testing.T) {
 	if len(lines) != 2 || !strings.HasPrefix(lines[0], "stress10k\tcomplete run") || !strings.HasPrefix(lines[1], "failover\tneeds a run: no run yet") {
 		t.Errorf("--list printed %q, want stress10k complete and failover needing a run", lines)
 	}
-	if _, err := os.Stat(filepath.Join(out, harness.DesignReadme)); err == nil {
+	if _, err := os.Stat(filepath.Join(out, design.ReadmeFile)); err == nil {
 		t.Error("--list wrote the README; it must only list")
 	}
 }
@@ -148,7 +149,7 @@ workload:
 		t.Fatal(err)
 	}
 	src := "stress: tiny\nfailover: \"\"\nopenloop: \"\"\nbalancers: \"\"\nscaling: \"\"\n"
-	if err := os.WriteFile(filepath.Join(out, harness.DesignSourcesFile), []byte(src), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(out, design.SourcesFile), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	args := []string{"report", "--design", "--run", "missing", "--experiments", exps, "--results", results, "--out", out}
@@ -159,7 +160,7 @@ workload:
 	if !strings.Contains(stderr.String(), "report: running "+filepath.Join(exps, "tiny.yaml")+" (no run yet") {
 		t.Errorf("stderr does not say it runs tiny and why:\n%s", stderr.String())
 	}
-	readme, err := os.ReadFile(filepath.Join(out, harness.DesignReadme))
+	readme, err := os.ReadFile(filepath.Join(out, design.ReadmeFile))
 	if err != nil || !bytes.Contains(readme, []byte("| Stress test | tiny |")) {
 		t.Fatalf("README (%v) lacks the tiny run:\n%s", err, readme)
 	}

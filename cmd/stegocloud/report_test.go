@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"stegocloud/harness"
+	"stegocloud/harness/rundir"
 	"stegocloud/harness/rundirtest"
 )
 
@@ -27,7 +27,7 @@ func reportRunDir(t *testing.T) (expDir, runDir string) {
 
 func TestReportCommand(t *testing.T) {
 	expDir, runDir := reportRunDir(t)
-	if err := os.Symlink(filepath.Base(runDir), filepath.Join(expDir, harness.LatestName)); err != nil {
+	if err := os.Symlink(filepath.Base(runDir), filepath.Join(expDir, rundir.LatestName)); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -41,20 +41,20 @@ func TestReportCommand(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			os.RemoveAll(filepath.Join(runDir, harness.DirFigures))
-			os.Remove(filepath.Join(runDir, harness.FileReport))
+			os.RemoveAll(filepath.Join(runDir, rundir.DirFigures))
+			os.Remove(filepath.Join(runDir, rundir.FileReport))
 			var stdout, stderr bytes.Buffer
 			if err := run(context.Background(), tc.args, &stdout, &stderr); err != nil {
 				t.Fatalf("run(%q): %v\nstderr: %s", tc.args, err, stderr.String())
 			}
-			report, err := os.ReadFile(filepath.Join(runDir, harness.FileReport))
+			report, err := os.ReadFile(filepath.Join(runDir, rundir.FileReport))
 			if err != nil {
 				t.Fatalf("run(%q) wrote no report: %v", tc.args, err)
 			}
 			if !bytes.HasPrefix(report, []byte("# Run report: synthetic / ")) {
 				t.Errorf("run(%q): report.md starts %.60q", tc.args, report)
 			}
-			figs, _ := filepath.Glob(filepath.Join(runDir, harness.DirFigures, "*"))
+			figs, _ := filepath.Glob(filepath.Join(runDir, rundir.DirFigures, "*"))
 			if len(figs) != tc.wantFigures {
 				t.Errorf("run(%q) left %d files in figures/, want %d: %q", tc.args, len(figs), tc.wantFigures, figs)
 			}
@@ -73,7 +73,7 @@ func TestReportCommandRegeneratesIdentically(t *testing.T) {
 			t.Fatal(err)
 		}
 		var err error
-		if reports[i], err = os.ReadFile(filepath.Join(runDir, harness.FileReport)); err != nil {
+		if reports[i], err = os.ReadFile(filepath.Join(runDir, rundir.FileReport)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -109,11 +109,11 @@ func TestReportCommandErrors(t *testing.T) {
 		})
 	}
 	t.Run("a broken summary is an error naming it", func(t *testing.T) {
-		if err := os.WriteFile(filepath.Join(runDir, harness.FileSummary), []byte("{"), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(runDir, rundir.FileSummary), []byte("{"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		err := run(context.Background(), []string{"report", runDir}, &bytes.Buffer{}, &bytes.Buffer{})
-		if !errors.Is(err, harness.ErrNoSummary) || !strings.Contains(err.Error(), harness.FileSummary) {
+		if !errors.Is(err, rundir.ErrNoSummary) || !strings.Contains(err.Error(), rundir.FileSummary) {
 			t.Errorf("report of a run with a broken summary.json: %v, want ErrNoSummary naming the file", err)
 		}
 	})

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"stegocloud/harness"
+	"stegocloud/harness/experiment"
+	"stegocloud/harness/rundir"
 )
 
 const runDescription = `
@@ -26,7 +28,7 @@ With repeat: n the run directory holds rep-1/ … rep-n/; with matrix: one
 directory per variant plus sweep.json, sweep.md and sweep figures.`
 
 func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("run", "run [flags] EXPERIMENT", runDescription+"\n\nThe experiment file:\n\n"+harness.HelpText(), stderr)
+	fs := newFlagSet("run", "run [flags] EXPERIMENT", runDescription+"\n\nThe experiment file:\n\n"+experiment.HelpText(), stderr)
 	results := fs.String("results", "results", "results root `directory`")
 	progress := fs.String("progress", "auto", "live progress: auto (a bar on a terminal, plain lines otherwise), bar, lines or none")
 	noFigures := fs.Bool("no-figures", false, "skip the figures (report.md is still written)")
@@ -91,7 +93,7 @@ func experimentPath(arg string) string {
 
 func reportPath(out *harness.RunOutcome) string {
 	if len(out.Runs) == 1 {
-		return filepath.Join(out.Runs[0].Dir, harness.FileReport)
+		return filepath.Join(out.Runs[0].Dir, rundir.FileReport)
 	}
 	if _, err := os.Stat(filepath.Join(out.Root, "sweep.md")); err == nil {
 		return filepath.Join(out.Root, "sweep.md")

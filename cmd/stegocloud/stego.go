@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"stegocloud/internal/atomicfile"
 	"strings"
 
 	"stegocloud/stego"
@@ -209,7 +210,7 @@ result against the cover. The output file is written whole or not at all.
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("stego embed: %w", err)
 	}
-	size, err := stegoWriteAtomic(*out, func(w io.Writer) error { return codec.EncodePNG(w, img) })
+	size, err := atomicfile.Replace(*out, 0o644, func(w io.Writer) error { return codec.EncodePNG(w, img) })
 	if err != nil {
 		return fmt.Errorf("stego embed: %s: %w", *out, err)
 	}
@@ -286,7 +287,7 @@ never overwritten.`, stderr)
 	if err != nil {
 		return fmt.Errorf("stego keygen: %w", err)
 	}
-	if err := stegoCreateExclusive(*out, key, 0o600); err != nil {
+	if err := atomicfile.Create(*out, 0o600, key); err != nil {
 		return fmt.Errorf("stego keygen: %s: %w", *out, err)
 	}
 	fmt.Fprintf(stdout, "wrote: %s (%d-byte key, mode 0600)\n", *out, len(key))

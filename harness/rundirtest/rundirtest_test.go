@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"stegocloud/cluster"
-	"stegocloud/harness"
+	"stegocloud/harness/rundir"
 	"stegocloud/harness/rundirtest"
 )
 
@@ -22,20 +22,20 @@ func TestWriteIsConsistent(t *testing.T) {
 	if err := rundirtest.Write(dir, o); err != nil {
 		t.Fatal(err)
 	}
-	var s harness.Summary
-	b, err := os.ReadFile(filepath.Join(dir, harness.FileSummary))
+	var s rundir.Summary
+	b, err := os.ReadFile(filepath.Join(dir, rundir.FileSummary))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := json.Unmarshal(b, &s); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join(dir, harness.FileTimeSeries))
+	f, err := os.Open(filepath.Join(dir, rundir.FileTimeSeries))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	nodes, buckets, err := harness.ReadTimeSeries(f)
+	nodes, buckets, err := rundir.ReadTimeSeries(f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestWriteIsConsistent(t *testing.T) {
 			perNode[i] += n
 		}
 	}
-	ev, err := os.Open(filepath.Join(dir, harness.FileEvents))
+	ev, err := os.Open(filepath.Join(dir, rundir.FileEvents))
 	if err != nil {
 		t.Fatal(err)
 	}

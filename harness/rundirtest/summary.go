@@ -7,7 +7,7 @@ import (
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
-	"stegocloud/harness"
+	"stegocloud/harness/rundir"
 )
 
 func newHist() *hdr.Histogram { return hdr.New(1, 60_000_000, 3) }
@@ -19,12 +19,12 @@ func (s *sim) inFault(r *request) bool {
 	return r.issue < s.o.FaultAt+s.o.FaultFor && r.end > s.o.FaultAt
 }
 
-func latencyOf(h *hdr.Histogram) harness.Latency {
+func latencyOf(h *hdr.Histogram) rundir.Latency {
 	ms := func(v int64) float64 { return float64(v) / 1000 }
 	if h.TotalCount() == 0 {
-		return harness.Latency{}
+		return rundir.Latency{}
 	}
-	return harness.Latency{
+	return rundir.Latency{
 		Count: h.TotalCount(), MeanMs: h.Mean() / 1000, StdDevMs: h.StdDev() / 1000, MinMs: ms(h.Min()),
 		P50Ms: ms(h.ValueAtQuantile(50)), P90Ms: ms(h.ValueAtQuantile(90)), P95Ms: ms(h.ValueAtQuantile(95)),
 		P99Ms: ms(h.ValueAtQuantile(99)), P999Ms: ms(h.ValueAtQuantile(99.9)), MaxMs: ms(h.Max()),
@@ -37,11 +37,11 @@ func encode(h *hdr.Histogram) (string, error) {
 }
 
 // summary is what the recorder and the checker would have written.
-func (s *sim) summary() (*harness.Summary, error) {
+func (s *sim) summary() (*rundir.Summary, error) {
 	o := s.o
 	all, in, out := newHist(), newHist(), newHist()
 	perNode := map[int]*hdr.Histogram{1: newHist(), 2: newHist(), 3: newHist()}
-	sum := &harness.Summary{Experiment: o.Name, Run: o.Run, Mode: "closed", Start: o.Origin}
+	sum := &rundir.Summary{Experiment: o.Name, Run: o.Run, Mode: "closed", Start: o.Origin}
 	served := map[int]int{}
 	for _, r := range s.reqs {
 		us := r.latency().Microseconds()
@@ -74,7 +74,7 @@ func (s *sim) summary() (*harness.Summary, error) {
 	sum.ThroughputRPS = float64(sum.Requests.OK) / sum.DurationS
 	sum.OfferedRPS = float64(sum.Requests.Total) / sum.DurationS
 	bound := float64(o.Clients) / o.Service.Seconds()
-	sum.Bound = &harness.Bound{RPS: bound, Formula: fmt.Sprintf("%d clients / %g s service delay", o.Clients, o.Service.Seconds()), Achieved: sum.ThroughputRPS / bound}
+	sum.Bound = &rundir.Bound{RPS: bound, Formula: fmt.Sprintf("%d clients / %g s service delay", o.Clients, o.Service.Seconds()), Achieved: sum.ThroughputRPS / bound}
 	sum.Latency, sum.LatencyInFaults, sum.LatencyOutFaults = latencyOf(all), latencyOf(in), latencyOf(out)
 	sum.Histograms = map[string]string{}
 	for key, h := range map[string]*hdr.Histogram{"all": all, "in_faults": in, "out_faults": out, "node/1": perNode[1], "node/2": perNode[2], "node/3": perNode[3]} {
@@ -89,7 +89,7 @@ func (s *sim) summary() (*harness.Summary, error) {
 	return sum, nil
 }
 
-func (s *sim) fillNodes(sum *harness.Summary, served map[int]int, perNode map[int]*hdr.Histogram) {
+func (s *sim) fillNodes(sum *rundir.Summary, served map[int]int, perNode map[int]*hdr.Histogram) {
 	end := s.lastEnd()
 	mean := float64(sum.Requests.OK) / 3
 	var ss, lo, hi float64 = 0, math.Inf(1), 0
@@ -98,7 +98,7 @@ func (s *sim) fillNodes(sum *harness.Summary, served map[int]int, perNode map[in
 		lo, hi = min(lo, share), max(hi, share)
 		d := float64(served[id]) - mean
 		ss += d * d
-		n := harness.NodeSummary{
+		n := rundir.NodeSummary{
 			ID: id, Served: served[id], Share: share, Latency: latencyOf(perNode[id]),
 			Completions: served[id], FinalState: "active", FinalLoad: s.load(id, end+time.Millisecond),
 			Processed: served[id], Coordinator: id == s.coordinatorAt(end),
@@ -109,7 +109,7 @@ func (s *sim) fillNodes(sum *harness.Summary, served map[int]int, perNode map[in
 		}
 		sum.Nodes = append(sum.Nodes, n)
 	}
-	sum.Balance = harness.Balance{MaxMinRatio: hi / lo, CV: math.Sqrt(ss/3) / mean}
+	sum.Balance = rundir.Balance{MaxMinRatio: hi / lo, CV: math.Sqrt(ss/3) / mean}
 }
 
 // abandoned counts the requests node 2 dropped when it fell silent.
@@ -123,22 +123,22 @@ func (s *sim) abandoned() int {
 	return n
 }
 
-func (s *sim) fillFaults(sum *harness.Summary) {
+func (s *sim) fillFaults(sum *rundir.Summary) {
 	o := s.o
 	failover := float64(o.Failover.Milliseconds())
 	recovery := float64(o.SyncDelay.Milliseconds())
-	sum.Faults = harness.FaultSummary{
+	sum.Faults = rundir.FaultSummary{
 		Injected: 1, ByKind: map[string]int{"silent": 1}, MeanDownS: o.FaultFor.Seconds(),
-		FailoverMs: harness.Stats{N: 1, Mean: failover, P50: failover, Max: failover, All: []float64{failover}},
-		RecoveryMs: harness.Stats{N: 1, Mean: recovery, P50: recovery, Max: recovery, All: []float64{recovery}},
+		FailoverMs: rundir.Stats{N: 1, Mean: failover, P50: failover, Max: failover, All: []float64{failover}},
+		RecoveryMs: rundir.Stats{N: 1, Mean: recovery, P50: recovery, Max: recovery, All: []float64{recovery}},
 	}
-	sum.Elections = harness.ElectionSummary{
+	sum.Elections = rundir.ElectionSummary{
 		Total: 3, ByCause: map[string]int{"startup": 1, "coordinator_suspected": 1, "recovery": 1},
 		CoordinatorChanges: 2, MaxEpoch: 3,
 	}
 	sum.MessagesPerRequest = 11.5
 	ok := sum.SuccessRate >= 0.999
-	sum.Verdict = harness.Verdict{Pass: ok, Checks: []harness.Check{
+	sum.Verdict = rundir.Verdict{Pass: ok, Checks: []rundir.Check{
 		{Name: "every request accounted for", Pass: true, Detail: fmt.Sprintf("%d = %d ok + %d failed + %d timed out", sum.Requests.Total, sum.Requests.OK, sum.Requests.Failed, sum.Requests.TimedOut)},
 		{Name: "responses carry the metadata sent", Pass: true, Detail: fmt.Sprintf("%d of %d verified", sum.Requests.OK, sum.Requests.OK)},
 		{Name: "at most one coordinator per epoch", Pass: true, Detail: "3 epochs, 3 coordinators"},
@@ -149,13 +149,13 @@ func (s *sim) fillFaults(sum *harness.Summary) {
 }
 
 // buckets is the time series: what ended in each bucket.
-func (s *sim) buckets() []harness.Bucket {
+func (s *sim) buckets() []rundir.Bucket {
 	w := s.o.Bucket
 	n := int(s.lastEnd()/w) + 1
-	out := make([]harness.Bucket, n)
+	out := make([]rundir.Bucket, n)
 	hists := make([]*hdr.Histogram, n)
 	for i := range out {
-		out[i] = harness.Bucket{T: (time.Duration(i) * w).Seconds(), PerNode: make([]int, 3)}
+		out[i] = rundir.Bucket{T: (time.Duration(i) * w).Seconds(), PerNode: make([]int, 3)}
 		hists[i] = newHist()
 	}
 	for _, r := range s.reqs {

@@ -11,7 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"stegocloud/harness"
+	"stegocloud/harness/fault"
+	"stegocloud/harness/rundir"
 )
 
 // Write simulates the run o describes and writes its run directory into dir
@@ -43,14 +44,14 @@ func Files(o Options) (map[string][]byte, error) {
 		name  string
 		write func(io.Writer) error
 	}{
-		{harness.FileSummary, func(w io.Writer) error { return writeJSON(w, sum) }},
-		{harness.FileRunInfo, func(w io.Writer) error { return writeJSON(w, s.runInfo()) }},
-		{harness.FileExperiment, func(w io.Writer) error { _, err := io.WriteString(w, s.spec()); return err }},
-		{harness.FileSchedule, func(w io.Writer) error {
-			return writeJSON(w, []harness.Fault{{At: o.FaultAt, Node: 2, Kind: "silent", For: o.FaultFor}})
+		{rundir.FileSummary, func(w io.Writer) error { return writeJSON(w, sum) }},
+		{rundir.FileRunInfo, func(w io.Writer) error { return writeJSON(w, s.runInfo()) }},
+		{rundir.FileExperiment, func(w io.Writer) error { _, err := io.WriteString(w, s.spec()); return err }},
+		{rundir.FileSchedule, func(w io.Writer) error {
+			return writeJSON(w, []fault.Fault{{At: o.FaultAt, Node: 2, Kind: "silent", For: o.FaultFor}})
 		}},
-		{harness.FileTimeSeries, func(w io.Writer) error { return harness.WriteTimeSeries(w, 3, s.buckets()) }},
-		{harness.FileEvents, s.writeEvents},
+		{rundir.FileTimeSeries, func(w io.Writer) error { return rundir.WriteTimeSeries(w, 3, s.buckets()) }},
+		{rundir.FileEvents, s.writeEvents},
 	}
 	for _, f := range writers {
 		var buf bytes.Buffer
@@ -81,9 +82,9 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func (s *sim) runInfo() harness.RunInfo {
+func (s *sim) runInfo() rundir.Info {
 	o := s.o
-	return harness.RunInfo{
+	return rundir.Info{
 		Experiment: o.Name, Run: o.Run,
 		Commit: "v0.0.0-synthetic", GoVersion: "go1.26.8", OS: "linux", Arch: "amd64",
 		CPUs: 2, CPUModel: "Synthetic CPU @ 2.00GHz", Host: "testhost",

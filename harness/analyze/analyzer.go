@@ -1,0 +1,208 @@
+package analyze
+
+import (
+	"fmt"
+	"iter"
+	"maps"
+	"slices"
+	"time"
+
+	"stegocloud/cluster"
+	"stegocloud/harness/fault"
+	"stegocloud/harness/rundir"
+)
+
+// Config describes the run whose merged event log an Analyzer reads.
+type Config struct {
+	Start  time.Time     // load start: every offset in the Analysis counts from it (required)
+	Nodes  int           // node ids are 1..Nodes (required)
+	Faults []fault.Fault // the executed fault list (schedule.json as run)
+	// MessageClass maps a message type ("heartbeat", "assign", …) to a class
+	// (ClassRequest, ClassHeartbeat, ClassElection, ClassOther); nil uses
+	// DefaultMessageClass.
+	MessageClass func(msgType string) string
+}
+
+// Analysis is what the event log says about a run. Offsets (At, From, To) are
+// from the load start. Every metric is defined in package harness's
+// documentation.
+type Analysis struct {
+	Events     int                    // events read
+	Elections  rundir.ElectionSummary // elections started, by cause; coordinator changes; max epoch
+	Conflicts  []EpochConflict        // epochs for which two coordinators were named (election safety)
+	Failovers  []Failover
+	Recoveries []Recovery
+	Agreement  Agreement
+	// Reassigned counts distinct requests named by reassign events;
+	// ReassignEvents counts the events.
+	Reassigned     int
+	ReassignEvents int
+	ProtocolErrors int
+	Messages       rundir.MessageCounts
+	Nodes          []NodeStatus // node i+1
+	Warnings       []string
+	// Log is what the report and the figures show of the same events (the
+	// coordinator of each period, decided elections, fault windows, load
+	// over time, a sample of load-balancing decisions): the events this
+	// analysis read, digested once by rundir's Digester.
+	Log    *rundir.EventDigest
+	faults []fault.Fault
+}
+
+// Analyzer reads a merged, time-ordered event log one event at a time: Add
+// every event, then Close. It keeps per-node state and per-episode state, never
+// the events themselves. Use it from one goroutine.
+type Analyzer struct {
+	cfg     Config
+	start   int64
+	last    int64
+	closed  bool
+	a       *Analysis
+	nodes   []nodeState
+	coord   clusterCoord
+	epochs  map[uint64]int
+	reasgn  map[string]struct{}
+	open    []*episode
+	agree   agreement
+	log     *rundir.Digester
+	msgs    messages
+	unknown map[cluster.EventType]int
+	starts  int // fault_start events
+}
+
+// New checks cfg and returns an analyzer ready for Add.
+func New(cfg Config) (*Analyzer, error) {
+	switch {
+	case cfg.Start.IsZero():
+		return nil, fmt.Errorf("%w: Start (the load start) is not set", ErrAnalysisConfig)
+	case cfg.Nodes < 1:
+		return nil, fmt.Errorf("%w: Nodes is %d, want ≥ 1", ErrAnalysisConfig, cfg.Nodes)
+	}
+	for i, f := range cfg.Faults {
+		if f.Node < 1 || f.Node > cfg.Nodes {
+			return nil, fmt.Errorf("%w: fault %d is on node %d, want 1..%d", ErrAnalysisConfig, i, f.Node, cfg.Nodes)
+		}
+	}
+	if cfg.MessageClass == nil {
+		cfg.MessageClass = DefaultMessageClass
+	}
+	z := &Analyzer{
+		cfg: cfg, start: cfg.Start.UnixNano(),
+		a:      &Analysis{Elections: rundir.ElectionSummary{ByCause: map[string]int{}}, faults: cfg.Faults},
+		nodes:  make([]nodeState, cfg.Nodes),
+		epochs: map[uint64]int{},
+		reasgn: map[string]struct{}{}, unknown: map[cluster.EventType]int{},
+		log:  rundir.NewDigester(rundir.DefaultDigestLimits),
+		msgs: newMessages(cfg.Nodes),
+	}
+	return z, nil
+}
+
+// Events runs an Analyzer over events, stopping at the first error.
+func Events(cfg Config, events iter.Seq[cluster.Event]) (*Analysis, error) {
+	z, err := New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	for e := range events {
+		if err := z.Add(e); err != nil {
+			return nil, err
+		}
+	}
+	return z.Close(), nil
+}
+
+// Add reads the next event. Events must come in time order (equal times keep
+// their order) and name nodes in 1..Nodes (0 for harness events about the
+// whole cluster); anything else is an error and the event is not counted.
+func (z *Analyzer) Add(e cluster.Event) error {
+	if z.closed {
+		return ErrAnalyzerClosed
+	}
+	if e.Time < z.last {
+		return fmt.Errorf("%w: event %d (%s of node %d) at %d ns comes after one at %d ns", ErrEventOrder, z.a.Events+1, e.Type, e.Node, e.Time, z.last)
+	}
+	clusterWide := e.Type == cluster.EvLoadStart || e.Type == cluster.EvLoadStop
+	if e.Node < 0 || e.Node > z.cfg.Nodes || (e.Node == 0 && !clusterWide) {
+		return fmt.Errorf("%w: event %d (%s) names node %d, want 1..%d", ErrEventNode, z.a.Events+1, e.Type, e.Node, z.cfg.Nodes)
+	}
+	z.last = e.Time
+	z.a.Events++
+	z.log.Add(e)
+	z.a.Elections.MaxEpoch = max(z.a.Elections.MaxEpoch, e.Epoch)
+	z.dispatch(&e)
+	z.afterEvent(&e)
+	return nil
+}
+
+// at is an event time as an offset from the load start.
+func (z *Analyzer) at(t int64) time.Duration { return time.Duration(t - z.start) }
+
+func (z *Analyzer) node(id int) *nodeState { return &z.nodes[id-1] }
+
+func (z *Analyzer) warnf(format string, a ...any) {
+	z.a.Warnings = append(z.a.Warnings, fmt.Sprintf(format, a...))
+}
+
+// dispatch updates the state one event touches.
+func (z *Analyzer) dispatch(e *cluster.Event) {
+	switch e.Type {
+	case cluster.EvStart, cluster.EvState, cluster.EvSuspect, cluster.EvAlive,
+		cluster.EvComplete, cluster.EvLoad, cluster.EvProtocolError, cluster.EvStop, cluster.EvNodeExit:
+		z.nodeEvent(e)
+	case cluster.EvElectionStart, cluster.EvElectionResult, cluster.EvCoordinator:
+		z.electionEvent(e)
+	case cluster.EvAssign:
+		// Counted and sampled by the digest (Analysis.Log).
+	case cluster.EvReassign:
+		z.a.ReassignEvents++
+		z.reasgn[e.Request] = struct{}{}
+	case cluster.EvFaultStart, cluster.EvFaultEnd:
+		z.faultEvent(e)
+	case cluster.EvLoadStart, cluster.EvLoadStop, cluster.EvSync:
+		// Nothing to measure: the recovery they bracket is timed from state events.
+	default:
+		z.unknown[e.Type]++
+	}
+}
+
+// afterEvent re-evaluates what depends on the whole cluster's state: failover
+// episodes and agreement.
+func (z *Analyzer) afterEvent(e *cluster.Event) {
+	switch e.Type {
+	case cluster.EvStart, cluster.EvNodeExit, cluster.EvFaultStart, cluster.EvFaultEnd, cluster.EvStop,
+		cluster.EvCoordinator, cluster.EvElectionResult:
+		z.settleAll(e.Time)
+		z.agree.evaluate(z, e.Time)
+	default:
+		if !z.agree.started {
+			z.agree.started, z.agree.ref = true, e.Time
+		}
+	}
+}
+
+// Close ends the stream: open episodes become unresolved and the totals are
+// computed. The Analysis is complete afterwards; Close may be called again.
+func (z *Analyzer) Close() *Analysis {
+	if z.closed {
+		return z.a
+	}
+	z.closed = true
+	for _, f := range z.open {
+		z.finishFailover(f, "unresolved", "the log ended before every live node agreed")
+	}
+	z.open = nil
+	z.closeRecoveries()
+	z.a.Agreement = z.agree.result(z)
+	z.a.Reassigned = len(z.reasgn)
+	z.a.Messages = z.msgs.total(z.cfg.MessageClass)
+	z.a.Log = z.log.Finish()
+	z.a.Nodes = z.nodeStatuses()
+	if z.starts != len(z.cfg.Faults) {
+		z.warnf("the log has %d fault_start events but the fault list has %d faults", z.starts, len(z.cfg.Faults))
+	}
+	for _, t := range slices.Sorted(maps.Keys(z.unknown)) {
+		z.warnf("%d events of unknown type %q were ignored", z.unknown[t], t)
+	}
+	return z.a
+}

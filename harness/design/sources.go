@@ -1,0 +1,118 @@
+package design
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// SourcesFile is the declared set of the design-document report, inside
+// its output directory (reports/sources.yaml).
+const SourcesFile = "sources.yaml"
+
+// BenchFile is where `make report` stores the codec benchmarks' raw
+// output, relative to the output directory.
+const BenchFile = "data/bench.txt"
+
+// Sources is the declared set of the design-document report: which
+// experiment each section of reports/README.md is made of. A section whose
+// experiment is empty is left out of the README. The experiments are run
+// from experiments/NAME.yaml and read from results/NAME/latest.
+type Sources struct {
+	// Stress is the seed's stress test: a single closed-loop run, ideally of
+	// the seed's configuration (3 nodes, 50 clients × 200 requests, 500 ms).
+	Stress string `yaml:"stress"`
+	// Failover is a run (or repeat set) that crashes the coordinator.
+	Failover string `yaml:"failover"`
+	// OpenLoop is an open-loop run: latency without coordinated omission.
+	OpenLoop string `yaml:"openloop"`
+	// Balancers is a sweep over cluster.balancer (and cluster.nodes).
+	Balancers string `yaml:"balancers"`
+	// Scaling is a sweep over cluster.nodes.
+	Scaling string `yaml:"scaling"`
+	// Bench is the codec benchmarks' output, relative to the output
+	// directory; default BenchFile.
+	Bench string `yaml:"bench"`
+}
+
+// DefaultSources is the set `make report` uses when sources.yaml
+// does not exist.
+func DefaultSources() Sources {
+	return Sources{Stress: "stress10k", Failover: "failover", OpenLoop: "openloop",
+		Balancers: "balancers", Scaling: "scaling", Bench: BenchFile}
+}
+
+// namePattern is what an experiment name may be (spec's rule for
+// name:), so that a source can never name a path outside results/.
+var namePattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
+
+// Experiments lists the distinct experiments of the set, in section order.
+func (s Sources) Experiments() []string {
+	var out []string
+	for _, name := range []string{s.Stress, s.Failover, s.OpenLoop, s.Balancers, s.Scaling} {
+		if name != "" && !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// validate names the first bad entry.
+func (s Sources) validate() error {
+	fields := []struct{ key, name string }{
+		{"stress", s.Stress}, {"failover", s.Failover}, {"openloop", s.OpenLoop},
+		{"balancers", s.Balancers}, {"scaling", s.Scaling},
+	}
+	for _, f := range fields {
+		if f.name != "" && (!namePattern.MatchString(f.name) || f.name == "." || f.name == "..") {
+			return fmt.Errorf("%w: %s: %q is not an experiment name (letters, digits, '.', '_', '-')", ErrDesignSources, f.key, f.name)
+		}
+	}
+	if s.Bench == "" || !filepath.IsLocal(s.Bench) {
+		return fmt.Errorf("%w: bench: %q is not a path inside the output directory", ErrDesignSources, s.Bench)
+	}
+	if len(s.Experiments()) == 0 {
+		return fmt.Errorf("%w: no section names an experiment", ErrDesignSources)
+	}
+	return nil
+}
+
+// ParseSources reads a sources file strictly: unknown keys and values
+// that are not experiment names are errors. Absent keys keep their
+// DefaultSources value; an explicit empty string leaves the section out.
+func ParseSources(r io.Reader) (Sources, error) {
+	s := DefaultSources()
+	dec := yaml.NewDecoder(r)
+	dec.KnownFields(true)
+	if err := dec.Decode(&s); err != nil && !errors.Is(err, io.EOF) {
+		return s, fmt.Errorf("%w: %v", ErrDesignSources, err)
+	}
+	if err := s.validate(); err != nil {
+		return s, err
+	}
+	return s, nil
+}
+
+// LoadSources reads path, or returns DefaultSources when it does
+// not exist.
+func LoadSources(path string) (Sources, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return DefaultSources(), nil
+	}
+	if err != nil {
+		return Sources{}, fmt.Errorf("loading design sources: %w", err)
+	}
+	s, err := ParseSources(bytes.NewReader(b))
+	if err != nil {
+		return s, fmt.Errorf("loading %s: %w", path, err)
+	}
+	return s, nil
+}

@@ -1,0 +1,229 @@
+package experiment
+
+import (
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// FieldDoc documents one field of the experiment file.
+type FieldDoc struct {
+	Path    string // "workload.clients"; list elements are written "faults.schedule[].at"
+	Type    string // "int", "duration", "rate", "section", …
+	Default string // as it would be written in the file; "" when there is none
+	Doc     string // meaning, unit and allowed values
+}
+
+// fieldDocText is the meaning of every field, by path. A test walks the
+// Experiment type and fails on any field missing here (or any entry here that
+// names no field), so the reference cannot drift from the code.
+var fieldDocText = map[string]string{
+	"name":        "Experiment name: letters, digits, '.', '_', '-'. Names the results directory results/NAME/. Default: the file name.",
+	"description": "One or two sentences on what the experiment shows; copied into the report.",
+	"seed":        "Fixes everything random: fault schedule, request images, usernames. Repeat r > 1 uses a seed derived from it.",
+	"repeat":      "Independent runs of every variant (each with its own derived seed); > 1 gives confidence intervals in compare.",
+
+	"cluster":                        "The system under study.",
+	"cluster.nodes":                  "Number of cloud nodes (ids 1..nodes), 1..64.",
+	"cluster.launch":                 "local: the harness starts the nodes on 127.0.0.1. external: they already run at cluster.addrs (silent faults only). noop: no cluster; a no-op target answers every request at once, so the run measures the harness itself.",
+	"cluster.addrs":                  "launch: external only: host:port of node 1, 2, … (loopback addresses only).",
+	"cluster.heartbeat":              "How often each node sends a heartbeat to every peer.",
+	"cluster.suspect_after":          "A peer silent this long is suspected failed. Must exceed heartbeat.",
+	"cluster.election_timeout":       "How long an election's initiator waits for OK + load replies before deciding.",
+	"cluster.reelect_every":          "Periodic re-election (the seed's 15 s); 0s turns it off.",
+	"cluster.recovery_election":      "Whether a node that finishes recovering starts an election (the seed does; a fresh node has the lowest load and wins).",
+	"cluster.balancer":               "How the coordinator picks the serving node: lowest-load (per request), round-robin, random, coordinator (serves everything itself).",
+	"cluster.load":                   "The seed's load metric: base + per_request × outstanding requests.",
+	"cluster.load.base":              "Base load of every node.",
+	"cluster.load.per_request":       "Load added per outstanding request.",
+	"cluster.load.bases":             "Per-node base loads, one per node (node 1 first); overrides base.",
+	"cluster.service":                "Work per request on top of the real steganography.",
+	"cluster.service.delay":          "Simulated processing time per request (the seed's 500ms).",
+	"cluster.service.max_concurrent": "Requests a node serves at once; more wait. 0 = unlimited.",
+
+	"faults":                 "Injected failures: the periodic model (kind, every, probability, down) or an explicit schedule.",
+	"faults.kind":            "none | silent (node drops all traffic, stays up) | crash (SIGKILL, restart after the down time) | pause (SIGSTOP/SIGCONT). With a schedule: the default kind of its entries.",
+	"faults.every":           "Periodic model: a fault round at every, 2×every, … from load start.",
+	"faults.probability":     "Periodic model: chance, 0..1, that each up node fails in a round.",
+	"faults.down":            "Periodic model: down time drawn uniformly from [min, max]; one duration means exactly that.",
+	"faults.sync_delay":      "Time a recovering node spends syncing state before it is Active again (seed: 500ms).",
+	"faults.min_alive":       "Never take down so many nodes that fewer than this stay up; such faults are recorded as suppressed. 0..nodes.",
+	"faults.schedule":        "Explicit faults instead of the periodic model, e.g. [{at: 5s, node: 2, kind: crash, for: 3s}].",
+	"faults.schedule[].at":   "When the fault starts, from load start.",
+	"faults.schedule[].node": "Node id, or coordinator: whichever node coordinates when the fault is due (resolved then, and recorded).",
+	"faults.schedule[].kind": "silent | crash | pause; default faults.kind.",
+	"faults.schedule[].for":  "How long the node stays down.",
+
+	"workload":                     "The load. Closed loop: requests_per_client. Open loop: rate or pacer, with duration.",
+	"workload.clients":             "Closed loop: concurrent clients, each waiting for its answer before the next request. Open loop: most requests in flight.",
+	"workload.requests_per_client": "Closed loop: requests each client sends; the run sends exactly clients × this.",
+	"workload.rate":                "Open loop at a constant rate, e.g. 150/s (vegeta's constant pacer). Latency counts from each request's scheduled time.",
+	"workload.pacer":               "Open loop with a vegeta pacer; the general form of rate.",
+	"workload.pacer.kind":          "constant | linear | sine.",
+	"workload.pacer.rate":          "constant: the rate; linear: the rate at the start; sine: the mean rate.",
+	"workload.pacer.slope":         "linear: requests/s added per second (negative slows down; the rate must stay > 0).",
+	"workload.pacer.amp":           "sine: amplitude as a rate, below the mean.",
+	"workload.pacer.period":        "sine: period of the wave.",
+	"workload.pacer.start_at":      "sine: where the wave starts: mean-up (default), peak, mean-down, trough.",
+	"workload.duration":            "Open loop: how long requests keep being scheduled.",
+	"workload.timeout":             "Per-attempt timeout of a request.",
+	"workload.retries":             "Retries after a failed or timed-out attempt, under the same request id.",
+	"workload.backoff":             "Wait before the first retry; doubles before each further one.",
+	"workload.max_duration":        "Hard stop for the whole load, requests in flight included.",
+	"workload.image":               "Cover images: generated width × height photo-like PNGs from the seed, or the files in dir.",
+	"workload.image.width":         "Generated image width in pixels.",
+	"workload.image.height":        "Generated image height in pixels.",
+	"workload.image.dir":           "Directory of .png/.jpg cover images, relative to the working directory, used in name order; width and height are then ignored.",
+	"workload.images":              "Distinct images in the pool; request n uses image n mod images.",
+	"workload.usernames":           "Usernames hidden per request (generated, distinct per request).",
+	"workload.quota":               "View quota hidden per request.",
+	"workload.key":                 "Path of a key file (relative to the working directory): metadata is sealed with AES-256-GCM before hiding. Empty: not sealed.",
+
+	"expect":                "Thresholds the run must meet, each \"<op> <value>\" with op one of < <= > >= ==; a missed one fails the run.",
+	"expect.success_rate":   "Share of requests answered correctly, e.g. \">= 99.9%\".",
+	"expect.throughput":     "Successful requests per second, e.g. \">= 98/s\".",
+	"expect.bound_achieved": "Throughput as a share of the configuration's physical bound, e.g. \">= 98%\".",
+	"expect.mean":           "Mean latency, e.g. \"< 600ms\".",
+	"expect.p50":            "Median latency.",
+	"expect.p90":            "90th percentile latency.",
+	"expect.p95":            "95th percentile latency.",
+	"expect.p99":            "99th percentile latency, e.g. \"< 1s\".",
+	"expect.p999":           "99.9th percentile latency.",
+	"expect.max":            "Largest latency.",
+	"expect.lost":           "Requests that never got a valid answer, e.g. \"== 0\".",
+	"expect.failover_p50":   "Median failover time (coordinator lost → all live nodes follow a new one), e.g. \"<= 150ms\".",
+	"expect.failover_max":   "Longest failover time.",
+
+	"matrix": "A sweep: field path → values, e.g. {cluster.balancer: [lowest-load, round-robin], cluster.nodes: [3, 5]}; every combination runs (× repeat). Scalar fields only.",
+}
+
+// fieldTypeNames names the custom types in the reference.
+var fieldTypeNames = map[reflect.Type]string{
+	durationType:                    "duration",
+	reflect.TypeFor[Rate]():         "rate",
+	reflect.TypeFor[Span]():         "[min, max]",
+	reflect.TypeFor[NodeSelector](): "node",
+	matrixType:                      "map",
+}
+
+// FieldDocs is the reference of every experiment field, in file order, with
+// its type, its default and its meaning.
+func FieldDocs() []FieldDoc {
+	var out []FieldDoc
+	walkFieldDocs(reflect.ValueOf(DefaultExperiment()).Elem(), "", &out)
+	return out
+}
+
+func walkFieldDocs(v reflect.Value, prefix string, out *[]FieldDoc) {
+	t := v.Type()
+	for i := range t.NumField() {
+		name := tagName(t.Field(i))
+		if name == "" {
+			continue
+		}
+		path := joinPath(prefix, name)
+		fv := v.Field(i)
+		doc := FieldDoc{Path: path, Type: typeName(fv.Type()), Doc: fieldDocText[path]}
+		// Optional fields (omitempty) and list elements have no default: their
+		// zero means "not set".
+		if _, opts, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); opts != "omitempty" && !strings.Contains(prefix, "[]") {
+			doc.Default = defaultText(fv)
+		}
+		*out = append(*out, doc)
+		switch ft := fv.Type(); {
+		case fieldTypeNames[ft] != "":
+		case ft.Kind() == reflect.Struct:
+			walkFieldDocs(fv, path, out)
+		case ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct:
+			walkFieldDocs(reflect.New(ft.Elem()).Elem(), path+"[]", out)
+		}
+	}
+}
+
+func typeName(t reflect.Type) string {
+	if n, ok := fieldTypeNames[t]; ok {
+		return n
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		return "section"
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Struct {
+			return "list of sections"
+		}
+		return "list of " + typeName(t.Elem())
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	}
+	return t.Kind().String()
+}
+
+// defaultText writes a default the way the file would; zero values that mean
+// "unset" (empty strings and lists, zero rates) have no default to show.
+func defaultText(v reflect.Value) string {
+	switch x := v.Interface().(type) {
+	case time.Duration:
+		return x.String()
+	case Rate:
+		return x.String()
+	case Span:
+		return x.String()
+	case NodeSelector, Matrix:
+		return ""
+	case string:
+		return x
+	case bool:
+		return strconv.FormatBool(x)
+	case int, int64:
+		return fmt.Sprint(x)
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
+	return ""
+}
+
+// HelpText is the experiment file reference printed by `stegocloud run
+// --help`.
+func HelpText() string {
+	var b strings.Builder
+	b.WriteString(`Experiment files (experiments/NAME.yaml) are strict YAML: unknown keys, wrong types and
+out-of-range values are errors that name the file, line and field. Durations need a unit
+("500ms", "3s", "1m30s"); rates are N/unit ("150/s", "1/2s"). Absent keys take the default.
+
+`)
+	for _, d := range FieldDocs() {
+		head := d.Path + "  " + d.Type
+		if d.Default != "" && d.Type != "section" {
+			head += "  = " + d.Default
+		}
+		b.WriteString(head + "\n")
+		for _, line := range wrapText(d.Doc, 88) {
+			b.WriteString("      " + line + "\n")
+		}
+	}
+	return b.String()
+}
+
+// wrapText breaks s into lines of at most width runes where it can.
+func wrapText(s string, width int) []string {
+	var lines []string
+	var cur []string
+	n := 0
+	for _, w := range strings.Fields(s) {
+		wl := len([]rune(w))
+		if n > 0 && n+1+wl > width {
+			lines = append(lines, strings.Join(cur, " "))
+			cur, n = nil, 0
+		}
+		if n > 0 {
+			n++
+		}
+		cur, n = append(cur, w), n+wl
+	}
+	if len(cur) > 0 {
+		lines = append(lines, strings.Join(cur, " "))
+	}
+	return lines
+}

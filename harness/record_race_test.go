@@ -1,7 +1,0 @@
-//go:build race
-
-package harness
-
-// recRaceEnabled: the race detector slows Add ~30×; the million-result heap
-// test skips itself under it (memory, not races, is what it checks).
-const recRaceEnabled = true

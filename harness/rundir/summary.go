@@ -1,0 +1,177 @@
+package rundir
+
+import (
+	"fmt"
+	"time"
+)
+
+// Summary is everything one run measured; it is written as summary.json and is
+// what report, compare and the design-document report read. Every metric is
+// defined in harness/doc.go ("Metrics"). Latencies are in milliseconds,
+// durations in seconds, rates per second, fractions in 0..1.
+type Summary struct {
+	Experiment string    `json:"experiment"` // experiment name
+	Run        string    `json:"run"`        // run directory name
+	Mode       string    `json:"mode"`       // "closed" or "open"
+	Start      time.Time `json:"start"`      // first request due
+	End        time.Time `json:"end"`        // last request ended
+	DurationS  float64   `json:"duration_s"`
+
+	Requests      Counts  `json:"requests"`
+	SuccessRate   float64 `json:"success_rate"`
+	ThroughputRPS float64 `json:"throughput_rps"` // successful requests per second
+	OfferedRPS    float64 `json:"offered_rps"`    // requests started per second
+	Bound         *Bound  `json:"bound,omitempty"`
+
+	Latency          Latency `json:"latency"`           // every request that ended, to its end
+	LatencyInFaults  Latency `json:"latency_in_faults"` // requests that overlapped a fault window
+	LatencyOutFaults Latency `json:"latency_out_faults"`
+
+	Nodes   []NodeSummary `json:"nodes"`
+	Balance Balance       `json:"balance"`
+
+	Faults             FaultSummary    `json:"faults"`
+	Elections          ElectionSummary `json:"elections"`
+	MessagesPerRequest float64         `json:"messages_per_request"` // request-path messages / Requests.Total
+	Messages           MessageCounts   `json:"messages"`             // every message of the run, by class
+
+	Verdict  Verdict  `json:"verdict"`
+	Warnings []string `json:"warnings,omitempty"`
+
+	// Histograms holds the HDR histograms (µs) in their compressed base64 form
+	// ("HISTF…"), keyed "all", "in_faults", "out_faults", "node/N", so that
+	// figures and comparisons can be rebuilt from summary.json alone.
+	Histograms map[string]string `json:"histograms"`
+}
+
+// Counts accounts for every request: Total = OK + Failed + TimedOut.
+type Counts struct {
+	Total      int `json:"total"`
+	OK         int `json:"ok"`
+	Failed     int `json:"failed"`
+	TimedOut   int `json:"timed_out"`
+	Retried    int `json:"retried"`    // requests that needed more than one attempt
+	Duplicates int `json:"duplicates"` // valid responses after the first, summed
+	Reassigned int `json:"reassigned"` // requests the coordinator moved to another node (events)
+	Lost       int `json:"lost"`       // requests that never got a valid response (Failed + TimedOut)
+}
+
+// Bound is the physical limit the configuration puts on throughput, stated next
+// to what was measured (closed loop: clients / per-request service time).
+type Bound struct {
+	RPS      float64 `json:"rps"`
+	Formula  string  `json:"formula"`  // e.g. "50 clients / 0.5 s service delay"
+	Achieved float64 `json:"achieved"` // ThroughputRPS / RPS
+}
+
+// Latency summarises one HDR histogram.
+type Latency struct {
+	Count    int64   `json:"count"`
+	MeanMs   float64 `json:"mean_ms"`
+	StdDevMs float64 `json:"stddev_ms"`
+	MinMs    float64 `json:"min_ms"`
+	P50Ms    float64 `json:"p50_ms"`
+	P90Ms    float64 `json:"p90_ms"`
+	P95Ms    float64 `json:"p95_ms"`
+	P99Ms    float64 `json:"p99_ms"`
+	P999Ms   float64 `json:"p999_ms"`
+	MaxMs    float64 `json:"max_ms"`
+}
+
+// NodeSummary is one node's part in the run.
+type NodeSummary struct {
+	ID          int     `json:"id"`
+	Served      int     `json:"served"` // successful requests this node served (client's view)
+	Share       float64 `json:"share"`  // Served / all successful requests
+	Latency     Latency `json:"latency"`
+	Completions int     `json:"completions"` // complete events the node logged (includes duplicates)
+	FaultsDown  float64 `json:"faults_down_s"`
+	FinalState  string  `json:"final_state"`
+	FinalLoad   float64 `json:"final_load"`
+	Processed   int     `json:"processed"` // the node's own count at the end
+	Coordinator bool    `json:"coordinator"`
+}
+
+// Balance is the spread of Served across nodes.
+type Balance struct {
+	MaxMinRatio float64 `json:"max_min_ratio"` // max share / min share (0 when a node served nothing)
+	CV          float64 `json:"cv"`            // coefficient of variation of shares
+}
+
+// FaultSummary is the fault-tolerance table.
+type FaultSummary struct {
+	Injected   int            `json:"injected"`
+	ByKind     map[string]int `json:"by_kind,omitempty"`
+	MeanDownS  float64        `json:"mean_down_s"`
+	FailoverMs Stats          `json:"failover_ms"` // coordinator lost → every live node follows the same new one
+	RecoveryMs Stats          `json:"recovery_ms"` // node due back → Active again
+	// Failovers that did not yield a sample: masked (the coordinator came back
+	// before any node reacted) and unresolved (the live nodes never agreed).
+	FailoverMasked     int `json:"failover_masked"`
+	FailoverUnresolved int `json:"failover_unresolved"`
+	RecoveryUnresolved int `json:"recovery_unresolved"` // faults after which the node logged no state → Active
+}
+
+// ElectionSummary counts elections and coordinator changes.
+type ElectionSummary struct {
+	Total              int            `json:"total"`
+	ByCause            map[string]int `json:"by_cause,omitempty"`
+	CoordinatorChanges int            `json:"coordinator_changes"`
+	MaxEpoch           uint64         `json:"max_epoch"`
+}
+
+// MessageCounts counts the messages of a run by class (see harness/doc.go, "Messages
+// per request"): Total = Request + Heartbeat + Election + Other.
+type MessageCounts struct {
+	Total     int64            `json:"total"`
+	Request   int64            `json:"request"`   // the request path: request, assign, response, done, …
+	Heartbeat int64            `json:"heartbeat"` // failure-detection overhead
+	Election  int64            `json:"election"`  // election, coordinator and state-sync overhead
+	Other     int64            `json:"other"`     // control and anything unclassified
+	ByType    map[string]int64 `json:"by_type,omitempty"`
+}
+
+// Stats summarises a small sample (failover or recovery times).
+type Stats struct {
+	N    int       `json:"n"`
+	Mean float64   `json:"mean"`
+	P50  float64   `json:"p50"`
+	Max  float64   `json:"max"`
+	All  []float64 `json:"all,omitempty"`
+}
+
+// Verdict is the checker's judgement; a run passes only if every check passes.
+type Verdict struct {
+	Pass   bool    `json:"pass"`
+	Checks []Check `json:"checks"`
+}
+
+// Check is one named assertion about the run.
+type Check struct {
+	Name   string `json:"name"`
+	Pass   bool   `json:"pass"`
+	Detail string `json:"detail"`
+}
+
+// Headline is the one-line account of a run printed when it ends.
+func (s *Summary) Headline() string {
+	return fmt.Sprintf("%d requests, %.2f%% ok, %.1f req/s, p50 %s, p99 %s",
+		s.Requests.Total, 100*s.SuccessRate, s.ThroughputRPS, roughMs(s.Latency.P50Ms), roughMs(s.Latency.P99Ms))
+}
+
+// roughMs prints a latency in milliseconds with a sensible precision for its
+// size: "7µs", "1.62ms", "502.3ms", "1.204s".
+func roughMs(ms float64) string {
+	d := time.Duration(ms * float64(time.Millisecond))
+	switch {
+	case d < time.Millisecond:
+		d = d.Round(time.Microsecond)
+	case d < 10*time.Millisecond:
+		d = d.Round(10 * time.Microsecond)
+	case d < time.Second:
+		d = d.Round(100 * time.Microsecond)
+	default:
+		d = d.Round(time.Millisecond)
+	}
+	return d.String()
+}
