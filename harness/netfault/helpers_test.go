@@ -88,7 +88,13 @@ func (s *server) next(t *testing.T) net.Conn {
 	}
 }
 
-func echo(c net.Conn) { _, _ = io.Copy(c, c) }
+// echo answers every byte and passes the end of the stream on.
+func echo(c net.Conn) {
+	_, _ = io.Copy(c, c)
+	if tc, ok := c.(*net.TCPConn); ok {
+		_ = tc.CloseWrite()
+	}
+}
 
 // newNet builds a Network over the given node servers and closes it at the
 // end of the test.
