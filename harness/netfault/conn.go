@@ -104,54 +104,69 @@ func (c *pconn) connect() {
 	c.pump(Down, b, c.a)
 }
 
+// pump is one direction of one connection: a reader and a writer goroutine
+// joined by a bounded fifo. The writer holds wmu from taking a chunk until it
+// is delivered; the reader may deliver a chunk itself (the fast path) only
+// while the gate passes, the fifo is empty and wmu is free, so nothing it
+// writes can overtake an earlier chunk.
+type pump struct {
+	c        *pconn
+	dir      *direction
+	src, dst net.Conn
+	q        *fifo
+	wmu      sync.Mutex
+	pace     time.Time   // bandwidth: when the next byte may leave
+	timer    *time.Timer // the writer's, for due times and pacing
+}
+
 func (c *pconn) pump(d Dir, src, dst net.Conn) {
-	dir := c.p.dirs[d]
-	q := newFIFO(queueLimit)
+	p := &pump{c: c, dir: c.p.dirs[d], src: src, dst: dst, q: newFIFO(queueLimit), timer: time.NewTimer(time.Hour)}
+	defer p.timer.Stop()
 	readerDone := make(chan struct{})
 	c.p.net.wg.Go(func() {
 		defer close(readerDone)
-		c.read(dir, src, q)
+		p.read()
 	})
-	if c.write(dir, dst, q) {
+	if p.write() {
 		return
 	}
 	// Aborted: once the reader has stopped, nothing else enters q.
 	<-readerDone
-	for ch, ok := q.tryPop(); ok; ch, ok = q.tryPop() {
-		release(dir, ch)
+	for ch, ok := p.q.tryPop(); ok; ch, ok = p.q.tryPop() {
+		release(p.dir, ch)
 	}
 }
 
-// read moves src's bytes into q. It does not read while the direction is
-// held, so a held sender fills its socket buffers and blocks.
-func (c *pconn) read(dir *direction, src net.Conn, q *fifo) {
+// read moves src's bytes on. It does not read while the direction is held,
+// so a held sender fills its socket buffers and blocks.
+func (p *pump) read() {
+	c, dir := p.c, p.dir
+	timer := time.NewTimer(time.Hour) // for the fast path, should pacing start mid-write
+	defer timer.Stop()
 	scratch := bufPool.Get().(*[]byte)
 	defer func() { bufPool.Put(scratch) }()
 	for {
 		if _, _, ok := dir.waitOpen(c.done); !ok {
 			return
 		}
-		n, err := src.Read(*scratch)
+		n, err := p.src.Read(*scratch)
 		if n > 0 {
-			ch := chunk{buf: (*scratch)[:n]}
-			if n >= chunkSize/8 {
-				ch.pooled = scratch // hand the buffer over, take a fresh one
-				scratch = bufPool.Get().(*[]byte)
-			} else {
-				ch.buf = bytes.Clone(ch.buf)
-			}
-			if g, _ := dir.load(); g.Delay > 0 || g.Jitter > 0 {
-				ch.due = time.Now().Add(c.p.net.sample(g))
-			}
-			dir.addBuffered(int64(n))
-			if !q.push(ch, c.done) {
-				release(dir, ch)
+			g, _ := dir.load() // now, not before the read: bytes read after a hold began wait
+			if done, ok := p.fastPath((*scratch)[:n], g, timer); !ok {
 				return
+			} else if !done {
+				var ch chunk
+				ch, scratch = p.take(scratch, n, g)
+				dir.addBuffered(int64(n))
+				if !p.q.push(ch, c.done) {
+					release(dir, ch)
+					return
+				}
 			}
 		}
 		switch {
 		case errors.Is(err, io.EOF):
-			q.push(chunk{eof: true}, c.done)
+			p.q.push(chunk{eof: true}, c.done)
 			return
 		case err != nil:
 			c.abort()
@@ -160,41 +175,78 @@ func (c *pconn) read(dir *direction, src net.Conn, q *fifo) {
 	}
 }
 
+// fastPath delivers buf from the reader itself when the gate passes and no
+// earlier chunk is queued or being written. done: it did; ok: false if the
+// connection ended.
+func (p *pump) fastPath(buf []byte, g Gate, timer *time.Timer) (done, ok bool) {
+	if !g.IsPass() || !p.wmu.TryLock() {
+		return false, true
+	}
+	defer p.wmu.Unlock()
+	if !p.q.empty() {
+		return false, true
+	}
+	return true, p.deliver(buf, timer)
+}
+
+// take makes a chunk of the n bytes read into scratch and returns the buffer
+// to read into next. A large read hands its buffer over; a small one is
+// copied, so a delayed stream of small frames does not pin 32 KiB each.
+func (p *pump) take(scratch *[]byte, n int, g Gate) (chunk, *[]byte) {
+	ch := chunk{buf: (*scratch)[:n]}
+	if n >= chunkSize/8 {
+		ch.pooled = scratch
+		scratch = bufPool.Get().(*[]byte)
+	} else {
+		ch.buf = bytes.Clone(ch.buf)
+	}
+	if g.Delay > 0 || g.Jitter > 0 {
+		ch.due = time.Now().Add(p.c.p.net.sample(g))
+	}
+	return ch, scratch
+}
+
 // write delivers q's chunks to dst in order, each no earlier than its due
 // time and only while the direction is open. It returns true when it
 // delivered the end of the stream, false when the connection was aborted.
-func (c *pconn) write(dir *direction, dst net.Conn, q *fifo) bool {
-	timer := time.NewTimer(time.Hour)
-	defer timer.Stop()
-	var pace time.Time // bandwidth: when the next byte may leave
+func (p *pump) write() bool {
+	c, dir := p.c, p.dir
 	for {
-		ch, ok := q.pop(c.done)
+		p.wmu.Lock()
+		ch, ok := p.q.tryPop()
 		if !ok {
-			return false
-		}
-		if !ch.eof && !c.sleepUntil(ch.due, timer) {
-			release(dir, ch)
-			return false
+			p.wmu.Unlock()
+			select {
+			case <-p.q.data:
+				continue
+			case <-c.done:
+				return false
+			}
 		}
 		if ch.eof {
+			p.wmu.Unlock()
 			if _, _, ok := dir.waitOpen(c.done); !ok {
 				return false
 			}
-			if tc, ok := dst.(*net.TCPConn); ok {
+			if tc, ok := p.dst.(*net.TCPConn); ok {
 				_ = tc.CloseWrite()
 			}
 			c.halfDone()
 			return true
 		}
-		ok = c.deliver(dir, dst, ch.buf, &pace, timer)
+		ok = c.sleepUntil(ch.due, p.timer) && p.deliver(ch.buf, p.timer)
 		release(dir, ch)
+		p.wmu.Unlock()
 		if !ok {
 			return false
 		}
 	}
 }
 
-func (c *pconn) deliver(dir *direction, dst net.Conn, buf []byte, pace *time.Time, timer *time.Timer) bool {
+// deliver writes buf to dst, waiting while the direction is held and pacing
+// it under a bandwidth limit; the caller holds wmu.
+func (p *pump) deliver(buf []byte, timer *time.Timer) bool {
+	c, dir, dst, pace := p.c, p.dir, p.dst, &p.pace
 	held := false
 	for len(buf) > 0 {
 		g, waited, ok := dir.waitOpen(c.done)

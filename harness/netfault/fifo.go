@@ -71,6 +71,12 @@ func (q *fifo) pop(done <-chan struct{}) (chunk, bool) {
 	}
 }
 
+func (q *fifo) empty() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.items) == 0
+}
+
 func (q *fifo) tryPop() (chunk, bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
