@@ -16,6 +16,7 @@ var stageImports = map[string][]string{
 	"experiment":        {},
 	"fault":             {"experiment"},
 	"history":           {},
+	"netfault":          {},
 	"load":              {"experiment"},
 	"rundir":            {"experiment", "fault"},
 	"record":            {"experiment", "fault", "load", "rundir", "internal/units"},
