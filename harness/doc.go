@@ -93,10 +93,19 @@
 //
 // Latency (ms): from the request's Intended time (the pacer's schedule, so
 // queueing behind a slow request is not hidden) to its valid response or final
-// error. count, mean, stddev (population), min and max are exact. pN is the
-// HDR histogram's value at quantile N (the highest value equivalent to the
-// value at rank round(N/100 × count)) clamped to [min, max], so it is within
-// 0.1% of the nearest-rank percentile. "latency" covers every result;
+// error. count, mean, stddev (population), min and max are exact. Every
+// percentile the harness reports — pN of latencies here and in
+// timeseries.csv, the p50 of failover and recovery times, the progress
+// line's p99 — has one definition, HdrHistogram's (package
+// harness/internal/quantile): the value at rank ceil(N/100 × count) in
+// increasing order, the smallest value that at least N% of the values are at
+// or below, so p50 of an even count is the lower middle value and p99.9 of
+// fewer than 1000 values is the maximum. latency.hgrm lists the same values.
+// Latency percentiles come from the HDR histogram (the highest value
+// equivalent to that one, within 0.1%) clamped to [min, max]. The design
+// report's pooled failover p50 uses the same rule; a median of repeated runs
+// (compare, sweeps) is benchstat's, a different statistic, and is called a
+// median. "latency" covers every result;
 // "latency_in_faults" the results whose flight [Intended, Intended + Latency]
 // overlapped a fault window [at, at + for) of any node (from ≤ end and start <
 // to: a request that ends the instant a fault starts is in it, one that starts
@@ -152,8 +161,8 @@
 // for. The episode is masked (no sample) when C's fault ends before any waited
 // node suspected C, started an election or named a coordinator — the fault was
 // shorter than detection; it is unresolved (no sample, reported) when no waited
-// node is left or the log ends first. p50 is the median, the mean of the two
-// middle values for an even count.
+// node is left or the log ends first. p50 is the percentile defined above
+// (the lower middle value of an even count).
 //
 // Recovery time (ms, "faults.recovery_ms"): from a node's fault_end (due back)
 // to its next state event to Active (case-insensitive). A recovery is

@@ -36,16 +36,16 @@ func newRecorder(t testing.TB, cfg Config) *Recorder {
 	return r
 }
 
-// oracle is the nearest-rank percentile of sorted values: the value at
-// rank ceil(q/100·n).
+// oracle is the nearest-rank percentile of sorted values, the value at rank
+// ceil(q/100·n) (the ulp HdrHistogram takes off q keeps 99.9% of 1000 at
+// rank 999), widened only by the histogram's 0.1% precision and the 1 µs
+// rounding: the rank itself must be exact, since one rank is what tells a
+// tail's p99.9 from its maximum.
 func oracle(sorted []time.Duration, q float64) (lo, hi float64) {
 	n := len(sorted)
-	rank := int(math.Ceil(q / 100 * float64(n)))
-	// HDR rounds the rank where nearest-rank takes the ceiling: allow one
-	// rank either side, widened by the histogram's 0.1% precision and the
-	// 1 µs rounding.
-	l, h := max(rank-2, 0), min(rank, n-1)
-	return units.Ms(sorted[l])*(1-1e-3) - 0.001, units.Ms(sorted[h])*(1+1e-3) + 0.001
+	rank := max(int(math.Ceil(math.Nextafter(q, 0)/100*float64(n))), 1)
+	v := units.Ms(sorted[rank-1])
+	return v*(1-1e-3) - 0.001, v*(1+1e-3) + 0.001
 }
 
 func TestRecorderPercentilesAgainstOracle(t *testing.T) {
@@ -122,6 +122,37 @@ func TestRecorderPercentilesAgainstOracle(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestRecorderTailPercentiles is issue 15's smoke run in miniature: 599
+// latencies, whose p99 is the 594th and p99.9 the 599th (the maximum) by the
+// definition latency.hgrm uses; rounding the rank instead gave the 593rd and
+// the 598th, reporting the tail low.
+func TestRecorderTailPercentiles(t *testing.T) {
+	r := newRecorder(t, Config{})
+	for i := range 599 {
+		r.Add(synth.OK(uint64(i), 0, time.Duration(599-i)*time.Millisecond, 1))
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var s rundir.Summary
+	if err := r.Summarize(&s); err != nil {
+		t.Fatal(err)
+	}
+	l := s.Latency
+	for _, p := range []struct {
+		name      string
+		got, want float64
+	}{{"p50", l.P50Ms, 300}, {"p90", l.P90Ms, 540}, {"p95", l.P95Ms, 570}, {"p99", l.P99Ms, 594}, {"p99.9", l.P999Ms, 599}} {
+		// 3 significant figures: a value is reported as its bucket's top.
+		if p.got < p.want || p.got > p.want*1.001 {
+			t.Errorf("%s of 1..599 ms = %.3f ms, want %g ms (rank ceil(q·599))", p.name, p.got, p.want)
+		}
+	}
+	if l.P999Ms != l.MaxMs {
+		t.Errorf("p99.9 of 599 values = %.3f ms, want the maximum %.3f ms", l.P999Ms, l.MaxMs)
 	}
 }
 
