@@ -107,8 +107,9 @@ func StressBlock(rw *markdown.Writer, s *rundir.Summary, decisions func()) {
 	rw.Printf("Throughput:            %.2f requests/second\n", s.ThroughputRPS)
 	rw.Line("")
 	rw.Line("Latency Statistics:")
-	rw.Printf("  Average:             %.2f ms\n", s.Latency.MeanMs)
-	rw.Printf("  P95:                 %.0f ms\n", s.Latency.P95Ms)
+	// The same precision as the tables beside the block (Ms).
+	rw.Printf("  Average:             %s\n", Ms(s.Latency.MeanMs))
+	rw.Printf("  P95:                 %s\n", Ms(s.Latency.P95Ms))
 	if decisions != nil {
 		decisions()
 	}
