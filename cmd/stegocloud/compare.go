@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"stegocloud/harness/compare"
@@ -37,10 +38,10 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	dirs := fs.Args()
-	for _, d := range dirs {
-		if strings.HasPrefix(d, "-") {
-			return usageErrorf("compare: %q after the directories: flags go first (see 'stegocloud compare --help')", d)
-		}
+	// A flag after a directory is a positional word to the flag package:
+	// it and everything after it would be taken for directories.
+	if i := slices.IndexFunc(dirs, func(d string) bool { return strings.HasPrefix(d, "-") }); i >= 0 {
+		return checkArgs(fs, i)
 	}
 	if len(dirs) < 2 {
 		return usageErrorf("compare: need at least two run set directories, got %d (see 'stegocloud compare --help')", len(dirs))

@@ -78,7 +78,7 @@ func TestCompareCommand(t *testing.T) {
 		{name: "help", args: []string{"--help"}, err: errHelp, stdout: []string{"Usage: stegocloud compare", "-out file", "rep-1/", "results/NAME"}},
 		{name: "two single runs", args: []string{a, b}, stdout: []string{"| A | fast/20260102-030405 | 1 |", "| B vs A |", "| latency p50 (ms) | lower |", "worse"}},
 		{name: "one dir", args: []string{a}, usage: true, errText: "need at least two"},
-		{name: "flag after dirs", args: []string{a, b, "--out", "x.md"}, usage: true, errText: "flags go first"},
+		{name: "flag after dirs", args: []string{a, b, "--out", "x.md"}, usage: true, errText: `unexpected arguments "--out" "x.md"`},
 		{name: "unknown flag", args: []string{"--bogus", a, b}, usage: true, errText: "bogus"},
 		{name: "missing dir", args: []string{a, missing}, errText: missing},
 		{name: "not a run set", args: []string{a, filepath.Join(root, "empty")}, err: compare.ErrNotRunSet, errText: "empty"},

@@ -59,8 +59,11 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if name := df.setOnlyWithDesign(fs); name != "" {
 		return usageErrorf("report: --%s applies only with --design (see 'stegocloud report --help')", name)
 	}
-	if fs.NArg() != 1 {
-		return usageErrorf("report: want one run directory, got %d arguments (see 'stegocloud report --help')", fs.NArg())
+	if fs.NArg() == 0 {
+		return usageErrorf("report: want one run directory, got none (see 'stegocloud report --help')")
+	}
+	if err := checkArgs(fs, 1); err != nil {
+		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err

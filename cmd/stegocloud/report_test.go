@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -92,7 +93,7 @@ func TestReportCommandErrors(t *testing.T) {
 		wantInErr string
 	}{
 		{"no run directory", []string{"report"}, 2, "want one run directory"},
-		{"two run directories", []string{"report", runDir, runDir}, 2, "want one run directory"},
+		{"two run directories", []string{"report", runDir, runDir}, 2, "unexpected argument " + strconv.Quote(runDir)},
 		{"unknown flag", []string{"report", "--pdf", runDir}, 2, "-pdf"},
 		{"not a run directory", []string{"report", empty}, 1, "not a run directory"},
 	}
