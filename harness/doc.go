@@ -67,7 +67,10 @@
 //
 // Counts (summary.json "requests"), one result per issued request:
 //
-//   - total: results recorded = ok + failed + timed_out.
+//   - total: requests sent = ok + failed + timed_out.
+//   - unsent: requests the pacer issued after the load had stopped (Ctrl-C,
+//     max_duration) and the driver never sent. They are in no other count,
+//     rate, latency or time series; requests.csv has a row for each.
 //   - ok: a valid response carrying the metadata that was sent.
 //   - failed: an error, an invalid response, or no node reachable (results
 //     with an unknown outcome are counted here and fail the accounted check).

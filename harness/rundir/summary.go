@@ -44,12 +44,14 @@ type Summary struct {
 	Histograms map[string]string `json:"histograms"`
 }
 
-// Counts accounts for every request: Total = OK + Failed + TimedOut.
+// Counts accounts for every request: Total = OK + Failed + TimedOut are the
+// requests sent; Unsent were issued after the load stopped and never sent.
 type Counts struct {
 	Total      int `json:"total"`
 	OK         int `json:"ok"`
 	Failed     int `json:"failed"`
 	TimedOut   int `json:"timed_out"`
+	Unsent     int `json:"unsent,omitempty"` // issued after the load stopped (Ctrl-C, max_duration), never sent
 	Retried    int `json:"retried"`    // requests that needed more than one attempt
 	Duplicates int `json:"duplicates"` // valid responses after the first, summed
 	Reassigned int `json:"reassigned"` // requests the coordinator moved to another node (events)
