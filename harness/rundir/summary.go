@@ -51,11 +51,14 @@ type Counts struct {
 	OK         int `json:"ok"`
 	Failed     int `json:"failed"`
 	TimedOut   int `json:"timed_out"`
-	Unsent     int `json:"unsent,omitempty"` // issued after the load stopped (Ctrl-C, max_duration), never sent
 	Retried    int `json:"retried"`    // requests that needed more than one attempt
 	Duplicates int `json:"duplicates"` // valid responses after the first, summed
 	Reassigned int `json:"reassigned"` // requests the coordinator moved to another node (events)
 	Lost       int `json:"lost"`       // requests that never got a valid response (Failed + TimedOut)
+
+	// Unsent were issued after the load stopped (Ctrl-C, max_duration) and
+	// never sent: in no other count.
+	Unsent int `json:"unsent,omitempty"`
 }
 
 // Bound is the physical limit the configuration puts on throughput, stated next
