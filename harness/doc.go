@@ -59,6 +59,18 @@
 // A run passes when every check passes; load_complete (every planned request
 // issued, not cut short by max_duration or Ctrl-C) is added in front.
 //
+// An interrupted run (Ctrl-C or SIGTERM: ctx ends) stops its load at once;
+// requests the pacer issues after that are not sent (counted as unsent). A
+// fault in progress ends then without healing: a crashed node is not
+// restarted, no fault_end is logged (the node never came back), and the node
+// is reported down ("DOWN (CRASH)") in the final status. The run still writes
+// its files: summary.json says "interrupted" (cause, when, the nodes left
+// down), report.md opens with a banner, and the verdict fails. The
+// results/NAME/latest link moves to a run root only once the root is
+// complete — every run's summary.json (and a sweep's sweep.json) written,
+// nothing interrupted — so neither an interrupted run nor a killed harness
+// hides the last complete run (rundir.Locate falls back past one).
+//
 // Progress shows a running load: an mpb bar on a terminal, a line every few
 // seconds elsewhere, with the p99 of the last interval from a cheap gauge. The
 // driver and the progress sampler use the wall clock, as vegeta does.

@@ -20,7 +20,10 @@ per-node spread, messages per request and lost requests.
 
 A DIR is a run set: a run directory (results/NAME/YYYYMMDD-HHMMSS holding
 summary.json), a repeat set (rep-1/ … rep-n/, each a run directory), a sweep
-variant directory, or results/NAME, which stands for its latest run.
+variant directory, or results/NAME, which stands for its latest complete run
+set: the one results/NAME/latest names or, when that one never finished
+(killed) or was interrupted, the newest complete one (a line on stderr says
+so). An interrupted run named directly is compared with a warning.
 
 Single runs are compared value against value. Repeated runs are summarised as
 the median ± its 95% confidence interval and tested with a Mann-Whitney U test,
@@ -54,6 +57,9 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		set, err := compare.LoadRunSet(d)
 		if err != nil {
 			return fmt.Errorf("compare: %w", err)
+		}
+		if set.Note != "" {
+			fmt.Fprintf(stderr, "compare: %s\n", set.Note)
 		}
 		sets[i] = set
 	}

@@ -18,7 +18,9 @@ experiment.yaml, schedule.json, timeseries.csv and events.jsonl. Nothing is
 re-run; the same files always give the same report.
 
 RUN_DIR is a run directory (results/NAME/YYYYMMDD-HHMMSS) or an experiment's
-results directory (results/NAME), which means its latest run.
+results directory (results/NAME), which means its latest complete run: the one
+results/NAME/latest names or, when that run never finished (killed) or was
+interrupted, the newest complete one (a line on stderr says so).
 
 Files that are missing or unreadable (other than summary.json) are listed as
 warnings in the report, and the parts that need them are left out.
@@ -68,9 +70,12 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	dir, err := rundir.Resolve(fs.Arg(0))
+	dir, note, err := rundir.Locate(fs.Arg(0))
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
+	}
+	if note != "" {
+		fmt.Fprintf(stderr, "report: %s\n", note)
 	}
 	out, err := report.Run(dir, !*noFigures)
 	if out != nil {

@@ -17,12 +17,17 @@ import (
 const runDescription = `
 Run an experiment: start the node cluster on 127.0.0.1, inject the seeded fault
 schedule, drive the load with vegeta, check every response, and write
-results/NAME/YYYYMMDD-HHMMSS/ (results/NAME/latest points at it) with the data
-files, figures and report.md.
+results/NAME/YYYYMMDD-HHMMSS/ with the data files, figures and report.md;
+results/NAME/latest points at it once every run in it is complete.
 
 EXPERIMENT is a path to a YAML file, or a bare name meaning experiments/NAME.yaml.
 The exit code is 0 when every run passed its checks and thresholds, 1 when a
-check failed or the run could not be done, 2 on a usage error.
+check failed, the run was interrupted or could not be done, 2 on a usage error.
+
+Ctrl-C (or SIGTERM) stops the load at once, leaves a node that a fault holds
+down as it is, stops the nodes and still writes the run's files: report.md and
+summary.json say the run was interrupted, requests that were due but never
+sent are counted as unsent, and latest keeps naming the last complete run.
 
 With repeat: n the run directory holds rep-1/ … rep-n/; with matrix: one
 directory per variant plus sweep.json, sweep.md and sweep figures.`

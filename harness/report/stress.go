@@ -78,9 +78,13 @@ func stressRows(rc *runReport) [][]string {
 		measuredThr += fmt.Sprintf(" (%.1f%% of bound)", 100*s.Bound.Achieved)
 	}
 	lost := s.Requests.Total - s.Requests.OK
+	total := strconv.Itoa(s.Requests.Total)
+	if n := s.Requests.Unsent; n > 0 {
+		total += fmt.Sprintf(" (and %d never sent: the load had stopped)", n)
+	}
 	return [][]string{
 		{"Duration", Sec(s.DurationS), durBound, Sec(SeedClaims.DurationS)},
-		{"Total requests", strconv.Itoa(s.Requests.Total), "—", strconv.Itoa(SeedClaims.Total)},
+		{"Total requests", total, "—", strconv.Itoa(SeedClaims.Total)},
 		{"Successful", strconv.Itoa(s.Requests.OK), "—", strconv.Itoa(SeedClaims.OK)},
 		{"Failed", fmt.Sprintf("%d (%d failed, %d timed out)", lost, s.Requests.Failed, s.Requests.TimedOut), "—", strconv.Itoa(SeedClaims.Failed)},
 		{"Success rate", Pct(s.SuccessRate), "—", Pct(SeedClaims.SuccessRate)},
