@@ -37,11 +37,11 @@ func Locate(path string) (dir, note string, err error) {
 		return path, "", nil
 	}
 	if looksLikeRun(path) {
-		err := fmt.Errorf("%s has no %s: the run did not finish (it was killed, or it is still running): %w", path, FileSummary, ErrNoSummary)
+		also := ""
 		if n := newest(filepath.Dir(path)); n != "" {
-			err = fmt.Errorf("%w; the newest complete run beside it is %s", err, n)
+			also = "; the newest complete run beside it is " + n
 		}
-		return "", "", err
+		return "", "", fmt.Errorf("%s: %w: the run did not finish (it was killed, or it is still running)%s", path, ErrNoSummary, also)
 	}
 	latest := filepath.Join(path, LatestName)
 	target, why := latestTarget(path)
