@@ -15,8 +15,9 @@ import (
 
 const compareDescription = `
 Compare the headline metrics of run sets side by side, each against the first:
-throughput, success rate, latency mean/p50/p95/p99/p99.9/max, failover time,
-per-node spread, messages per request and lost requests.
+throughput, success rate, latency mean/p50/p95/p99/p99.9/max (percentiles as
+HdrHistogram defines them, see harness/doc.go), failover time p50, per-node
+spread, messages per request and lost requests.
 
 A DIR is a run set: a run directory (results/NAME/YYYYMMDD-HHMMSS holding
 summary.json), a repeat set (rep-1/ … rep-n/, each a run directory), a sweep

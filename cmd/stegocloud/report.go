@@ -9,7 +9,7 @@ import (
 	"stegocloud/harness/rundir"
 )
 
-const reportSynopsis = "report [flags] RUN_DIR\n       stegocloud report --design [--run missing|all] [--results DIR] [--out DIR] [--sources FILE]"
+const reportSynopsis = "report [--no-figures] RUN_DIR\n       stegocloud report --design [--list] [--run missing|all] [--experiments DIR] [--results DIR] [--out DIR] [--sources FILE]"
 
 const reportDescription = `
 Regenerate the figures (figures/*.png and *.svg) and report.md of a run
@@ -17,8 +17,9 @@ directory from the data stored in it: summary.json (required), run.json,
 experiment.yaml, schedule.json, timeseries.csv and events.jsonl. Nothing is
 re-run; the same files always give the same report.
 
-RUN_DIR is a run directory (results/NAME/YYYYMMDD-HHMMSS) or an experiment's
-results directory (results/NAME), which means its latest complete run: the one
+RUN_DIR is a run directory (results/NAME/YYYYMMDD-HHMMSS, a repeat set's
+rep-N, or a sweep variant's run) or an experiment's results directory
+(results/NAME), which means its latest complete run: the one
 results/NAME/latest names or, when that run never finished (killed) or was
 interrupted, the newest complete one (a line on stderr says so).
 

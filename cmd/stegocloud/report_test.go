@@ -126,7 +126,7 @@ func TestReportHelp(t *testing.T) {
 	if code := exitCode(err, &stderr); code != 0 {
 		t.Fatalf("report --help: exit code %d (%v), want 0", code, err)
 	}
-	for _, want := range []string{"Usage: stegocloud report [flags] RUN_DIR", "-no-figures", "results/NAME", "summary.json"} {
+	for _, want := range []string{"Usage: stegocloud report [--no-figures] RUN_DIR", "-no-figures", "results/NAME", "summary.json"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("report --help output lacks %q:\n%s", want, stdout.String())
 		}

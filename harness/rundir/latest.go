@@ -36,6 +36,9 @@ func Locate(path string) (dir, note string, err error) {
 	if isRun(path) {
 		return path, "", nil
 	}
+	if what := runSetKind(path); what != "" {
+		return "", "", fmt.Errorf("%s is %s, not one run: %w", path, what, ErrNotRunDir)
+	}
 	if looksLikeRun(path) {
 		also := ""
 		if n := newest(filepath.Dir(path)); n != "" {
@@ -47,6 +50,9 @@ func Locate(path string) (dir, note string, err error) {
 	target, why := latestTarget(path)
 	if why == "" {
 		return target, "", nil
+	}
+	if what := runSetKind(target); what != "" {
+		return "", "", fmt.Errorf("%s names %s, which is %s, not one run: %w", latest, target, what, ErrNotRunDir)
 	}
 	n := newest(path)
 	switch {
@@ -110,6 +116,32 @@ func isRun(dir string) bool {
 func isDir(path string) bool {
 	st, err := os.Stat(path)
 	return err == nil && st.IsDir()
+}
+
+// repDir matches the runs of a repeat set (rep-1 … rep-n).
+var repDir = regexp.MustCompile(`^rep-[1-9][0-9]*$`)
+
+// runSetKind says what dir is when it holds several runs — "a repeat set
+// (report one of its runs: DIR/rep-1 … rep-N)" or "a sweep (…)" — and ""
+// otherwise.
+func runSetKind(dir string) string {
+	if _, err := os.Stat(filepath.Join(dir, SweepIndexFile)); err == nil {
+		return "a sweep (its report is " + filepath.Join(dir, "sweep.md") + "; report one of its variants' runs)"
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return ""
+	}
+	n := 0
+	for _, e := range entries {
+		if e.IsDir() && repDir.MatchString(e.Name()) {
+			n++
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("a repeat set (report one of its runs: %s … rep-%d)", filepath.Join(dir, "rep-1"), n)
 }
 
 // looksLikeRun: dir is a run directory the harness made (it wrote run.json

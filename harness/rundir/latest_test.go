@@ -100,3 +100,40 @@ func TestLocateFallsBackFromAnIncompleteLatest(t *testing.T) {
 		}
 	})
 }
+
+// TestLocateNamesARunSet: a repeat set or a sweep is not one run; Locate says
+// which it is and where its runs are, instead of claiming the run was killed
+// or reporting an older, unrelated run.
+func TestLocateNamesARunSet(t *testing.T) {
+	exp := t.TempDir()
+	single := filepath.Join(exp, "20260101-000000")
+	repeat := filepath.Join(exp, "20260102-000000")
+	for _, dir := range []string{single, filepath.Join(repeat, "rep-1"), filepath.Join(repeat, "rep-2")} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, rundir.FileSummary), []byte(`{"experiment": "x"}`), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sweep := filepath.Join(t.TempDir(), "20260103-000000")
+	if err := os.MkdirAll(sweep, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(sweep, rundir.SweepIndexFile), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Base(repeat), filepath.Join(exp, rundir.LatestName)); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ arg, want string }{
+		{repeat, "is a repeat set (report one of its runs: " + filepath.Join(repeat, "rep-1") + " … rep-2)"},
+		{exp, "which is a repeat set"},
+		{sweep, "is a sweep (its report is " + filepath.Join(sweep, "sweep.md")},
+	} {
+		_, _, err := rundir.Locate(tc.arg)
+		if !errors.Is(err, rundir.ErrNotRunDir) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Locate(%s) = %v, want ErrNotRunDir saying %q", tc.arg, err, tc.want)
+		}
+	}
+}
