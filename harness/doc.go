@@ -59,6 +59,18 @@
 // A run passes when every check passes; load_complete (every planned request
 // issued, not cut short by max_duration or Ctrl-C) is added in front.
 //
+// An interrupted run (Ctrl-C or SIGTERM: ctx ends) stops its load at once;
+// requests the pacer issues after that are not sent (counted as unsent). A
+// fault in progress ends then without healing: a crashed node is not
+// restarted, no fault_end is logged (the node never came back), and the node
+// is reported down ("DOWN (CRASH)") in the final status. The run still writes
+// its files: summary.json says "interrupted" (cause, when, the nodes left
+// down), report.md opens with a banner, and the verdict fails. The
+// results/NAME/latest link moves to a run root only once the root is
+// complete — every run's summary.json (and a sweep's sweep.json) written,
+// nothing interrupted — so neither an interrupted run nor a killed harness
+// hides the last complete run (rundir.Locate falls back past one).
+//
 // Progress shows a running load: an mpb bar on a terminal, a line every few
 // seconds elsewhere, with the p99 of the last interval from a cheap gauge. The
 // driver and the progress sampler use the wall clock, as vegeta does.
@@ -67,7 +79,10 @@
 //
 // Counts (summary.json "requests"), one result per issued request:
 //
-//   - total: results recorded = ok + failed + timed_out.
+//   - total: requests sent = ok + failed + timed_out.
+//   - unsent: requests the pacer issued after the load had stopped (Ctrl-C,
+//     max_duration) and the driver never sent. They are in no other count,
+//     rate, latency or time series; requests.csv has a row for each.
 //   - ok: a valid response carrying the metadata that was sent.
 //   - failed: an error, an invalid response, or no node reachable (results
 //     with an unknown outcome are counted here and fail the accounted check).
@@ -93,10 +108,19 @@
 //
 // Latency (ms): from the request's Intended time (the pacer's schedule, so
 // queueing behind a slow request is not hidden) to its valid response or final
-// error. count, mean, stddev (population), min and max are exact. pN is the
-// HDR histogram's value at quantile N (the highest value equivalent to the
-// value at rank round(N/100 × count)) clamped to [min, max], so it is within
-// 0.1% of the nearest-rank percentile. "latency" covers every result;
+// error. count, mean, stddev (population), min and max are exact. Every
+// percentile the harness reports — pN of latencies here and in
+// timeseries.csv, the p50 of failover and recovery times, the progress
+// line's p99 — has one definition, HdrHistogram's (package
+// harness/internal/quantile): the value at rank ceil(N/100 × count) in
+// increasing order, the smallest value that at least N% of the values are at
+// or below, so p50 of an even count is the lower middle value and p99.9 of
+// fewer than 1000 values is the maximum. latency.hgrm lists the same values.
+// Latency percentiles come from the HDR histogram (the highest value
+// equivalent to that one, within 0.1%) clamped to [min, max]. The design
+// report's pooled failover p50 uses the same rule; a median of repeated runs
+// (compare, sweeps) is benchstat's, a different statistic, and is called a
+// median. "latency" covers every result;
 // "latency_in_faults" the results whose flight [Intended, Intended + Latency]
 // overlapped a fault window [at, at + for) of any node (from ≤ end and start <
 // to: a request that ends the instant a fault starts is in it, one that starts
@@ -152,8 +176,8 @@
 // for. The episode is masked (no sample) when C's fault ends before any waited
 // node suspected C, started an election or named a coordinator — the fault was
 // shorter than detection; it is unresolved (no sample, reported) when no waited
-// node is left or the log ends first. p50 is the median, the mean of the two
-// middle values for an even count.
+// node is left or the log ends first. p50 is the percentile defined above
+// (the lower middle value of an even count).
 //
 // Recovery time (ms, "faults.recovery_ms"): from a node's fault_end (due back)
 // to its next state event to Active (case-insensitive). A recovery is

@@ -19,19 +19,20 @@ var stageImports = map[string][]string{
 	"netfault":          {},
 	"load":              {"experiment"},
 	"rundir":            {"experiment", "fault"},
-	"record":            {"experiment", "fault", "load", "rundir", "internal/units"},
-	"analyze":           {"experiment", "fault", "rundir", "internal/units"},
+	"record":            {"experiment", "fault", "load", "rundir", "internal/quantile", "internal/units"},
+	"analyze":           {"experiment", "fault", "rundir", "internal/quantile", "internal/units"},
 	"check":             {"experiment", "load", "record", "analyze", "rundir", "internal/units"},
 	"plot":              {"rundir"},
 	"report":            {"experiment", "rundir", "plot", "internal/markdown"},
 	"compare":           {"experiment", "rundir", "plot", "internal/markdown"},
-	"design":            {"experiment", "rundir", "plot", "report", "compare", "internal/markdown"},
+	"design":            {"experiment", "rundir", "plot", "report", "compare", "internal/markdown", "internal/quantile"},
 	"internal/golden":   {},
 	"internal/markdown": {},
+	"internal/quantile": {},
 	"internal/units":    {},
 	// Test support.
 	"internal/synth": {"fault", "load"},
-	"rundirtest":     {"experiment", "fault", "rundir"},
+	"rundirtest":     {"experiment", "fault", "rundir", "internal/quantile"},
 }
 
 // TestImportsPointDownThePipeline: every package under harness/ imports only

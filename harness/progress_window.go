@@ -4,6 +4,8 @@ import (
 	"math/bits"
 	"sync/atomic"
 	"time"
+
+	"stegocloud/harness/internal/quantile"
 )
 
 // latencyWindow is a cheap, lock-free latency histogram for the progress
@@ -47,9 +49,9 @@ func windowUpper(b int) uint64 {
 }
 
 // drain empties the window and returns how many latencies it held and the
-// q-quantile (0..1) of them, rounded up to its bucket's upper bound so the
-// gauge never flatters; zero when empty.
-func (w *latencyWindow) drain(q float64) (n uint64, quantile time.Duration) {
+// q-quantile (0..1) of them (at package quantile's rank), rounded up to its
+// bucket's upper bound so the gauge never flatters; zero when empty.
+func (w *latencyWindow) drain(q float64) (n uint64, value time.Duration) {
 	var counts [len(w.buckets)]uint64
 	for i := range w.buckets {
 		counts[i] = w.buckets[i].Swap(0)
@@ -58,8 +60,7 @@ func (w *latencyWindow) drain(q float64) (n uint64, quantile time.Duration) {
 	if n == 0 {
 		return 0, 0
 	}
-	rank := uint64(q*float64(n) + 0.999999)
-	rank = min(max(rank, 1), n)
+	rank := uint64(quantile.Rank(100*q, int64(n)))
 	var seen uint64
 	for i, c := range counts {
 		if seen += c; seen >= rank {

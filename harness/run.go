@@ -56,6 +56,10 @@ type RunRecord struct {
 // and writes results/NAME/YYYYMMDD-HHMMSS/: a single run's files directly, or
 // rep-N/ subdirectories for repeats, or one subdirectory per matrix variant
 // (each a single run or a repeat set) plus sweep.json and sweep.md.
+// results/NAME/latest moves to it only once it is complete — every run's
+// summary.json (and a sweep's sweep.json) written, nothing interrupted — so
+// a run that was interrupted, failed to finish or was killed never hides the
+// last complete one.
 func RunExperiment(ctx context.Context, path string, opts RunOptions) (*RunOutcome, error) {
 	e, err := experiment.Load(path)
 	if err != nil {
@@ -78,9 +82,6 @@ func RunExperiment(ctx context.Context, path string, opts RunOptions) (*RunOutco
 	log := &runLog{w: opts.Log}
 	root, err := rundir.NewRoot(opts.Results, e.Name, time.Now())
 	if err != nil {
-		return nil, err
-	}
-	if err := rundir.PointLatest(root); err != nil {
 		return nil, err
 	}
 	out := &RunOutcome{Root: root, Pass: true}
@@ -119,6 +120,9 @@ func RunExperiment(ctx context.Context, path string, opts RunOptions) (*RunOutco
 		for _, w := range sw.Warnings {
 			log.printf("sweep: %s", w)
 		}
+	}
+	if err := rundir.PointLatest(root); err != nil {
+		return out, err
 	}
 	if !out.Pass {
 		return out, ErrVerdict
@@ -233,7 +237,8 @@ type run struct {
 	final       map[int]cluster.NodeStatus
 	clients     cluster.ClientStats
 	bound       time.Duration // the agreement bound
-	interrupted error         // the context's error when the load ended
+	interrupted error         // the context's cause when the run was interrupted, else nil
+	leftDown    []fault.Fault // faults in progress at the interruption: their nodes stayed down
 }
 
 // stopNodes stops the node processes once, the coordinator last.
@@ -354,13 +359,15 @@ func (r *run) drive(ctx context.Context) error {
 	if err := saveSchedule(filepath.Join(r.dir, rundir.FileSchedule), r.executed); err != nil {
 		return err
 	}
-	r.interrupted = ctx.Err()
+	if ctx.Err() != nil {
+		r.interrupted = context.Cause(ctx)
+	}
 	return nil
 }
 
 // runLoad runs drv with the fault schedule beside it: no new fault starts
 // once the load has ended, faults in progress run to their end, and Ctrl-C
-// (ctx) heals at once.
+// (ctx) ends them at once, leaving their nodes down.
 func (r *run) runLoad(ctx context.Context, drv *load.Driver, prog *Progress) error {
 	loadDone, endLoad := context.WithCancel(ctx)
 	defer endLoad()
@@ -380,7 +387,7 @@ func (r *run) runLoad(ctx context.Context, drv *load.Driver, prog *Progress) err
 	endLoad()
 	r.log.printf("load ended (%s): %d requests in %v; waiting for faults in progress to end", stats.Stopped, stats.Requests, time.Since(r.start).Round(time.Millisecond))
 	<-faultsDone
-	r.stats, r.executed = stats, exec.result()
+	r.stats, r.executed, r.leftDown = stats, exec.result(), exec.stillDown()
 	return loadErr
 }
 

@@ -35,12 +35,14 @@ type faultExecutor struct {
 	mu       sync.Mutex
 	executed []fault.Fault
 	down     map[int]bool
+	leftDown []fault.Fault // faults in progress when abort came: their nodes were left down
 }
 
 // run injects faults (offsets from x.start) until every fault has ended. A
 // fault not yet due when stop is done is not injected (it is recorded as
 // suppressed); one in progress runs to its end, so that the run sees its
-// recovery. When abort is done (Ctrl-C), faults in progress are healed at once.
+// recovery. When abort is done (Ctrl-C), a fault in progress ends at once and
+// its node is left as the fault left it (see one).
 func (x *faultExecutor) run(stop, abort context.Context, faults []fault.Fault) {
 	x.down = map[int]bool{}
 	var wg sync.WaitGroup
@@ -105,7 +107,20 @@ func (x *faultExecutor) one(stop, abort context.Context, f fault.Fault) {
 		return
 	}
 	x.logf("fault: node %d %s for %v", f.Node, f.Kind, f.For)
-	load.SleepUntil(x.start.Add(f.At+f.For), abort.Done())
+	if !load.SleepUntil(x.start.Add(f.At+f.For), abort.Done()) {
+		// Interrupted: the run is ending. The node is not healed — a
+		// crashed node is not restarted only to be stopped (the shutdown
+		// continues a paused one before it stops it) — and no fault_end is
+		// logged, since the node never came back: the analysis sees it
+		// down to the end, and its final state says so.
+		f.For = time.Since(x.start) - f.At
+		x.logf("fault: node %d left down (%s): the run was interrupted", f.Node, f.Kind)
+		x.mu.Lock()
+		x.leftDown = append(x.leftDown, f)
+		x.mu.Unlock()
+		x.record(f)
+		return
+	}
 	if err := x.heal(f); err != nil {
 		x.logf("fault: %v", err)
 	}
@@ -142,6 +157,16 @@ func (x *faultExecutor) record(f fault.Fault) {
 	x.mu.Lock()
 	x.executed = append(x.executed, f)
 	x.mu.Unlock()
+}
+
+// stillDown is the faults whose nodes were left down when the run was
+// interrupted, in node order.
+func (x *faultExecutor) stillDown() []fault.Fault {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	out := append([]fault.Fault(nil), x.leftDown...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Node < out[j].Node })
+	return out
 }
 
 // result is the schedule as run, in order of start.

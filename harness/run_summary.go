@@ -38,6 +38,7 @@ func (r *run) summarize() (*rundir.Summary, *rundir.EventDigest, error) {
 	}
 	a.Summarize(s)
 	r.addFinalStatus(s)
+	r.addInterruption(s)
 	r.addWarnings(s, torn)
 	if err := r.judge(s, a); err != nil {
 		return nil, nil, err
@@ -101,7 +102,34 @@ func (r *run) addFinalStatus(s *rundir.Summary) {
 		n.FinalState, n.FinalLoad = strings.ToUpper(string(st.State)), st.Load
 		n.Processed, n.Coordinator = int(st.Processed), st.IsCoordinator
 	}
+	// A node an interrupted fault left down could not answer (killed,
+	// stopped): what its log last said (Active, coordinator) is not its
+	// state at the end. A silent node answers for itself (FAILED).
+	for _, f := range r.leftDown {
+		i := slices.IndexFunc(s.Nodes, func(n rundir.NodeSummary) bool { return n.ID == f.Node })
+		if _, answered := r.final[f.Node]; i < 0 || answered {
+			continue
+		}
+		s.Nodes[i].FinalState = "DOWN (" + strings.ToUpper(f.Kind) + ")"
+		s.Nodes[i].Coordinator = false
+	}
 	slices.SortFunc(s.Nodes, func(a, b rundir.NodeSummary) int { return a.ID - b.ID })
+}
+
+// addInterruption records in s that the run was cut short, when, and which
+// nodes it left down.
+func (r *run) addInterruption(s *rundir.Summary) {
+	if r.interrupted == nil {
+		return
+	}
+	in := &rundir.Interruption{Cause: r.interrupted.Error()}
+	if !r.stats.Ended.IsZero() {
+		in.AtS = r.stats.Ended.Sub(r.start).Seconds()
+	}
+	for _, f := range r.leftDown {
+		in.Down = append(in.Down, rundir.NodeDown{Node: f.Node, Kind: f.Kind})
+	}
+	s.Interrupted = in
 }
 
 // addWarnings adds what the run itself noticed to s.Warnings.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"stegocloud/harness/compare"
@@ -14,12 +15,16 @@ import (
 
 const compareDescription = `
 Compare the headline metrics of run sets side by side, each against the first:
-throughput, success rate, latency mean/p50/p95/p99/p99.9/max, failover time,
-per-node spread, messages per request and lost requests.
+throughput, success rate, latency mean/p50/p95/p99/p99.9/max (percentiles as
+HdrHistogram defines them, see harness/doc.go), failover time p50, per-node
+spread, messages per request and lost requests.
 
 A DIR is a run set: a run directory (results/NAME/YYYYMMDD-HHMMSS holding
 summary.json), a repeat set (rep-1/ … rep-n/, each a run directory), a sweep
-variant directory, or results/NAME, which stands for its latest run.
+variant directory, or results/NAME, which stands for its latest complete run
+set: the one results/NAME/latest names or, when that one never finished
+(killed) or was interrupted, the newest complete one (a line on stderr says
+so). An interrupted run named directly is compared with a warning.
 
 Single runs are compared value against value. Repeated runs are summarised as
 the median ± its 95% confidence interval and tested with a Mann-Whitney U test,
@@ -37,10 +42,10 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	dirs := fs.Args()
-	for _, d := range dirs {
-		if strings.HasPrefix(d, "-") {
-			return usageErrorf("compare: %q after the directories: flags go first (see 'stegocloud compare --help')", d)
-		}
+	// A flag after a directory is a positional word to the flag package:
+	// it and everything after it would be taken for directories.
+	if i := slices.IndexFunc(dirs, func(d string) bool { return strings.HasPrefix(d, "-") }); i >= 0 {
+		return checkArgs(fs, i)
 	}
 	if len(dirs) < 2 {
 		return usageErrorf("compare: need at least two run set directories, got %d (see 'stegocloud compare --help')", len(dirs))
@@ -53,6 +58,9 @@ func runCompare(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		set, err := compare.LoadRunSet(d)
 		if err != nil {
 			return fmt.Errorf("compare: %w", err)
+		}
+		if set.Note != "" {
+			fmt.Fprintf(stderr, "compare: %s\n", set.Note)
 		}
 		sets[i] = set
 	}

@@ -78,7 +78,7 @@ func TestCompareCommand(t *testing.T) {
 		{name: "help", args: []string{"--help"}, err: errHelp, stdout: []string{"Usage: stegocloud compare", "-out file", "rep-1/", "results/NAME"}},
 		{name: "two single runs", args: []string{a, b}, stdout: []string{"| A | fast/20260102-030405 | 1 |", "| B vs A |", "| latency p50 (ms) | lower |", "worse"}},
 		{name: "one dir", args: []string{a}, usage: true, errText: "need at least two"},
-		{name: "flag after dirs", args: []string{a, b, "--out", "x.md"}, usage: true, errText: "flags go first"},
+		{name: "flag after dirs", args: []string{a, b, "--out", "x.md"}, usage: true, errText: `unexpected arguments "--out" "x.md"`},
 		{name: "unknown flag", args: []string{"--bogus", a, b}, usage: true, errText: "bogus"},
 		{name: "missing dir", args: []string{a, missing}, errText: missing},
 		{name: "not a run set", args: []string{a, filepath.Join(root, "empty")}, err: compare.ErrNotRunSet, errText: "empty"},
@@ -161,5 +161,31 @@ func TestHelpListsCompare(t *testing.T) {
 	}
 	if !strings.Contains(stdout.String(), "compare") {
 		t.Errorf("stegocloud --help does not list compare:\n%s", stdout.String())
+	}
+}
+
+// TestCompareFallsBackFromAKilledLatest: issue 15 — `compare results/NAME …`
+// failed when latest named a run the harness was killed in. It compares the
+// newest complete run set instead and says so on stderr.
+func TestCompareFallsBackFromAKilledLatest(t *testing.T) {
+	root, _, b := compareTestDirs(t)
+	killed := filepath.Join(root, "fast", "29990101-000000")
+	if err := os.MkdirAll(filepath.Join(killed, "nodes"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Base(killed), filepath.Join(root, "fast", "latest")); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"compare", filepath.Join(root, "fast"), b}, &stdout, &stderr); err != nil {
+		t.Fatalf("compare with a killed latest: %v", err)
+	}
+	for _, w := range []string{"29990101-000000", "has no summary.json", "compared 20260102-030405, the newest complete run set"} {
+		if !strings.Contains(stderr.String(), w) {
+			t.Errorf("stderr %q lacks %q", stderr.String(), w)
+		}
+	}
+	if !strings.Contains(stdout.String(), "fast/20260102-030405") {
+		t.Errorf("the table does not name the run compared:\n%s", stdout.String())
 	}
 }

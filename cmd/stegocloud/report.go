@@ -9,7 +9,7 @@ import (
 	"stegocloud/harness/rundir"
 )
 
-const reportSynopsis = "report [flags] RUN_DIR\n       stegocloud report --design [--run missing|all] [--results DIR] [--out DIR] [--sources FILE]"
+const reportSynopsis = "report [--no-figures] RUN_DIR\n       stegocloud report --design [--list] [--run missing|all] [--experiments DIR] [--results DIR] [--out DIR] [--sources FILE]"
 
 const reportDescription = `
 Regenerate the figures (figures/*.png and *.svg) and report.md of a run
@@ -17,8 +17,11 @@ directory from the data stored in it: summary.json (required), run.json,
 experiment.yaml, schedule.json, timeseries.csv and events.jsonl. Nothing is
 re-run; the same files always give the same report.
 
-RUN_DIR is a run directory (results/NAME/YYYYMMDD-HHMMSS) or an experiment's
-results directory (results/NAME), which means its latest run.
+RUN_DIR is a run directory (results/NAME/YYYYMMDD-HHMMSS, a repeat set's
+rep-N, or a sweep variant's run) or an experiment's results directory
+(results/NAME), which means its latest complete run: the one
+results/NAME/latest names or, when that run never finished (killed) or was
+interrupted, the newest complete one (a line on stderr says so).
 
 Files that are missing or unreadable (other than summary.json) are listed as
 warnings in the report, and the parts that need them are left out.
@@ -59,15 +62,21 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if name := df.setOnlyWithDesign(fs); name != "" {
 		return usageErrorf("report: --%s applies only with --design (see 'stegocloud report --help')", name)
 	}
-	if fs.NArg() != 1 {
-		return usageErrorf("report: want one run directory, got %d arguments (see 'stegocloud report --help')", fs.NArg())
+	if fs.NArg() == 0 {
+		return usageErrorf("report: want one run directory, got none (see 'stegocloud report --help')")
+	}
+	if err := checkArgs(fs, 1); err != nil {
+		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	dir, err := rundir.Resolve(fs.Arg(0))
+	dir, note, err := rundir.Locate(fs.Arg(0))
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
+	}
+	if note != "" {
+		fmt.Fprintf(stderr, "report: %s\n", note)
 	}
 	out, err := report.Run(dir, !*noFigures)
 	if out != nil {

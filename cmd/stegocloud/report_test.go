@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -92,7 +93,7 @@ func TestReportCommandErrors(t *testing.T) {
 		wantInErr string
 	}{
 		{"no run directory", []string{"report"}, 2, "want one run directory"},
-		{"two run directories", []string{"report", runDir, runDir}, 2, "want one run directory"},
+		{"two run directories", []string{"report", runDir, runDir}, 2, "unexpected argument " + strconv.Quote(runDir)},
 		{"unknown flag", []string{"report", "--pdf", runDir}, 2, "-pdf"},
 		{"not a run directory", []string{"report", empty}, 1, "not a run directory"},
 	}
@@ -125,9 +126,44 @@ func TestReportHelp(t *testing.T) {
 	if code := exitCode(err, &stderr); code != 0 {
 		t.Fatalf("report --help: exit code %d (%v), want 0", code, err)
 	}
-	for _, want := range []string{"Usage: stegocloud report [flags] RUN_DIR", "-no-figures", "results/NAME", "summary.json"} {
+	for _, want := range []string{"Usage: stegocloud report [--no-figures] RUN_DIR", "-no-figures", "results/NAME", "summary.json"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("report --help output lacks %q:\n%s", want, stdout.String())
 		}
+	}
+}
+
+// TestReportFallsBackFromAKilledLatest: issue 15 — after the harness was
+// killed, results/NAME/latest named a run without summary.json. `report
+// results/NAME` reports the newest complete run instead and says so on
+// stderr; naming the killed run itself is an error that says it did not
+// finish.
+func TestReportFallsBackFromAKilledLatest(t *testing.T) {
+	expDir, runDir := reportRunDir(t)
+	killed := filepath.Join(expDir, "29990101-000000")
+	if err := os.MkdirAll(filepath.Join(killed, rundir.DirNodes), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(killed, rundir.FileExperiment), []byte("name: synthetic\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Base(killed), filepath.Join(expDir, rundir.LatestName)); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"report", "--no-figures", expDir}, &stdout, &stderr); err != nil {
+		t.Fatalf("report results/NAME with a killed latest: %v\nstderr: %s", err, stderr.String())
+	}
+	if _, err := os.Stat(filepath.Join(runDir, rundir.FileReport)); err != nil {
+		t.Errorf("the newest complete run got no report: %v", err)
+	}
+	for _, w := range []string{"29990101-000000", "has no summary.json", "using " + filepath.Base(runDir)} {
+		if !strings.Contains(stderr.String(), w) {
+			t.Errorf("stderr %q lacks %q", stderr.String(), w)
+		}
+	}
+	err := run(context.Background(), []string{"report", killed}, &bytes.Buffer{}, &bytes.Buffer{})
+	if !errors.Is(err, rundir.ErrNoSummary) || !strings.Contains(err.Error(), "did not finish") {
+		t.Errorf("report of the killed run itself: %v, want ErrNoSummary saying it did not finish", err)
 	}
 }

@@ -17,12 +17,17 @@ import (
 const runDescription = `
 Run an experiment: start the node cluster on 127.0.0.1, inject the seeded fault
 schedule, drive the load with vegeta, check every response, and write
-results/NAME/YYYYMMDD-HHMMSS/ (results/NAME/latest points at it) with the data
-files, figures and report.md.
+results/NAME/YYYYMMDD-HHMMSS/ with the data files, figures and report.md;
+results/NAME/latest points at it once every run in it is complete.
 
 EXPERIMENT is a path to a YAML file, or a bare name meaning experiments/NAME.yaml.
 The exit code is 0 when every run passed its checks and thresholds, 1 when a
-check failed or the run could not be done, 2 on a usage error.
+check failed, the run was interrupted or could not be done, 2 on a usage error.
+
+Ctrl-C (or SIGTERM) stops the load at once, leaves a node that a fault holds
+down as it is, stops the nodes and still writes the run's files: report.md and
+summary.json say the run was interrupted, requests that were due but never
+sent are counted as unsent, and latest keeps naming the last complete run.
 
 With repeat: n the run directory holds rep-1/ … rep-n/; with matrix: one
 directory per variant plus sweep.json, sweep.md and sweep figures.`
@@ -36,8 +41,11 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
-		return usageErrorf("run: want one experiment, got %d arguments (see 'stegocloud run --help')", fs.NArg())
+	if fs.NArg() == 0 {
+		return usageErrorf("run: want one experiment (a YAML file, or a name in experiments/), got none (see 'stegocloud run --help')")
+	}
+	if err := checkArgs(fs, 1); err != nil {
+		return err
 	}
 	opts := harness.RunOptions{Results: *results, NoFigures: *noFigures, Command: append([]string{"stegocloud", "run"}, args...)}
 	switch *progress {
@@ -56,7 +64,10 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	} else {
 		opts.Progress = nil
 	}
-	path := experimentPath(fs.Arg(0))
+	path, err := experimentPath(fs.Arg(0))
+	if err != nil {
+		return fmt.Errorf("run: %w", err)
+	}
 	out, err := harness.RunExperiment(ctx, path, opts)
 	if out != nil {
 		for _, r := range out.Runs {
@@ -79,16 +90,37 @@ func runRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	return nil
 }
 
-// experimentPath maps a bare name to experiments/NAME.yaml.
-func experimentPath(arg string) string {
+// experimentPath maps a bare name to experiments/NAME.yaml (or to a file of
+// that name, if there is one). When neither exists the error names both,
+// what a bare name means, and the experiments there are.
+func experimentPath(arg string) (string, error) {
 	if strings.ContainsAny(arg, "/\\") || strings.HasSuffix(arg, ".yaml") || strings.HasSuffix(arg, ".yml") {
-		return arg
+		return arg, nil
 	}
 	p := filepath.Join("experiments", arg+".yaml")
 	if _, err := os.Stat(p); err == nil {
-		return p
+		return p, nil
 	}
-	return arg
+	if st, err := os.Stat(arg); err == nil && !st.IsDir() {
+		return arg, nil
+	}
+	msg := fmt.Sprintf("no experiment %q: tried %s (a bare name means experiments/NAME.yaml) and the file %s; neither exists", arg, p, arg)
+	if names := experimentNames("experiments"); len(names) > 0 {
+		msg += "; experiments/ holds " + strings.Join(names, ", ")
+	} else {
+		msg += "; there is no experiments/ directory here: run from the repository's root, or give the file's path"
+	}
+	return "", errors.New(msg)
+}
+
+// experimentNames lists the experiments of dir (NAME of each NAME.yaml).
+func experimentNames(dir string) []string {
+	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	names := make([]string, 0, len(files))
+	for _, f := range files {
+		names = append(names, strings.TrimSuffix(filepath.Base(f), ".yaml"))
+	}
+	return names
 }
 
 func reportPath(out *harness.RunOutcome) string {

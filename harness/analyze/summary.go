@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"stegocloud/harness/internal/quantile"
 	"stegocloud/harness/internal/units"
 	"stegocloud/harness/rundir"
 )
@@ -73,8 +74,8 @@ func (a *Analysis) faultSummary() rundir.FaultSummary {
 	return fs
 }
 
-// statsMs summarises durations in milliseconds; P50 is the median (the
-// mean of the two middle values for an even count).
+// statsMs summarises durations in milliseconds; P50 is package quantile's
+// (the lower middle value for an even count, as for latencies).
 func statsMs(ds []time.Duration) rundir.Stats {
 	if len(ds) == 0 {
 		return rundir.Stats{}
@@ -87,11 +88,7 @@ func statsMs(ds []time.Duration) rundir.Stats {
 	}
 	sorted := slices.Sorted(slices.Values(all))
 	n := len(sorted)
-	p50 := sorted[n/2]
-	if n%2 == 0 {
-		p50 = (sorted[n/2-1] + sorted[n/2]) / 2
-	}
-	return rundir.Stats{N: n, Mean: sum / float64(n), P50: p50, Max: sorted[n-1], All: all}
+	return rundir.Stats{N: n, Mean: sum / float64(n), P50: quantile.Sorted(sorted, 50), Max: sorted[n-1], All: all}
 }
 
 // episodeWarnings names the failovers and recoveries that gave no sample.

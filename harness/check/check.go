@@ -52,7 +52,7 @@ func AgreementBound(suspectAfter, syncDelay, electionTimeout time.Duration) time
 }
 
 // Accounted: every request issued ended exactly once as ok, failed with
-// a reason, or timed out.
+// a reason, timed out, or unsent (issued after the load stopped).
 func Accounted(a record.Accounting, expected int) rundir.Check {
 	c := rundir.Check{Name: "accounted"}
 	if expected <= 0 {
@@ -74,6 +74,9 @@ func Accounted(a record.Accounting, expected int) rundir.Check {
 	c.Pass = len(bad) == 0
 	c.Detail = fmt.Sprintf("%d results for %d issued requests: %d ok + %d failed + %d timed out",
 		a.Results, expected, a.OK, a.Failed, a.TimedOut)
+	if a.Unsent > 0 {
+		c.Detail += fmt.Sprintf(" + %d unsent (issued after the load stopped, never sent)", a.Unsent)
+	}
 	if !c.Pass {
 		c.Detail += "; " + strings.Join(bad, "; ")
 	}

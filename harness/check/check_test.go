@@ -47,6 +47,11 @@ func TestCheckAccounted(t *testing.T) {
 	}
 	weird := ok(2)
 	weird.Outcome = load.Outcome(42)
+	unsent := func(seq uint64) load.Result {
+		r := ok(seq)
+		r.Outcome, r.Reason, r.Node, r.Verified = load.Unsent, "not sent: load stopped (interrupt signal received)", 0, false
+		return r
+	}
 	tests := []struct {
 		name     string
 		results  []load.Result
@@ -66,6 +71,10 @@ func TestCheckAccounted(t *testing.T) {
 			"1 results for 1 issued requests: 0 ok + 1 failed + 0 timed out; 1 failed results give no reason"},
 		{"an unknown outcome", []load.Result{ok(0), ok(1), weird}, 3, false,
 			"3 results for 3 issued requests: 2 ok + 1 failed + 0 timed out; 1 results have an unknown outcome"},
+		// Issue 15: a request the load never sent is accounted as unsent, not
+		// as a failure, and its result makes the ledger whole.
+		{"unsent after an interrupt", []load.Result{ok(0), unsent(1), unsent(2)}, 3, true,
+			"3 results for 3 issued requests: 1 ok + 0 failed + 0 timed out + 2 unsent (issued after the load stopped, never sent)"},
 		{"expected count missing", []load.Result{ok(0)}, 0, false,
 			"expected request count not given (0): completeness cannot be judged"},
 	}

@@ -1,6 +1,7 @@
 package compare
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -49,6 +50,12 @@ func New(sets []*RunSet) *Comparison {
 	c := &Comparison{}
 	for i, s := range sets {
 		c.Sets = append(c.Sets, describeSet(setKey(i), s))
+		for _, r := range s.Runs {
+			if in := r.Summary.Interrupted; in != nil {
+				c.Warnings = append(c.Warnings, fmt.Sprintf("set %s, %s: interrupted %.1f s after the load start (%s): its numbers cover only the part that ran",
+					setKey(i), r.Dir, in.AtS, in.Cause))
+			}
+		}
 		line, warns := spectrumOf(c.Sets[i], s)
 		c.Warnings = append(c.Warnings, warns...)
 		if len(line.Points) > 0 {

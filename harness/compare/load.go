@@ -20,6 +20,9 @@ type RunSet struct {
 	Dir   string      // the directory read, after following a latest link
 	Label string      // short name for tables and legends
 	Runs  []LoadedRun // in rep order
+	// Note says why Dir is not the run set latest names (it was not
+	// complete), or "".
+	Note string
 }
 
 // LoadedRun is one run of a set as read from its directory.
@@ -31,6 +34,11 @@ type LoadedRun struct {
 
 // Repeated reports whether the set holds more than one run.
 func (s *RunSet) Repeated() bool { return len(s.Runs) > 1 }
+
+// Interrupted reports whether a run of the set was cut short.
+func (s *RunSet) Interrupted() bool {
+	return slices.ContainsFunc(s.Runs, func(r LoadedRun) bool { return r.Summary.Interrupted != nil })
+}
 
 // repDirRE matches rep directories as the harness names them, rep-1 …
 // rep-n: canonical numbers only, so that each number names one directory.
@@ -111,15 +119,63 @@ func ReadRunSet(dir string, mayFollowLatest bool) (*RunSet, error) {
 	case len(l.Reps) > 0:
 		return loadRepeatSet(dir, l.Reps)
 	case l.Latest && mayFollowLatest:
-		latest := filepath.Join(dir, "latest")
-		if real, err := filepath.EvalSymlinks(latest); err == nil {
-			latest = real
-		}
-		return ReadRunSet(latest, false)
+		return followLatest(dir)
 	case l.Sweep:
 		return nil, fmt.Errorf("%w: it is a sweep (sweep.json); compare its variant directories, or read its sweep.md", ErrNotRunSet)
 	}
 	return nil, fmt.Errorf("%w: no summary.json, rep-*/summary.json or latest in it", ErrNotRunSet)
+}
+
+// followLatest reads the run set dir's latest entry names or, when that set is
+// not complete (a run killed before its summary.json, or interrupted), the
+// newest complete one, with a Note saying so.
+func followLatest(dir string) (*RunSet, error) {
+	latest := filepath.Join(dir, rundir.LatestName)
+	target := latest
+	if real, err := filepath.EvalSymlinks(latest); err == nil {
+		target = real
+	}
+	set, err := ReadRunSet(target, false)
+	var why string
+	switch {
+	case err != nil && errors.Is(err, ErrNotRunSet):
+		why = "has no summary.json (the run was killed, or it is still running)"
+	case err != nil:
+		why = "cannot be read (" + err.Error() + ")"
+	case set.Interrupted():
+		why = "was interrupted"
+	default:
+		return set, nil
+	}
+	if fb := newestComplete(dir); fb != nil {
+		fb.Note = fmt.Sprintf("%s names %s, which %s; compared %s, the newest complete run set, instead",
+			latest, filepath.Base(target), why, filepath.Base(fb.Dir))
+		return fb, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s names %s, which %s, and no other run set in %s is complete: %w", latest, filepath.Base(target), why, dir, err)
+	}
+	set.Note = fmt.Sprintf("%s names %s, which was interrupted, and no complete run set exists", latest, filepath.Base(target))
+	return set, nil
+}
+
+// newestComplete is the run set of dir's timestamped directories with the
+// greatest name that reads whole and was not interrupted, or nil.
+func newestComplete(dir string) *RunSet {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	for i := len(entries) - 1; i >= 0; i-- { // ReadDir sorts by name
+		e := entries[i]
+		if !e.IsDir() || !rundir.NamePattern.MatchString(e.Name()) {
+			continue
+		}
+		if set, err := ReadRunSet(filepath.Join(dir, e.Name()), false); err == nil && !set.Interrupted() {
+			return set
+		}
+	}
+	return nil
 }
 
 func loadRepeatSet(dir string, reps []int) (*RunSet, error) {

@@ -10,6 +10,7 @@ import (
 	"stegocloud/harness/compare"
 	"stegocloud/harness/experiment"
 	"stegocloud/harness/internal/markdown"
+	"stegocloud/harness/internal/quantile"
 	"stegocloud/harness/report"
 	"stegocloud/harness/rundir"
 )
@@ -162,8 +163,7 @@ func pooledStats(r *Run, get func(*rundir.Summary) rundir.Stats) string {
 		return "none measured"
 	}
 	slices.Sort(all)
-	st := compare.Summarise(all)
-	return fmt.Sprintf("p50 %s, max %s (n=%d)", report.Ms(st.Center), report.Ms(all[len(all)-1]), len(all))
+	return fmt.Sprintf("p50 %s, max %s (n=%d)", report.Ms(quantile.Sorted(all, 50)), report.Ms(all[len(all)-1]), len(all))
 }
 
 // silentBound is the least failover time of a silent coordinator: its
@@ -207,7 +207,8 @@ func failoverTarget(r *Run) string {
 	if len(all) == 0 {
 		return "—"
 	}
-	p50, mx := compare.Summarise(all).Center, slices.Max(all)
+	slices.Sort(all)
+	p50, mx := quantile.Sorted(all, 50), all[len(all)-1]
 	if p50 <= targetFailover.P50 && mx <= targetFailover.Max {
 		return "met"
 	}

@@ -58,6 +58,9 @@ func latestRoot(expDir string) (runRoot, error) {
 		if err != nil {
 			return runRoot{}, fmt.Errorf("%w: %s: %v", ErrIncompleteRun, dir, err)
 		}
+		if set.Interrupted() {
+			return runRoot{}, fmt.Errorf("%w: %s was interrupted (its summary.json says so)", ErrIncompleteRun, dir)
+		}
 		if set.Repeated() || len(l.Reps) > 0 {
 			return runRoot{Dir: dir, Kind: SourceRepeat}, nil
 		}

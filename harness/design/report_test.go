@@ -313,6 +313,20 @@ func TestDesignPending(t *testing.T) {
 	if !strings.Contains(reasons[0], "incomplete run") || !strings.Contains(reasons[1], "no run yet") {
 		t.Errorf("reasons = %q, want an incomplete run and no run yet", reasons)
 	}
+	// An interrupted run is incomplete, though it wrote its summary.json.
+	sumPath := filepath.Join(results, "stress10k", "20260314-142300", rundir.FileSummary)
+	b, err := os.ReadFile(sumPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	marked := strings.Replace(string(b), "{", `{"interrupted": {"cause": "interrupt signal received", "at_s": 12.5},`, 1)
+	if err := os.WriteFile(sumPath, []byte(marked), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	names, reasons = design.Pending(results, design.DefaultSources())
+	if i := slices.Index(names, "stress10k"); i < 0 || !strings.Contains(reasons[i], "was interrupted") {
+		t.Errorf("pending = %q (%q), want stress10k, whose run was interrupted", names, reasons)
+	}
 	// A sweep that lost a variant's run is incomplete too.
 	if err := os.RemoveAll(filepath.Join(results, "balancers", "20260314-160000", "balancer=random,nodes=3", "rep-6")); err != nil {
 		t.Fatal(err)

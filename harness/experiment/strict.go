@@ -42,7 +42,16 @@ func (c *checker) fail(n *yaml.Node, path, format string, a ...any) {
 // check reports whether n can be decoded into a t; if not, the caller drops it.
 func (c *checker) check(n *yaml.Node, t reflect.Type, path string) bool {
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
+		at := n.Line
 		n = n.Alias
+		if n.Kind == yaml.ScalarNode {
+			// Place the value's problems at the alias, where the field
+			// is, not at its anchor. (Only a scalar is copied: pruning
+			// a mapping must change the node the decoder will read.)
+			cp := *n
+			cp.Line = at
+			n = &cp
+		}
 	}
 	if _, ok := c.lines[path]; !ok {
 		c.lines[path] = n.Line
@@ -152,35 +161,46 @@ func (c *checker) checkScalar(n *yaml.Node, t reflect.Type, path string) {
 		c.fail(n, path, "want a single value, got %s", describeNode(n))
 		return
 	}
-	tag := n.ShortTag()
-	var want string
-	switch t.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		if tag != "!!int" {
-			want = "a whole number"
-		}
-	case reflect.Float32, reflect.Float64:
-		if tag != "!!int" && tag != "!!float" {
-			want = "a number"
-		}
-	case reflect.Bool:
-		if tag != "!!bool" {
-			want = "true or false"
-		}
-	case reflect.String:
+	if t.Kind() == reflect.String {
 		return
-	default:
+	}
+	want, ok, known := scalarFits(t, n.ShortTag())
+	if !known {
 		c.fail(n, path, "cannot be set from YAML (%s)", t)
 		return
 	}
-	if want != "" {
-		c.fail(n, path, "want %s, got %s", want, describeNode(n))
+	if !ok {
+		hint := ""
+		// "3" in quotes is a string; say so when the bare word would do.
+		plain := &yaml.Node{Kind: yaml.ScalarNode, Value: n.Value}
+		if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+			if _, fits, _ := scalarFits(t, plain.ShortTag()); fits {
+				hint = "; write it without quotes"
+			}
+		}
+		c.fail(n, path, "want %s, got %s%s", want, describeNode(n), hint)
 		return
 	}
 	if err := n.Decode(reflect.New(t).Interface()); err != nil {
 		c.fail(n, path, "%s does not fit: %v", n.Value, err)
 	}
+}
+
+// scalarFits says whether a scalar of YAML tag can set a field of type t
+// (ok), and what such a field wants; known is false for a type no scalar sets.
+func scalarFits(t reflect.Type, tag string) (want string, ok, known bool) {
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number", tag == "!!int", true
+	case reflect.Float32, reflect.Float64:
+		return "a number", tag == "!!int" || tag == "!!float", true
+	case reflect.Bool:
+		return "true or false", tag == "!!bool", true
+	case reflect.String:
+		return "a string", true, true
+	}
+	return "", false, false
 }
 
 // recordLines notes the line of every element under a custom-typed value

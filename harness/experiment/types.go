@@ -75,7 +75,7 @@ func (r Rate) vegeta() vegeta.Rate { return vegeta.Rate{Freq: r.Freq, Per: r.Per
 // UnmarshalYAML reads a rate from a scalar such as "150/s".
 func (r *Rate) UnmarshalYAML(n *yaml.Node) error {
 	if n.Kind != yaml.ScalarNode {
-		return badValuef("want a rate such as \"150/s\", got a %s", kindName(n))
+		return badValuef("want a rate such as \"150/s\", got %s", describeNode(n))
 	}
 	v, err := ParseRate(n.Value)
 	if err != nil {
@@ -253,32 +253,40 @@ func durationOf(n *yaml.Node) (time.Duration, error) {
 	return d, nil
 }
 
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "mapping"
-	case yaml.SequenceNode:
-		return "list"
-	case yaml.ScalarNode:
-		if n.ShortTag() == "!!null" {
-			return "null"
-		}
-		return "scalar"
-	case yaml.AliasNode:
-		return "alias"
-	}
-	return "document"
-}
-
+// describeNode names what a YAML node holds, with its article, for "want X,
+// got Y" messages: the string "3", the number 2.5, the boolean true, nothing,
+// a list of 2 items, a mapping, an alias (*x) of the number 3, a document. A
+// quoted scalar is a string whatever it looks like, which is why "3" is no
+// whole number.
 func describeNode(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.ScalarNode:
-		if n.ShortTag() == "!!null" {
+		switch n.ShortTag() {
+		case "!!null":
 			return "nothing"
+		case "!!str":
+			return "the string " + strconv.Quote(n.Value)
+		case "!!int", "!!float":
+			return "the number " + n.Value
+		case "!!bool":
+			return "the boolean " + n.Value
 		}
-		return strconv.Quote(n.Value)
+		return "the value " + strconv.Quote(n.Value) // a timestamp, binary, a custom tag
 	case yaml.SequenceNode:
-		return fmt.Sprintf("a list of %d", len(n.Content))
+		if len(n.Content) == 1 {
+			return "a list of 1 item"
+		}
+		return fmt.Sprintf("a list of %d items", len(n.Content))
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.AliasNode:
+		s := "an alias (*" + n.Value + ")"
+		if t := n.Alias; t != nil && t.Kind != yaml.AliasNode {
+			s += " of " + describeNode(t)
+		}
+		return s
+	case yaml.DocumentNode:
+		return "a document"
 	}
-	return "a " + kindName(n)
+	return "an unknown kind of YAML node"
 }

@@ -89,7 +89,7 @@ type Stats struct {
 	Began    time.Time // the attack's start; open-loop intended times count from it
 	Ended    time.Time // when the last result was delivered
 	Requests uint64    // results delivered: every request vegeta issued
-	NotSent  uint64    // issued after the load was stopped; reported Failed without reaching the Target
+	NotSent  uint64    // issued after the load was stopped; reported Unsent without reaching the Target
 	Stopped  string    // StopComplete, StopCancelled or StopMaxDuration
 	// SlowIntended counts intended times recomputed from the pacer because
 	// the driver's record of them had moved on (a diagnostic; expect 0).
@@ -199,6 +199,8 @@ func statusOf(rr *Result) (uint16, string) {
 		return http.StatusOK, ""
 	case TimedOut:
 		return http.StatusGatewayTimeout, "timeout: " + rr.Reason
+	case Unsent:
+		return 0, rr.Reason // no response: vegeta's code for a request that got none
 	}
 	return http.StatusBadGateway, "failed: " + rr.Reason
 }

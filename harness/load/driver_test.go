@@ -286,11 +286,18 @@ func TestCancelStopsPromptlyAndAccountsForEverything(t *testing.T) {
 				t.Errorf("%d results for %d target calls + %d not sent: a request went unaccounted", len(got), calls.Load(), stats.NotSent)
 			}
 			seen := map[uint64]bool{}
+			unsent := uint64(0)
 			for _, r := range got {
 				if r.Outcome == OK || r.Reason == "" || seen[r.Seq] || r.Seq >= uint64(len(got)) {
 					t.Errorf("result %+v: want a unique, non-OK result with a reason", r)
 				}
+				if r.Outcome == Unsent {
+					unsent++
+				}
 				seen[r.Seq] = true
+			}
+			if unsent != stats.NotSent {
+				t.Errorf("%d results unsent, stats count %d not sent: want every request that was not sent reported Unsent", unsent, stats.NotSent)
 			}
 		})
 	}

@@ -9,6 +9,10 @@ const (
 	OK       Outcome = iota // a valid response carrying the metadata that was sent
 	Failed                  // an error response, an invalid response, or no node reachable
 	TimedOut                // no valid response before the request's deadline
+	// Unsent: issued by the pacer after the load was stopped (Ctrl-C,
+	// max_duration) and never sent. It is the driver's outcome only; a
+	// Target never returns it.
+	Unsent
 )
 
 func (o Outcome) String() string {
@@ -19,6 +23,8 @@ func (o Outcome) String() string {
 		return "failed"
 	case TimedOut:
 		return "timeout"
+	case Unsent:
+		return "unsent"
 	}
 	return "unknown"
 }

@@ -81,15 +81,21 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // serve runs the request on a client slot and fills rr from the Target's
-// response. A request vegeta issues after the load was stopped is not sent.
+// response. A request vegeta issues after the load was stopped is not sent:
+// it is Unsent, whether it found the load stopped or stopped waiting for a
+// client.
 func (t *transport) serve(reqCtx context.Context, rr *Result) {
 	var slot int
 	select {
 	case <-t.run.Done():
-		t.notSent.Add(1)
-		rr.Outcome, rr.Reason = Failed, "not sent: load stopped ("+context.Cause(t.run).Error()+")"
+		t.unsent(rr)
 		return
 	case slot = <-t.slots:
+	}
+	if t.run.Err() != nil { // the load stopped as the client came free
+		t.slots <- slot
+		t.unsent(rr)
+		return
 	}
 	defer func() { t.slots <- slot }()
 	rr.Client = slot
@@ -120,6 +126,11 @@ func (t *transport) serve(reqCtx context.Context, rr *Result) {
 	case rr.Outcome == OK:
 		rr.Reason = ""
 	}
+}
+
+func (t *transport) unsent(rr *Result) {
+	t.notSent.Add(1)
+	rr.Outcome, rr.Reason = Unsent, "not sent: load stopped ("+context.Cause(t.run).Error()+")"
 }
 
 // requestContext ends when the load stops, when the request's deadline

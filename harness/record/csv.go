@@ -21,7 +21,7 @@ import (
 //	intended_s  when the request was due, seconds from the load start (µs resolution)
 //	start_s     when it was actually sent, seconds from the load start
 //	latency_ms  from intended to the valid response or the final error (µs resolution)
-//	outcome     ok | failed | timeout
+//	outcome     ok | failed | timeout | unsent (issued after the load stopped and never sent; start_s is 0)
 //	node        serving node of the accepted response, 0 if none
 //	attempts    sends under this id (1 + retries)
 //	duplicates  valid responses after the first

@@ -7,6 +7,7 @@ import (
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
+	"stegocloud/harness/internal/quantile"
 	"stegocloud/harness/internal/units"
 	"stegocloud/harness/rundir"
 )
@@ -23,8 +24,9 @@ const (
 
 // hist is one latency histogram plus the exact moments the HDR buckets
 // cannot give: count, mean and variance (Welford, in ms), minimum and maximum
-// (ns). Percentiles come from the histogram and are clamped to [min, max], so a
-// bucket's upper edge never reports a p99.9 above the true maximum.
+// (ns). Percentiles come from the histogram (package quantile's definition)
+// and are clamped to [min, max], so a bucket's upper edge never reports a
+// p99.9 above the true maximum.
 type hist struct {
 	h        *hdr.Histogram
 	n        int64
@@ -68,12 +70,12 @@ func (r *hist) reset() {
 	r.n, r.mean, r.m2, r.min, r.max, r.clamped = 0, 0, 0, 0, 0, 0
 }
 
-// quantileMs is the latency at quantile q (0..100, HDR convention) in ms.
+// quantileMs is the latency at percentile q (0..100) in ms.
 func (r *hist) quantileMs(q float64) float64 {
 	if r.n == 0 {
 		return 0
 	}
-	v := float64(r.h.ValueAtQuantile(q)) / 1000
+	v := float64(quantile.HDR(r.h, q)) / 1000
 	lo, hi := units.Ms(r.min), units.Ms(r.max)
 	return math.Min(math.Max(v, lo), hi)
 }

@@ -37,7 +37,8 @@ type Accounting struct {
 	OK             int
 	Failed         int // includes UnknownOutcome
 	TimedOut       int
-	UnknownOutcome int // an Outcome outside ok/failed/timeout
+	Unsent         int // issued after the load stopped and never sent: in Results, in no other count
+	UnknownOutcome int // an Outcome outside ok/failed/timeout/unsent
 	FailedNoReason int // Failed without a Reason
 	OKUnverified   int // OK whose metadata was not verified
 	OKNoNode       int // OK without a serving node in 1..Nodes
@@ -120,13 +121,23 @@ func New(cfg Config) (*Recorder, error) {
 }
 
 // Add records one result. It does not allocate in steady state. Results added
-// after Close are ignored and reported as a warning.
+// after Close are ignored and reported as a warning. An Unsent result is
+// accounted and gets its requests.csv row, but no request ran: it is in no
+// latency, time series or rate.
 func (r *Recorder) Add(res load.Result) {
 	if r.closed {
 		r.afterEnd++
 		return
 	}
 	r.account(&res)
+	if res.Outcome == load.Unsent {
+		var intended time.Duration
+		if !res.Intended.IsZero() {
+			intended = res.Intended.Sub(r.start)
+		}
+		r.csvRow(&res, intended, 0, false)
+		return
+	}
 	lat := res.Latency
 	if lat < 0 {
 		r.negative++
@@ -198,6 +209,8 @@ func (r *Recorder) account(res *load.Result) {
 		}
 	case load.TimedOut:
 		a.TimedOut++
+	case load.Unsent:
+		a.Unsent++
 	default:
 		a.UnknownOutcome++
 		a.Failed++

@@ -36,16 +36,16 @@ func newRecorder(t testing.TB, cfg Config) *Recorder {
 	return r
 }
 
-// oracle is the nearest-rank percentile of sorted values: the value at
-// rank ceil(q/100·n).
+// oracle is the nearest-rank percentile of sorted values, the value at rank
+// ceil(q/100·n) (the ulp HdrHistogram takes off q keeps 99.9% of 1000 at
+// rank 999), widened only by the histogram's 0.1% precision and the 1 µs
+// rounding: the rank itself must be exact, since one rank is what tells a
+// tail's p99.9 from its maximum.
 func oracle(sorted []time.Duration, q float64) (lo, hi float64) {
 	n := len(sorted)
-	rank := int(math.Ceil(q / 100 * float64(n)))
-	// HDR rounds the rank where nearest-rank takes the ceiling: allow one
-	// rank either side, widened by the histogram's 0.1% precision and the
-	// 1 µs rounding.
-	l, h := max(rank-2, 0), min(rank, n-1)
-	return units.Ms(sorted[l])*(1-1e-3) - 0.001, units.Ms(sorted[h])*(1+1e-3) + 0.001
+	rank := max(int(math.Ceil(math.Nextafter(q, 0)/100*float64(n))), 1)
+	v := units.Ms(sorted[rank-1])
+	return v*(1-1e-3) - 0.001, v*(1+1e-3) + 0.001
 }
 
 func TestRecorderPercentilesAgainstOracle(t *testing.T) {
@@ -125,6 +125,98 @@ func TestRecorderPercentilesAgainstOracle(t *testing.T) {
 	}
 }
 
+// TestRecorderTailPercentiles is issue 15's smoke run in miniature: 599
+// latencies, whose p99 is the 594th and p99.9 the 599th (the maximum) by the
+// definition latency.hgrm uses; rounding the rank instead gave the 593rd and
+// the 598th, reporting the tail low.
+func TestRecorderTailPercentiles(t *testing.T) {
+	r := newRecorder(t, Config{})
+	for i := range 599 {
+		r.Add(synth.OK(uint64(i), 0, time.Duration(599-i)*time.Millisecond, 1))
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var s rundir.Summary
+	if err := r.Summarize(&s); err != nil {
+		t.Fatal(err)
+	}
+	l := s.Latency
+	for _, p := range []struct {
+		name      string
+		got, want float64
+	}{{"p50", l.P50Ms, 300}, {"p90", l.P90Ms, 540}, {"p95", l.P95Ms, 570}, {"p99", l.P99Ms, 594}, {"p99.9", l.P999Ms, 599}} {
+		// 3 significant figures: a value is reported as its bucket's top.
+		if p.got < p.want || p.got > p.want*1.001 {
+			t.Errorf("%s of 1..599 ms = %.3f ms, want %g ms (rank ceil(q·599))", p.name, p.got, p.want)
+		}
+	}
+	if l.P999Ms != l.MaxMs {
+		t.Errorf("p99.9 of 599 values = %.3f ms, want the maximum %.3f ms", l.P999Ms, l.MaxMs)
+	}
+}
+
+// unsentResult is a request the pacer issued at due after the load had
+// stopped: the driver never sent it.
+func unsentResult(seq uint64, due time.Duration) load.Result {
+	r := synth.OK(seq, due, 50*time.Millisecond, 0)
+	r.Outcome, r.Reason, r.Verified, r.Attempts, r.Node = load.Unsent, "not sent: load stopped (interrupt signal received)", false, 0, 0
+	r.Start = time.Time{}
+	return r
+}
+
+// TestRecorderUnsentIsInNoMeasure: requests issued after the load stopped
+// (issue 15: counted as failed and lost) are counted as unsent and nowhere
+// else — not in the total, the failures, the success rate, the offered
+// rate, a latency or the time series — while requests.csv still has a row
+// for each, so that every issued request is accounted.
+func TestRecorderUnsentIsInNoMeasure(t *testing.T) {
+	var csvOut bytes.Buffer
+	r := newRecorder(t, Config{CSV: &csvOut})
+	for i := range 10 {
+		r.Add(synth.OK(uint64(i), time.Duration(i)*100*time.Millisecond, 10*time.Millisecond, 1+i%3))
+	}
+	for i := 10; i < 14; i++ {
+		r.Add(unsentResult(uint64(i), 3*time.Second))
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var s rundir.Summary
+	if err := r.Summarize(&s); err != nil {
+		t.Fatal(err)
+	}
+	want := rundir.Counts{Total: 10, OK: 10, Unsent: 4}
+	if s.Requests != want {
+		t.Errorf("counts = %+v, want %+v", s.Requests, want)
+	}
+	if s.SuccessRate != 1 || s.Latency.Count != 10 || s.LatencyOutFaults.Count != 10 {
+		t.Errorf("success rate %v, latency count %d (out of faults %d); want 1 and 10: unsent requests did not run",
+			s.SuccessRate, s.Latency.Count, s.LatencyOutFaults.Count)
+	}
+	if s.DurationS > 1 || math.Abs(s.OfferedRPS-s.ThroughputRPS) > 1e-9 {
+		t.Errorf("duration %.3f s, offered %.2f req/s, throughput %.2f req/s; want ≤ 1 s and offered = throughput (the unsent are due at 3 s)",
+			s.DurationS, s.OfferedRPS, s.ThroughputRPS)
+	}
+	buckets, err := r.Buckets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok, errs := 0, 0
+	for _, b := range buckets {
+		ok, errs = ok+b.OK, errs+b.Errors
+	}
+	if ok != 10 || errs != 0 || len(buckets) > 2 {
+		t.Errorf("time series: %d ok, %d errors over %d buckets; want 10, 0 within the first second", ok, errs, len(buckets))
+	}
+	if n := strings.Count(csvOut.String(), ",unsent,"); n != 4 {
+		t.Errorf("requests.csv has %d unsent rows, want 4:\n%s", n, csvOut.String())
+	}
+	if a := r.Accounting(); a.Results != 14 || a.Unsent != 4 || a.Failed != 0 || a.UnknownOutcome != 0 {
+		t.Errorf("accounting %+v, want 14 results of which 4 unsent and none failed", a)
+	}
+}
+
 func TestRecorderCounts(t *testing.T) {
 	fail := func(seq uint64, reason string) load.Result {
 		r := synth.OK(seq, 0, time.Second, 0)
@@ -142,6 +234,7 @@ func TestRecorderCounts(t *testing.T) {
 	unverified.Verified = false
 	unknown := synth.OK(5, 0, time.Second, 1)
 	unknown.Outcome = load.Outcome(9)
+	unsent := func(seq uint64) load.Result { return unsentResult(seq, 0) }
 	tests := []struct {
 		name    string
 		in      []load.Result
@@ -160,6 +253,9 @@ func TestRecorderCounts(t *testing.T) {
 		{"unverified ok, unknown outcome, no node", []load.Result{unverified, unknown, synth.OK(6, 0, time.Second, 0)},
 			rundir.Counts{Total: 3, OK: 2, Failed: 1, Lost: 1},
 			Accounting{Results: 3, OK: 2, Failed: 1, UnknownOutcome: 1, OKUnverified: 1, OKNoNode: 1, DistinctSeq: 3, MaxSeq: 6}},
+		{"unsent after the load stopped", []load.Result{synth.OK(0, 0, time.Second, 1), unsent(1), synth.OK(2, 0, time.Second, 2)},
+			rundir.Counts{Total: 2, OK: 2, Unsent: 1},
+			Accounting{Results: 3, OK: 2, Unsent: 1, DistinctSeq: 3, MaxSeq: 2}},
 		{"untracked seq", []load.Result{synth.OK(1<<40, 0, time.Second, 1)},
 			rundir.Counts{Total: 1, OK: 1}, Accounting{Results: 1, OK: 1, UntrackedSeq: 1, MaxSeq: 1 << 40}},
 	}

@@ -22,7 +22,8 @@ func (r *Recorder) Summarize(s *rundir.Summary) error {
 		return ErrRecorderOpen
 	}
 	a := r.acct
-	s.Requests.Total = a.Results
+	sent := a.Results - a.Unsent
+	s.Requests.Total, s.Requests.Unsent = sent, a.Unsent
 	s.Requests.OK, s.Requests.Failed, s.Requests.TimedOut = a.OK, a.Failed, a.TimedOut
 	s.Requests.Retried, s.Requests.Duplicates = r.retried, r.dups
 	s.Requests.Lost = a.Failed + a.TimedOut
@@ -30,12 +31,12 @@ func (r *Recorder) Summarize(s *rundir.Summary) error {
 	if !r.first.IsZero() {
 		s.DurationS = r.last.Sub(r.first).Seconds()
 	}
-	if a.Results > 0 {
-		s.SuccessRate = float64(a.OK) / float64(a.Results)
+	if sent > 0 {
+		s.SuccessRate = float64(a.OK) / float64(sent)
 	}
 	if s.DurationS > 0 {
 		s.ThroughputRPS = float64(a.OK) / s.DurationS
-		s.OfferedRPS = float64(a.Results) / s.DurationS
+		s.OfferedRPS = float64(sent) / s.DurationS
 	}
 	s.Bound = bound(r.cfg.Clients, r.cfg.ServiceTime, s.ThroughputRPS)
 	s.Latency, s.LatencyInFaults, s.LatencyOutFaults = r.all.latency(), r.in.latency(), r.out.latency()

@@ -16,6 +16,14 @@ func Pct(v float64) string { return strconv.FormatFloat(100*v, 'f', 2, 64) + "%"
 func Sec(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) + " s" }
 func RPS(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) + " req/s" }
 
+// countOf is "1 thing" or "n things".
+func countOf(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
 // Counts writes a count map as "a: 1, b: 2" in key order ("—" if empty).
 func Counts[K interface{ ~int | ~string }](m map[K]int) string {
 	if len(m) == 0 {

@@ -19,6 +19,8 @@ func TestReportFormatting(t *testing.T) {
 		{"no counts", Counts(map[int]int{}), "—"},
 		{"arguments with spaces are quoted", joinArgs([]string{"stegocloud", "run", "my exp.yaml"}), `stegocloud run "my exp.yaml"`},
 		{"no stats", statsText(rundir.Stats{}), "none measured"},
+		{"one of a noun is singular", countOf(1, "reassignment"), "1 reassignment"},
+		{"none or many are plural", countOf(0, "assignment") + ", " + countOf(599, "assignment"), "0 assignments, 599 assignments"},
 		{"clock in the run's zone", clock(time.Date(2026, 3, 14, 14, 23, 5, 0, time.UTC), time.FixedZone("", 3600)), "15:23:05"},
 	}
 	for _, tc := range tests {

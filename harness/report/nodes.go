@@ -45,8 +45,8 @@ func decisionsSection(rw *markdown.Writer, rc *runReport) {
 		rw.Line("No assignment was logged.\n")
 		return
 	}
-	rw.Printf("The coordinators logged %d assignments (by assignee: %s) and %d reassignments. %d assignments went to a node whose load was above the lowest one the coordinator knew",
-		ev.AssignTotal, Counts(ev.AssignByNode), ev.Reassigns, ev.AssignNotLowest)
+	rw.Printf("The coordinators logged %s (by assignee: %s) and %s. %s went to a node whose load was above the lowest one the coordinator knew",
+		countOf(ev.AssignTotal, "assignment"), Counts(ev.AssignByNode), countOf(ev.Reassigns, "reassignment"), countOf(ev.AssignNotLowest, "assignment"))
 	if b := balancer(rc.d.Experiment); b != "" {
 		rw.Printf(" (balancer %s", b)
 		if b == "lowest-load" {

@@ -78,9 +78,13 @@ func stressRows(rc *runReport) [][]string {
 		measuredThr += fmt.Sprintf(" (%.1f%% of bound)", 100*s.Bound.Achieved)
 	}
 	lost := s.Requests.Total - s.Requests.OK
+	total := strconv.Itoa(s.Requests.Total)
+	if n := s.Requests.Unsent; n > 0 {
+		total += fmt.Sprintf(" (and %d never sent: the load had stopped)", n)
+	}
 	return [][]string{
 		{"Duration", Sec(s.DurationS), durBound, Sec(SeedClaims.DurationS)},
-		{"Total requests", strconv.Itoa(s.Requests.Total), "—", strconv.Itoa(SeedClaims.Total)},
+		{"Total requests", total, "—", strconv.Itoa(SeedClaims.Total)},
 		{"Successful", strconv.Itoa(s.Requests.OK), "—", strconv.Itoa(SeedClaims.OK)},
 		{"Failed", fmt.Sprintf("%d (%d failed, %d timed out)", lost, s.Requests.Failed, s.Requests.TimedOut), "—", strconv.Itoa(SeedClaims.Failed)},
 		{"Success rate", Pct(s.SuccessRate), "—", Pct(SeedClaims.SuccessRate)},
@@ -107,8 +111,9 @@ func StressBlock(rw *markdown.Writer, s *rundir.Summary, decisions func()) {
 	rw.Printf("Throughput:            %.2f requests/second\n", s.ThroughputRPS)
 	rw.Line("")
 	rw.Line("Latency Statistics:")
-	rw.Printf("  Average:             %.2f ms\n", s.Latency.MeanMs)
-	rw.Printf("  P95:                 %.0f ms\n", s.Latency.P95Ms)
+	// The same precision as the tables beside the block (Ms).
+	rw.Printf("  Average:             %s\n", Ms(s.Latency.MeanMs))
+	rw.Printf("  P95:                 %s\n", Ms(s.Latency.P95Ms))
 	if decisions != nil {
 		decisions()
 	}

@@ -12,7 +12,7 @@ import (
 func latencySection(rw *markdown.Writer, rc *runReport) {
 	s := rc.s
 	rw.Line("## Latency\n")
-	rw.Line("From each request's intended start to its valid response or final error, in milliseconds (HDR histograms, 3 significant figures). A request is \"inside faults\" when it overlapped a fault window.\n")
+	rw.Line("From each request's intended start to its valid response or final error, in milliseconds (HDR histograms, 3 significant figures). pN is the smallest latency that at least N% of the requests did not exceed (HdrHistogram's definition, as in latency.hgrm), so with fewer than 1,000 requests p99.9 is the maximum. A request is \"inside faults\" when it overlapped a fault window.\n")
 	rows := [][]string{
 		latencyRow("all", s.Latency),
 		latencyRow("inside faults", s.LatencyInFaults),

@@ -75,8 +75,27 @@ func header(rw *markdown.Writer, rc *runReport) {
 			passed++
 		}
 	}
+	interrupted(rw, s)
 	rw.Printf("**Verdict: %s** — %d of %d checks passed; %d of %d requests succeeded (%s) at %s.\n\n",
 		PassFail(s.Verdict.Pass), passed, len(s.Verdict.Checks), s.Requests.OK, s.Requests.Total, Pct(s.SuccessRate), RPS(s.ThroughputRPS))
+}
+
+// interrupted is the banner of a run that was cut short: what it covers,
+// what was never sent, and which nodes it left down.
+func interrupted(rw *markdown.Writer, s *rundir.Summary) {
+	in := s.Interrupted
+	if in == nil {
+		return
+	}
+	rw.Printf("> **Interrupted** %s after the load start (%s): every number below covers only the part of the run before it, and the verdict fails.",
+		Sec(in.AtS), in.Cause)
+	if n := s.Requests.Unsent; n > 0 {
+		rw.Printf(" %d requests issued after the load stopped were never sent: they are counted as unsent, not as failed or lost.", n)
+	}
+	for _, d := range in.Down {
+		rw.Printf(" Node %d was down (%s fault) when the run ended and was not brought back.", d.Node, d.Kind)
+	}
+	rw.Line("\n")
 }
 
 func whatRan(rw *markdown.Writer, rc *runReport) {

@@ -45,7 +45,8 @@ func TestWriteReportGolden(t *testing.T) {
 }
 
 // TestWriteReportMeasuredValues checks, independently of the golden file,
-// that the seed's block carries this run's numbers and every figure is linked.
+// that the seed's block carries this run's numbers, with the precision of the
+// table beside it, and every figure is linked.
 func TestWriteReportMeasuredValues(t *testing.T) {
 	d := rundirtest.LoadDefault(t)
 	var buf bytes.Buffer
@@ -58,7 +59,11 @@ func TestWriteReportMeasuredValues(t *testing.T) {
 		fmt.Sprintf("Successful:            %d\n", s.Requests.OK),
 		fmt.Sprintf("Failed:                %d\n", s.Requests.Total-s.Requests.OK),
 		fmt.Sprintf("Throughput:            %.2f requests/second\n", s.ThroughputRPS),
-		fmt.Sprintf("  P95:                 %.0f ms\n", s.Latency.P95Ms),
+		// The block and the table beside it print a latency alike (issue
+		// 15: "P95: 3 ms" next to "2.59 ms").
+		"  Average:             " + report.Ms(s.Latency.MeanMs) + "\n",
+		"  P95:                 " + report.Ms(s.Latency.P95Ms) + "\n",
+		"| Latency p95 | " + report.Ms(s.Latency.P95Ms) + " |",
 		fmt.Sprintf("≤ %.2f req/s (%s)", s.Bound.RPS, s.Bound.Formula),
 		"Node 2: ACTIVE | Load: 0.50 | Processed: 282 | Coordinator: YES\n",
 		"| expect success_rate >= 99.9% | FAIL |",

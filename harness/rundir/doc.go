@@ -7,7 +7,9 @@
 // # A run directory
 //
 // results/NAME/YYYYMMDD-HHMMSS/ (NewRoot; results/NAME/latest points at the
-// newest, PointLatest and Resolve) holds:
+// newest complete one, PointLatest, and Resolve and Locate find it, falling
+// back to the newest complete run when latest names one that never finished
+// or was interrupted) holds:
 //
 //   - experiment.yaml: the resolved experiment (experiment.Parse reads it);
 //     it replays the run.

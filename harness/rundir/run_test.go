@@ -148,7 +148,7 @@ func TestResolveRunDir(t *testing.T) {
 		{name: "no latest: the newest run", arg: exp, want: newer},
 		{name: "latest as a symlink", latest: "link", target: "20260101-000000", arg: exp, want: older},
 		{name: "latest as a file naming the run", latest: "file", target: "20260101-000000", arg: exp, want: older},
-		{name: "latest naming nothing", latest: "file", target: "gone", arg: exp, wantErr: true},
+		{name: "latest naming nothing: the newest run", latest: "file", target: "gone", arg: exp, want: newer},
 		{name: "not a results directory", arg: root, wantErr: true},
 		{name: "does not exist", arg: filepath.Join(root, "nope"), wantErr: true},
 	}

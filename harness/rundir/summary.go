@@ -35,6 +35,9 @@ type Summary struct {
 	MessagesPerRequest float64         `json:"messages_per_request"` // request-path messages / Requests.Total
 	Messages           MessageCounts   `json:"messages"`             // every message of the run, by class
 
+	// Interrupted is set when the run was cut short (Ctrl-C, SIGTERM).
+	Interrupted *Interruption `json:"interrupted,omitempty"`
+
 	Verdict  Verdict  `json:"verdict"`
 	Warnings []string `json:"warnings,omitempty"`
 
@@ -44,7 +47,8 @@ type Summary struct {
 	Histograms map[string]string `json:"histograms"`
 }
 
-// Counts accounts for every request: Total = OK + Failed + TimedOut.
+// Counts accounts for every request: Total = OK + Failed + TimedOut are the
+// requests sent; Unsent were issued after the load stopped and never sent.
 type Counts struct {
 	Total      int `json:"total"`
 	OK         int `json:"ok"`
@@ -54,6 +58,10 @@ type Counts struct {
 	Duplicates int `json:"duplicates"` // valid responses after the first, summed
 	Reassigned int `json:"reassigned"` // requests the coordinator moved to another node (events)
 	Lost       int `json:"lost"`       // requests that never got a valid response (Failed + TimedOut)
+
+	// Unsent were issued after the load stopped (Ctrl-C, max_duration) and
+	// never sent: in no other count.
+	Unsent int `json:"unsent,omitempty"`
 }
 
 // Bound is the physical limit the configuration puts on throughput, stated next
@@ -140,6 +148,22 @@ type Stats struct {
 	All  []float64 `json:"all,omitempty"`
 }
 
+// Interruption says that a run was cut short and what it left as it was:
+// its numbers cover only the part that ran.
+type Interruption struct {
+	Cause string  `json:"cause"` // e.g. "interrupt signal received"
+	AtS   float64 `json:"at_s"`  // when the load stopped, seconds after the load start
+	// Down are the nodes a fault held down when the run was interrupted:
+	// they were not brought back, and their final state says so.
+	Down []NodeDown `json:"down,omitempty"`
+}
+
+// NodeDown is a node a fault of Kind held down at the end of a run.
+type NodeDown struct {
+	Node int    `json:"node"`
+	Kind string `json:"kind"`
+}
+
 // Verdict is the checker's judgement; a run passes only if every check passes.
 type Verdict struct {
 	Pass   bool    `json:"pass"`
@@ -155,8 +179,15 @@ type Check struct {
 
 // Headline is the one-line account of a run printed when it ends.
 func (s *Summary) Headline() string {
-	return fmt.Sprintf("%d requests, %.2f%% ok, %.1f req/s, p50 %s, p99 %s",
+	h := fmt.Sprintf("%d requests, %.2f%% ok, %.1f req/s, p50 %s, p99 %s",
 		s.Requests.Total, 100*s.SuccessRate, s.ThroughputRPS, roughMs(s.Latency.P50Ms), roughMs(s.Latency.P99Ms))
+	if in := s.Interrupted; in != nil {
+		h = fmt.Sprintf("interrupted at %.1fs (%s): %s", in.AtS, in.Cause, h)
+		if s.Requests.Unsent > 0 {
+			h += fmt.Sprintf(", %d not sent", s.Requests.Unsent)
+		}
+	}
+	return h
 }
 
 // roughMs prints a latency in milliseconds with a sensible precision for its

@@ -7,6 +7,7 @@ import (
 
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
+	"stegocloud/harness/internal/quantile"
 	"stegocloud/harness/rundir"
 )
 
@@ -26,8 +27,8 @@ func latencyOf(h *hdr.Histogram) rundir.Latency {
 	}
 	return rundir.Latency{
 		Count: h.TotalCount(), MeanMs: h.Mean() / 1000, StdDevMs: h.StdDev() / 1000, MinMs: ms(h.Min()),
-		P50Ms: ms(h.ValueAtQuantile(50)), P90Ms: ms(h.ValueAtQuantile(90)), P95Ms: ms(h.ValueAtQuantile(95)),
-		P99Ms: ms(h.ValueAtQuantile(99)), P999Ms: ms(h.ValueAtQuantile(99.9)), MaxMs: ms(h.Max()),
+		P50Ms: ms(quantile.HDR(h, 50)), P90Ms: ms(quantile.HDR(h, 90)), P95Ms: ms(quantile.HDR(h, 95)),
+		P99Ms: ms(quantile.HDR(h, 99)), P999Ms: ms(quantile.HDR(h, 99.9)), MaxMs: ms(h.Max()),
 	}
 }
 
@@ -170,8 +171,8 @@ func (s *sim) buckets() []rundir.Bucket {
 	}
 	for i, h := range hists {
 		if h.TotalCount() > 0 {
-			out[i].P50Ms = float64(h.ValueAtQuantile(50)) / 1000
-			out[i].P99Ms = float64(h.ValueAtQuantile(99)) / 1000
+			out[i].P50Ms = float64(quantile.HDR(h, 50)) / 1000
+			out[i].P99Ms = float64(quantile.HDR(h, 99)) / 1000
 		}
 	}
 	return out

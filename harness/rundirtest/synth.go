@@ -15,6 +15,7 @@ import (
 	hdr "github.com/HdrHistogram/hdrhistogram-go"
 
 	"stegocloud/harness/experiment"
+	"stegocloud/harness/internal/quantile"
 	"stegocloud/harness/rundir"
 )
 
@@ -121,15 +122,15 @@ func latencyOfHist(h *hdr.Histogram) rundir.Latency {
 	ms := func(v int64) float64 { return float64(v) / 1000 }
 	return rundir.Latency{
 		Count: h.TotalCount(), MeanMs: h.Mean() / 1000, StdDevMs: h.StdDev() / 1000, MinMs: ms(h.Min()),
-		P50Ms: ms(h.ValueAtQuantile(50)), P90Ms: ms(h.ValueAtQuantile(90)), P95Ms: ms(h.ValueAtQuantile(95)),
-		P99Ms: ms(h.ValueAtQuantile(99)), P999Ms: ms(h.ValueAtQuantile(99.9)), MaxMs: ms(h.Max()),
+		P50Ms: ms(quantile.HDR(h, 50)), P90Ms: ms(quantile.HDR(h, 90)), P95Ms: ms(quantile.HDR(h, 95)),
+		P99Ms: ms(quantile.HDR(h, 99)), P999Ms: ms(quantile.HDR(h, 99.9)), MaxMs: ms(h.Max()),
 	}
 }
 
 // latencyOfDraws summarises draws by nearest rank, for Light synths.
 func latencyOfDraws(ms []float64) rundir.Latency {
 	slices.Sort(ms)
-	q := func(p float64) float64 { return ms[max(0, int(math.Ceil(p/100*float64(len(ms))))-1)] }
+	q := func(p float64) float64 { return quantile.Sorted(ms, p) }
 	mean := 0.0
 	for _, v := range ms {
 		mean += v / float64(len(ms))

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -105,6 +107,22 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, opts ...
 	return n.Run(ctx)
 }
 
+// strayArgs names every word the flag package left over: it stops at the
+// first word that is not a flag, so "--id 1 x --peers …" would drop --peers.
+func strayArgs(words []string) error {
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = strconv.Quote(w)
+	}
+	noun := "argument"
+	if len(words) > 1 {
+		noun = "arguments"
+	}
+	return fmt.Errorf("%w: node: unexpected %s %s: flag parsing stops at the first word that is not a flag, "+
+		"so quote a value that holds spaces and put flags before any other word (see 'stegocloud node --help')",
+		cluster.ErrConfig, noun, strings.Join(quoted, " "))
+}
+
 // parse reads the flags into a validated Config.
 func parse(args []string, stdout io.Writer) (cluster.Config, error) {
 	cfg := cluster.DefaultConfig()
@@ -126,7 +144,7 @@ func parse(args []string, stdout io.Writer) (cluster.Config, error) {
 		return cfg, fmt.Errorf("%w: node: %v (see 'stegocloud node --help')", cluster.ErrConfig, err)
 	}
 	if fs.NArg() > 0 {
-		return cfg, fmt.Errorf("%w: node: unexpected argument %q", cluster.ErrConfig, fs.Arg(0))
+		return cfg, strayArgs(fs.Args())
 	}
 	return cfg, cfg.Validate()
 }
