@@ -56,11 +56,11 @@ type Accounting struct {
 	LateResponses int
 	LateRequests  int
 	Duplicates    Duplicates // the clients' account of duplicate service
-	DuplicateSeq   int // results whose Seq had been seen before
-	DistinctSeq    int // distinct Seq values seen (within the tracked range)
-	UntrackedSeq   int // results with a Seq too large to track
-	MaxSeq         uint64
-	seqs           *seqSet
+	DuplicateSeq  int        // results whose Seq had been seen before
+	DistinctSeq   int        // distinct Seq values seen (within the tracked range)
+	UntrackedSeq  int        // results with a Seq too large to track
+	MaxSeq        uint64
+	seqs          *seqSet
 }
 
 // SeenBelow is how many distinct sequence numbers in [0, n) were added.
