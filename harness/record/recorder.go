@@ -42,6 +42,12 @@ type Accounting struct {
 	OKUnverified   int // OK whose metadata was not verified
 	OKNoNode       int // OK without a serving node in 1..Nodes
 	Invalid        int // responses rejected by verification, summed
+	DuplicateSeq   int // results whose Seq had been seen before
+	DistinctSeq    int // distinct Seq values seen (within the tracked range)
+	UntrackedSeq   int // results with a Seq too large to track
+	MaxSeq         uint64
+	seqs           *seqSet
+
 	// InvalidRequests counts results with at least one rejected response,
 	// InvalidThenOK those of them that ended ok (a retry was answered
 	// validly), InvalidByNode the rejected responses by the node that sent
@@ -56,11 +62,6 @@ type Accounting struct {
 	LateResponses int
 	LateRequests  int
 	Duplicates    Duplicates // the clients' account of duplicate service
-	DuplicateSeq  int        // results whose Seq had been seen before
-	DistinctSeq   int        // distinct Seq values seen (within the tracked range)
-	UntrackedSeq  int        // results with a Seq too large to track
-	MaxSeq        uint64
-	seqs          *seqSet
 }
 
 // SeenBelow is how many distinct sequence numbers in [0, n) were added.
