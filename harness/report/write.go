@@ -75,8 +75,8 @@ func header(rw *markdown.Writer, rc *runReport) {
 			passed++
 		}
 	}
-	rw.Printf("**Verdict: %s** — %d of %d checks passed; %d of %d requests succeeded (%s) at %s.\n\n",
-		PassFail(s.Verdict.Pass), passed, len(s.Verdict.Checks), s.Requests.OK, s.Requests.Total, Pct(s.SuccessRate), RPS(s.ThroughputRPS))
+	rw.Printf("**Verdict: %s** — %d of %d checks passed%s; %d of %d requests succeeded (%s) at %s.\n\n",
+		PassFail(s.Verdict.Pass), passed, len(s.Verdict.Checks), expectedText(s.Verdict), s.Requests.OK, s.Requests.Total, Pct(s.SuccessRate), RPS(s.ThroughputRPS))
 }
 
 func whatRan(rw *markdown.Writer, rc *runReport) {
