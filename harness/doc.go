@@ -214,7 +214,8 @@
 // network healing is one); (2) after agreement, until the first stop event,
 // more election_start events than check.FlipFlopBound occur: the periodic
 // elections the period can hold, ⌊period / reelect_every⌋ + 1 (none without
-// periodic elections), plus one; or (3) the longest window without a complete
+// periodic elections), plus two (the recovery election of the last node back,
+// which may follow the others' agreement, and one more); or (3) the longest window without a complete
 // event (without a service error) exceeds check.Bounds.Stall (10 ×
 // suspect_after) while a majority of the nodes was live (started, not in a
 // fault, not exited or stopping), connected (no network fault in progress

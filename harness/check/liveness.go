@@ -49,12 +49,14 @@ func Liveness(a *analyze.Analysis, b Bounds) rundir.Check {
 
 // FlipFlopBound is how many elections a settled cluster may start in a
 // period of length settled: the periodic elections it can hold (⌊settled /
-// every⌋ + 1, none when every is 0) plus one.
+// every⌋ + 1, none when every is 0), plus two — the recovery election of
+// the last node back, which may come after the others agreed, and one more.
+// A flip-flop starts elections every few election timeouts: far more.
 func FlipFlopBound(settled, every time.Duration) int {
 	if every <= 0 {
-		return 1
+		return 2
 	}
-	return int(settled/every) + 2
+	return int(settled/every) + 3
 }
 
 func agreementPart(a *analyze.Analysis, b Bounds) (bool, string, *rundir.Evidence) {
