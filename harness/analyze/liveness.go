@@ -100,10 +100,11 @@ func (l *liveness) anyActive() string {
 	return pick
 }
 
-// progress re-evaluates, after any event, whether completions are expected
-// now, and takes a completion as progress.
+// progress re-evaluates, after an event that can change them, whether
+// completions are expected now, and takes a completion as progress.
 func (z *Analyzer) progress(e *cluster.Event) {
 	l := &z.live
+	judging := l.judging
 	switch e.Type {
 	case cluster.EvLoadStart:
 		l.offered = true
@@ -114,7 +115,11 @@ func (z *Analyzer) progress(e *cluster.Event) {
 	case cluster.EvElectionStart:
 		z.agree.electionStarted()
 	}
-	judging := l.offered && l.cut == 0 && z.liveMajority()
+	switch e.Type {
+	case cluster.EvLoadStart, cluster.EvLoadStop, cluster.EvFaultStart, cluster.EvFaultEnd, cluster.EvStart,
+		cluster.EvNodeExit, cluster.EvStop, EvNetFaultStart, EvNetFaultEnd:
+		judging = l.offered && l.cut == 0 && z.liveMajority()
+	}
 	switch {
 	case judging && !l.judging:
 		l.since = e.Time
