@@ -112,6 +112,11 @@ func (r *run) addWarnings(s *rundir.Summary, torn int) {
 	if len(r.final) < len(r.nodes.addrs) {
 		s.Warnings = append(s.Warnings, fmt.Sprintf("only %d of %d nodes answered the final status request", len(r.final), len(r.nodes.addrs)))
 	}
+	// The clients' own counters cross-check the per-request accounts.
+	if cs := r.clients; cs.Invalid != int64(s.Requests.Invalid) || cs.LateDuplicates != int64(s.Requests.LateResponses) {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("the clients counted %d invalid and %d late responses, the per-request accounts %d and %d",
+			cs.Invalid, cs.LateDuplicates, s.Requests.Invalid, s.Requests.LateResponses))
+	}
 }
 
 // judge sets s.Verdict: the checks the launch mode allows, the experiment's
