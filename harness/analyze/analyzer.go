@@ -30,19 +30,12 @@ type Config struct {
 // from the load start. Every metric is defined in package harness's
 // documentation.
 type Analysis struct {
-	Events    int                    // events read
-	Elections rundir.ElectionSummary // elections started, by cause; coordinator changes; max epoch
-	Conflicts []EpochConflict        // epochs for which two coordinators were named (election safety)
-	Reigns    []Reign                // every node's coordinator actions per epoch, in order of first action
-	Overlaps  []Overlap              // reigns of different nodes that overlapped in time (single coordinator)
-	// DoublesDropped counts requests assigned by two nodes beyond those kept
-	// for Overlap.Both (a bound on memory): when not 0, Both is a lower bound.
-	DoublesDropped int
-	Duplicates     Duplicates // requests the nodes completed more than once
-	Liveness       Liveness
-	Failovers      []Failover
-	Recoveries     []Recovery
-	Agreement      Agreement
+	Events     int                    // events read
+	Elections  rundir.ElectionSummary // elections started, by cause; coordinator changes; max epoch
+	Conflicts  []EpochConflict        // epochs for which two coordinators were named (election safety)
+	Failovers  []Failover
+	Recoveries []Recovery
+	Agreement  Agreement
 	// Reassigned counts distinct requests named by reassign events;
 	// ReassignEvents counts the events.
 	Reassigned     int
@@ -57,6 +50,14 @@ type Analysis struct {
 	// analysis read, digested once by rundir's Digester.
 	Log    *rundir.EventDigest
 	faults []fault.Fault
+
+	Reigns   []Reign   // every node's coordinator actions per epoch, in order of first action
+	Overlaps []Overlap // reigns of different nodes that overlapped in time (single coordinator)
+	// DoublesDropped counts requests assigned by two nodes beyond those kept
+	// for Overlap.Both (a bound on memory): when not 0, Both is a lower bound.
+	DoublesDropped int
+	Duplicates     Duplicates // requests the nodes completed more than once
+	Liveness       Liveness
 }
 
 // Analyzer reads a merged, time-ordered event log one event at a time: Add
@@ -105,10 +106,10 @@ func New(cfg Config) (*Analyzer, error) {
 		nodes:  make([]nodeState, cfg.Nodes),
 		epochs: map[uint64]int{},
 		reasgn: map[string]struct{}{}, unknown: map[cluster.EventType]int{},
-		log:    rundir.NewDigester(rundir.DefaultDigestLimits),
-		msgs:   newMessages(cfg.Nodes),
-		reigns: newReigns(), reqs: reqid.New[reqState](), live: newLiveness(),
+		log:  rundir.NewDigester(rundir.DefaultDigestLimits),
+		msgs: newMessages(cfg.Nodes),
 	}
+	z.reigns, z.reqs, z.live = newReigns(), reqid.New[reqState](), newLiveness()
 	return z, nil
 }
 

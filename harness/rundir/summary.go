@@ -160,9 +160,10 @@ type Verdict struct {
 // check the experiment declared an expected anomaly (Expected) counts
 // toward the verdict when it fails (AsExpected).
 type Check struct {
-	Name     string     `json:"name"`
-	Pass     bool       `json:"pass"`
-	Detail   string     `json:"detail"`
+	Name   string `json:"name"`
+	Pass   bool   `json:"pass"`
+	Detail string `json:"detail"`
+
 	Expected bool       `json:"expected_anomaly,omitempty"`
 	Evidence []Evidence `json:"evidence,omitempty"` // what a failed check found: the report's words, the timeline's marks
 }
