@@ -34,6 +34,12 @@ type ClientConfig struct {
 	// pki.LoadClient): every connection is then mutual TLS, and each node must
 	// prove it is the node of that id. nil: plaintext.
 	TLS *pki.Credentials
+	// OnLate, if set, hears of every response that arrives after its call
+	// ended (counted in ClientStats.LateDuplicates): the request id, the
+	// node that sent it, and whether it carried an image (false: an error
+	// answer). It is called from the client's reader goroutines and must
+	// be quick.
+	OnLate func(id string, node int, served bool)
 }
 
 // maxClientName keeps request ids (name, '.', 12 hex digits, '-', a
@@ -50,6 +56,10 @@ type Reply struct {
 	Latency  time.Duration // from the call to the accepted response
 	BytesOut int           // request bytes queued for all nodes and attempts
 	BytesIn  int           // body bytes of the accepted response
+
+	// InvalidFrom is the node of each response rejected by verification
+	// (Invalid of them), in arrival order.
+	InvalidFrom []int
 }
 
 // RequestError is how Encrypt fails: it unwraps to ErrTimeout, ErrNoNode,
@@ -243,7 +253,14 @@ func (c *Client) deliver(node int, msg Message) {
 	}
 	c.mu.Unlock()
 	if cl == nil {
-		c.late.Add(1)
+		c.lateResponse(msg.ID, node, msg.Error == "")
+	}
+}
+
+func (c *Client) lateResponse(id string, node int, served bool) {
+	c.late.Add(1)
+	if c.cfg.OnLate != nil {
+		c.cfg.OnLate(id, node, served)
 	}
 }
 
@@ -263,7 +280,7 @@ func (c *Client) unregister(id string, cl *call) {
 	c.mu.Unlock()
 	for len(cl.ch) > 0 {
 		if r := <-cl.ch; r.node != undeliverable {
-			c.late.Add(1)
+			c.lateResponse(id, r.node, r.msg.Error == "")
 		}
 	}
 	c.pool.Put(cl)
@@ -402,6 +419,7 @@ func (c *Client) await(ctx context.Context, cl *call, written int32, m stego.Met
 			}
 			if err := c.verify(resp.msg.Body, m); err != nil {
 				r.Invalid++
+				r.InvalidFrom = append(r.InvalidFrom, resp.node)
 				c.invalid.Add(1)
 				continue
 			}

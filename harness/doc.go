@@ -48,16 +48,21 @@
 //
 //	rec, _ := record.New(record.Config{Start: loadStart, Nodes: n, Faults: executed, CSV: requestsCSV, …})
 //	for res := range results { rec.Add(res) }
+//	for _, l := range lateLedger.Requests() { rec.AddLate(l) } // once the nodes have stopped
 //	rec.Close()
 //	z, _ := analyze.New(analyze.Config{Start: loadStart, Nodes: n, Faults: executed})
 //	for each merged event { z.Add(e) }
 //	an := z.Close()
 //	rec.Summarize(&s); an.Summarize(&s)
-//	s.Verdict = check.Judge(&s, check.Input{Expected: issued, Accounting: rec.Accounting(), Analysis: an, AgreementBound: …, Thresholds: …})
+//	s.Requests.Duplicates = check.CountDuplicates(rec.Accounting(), an)
+//	s.Verdict = check.Judge(&s, check.Input{Expected: issued, Accounting: rec.Accounting(), Analysis: an,
+//		Bounds: check.BoundsFor(e), Thresholds: …, Anomalies: e.Expect.Anomalies})
 //	report.RunDigested(dir, figures, an.Log)
 //
-// A run passes when every check passes; load_complete (every planned request
-// issued, not cut short by max_duration or Ctrl-C) is added in front.
+// A run passes when every check passes — or, for a check the experiment
+// declares an expected anomaly (expect.anomalies), fails; load_complete
+// (every planned request issued, not cut short by max_duration or Ctrl-C) is
+// added in front.
 //
 // An interrupted run (Ctrl-C or SIGTERM: ctx ends) stops its load at once;
 // requests the pacer issues after that are not sent (counted as unsent). A
@@ -89,7 +94,21 @@
 //   - timed_out: no valid response before the request's deadline.
 //   - lost = failed + timed_out: requests that never got a valid response.
 //   - retried: results with more than one attempt (Attempts > 1).
-//   - duplicates: the sum of valid responses received after the first.
+//   - duplicates: requests served more than once, each counted once, by
+//     either account below (joined by request id): duplicates_client, the
+//     requests that got another response with an image after their valid one
+//     — in the same call (load.Result.Duplicates) or late, after the call had
+//     ended (the client's ClientConfig.OnLate; a late answer to a request
+//     that had failed or timed out is late, not a duplicate); and
+//     duplicates_nodes, the requests whose complete events without a service
+//     error number two or more in the nodes' logs (a retry served again, or a
+//     request served by two nodes). Duplicate service is at-least-once
+//     behaviour: a metric, not a check.
+//   - late_responses: responses that reached a client after its call had
+//     ended, error answers included.
+//   - invalid: responses rejected by the client's verification (their
+//     hidden metadata was not what was sent), summed; responses_valid fails
+//     on any.
 //   - reassigned: distinct request ids named by reassign events (the
 //     coordinator moved the request to another node).
 //
@@ -164,6 +183,9 @@
 //   - coordinator_changes: times the cluster's coordinator became a different
 //     node (establishing the first coordinator is not a change).
 //   - max_epoch: the highest epoch in any event.
+//   - coordinator_overlaps, coordinator_overlap_max_ms: pairs of reigns of
+//     different nodes that overlapped in time, and the longest overlap (see
+//     "Single coordinator"), handovers within the tolerance included.
 //
 // Failover time (ms, summary.json "faults.failover_ms"): an episode starts at
 // a fault_start event of the cluster's coordinator C at t0 (a crash, pause or
@@ -187,13 +209,44 @@
 // it again. An Active logged while the fault still held the node is reported,
 // not counted.
 //
-// Agreement: a membership change is a fault starting or ending or a node
-// process exiting or starting. The reference is the last membership change
+// Agreement: a membership change is a fault (of a node or of the network)
+// starting or ending, or a node process exiting or starting. The reference is the last membership change
 // before the cluster starts shutting down (its first stop event) — or the
 // first event when there is none. Agreement is reached at the first event at
 // or after the reference after which every live node follows the same
 // coordinator and that coordinator is live; after = that time − reference. A
 // process that exits or restarts forgets whom it followed.
+//
+// Single coordinator: a node acts as coordinator when it logs an assign or a
+// reassign (analyze.CoordinatorActions; the event's epoch is the epoch it
+// acts in). Its reign in an epoch runs from its first to its last such action
+// in that epoch; a node that logs nothing has no reign. Two reigns of
+// different nodes overlap when both ran at one instant: [max of the first
+// actions, min of the last actions] is not empty. Requests assigned by both
+// are those that one reign assigned and the other assigned later with both
+// assignments inside the overlap. The check single_coordinator fails on an
+// overlap longer than one heartbeat (check.Bounds.Handover): a sitting
+// coordinator may assign until the decision of an election reaches it, a few
+// hundred microseconds; a paused or partitioned coordinator that keeps
+// assigning in its old epoch overlaps its successor from the successor's first
+// action to its own last one — the whole pause, not only the milliseconds
+// after it woke.
+//
+// Liveness: the check liveness fails when (1) agreement, as above, is not
+// reached within check.Bounds.Agreement of the last membership change
+// (net_fault_start and net_fault_end events are membership changes too: the
+// network healing is one); (2) after agreement, until the first stop event,
+// more election_start events than check.FlipFlopBound occur: the periodic
+// elections the period can hold, ⌊period / reelect_every⌋ + 1 (none without
+// periodic elections), plus two (the recovery election of the last node back,
+// which may follow the others' agreement, and one more); or (3) the longest window without a complete
+// event (without a service error) exceeds check.Bounds.Stall (10 ×
+// suspect_after) while a majority of the nodes was live (started, not in a
+// fault, not exited or stopping), connected (no network fault in progress
+// other than latency or reset: during a partition, bridge or one-way cut
+// connectivity is not judged) and load was offered (between load_start and
+// load_stop). A window ends at a completion or when one of the conditions
+// stops holding, and starts again when they all hold.
 //
 // Messages per request: nodes log cumulative counters by message type,
 // "sent.T" and "recv.T", on load and stop events. A node's messages are the

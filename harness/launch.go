@@ -29,6 +29,10 @@ type Processes struct {
 	mu    sync.Mutex
 	cfgs  map[int]cluster.Config
 	procs map[int]*nodeProc
+
+	// EnvOf is extra environment for one node's processes, after env (tests:
+	// one misbehaving node). Set it before StartAll.
+	EnvOf map[int][]string
 }
 
 // nodeProc is one running (or ended) node process.
@@ -106,7 +110,7 @@ func (p *Processes) start(id int, recovering bool) error {
 	args := append(append([]string{}, p.exe[1:]...), cfg.Args()...)
 	cmd := exec.Command(p.exe[0], args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
-	cmd.Env = append(os.Environ(), p.env...)
+	cmd.Env = append(append(os.Environ(), p.env...), p.EnvOf[id]...)
 	// Own process group: a Ctrl-C on the terminal reaches the harness only,
 	// which then stops the nodes in order. Pdeathsig: if the harness itself is
 	// killed, the kernel kills the nodes too.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,6 +36,10 @@ type RunOptions struct {
 	Log          io.Writer // one line per step of the run; nil: none
 	Command      []string  // argv recorded in run.json
 	NoFigures    bool      // skip figures (faster tests)
+
+	// NodeEnvOf is extra environment of one node's processes, by id (tests:
+	// one misbehaving node, see nodetest.MutateEnv).
+	NodeEnvOf map[int][]string
 }
 
 // RunOutcome is what RunExperiment did.
@@ -140,13 +145,26 @@ func describeVariant(v experiment.Variant) string {
 
 func verdictLine(s *rundir.Summary) string {
 	v := "PASS"
+	var found []string
+	for _, c := range s.Verdict.Checks {
+		if c.Expected && !c.Pass {
+			found = append(found, c.Name)
+		}
+	}
 	if !s.Verdict.Pass {
 		v = "FAIL"
 		for _, c := range s.Verdict.Checks {
-			if !c.Pass {
+			switch {
+			case c.AsExpected():
+			case c.Expected:
+				v += "; " + c.Name + ": expected anomaly not found (" + c.Detail + ")"
+			default:
 				v += "; " + c.Name + ": " + c.Detail
 			}
 		}
+	}
+	if len(found) > 0 {
+		v += " (expected anomalies found: " + strings.Join(found, ", ") + ")"
 	}
 	return s.Headline() + " — " + v
 }
@@ -285,6 +303,7 @@ func startNodes(ctx context.Context, e *experiment.Experiment, seed int64, nodes
 		if err != nil {
 			return nil, err
 		}
+		procs.EnvOf = opts.NodeEnvOf
 		ns.procs = procs
 		log.printf("starting %d nodes on %v", e.Cluster.Nodes, ns.addrs)
 		if err := procs.StartAll(); err != nil {
@@ -406,6 +425,10 @@ func (r *run) settle(ctx context.Context, clients *clusterTarget) {
 	r.stopNodes(coord)
 	if clients != nil {
 		r.clients = clients.Stats()
+		// No node runs any more: every late answer has arrived.
+		for _, l := range clients.late.Requests() {
+			r.rec.AddLate(l)
+		}
 	}
 }
 

@@ -140,41 +140,43 @@ func (r *run) addWarnings(s *rundir.Summary, torn int) {
 	if len(r.final) < len(r.nodes.addrs) {
 		s.Warnings = append(s.Warnings, fmt.Sprintf("only %d of %d nodes answered the final status request", len(r.final), len(r.nodes.addrs)))
 	}
-	if cs := r.clients; cs.LateDuplicates > 0 {
-		s.Warnings = append(s.Warnings, fmt.Sprintf("%d late duplicate responses (a request served twice, e.g. across a failover)", cs.LateDuplicates))
-	}
-	if cs := r.clients; cs.Invalid > 0 {
-		s.Warnings = append(s.Warnings, fmt.Sprintf("%d responses failed verification and were discarded by the clients", cs.Invalid))
+	// The clients' own counters cross-check the per-request accounts.
+	if cs := r.clients; cs.Invalid != int64(s.Requests.Invalid) || cs.LateDuplicates != int64(s.Requests.LateResponses) {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("the clients counted %d invalid and %d late responses, the per-request accounts %d and %d",
+			cs.Invalid, cs.LateDuplicates, s.Requests.Invalid, s.Requests.LateResponses))
 	}
 }
 
 // judge sets s.Verdict: the checks the launch mode allows, the experiment's
-// thresholds, and load_complete in front.
+// thresholds and expected anomalies, and load_complete in front; and the
+// duplicates metric, which joins the clients' account to the nodes'.
 func (r *run) judge(s *rundir.Summary, a *analyze.Analysis) error {
 	thresholds, err := r.e.Expect.Thresholds()
 	if err != nil {
 		return err
 	}
 	acct := r.rec.Accounting()
-	harnessChecks := []rundir.Check{check.Accounted(acct, int(r.stats.Requests)), check.Metadata(acct)}
+	harnessChecks := []rundir.Check{check.Accounted(acct, int(r.stats.Requests)), check.ResponsesValid(acct)}
 	switch r.e.Cluster.Launch {
 	case experiment.LaunchNoop:
 		// No cluster: only what the harness itself can be judged on.
 		s.Warnings = append(s.Warnings, "launch: noop — no cluster ran; a no-op target answered every request")
-		s.Verdict = check.NewVerdict(append(harnessChecks, check.Thresholds(s, thresholds)...))
+		s.Verdict = check.Expecting(append(harnessChecks, check.Thresholds(s, thresholds)...), r.e.Expect.Anomalies)
 	case experiment.LaunchExternal:
-		// The nodes' event logs are not ours: election safety cannot be
-		// checked, and agreement is judged from the nodes' final status.
-		s.Warnings = append(s.Warnings, "launch: external — the nodes' event logs are not available to the harness: election safety was not checked, agreement is judged from the final status requests, and failover/recovery times are not measured")
+		// The nodes' event logs are not ours: election safety, single
+		// coordinator and liveness cannot be checked, and agreement is
+		// judged from the nodes' final status.
+		s.Warnings = append(s.Warnings, "launch: external — the nodes' event logs are not available to the harness: election safety, single coordinator and liveness were not checked, agreement is judged from the final status requests, and failover/recovery times are not measured")
 		checks := append(harnessChecks, check.StatusAgreement(r.final, len(r.nodes.addrs)))
-		s.Verdict = check.NewVerdict(append(checks, check.Thresholds(s, thresholds)...))
+		s.Verdict = check.Expecting(append(checks, check.Thresholds(s, thresholds)...), r.e.Expect.Anomalies)
 	default:
+		s.Requests.Duplicates = check.CountDuplicates(acct, a)
 		s.Verdict = check.Judge(s, check.Input{Expected: int(r.stats.Requests), Accounting: acct,
-			Analysis: a, AgreementBound: r.bound, Thresholds: thresholds})
+			Analysis: a, Bounds: check.BoundsFor(r.e), Thresholds: thresholds, Anomalies: r.e.Expect.Anomalies})
 	}
 	c := check.LoadComplete(r.e, r.stats, r.interrupted)
 	s.Verdict.Checks = append([]rundir.Check{c}, s.Verdict.Checks...)
-	s.Verdict.Pass = s.Verdict.Pass && c.Pass
+	s.Verdict.Pass = s.Verdict.Pass && c.AsExpected()
 	return nil
 }
 

@@ -14,11 +14,13 @@ import (
 // client has its own connections to every node, as in the seed.
 type clusterTarget struct {
 	clients []*cluster.Client
+	late    *load.LateLedger // answers that came after their call ended, per request
 }
 
 // newClusterTarget dials n clients to nodes.
 func newClusterTarget(n int, cfg cluster.ClientConfig) (*clusterTarget, error) {
-	t := &clusterTarget{}
+	t := &clusterTarget{late: load.NewLateLedger()}
+	cfg.OnLate = t.late.Late
 	for i := range n {
 		c := cfg
 		c.Name = fmt.Sprintf("c%d", i)
@@ -39,8 +41,9 @@ func (t *clusterTarget) Do(ctx context.Context, req *load.Request) load.Response
 	cl := t.clients[req.Client%len(t.clients)]
 	rep, err := cl.Encrypt(ctx, req.Image, req.Meta)
 	resp := load.Response{ID: rep.ID, Node: rep.Node, Attempts: rep.Attempts, Invalid: rep.Invalid,
-		BytesOut: rep.BytesOut, BytesIn: rep.BytesIn}
+		InvalidFrom: rep.InvalidFrom, BytesOut: rep.BytesOut, BytesIn: rep.BytesIn}
 	if err == nil {
+		t.late.EndedOK(rep.ID)
 		resp.Outcome, resp.Verified = load.OK, true
 		return resp
 	}

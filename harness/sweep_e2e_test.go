@@ -40,9 +40,7 @@ matrix:
 	opts := testRunOptions(t)
 	opts.NoFigures = true // run figures are TestRunSmoke's; the sweep's are drawn regardless
 	out, err := RunExperiment(context.Background(), path, opts)
-	if err != nil {
-		t.Fatalf("RunExperiment(tinysweep): %v", err)
-	}
+	requireVerdict(t, out, err)
 	assertNoChildren(t)
 	if len(out.Runs) != 2 {
 		t.Fatalf("runs = %d, want one per variant", len(out.Runs))

@@ -29,6 +29,7 @@ type agreement struct {
 	coord   int
 	live    []int
 	follows []int
+	settled int // election_start events since agreement was reached
 }
 
 // membership restarts the watch at a change of membership.
@@ -36,7 +37,15 @@ func (g *agreement) membership(t int64) {
 	if g.frozen {
 		return
 	}
-	g.started, g.ref, g.reached, g.at, g.coord = true, t, false, 0, 0
+	g.started, g.ref, g.reached, g.at, g.coord, g.settled = true, t, false, 0, 0, 0
+}
+
+// electionStarted counts an election begun after agreement was reached
+// and before shutdown.
+func (g *agreement) electionStarted() {
+	if g.reached && !g.frozen {
+		g.settled++
+	}
 }
 
 // freeze ends the observed period (the first stop event).

@@ -9,8 +9,11 @@ import (
 
 	"stegocloud/cluster"
 	"stegocloud/harness/fault"
+	"stegocloud/harness/internal/reqid"
 	"stegocloud/harness/rundir"
 )
+
+type reqidTable = reqid.Table[reqState]
 
 // Config describes the run whose merged event log an Analyzer reads.
 type Config struct {
@@ -47,6 +50,14 @@ type Analysis struct {
 	// analysis read, digested once by rundir's Digester.
 	Log    *rundir.EventDigest
 	faults []fault.Fault
+
+	Reigns   []Reign   // every node's coordinator actions per epoch, in order of first action
+	Overlaps []Overlap // reigns of different nodes that overlapped in time (single coordinator)
+	// DoublesDropped counts requests assigned by two nodes beyond those kept
+	// for Overlap.Both (a bound on memory): when not 0, Both is a lower bound.
+	DoublesDropped int
+	Duplicates     Duplicates // requests the nodes completed more than once
+	Liveness       Liveness
 }
 
 // Analyzer reads a merged, time-ordered event log one event at a time: Add
@@ -68,6 +79,9 @@ type Analyzer struct {
 	msgs    messages
 	unknown map[cluster.EventType]int
 	starts  int // fault_start events
+	reigns  reigns
+	reqs    *reqidTable
+	live    liveness
 }
 
 // New checks cfg and returns an analyzer ready for Add.
@@ -95,6 +109,7 @@ func New(cfg Config) (*Analyzer, error) {
 		log:  rundir.NewDigester(rundir.DefaultDigestLimits),
 		msgs: newMessages(cfg.Nodes),
 	}
+	z.reigns, z.reqs, z.live = newReigns(), reqid.New[reqState](), newLiveness()
 	return z, nil
 }
 
@@ -122,7 +137,8 @@ func (z *Analyzer) Add(e cluster.Event) error {
 	if e.Time < z.last {
 		return fmt.Errorf("%w: event %d (%s of node %d) at %d ns comes after one at %d ns", ErrEventOrder, z.a.Events+1, e.Type, e.Node, e.Time, z.last)
 	}
-	clusterWide := e.Type == cluster.EvLoadStart || e.Type == cluster.EvLoadStop
+	clusterWide := e.Type == cluster.EvLoadStart || e.Type == cluster.EvLoadStop ||
+		e.Type == EvNetFaultStart || e.Type == EvNetFaultEnd
 	if e.Node < 0 || e.Node > z.cfg.Nodes || (e.Node == 0 && !clusterWide) {
 		return fmt.Errorf("%w: event %d (%s) names node %d, want 1..%d", ErrEventNode, z.a.Events+1, e.Type, e.Node, z.cfg.Nodes)
 	}
@@ -132,6 +148,7 @@ func (z *Analyzer) Add(e cluster.Event) error {
 	z.a.Elections.MaxEpoch = max(z.a.Elections.MaxEpoch, e.Epoch)
 	z.dispatch(&e)
 	z.afterEvent(&e)
+	z.progress(&e)
 	return nil
 }
 
@@ -148,19 +165,28 @@ func (z *Analyzer) warnf(format string, a ...any) {
 func (z *Analyzer) dispatch(e *cluster.Event) {
 	switch e.Type {
 	case cluster.EvStart, cluster.EvState, cluster.EvSuspect, cluster.EvAlive,
-		cluster.EvComplete, cluster.EvLoad, cluster.EvProtocolError, cluster.EvStop, cluster.EvNodeExit:
+		cluster.EvLoad, cluster.EvProtocolError, cluster.EvStop, cluster.EvNodeExit:
 		z.nodeEvent(e)
+	case cluster.EvComplete:
+		z.nodeEvent(e)
+		z.completed(e)
 	case cluster.EvElectionStart, cluster.EvElectionResult, cluster.EvCoordinator:
 		z.electionEvent(e)
 	case cluster.EvAssign:
-		// Counted and sampled by the digest (Analysis.Log).
+		// Also counted and sampled by the digest (Analysis.Log).
+		z.coordinatorAction(e)
 	case cluster.EvReassign:
 		z.a.ReassignEvents++
 		z.reasgn[e.Request] = struct{}{}
+		z.coordinatorAction(e)
 	case cluster.EvFaultStart, cluster.EvFaultEnd:
 		z.faultEvent(e)
+	case EvNetFaultStart, EvNetFaultEnd:
+		z.netFault(e)
 	case cluster.EvLoadStart, cluster.EvLoadStop, cluster.EvSync:
 		// Nothing to measure: the recovery they bracket is timed from state events.
+	case cluster.EvReject, cluster.EvStall, cluster.EvFenced, cluster.EvElectionBackoff:
+		// The node's own account of refusals; nothing the checks judge.
 	default:
 		z.unknown[e.Type]++
 	}
@@ -171,7 +197,7 @@ func (z *Analyzer) dispatch(e *cluster.Event) {
 func (z *Analyzer) afterEvent(e *cluster.Event) {
 	switch e.Type {
 	case cluster.EvStart, cluster.EvNodeExit, cluster.EvFaultStart, cluster.EvFaultEnd, cluster.EvStop,
-		cluster.EvCoordinator, cluster.EvElectionResult:
+		cluster.EvCoordinator, cluster.EvElectionResult, EvNetFaultStart, EvNetFaultEnd:
 		z.settleAll(e.Time)
 		z.agree.evaluate(z, e.Time)
 	default:
@@ -194,6 +220,8 @@ func (z *Analyzer) Close() *Analysis {
 	z.open = nil
 	z.closeRecoveries()
 	z.a.Agreement = z.agree.result(z)
+	z.a.Liveness = z.live.result(z)
+	z.a.Reigns, z.a.Overlaps, z.a.DoublesDropped = z.reigns.list, z.reigns.overlaps(), z.reigns.dropped
 	z.a.Reassigned = len(z.reasgn)
 	z.a.Messages = z.msgs.total(z.cfg.MessageClass)
 	z.a.Log = z.log.Finish()

@@ -10,8 +10,9 @@ import (
 	"stegocloud/harness/rundir"
 )
 
-// Summarize fills the event analysis's part of s: Faults, Elections,
-// Requests.Reassigned, MessagesPerRequest (which needs Requests.Total, so call
+// Summarize fills the event analysis's part of s: Faults, Elections (with
+// the coordinator overlaps), Requests.Reassigned, Requests.DuplicatesNodes,
+// MessagesPerRequest (which needs Requests.Total, so call
 // it after Recorder.Summarize), Messages, and each node's Completions,
 // FaultsDown, FinalState, FinalLoad, Processed and Coordinator; it appends its
 // warnings.
@@ -20,8 +21,13 @@ func (a *Analysis) Summarize(s *rundir.Summary) {
 	if len(s.Elections.ByCause) == 0 {
 		s.Elections.ByCause = nil
 	}
+	s.Elections.Overlaps, s.Elections.OverlapMaxMs = len(a.Overlaps), 0
+	for _, o := range a.Overlaps {
+		s.Elections.OverlapMaxMs = max(s.Elections.OverlapMaxMs, units.Ms(o.Duration()))
+	}
 	s.Faults = a.faultSummary()
 	s.Requests.Reassigned = a.Reassigned
+	s.Requests.DuplicatesNodes = a.Duplicates.Requests
 	s.Messages = a.Messages
 	s.MessagesPerRequest = 0
 	if s.Requests.Total > 0 {
@@ -39,6 +45,12 @@ func (a *Analysis) Summarize(s *rundir.Summary) {
 	}
 	s.Warnings = append(s.Warnings, a.Warnings...)
 	s.Warnings = append(s.Warnings, a.episodeWarnings()...)
+	if a.DoublesDropped > 0 {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%d assignments of a request by a second node were not kept: the counts of requests assigned by both overlapping coordinators are lower bounds", a.DoublesDropped))
+	}
+	if a.Duplicates.Truncated {
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%d requests were completed twice; only the first %d ids were matched against the clients' account", a.Duplicates.Requests, len(a.Duplicates.IDs)))
+	}
 }
 
 func (a *Analysis) faultSummary() rundir.FaultSummary {

@@ -17,29 +17,64 @@ type Input struct {
 	Expected   int               // requests the load driver issued (required: completeness is judged against it)
 	Accounting record.Accounting // from Recorder.Accounting
 	Analysis   *analyze.Analysis // from Analyzer.Close
-	// AgreementBound is how long after the last membership change the live
-	// nodes may take to agree (see AgreementBound).
-	AgreementBound time.Duration
-	Thresholds     []experiment.Threshold // the experiment's expect: entries
+	Bounds     Bounds
+	Thresholds []experiment.Threshold // the experiment's expect: entries
+	// Anomalies are the checks the experiment expects to fail
+	// (expect.anomalies; see Expecting).
+	Anomalies []string
 }
 
-// Judge runs every check: accounted, metadata, election_safety, agreement,
-// then one per threshold.
+// Bounds are the limits the checks hold a run to, from its configuration
+// (BoundsFor).
+type Bounds struct {
+	// Agreement is how long after the last membership change the live nodes
+	// may take to agree (AgreementBound).
+	Agreement time.Duration
+	// Handover is how long two nodes may both act as coordinator before
+	// single_coordinator fails: the inherent window in which a sitting
+	// coordinator assigns until the decision of an election reaches it.
+	Handover time.Duration
+	// ReelectEvery is the period of the periodic election (0: none); it
+	// bounds the elections of a settled cluster (FlipFlopBound).
+	ReelectEvery time.Duration
+	// Stall is the longest a majority of live, connected nodes under load
+	// may go without completing a request.
+	Stall time.Duration
+}
+
+// BoundsFor derives the bounds from an experiment: the agreement bound, one
+// heartbeat of handover, the periodic election period and ten suspicion
+// periods without a completion.
+func BoundsFor(e *experiment.Experiment) Bounds {
+	c := e.Cluster
+	return Bounds{
+		Agreement:    AgreementBound(c.SuspectAfter, e.Faults.SyncDelay, c.ElectionTimeout),
+		Handover:     c.Heartbeat,
+		ReelectEvery: c.ReelectEvery,
+		Stall:        10 * c.SuspectAfter,
+	}
+}
+
+// Judge runs every check: accounted, responses_valid, election_safety,
+// single_coordinator, liveness, then one per threshold, with the expected
+// anomalies applied (Expecting).
 func Judge(s *rundir.Summary, in Input) rundir.Verdict {
 	checks := []rundir.Check{
 		Accounted(in.Accounting, in.Expected),
-		Metadata(in.Accounting),
+		ResponsesValid(in.Accounting),
 		ElectionSafety(in.Analysis),
-		Agreement(in.Analysis, in.AgreementBound),
+		SingleCoordinator(in.Analysis, in.Bounds.Handover),
+		Liveness(in.Analysis, in.Bounds),
 	}
-	return NewVerdict(append(checks, Thresholds(s, in.Thresholds)...))
+	return Expecting(append(checks, Thresholds(s, in.Thresholds)...), in.Anomalies)
 }
 
-// NewVerdict passes when there is at least one check and every check passes.
+// NewVerdict passes when there is at least one check and every check came
+// out as expected (rundir.Check.AsExpected).
 func NewVerdict(checks []rundir.Check) rundir.Verdict {
 	pass := len(checks) > 0
 	for _, c := range checks {
-		pass = pass && c.Pass
+		pass = pass && c.AsExpected()
 	}
 	return rundir.Verdict{Pass: pass, Checks: checks}
 }
@@ -80,64 +115,6 @@ func Accounted(a record.Accounting, expected int) rundir.Check {
 	if !c.Pass {
 		c.Detail += "; " + strings.Join(bad, "; ")
 	}
-	return c
-}
-
-// Metadata: every ok response carried exactly the metadata that was sent,
-// as the client verified it.
-func Metadata(a record.Accounting) rundir.Check {
-	c := rundir.Check{Name: "metadata", Pass: a.OKUnverified == 0}
-	c.Detail = fmt.Sprintf("%d of %d ok responses verified", a.OK-a.OKUnverified, a.OK)
-	if !c.Pass {
-		c.Detail += fmt.Sprintf("; %d ok without a verified match, want 0", a.OKUnverified)
-	}
-	if a.Invalid > 0 {
-		c.Detail += fmt.Sprintf("; %d responses were rejected by verification (their requests retried or failed)", a.Invalid)
-	}
-	return c
-}
-
-// ElectionSafety: at most one coordinator per epoch over the merged log.
-func ElectionSafety(a *analyze.Analysis) rundir.Check {
-	c := rundir.Check{Name: "election_safety"}
-	if a == nil {
-		c.Detail = "no event analysis given"
-		return c
-	}
-	c.Pass = len(a.Conflicts) == 0
-	c.Detail = fmt.Sprintf("%d elections, max epoch %d, %d epochs with more than one coordinator",
-		a.Elections.Total, a.Elections.MaxEpoch, len(a.Conflicts))
-	for i, k := range a.Conflicts {
-		if i == 3 {
-			c.Detail += "; …"
-			break
-		}
-		c.Detail += fmt.Sprintf("; epoch %d named %v (first at %.3fs)", k.Epoch, k.Coordinators, k.At.Seconds())
-	}
-	return c
-}
-
-// Agreement: after the last membership change, every live node followed
-// one live coordinator within bound.
-func Agreement(a *analyze.Analysis, bound time.Duration) rundir.Check {
-	c := rundir.Check{Name: "agreement"}
-	switch {
-	case a == nil:
-		c.Detail = "no event analysis given"
-		return c
-	case bound <= 0:
-		c.Detail = fmt.Sprintf("agreement bound not given (%v)", bound)
-		return c
-	}
-	g := a.Agreement
-	if !g.Reached {
-		c.Detail = fmt.Sprintf("live nodes %v never followed one live coordinator in the %s after the last membership change at %.3fs (they followed %v; want agreement within %s)",
-			g.Live, dur(g.End-g.Reference), g.Reference.Seconds(), follows(g), dur(bound))
-		return c
-	}
-	c.Pass = g.After <= bound
-	c.Detail = fmt.Sprintf("live nodes %v followed node %d %s after the last membership change at %.3fs, want ≤ %s",
-		g.Live, g.Coordinator, dur(g.After), g.Reference.Seconds(), dur(bound))
 	return c
 }
 

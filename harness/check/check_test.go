@@ -1,6 +1,7 @@
 package check
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -88,93 +89,6 @@ func TestCheckAccounted(t *testing.T) {
 	}
 }
 
-func TestCheckMetadata(t *testing.T) {
-	verified := synth.OK(0, 0, time.Millisecond, 1)
-	unverified := synth.OK(1, 0, time.Millisecond, 1)
-	unverified.Verified = false
-	rejected := synth.OK(2, 0, time.Millisecond, 2)
-	rejected.Invalid, rejected.Attempts = 1, 2
-	tests := []struct {
-		name    string
-		results []load.Result
-		pass    bool
-		detail  string
-	}{
-		{"all verified", []load.Result{verified}, true, "1 of 1 ok responses verified"},
-		{"an unverified ok", []load.Result{verified, unverified}, false, "1 of 2 ok responses verified; 1 ok without a verified match, want 0"},
-		{"a rejected response, then a good one", []load.Result{verified, rejected}, true,
-			"2 of 2 ok responses verified; 1 responses were rejected by verification (their requests retried or failed)"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			c := Metadata(accounting(t, tc.results...))
-			if c.Name != "metadata" || c.Pass != tc.pass || c.Detail != tc.detail {
-				t.Errorf("CheckMetadata = %+v, want pass %v, detail %q", c, tc.pass, tc.detail)
-			}
-		})
-	}
-}
-
-func TestCheckElectionSafety(t *testing.T) {
-	safe := analyzed(t, nil, synth.Steady())
-	split := analyzed(t, nil, synth.Steady(), []cluster.Event{synth.Coordinator(1000, 2, 2, 2), synth.Coordinator(1001, 3, 2, 3)})
-	tests := []struct {
-		name   string
-		a      *analyze.Analysis
-		pass   bool
-		detail string
-	}{
-		{"one coordinator per epoch", safe, true, "1 elections, max epoch 1, 0 epochs with more than one coordinator"},
-		{"two coordinators in epoch 2", split, false,
-			"1 elections, max epoch 2, 1 epochs with more than one coordinator; epoch 2 named [2 3] (first at 1.001s)"},
-		{"no analysis", nil, false, "no event analysis given"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			c := ElectionSafety(tc.a)
-			if c.Name != "election_safety" || c.Pass != tc.pass || c.Detail != tc.detail {
-				t.Errorf("CheckElectionSafety = %+v, want pass %v, detail %q", c, tc.pass, tc.detail)
-			}
-		})
-	}
-}
-
-func TestCheckAgreement(t *testing.T) {
-	restart := []cluster.Event{
-		synth.FaultStart(1000, 2, "crash"), synth.Exit(1001, 2, "killed"), synth.FaultEnd(2000, 2, "crash"),
-		synth.Start(2010, 2, "Recovering"),
-	}
-	agreed := analyzed(t, nil, synth.Steady(), restart, []cluster.Event{synth.Coordinator(2500, 2, 1, 1)})
-	never := analyzed(t, nil, synth.Steady(), restart, []cluster.Event{synth.Load(4000, 1, 0.5, nil)})
-	tests := []struct {
-		name   string
-		a      *analyze.Analysis
-		bound  time.Duration
-		pass   bool
-		detail string
-	}{
-		{"within the bound", agreed, time.Second, true,
-			"live nodes [1 2 3] followed node 1 490 ms after the last membership change at 2.010s, want ≤ 1000 ms"},
-		{"too slow", agreed, 400 * time.Millisecond, false,
-			"live nodes [1 2 3] followed node 1 490 ms after the last membership change at 2.010s, want ≤ 400 ms"},
-		{"never", never, time.Second, false,
-			"live nodes [1 2 3] never followed one live coordinator in the 1990 ms after the last membership change at 2.010s (they followed [1→1 2→0 3→1]; want agreement within 1000 ms)"},
-		{"no bound", agreed, 0, false, "agreement bound not given (0s)"},
-		{"no analysis", nil, time.Second, false, "no event analysis given"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			c := Agreement(tc.a, tc.bound)
-			if c.Name != "agreement" || c.Pass != tc.pass || c.Detail != tc.detail {
-				t.Errorf("CheckAgreement(bound %v) = %+v\nwant pass %v, detail %q", tc.bound, c, tc.pass, tc.detail)
-			}
-		})
-	}
-	if got, want := AgreementBound(200*time.Millisecond, 500*time.Millisecond, 100*time.Millisecond), 1600*time.Millisecond; got != want {
-		t.Errorf("AgreementBound(200ms, 500ms, 100ms) = %v, want %v", got, want)
-	}
-}
-
 func TestEvaluateThresholds(t *testing.T) {
 	s := &rundir.Summary{
 		Requests:      rundir.Counts{Total: 10000, OK: 9995, Failed: 5, Lost: 5},
@@ -239,15 +153,22 @@ func TestJudge(t *testing.T) {
 	acc := accounting(t, synth.OK(0, 0, time.Millisecond, 1), synth.OK(1, 0, time.Millisecond, 2))
 	a := analyzed(t, nil, synth.Steady())
 	s := &rundir.Summary{Requests: rundir.Counts{Total: 2, OK: 2}, SuccessRate: 1, Latency: rundir.Latency{Count: 2, P99Ms: 1}}
-	in := Input{Expected: 2, Accounting: acc, Analysis: a, AgreementBound: time.Second,
+	in := Input{Expected: 2, Accounting: acc, Analysis: a, Bounds: testBounds,
 		Thresholds: []experiment.Threshold{{Metric: "success_rate", Op: ">=", Value: 0.999}}}
 	v := Judge(s, in)
 	var names []string
 	for _, c := range v.Checks {
 		names = append(names, c.Name)
 	}
-	if !v.Pass || strings.Join(names, ",") != "accounted,metadata,election_safety,agreement,expect success_rate" {
-		t.Errorf("Judge = %+v, want a pass with the five checks in order", v)
+	if !v.Pass || strings.Join(names, ",") != "accounted,responses_valid,election_safety,single_coordinator,liveness,expect success_rate" {
+		t.Errorf("Judge = %+v, want a pass with the six checks in order", v)
+	}
+	// Every check an experiment may declare an expected anomaly is one
+	// Judge runs.
+	for _, name := range experiment.AnomalyChecks {
+		if !slices.Contains(names, name) {
+			t.Errorf("experiment.AnomalyChecks names %q, which Judge does not run (%v)", name, names)
+		}
 	}
 	in.Thresholds[0].Value = 1.1
 	if v := Judge(s, in); v.Pass {
@@ -258,6 +179,11 @@ func TestJudge(t *testing.T) {
 	}
 }
 
+// testBounds are the bounds of the default configuration: 50 ms
+// heartbeats, suspicion after 200 ms, periodic elections every 15 s.
+var testBounds = Bounds{Agreement: AgreementBound(200*time.Millisecond, 500*time.Millisecond, 100*time.Millisecond),
+	Handover: 50 * time.Millisecond, ReelectEvery: 15 * time.Second, Stall: 2 * time.Second}
+
 // analyzed is the analysis of the concatenated event logs of a 3-node run.
 func analyzed(t *testing.T, faults []fault.Fault, evs ...[]cluster.Event) *analyze.Analysis {
 	t.Helper()
@@ -266,4 +192,12 @@ func analyzed(t *testing.T, faults []fault.Fault, evs ...[]cluster.Event) *analy
 		t.Fatalf("analysing: %v", err)
 	}
 	return a
+}
+
+// analyzedSorted is the analysis of the event logs merged in time order.
+func analyzedSorted(t *testing.T, evs ...[]cluster.Event) *analyze.Analysis {
+	t.Helper()
+	all := slices.Concat(evs...)
+	slices.SortStableFunc(all, func(a, b cluster.Event) int { return cmp.Compare(a.Time, b.Time) })
+	return analyzed(t, nil, all)
 }

@@ -38,8 +38,9 @@ func TestGoldenSummaryAndHgrm(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Summarize(&s)
+	s.Requests.Duplicates = CountDuplicates(r.Accounting(), a)
 	s.Verdict = Judge(&s, Input{Expected: len(results), Accounting: r.Accounting(), Analysis: a,
-		AgreementBound: AgreementBound(200*time.Millisecond, 500*time.Millisecond, 100*time.Millisecond),
+		Bounds: testBounds,
 		Thresholds: []experiment.Threshold{
 			{Metric: "success_rate", Op: ">=", Value: 0.999, Raw: ">= 99.9%"},
 			{Metric: "p99", Op: "<", Value: 1000, Raw: "< 1s"},

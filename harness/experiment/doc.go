@@ -34,5 +34,7 @@
 //
 // Expect holds the `expect:` entries as written; Thresholds parses them into
 // Threshold values in the units of the summary field each metric names. The
-// checker (package check) evaluates them.
+// checker (package check) evaluates them. Expect.Anomalies names the checks
+// a known-bad configuration is expected to fail (AnomalyChecks): the run then
+// passes only when exactly those fail.
 package experiment

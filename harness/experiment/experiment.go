@@ -149,7 +149,8 @@ type ImageSpec struct {
 }
 
 // Expect holds the run's pass/fail thresholds as written ("< 1s", ">= 99.9%");
-// Thresholds parses them. Empty fields set no threshold.
+// Thresholds parses them. Empty fields set no threshold. Anomalies names the
+// checks the run is expected to fail (AnomalyChecks).
 type Expect struct {
 	SuccessRate   string `yaml:"success_rate,omitempty"`
 	Throughput    string `yaml:"throughput,omitempty"`
@@ -164,6 +165,8 @@ type Expect struct {
 	Lost          string `yaml:"lost,omitempty"`
 	FailoverP50   string `yaml:"failover_p50,omitempty"`
 	FailoverMax   string `yaml:"failover_max,omitempty"`
+
+	Anomalies []string `yaml:"anomalies,omitempty"`
 }
 
 // DefaultExperiment returns an experiment with every constant default filled.

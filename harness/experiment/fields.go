@@ -95,6 +95,9 @@ var fieldDocText = map[string]string{
 	"expect.lost":           "Requests that never got a valid answer, e.g. \"== 0\".",
 	"expect.failover_p50":   "Median failover time (coordinator lost → all live nodes follow a new one), e.g. \"<= 150ms\".",
 	"expect.failover_max":   "Longest failover time.",
+	"expect.anomalies": "Checks this experiment is expected to fail, for a known-bad baseline, e.g. [single_coordinator]: the run passes only when exactly these fail " +
+		"(each one is reported as \"expected anomaly found\") and every other check passes; an expected anomaly that is not found fails the run. " +
+		"Any of responses_valid, single_coordinator, election_safety, liveness; launch: local only.",
 
 	"matrix": "A sweep: field path → values, e.g. {cluster.balancer: [lowest-load, round-robin], cluster.nodes: [3, 5]}; every combination runs (× repeat). Scalar fields only.",
 }

@@ -52,6 +52,7 @@ func (e *Experiment) validate() fieldErrors {
 	if _, errs := e.Expect.thresholds(); len(errs) > 0 {
 		fe = append(fe, errs...)
 	}
+	e.Expect.validateAnomalies(&fe, e.Cluster.Launch)
 	if len(fe) == 0 {
 		// Matrix values are checked against a valid base only, so that a
 		// base error is reported once, not once per value.

@@ -26,4 +26,12 @@
 // of a directory); ImagePool derives each request's image and metadata from
 // its sequence number alone (experiment.Username), so any request can be
 // rebuilt to check its response.
+//
+// # Late answers
+//
+// A response that reaches the client after its call ended is not part of
+// any Result. A target whose client reports them feeds a LateLedger, which
+// groups them per request and, once the load and the cluster have stopped,
+// says which followed a valid response (duplicate service) and which came
+// after a failure.
 package load

@@ -34,6 +34,10 @@ type Response struct {
 	Invalid    int    // responses rejected by verification (wrong, missing or unreadable metadata)
 	BytesOut   int    // bytes sent; 0: the driver counts len(Image)
 	BytesIn    int    // bytes received
+
+	// InvalidFrom is the node of each rejected response (Invalid of them),
+	// in arrival order; nil when the target does not know.
+	InvalidFrom []int
 }
 
 // Target serves requests; the cluster client is one. Do is called from many

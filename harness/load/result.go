@@ -47,4 +47,8 @@ type Result struct {
 	Invalid    int    // responses under this id rejected by verification (wrong, missing or unreadable metadata)
 	BytesOut   int
 	BytesIn    int
+
+	// InvalidFrom is the node of each rejected response (Invalid of them),
+	// in arrival order; nil when none or when the target does not know.
+	InvalidFrom []int
 }

@@ -110,7 +110,7 @@ func (t *transport) serve(reqCtx context.Context, rr *Result) {
 	cancel()
 
 	rr.ID, rr.Node, rr.Attempts, rr.Duplicates = resp.ID, resp.Node, resp.Attempts, resp.Duplicates
-	rr.Verified, rr.Invalid = resp.Verified, resp.Invalid
+	rr.Verified, rr.Invalid, rr.InvalidFrom = resp.Verified, resp.Invalid, resp.InvalidFrom
 	rr.BytesOut, rr.BytesIn = resp.BytesOut, resp.BytesIn
 	if rr.BytesOut == 0 {
 		rr.BytesOut = len(image)

@@ -15,7 +15,8 @@ import (
 
 // TimelineFigure is latency (p50, p99) and throughput over the run, in two
 // stacked panels sharing the time axis, with every node's fault windows shaded
-// in its colour and every decided election drawn as a dashed line.
+// in its colour, every decided election drawn as a dashed line and every
+// finding of a failed check marked by a band along the bottom.
 type TimelineFigure struct {
 	BucketS   float64         `json:"bucket_s"`
 	XMin      float64         `json:"x_min_s"`
@@ -23,6 +24,7 @@ type TimelineFigure struct {
 	Points    []TimelinePoint `json:"points"`
 	Faults    []FigureSpan    `json:"faults"`
 	Elections []FigureMark    `json:"elections"`
+	Anomalies []FigureAnomaly `json:"anomalies,omitempty"` // findings of failed checks
 }
 
 // TimelinePoint is one time-series bucket, placed at the middle of the part
@@ -46,7 +48,7 @@ func NewTimelineFigure(d *rundir.Run) (*TimelineFigure, error) {
 	if len(d.Buckets) == 0 || d.BucketS <= 0 {
 		return nil, fmt.Errorf("%w: no %s", ErrNoFigureData, rundir.FileTimeSeries)
 	}
-	f := &TimelineFigure{BucketS: d.BucketS, Faults: faultsOf(d), Elections: electionsOf(d)}
+	f := &TimelineFigure{BucketS: d.BucketS, Faults: faultsOf(d), Elections: electionsOf(d), Anomalies: anomaliesOf(d)}
 	for i, b := range d.Buckets {
 		width := d.BucketS
 		if i == len(d.Buckets)-1 {
@@ -136,7 +138,7 @@ func (f *TimelineFigure) markers() []plot.Plotter {
 	for i, e := range f.Elections {
 		xs[i] = e.T
 	}
-	return []plot.Plotter{faultShade(f.Faults), vLines{Xs: xs, Style: electionStyle()}}
+	return []plot.Plotter{faultShade(f.Faults), vLines{Xs: xs, Style: electionStyle()}, anomalyMarks(f.Anomalies, f.XMin, f.XMax)}
 }
 
 func (f *TimelineFigure) addMarkerLegend(p *plot.Plot) {
@@ -146,6 +148,7 @@ func (f *TimelineFigure) addMarkerLegend(p *plot.Plot) {
 	if len(f.Elections) > 0 {
 		p.Legend.Add("election", vLines{Style: electionStyle()})
 	}
+	addAnomalyLegend(p, f.Anomalies)
 }
 
 // splitSegments cuts n points into runs of consecutive points that keep

@@ -19,6 +19,13 @@
 // (TestRecorderHeapFlat, which `make test` runs without the race detector).
 // Add does not allocate in steady state.
 //
+// Per request, the recorder also keeps what the checks need as evidence:
+// responses rejected by verification (how many, from which node, the first
+// few requests) and duplicate service as the clients saw it — another
+// response with an image after the valid one, in the result or late
+// (AddLate, after the load, from load.LateLedger). Those ledgers grow only
+// with the requests that had such responses.
+//
 // Summarize fills the recorder's part of a rundir.Summary; what the fields
 // mean is defined in package harness's documentation ("Metrics").
 package record

@@ -48,6 +48,21 @@ type Accounting struct {
 	UntrackedSeq   int // results with a Seq too large to track
 	MaxSeq         uint64
 	seqs           *seqSet
+
+	// InvalidRequests counts results with at least one rejected response,
+	// InvalidThenOK those of them that ended ok (a retry was answered
+	// validly), InvalidByNode the rejected responses by the node that sent
+	// them (index n for node n; 0 when the target did not say), and
+	// InvalidSamples holds the first MaxSamples such requests.
+	InvalidRequests int
+	InvalidThenOK   int
+	InvalidByNode   []int
+	InvalidSamples  []InvalidSample
+	// LateResponses counts responses that reached a client after its call
+	// had ended, LateRequests the requests they answered (AddLate).
+	LateResponses int
+	LateRequests  int
+	Duplicates    Duplicates // the clients' account of duplicate service
 }
 
 // SeenBelow is how many distinct sequence numbers in [0, n) were added.
@@ -74,7 +89,8 @@ type Recorder struct {
 	seqs     seqSet
 	acct     Accounting
 	retried  int
-	dups     int
+	invalid  invalidLedger
+	dups     dupLedger
 	first    time.Time // earliest intended time
 	last     time.Time // latest end
 	untimed  int       // results with neither Intended nor Start
@@ -138,6 +154,10 @@ func (r *Recorder) Add(res load.Result) {
 		r.csvRow(&res, intended, 0, false)
 		return
 	}
+	if res.Invalid > 0 {
+		begin, end := r.flight(&res)
+		r.invalid.add(&res, r.cfg.Nodes, begin, end)
+	}
 	lat := res.Latency
 	if lat < 0 {
 		r.negative++
@@ -183,6 +203,20 @@ func (r *Recorder) Add(res load.Result) {
 	r.csvRow(&res, from, started, inFault)
 }
 
+// flight is a result's intended start and end from the load start (zero
+// when it has no time).
+func (r *Recorder) flight(res *load.Result) (begin, end time.Duration) {
+	t := res.Intended
+	if t.IsZero() {
+		t = res.Start
+	}
+	if t.IsZero() {
+		return 0, 0
+	}
+	begin = t.Sub(r.start)
+	return begin, begin + max(res.Latency, 0)
+}
+
 func (r *Recorder) csvRow(res *load.Result, intended, start time.Duration, inFault bool) {
 	if r.csv != nil {
 		r.csv.write(res, intended, start, inFault)
@@ -222,7 +256,9 @@ func (r *Recorder) account(res *load.Result) {
 	if res.Attempts > 1 {
 		r.retried++
 	}
-	r.dups += res.Duplicates
+	if res.Duplicates > 0 {
+		r.dups.add(res.ID, load.LateRequest{ID: res.ID, Responses: res.Duplicates, AfterOK: true})
+	}
 	dup, untracked := r.seqs.add(res.Seq)
 	switch {
 	case dup:
@@ -250,6 +286,9 @@ func (r *Recorder) Close() error {
 // Accounting is the ledger of every result added, for the checker.
 func (r *Recorder) Accounting() Accounting {
 	a := r.acct
+	a.InvalidRequests, a.InvalidThenOK = r.invalid.requests, r.invalid.thenOK
+	a.InvalidByNode, a.InvalidSamples = r.invalid.byNode, r.invalid.samples
+	a.Duplicates = r.dups.d
 	a.DistinctSeq = r.seqs.distinct
 	a.seqs = &r.seqs
 	return a

@@ -25,7 +25,11 @@ func (r *Recorder) Summarize(s *rundir.Summary) error {
 	sent := a.Results - a.Unsent
 	s.Requests.Total, s.Requests.Unsent = sent, a.Unsent
 	s.Requests.OK, s.Requests.Failed, s.Requests.TimedOut = a.OK, a.Failed, a.TimedOut
-	s.Requests.Retried, s.Requests.Duplicates = r.retried, r.dups
+	s.Requests.Retried, s.Requests.Invalid = r.retried, a.Invalid
+	// Duplicates is the clients' account until the checker adds the nodes'
+	// (check.CountDuplicates).
+	s.Requests.Duplicates, s.Requests.DuplicatesClient = r.dups.d.Requests, r.dups.d.Requests
+	s.Requests.LateResponses = a.LateResponses
 	s.Requests.Lost = a.Failed + a.TimedOut
 	s.Start, s.End = r.first, r.last
 	if !r.first.IsZero() {
@@ -135,6 +139,6 @@ func (r *Recorder) warnings() []string {
 	add(r.badNode, "%d results named a node outside 0..N")
 	add(int(r.series.late), "%d results arrived after their time-series bucket was closed: counted, not in its p50/p99")
 	add(int(r.series.outside), "%d results ended beyond the time series' range and are missing from it")
-	add(r.afterEnd, "%d results were added after the recorder was closed and ignored")
-	return w
+	add(r.afterEnd, "%d results were added after the recorder was closed and ignored (late responses included)")
+	return append(w, r.responseWarnings()...)
 }

@@ -1,7 +1,9 @@
 package report
 
 import (
+	"fmt"
 	"path"
+	"strings"
 
 	"stegocloud/harness/internal/markdown"
 	"stegocloud/harness/rundir"
@@ -16,16 +18,17 @@ func verdictSection(rw *markdown.Writer, rc *runReport) {
 			passed++
 		}
 	}
-	rw.Printf("**%s** — %d of %d checks passed.\n\n", PassFail(v.Pass), passed, len(v.Checks))
+	rw.Printf("**%s** — %d of %d checks passed%s.\n\n", PassFail(v.Pass), passed, len(v.Checks), expectedText(v))
 	if len(v.Checks) == 0 {
 		rw.Line("The summary holds no checks.\n")
 	} else {
 		var rows [][]string
 		for _, c := range v.Checks {
-			rows = append(rows, []string{c.Name, PassFail(c.Pass), c.Detail})
+			rows = append(rows, []string{c.Name, checkResult(c), c.Detail})
 		}
 		rw.Table([]string{"check", "result", "detail"}, rows)
 	}
+	findingsSection(rw, v)
 	rw.Line("### Warnings\n")
 	if len(rc.warnings) == 0 {
 		rw.Line("None.\n")
@@ -35,6 +38,40 @@ func verdictSection(rw *markdown.Writer, rc *runReport) {
 		rw.Printf("- %s\n", w)
 	}
 	rw.Line("")
+}
+
+// checkResult is a check's raw status, and whether the experiment
+// expected it to fail.
+func checkResult(c rundir.Check) string {
+	switch {
+	case c.Expected && !c.Pass:
+		return "FAIL (expected anomaly found)"
+	case c.Expected:
+		return "PASS (expected anomaly not found)"
+	}
+	return PassFail(c.Pass)
+}
+
+// expectedText says how the expected anomalies came out: "; 1 expected
+// anomaly found (single_coordinator)".
+func expectedText(v rundir.Verdict) string {
+	var found, missed []string
+	for _, c := range v.Checks {
+		switch {
+		case c.Expected && !c.Pass:
+			found = append(found, c.Name)
+		case c.Expected:
+			missed = append(missed, c.Name)
+		}
+	}
+	s := ""
+	if len(found) > 0 {
+		s += fmt.Sprintf("; %s (%s)", plural(len(found), "expected anomaly found", "expected anomalies found"), strings.Join(found, ", "))
+	}
+	if len(missed) > 0 {
+		s += fmt.Sprintf("; %s (%s)", plural(len(missed), "expected anomaly not found", "expected anomalies not found"), strings.Join(missed, ", "))
+	}
+	return s
 }
 
 // figureCaptions say what each figure shows, for a reader who only has

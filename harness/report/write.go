@@ -76,8 +76,8 @@ func header(rw *markdown.Writer, rc *runReport) {
 		}
 	}
 	interrupted(rw, s)
-	rw.Printf("**Verdict: %s** — %d of %d checks passed; %d of %d requests succeeded (%s) at %s.\n\n",
-		PassFail(s.Verdict.Pass), passed, len(s.Verdict.Checks), s.Requests.OK, s.Requests.Total, Pct(s.SuccessRate), RPS(s.ThroughputRPS))
+	rw.Printf("**Verdict: %s** — %d of %d checks passed%s; %d of %d requests succeeded (%s) at %s.\n\n",
+		PassFail(s.Verdict.Pass), passed, len(s.Verdict.Checks), expectedText(s.Verdict), s.Requests.OK, s.Requests.Total, Pct(s.SuccessRate), RPS(s.ThroughputRPS))
 }
 
 // interrupted is the banner of a run that was cut short: what it covers,

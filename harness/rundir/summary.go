@@ -55,13 +55,18 @@ type Counts struct {
 	Failed     int `json:"failed"`
 	TimedOut   int `json:"timed_out"`
 	Retried    int `json:"retried"`    // requests that needed more than one attempt
-	Duplicates int `json:"duplicates"` // valid responses after the first, summed
+	Duplicates int `json:"duplicates"` // requests served more than once, by the clients' or the nodes' account (each once)
 	Reassigned int `json:"reassigned"` // requests the coordinator moved to another node (events)
 	Lost       int `json:"lost"`       // requests that never got a valid response (Failed + TimedOut)
 
 	// Unsent were issued after the load stopped (Ctrl-C, max_duration) and
 	// never sent: in no other count.
 	Unsent int `json:"unsent,omitempty"`
+
+	DuplicatesClient int `json:"duplicates_client"` // requests that got another response with an image after their valid one
+	DuplicatesNodes  int `json:"duplicates_nodes"`  // requests the nodes' logs show completed without error more than once
+	LateResponses    int `json:"late_responses"`    // responses that reached a client after its call had ended
+	Invalid          int `json:"invalid"`           // responses rejected by verification (wrong metadata), summed
 }
 
 // Bound is the physical limit the configuration puts on throughput, stated next
@@ -126,6 +131,11 @@ type ElectionSummary struct {
 	ByCause            map[string]int `json:"by_cause,omitempty"`
 	CoordinatorChanges int            `json:"coordinator_changes"`
 	MaxEpoch           uint64         `json:"max_epoch"`
+	// Overlaps counts pairs of reigns of different nodes that overlapped in
+	// time (any length, handovers within the tolerance included); the
+	// longest lasted OverlapMaxMs.
+	Overlaps     int     `json:"coordinator_overlaps"`
+	OverlapMaxMs float64 `json:"coordinator_overlap_max_ms"`
 }
 
 // MessageCounts counts the messages of a run by class (see harness/doc.go, "Messages
@@ -170,12 +180,21 @@ type Verdict struct {
 	Checks []Check `json:"checks"`
 }
 
-// Check is one named assertion about the run.
+// Check is one named assertion about the run. Pass is its raw status; a
+// check the experiment declared an expected anomaly (Expected) counts
+// toward the verdict when it fails (AsExpected).
 type Check struct {
 	Name   string `json:"name"`
 	Pass   bool   `json:"pass"`
 	Detail string `json:"detail"`
+
+	Expected bool       `json:"expected_anomaly,omitempty"`
+	Evidence []Evidence `json:"evidence,omitempty"` // what a failed check found: the report's words, the timeline's marks
 }
+
+// AsExpected reports whether the check came out as the experiment wants:
+// passed, or failed when it was declared an expected anomaly.
+func (c Check) AsExpected() bool { return c.Pass != c.Expected }
 
 // Headline is the one-line account of a run printed when it ends.
 func (s *Summary) Headline() string {
