@@ -16,12 +16,17 @@ type clusterTarget struct {
 	clients []*cluster.Client
 }
 
-// newClusterTarget dials n clients to nodes.
-func newClusterTarget(n int, cfg cluster.ClientConfig) (*clusterTarget, error) {
+// newClusterTarget dials n clients, client i to the node map nodes(i).
+func newClusterTarget(n int, cfg cluster.ClientConfig, nodes func(i int) (cluster.Peers, error)) (*clusterTarget, error) {
 	t := &clusterTarget{}
 	for i := range n {
 		c := cfg
 		c.Name = fmt.Sprintf("c%d", i)
+		var err error
+		if c.Nodes, err = nodes(i); err != nil {
+			t.Close()
+			return nil, err
+		}
 		cl, err := cluster.NewClient(c)
 		if err != nil {
 			t.Close()

@@ -1,0 +1,111 @@
+package harness
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"stegocloud/cluster"
+	"stegocloud/harness/experiment"
+	"stegocloud/harness/fault"
+	"stegocloud/harness/netfault"
+	"stegocloud/harness/rundir"
+)
+
+func (a *fakeActor) ApplyNet(f netfault.Fault) (netfault.FaultID, error) {
+	return 7, a.note("apply %s %+v", f.Kind(), f)
+}
+func (a *fakeActor) RemoveNet(id netfault.FaultID) error { return a.note("remove %d", id) }
+
+type sel = experiment.NodeSelector
+
+// The executor applies each network fault on time through the proxies,
+// resolved when due, removes it at its end (a one-shot reset at once), and
+// logs net_fault_start and net_fault_end with the resolved nodes.
+func TestFaultExecutorNetworkFaults(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * 200 * time.Millisecond }
+	faults := []fault.Fault{
+		{At: ms(1), Kind: experiment.FaultPartition, For: ms(2), Selector: "coordinator",
+			Net: &fault.Net{Groups: [][]sel{{experiment.SelectCoordinator}, {experiment.SelectOthers}}, Clients: [][]int{{1}}}},
+		{At: ms(2), Kind: experiment.FaultLatency, For: ms(1), Net: &fault.Net{Delay: 100 * time.Millisecond, Links: []experiment.LinkSpec{{1, 2}}}},
+		{At: ms(4), Kind: experiment.FaultReset, Net: &fault.Net{}},
+		{At: ms(4), Kind: experiment.FaultBridge, For: ms(1), Selector: "coordinator",
+			Net: &fault.Net{Groups: [][]sel{{1}, {2}}, Via: experiment.SelectCoordinator}}, // coordinator 2 is named already
+	}
+	start := time.Now()
+	act := &fakeActor{start: start, coord: 2}
+	var buf bytes.Buffer
+	x := &faultExecutor{act: act, events: cluster.NewEventLog(&buf, nil), start: start, nodes: 3, logf: t.Logf}
+	x.run(context.Background(), context.Background(), faults)
+	if err := x.events.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	lat := netfault.Latency{Delay: 100 * time.Millisecond, Flows: netfault.Both(netfault.Node(1), netfault.Node(2))}
+	want := []string{
+		fmt.Sprintf("200ms apply partition %+v", netfault.Partition{Groups: [][]int{{2}, {1, 3}}, Clients: [][]int{{1}}}),
+		fmt.Sprintf("400ms apply latency %+v", lat), "600ms remove 7", "600ms remove 7",
+		fmt.Sprintf("800ms apply reset %+v", netfault.Reset{}), "800ms remove 7",
+	}
+	act.mu.Lock()
+	got := append([]string(nil), act.log...)
+	act.mu.Unlock()
+	if !sameSet(got, want) {
+		t.Errorf("actions:\n got %q\nwant %q (any order)", got, want)
+	}
+	res := map[string]fault.Fault{}
+	for _, f := range x.result() {
+		res[f.Kind] = f
+	}
+	if b := res["bridge"]; len(res) != 4 || !strings.Contains(b.Suppressed, "node 2 is named twice") {
+		t.Fatalf("executed = %+v, want the bridge suppressed (the coordinator, node 2, is one of its cut nodes)", res)
+	}
+	if g := res["partition"].Net.Groups; !reflect.DeepEqual(g, [][]sel{{2}, {1, 3}}) || res["partition"].Selector != "coordinator" {
+		t.Errorf("partition executed with groups %v (selector %q), want [[2] [1 3]] with the selector kept", g, res["partition"].Selector)
+	}
+	if faults[0].Net.Groups[0][0] != experiment.SelectCoordinator {
+		t.Error("resolving changed the planned schedule")
+	}
+	if r := res["reset"]; r.For != 0 || r.Suppressed != "" {
+		t.Errorf("one-shot reset executed as %+v, want it injected, for 0", r)
+	}
+	d, err := rundir.DigestEvents(strings.NewReader(buf.String()), rundir.DefaultDigestLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.NetFaults) != 3 || len(d.Warnings) != 0 {
+		t.Fatalf("digest of the events: %d network faults (%v), warnings %v; want 3 paired", len(d.NetFaults), d.NetFaults, d.Warnings)
+	}
+	p := d.NetFaults[0]
+	if p.Kind != "partition" || !reflect.DeepEqual(p.Net.Groups, [][]int{{2}, {1, 3}}) || p.What != "partition [2] | [1 3]; clients [1]" ||
+		p.End.Sub(p.Start) < ms(2)-50*time.Millisecond {
+		t.Errorf("partition window = %+v", p)
+	}
+}
+
+func TestNetfaultOf(t *testing.T) {
+	cases := []struct {
+		f    fault.Fault
+		want netfault.Fault
+	}{
+		{fault.Fault{Kind: "partition", Net: &fault.Net{Groups: [][]sel{{1}, {2, 3}}}}, netfault.Partition{Groups: [][]int{{1}, {2, 3}}}},
+		{fault.Fault{Kind: "bridge", Net: &fault.Net{Groups: [][]sel{{1}, {2}}, Via: 3}}, netfault.Bridge{A: []int{1}, B: []int{2}, Via: 3}},
+		{fault.Fault{Kind: "one-way", Net: &fault.Net{Groups: [][]sel{{3}, {1, 2}}}}, netfault.OneWay{From: []int{3}, To: []int{1, 2}}},
+		{fault.Fault{Kind: "latency", Net: &fault.Net{Delay: time.Second, Jitter: time.Millisecond, Bandwidth: 10}},
+			netfault.Latency{Delay: time.Second, Jitter: time.Millisecond, Bandwidth: 10}},
+		{fault.Fault{Kind: "reset", Net: &fault.Net{Links: []experiment.LinkSpec{{2, 3}}}},
+			netfault.Reset{Flows: netfault.Both(netfault.Node(2), netfault.Node(3))}},
+	}
+	for _, tc := range cases {
+		got, err := netfaultOf(tc.f)
+		if err != nil || !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("netfaultOf(%s) = %+v, %v; want %+v", tc.f.Describe(), got, err, tc.want)
+		}
+	}
+	if _, err := netfaultOf(fault.Fault{Kind: "crash", Node: 1, Net: &fault.Net{}}); err == nil {
+		t.Error("netfaultOf(crash) gave no error")
+	}
+}
