@@ -14,6 +14,11 @@
 // events; what grows with the log is the failover and recovery lists (one per
 // fault).
 //
+// Network faults: net_fault_start / net_fault_end (Node 0) become
+// Analysis.NetFaults, windows with the resolved sides, so checks can ask
+// which links a fault cut (NetFault.Cut) and when the network last healed
+// (LastHeal); each start and end is a membership change for agreement.
+//
 // Analysis.Summarize fills the analysis's part of a rundir.Summary; every
 // metric is defined in package harness's documentation ("Metrics"). The
 // checker (package check) judges an Analysis.
