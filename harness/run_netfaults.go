@@ -151,7 +151,7 @@ func (x *faultExecutor) oneNet(stop, abort context.Context, f fault.Fault) {
 		x.record(f)
 		return
 	}
-	x.logf("network fault: %s for %v", what, f.For)
+	x.logf("network fault: %s for %v", what, f.For.Round(time.Millisecond))
 	if planned > 0 {
 		load.SleepUntil(x.start.Add(f.At+planned), abort.Done())
 	}
