@@ -418,10 +418,11 @@ func (r *run) settle(ctx context.Context, clients *clusterTarget) {
 	}
 	r.final = ns.statuses(context.Background(), time.Second)
 	coord, _ := check.AgreedCoordinator(r.final)
-	r.stopNodes(coord)
 	if ns.net != nil {
+		// Before the shutdown: its redials to stopped nodes are not the run's.
 		r.proxies = proxySummary(ns.net.Stats())
 	}
+	r.stopNodes(coord)
 	if clients != nil {
 		r.clients = clients.Stats()
 	}
