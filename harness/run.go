@@ -285,7 +285,9 @@ func startNodes(ctx context.Context, e *experiment.Experiment, seed int64, nodes
 // launch starts the local nodes on free ports, through fault proxies when
 // the experiment has them.
 func (ns *nodeSet) launch(e *experiment.Experiment, seed int64, nodesDir string, opts RunOptions, hev *cluster.EventLog, log *runLog) error {
-	addrs, err := FreePorts(e.Cluster.Nodes)
+	// The nodes' ports stay bound while the proxies pick theirs, so that
+	// no proxy is given a port a node is about to listen on.
+	addrs, release, err := holdFreePorts(e.Cluster.Nodes)
 	if err != nil {
 		return err
 	}
@@ -294,10 +296,12 @@ func (ns *nodeSet) launch(e *experiment.Experiment, seed int64, nodesDir string,
 	}
 	how := ""
 	if e.Proxied() {
-		if ns.net, err = newNetwork(e, seed, ns.addrs); err != nil {
-			return err
-		}
+		ns.net, err = newNetwork(e, seed, ns.addrs)
 		how = fmt.Sprintf(", every link through a fault proxy (%d client groups)", e.Workload.ClientGroups)
+	}
+	release()
+	if err != nil {
+		return err
 	}
 	var cfgs []cluster.Config
 	for id := 1; id <= e.Cluster.Nodes; id++ {

@@ -3,6 +3,7 @@ package harness
 import (
 	"bytes"
 	"context"
+	"net"
 	"reflect"
 	"strings"
 	"sync"
@@ -141,5 +142,30 @@ func TestNetfaultOf(t *testing.T) {
 	}
 	if _, err := netfaultOf(fault.Fault{Kind: "crash", Node: 1, Net: &fault.Net{}}); err == nil {
 		t.Error("netfaultOf(crash) gave no error")
+	}
+}
+
+// holdFreePorts keeps the nodes' ports bound until release: the proxies,
+// which listen on ports the kernel picks, cannot be given one of them (a
+// node then failed to bind its port, "address already in use").
+func TestHoldFreePortsHoldsThem(t *testing.T) {
+	addrs, release, err := holdFreePorts(4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range addrs {
+		if l, err := net.Listen("tcp", a); err == nil {
+			l.Close()
+			t.Errorf("%s could be bound while held", a)
+		}
+	}
+	release()
+	for _, a := range addrs {
+		l, err := net.Listen("tcp", a)
+		if err != nil {
+			t.Errorf("%s after release: %v", a, err)
+			continue
+		}
+		l.Close()
 	}
 }
