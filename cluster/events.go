@@ -45,6 +45,10 @@ const (
 	EvLoadStart  EventType = "load_start"
 	EvLoadStop   EventType = "load_stop"
 	EvNodeExit   EventType = "node_exit" // the process ended: Reason
+	// Network faults (Node 0): Kind, Duration, Net (the resolved nodes),
+	// Reason (the fault in words).
+	EvNetFaultStart EventType = "net_fault_start"
+	EvNetFaultEnd   EventType = "net_fault_end"
 )
 
 // Event is one line of an events.jsonl file. Fields that do not apply to a type
@@ -72,6 +76,24 @@ type Event struct {
 	// received ("sent.heartbeat", "recv.request", …), carried by load and stop
 	// events so that messages per request can be computed from the log.
 	Counters map[string]int64 `json:"counters,omitempty"`
+	// Net is the network fault of a net_fault_start or net_fault_end.
+	Net *NetFault `json:"net,omitempty"`
+}
+
+// NetFault is a network fault as the harness logs it, its nodes resolved
+// to ids. Which fields are set depends on the Event's Kind: partition
+// (Groups, Clients), bridge (Groups: the two cut sides, Via), one-way
+// (Groups: [from, to]), latency (Links, Delay, Jitter, Bandwidth), reset
+// (Links). Empty Links mean every peer link.
+type NetFault struct {
+	ID        int           `json:"id"` // pairs a start with its end
+	Groups    [][]int       `json:"groups,omitempty"`
+	Clients   [][]int       `json:"clients,omitempty"`
+	Via       int           `json:"via,omitempty"`
+	Links     [][2]int      `json:"links,omitempty"`
+	Delay     time.Duration `json:"delay,omitempty"`
+	Jitter    time.Duration `json:"jitter,omitempty"`
+	Bandwidth int64         `json:"bandwidth,omitempty"` // bytes per second per connection
 }
 
 // EventLog writes events as JSON lines. It is safe for concurrent use and

@@ -26,7 +26,19 @@
 // configured by experiment.NodeConfig) and waits until every node is Active
 // and all follow one coordinator; then runs the fault executor (each fault on
 // time; a crash is SIGKILL then a restart in Recovering, a pause SIGSTOP then
-// SIGCONT, a silent fault a control message) beside the load driver. When the
+// SIGCONT, a silent fault a control message; a network fault a change of the
+// fault proxies' plan) beside the load driver.
+//
+// With cluster.proxies on (or auto and a network fault in the experiment),
+// the run starts one netfault.Network before the nodes: node i is given the
+// proxies of its links i ⇢ j as its --peers, workload client k (from 0)
+// dials the proxies of client group k mod client_groups + 1, and control
+// connections (status, fail, shutdown) go to the nodes' real addresses. A
+// network fault is resolved when due (`coordinator`, `others`), applied,
+// logged as net_fault_start / net_fault_end (Node 0, the resolved groups in
+// the event's net section) and removed at its end; faults overlap freely.
+// The proxies are closed after the nodes have stopped, and their counters go
+// into summary.json's "proxies". When the
 // load ends no new fault starts, faults in progress run to their end, the
 // cluster is given check.AgreementBound to settle, each node is asked for its
 // final status and stopped with SIGTERM (SIGKILL after a grace period): no
@@ -169,7 +181,9 @@
 // is counted but not in the bucket's percentiles, and reported.
 //
 // Faults (summary.json "faults"): injected = entries of the executed fault
-// list; by_kind; mean_down_s = mean of their durations.
+// list, node and network faults; by_kind; mean_down_s = mean of the node
+// faults' durations (a network fault takes no node down); network = every
+// injected network fault with its resolved nodes.
 //
 // Elections (summary.json "elections"):
 //
@@ -209,8 +223,9 @@
 // it again. An Active logged while the fault still held the node is reported,
 // not counted.
 //
-// Agreement: a membership change is a fault (of a node or of the network)
-// starting or ending, or a node process exiting or starting. The reference is the last membership change
+// Agreement: a membership change is a fault starting or ending (network
+// faults included: a heal changes who can reach whom) or a node process
+// exiting or starting. The reference is the last membership change
 // before the cluster starts shutting down (its first stop event) — or the
 // first event when there is none. Agreement is reached at the first event at
 // or after the reference after which every live node follows the same

@@ -249,20 +249,30 @@ func (p *Processes) stop(ctx context.Context, ids []int) {
 
 // FreePorts returns n distinct loopback addresses that were free a moment ago.
 func FreePorts(n int) ([]string, error) {
+	addrs, release, err := holdFreePorts(n)
+	release()
+	return addrs, err
+}
+
+// holdFreePorts finds n free loopback addresses and keeps them bound until
+// release, so that nothing in this process (the fault proxies' listeners)
+// is given one of them in the meantime.
+func holdFreePorts(n int) (addrs []string, release func(), err error) {
 	ls := make([]net.Listener, 0, n)
-	defer func() {
+	release = func() {
 		for _, l := range ls {
 			l.Close()
 		}
-	}()
-	addrs := make([]string, 0, n)
+	}
+	addrs = make([]string, 0, n)
 	for range n {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			return nil, fmt.Errorf("finding a free port: %w", err)
+			release()
+			return nil, func() {}, fmt.Errorf("finding a free port: %w", err)
 		}
 		ls = append(ls, l)
 		addrs = append(addrs, l.Addr().String())
 	}
-	return addrs, nil
+	return addrs, release, nil
 }

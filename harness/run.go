@@ -213,6 +213,7 @@ func runOne(ctx context.Context, v experiment.Variant, dir string, opts RunOptio
 			return nil, err
 		}
 	}
+	defer r.nodes.closeNetwork() // after the nodes have stopped (defers run last first)
 	defer r.stopNodes(0)
 
 	if err := r.drive(ctx); err != nil {
@@ -257,6 +258,7 @@ type run struct {
 	bound       time.Duration // the agreement bound
 	interrupted error         // the context's cause when the run was interrupted, else nil
 	leftDown    []fault.Fault // faults in progress at the interruption: their nodes stayed down
+	proxies     *rundir.ProxySummary
 }
 
 // stopNodes stops the node processes once, the coordinator last.
@@ -287,39 +289,63 @@ func startNodes(ctx context.Context, e *experiment.Experiment, seed int64, nodes
 		for i, a := range e.Cluster.Addrs {
 			ns.addrs[i+1] = a
 		}
-	} else {
-		addrs, err := FreePorts(e.Cluster.Nodes)
-		if err != nil {
-			return nil, err
-		}
-		for i, a := range addrs {
-			ns.addrs[i+1] = a
-		}
-		var cfgs []cluster.Config
-		for id := 1; id <= e.Cluster.Nodes; id++ {
-			cfgs = append(cfgs, e.NodeConfig(id, seed, ns.addrs))
-		}
-		procs, err := NewProcesses(opts.NodeCommand, opts.NodeEnv, nodesDir, cfgs, hev)
-		if err != nil {
-			return nil, err
-		}
-		procs.EnvOf = opts.NodeEnvOf
-		ns.procs = procs
-		log.printf("starting %d nodes on %v", e.Cluster.Nodes, ns.addrs)
-		if err := procs.StartAll(); err != nil {
-			procs.Close(2*time.Second, 0)
-			return nil, err
-		}
+	} else if err := ns.launch(e, seed, nodesDir, opts, hev, log); err != nil {
+		ns.closeNetwork()
+		return nil, err
 	}
 	coord, err := ns.waitAgreed(ctx, len(ns.addrs), 15*time.Second)
 	if err != nil {
 		if ns.procs != nil {
 			ns.procs.Close(2*time.Second, 0)
 		}
+		ns.closeNetwork()
 		return nil, fmt.Errorf("starting the cluster: %w (node logs: %s)", err, nodesDir)
 	}
 	log.printf("cluster ready: %d nodes, coordinator node %d", len(ns.addrs), coord)
 	return ns, nil
+}
+
+// launch starts the local nodes on free ports, through fault proxies when
+// the experiment has them.
+func (ns *nodeSet) launch(e *experiment.Experiment, seed int64, nodesDir string, opts RunOptions, hev *cluster.EventLog, log *runLog) error {
+	// The nodes' ports stay bound while the proxies pick theirs, so that
+	// no proxy is given a port a node is about to listen on.
+	addrs, release, err := holdFreePorts(e.Cluster.Nodes)
+	if err != nil {
+		return err
+	}
+	for i, a := range addrs {
+		ns.addrs[i+1] = a
+	}
+	how := ""
+	if e.Proxied() {
+		ns.net, err = newNetwork(e, seed, ns.addrs)
+		how = fmt.Sprintf(", every link through a fault proxy (%d client groups)", e.Workload.ClientGroups)
+	}
+	release()
+	if err != nil {
+		return err
+	}
+	var cfgs []cluster.Config
+	for id := 1; id <= e.Cluster.Nodes; id++ {
+		peers, err := ns.peersOf(id)
+		if err != nil {
+			return err
+		}
+		cfgs = append(cfgs, e.NodeConfig(id, seed, peers))
+	}
+	procs, err := NewProcesses(opts.NodeCommand, opts.NodeEnv, nodesDir, cfgs, hev)
+	if err != nil {
+		return err
+	}
+	procs.EnvOf = opts.NodeEnvOf
+	ns.procs = procs
+	log.printf("starting %d nodes on %v%s", e.Cluster.Nodes, ns.addrs, how)
+	if err := procs.StartAll(); err != nil {
+		procs.Close(2*time.Second, 0)
+		return err
+	}
+	return nil
 }
 
 // drive runs the load and the fault schedule against the nodes, lets the
@@ -390,7 +416,7 @@ func (r *run) drive(ctx context.Context) error {
 func (r *run) runLoad(ctx context.Context, drv *load.Driver, prog *Progress) error {
 	loadDone, endLoad := context.WithCancel(ctx)
 	defer endLoad()
-	exec := &faultExecutor{act: r.nodes, events: r.events, start: r.start, logf: r.log.printf}
+	exec := &faultExecutor{act: r.nodes, events: r.events, start: r.start, nodes: r.e.Cluster.Nodes, logf: r.log.printf}
 	faultsDone := make(chan struct{})
 	go func() {
 		defer close(faultsDone)
@@ -422,6 +448,10 @@ func (r *run) settle(ctx context.Context, clients *clusterTarget) {
 	}
 	r.final = ns.statuses(context.Background(), time.Second)
 	coord, _ := check.AgreedCoordinator(r.final)
+	if ns.net != nil {
+		// Before the shutdown: its redials to stopped nodes are not the run's.
+		r.proxies = proxySummary(ns.net.Stats())
+	}
 	r.stopNodes(coord)
 	if clients != nil {
 		r.clients = clients.Stats()
@@ -445,9 +475,9 @@ func newRunTarget(e *experiment.Experiment, ns *nodeSet) (t load.Target, clients
 		}
 	}
 	clients, err = newClusterTarget(e.Workload.Clients, cluster.ClientConfig{
-		Nodes: ns.addrs, Timeout: e.Workload.Timeout, Retries: e.Workload.Retries,
+		Timeout: e.Workload.Timeout, Retries: e.Workload.Retries,
 		Backoff: e.Workload.Backoff, Key: key,
-	})
+	}, ns.clientNodes)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -9,13 +9,17 @@ import (
 
 	"stegocloud/cluster"
 	"stegocloud/harness/check"
+	"stegocloud/harness/netfault"
 )
 
-// nodeSet is the cluster a run talks to: its addresses, and the processes when
-// the harness launched them (nil for launch: external).
+// nodeSet is the cluster a run talks to: its addresses (where each node
+// really listens: control connections go there), the processes when the
+// harness launched them (nil for launch: external), and the fault proxies
+// when the run has them (nil otherwise).
 type nodeSet struct {
 	addrs cluster.Peers
 	procs *Processes
+	net   *netfault.Network
 }
 
 var errExternalFault = errors.New("only silent faults can be injected into an external cluster")

@@ -11,6 +11,7 @@ import (
 	"stegocloud/harness/experiment"
 	"stegocloud/harness/fault"
 	"stegocloud/harness/load"
+	"stegocloud/harness/netfault"
 )
 
 // faultActor is what the fault executor does to nodes; the local process
@@ -23,6 +24,9 @@ type faultActor interface {
 	Resume(id int) error
 	// Coordinator is the node the live nodes follow now (0: none agreed).
 	Coordinator(ctx context.Context) int
+	// ApplyNet starts a network fault on the proxies; RemoveNet ends it.
+	ApplyNet(f netfault.Fault) (netfault.FaultID, error)
+	RemoveNet(id netfault.FaultID) error
 }
 
 // faultExecutor injects a fault schedule on time and records what it did.
@@ -30,12 +34,14 @@ type faultExecutor struct {
 	act    faultActor
 	events *cluster.EventLog
 	start  time.Time // load start: fault offsets count from it
+	nodes  int       // cluster size, for resolving network faults
 	logf   func(format string, a ...any)
 
 	mu       sync.Mutex
 	executed []fault.Fault
 	down     map[int]bool
 	leftDown []fault.Fault // faults in progress when abort came: their nodes were left down
+	netSeq   int           // network faults started, numbering their events
 }
 
 // run injects faults (offsets from x.start) until every fault has ended. A
@@ -54,6 +60,10 @@ func (x *faultExecutor) run(stop, abort context.Context, faults []fault.Fault) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			if f.IsNetwork() {
+				x.oneNet(stop, abort, f)
+				return
+			}
 			x.one(stop, abort, f)
 		}()
 	}
@@ -68,7 +78,7 @@ func (x *faultExecutor) one(stop, abort context.Context, f fault.Fault) {
 		return
 	}
 	if f.Selector != "" {
-		rf, err := fault.Resolve(f, x.act.Coordinator(abort))
+		rf, err := fault.Resolve(f, x.act.Coordinator(abort), x.nodes)
 		if err != nil {
 			f.Suppressed = err.Error()
 			x.record(f)

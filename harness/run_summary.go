@@ -37,6 +37,7 @@ func (r *run) summarize() (*rundir.Summary, *rundir.EventDigest, error) {
 		return nil, nil, err
 	}
 	a.Summarize(s)
+	s.Proxies = r.proxies
 	r.addFinalStatus(s)
 	r.addInterruption(s)
 	r.addWarnings(s, torn)

@@ -17,13 +17,18 @@ type clusterTarget struct {
 	late    *load.LateLedger // answers that came after their call ended, per request
 }
 
-// newClusterTarget dials n clients to nodes.
-func newClusterTarget(n int, cfg cluster.ClientConfig) (*clusterTarget, error) {
+// newClusterTarget dials n clients, client i to the node map nodes(i).
+func newClusterTarget(n int, cfg cluster.ClientConfig, nodes func(i int) (cluster.Peers, error)) (*clusterTarget, error) {
 	t := &clusterTarget{late: load.NewLateLedger()}
 	cfg.OnLate = t.late.Late
 	for i := range n {
 		c := cfg
 		c.Name = fmt.Sprintf("c%d", i)
+		var err error
+		if c.Nodes, err = nodes(i); err != nil {
+			t.Close()
+			return nil, err
+		}
 		cl, err := cluster.NewClient(c)
 		if err != nil {
 			t.Close()

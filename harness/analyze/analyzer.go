@@ -43,7 +43,10 @@ type Analysis struct {
 	ProtocolErrors int
 	Messages       rundir.MessageCounts
 	Nodes          []NodeStatus // node i+1
-	Warnings       []string
+	// NetFaults are the network faults the log shows (net_fault_start to
+	// net_fault_end), by start.
+	NetFaults []NetFault
+	Warnings  []string
 	// Log is what the report and the figures show of the same events (the
 	// coordinator of each period, decided elections, fault windows, load
 	// over time, a sample of load-balancing decisions): the events this
@@ -82,6 +85,10 @@ type Analyzer struct {
 	reigns  reigns
 	reqs    *reqidTable
 	live    liveness
+	// netStarts counts net_fault_start events; netOpen maps the net id of
+	// each open network fault to its index in Analysis.NetFaults.
+	netStarts int
+	netOpen   map[int]int
 }
 
 // New checks cfg and returns an analyzer ready for Add.
@@ -93,7 +100,7 @@ func New(cfg Config) (*Analyzer, error) {
 		return nil, fmt.Errorf("%w: Nodes is %d, want ≥ 1", ErrAnalysisConfig, cfg.Nodes)
 	}
 	for i, f := range cfg.Faults {
-		if f.Node < 1 || f.Node > cfg.Nodes {
+		if !f.IsNetwork() && (f.Node < 1 || f.Node > cfg.Nodes) {
 			return nil, fmt.Errorf("%w: fault %d is on node %d, want 1..%d", ErrAnalysisConfig, i, f.Node, cfg.Nodes)
 		}
 	}
@@ -105,7 +112,7 @@ func New(cfg Config) (*Analyzer, error) {
 		a:      &Analysis{Elections: rundir.ElectionSummary{ByCause: map[string]int{}}, faults: cfg.Faults},
 		nodes:  make([]nodeState, cfg.Nodes),
 		epochs: map[uint64]int{},
-		reasgn: map[string]struct{}{}, unknown: map[cluster.EventType]int{},
+		reasgn: map[string]struct{}{}, unknown: map[cluster.EventType]int{}, netOpen: map[int]int{},
 		log:  rundir.NewDigester(rundir.DefaultDigestLimits),
 		msgs: newMessages(cfg.Nodes),
 	}
@@ -138,7 +145,7 @@ func (z *Analyzer) Add(e cluster.Event) error {
 		return fmt.Errorf("%w: event %d (%s of node %d) at %d ns comes after one at %d ns", ErrEventOrder, z.a.Events+1, e.Type, e.Node, e.Time, z.last)
 	}
 	clusterWide := e.Type == cluster.EvLoadStart || e.Type == cluster.EvLoadStop ||
-		e.Type == EvNetFaultStart || e.Type == EvNetFaultEnd
+		e.Type == cluster.EvNetFaultStart || e.Type == cluster.EvNetFaultEnd
 	if e.Node < 0 || e.Node > z.cfg.Nodes || (e.Node == 0 && !clusterWide) {
 		return fmt.Errorf("%w: event %d (%s) names node %d, want 1..%d", ErrEventNode, z.a.Events+1, e.Type, e.Node, z.cfg.Nodes)
 	}
@@ -181,7 +188,8 @@ func (z *Analyzer) dispatch(e *cluster.Event) {
 		z.coordinatorAction(e)
 	case cluster.EvFaultStart, cluster.EvFaultEnd:
 		z.faultEvent(e)
-	case EvNetFaultStart, EvNetFaultEnd:
+	case cluster.EvNetFaultStart, cluster.EvNetFaultEnd:
+		z.netFaultEvent(e)
 		z.netFault(e)
 	case cluster.EvLoadStart, cluster.EvLoadStop, cluster.EvSync:
 		// Nothing to measure: the recovery they bracket is timed from state events.
@@ -197,7 +205,7 @@ func (z *Analyzer) dispatch(e *cluster.Event) {
 func (z *Analyzer) afterEvent(e *cluster.Event) {
 	switch e.Type {
 	case cluster.EvStart, cluster.EvNodeExit, cluster.EvFaultStart, cluster.EvFaultEnd, cluster.EvStop,
-		cluster.EvCoordinator, cluster.EvElectionResult, EvNetFaultStart, EvNetFaultEnd:
+		cluster.EvCoordinator, cluster.EvElectionResult, cluster.EvNetFaultStart, cluster.EvNetFaultEnd:
 		z.settleAll(e.Time)
 		z.agree.evaluate(z, e.Time)
 	default:
@@ -219,6 +227,7 @@ func (z *Analyzer) Close() *Analysis {
 	}
 	z.open = nil
 	z.closeRecoveries()
+	z.closeNetFaults()
 	z.a.Agreement = z.agree.result(z)
 	z.a.Liveness = z.live.result(z)
 	z.a.Reigns, z.a.Overlaps, z.a.DoublesDropped = z.reigns.list, z.reigns.overlaps(), z.reigns.dropped
@@ -226,8 +235,19 @@ func (z *Analyzer) Close() *Analysis {
 	z.a.Messages = z.msgs.total(z.cfg.MessageClass)
 	z.a.Log = z.log.Finish()
 	z.a.Nodes = z.nodeStatuses()
-	if z.starts != len(z.cfg.Faults) {
-		z.warnf("the log has %d fault_start events but the fault list has %d faults", z.starts, len(z.cfg.Faults))
+	nodeFaults, netFaults := 0, 0
+	for _, f := range z.cfg.Faults {
+		if f.IsNetwork() {
+			netFaults++
+		} else {
+			nodeFaults++
+		}
+	}
+	if z.starts != nodeFaults {
+		z.warnf("the log has %d fault_start events but the fault list has %d node faults", z.starts, nodeFaults)
+	}
+	if z.netStarts != netFaults {
+		z.warnf("the log has %d net_fault_start events but the fault list has %d network faults", z.netStarts, netFaults)
 	}
 	for _, t := range slices.Sorted(maps.Keys(z.unknown)) {
 		z.warnf("%d events of unknown type %q were ignored", z.unknown[t], t)

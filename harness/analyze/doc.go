@@ -21,6 +21,11 @@
 // assigned it last, when, and how often it was completed), so that requests
 // assigned by two nodes and requests completed twice are found.
 //
+// Network faults: net_fault_start / net_fault_end (Node 0) become
+// Analysis.NetFaults, windows with the resolved sides, so checks can ask
+// which links a fault cut (NetFault.Cut) and when the network last healed
+// (LastHeal); each start and end is a membership change for agreement.
+//
 // Analysis.Summarize fills the analysis's part of a rundir.Summary; every
 // metric is defined in package harness's documentation ("Metrics"). The
 // checker (package check) judges an Analysis.

@@ -6,15 +6,6 @@ import (
 	"stegocloud/cluster"
 )
 
-// Network-fault events, written by the harness when its fault proxies cut or
-// slow links (issue 11). They are read by name so that the analysis does not
-// depend on who defines them; Node is 0 (the whole cluster) or the node the
-// fault is about, Kind the fault's kind.
-const (
-	EvNetFaultStart cluster.EventType = "net_fault_start"
-	EvNetFaultEnd   cluster.EventType = "net_fault_end"
-)
-
 // connectedKinds are the network faults that slow links but cut none: the
 // nodes stay connected while they last.
 var connectedKinds = map[string]bool{"latency": true, "reset": true}
@@ -68,7 +59,7 @@ func newLiveness() liveness { return liveness{active: map[string]int{}} }
 func (z *Analyzer) netFault(e *cluster.Event) {
 	l := &z.live
 	kind := e.Kind
-	if e.Type == EvNetFaultStart {
+	if e.Type == cluster.EvNetFaultStart {
 		l.netStart++
 		l.active[kind]++
 		if !connectedKinds[kind] {
@@ -117,7 +108,7 @@ func (z *Analyzer) progress(e *cluster.Event) {
 	}
 	switch e.Type {
 	case cluster.EvLoadStart, cluster.EvLoadStop, cluster.EvFaultStart, cluster.EvFaultEnd, cluster.EvStart,
-		cluster.EvNodeExit, cluster.EvStop, EvNetFaultStart, EvNetFaultEnd:
+		cluster.EvNodeExit, cluster.EvStop, cluster.EvNetFaultStart, cluster.EvNetFaultEnd:
 		judging = l.offered && l.cut == 0 && z.liveMajority()
 	}
 	switch {

@@ -107,7 +107,9 @@ func (z *Analyzer) nodeEvent(e *cluster.Event) {
 func (z *Analyzer) nodeStatuses() []NodeStatus {
 	down := make([]time.Duration, len(z.nodes))
 	for _, f := range z.cfg.Faults {
-		down[f.Node-1] += f.For
+		if !f.IsNetwork() {
+			down[f.Node-1] += f.For
+		}
 	}
 	out := make([]NodeStatus, len(z.nodes))
 	for i := range z.nodes {

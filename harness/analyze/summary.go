@@ -54,15 +54,19 @@ func (a *Analysis) Summarize(s *rundir.Summary) {
 }
 
 func (a *Analysis) faultSummary() rundir.FaultSummary {
-	fs := rundir.FaultSummary{Injected: len(a.faults)}
+	fs := rundir.FaultSummary{Injected: len(a.faults), Network: netRecords(a.faults)}
 	if len(a.faults) > 0 {
 		fs.ByKind = map[string]int{}
 		var down time.Duration
 		for _, f := range a.faults {
 			fs.ByKind[f.Kind]++
-			down += f.For
+			if !f.IsNetwork() {
+				down += f.For
+			}
 		}
-		fs.MeanDownS = down.Seconds() / float64(len(a.faults))
+		if n := len(a.faults) - len(fs.Network); n > 0 {
+			fs.MeanDownS = down.Seconds() / float64(n)
+		}
 	}
 	var fo, rec []time.Duration
 	for _, f := range a.Failovers {

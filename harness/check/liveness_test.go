@@ -34,9 +34,9 @@ func run10s(evs ...[]cluster.Event) []cluster.Event {
 
 // netFault is the harness cutting (or slowing) the network.
 func netFault(ms int, start bool, kind string) cluster.Event {
-	e := synth.Ev(ms, 0, analyze.EvNetFaultEnd)
+	e := synth.Ev(ms, 0, cluster.EvNetFaultEnd)
 	if start {
-		e.Type = analyze.EvNetFaultStart
+		e.Type = cluster.EvNetFaultStart
 	}
 	e.Kind = kind
 	return e

@@ -40,6 +40,9 @@ type Cluster struct {
 	Balancer         string        `yaml:"balancer"` // one of cluster.Balancers
 	Load             LoadModel     `yaml:"load"`
 	Service          Service       `yaml:"service"`
+	// Proxies puts a fault proxy (harness/netfault) on every link: auto
+	// turns them on when the experiment has a network fault.
+	Proxies Toggle `yaml:"proxies"`
 }
 
 // Launch modes.
@@ -66,9 +69,10 @@ type Service struct {
 }
 
 // Faults describes which failures the harness injects. Either the periodic
-// model (kind, every, probability, down) or an explicit Schedule; with a
-// Schedule the periodic model is off and Kind only gives the default kind of
-// entries that name none.
+// models (kind, every, probability, down for node faults; Network for
+// network faults) or an explicit Schedule; with a Schedule the periodic
+// models are off and Kind only gives the default kind of entries that name
+// none.
 type Faults struct {
 	Kind        string           `yaml:"kind"`
 	Every       time.Duration    `yaml:"every"`
@@ -76,10 +80,11 @@ type Faults struct {
 	Down        Span             `yaml:"down"`
 	SyncDelay   time.Duration    `yaml:"sync_delay"`
 	MinAlive    int              `yaml:"min_alive"`
+	Network     NetworkModel     `yaml:"network"`
 	Schedule    []ScheduledFault `yaml:"schedule,omitempty"`
 }
 
-// Fault kinds.
+// Fault kinds: node faults act on one node's process.
 const (
 	FaultNone   = "none"   // no faults
 	FaultSilent = "silent" // the node drops everything it receives and sends nothing
@@ -87,12 +92,95 @@ const (
 	FaultPause  = "pause"  // SIGSTOP, SIGCONT after the down time
 )
 
-// ScheduledFault is one entry of an explicit fault schedule.
+// Network fault kinds act on the links between processes, through the fault
+// proxies (DESIGN §8).
+const (
+	FaultPartition = "partition" // groups cut from each other both ways
+	FaultBridge    = "bridge"    // two nodes cut from each other, both reach a third
+	FaultOneWay    = "one-way"   // from → to held, to → from flows
+	FaultLatency   = "latency"   // delay ± jitter (and a bandwidth cap) on peer links
+	FaultReset     = "reset"     // the connections of peer links reset at once
+)
+
+// NetworkKinds lists the network fault kinds in the order the random model
+// draws them.
+var NetworkKinds = []string{FaultPartition, FaultBridge, FaultOneWay, FaultLatency, FaultReset}
+
+// IsNetworkKind reports whether kind is a network fault kind.
+func IsNetworkKind(kind string) bool {
+	switch kind {
+	case FaultPartition, FaultBridge, FaultOneWay, FaultLatency, FaultReset:
+		return true
+	}
+	return false
+}
+
+// ScheduledFault is one entry of an explicit fault schedule: a node fault
+// (Node, Kind silent | crash | pause) or a network fault (Kind partition:
+// Groups, Clients; bridge: Nodes, Via; one-way: From, To; latency: Delay,
+// Jitter, Bandwidth, Links; reset: Links). validateEntry says which fields
+// each kind takes.
 type ScheduledFault struct {
 	At   time.Duration `yaml:"at"`
-	Node NodeSelector  `yaml:"node"`
+	Node NodeSelector  `yaml:"node,omitempty"`
 	Kind string        `yaml:"kind,omitempty"` // empty: faults.kind
 	For  time.Duration `yaml:"for"`
+
+	Groups    [][]NodeSelector `yaml:"groups,omitempty"`
+	Clients   [][]int          `yaml:"clients,omitempty"`
+	Nodes     []NodeSelector   `yaml:"nodes,omitempty"`
+	Via       NodeSelector     `yaml:"via,omitempty"`
+	From      NodeSelector     `yaml:"from,omitempty"`
+	To        NodeSelector     `yaml:"to,omitempty"`
+	Delay     time.Duration    `yaml:"delay,omitempty"`
+	Jitter    time.Duration    `yaml:"jitter,omitempty"`
+	Bandwidth Bandwidth        `yaml:"bandwidth,omitempty"`
+	Links     Links            `yaml:"links,omitempty"`
+}
+
+// NetworkModel is the random model of network faults: at every `every` from
+// the load start one draw decides whether a network fault starts, and of
+// which kind (Kinds holds each kind's chance per round); it lasts a time
+// drawn from For. Rounds that come while a drawn fault is still active are
+// skipped, so the model's faults never overlap.
+type NetworkModel struct {
+	Every  time.Duration  `yaml:"every"`
+	Kinds  NetworkChances `yaml:"kinds"`
+	For    Span           `yaml:"for"`
+	Delay  time.Duration  `yaml:"delay"`  // latency faults
+	Jitter time.Duration  `yaml:"jitter"` // latency faults
+}
+
+// NetworkChances is each network kind's chance per round, 0..1, summing to
+// at most 1.
+type NetworkChances struct {
+	Partition float64 `yaml:"partition"`
+	Bridge    float64 `yaml:"bridge"`
+	OneWay    float64 `yaml:"one-way"`
+	Latency   float64 `yaml:"latency"`
+	Reset     float64 `yaml:"reset"`
+}
+
+// Of is kind's chance; 0 for a kind that is not a network kind.
+func (c NetworkChances) Of(kind string) float64 {
+	switch kind {
+	case FaultPartition:
+		return c.Partition
+	case FaultBridge:
+		return c.Bridge
+	case FaultOneWay:
+		return c.OneWay
+	case FaultLatency:
+		return c.Latency
+	case FaultReset:
+		return c.Reset
+	}
+	return 0
+}
+
+// Total is the chance that a round starts a network fault.
+func (c NetworkChances) Total() float64 {
+	return c.Partition + c.Bridge + c.OneWay + c.Latency + c.Reset
 }
 
 // Workload is the load the clients offer. Closed loop: Clients workers each
@@ -114,6 +202,10 @@ type Workload struct {
 	Usernames         int           `yaml:"usernames"`
 	Quota             int           `yaml:"quota"`
 	Key               string        `yaml:"key,omitempty"`
+	// ClientGroups splits the clients round-robin into groups 1..K, the
+	// client ids a partition's `clients:` places on its sides; with proxies
+	// each group reaches the nodes through its own proxies.
+	ClientGroups int `yaml:"client_groups"`
 }
 
 // Load modes, as Summary.Mode spells them.
@@ -198,17 +290,23 @@ func DefaultExperiment() *Experiment {
 			Down:        Span{Min: 10 * time.Second, Max: 20 * time.Second},
 			SyncDelay:   node.SyncDelay,
 			MinAlive:    1,
+			Network: NetworkModel{
+				Every: 30 * time.Second,
+				For:   Span{Min: 2 * time.Second, Max: 5 * time.Second},
+				Delay: 100 * time.Millisecond, Jitter: 50 * time.Millisecond,
+			},
 		},
 		Workload: Workload{
-			Clients:     10,
-			Timeout:     3 * time.Second,
-			Retries:     3,
-			Backoff:     100 * time.Millisecond,
-			MaxDuration: 30 * time.Minute,
-			Image:       ImageSpec{Width: 128, Height: 128},
-			Images:      16,
-			Usernames:   3,
-			Quota:       5,
+			Clients:      10,
+			Timeout:      3 * time.Second,
+			Retries:      3,
+			Backoff:      100 * time.Millisecond,
+			MaxDuration:  30 * time.Minute,
+			Image:        ImageSpec{Width: 128, Height: 128},
+			Images:       16,
+			Usernames:    3,
+			Quota:        5,
+			ClientGroups: 1,
 		},
 	}
 }

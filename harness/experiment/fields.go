@@ -42,19 +42,41 @@ var fieldDocText = map[string]string{
 	"cluster.service":                "Work per request on top of the real steganography.",
 	"cluster.service.delay":          "Simulated processing time per request (the seed's 500ms).",
 	"cluster.service.max_concurrent": "Requests a node serves at once; more wait. 0 = unlimited.",
+	"cluster.proxies":                "Fault proxies on every link (node → node and client → node; harness/netfault, in the harness's process): true, false, or auto = on when the experiment has a network fault. true without faults measures what the proxies cost. launch: local only.",
 
-	"faults":                 "Injected failures: the periodic model (kind, every, probability, down) or an explicit schedule.",
-	"faults.kind":            "none | silent (node drops all traffic, stays up) | crash (SIGKILL, restart after the down time) | pause (SIGSTOP/SIGCONT). With a schedule: the default kind of its entries.",
-	"faults.every":           "Periodic model: a fault round at every, 2×every, … from load start.",
-	"faults.probability":     "Periodic model: chance, 0..1, that each up node fails in a round.",
-	"faults.down":            "Periodic model: down time drawn uniformly from [min, max]; one duration means exactly that.",
-	"faults.sync_delay":      "Time a recovering node spends syncing state before it is Active again (seed: 500ms).",
-	"faults.min_alive":       "Never take down so many nodes that fewer than this stay up; such faults are recorded as suppressed. 0..nodes.",
-	"faults.schedule":        "Explicit faults instead of the periodic model, e.g. [{at: 5s, node: 2, kind: crash, for: 3s}].",
-	"faults.schedule[].at":   "When the fault starts, from load start.",
-	"faults.schedule[].node": "Node id, or coordinator: whichever node coordinates when the fault is due (resolved then, and recorded).",
-	"faults.schedule[].kind": "silent | crash | pause; default faults.kind.",
-	"faults.schedule[].for":  "How long the node stays down.",
+	"faults":                         "Injected failures: the random models (kind, every, probability, down for node faults; network for network faults) or an explicit schedule.",
+	"faults.kind":                    "none | silent (node drops all traffic, stays up) | crash (SIGKILL, restart after the down time) | pause (SIGSTOP/SIGCONT). With a schedule: the default kind of its entries.",
+	"faults.every":                   "Periodic model: a fault round at every, 2×every, … from load start.",
+	"faults.probability":             "Periodic model: chance, 0..1, that each up node fails in a round.",
+	"faults.down":                    "Periodic model: down time drawn uniformly from [min, max]; one duration means exactly that.",
+	"faults.sync_delay":              "Time a recovering node spends syncing state before it is Active again (seed: 500ms).",
+	"faults.min_alive":               "Never take down so many nodes that fewer than this stay up; such faults are recorded as suppressed. 0..nodes.",
+	"faults.network":                 "Random model of network faults: at every `every` from load start, one draw starts at most one network fault (of a kind chosen by kinds) lasting a time drawn from for; rounds while one is active are skipped. Seeded, computed up front, written to schedule.json. Off with an explicit schedule.",
+	"faults.network.every":           "A round every this long from load start.",
+	"faults.network.kinds":           "Each network kind's chance per round, 0..1, adding up to ≤ 1; all 0 (the default) turns the model off.",
+	"faults.network.kinds.partition": "Chance of a partition: a random minority of the nodes (1..⌊n/2⌋) cut from the rest.",
+	"faults.network.kinds.bridge":    "Chance of a bridge: a random node reaches two halves of the others that are cut from each other (needs 3 nodes).",
+	"faults.network.kinds.one-way":   "Chance of a one-way cut: a random node's traffic to every other node is held, theirs to it flows.",
+	"faults.network.kinds.latency":   "Chance of latency on every peer link (delay ± jitter).",
+	"faults.network.kinds.reset":     "Chance of resetting every peer connection at once (instantaneous).",
+	"faults.network.for":             "How long a drawn fault lasts, drawn uniformly from [min, max].",
+	"faults.network.delay":           "Delay of a drawn latency fault.",
+	"faults.network.jitter":          "Jitter of a drawn latency fault: each chunk waits delay ± jitter (uniform); at most delay.",
+	"faults.schedule":                "Explicit faults instead of the random models, e.g. [{at: 5s, node: 2, kind: crash, for: 3s}, {at: 9s, kind: partition, groups: [[coordinator], [others]], for: 4s}]. Network kinds turn on cluster.proxies.",
+	"faults.schedule[].at":           "When the fault starts, from load start.",
+	"faults.schedule[].node":         "Node faults: node id, or coordinator: whichever node coordinates when the fault is due (resolved then, and recorded).",
+	"faults.schedule[].kind":         "Node faults: silent | crash | pause (default faults.kind). Network faults: partition | bridge | one-way | latency | reset.",
+	"faults.schedule[].for":          "How long the fault lasts (a node fault: how long the node stays down). Required, but for reset, where 0s (the default) resets the connections once and longer also resets every new connection on the links until it ends.",
+	"faults.schedule[].groups":       "partition: the sides, e.g. [[coordinator], [others]] or [[1, 2], [3]]: traffic between nodes of different groups is held both ways (delivered late at the end, never lost). Members: node ids, coordinator (resolved when the fault is due), others (alone in its group: every node the other groups do not name). Nodes in no group reach everybody.",
+	"faults.schedule[].clients":      "partition: client groups placed on the sides, e.g. [[1], [2]] puts client group 1 with groups[0] and 2 with groups[1] (see workload.client_groups); a placed client reaches only its side's nodes, clients placed nowhere reach all.",
+	"faults.schedule[].nodes":        "bridge: the two nodes cut from each other, e.g. [1, 2]; node ids or coordinator.",
+	"faults.schedule[].via":          "bridge: the node that still reaches both (node id or coordinator).",
+	"faults.schedule[].from":         "one-way: the node whose traffic to `to` is held (node id, coordinator or others).",
+	"faults.schedule[].to":           "one-way: the node that stops hearing `from`, while `from` still hears it (node id, coordinator or others).",
+	"faults.schedule[].delay":        "latency: how long each chunk of bytes waits, e.g. 100ms.",
+	"faults.schedule[].jitter":       "latency: ± uniform spread around delay (chunks are never reordered); at most delay.",
+	"faults.schedule[].bandwidth":    "latency: optional cap per connection and direction, e.g. 1MB/s (B, KB, MB, KiB, MiB per second).",
+	"faults.schedule[].links":        "latency, reset: the peer links, all (the default) or a list such as [1-2, coordinator-3]; a link is both directions between its two nodes.",
 
 	"workload":                     "The load. Closed loop: requests_per_client. Open loop: rate or pacer, with duration.",
 	"workload.clients":             "Closed loop: concurrent clients, each waiting for its answer before the next request. Open loop: most requests in flight.",
@@ -80,6 +102,7 @@ var fieldDocText = map[string]string{
 	"workload.usernames":           "Usernames hidden per request (generated, distinct per request).",
 	"workload.quota":               "View quota hidden per request.",
 	"workload.key":                 "Path of a key file (relative to the working directory): metadata is sealed with AES-256-GCM before hiding. Empty: not sealed.",
+	"workload.client_groups":       "Splits the clients round-robin into groups 1..K (client i, from 0, is in group i mod K + 1): the ids a partition's clients: places on its sides. With proxies each group reaches the nodes through its own proxies. 1..clients.",
 
 	"expect":                "Thresholds the run must meet, each \"<op> <value>\" with op one of < <= > >= ==; a missed one fails the run.",
 	"expect.success_rate":   "Share of requests answered correctly, e.g. \">= 99.9%\".",
@@ -108,6 +131,9 @@ var fieldTypeNames = map[reflect.Type]string{
 	reflect.TypeFor[Rate]():         "rate",
 	reflect.TypeFor[Span]():         "[min, max]",
 	reflect.TypeFor[NodeSelector](): "node",
+	reflect.TypeFor[Toggle]():       "auto | bool",
+	reflect.TypeFor[Links]():        "links",
+	reflect.TypeFor[Bandwidth]():    "bandwidth",
 	matrixType:                      "map",
 }
 
@@ -173,8 +199,10 @@ func defaultText(v reflect.Value) string {
 		return x.String()
 	case Span:
 		return x.String()
-	case NodeSelector, Matrix:
+	case NodeSelector, Matrix, Links, Bandwidth:
 		return ""
+	case Toggle:
+		return x.String()
 	case string:
 		return x
 	case bool:

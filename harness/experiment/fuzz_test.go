@@ -9,7 +9,7 @@ import (
 // FuzzParseExperiment: experiment files are user input; no bytes may panic the
 // parser, and whatever parses must write back YAML that parses again.
 func FuzzParseExperiment(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join("..", "experiments", "*.yaml"))
+	files, _ := filepath.Glob(filepath.Join("..", "..", "experiments", "*.yaml"))
 	for _, p := range files {
 		if b, err := os.ReadFile(p); err == nil {
 			f.Add(b)

@@ -129,45 +129,90 @@ func (s Span) MarshalYAML() (any, error) {
 
 func (s Span) String() string { return "[" + s.Min.String() + ", " + s.Max.String() + "]" }
 
-// NodeSelector names the target of a scheduled fault: a node id (from 1) or
+// NodeSelector names a node a scheduled fault acts on: a node id (from 1),
 // SelectCoordinator, resolved to whichever node coordinates when the fault is
-// due. The zero value selects nothing.
+// due, or — in a network fault's groups, from and to only — SelectOthers,
+// every node the fault names nowhere else. The zero value selects nothing.
 type NodeSelector int
 
-// SelectCoordinator is written `node: coordinator`.
-const SelectCoordinator NodeSelector = -1
+const (
+	// SelectCoordinator is written `coordinator`.
+	SelectCoordinator NodeSelector = -1
+	// SelectOthers is written `others`.
+	SelectOthers NodeSelector = -2
+)
 
-const CoordinatorName = "coordinator"
+const (
+	CoordinatorName = "coordinator"
+	OthersName      = "others"
+)
 
 // String writes the selector the way the experiment file spells it.
 func (s NodeSelector) String() string {
-	if s == SelectCoordinator {
+	switch s {
+	case SelectCoordinator:
 		return CoordinatorName
+	case SelectOthers:
+		return OthersName
 	}
 	return strconv.Itoa(int(s))
 }
 
-// UnmarshalYAML reads a node id or "coordinator".
-func (s *NodeSelector) UnmarshalYAML(n *yaml.Node) error {
-	if n.Kind == yaml.ScalarNode {
-		if n.Value == CoordinatorName {
-			*s = SelectCoordinator
-			return nil
-		}
-		if id, err := strconv.Atoi(n.Value); err == nil && id >= 1 {
-			*s = NodeSelector(id)
-			return nil
-		}
+// parseNodeSelector reads "coordinator", "others" or a node id ≥ 1.
+func parseNodeSelector(v string) (NodeSelector, bool) {
+	switch v {
+	case CoordinatorName:
+		return SelectCoordinator, true
+	case OthersName:
+		return SelectOthers, true
 	}
-	return badValuef("want a node id (1, 2, …) or %q, got %s", CoordinatorName, describeNode(n))
+	if id, err := strconv.Atoi(v); err == nil && id >= 1 {
+		return NodeSelector(id), true
+	}
+	return 0, false
 }
 
-// MarshalYAML writes the id as a number and the coordinator by name.
+// UnmarshalYAML reads a node id, "coordinator" or "others" (which
+// validation allows only where a fault can name several nodes).
+func (s *NodeSelector) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		if v, ok := parseNodeSelector(n.Value); ok {
+			*s = v
+			return nil
+		}
+	}
+	return badValuef("want a node id (1, 2, …), %q or %q, got %s", CoordinatorName, OthersName, describeNode(n))
+}
+
+// MarshalYAML writes the id as a number and the selectors by name.
 func (s NodeSelector) MarshalYAML() (any, error) {
-	if s == SelectCoordinator {
-		return CoordinatorName, nil
+	if s < 0 {
+		return s.String(), nil
 	}
 	return int(s), nil
+}
+
+// MarshalJSON writes the id as a number and the selectors by name, as
+// schedule.json spells them.
+func (s NodeSelector) MarshalJSON() ([]byte, error) {
+	if s < 0 {
+		return []byte(strconv.Quote(s.String())), nil
+	}
+	return []byte(strconv.Itoa(int(s))), nil
+}
+
+// UnmarshalJSON reads what MarshalJSON wrote.
+func (s *NodeSelector) UnmarshalJSON(b []byte) error {
+	v := string(b)
+	if u, err := strconv.Unquote(v); err == nil {
+		v = u
+	}
+	sel, ok := parseNodeSelector(v)
+	if !ok {
+		return badValuef("want a node id, %q or %q, got %s", CoordinatorName, OthersName, b)
+	}
+	*s = sel
+	return nil
 }
 
 // Matrix is the sweep of an experiment: each Axis names a scalar field by its

@@ -47,6 +47,13 @@ func (e *Experiment) validate() fieldErrors {
 		e.validateNodes(&fe) // a node of a bases list of the wrong length has no base
 	}
 	e.Faults.validate(&fe, e.Cluster.Nodes)
+	for i := range e.Faults.Schedule {
+		if s := &e.Faults.Schedule[i]; IsNetworkKind(s.Kind) {
+			e.validateNetworkEntry(&fe, "faults.schedule["+strconv.Itoa(i)+"]", s)
+		}
+	}
+	e.validateNetworkModel(&fe)
+	e.validateProxies(&fe)
 	e.validateLaunchFaults(&fe)
 	e.Workload.validate(&fe)
 	if _, errs := e.Expect.thresholds(); len(errs) > 0 {
@@ -118,6 +125,9 @@ func (e *Experiment) validateLaunchFaults(fe *fieldErrors) {
 	if len(f.Schedule) == 0 && f.Kind != FaultNone && f.Probability > 0 {
 		kinds["faults.kind"] = f.Kind
 	}
+	if len(f.Schedule) == 0 && f.Network.Kinds.Total() > 0 {
+		kinds["faults.network.kinds"] = "network faults"
+	}
 	for i, s := range f.Schedule {
 		k := s.Kind
 		if k == "" {
@@ -150,22 +160,36 @@ func (f *Faults) validate(fe *fieldErrors, nodes int) {
 	if f.MinAlive < 0 || f.MinAlive > nodes {
 		fe.addf("faults.min_alive", "must be in 0..cluster.nodes (%d), got %d", nodes, f.MinAlive)
 	}
-	for i, s := range f.Schedule {
+	for i := range f.Schedule {
+		s := &f.Schedule[i]
+		if IsNetworkKind(s.Kind) {
+			continue // Experiment.validateNetworkEntry
+		}
 		path := "faults.schedule[" + strconv.Itoa(i) + "]"
 		nonNegative(fe, path+".at", s.At)
-		positive(fe, path+".for", s.For)
+		if s.For == 0 {
+			fe.addf(path+".for", "required: how long the node stays down, e.g. for: 2s")
+		} else {
+			positive(fe, path+".for", s.For)
+		}
 		switch {
 		case s.Node == 0:
 			fe.addf(path+".node", "required: a node id or %q", CoordinatorName)
+		case s.Node == SelectOthers:
+			fe.addf(path+".node", "%s names several nodes; a node fault takes one node id or %q", OthersName, CoordinatorName)
 		case s.Node != SelectCoordinator && (s.Node < 1 || int(s.Node) > nodes):
 			fe.addf(path+".node", "must be a node id in 1..%d or %q, got %d", nodes, CoordinatorName, int(s.Node))
 		}
+		kind := s.Kind
 		switch {
 		case s.Kind == "" && f.Kind == FaultNone:
-			fe.addf(path+".kind", "required when faults.kind is none: silent, crash or pause")
+			fe.addf(path+".kind", "required when faults.kind is none: silent, crash or pause, or a network kind (%s)", strings.Join(NetworkKinds, ", "))
 		case s.Kind != "":
-			oneOf(fe, path+".kind", s.Kind, FaultSilent, FaultCrash, FaultPause)
+			oneOf(fe, path+".kind", s.Kind, append([]string{FaultSilent, FaultCrash, FaultPause}, NetworkKinds...)...)
+		default:
+			kind = f.Kind
 		}
+		rejectForeignFields(fe, path, kind, s)
 	}
 }
 

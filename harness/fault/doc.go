@@ -13,6 +13,18 @@
 // hidden; faults aimed at `node: coordinator` keep Node 0 until Resolve names
 // the node when they are due.
 //
+// Network faults (partition, bridge, one-way, latency, reset) have Node 0 and
+// a Net section: the sides (Groups), the bridge node (Via), the links and
+// the delay. An explicit entry's `others` is expanded when the schedule is
+// made; one that names the coordinator keeps Selector "coordinator" and is
+// resolved — coordinator named, others expanded — by Resolve when due. The
+// random network model (faults.network) draws from its own stream of the
+// seed, so adding it never moves a node fault of the same seed; it is off
+// (and draws nothing) unless a kind has a chance above zero, which keeps the
+// schedules of experiments without it byte for byte what they were
+// (TestShippedSchedulesUnchanged). Network faults take no node down, so
+// min_alive does not apply to them.
+//
 // # schedule.json
 //
 // WriteSchedule writes a schedule as schedule.json: an indented JSON array of

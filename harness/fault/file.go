@@ -30,7 +30,8 @@ func WriteSchedule(w io.Writer, faults []Fault) error {
 
 // ReadSchedule reads what WriteSchedule wrote and checks that it is sound:
 // known fields only, faults in time order, a node id or a known selector,
-// positive down times, known kinds.
+// positive down times, known kinds; a network fault has no node and a net
+// section of its kind's shape.
 func ReadSchedule(r io.Reader) ([]Fault, error) {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
@@ -40,11 +41,18 @@ func ReadSchedule(r io.Reader) ([]Fault, error) {
 	}
 	for i, f := range faults {
 		var problem string
+		if f.IsNetwork() {
+			problem = checkNet(f)
+		}
 		switch {
+		case problem != "":
 		case i > 0 && f.At < faults[i-1].At:
 			problem = "out of time order"
 		case f.At < 0:
 			problem = fmt.Sprintf("starts at %v, before the load", f.At)
+		case f.IsNetwork():
+		case f.Net != nil:
+			problem = fmt.Sprintf("a %s fault with a net section", f.Kind)
 		case f.Selector == "" && f.Node < 1:
 			problem = fmt.Sprintf("node %d is not a node id", f.Node)
 		case f.Selector != "" && f.Selector != experiment.CoordinatorName:

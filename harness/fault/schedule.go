@@ -33,12 +33,23 @@ func Schedule(e *experiment.Experiment, horizon time.Duration, seed int64) ([]Fa
 		return nil, fmt.Errorf("scheduling faults: %w: horizon %v < 0", experiment.ErrBadValue, horizon)
 	}
 	f := &e.Faults
-	out := []Fault{}
 	if len(f.Schedule) > 0 {
 		return explicitFaults(f, e.Cluster.Nodes), nil
 	}
+	out := nodeFaults(e, horizon, seed)
+	if net := networkFaults(e, horizon, seed); len(net) > 0 {
+		out = append(out, net...)
+		slices.SortStableFunc(out, func(a, b Fault) int { return cmp.Compare(a.At, b.At) })
+	}
+	return out, nil
+}
+
+// nodeFaults draws the periodic model of node faults.
+func nodeFaults(e *experiment.Experiment, horizon time.Duration, seed int64) []Fault {
+	f := &e.Faults
+	out := []Fault{}
 	if f.Kind == experiment.FaultNone || f.Probability == 0 {
-		return out, nil
+		return out
 	}
 	rng := rand.New(rand.NewPCG(uint64(seed), experiment.SubSeed(seed, "faults")))
 	up := newUptime(e.Cluster.Nodes, f.MinAlive, f.SyncDelay)
@@ -54,7 +65,7 @@ func Schedule(e *experiment.Experiment, horizon time.Duration, seed int64) ([]Fa
 			out = append(out, up.take(Fault{At: t, Node: id, Kind: f.Kind, For: d}))
 		}
 	}
-	return out, nil
+	return out
 }
 
 func explicitFaults(f *experiment.Faults, nodes int) []Fault {
@@ -64,6 +75,10 @@ func explicitFaults(f *experiment.Faults, nodes int) []Fault {
 	out := make([]Fault, 0, len(entries))
 	for _, s := range entries {
 		fault := Fault{At: s.At, Kind: cmp.Or(s.Kind, f.Kind), For: s.For}
+		if fault.IsNetwork() {
+			out = append(out, explicitNet(fault, s, nodes))
+			continue
+		}
 		if s.Node == experiment.SelectCoordinator {
 			fault.Selector = experiment.CoordinatorName
 		} else {
@@ -72,6 +87,21 @@ func explicitFaults(f *experiment.Faults, nodes int) []Fault {
 		out = append(out, up.take(fault))
 	}
 	return out
+}
+
+// explicitNet is an explicit network fault as planned: others expanded now
+// unless the coordinator is named too (then Resolve does both when the fault
+// is due). Network faults take no node down, so min_alive does not apply.
+func explicitNet(f Fault, s experiment.ScheduledFault, nodes int) Fault {
+	f.Net = netOf(s)
+	if f.Net.namesCoordinator() {
+		f.Selector = experiment.CoordinatorName
+		return f
+	}
+	if err := f.Net.resolve(0, nodes); err != nil {
+		f.Suppressed = err.Error() // validation makes this unreachable
+	}
+	return f
 }
 
 // uptime tracks which nodes are down (or still recovering) so that faults can
@@ -137,9 +167,12 @@ func Horizon(e *experiment.Experiment) time.Duration {
 }
 
 // Resolve fixes the node of a coordinator-selected fault to the node that
-// coordinates now; faults that name their node come back unchanged. The
-// selector stays set so that the record shows how the node was chosen.
-func Resolve(f Fault, coordinator int) (Fault, error) {
+// coordinates now, in a cluster of nodes 1..nodes; faults that name their
+// nodes come back unchanged. A network fault gets a copy of its Net with the
+// coordinator named and `others` expanded; one that then names a node twice
+// fails with ErrUnresolvable. The selector stays set so that the record shows
+// how the node was chosen.
+func Resolve(f Fault, coordinator, nodes int) (Fault, error) {
 	if f.Selector == "" {
 		return f, nil
 	}
@@ -149,6 +182,14 @@ func Resolve(f Fault, coordinator int) (Fault, error) {
 	if coordinator < 1 {
 		return f, fmt.Errorf("resolving fault at %v: %w", f.At, ErrNoCoordinator)
 	}
-	f.Node = coordinator
+	if f.Net == nil {
+		f.Node = coordinator
+		return f, nil
+	}
+	n := f.Net.clone()
+	if err := n.resolve(experiment.NodeSelector(coordinator), nodes); err != nil {
+		return f, fmt.Errorf("resolving %s at %v with node %d coordinating: %w: %v", f.Kind, f.At, coordinator, ErrUnresolvable, err)
+	}
+	f.Net = n
 	return f, nil
 }

@@ -195,18 +195,18 @@ func TestExplicitSchedule(t *testing.T) {
 
 func TestResolveFault(t *testing.T) {
 	sel := Fault{At: time.Second, Kind: experiment.FaultCrash, For: time.Second, Selector: "coordinator"}
-	got, err := Resolve(sel, 3)
+	got, err := Resolve(sel, 3, 3)
 	if err != nil || got.Node != 3 || got.Selector != "coordinator" {
 		t.Errorf("Resolve(coordinator, 3) = %+v, %v; want node 3 with the selector kept", got, err)
 	}
-	if _, err := Resolve(sel, 0); !errors.Is(err, ErrNoCoordinator) {
+	if _, err := Resolve(sel, 0, 3); !errors.Is(err, ErrNoCoordinator) {
 		t.Errorf("Resolve with no coordinator: %v, want ErrNoCoordinator", err)
 	}
 	plain := Fault{At: time.Second, Node: 2, Kind: experiment.FaultCrash, For: time.Second}
-	if got, err := Resolve(plain, 3); err != nil || got != plain {
+	if got, err := Resolve(plain, 3, 3); err != nil || got != plain {
 		t.Errorf("Resolve(node 2) = %+v, %v; want it unchanged", got, err)
 	}
-	if _, err := Resolve(Fault{Selector: "leader"}, 1); !errors.Is(err, ErrBadSchedule) {
+	if _, err := Resolve(Fault{Selector: "leader"}, 1, 3); !errors.Is(err, ErrBadSchedule) {
 		t.Errorf("Resolve(unknown selector) = %v, want ErrBadSchedule", err)
 	}
 }

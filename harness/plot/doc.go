@@ -22,5 +22,9 @@
 //
 // Colours: each node has its own (nodeColor), used for its fault windows,
 // its load line and its coordinator band, so one node reads the same across
-// figures.
+// figures. Network faults (partition, bridge, one-way, latency, reset) are
+// drawn over the timeline and load figures as diagonal hatching in a colour
+// per kind (a one-shot reset as a vertical line), with a hatched legend
+// entry per kind, so that they cannot be mistaken for a node's solidly
+// shaded fault window.
 package plot

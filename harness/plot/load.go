@@ -25,6 +25,7 @@ type LoadFigure struct {
 	Series       []LoadFigureSeries `json:"series"`
 	Coordinators []FigureSpan       `json:"coordinators"` // Node = coordinator, Kind = "epoch N"
 	Faults       []FigureSpan       `json:"faults"`
+	NetFaults    []FigureNetSpan    `json:"net_faults,omitempty"` // hatched
 }
 
 // LoadFigureSeries is one node's downsampled load.
@@ -55,7 +56,7 @@ func NewLoadFigure(d *rundir.Run) (*LoadFigure, error) {
 	if d.Events == nil || len(d.Events.Load) == 0 {
 		return nil, fmt.Errorf("%w: no load events in %s", ErrNoFigureData, rundir.FileEvents)
 	}
-	f := &LoadFigure{Faults: faultsOf(d)}
+	f := &LoadFigure{Faults: faultsOf(d), NetFaults: netFaultsOf(d)}
 	first, last := time.Time{}, time.Time{}
 	for _, id := range slices.Sorted(maps.Keys(d.Events.Load)) {
 		pts := d.Events.Load[id]
@@ -117,7 +118,7 @@ func (f *LoadFigure) Name() string { return "load" }
 // Render implements Figure.
 func (f *LoadFigure) Render(w io.Writer, format string) error {
 	p := newPlot("Load per node (top band: coordinator, in its node's colour)", "time since load start (s)", "load")
-	p.Add(faultShade(f.Faults))
+	p.Add(faultShade(f.Faults), netFaultHatch(f.NetFaults))
 	band := shade{Frac: bandFrac, Top: true, Text: p.Legend.TextStyle}
 	band.Text.Color = color.White
 	band.Text.XAlign, band.Text.YAlign = draw.XCenter, draw.YCenter
@@ -143,6 +144,7 @@ func (f *LoadFigure) Render(w io.Writer, format string) error {
 	for _, fl := range faultLegendNodes(f.Faults) {
 		p.Legend.Add(faultLegendLabel(fl), Swatch{Color: translucent(nodeColor(fl.Node), faultAlpha*2)})
 	}
+	addNetFaultLegend(p, f.NetFaults)
 	p.X.Min, p.X.Max = f.XMin, f.XMax
 	// Room above the data for the coordinator band.
 	p.Y.Min, p.Y.Max = 0, max(top*1.08/(1-bandFrac), 1)

@@ -23,6 +23,7 @@ type TimelineFigure struct {
 	XMax      float64         `json:"x_max_s"`
 	Points    []TimelinePoint `json:"points"`
 	Faults    []FigureSpan    `json:"faults"`
+	NetFaults []FigureNetSpan `json:"net_faults,omitempty"` // hatched
 	Elections []FigureMark    `json:"elections"`
 	Anomalies []FigureAnomaly `json:"anomalies,omitempty"` // findings of failed checks
 }
@@ -48,7 +49,7 @@ func NewTimelineFigure(d *rundir.Run) (*TimelineFigure, error) {
 	if len(d.Buckets) == 0 || d.BucketS <= 0 {
 		return nil, fmt.Errorf("%w: no %s", ErrNoFigureData, rundir.FileTimeSeries)
 	}
-	f := &TimelineFigure{BucketS: d.BucketS, Faults: faultsOf(d), Elections: electionsOf(d), Anomalies: anomaliesOf(d)}
+	f := &TimelineFigure{BucketS: d.BucketS, Faults: faultsOf(d), NetFaults: netFaultsOf(d), Elections: electionsOf(d), Anomalies: anomaliesOf(d)}
 	for i, b := range d.Buckets {
 		width := d.BucketS
 		if i == len(d.Buckets)-1 {
@@ -138,13 +139,14 @@ func (f *TimelineFigure) markers() []plot.Plotter {
 	for i, e := range f.Elections {
 		xs[i] = e.T
 	}
-	return []plot.Plotter{faultShade(f.Faults), vLines{Xs: xs, Style: electionStyle()}, anomalyMarks(f.Anomalies, f.XMin, f.XMax)}
+	return []plot.Plotter{faultShade(f.Faults), netFaultHatch(f.NetFaults), vLines{Xs: xs, Style: electionStyle()}, anomalyMarks(f.Anomalies, f.XMin, f.XMax)}
 }
 
 func (f *TimelineFigure) addMarkerLegend(p *plot.Plot) {
 	for _, fl := range faultLegendNodes(f.Faults) {
 		p.Legend.Add(faultLegendLabel(fl), Swatch{Color: translucent(nodeColor(fl.Node), faultAlpha*2)})
 	}
+	addNetFaultLegend(p, f.NetFaults)
 	if len(f.Elections) > 0 {
 		p.Legend.Add("election", vLines{Style: electionStyle()})
 	}

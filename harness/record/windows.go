@@ -19,11 +19,12 @@ type windows []struct{ from, to time.Duration }
 
 // newWindows validates faults against the node count and merges them. A
 // `node: coordinator` fault is not resolved to a node until it is due, after
-// the recorder starts; its window is known and is all the recorder needs.
+// the recorder starts; its window is known and is all the recorder needs. A
+// network fault names no node: its window counts like any other.
 func newWindows(faults []fault.Fault, nodes int) (windows, error) {
 	var ws windows
 	for i, f := range faults {
-		unresolved := f.Node == 0 && f.Selector == experiment.CoordinatorName
+		unresolved := f.Node == 0 && (f.Selector == experiment.CoordinatorName || f.IsNetwork())
 		switch {
 		case (f.Node < 1 || f.Node > nodes) && !unresolved:
 			return nil, fmt.Errorf("%w: fault %d is on node %d, want 1..%d", ErrRecorderConfig, i, f.Node, nodes)

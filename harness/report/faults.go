@@ -20,9 +20,13 @@ func faultsSection(rw *markdown.Writer, rc *runReport) {
 	if ev := rc.d.Events; ev != nil {
 		elections += fmt.Sprintf("; the log shows %d started, %d decided", ev.ElectionsStarted, ev.ElectionsDecided)
 	}
+	meanDown := Sec(s.Faults.MeanDownS)
+	if n := len(s.Faults.Network); n > 0 && n == s.Faults.Injected {
+		meanDown = "— (network faults take no node down)"
+	}
 	rows := [][]string{
 		{"Faults injected", fmt.Sprintf("%d (%s)", s.Faults.Injected, Counts(s.Faults.ByKind))},
-		{"Mean time down", Sec(s.Faults.MeanDownS)},
+		{"Mean time down", meanDown},
 		{"Elections", elections},
 		{"Coordinator changes", fmt.Sprintf("%d (highest epoch %d)", s.Elections.CoordinatorChanges, s.Elections.MaxEpoch)},
 		{"Failover time (coordinator lost → all live nodes follow the new one)", statsText(s.Faults.FailoverMs) + FailoverGaps(s.Faults)},
@@ -33,14 +37,22 @@ func faultsSection(rw *markdown.Writer, rc *runReport) {
 		{"Requests lost", fmt.Sprintf("%d (%d failed, %d timed out)", s.Requests.Lost, s.Requests.Failed, s.Requests.TimedOut)},
 		{"Messages per request", strconv.FormatFloat(s.MessagesPerRequest, 'f', 2, 64)},
 	}
+	if row := proxyRow(s.Proxies); row != nil {
+		rows = append(rows, row)
+	}
 	rw.Table([]string{"", ""}, rows)
 	faultList(rw, rc)
+	netFaultList(rw, rc)
 	electionList(rw, rc)
 }
 
 func faultList(rw *markdown.Writer, rc *runReport) {
 	windows := rc.d.FaultWindows()
 	if len(windows) == 0 {
+		if len(rc.d.NetFaultWindows()) > 0 {
+			rw.Line("No node was taken down.\n")
+			return
+		}
 		rw.Line("No fault windows were logged or scheduled.\n")
 		return
 	}

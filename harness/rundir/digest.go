@@ -28,7 +28,8 @@ type EventDigest struct {
 	StartedByCause   map[string]int      // election_start events by cause
 	Coordinators     []CoordinatorPeriod // who coordinated when, by epoch
 
-	Faults []FaultWindow // fault windows the harness logged, by start
+	Faults    []FaultWindow    // fault windows the harness logged, by start
+	NetFaults []NetFaultWindow // network faults the harness logged, by start
 
 	Load map[int][]LoadSpan // node → its load over time, downsampled
 
@@ -70,6 +71,17 @@ type FaultWindow struct {
 	Start  time.Time `json:"start"`
 	End    time.Time `json:"end"`
 	Source string    `json:"source"` // "events" or "schedule"
+}
+
+// NetFaultWindow is one network fault, as the harness logged it (or, for
+// runs without net_fault events, as schedule.json planned it).
+type NetFaultWindow struct {
+	Kind   string           `json:"kind"`
+	What   string           `json:"what"` // the fault in words: "partition [2] | [1 3]"
+	Start  time.Time        `json:"start"`
+	End    time.Time        `json:"end"` // = Start for a one-shot reset
+	Net    cluster.NetFault `json:"net"` // resolved nodes (empty when only planned with selectors)
+	Source string           `json:"source"`
 }
 
 // NodeFinal is a node's last logged state.
@@ -137,6 +149,8 @@ type Digester struct {
 	conflicts map[uint64]bool
 	open      map[int]FaultWindow
 	openDur   map[int]time.Duration
+	openNet   map[int]NetFaultWindow // by the event's net id
+	openNetD  map[int]time.Duration
 	load      map[int]*loadSeries
 	assigns   *assignSampler
 	final     map[int]*NodeFinal
@@ -162,6 +176,8 @@ func NewDigester(lim DigestLimits) *Digester {
 		conflicts: map[uint64]bool{},
 		open:      map[int]FaultWindow{},
 		openDur:   map[int]time.Duration{},
+		openNet:   map[int]NetFaultWindow{},
+		openNetD:  map[int]time.Duration{},
 		load:      map[int]*loadSeries{},
 		assigns:   newAssignSampler(lim.AssignSamples, lim.AssignSlot),
 		final:     map[int]*NodeFinal{},
@@ -209,6 +225,8 @@ func (g *Digester) Add(e cluster.Event) {
 		g.faultStart(t, e)
 	case cluster.EvFaultEnd:
 		g.faultEnd(t, e)
+	case cluster.EvNetFaultStart, cluster.EvNetFaultEnd:
+		g.netFault(t, e)
 	case cluster.EvLoad:
 		g.addLoad(t, e)
 	case cluster.EvAssign:

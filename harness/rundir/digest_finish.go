@@ -61,6 +61,7 @@ func (g *Digester) Finish() *EventDigest {
 		d.Faults = append(d.Faults, w)
 	}
 	slices.SortStableFunc(d.Faults, func(a, b FaultWindow) int { return a.Start.Compare(b.Start) })
+	g.finishNetFaults()
 
 	for i := range d.Elections {
 		el := &d.Elections[i]

@@ -14,14 +14,16 @@
 //   - experiment.yaml: the resolved experiment (experiment.Parse reads it);
 //     it replays the run.
 //   - run.json: Info (commit, Go, machine, times, seed).
-//   - schedule.json: the fault schedule as executed (package fault).
+//   - schedule.json: the fault schedule as executed (package fault), network
+//     faults with their resolved nodes.
 //   - summary.json: the Summary (every metric is defined in package
 //     harness's documentation); the recorder, the analysis and the checker
 //     fill it. Histograms holds the HDR histograms ("all", "in_faults",
 //     "out_faults", "node/N") in compressed base64 V2 form ("HISTF…");
 //     DecodeHistogram reads them back.
 //   - events.jsonl: every node's events and the harness's, merged in time
-//     order (MergeEvents); DigestEvents reads it into an EventDigest, what the
+//     order (MergeEvents), the harness's net_fault_start / net_fault_end
+//     among them; DigestEvents reads it into an EventDigest, what the
 //     figures and the report show of it, in memory bounded by the number of
 //     nodes, elections and faults, never by the number of requests.
 //   - timeseries.csv: the time series (WriteTimeSeries, ReadTimeSeries).

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"stegocloud/cluster"
 	"stegocloud/harness/experiment"
 	"stegocloud/harness/fault"
 )
@@ -208,6 +209,40 @@ func (d *Run) FaultWindows() []FaultWindow {
 		out = append(out, FaultWindow{Node: f.Node, Kind: f.Kind, Start: d.Origin.Add(f.At), End: d.Origin.Add(f.End()), Source: "schedule"})
 	}
 	return out
+}
+
+// NetFaultWindows are the network faults of the run: from events when the
+// harness logged any, else from the schedule (suppressed ones left out; one
+// never resolved keeps its selectors in What and no nodes in Net).
+func (d *Run) NetFaultWindows() []NetFaultWindow {
+	if d.Events != nil && len(d.Events.NetFaults) > 0 {
+		return d.Events.NetFaults
+	}
+	var out []NetFaultWindow
+	for _, f := range d.Schedule {
+		if f.Suppressed != "" || !f.IsNetwork() || f.Net == nil {
+			continue
+		}
+		w := NetFaultWindow{Kind: f.Kind, What: f.Describe(), Start: d.Origin.Add(f.At), End: d.Origin.Add(f.End()), Source: "schedule"}
+		if f.Selector == "" {
+			w.Net = NetFaultOf(f, 0)
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// NetFaultOf is the event form of a resolved network fault f, numbered id.
+func NetFaultOf(f fault.Fault, id int) cluster.NetFault {
+	n := cluster.NetFault{ID: id, Via: int(f.Net.Via), Delay: f.Net.Delay, Jitter: f.Net.Jitter, Bandwidth: f.Net.Bandwidth,
+		Clients: f.Net.Clients}
+	for k := range f.Net.Groups {
+		n.Groups = append(n.Groups, f.Net.IDs(k))
+	}
+	for _, l := range f.Net.Links {
+		n.Links = append(n.Links, [2]int{int(l[0]), int(l[1])})
+	}
+	return n
 }
 
 // ReadExperiment reads dir's experiment.yaml: its text, verbatim, and the

@@ -3,6 +3,8 @@ package rundir
 import (
 	"fmt"
 	"time"
+
+	"stegocloud/harness/fault"
 )
 
 // Summary is everything one run measured; it is written as summary.json and is
@@ -37,6 +39,10 @@ type Summary struct {
 
 	// Interrupted is set when the run was cut short (Ctrl-C, SIGTERM).
 	Interrupted *Interruption `json:"interrupted,omitempty"`
+
+	// Proxies is what the fault proxies carried (runs with cluster.proxies
+	// on only).
+	Proxies *ProxySummary `json:"proxies,omitempty"`
 
 	Verdict  Verdict  `json:"verdict"`
 	Warnings []string `json:"warnings,omitempty"`
@@ -113,9 +119,9 @@ type Balance struct {
 
 // FaultSummary is the fault-tolerance table.
 type FaultSummary struct {
-	Injected   int            `json:"injected"`
+	Injected   int            `json:"injected"` // node and network faults
 	ByKind     map[string]int `json:"by_kind,omitempty"`
-	MeanDownS  float64        `json:"mean_down_s"`
+	MeanDownS  float64        `json:"mean_down_s"` // node faults only
 	FailoverMs Stats          `json:"failover_ms"` // coordinator lost → every live node follows the same new one
 	RecoveryMs Stats          `json:"recovery_ms"` // node due back → Active again
 	// Failovers that did not yield a sample: masked (the coordinator came back
@@ -123,6 +129,52 @@ type FaultSummary struct {
 	FailoverMasked     int `json:"failover_masked"`
 	FailoverUnresolved int `json:"failover_unresolved"`
 	RecoveryUnresolved int `json:"recovery_unresolved"` // faults after which the node logged no state → Active
+	// Network lists every network fault injected, in order of start.
+	Network []NetFaultRecord `json:"network,omitempty"`
+}
+
+// NetFaultRecord is one network fault as executed: when, how long, and what
+// it cut (resolved node ids), from schedule.json.
+type NetFaultRecord struct {
+	Kind string     `json:"kind"`
+	AtS  float64    `json:"at_s"`  // since the load start
+	ForS float64    `json:"for_s"` // 0 for a one-shot reset
+	What string     `json:"what"`  // in words: "partition [2] | [1 3]"
+	Net  *fault.Net `json:"net"`
+}
+
+// ProxySummary totals what the fault proxies (harness/netfault) carried
+// over the run, and lists every link.
+type ProxySummary struct {
+	Links        int   `json:"links"`
+	Accepted     int64 `json:"accepted"`      // connections
+	Refused      int64 `json:"refused"`       // connections reset on arrival during a reset fault
+	Resets       int64 `json:"resets"`        // open connections reset by a reset fault
+	DialFailures int64 `json:"dial_failures"` // connections reset because the node could not be dialled (it was down)
+	Bytes        int64 `json:"bytes"`         // delivered, both directions
+	HeldChunks   int64 `json:"held_chunks"`   // chunks that waited for a partition (or cut) to end
+	// MaxBuffered is the most bytes one direction of one link held at once.
+	MaxBuffered int64       `json:"max_buffered_bytes"`
+	ByLink      []ProxyLink `json:"by_link"`
+}
+
+// ProxyLink is one proxy: From ⇢ node To. Up is what From sent, Down what
+// the node answered on the same connections.
+type ProxyLink struct {
+	Link         string    `json:"link"` // "node 1 ⇢ node 2", "client 1 ⇢ node 3"
+	Accepted     int64     `json:"accepted"`
+	Refused      int64     `json:"refused"`
+	Resets       int64     `json:"resets"`
+	DialFailures int64     `json:"dial_failures"`
+	Up           ProxyFlow `json:"up"`
+	Down         ProxyFlow `json:"down"`
+}
+
+// ProxyFlow counts one direction of a link.
+type ProxyFlow struct {
+	Bytes       int64 `json:"bytes"`
+	HeldChunks  int64 `json:"held_chunks"`
+	MaxBuffered int64 `json:"max_buffered_bytes"`
 }
 
 // ElectionSummary counts elections and coordinator changes.

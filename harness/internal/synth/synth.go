@@ -92,6 +92,21 @@ func FaultEnd(ms, node int, kind string) cluster.Event {
 	return e
 }
 
+// NetFaultStart is the harness starting network fault id of kind (its
+// sides in groups), lasting dur.
+func NetFaultStart(ms, id int, kind string, dur time.Duration, groups ...[]int) cluster.Event {
+	e := Ev(ms, 0, cluster.EvNetFaultStart)
+	e.Kind, e.Duration, e.Net = kind, dur, &cluster.NetFault{ID: id, Groups: groups}
+	return e
+}
+
+// NetFaultEnd is the harness ending network fault id.
+func NetFaultEnd(ms, id int, kind string, groups ...[]int) cluster.Event {
+	e := Ev(ms, 0, cluster.EvNetFaultEnd)
+	e.Kind, e.Net = kind, &cluster.NetFault{ID: id, Groups: groups}
+	return e
+}
+
 // Exit is node's process ending.
 func Exit(ms, node int, reason string) cluster.Event {
 	e := Ev(ms, node, cluster.EvNodeExit)
