@@ -187,7 +187,11 @@ func runOne(ctx context.Context, v experiment.Variant, dir string, opts RunOptio
 	r := &run{e: e, seed: v.Seed, dir: dir, opts: opts, log: log, pool: pool, planned: planned,
 		events: cluster.NewEventLog(hf, nil), nodes: &nodeSet{addrs: cluster.Peers{}}}
 	if e.Cluster.Launch != experiment.LaunchNoop {
-		if r.nodes, err = startNodes(ctx, e, v.Seed, nodesDir, opts, r.events, log); err != nil {
+		sec, err := setupTLS(e, dir)
+		if err != nil {
+			return nil, err
+		}
+		if r.nodes, err = startNodes(ctx, e, v.Seed, nodesDir, sec, opts, r.events, log); err != nil {
 			return nil, err
 		}
 	}
@@ -258,8 +262,8 @@ func saveSchedule(path string, faults []fault.Fault) error {
 
 // startNodes launches the local cluster (or addresses the external one) and
 // waits until every node is Active and they agree on a coordinator.
-func startNodes(ctx context.Context, e *experiment.Experiment, seed int64, nodesDir string, opts RunOptions, hev *cluster.EventLog, log *runLog) (*nodeSet, error) {
-	ns := &nodeSet{addrs: cluster.Peers{}}
+func startNodes(ctx context.Context, e *experiment.Experiment, seed int64, nodesDir string, sec *runTLS, opts RunOptions, hev *cluster.EventLog, log *runLog) (*nodeSet, error) {
+	ns := &nodeSet{addrs: cluster.Peers{}, tls: sec, ctl: sec.controller()}
 	if e.Cluster.Launch == experiment.LaunchExternal {
 		for i, a := range e.Cluster.Addrs {
 			ns.addrs[i+1] = a
@@ -274,7 +278,7 @@ func startNodes(ctx context.Context, e *experiment.Experiment, seed int64, nodes
 		}
 		var cfgs []cluster.Config
 		for id := 1; id <= e.Cluster.Nodes; id++ {
-			cfgs = append(cfgs, e.NodeConfig(id, seed, ns.addrs))
+			cfgs = append(cfgs, e.NodeConfig(id, seed, ns.addrs, nodeFiles(nodesDir, id, sec)))
 		}
 		procs, err := NewProcesses(opts.NodeCommand, opts.NodeEnv, nodesDir, cfgs, hev)
 		if err != nil {
@@ -416,7 +420,7 @@ func newRunTarget(e *experiment.Experiment, ns *nodeSet) (t load.Target, clients
 	}
 	clients, err = newClusterTarget(e.Workload.Clients, cluster.ClientConfig{
 		Nodes: ns.addrs, Timeout: e.Workload.Timeout, Retries: e.Workload.Retries,
-		Backoff: e.Workload.Backoff, Key: key,
+		Backoff: e.Workload.Backoff, Key: key, TLS: ns.tls.clientCredentials(),
 	})
 	if err != nil {
 		return nil, nil, err

@@ -11,11 +11,15 @@ import (
 	"stegocloud/harness/check"
 )
 
-// nodeSet is the cluster a run talks to: its addresses, and the processes when
-// the harness launched them (nil for launch: external).
+// nodeSet is the cluster a run talks to: its addresses, the processes when
+// the harness launched them (nil for launch: external), and its credentials
+// (nil: plaintext), which every control call (ctl) and the load's clients
+// use.
 type nodeSet struct {
 	addrs cluster.Peers
 	procs *Processes
+	tls   *runTLS
+	ctl   cluster.Control
 }
 
 var errExternalFault = errors.New("only silent faults can be injected into an external cluster")
@@ -23,7 +27,7 @@ var errExternalFault = errors.New("only silent faults can be injected into an ex
 func (n *nodeSet) Silent(ctx context.Context, id int, d time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	return cluster.FailFor(ctx, n.addrs[id], d)
+	return n.ctl.FailFor(ctx, n.addrs[id], d)
 }
 
 func (n *nodeSet) Crash(id int) error {
@@ -66,7 +70,7 @@ func (n *nodeSet) statuses(ctx context.Context, timeout time.Duration) map[int]c
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			st, err := cluster.Status(ctx, addr)
+			st, err := n.ctl.Status(ctx, addr)
 			if err == nil {
 				mu.Lock()
 				out[id] = st
