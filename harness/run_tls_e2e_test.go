@@ -74,7 +74,7 @@ expect:
 		t.Errorf("the run's CA key is still on disk (%v): anyone could add a party to the cluster", err)
 	}
 	for id := 1; id <= 3; id++ {
-		refusals, refused := nodeRefusals(t, r.Dir, id)
+		refusals, refused := nodeRefusals(t, nodeEventsPath(r.Dir, id))
 		if len(refusals) != 1 || !strings.Contains(refusals[0], "tls") || refused != 0 {
 			t.Errorf("node %d: protocol errors %q, refused.connections %d; want only the plaintext probe's", id, refusals, refused)
 		}
@@ -123,11 +123,14 @@ func probeTLSNodes(root string, want int) error {
 }
 
 // nodeRefusals reads node id's event file in runDir: the reasons of its
-// protocol_error events and the largest refused.connections counter.
-func nodeRefusals(t *testing.T, runDir string, id int) (reasons []string, refused int64) {
+// protocol_error events and the largest refused.connections counter. A
+// handshake that timed out (a starved machine: the node's 2 s handshake
+// timeout) is not a refusal of the harness's credentials and is left out,
+// so that a busy CI machine cannot fail the test.
+func nodeRefusals(t *testing.T, eventsPath string) (reasons []string, refused int64) {
 	t.Helper()
-	for _, e := range nodeEvents(t, runDir, id) {
-		if e.Type == cluster.EvProtocolError {
+	for _, e := range readEvents(t, eventsPath) {
+		if e.Type == cluster.EvProtocolError && !strings.Contains(e.Reason, "i/o timeout") {
 			reasons = append(reasons, e.Reason)
 		}
 		refused = max(refused, e.Counters["refused.connections"])
@@ -135,10 +138,15 @@ func nodeRefusals(t *testing.T, runDir string, id int) (reasons []string, refuse
 	return reasons, refused
 }
 
-// nodeEvents reads node id's raw event file in runDir.
-func nodeEvents(t *testing.T, runDir string, id int) []cluster.Event {
+// nodeEventsPath is node id's raw event file in runDir.
+func nodeEventsPath(runDir string, id int) string {
+	return filepath.Join(runDir, "nodes", strconv.Itoa(id)+".events.jsonl")
+}
+
+// readEvents reads a node's raw event file.
+func readEvents(t *testing.T, path string) []cluster.Event {
 	t.Helper()
-	f, err := os.Open(filepath.Join(runDir, "nodes", strconv.Itoa(id)+".events.jsonl"))
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +157,7 @@ func nodeEvents(t *testing.T, runDir string, id int) []cluster.Event {
 	for sc.Scan() {
 		var e cluster.Event
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			t.Fatalf("node %d events: %v", id, err)
+			t.Fatalf("%s: %v", path, err)
 		}
 		out = append(out, e)
 	}
@@ -197,7 +205,7 @@ workload:
 	if _, err := os.Stat(filepath.Join(dir, "nodes", "state-1", "node-1.state.json")); err != nil {
 		t.Errorf("node 1's persistent state: %v", err)
 	}
-	before, after, starts := epochsAroundRestart(nodeEvents(t, dir, 1))
+	before, after, starts := epochsAroundRestart(readEvents(t, nodeEventsPath(dir, 1)))
 	if starts != 2 || before == 0 || after == 0 {
 		t.Fatalf("node 1: %d starts, highest epoch before the restart %d, first election after %d; want 2 starts and an election on each side", starts, before, after)
 	}
@@ -286,12 +294,8 @@ expect:
 	}
 	procs.Close(5*time.Second, 0)
 	for id := 1; id <= 2; id++ {
-		f, err := os.ReadFile(procs.EventsPath(id))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n := strings.Count(string(f), `"type":"protocol_error"`); n != 0 {
-			t.Errorf("node %d refused %d connections of the harness", id, n)
+		if refusals, refused := nodeRefusals(t, procs.EventsPath(id)); len(refusals) != 0 || refused != 0 {
+			t.Errorf("node %d: protocol errors %q, refused.connections %d; want none", id, refusals, refused)
 		}
 	}
 }
