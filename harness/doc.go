@@ -23,8 +23,10 @@
 // planned schedule.json; starts the node processes (Processes: the same
 // binary, `stegocloud node`, one per node, on free loopback ports, in their
 // own process group and killed by the kernel if the harness dies, each
-// configured by experiment.NodeConfig) and waits until every node is Active
-// and all follow one coordinator; then runs the fault executor (each fault on
+// configured by experiment.NodeConfig with its own state directory
+// nodes/state-N/, kept across a crash and restart so that the restarted node
+// elects above the epochs it used) and waits until every node is Active and
+// all follow one coordinator; then runs the fault executor (each fault on
 // time; a crash is SIGKILL then a restart in Recovering, a pause SIGSTOP then
 // SIGCONT, a silent fault a control message; a network fault a change of the
 // fault proxies' plan) beside the load driver.
@@ -47,6 +49,13 @@
 // faults; their event logs are not ours, so agreement is judged from the
 // final status and election safety is not checked) and noop (no cluster: a
 // no-op target answers at once, which measures the harness).
+//
+// With cluster.tls every connection of the run is mutual TLS: for launch:
+// local the run makes fresh certificates in tls/ (pki.Generate, the CA's key
+// deleted once they are issued), for launch: external it uses
+// cluster.tls_dir; the nodes get --tls, the load's cluster clients present
+// the client certificate and every control call (status, fail) goes through
+// cluster.Control with the control certificate.
 //
 // The load driver produces one load.Result per issued request and hands each
 // to the recorder from a single goroutine; when the load ends, the run closes

@@ -209,7 +209,11 @@ func runOne(ctx context.Context, v experiment.Variant, dir string, opts RunOptio
 	r := &run{e: e, seed: v.Seed, dir: dir, opts: opts, log: log, pool: pool, planned: planned,
 		events: cluster.NewEventLog(hf, nil), nodes: &nodeSet{addrs: cluster.Peers{}}}
 	if e.Cluster.Launch != experiment.LaunchNoop {
-		if r.nodes, err = startNodes(ctx, e, v.Seed, nodesDir, opts, r.events, log); err != nil {
+		sec, err := setupTLS(e, dir)
+		if err != nil {
+			return nil, err
+		}
+		if r.nodes, err = startNodes(ctx, e, v.Seed, nodesDir, sec, opts, r.events, log); err != nil {
 			return nil, err
 		}
 	}
@@ -283,13 +287,13 @@ func saveSchedule(path string, faults []fault.Fault) error {
 
 // startNodes launches the local cluster (or addresses the external one) and
 // waits until every node is Active and they agree on a coordinator.
-func startNodes(ctx context.Context, e *experiment.Experiment, seed int64, nodesDir string, opts RunOptions, hev *cluster.EventLog, log *runLog) (*nodeSet, error) {
-	ns := &nodeSet{addrs: cluster.Peers{}}
+func startNodes(ctx context.Context, e *experiment.Experiment, seed int64, nodesDir string, sec *runTLS, opts RunOptions, hev *cluster.EventLog, log *runLog) (*nodeSet, error) {
+	ns := &nodeSet{addrs: cluster.Peers{}, tls: sec, ctl: sec.controller()}
 	if e.Cluster.Launch == experiment.LaunchExternal {
 		for i, a := range e.Cluster.Addrs {
 			ns.addrs[i+1] = a
 		}
-	} else if err := ns.launch(e, seed, nodesDir, opts, hev, log); err != nil {
+	} else if err := ns.launch(e, seed, nodesDir, sec, opts, hev, log); err != nil {
 		ns.closeNetwork()
 		return nil, err
 	}
@@ -307,7 +311,7 @@ func startNodes(ctx context.Context, e *experiment.Experiment, seed int64, nodes
 
 // launch starts the local nodes on free ports, through fault proxies when
 // the experiment has them.
-func (ns *nodeSet) launch(e *experiment.Experiment, seed int64, nodesDir string, opts RunOptions, hev *cluster.EventLog, log *runLog) error {
+func (ns *nodeSet) launch(e *experiment.Experiment, seed int64, nodesDir string, sec *runTLS, opts RunOptions, hev *cluster.EventLog, log *runLog) error {
 	// The nodes' ports stay bound while the proxies pick theirs, so that
 	// no proxy is given a port a node is about to listen on.
 	addrs, release, err := holdFreePorts(e.Cluster.Nodes)
@@ -332,7 +336,7 @@ func (ns *nodeSet) launch(e *experiment.Experiment, seed int64, nodesDir string,
 		if err != nil {
 			return err
 		}
-		cfgs = append(cfgs, e.NodeConfig(id, seed, peers))
+		cfgs = append(cfgs, e.NodeConfig(id, seed, peers, nodeFiles(nodesDir, id, sec)))
 	}
 	procs, err := NewProcesses(opts.NodeCommand, opts.NodeEnv, nodesDir, cfgs, hev)
 	if err != nil {
@@ -476,7 +480,7 @@ func newRunTarget(e *experiment.Experiment, ns *nodeSet) (t load.Target, clients
 	}
 	clients, err = newClusterTarget(e.Workload.Clients, cluster.ClientConfig{
 		Timeout: e.Workload.Timeout, Retries: e.Workload.Retries,
-		Backoff: e.Workload.Backoff, Key: key,
+		Backoff: e.Workload.Backoff, Key: key, TLS: ns.tls.clientCredentials(),
 	}, ns.clientNodes)
 	if err != nil {
 		return nil, nil, err

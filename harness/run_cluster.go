@@ -14,12 +14,15 @@ import (
 
 // nodeSet is the cluster a run talks to: its addresses (where each node
 // really listens: control connections go there), the processes when the
-// harness launched them (nil for launch: external), and the fault proxies
-// when the run has them (nil otherwise).
+// harness launched them (nil for launch: external), the fault proxies when
+// the run has them (nil otherwise), and its credentials (nil: plaintext),
+// which every control call (ctl) and the load's clients use.
 type nodeSet struct {
 	addrs cluster.Peers
 	procs *Processes
 	net   *netfault.Network
+	tls   *runTLS
+	ctl   cluster.Control
 }
 
 var errExternalFault = errors.New("only silent faults can be injected into an external cluster")
@@ -27,7 +30,7 @@ var errExternalFault = errors.New("only silent faults can be injected into an ex
 func (n *nodeSet) Silent(ctx context.Context, id int, d time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
-	return cluster.FailFor(ctx, n.addrs[id], d)
+	return n.ctl.FailFor(ctx, n.addrs[id], d)
 }
 
 func (n *nodeSet) Crash(id int) error {
@@ -70,7 +73,7 @@ func (n *nodeSet) statuses(ctx context.Context, timeout time.Duration) map[int]c
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			st, err := cluster.Status(ctx, addr)
+			st, err := n.ctl.Status(ctx, addr)
 			if err == nil {
 				mu.Lock()
 				out[id] = st

@@ -37,12 +37,16 @@ type Cluster struct {
 	ElectionTimeout  time.Duration `yaml:"election_timeout"`
 	ReelectEvery     time.Duration `yaml:"reelect_every"` // 0: no periodic election
 	RecoveryElection bool          `yaml:"recovery_election"`
-	Balancer         string        `yaml:"balancer"` // one of cluster.Balancers
+	ElectionMargin   float64       `yaml:"election_margin"`  // hysteresis; 0: the seed's rule
+	ElectionBackoff  time.Duration `yaml:"election_backoff"` // damping of contested elections; 0: re-elect at once
+	Balancer         string        `yaml:"balancer"`         // one of cluster.Balancers
 	Load             LoadModel     `yaml:"load"`
 	Service          Service       `yaml:"service"`
 	// Proxies puts a fault proxy (harness/netfault) on every link: auto
 	// turns them on when the experiment has a network fault.
 	Proxies Toggle `yaml:"proxies"`
+	TLS     bool   `yaml:"tls"`               // mutual TLS on every connection
+	TLSDir  string `yaml:"tls_dir,omitempty"` // external only: credentials made by stegocloud certs
 }
 
 // Launch modes.
@@ -279,6 +283,8 @@ func DefaultExperiment() *Experiment {
 			ElectionTimeout:  node.ElectionTimeout,
 			ReelectEvery:     node.ReelectEvery,
 			RecoveryElection: node.RecoveryElection,
+			ElectionMargin:   node.ElectionMargin,
+			ElectionBackoff:  node.ElectionBackoff,
 			Balancer:         node.Balancer,
 			Load:             LoadModel{Base: node.LoadBase, PerRequest: node.LoadPerRequest},
 			Service:          Service{Delay: node.ServiceDelay, MaxConcurrent: node.MaxConcurrent},

@@ -34,6 +34,8 @@ var fieldDocText = map[string]string{
 	"cluster.election_timeout":       "How long an election's initiator waits for OK + load replies before deciding.",
 	"cluster.reelect_every":          "Periodic re-election (the seed's 15 s); 0s turns it off.",
 	"cluster.recovery_election":      "Whether a node that finishes recovering starts an election (the seed does; a fresh node has the lowest load and wins).",
+	"cluster.election_margin":        "Hysteresis: a challenger takes over from the sitting coordinator only if its load is lower by more than this (in load units: per_request × requests). 0 = the seed's rule, the lowest load wins.",
+	"cluster.election_backoff":       "Cap of the randomised backoff before a node re-elects against a decision naming a coordinator it cannot hear (partial connectivity); 0s = at once.",
 	"cluster.balancer":               "How the coordinator picks the serving node: lowest-load (per request), round-robin, random, coordinator (serves everything itself).",
 	"cluster.load":                   "The seed's load metric: base + per_request × outstanding requests.",
 	"cluster.load.base":              "Base load of every node.",
@@ -43,6 +45,8 @@ var fieldDocText = map[string]string{
 	"cluster.service.delay":          "Simulated processing time per request (the seed's 500ms).",
 	"cluster.service.max_concurrent": "Requests a node serves at once; more wait. 0 = unlimited.",
 	"cluster.proxies":                "Fault proxies on every link (node → node and client → node; harness/netfault, in the harness's process): true, false, or auto = on when the experiment has a network fault. true without faults measures what the proxies cost. launch: local only.",
+	"cluster.tls":                    "Mutual TLS 1.3 on every connection (nodes, the load's clients, the harness's control calls). launch: local makes fresh certificates per run in the run's tls/ directory; launch: external needs tls_dir; launch: noop refuses it.",
+	"cluster.tls_dir":                "launch: external with tls only: the directory made by `stegocloud certs` for the running nodes (ca.pem, client.pem, control.pem and their keys), relative to the working directory.",
 
 	"faults":                         "Injected failures: the random models (kind, every, probability, down for node faults; network for network faults) or an explicit schedule.",
 	"faults.kind":                    "none | silent (node drops all traffic, stays up) | crash (SIGKILL, restart after the down time) | pause (SIGSTOP/SIGCONT). With a schedule: the default kind of its entries.",

@@ -16,22 +16,48 @@ import (
 // node's configuration (NodeConfig) and reports cluster's verdict under the
 // experiment field it concerns.
 
+// NodeFiles are where a run keeps a node's files. The harness chooses them
+// per run; they are not experiment fields, and NodeConfig only puts them in
+// place.
+type NodeFiles struct {
+	// StateDir holds the node's persistent state (its highest epoch): one
+	// directory per node, the same across its restarts; "" keeps none.
+	StateDir string
+	// TLSDir holds the run's credentials (pki.Generate's layout); used only
+	// when cluster.tls is set.
+	TLSDir string
+}
+
+// ClientHeadroom is how many client connections a node accepts per
+// simulated client: the load opens one connection per client to every
+// node, and after a fault a client may redial before the node has noticed
+// that the old connection is gone.
+const ClientHeadroom = 2
+
 // NodeConfig is the configuration of node id in experiment e:
 // cluster.DefaultConfig with every node parameter the experiment sets, for
-// the cluster peers (node id listens on peers[id]). seed is the run's seed;
-// each node draws from its own seed derived from it. Which cluster.Config
-// fields the experiment sets, and which it leaves to cluster or to the
-// launcher, is pinned by TestNodeConfigMapsEveryField.
-func (e *Experiment) NodeConfig(id int, seed int64, peers cluster.Peers) cluster.Config {
+// the cluster peers (node id listens on peers[id]), with the run's files.
+// seed is the run's seed; each node draws from its own seed derived from it.
+// Which cluster.Config fields the experiment sets, which the run sets, and
+// which it leaves to cluster or to the launcher, is pinned by
+// TestNodeConfigMapsEveryField.
+func (e *Experiment) NodeConfig(id int, seed int64, peers cluster.Peers, files NodeFiles) cluster.Config {
 	c := cluster.DefaultConfig()
 	cl := e.Cluster
 	c.ID, c.Peers, c.Listen = id, peers, peers[id]
 	c.Heartbeat, c.SuspectAfter, c.ElectionTimeout = cl.Heartbeat, cl.SuspectAfter, cl.ElectionTimeout
 	c.ReelectEvery, c.RecoveryElection, c.Balancer = cl.ReelectEvery, cl.RecoveryElection, cl.Balancer
+	c.ElectionMargin, c.ElectionBackoff = cl.ElectionMargin, cl.ElectionBackoff
 	c.LoadBase, c.LoadPerRequest = cl.Load.BaseOf(id), cl.Load.PerRequest
 	c.ServiceDelay, c.MaxConcurrent = cl.Service.Delay, cl.Service.MaxConcurrent
 	c.SyncDelay = e.Faults.SyncDelay
 	c.Key = e.Workload.Key
+	// cluster's cap is the floor: a small workload keeps the node's default.
+	c.MaxClients = max(c.MaxClients, ClientHeadroom*e.Workload.Clients)
+	c.StateDir = files.StateDir
+	if cl.TLS {
+		c.TLS = files.TLSDir
+	}
 	c.Seed = seed*1000 + int64(id)
 	return c
 }
@@ -44,12 +70,15 @@ var nodeFieldPaths = map[string]string{
 	"suspect-after":    "cluster.suspect_after",
 	"election-timeout": "cluster.election_timeout",
 	"reelect-every":    "cluster.reelect_every",
+	"election-margin":  "cluster.election_margin",
+	"election-backoff": "cluster.election_backoff",
 	"balancer":         "cluster.balancer",
 	"load-base":        "cluster.load.base",
 	"load-per-request": "cluster.load.per_request",
 	"service-delay":    "cluster.service.delay",
 	"max-concurrent":   "cluster.service.max_concurrent",
 	"sync-delay":       "faults.sync_delay",
+	"max-clients":      "workload.clients",
 }
 
 // validateNodes checks every node's configuration by cluster's rules and
@@ -65,7 +94,7 @@ func (e *Experiment) validateNodes(fe *fieldErrors) {
 	}
 	var seen []string
 	for id := 1; id <= n; id++ {
-		err := e.NodeConfig(id, e.Seed, peers).Validate()
+		err := e.NodeConfig(id, e.Seed, peers, NodeFiles{}).Validate()
 		if err == nil {
 			continue
 		}

@@ -13,9 +13,9 @@ import (
 // TestNodeConfigMapsEveryField walks cluster.Config by reflection: every
 // field is either set from the experiment (and changes when the experiment
 // field it comes from changes, and only then), set from the run (ids,
-// addresses, the seed), or deliberately left to cluster's default or to the
-// launcher. A field added to cluster.Config fails this test until it is put
-// in one of the three lists.
+// addresses, the seed, the node's files), or deliberately left to cluster's
+// default or to the launcher. A field added to cluster.Config fails this
+// test until it is put in one of the three lists.
 func TestNodeConfigMapsEveryField(t *testing.T) {
 	fromExperiment := map[string]func(e *Experiment){
 		"Heartbeat":        func(e *Experiment) { e.Cluster.Heartbeat = 70 * time.Millisecond },
@@ -30,21 +30,24 @@ func TestNodeConfigMapsEveryField(t *testing.T) {
 		"MaxConcurrent":    func(e *Experiment) { e.Cluster.Service.MaxConcurrent = 4 },
 		"SyncDelay":        func(e *Experiment) { e.Faults.SyncDelay = time.Second },
 		"Key":              func(e *Experiment) { e.Workload.Key = "seal.key" },
+		"ElectionMargin":   func(e *Experiment) { e.Cluster.ElectionMargin = 1 },
+		"ElectionBackoff":  func(e *Experiment) { e.Cluster.ElectionBackoff = 0 },
+		"TLS":              func(e *Experiment) { e.Cluster.TLS = true },
+		"MaxClients":       func(e *Experiment) { e.Workload.Clients = 1000 },
 	}
-	fromRun := []string{"ID", "Listen", "Peers", "Seed"}
+	fromRun := []string{"ID", "Listen", "Peers", "Seed", "StateDir"}
 	leftToClusterOrLauncher := []string{
 		"Events", "StartRecovering", // the launcher sets them per process
 		"MaxFrame", "LoadSample", "LogLevel", "HandshakeTimeout", "RequestTTL", // cluster's defaults
 		"MaxControl", "ClientIdle", // cluster's defaults
-		// PENDING (issue 12, harness side): not yet mapped; the integration maps them and empties this line.
-		"ElectionMargin", "ElectionBackoff", "StateDir", "TLS", "MaxClients",
 	}
 
 	peers := cluster.Peers{1: "127.0.0.1:7001", 2: "127.0.0.1:7002"}
-	base := DefaultExperiment().NodeConfig(2, 9, peers)
-	if base.ID != 2 || base.Listen != peers[2] || !reflect.DeepEqual(base.Peers, peers) || base.Seed != 9002 {
-		t.Errorf("NodeConfig(2, 9, peers): id %d, listen %q, peers %v, seed %d; want 2, %q, the peers, 9002",
-			base.ID, base.Listen, base.Peers, base.Seed, peers[2])
+	files := NodeFiles{StateDir: "run/nodes/state-2", TLSDir: "run/tls"}
+	base := DefaultExperiment().NodeConfig(2, 9, peers, files)
+	if base.ID != 2 || base.Listen != peers[2] || !reflect.DeepEqual(base.Peers, peers) || base.Seed != 9002 || base.StateDir != files.StateDir {
+		t.Errorf("NodeConfig(2, 9, peers, files): id %d, listen %q, peers %v, seed %d, state dir %q; want 2, %q, the peers, 9002, %q",
+			base.ID, base.Listen, base.Peers, base.Seed, base.StateDir, peers[2], files.StateDir)
 	}
 	def := cluster.DefaultConfig()
 	typ := reflect.TypeFor[cluster.Config]()
@@ -55,7 +58,7 @@ func TestNodeConfigMapsEveryField(t *testing.T) {
 		case mapped:
 			e := DefaultExperiment()
 			mutate(e)
-			got := e.NodeConfig(2, 9, peers)
+			got := e.NodeConfig(2, 9, peers, files)
 			for j := range typ.NumField() {
 				changed := !reflect.DeepEqual(reflect.ValueOf(got).Field(j).Interface(), reflect.ValueOf(base).Field(j).Interface())
 				if other := typ.Field(j).Name; changed != (other == name) {
@@ -92,6 +95,10 @@ func TestNodeParametersFollowCluster(t *testing.T) {
 		{"cluster: {service: {delay: -1s}}", "x.yaml:2: cluster.service.delay: must not be negative"},
 		{"cluster: {service: {max_concurrent: -1}}", "x.yaml:2: cluster.service.max_concurrent: must not be negative"},
 		{"faults: {sync_delay: -1s}", "x.yaml:2: faults.sync_delay: must not be negative"},
+		{"cluster: {election_margin: -0.5}", "x.yaml:2: cluster.election_margin: must be a finite number ≥ 0"},
+		{"cluster: {election_margin: .nan}", "x.yaml:2: cluster.election_margin: must be a finite number ≥ 0"},
+		{"cluster: {election_backoff: -1s}", "x.yaml:2: cluster.election_backoff: must not be negative"},
+		{"cluster: {election_backoff: 5}", "x.yaml:2: cluster.election_backoff: 5 is a bare number"},
 	}
 	for _, tc := range tests {
 		_, err := Parse("x.yaml", []byte("workload: {requests_per_client: 10}\n"+tc.yaml+"\n"))
@@ -102,6 +109,57 @@ func TestNodeParametersFollowCluster(t *testing.T) {
 	for _, b := range cluster.Balancers {
 		if _, err := Parse("x.yaml", []byte("workload: {requests_per_client: 10}\ncluster: {balancer: "+b+"}\n")); err != nil {
 			t.Errorf("balancer %s, one of cluster.Balancers: %v", b, err)
+		}
+	}
+}
+
+// TestNodeConfigRunFiles: the run's files land where the node reads them,
+// TLS only when the experiment asks for it, and the client cap follows the
+// load's connection count, never below cluster's own.
+func TestNodeConfigRunFiles(t *testing.T) {
+	peers := cluster.Peers{1: "127.0.0.1:7001"}
+	files := NodeFiles{StateDir: "r/nodes/state-1", TLSDir: "r/tls"}
+	e := DefaultExperiment()
+	if c := e.NodeConfig(1, 1, peers, files); c.TLS != "" || c.StateDir != files.StateDir {
+		t.Errorf("tls off: TLS %q, StateDir %q; want \"\", %q", c.TLS, c.StateDir, files.StateDir)
+	}
+	e.Cluster.TLS = true
+	if c := e.NodeConfig(1, 1, peers, files); c.TLS != files.TLSDir {
+		t.Errorf("tls on: TLS %q, want %q", c.TLS, files.TLSDir)
+	}
+	def := cluster.DefaultConfig().MaxClients
+	for _, tc := range []struct{ clients, want int }{{1, def}, {def / ClientHeadroom, def}, {1000, 1000 * ClientHeadroom}} {
+		e.Workload.Clients = tc.clients
+		if got := e.NodeConfig(1, 1, peers, files).MaxClients; got != tc.want {
+			t.Errorf("%d clients: MaxClients %d, want %d", tc.clients, got, tc.want)
+		}
+	}
+}
+
+// TestTLSFields: TLS needs nodes, an external cluster needs the user's
+// credentials, and tls_dir means nothing elsewhere; each named with its line.
+func TestTLSFields(t *testing.T) {
+	ext := "cluster:\n  launch: external\n  nodes: 1\n  addrs: ['127.0.0.1:9']\n"
+	tests := []struct{ yaml, want string }{
+		{"cluster:\n  launch: noop\n  tls: true\n", "x.yaml:4: cluster.tls: launch: noop runs no nodes"},
+		{"cluster:\n  tls_dir: certs\n  tls: true\n", "x.yaml:3: cluster.tls_dir: only used with launch: external"},
+		{ext + "  tls_dir: certs\n", "x.yaml:6: cluster.tls_dir: given without tls: true"},
+		{ext + "  tls: true\n", "x.yaml:2: cluster.tls_dir: launch: external with tls needs"},
+		{"cluster:\n  tls: maybe\n", "x.yaml:3: cluster.tls:"},
+	}
+	for _, tc := range tests {
+		_, err := Parse("x.yaml", []byte("workload: {requests_per_client: 10}\n"+tc.yaml))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want one containing %q", tc.yaml, err, tc.want)
+		}
+	}
+	for _, ok := range []string{
+		"cluster: {tls: true}\n",
+		ext + "  tls: true\n  tls_dir: certs\n",
+		"cluster: {tls: false}\nmatrix: {cluster.tls: [false, true]}\n",
+	} {
+		if _, err := Parse("x.yaml", []byte("workload: {requests_per_client: 10}\n"+ok)); err != nil {
+			t.Errorf("%q: %v", ok, err)
 		}
 	}
 }

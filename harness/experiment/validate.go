@@ -86,10 +86,26 @@ func (c *Cluster) validate(fe *fieldErrors) {
 	default:
 		fe.addf("cluster.launch", "must be %s, %s or %s, got %q", LaunchLocal, LaunchExternal, LaunchNoop, c.Launch)
 	}
+	c.validateTLS(fe)
 	// The node parameters (heartbeat … service) are checked by the node's
 	// own rules, in Experiment.validateNodes.
 	if n := len(c.Load.Bases); n > 0 && n != c.Nodes {
 		fe.addf("cluster.load.bases", "has %d entries for %d nodes; give one per node or none", n, c.Nodes)
+	}
+}
+
+// validateTLS: TLS needs nodes, and nodes the harness did not start need
+// credentials the user made for them.
+func (c *Cluster) validateTLS(fe *fieldErrors) {
+	switch {
+	case c.TLS && c.Launch == LaunchNoop:
+		fe.addf("cluster.tls", "launch: noop runs no nodes, so there is no connection to secure; remove tls or launch nodes")
+	case c.TLSDir != "" && c.Launch != LaunchExternal:
+		fe.addf("cluster.tls_dir", "only used with launch: external; for launch: %s the harness makes fresh certificates per run", c.Launch)
+	case c.TLSDir != "" && !c.TLS:
+		fe.addf("cluster.tls_dir", "given without tls: true; set cluster.tls: true to connect with these credentials")
+	case c.TLS && c.Launch == LaunchExternal && c.TLSDir == "":
+		fe.addf("cluster.tls_dir", "launch: external with tls needs the running nodes' credentials: the directory made by `stegocloud certs` (ca.pem, client.pem, control.pem and their keys)")
 	}
 }
 
