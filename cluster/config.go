@@ -190,7 +190,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	}
 	fs.IntVar(&c.ID, "id", c.ID, "this node's id, 1..255")
 	fs.StringVar(&c.Listen, "listen", c.Listen, "host:port to accept connections on (default: this id's entry in --peers)")
-	fs.Var(peersFlag{&c.Peers}, "peers", "every node of the cluster, id=host:port,… (may include this node)")
+	fs.Var(c.Peers.Flag(), "peers", "every node of the cluster, id=host:port,… (may include this node)")
 	fs.StringVar(&c.Events, "events", c.Events, "JSON-lines event file, appended to (empty: no events)")
 	fs.DurationVar(&c.Heartbeat, "heartbeat", c.Heartbeat, "period of heartbeats to every peer")
 	fs.DurationVar(&c.SuspectAfter, "suspect-after", c.SuspectAfter, "a peer silent this long is suspected")

@@ -101,7 +101,7 @@ func (m *Machine) onSyncResp(now time.Time, p *peerView, msg Message) {
 	for id, l := range msg.Loads {
 		if q := m.peers[id]; q != nil {
 			q.load = l
-			if s := NodeState(msg.States[id]); s.valid() {
+			if s := NodeState(msg.States[id]); s.Valid() {
 				q.state = s
 			}
 		}
