@@ -94,7 +94,6 @@ func truncate(b []byte) []byte {
 	return b
 }
 
-
 // rawFrame builds a frame by hand, so tests can lie in its length fields.
 func rawFrame(total, hdrLen uint32, rest []byte) []byte {
 	b := binary.BigEndian.AppendUint32(nil, total)
