@@ -15,7 +15,7 @@ import (
 
 // peerTypes are the messages a peer connection may carry; anything else on
 // it is a protocol error.
-var peerTypes = []MsgType{MsgHeartbeat, MsgElection, MsgOK, MsgCoordinator, MsgAssign, MsgDone, MsgMissing, MsgUnassigned, MsgSyncReq, MsgSyncResp}
+var peerTypes = append([]MsgType{MsgHeartbeat, MsgElection, MsgOK, MsgCoordinator, MsgAssign, MsgDone, MsgMissing, MsgUnassigned, MsgSyncReq, MsgSyncResp}, storeTypes...)
 
 func (n *Node) acceptLoop(ln net.Listener) {
 	for {

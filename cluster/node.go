@@ -354,6 +354,11 @@ func (n *Node) apply(rd Ready) {
 	for _, o := range rd.Serve {
 		n.startServe(o)
 	}
+	for i := range rd.Answers {
+		if cc, ok := rd.Answers[i].ReplyTo.(*clientConn); ok && !n.failed.Load() {
+			n.answer(cc, &rd.Answers[i].Msg)
+		}
+	}
 }
 
 func (n *Node) sendEnvelope(env *Envelope) {
