@@ -1,0 +1,149 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"net"
+	"slices"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+	"stegocloud/cluster/client"
+	"stegocloud/cluster/table"
+	"stegocloud/stego"
+)
+
+// The client's table calls against nodes in this process: an image
+// encrypted with quota 2, viewed until exhausted, by a stranger, an image
+// no node can read; register, online, unregister. Every answer names the
+// node that answered and the coordinator that applied it.
+func TestClientTableCalls(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	tc := newTestCluster(t, 3, nil)
+	defer tc.stopAll()
+	tc.startAll()
+	coord := tc.waitAgree(5 * time.Second)
+	cl := tc.client(ClientConfig{Timeout: 2 * time.Second})
+	ctx := context.Background()
+	enc, err := cl.Encrypt(ctx, []byte("IMG-cover"), stego.Metadata{Usernames: []string{"alice", "bob"}, Quota: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(enc.Meta.ID) != 32 {
+		t.Fatalf("Encrypt without an id returned metadata %+v, want a drawn 32-digit id", enc.Meta)
+	}
+	want := []table.ViewResult{{Granted: true, Remaining: 1}, {Granted: true, Remaining: 0}, {Remaining: 0, Reason: table.ReasonExhausted}}
+	var lastSeq uint64
+	for i, w := range want {
+		v, err := cl.View(ctx, enc.Image, "alice")
+		if err != nil {
+			t.Fatalf("view %d: %v", i, err)
+		}
+		if got := (table.ViewResult{Granted: v.Granted, Remaining: v.Remaining, Reason: v.Reason}); got != w {
+			t.Fatalf("view %d = %+v, want %+v", i, got, w)
+		}
+		if v.Applier != coord || v.Node == 0 || v.Seq <= lastSeq || v.Attempts != 1 || v.ID == "" {
+			t.Fatalf("view %d outcome %+v, want applied by coordinator %d after seq %d", i, v.Outcome, coord, lastSeq)
+		}
+		lastSeq = v.Seq
+	}
+	if v, err := cl.View(ctx, enc.Image, "mallory"); err != nil || v.Granted || v.Reason != table.ReasonNotAuthorized {
+		t.Fatalf("view by mallory = %+v, %v; want not authorized", v, err)
+	}
+	_, err = cl.View(ctx, []byte("IMG-without-metadata"), "alice")
+	if !errors.Is(err, ErrRejected) || !client.NotApplied(err) {
+		t.Fatalf("view of an image without metadata: %v, want ErrRejected (not applied)", err)
+	}
+	if r, err := cl.Register(ctx, "alice", "127.0.0.1:9001"); err != nil || !r.Changed || r.Applier != coord {
+		t.Fatalf("register alice = %+v, %v", r, err)
+	}
+	if r, err := cl.Register(ctx, "bob", "127.0.0.1:9002"); err != nil || !r.Changed {
+		t.Fatalf("register bob = %+v, %v", r, err)
+	}
+	if r, err := cl.Unregister(ctx, "alice"); err != nil || !r.Changed {
+		t.Fatalf("unregister alice = %+v, %v", r, err)
+	}
+	if r, err := cl.Unregister(ctx, "alice"); err != nil || r.Changed {
+		t.Fatalf("unregister alice again = %+v, %v; want unchanged", r, err)
+	}
+	on, err := cl.Online(ctx)
+	if err != nil || !slices.Equal(on.Peers, []Peer{{User: "bob", Addr: "127.0.0.1:9002"}}) || on.Applier != coord {
+		t.Fatalf("online = %+v, %v; want bob, answered from coordinator %d's table", on, err, coord)
+	}
+	for _, bad := range []func() error{
+		func() error { _, err := cl.View(ctx, nil, "alice"); return err },
+		func() error { _, err := cl.View(ctx, enc.Image, ""); return err },
+		func() error { _, err := cl.Register(ctx, "alice", ""); return err },
+		func() error { _, err := cl.Unregister(ctx, "bad\nname"); return err },
+	} {
+		if err := bad(); !errors.Is(err, ErrRejected) {
+			t.Errorf("a request no node accepts: %v, want ErrRejected before sending", err)
+		}
+	}
+	statuses := tc.statuses()
+	for id, st := range statuses {
+		if st.Table != statuses[coord].Table {
+			t.Errorf("node %d's table at %+v, the coordinator's at %+v", id, st.Table, statuses[coord].Table)
+		}
+	}
+}
+
+// What a table call's error says about its outcome: a node that takes the
+// request and never answers leaves it unknown (ErrTimeout); a cluster no
+// frame ever reached did not apply it (ErrNoNode).
+func TestTableCallErrorsClassifyTheOutcome(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	nw := NewInmemNetwork()
+	ln, err := nw.Listen("hole:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() { // accepts, reads, never answers
+		defer close(done)
+		var conns []net.Conn
+		defer func() {
+			for _, c := range conns {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+			go func() {
+				buf := make([]byte, 4096)
+				for {
+					if _, err := c.Read(buf); err != nil {
+						return
+					}
+				}
+			}()
+			select {
+			case <-stop:
+				return
+			default:
+			}
+		}
+	}()
+	defer func() { close(stop); ln.Close(); <-done }()
+	for _, c := range []struct {
+		addr       string
+		want       error
+		notApplied bool
+	}{{"hole:1", ErrTimeout, false}, {"nowhere:1", ErrNoNode, true}} {
+		cl, err := NewClient(ClientConfig{Nodes: Peers{1: c.addr}, Transport: nw, Timeout: 100 * time.Millisecond, Retries: 1, Backoff: time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = cl.View(context.Background(), []byte("IMG"), "alice")
+		if !errors.Is(err, c.want) || client.NotApplied(err) != c.notApplied {
+			t.Errorf("%s: view error %v (not applied: %v), want %v (not applied: %v)", c.addr, err, client.NotApplied(err), c.want, c.notApplied)
+		}
+		cl.Close()
+	}
+}
