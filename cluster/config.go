@@ -216,7 +216,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.MaxFrame, "max-frame", c.MaxFrame, "largest accepted frame in bytes")
 	fs.BoolVar(&c.StartRecovering, "start-recovering", c.StartRecovering, "start in Recovering (a restarted crashed node)")
 	fs.StringVar(&c.StateDir, "state-dir", c.StateDir, "directory for the node's persistent state, the highest epoch (empty: none; a restarted node may then reuse an epoch)")
-	fs.StringVar(&c.Key, "key", c.Key, "file holding the seal key for the hidden metadata (empty: unsealed)")
+	fs.StringVar(&c.Key, "key", c.Key, "file holding the seal key: the metadata this node hides is sealed with it, and views of sealed images need it (empty: unsealed)")
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "seed of the random balancer and election jitter")
 	fs.DurationVar(&c.LoadSample, "load-sample", c.LoadSample, "period of load events")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")

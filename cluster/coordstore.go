@@ -100,14 +100,15 @@ func (s *coordStore) send(now time.Time, req string, p *pendingOp) {
 // peer; a read is answered to the node that asked.
 func (s *coordStore) apply(now time.Time, req string, attempt int, op table.Op, from int) {
 	m := s.m
-	a := applied{req: req, attempt: attempt, op: op, by: m.id}
+	a := applied{req: req, attempt: attempt, op: op, by: m.id, epoch: m.coordEpoch}
 	if op.ReadOnly() {
 		a.result, _ = s.tab.Query(op) // validated on the wire or built here
 		a.at = s.at
 		s.emitApply(now, a)
 		if from != m.id {
 			res, at := a.result, a.at
-			m.send(from, Message{Type: MsgTableResult, ID: req, Attempt: attempt, Result: &res, Table: &at})
+			m.send(from, Message{Type: MsgTableResult, ID: req, Attempt: attempt, Result: &res, Table: &at,
+				CoordEpoch: m.coordEpoch, Coordinator: m.id})
 		}
 		s.settle(now, a)
 		return
@@ -143,7 +144,8 @@ func (s *coordStore) step(now time.Time, p *peerView, msg Message) {
 		s.onUpdate(now, p, msg)
 	case MsgTableResult:
 		if op := s.pending[msg.ID]; op != nil && p.id == m.coordinator {
-			s.settle(now, applied{req: msg.ID, attempt: msg.Attempt, op: op.op, result: *msg.Result, by: p.id, at: *msg.Table})
+			s.settle(now, applied{req: msg.ID, attempt: msg.Attempt, op: op.op, result: *msg.Result, by: p.id,
+				epoch: msg.CoordEpoch, at: *msg.Table})
 		}
 	case MsgTableSync:
 		if m.acting() {
@@ -175,7 +177,7 @@ func (s *coordStore) onUpdate(now time.Time, p *peerView, msg Message) {
 		return // not the decided coordinator of that epoch
 	}
 	m.adopt(now, msg.CoordEpoch, p.id)
-	a := applied{req: msg.ID, attempt: msg.Attempt, op: *msg.Op, result: *msg.Result, by: p.id, at: *msg.Table}
+	a := applied{req: msg.ID, attempt: msg.Attempt, op: *msg.Op, result: *msg.Result, by: p.id, epoch: msg.CoordEpoch, at: *msg.Table}
 	s.advance(now, p.id, a, msg.Prev)
 	s.settle(now, a)
 }
@@ -284,16 +286,15 @@ func (s *coordStore) reset() {
 
 // emitApply logs the coordinator's application of an op.
 func (s *coordStore) emitApply(now time.Time, a applied) {
-	e := tableEvent(EvTableApply, a, 0)
-	e.Epoch = s.m.coordEpoch
-	s.m.emit(now, e)
+	s.m.emit(now, tableEvent(EvTableApply, a, 0))
 }
 
 // tableEvent describes applied op a: request, kind, image and user, result,
-// epoch and number of its update; peer (followers) is the coordinator.
+// the applying coordinator's epoch and the number of the op's update (of
+// the last update, for a read); peer (followers) is the coordinator.
 func tableEvent(typ EventType, a applied, peer int) Event {
 	res := a.result
-	e := Event{Type: typ, Request: a.req, Kind: a.op.Kind(), Result: &res, Epoch: a.at.Epoch, Seq: a.at.Seq, Peer: peer}
+	e := Event{Type: typ, Request: a.req, Kind: a.op.Kind(), Result: &res, Epoch: a.epoch, Seq: a.at.Seq, Peer: peer}
 	switch {
 	case a.op.View != nil:
 		e.Image, e.User = a.op.View.Image, a.op.View.User

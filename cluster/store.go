@@ -64,8 +64,9 @@ type applied struct {
 	attempt int    // the attempt whose op was applied (0: unknown)
 	op      table.Op
 	result  table.Result
-	by      int // the node whose table applied (or read) it
-	at      Pos // where: the update's position, or the table's when read
+	by      int    // the node whose table applied (or read) it
+	epoch   uint64 // its coordinator epoch then
+	at      Pos    // where: the update's position, or the table's when read
 }
 
 // tableID is the table op id of request id: the id itself when the table

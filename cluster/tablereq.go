@@ -101,7 +101,7 @@ func (m *Machine) answer(now time.Time, r *request, a applied) {
 	m.processed++
 	res, at := a.result, a.at
 	m.out.Answers = append(m.out.Answers, Answer{ReplyTo: r.replyTo, Msg: Message{
-		Type: MsgResponse, From: m.id, ID: r.id, Attempt: r.attempt, Result: &res, Applier: a.by, Table: &at,
+		Type: MsgResponse, From: m.id, ID: r.id, Attempt: r.attempt, Result: &res, Applier: a.by, CoordEpoch: a.epoch, Table: &at,
 	}})
 	e := tableEvent(EvTableAnswer, a, 0)
 	e.Coordinator = a.by

@@ -21,8 +21,8 @@ type Outcome struct {
 	ID       string        // request id, also the op's id in the table (retries reuse it)
 	Node     int           // node that answered
 	Applier  int           // node whose table applied the op (online: answered it)
-	Epoch    uint64        // the applier's coordinator epoch
-	Seq      uint64        // the op's position in the applier's update stream (online: the table's position when read)
+	Epoch    uint64        // the applier's coordinator epoch when it applied the op
+	Seq      uint64        // the number of the op's update in the coordinators' stream (online: of the last update read)
 	Attempts int           // sends under this id: 1 + retries
 	Latency  time.Duration // from the call to the accepted answer
 }
@@ -97,8 +97,8 @@ func (c *Client) tableOp(ctx context.Context, req wire.Message, fits func(*table
 	}
 	x, err := c.do(ctx, req, func(resp *wire.Message) error {
 		switch r := resp.Result; {
-		case r == nil || resp.Applier == 0 || resp.Table == nil:
-			return fmt.Errorf("answer without a result, applier or position: %w", ErrInvalidResponse)
+		case r == nil || resp.Applier == 0 || resp.CoordEpoch == 0 || resp.Table == nil:
+			return fmt.Errorf("answer without a result, applier, epoch or position: %w", ErrInvalidResponse)
 		case r.Error != "":
 			return fmt.Errorf("%w by the table (node %d): %s", ErrRejected, resp.Applier, r.Error)
 		case !fits(r):
@@ -111,7 +111,7 @@ func (c *Client) tableOp(ctx context.Context, req wire.Message, fits func(*table
 		return out, table.Result{}, err
 	}
 	a := x.Answer
-	out.Applier, out.Epoch, out.Seq = a.Applier, a.Table.Epoch, a.Table.Seq
+	out.Applier, out.Epoch, out.Seq = a.Applier, a.CoordEpoch, a.Table.Seq
 	return out, *a.Result, nil
 }
 
