@@ -15,12 +15,13 @@ import (
 // be the coordinator's, and the next view must be answered with the
 // coordinator's count.
 func FuzzTableMessage(f *testing.F) {
-	f.Add(uint8(1), uint8(1), uint64(259), uint64(259), uint64(2), uint64(259), uint8(0), true, uint8(5), []byte(nil))   // the next update, forged
+	f.Add(uint8(1), uint8(1), uint64(259), uint64(259), uint64(2), uint64(259), uint8(0), true, uint8(5), []byte(nil))      // the next update, forged
+	f.Add(uint8(1), uint8(1), uint64(259), uint64(259), uint64(2), uint64(259), uint8(0), true, uint8(1), []byte(nil))      // the next update, forged with the result the copy computes
 	f.Add(uint8(1), uint8(3), uint64(9<<8|3), uint64(9<<8|3), uint64(9), uint64(0), uint8(1), false, uint8(0), []byte(nil)) // an update from a newer epoch
 	f.Add(uint8(4), uint8(1), uint64(259), uint64(259), uint64(1), uint64(0), uint8(0), false, uint8(0), []byte(`{"version":1,"window":1,"images":[],"users":[],"dedup":[]}`))
-	f.Add(uint8(0), uint8(3), uint64(0), uint64(0), uint64(0), uint64(0), uint8(2), false, uint8(0), []byte(nil)) // an op sent to the coordinator
+	f.Add(uint8(0), uint8(3), uint64(0), uint64(0), uint64(0), uint64(0), uint8(2), false, uint8(0), []byte(nil))   // an op sent to the coordinator
 	f.Add(uint8(2), uint8(1), uint64(0), uint64(259), uint64(7), uint64(0), uint8(3), false, uint8(0), []byte(nil)) // an unsolicited read result
-	f.Add(uint8(3), uint8(3), uint64(0), uint64(0), uint64(0), uint64(0), uint8(0), false, uint8(0), []byte(nil)) // a sync request to a follower
+	f.Add(uint8(3), uint8(3), uint64(0), uint64(0), uint64(0), uint64(0), uint8(0), false, uint8(0), []byte(nil))   // a sync request to a follower
 	f.Fuzz(func(t *testing.T, typ, from uint8, epoch, coordEpoch, seq, prev uint64, kind uint8, granted bool, remaining uint8, body []byte) {
 		op := fuzzOp(kind)
 		msg := Message{
