@@ -147,3 +147,72 @@ func TestTableCallErrorsClassifyTheOutcome(t *testing.T) {
 		cl.Close()
 	}
 }
+
+// The message counts cluster/doc.go states, counted by the nodes: per view,
+// n request copies, n−1 assigns, a table_op unless the coordinator revealed
+// it, n−1 updates and one response; per register, no assign; per online,
+// no assign and no update.
+func TestTableMessageCounts(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	// Round-robin, so that followers reveal two views in three.
+	tc := newTestCluster(t, 3, func(c *Config) { c.Balancer = BalancerRoundRobin })
+	defer tc.stopAll()
+	tc.startAll()
+	coord := tc.waitAgree(5 * time.Second)
+	cl := tc.client(ClientConfig{Timeout: 2 * time.Second})
+	ctx := context.Background()
+	enc, err := cl.Encrypt(ctx, []byte("IMG-cover"), stego.Metadata{Usernames: []string{"alice"}, Quota: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond) // frames are counted when written, after the answer
+	sum := func() map[string]int64 {
+		out := map[string]int64{}
+		for _, st := range tc.statuses() {
+			for k, v := range st.Counters {
+				out[k] += v
+			}
+		}
+		return out
+	}
+	const k = 30
+	steps := []struct {
+		name string
+		call func() error
+		want map[string]int64 // per call
+	}{
+		{"view", func() error { _, err := cl.View(ctx, enc.Image, "alice"); return err },
+			map[string]int64{"sent.assign": 2, "sent.table_update": 2, "sent.response": 1, "sent.table_result": 0, "sent.done": 0}},
+		{"register", func() error { _, err := cl.Register(ctx, "alice", "a:1"); return err },
+			map[string]int64{"sent.assign": 0, "sent.table_op": 0, "sent.table_update": 2, "sent.response": 1, "sent.done": 0}},
+		{"online", func() error { _, err := cl.Online(ctx); return err },
+			map[string]int64{"sent.assign": 0, "sent.table_op": 0, "sent.table_update": 0, "sent.response": 1, "sent.done": 0}},
+	}
+	for _, s := range steps {
+		before := sum()
+		for range k {
+			if err := s.call(); err != nil {
+				t.Fatalf("%s: %v", s.name, err)
+			}
+		}
+		time.Sleep(100 * time.Millisecond) // the last answers' counters
+		after := sum()
+		// A copy still queued for a slow link when the answer came is
+		// skipped by the client, so up to n copies per call.
+		if got := after["recv.request"] - before["recv.request"]; got > 3*k || got < k {
+			t.Errorf("%d %s calls: %d request copies arrived, want between 1 and 3 per call", k, s.name, got)
+		}
+		for key, per := range s.want {
+			if got := after[key] - before[key]; got != per*k {
+				t.Errorf("%d %s calls: %s = %d, want %d", k, s.name, key, got, per*k)
+			}
+		}
+		if s.name == "view" {
+			ops := after["sent.table_op"] - before["sent.table_op"]
+			if ops < k/2 || ops > k {
+				t.Errorf("%d views sent %d table_ops to coordinator %d, want one per view a follower revealed", k, ops, coord)
+			}
+			t.Logf("per view: %.2f table_op (views revealed by a follower)", float64(ops)/k)
+		}
+	}
+}
