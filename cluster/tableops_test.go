@@ -295,3 +295,23 @@ func TestPartitionOverGrantsTheQuota(t *testing.T) {
 	}
 	t.Logf("granted %d views of a quota-%d image: %v by coordinator", total, img2.Quota, grants)
 }
+
+// The dedup window is Config.DedupWindow: with a window of one op, a retry
+// that comes after another op is no longer recognised and is spent again
+// (with the default it would be the first answer).
+func TestDedupWindowIsTheConfiguredOne(t *testing.T) {
+	for _, c := range []struct {
+		window int
+		want   table.ViewResult
+	}{{1, grantedView(0)}, {DefaultConfig().DedupWindow, grantedView(2)}} {
+		s := stable(t, func(cfg *Config) { cfg.DedupWindow = c.window })
+		s.viewAnswer("a", img3, "alice")
+		s.viewAnswer("b", img3, "alice")
+		delete(s.answers, "a")
+		s.view("a", 2, img3, "alice")
+		s.advance(time.Second)
+		if got := *s.answer("a").Result.View; got != c.want {
+			t.Fatalf("window %d: the retry of the first view = %+v, want %+v", c.window, got, c.want)
+		}
+	}
+}
