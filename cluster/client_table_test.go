@@ -216,3 +216,32 @@ func TestTableMessageCounts(t *testing.T) {
 		}
 	}
 }
+
+// relabellingCodec reveals the metadata hidden with another image id, as a
+// node that relabels images would.
+type relabellingCodec struct{ fakeCodec }
+
+func (c relabellingCodec) Reveal(img, key []byte) (stego.Metadata, error) {
+	m, err := c.fakeCodec.Reveal(img, key)
+	m.ID += "-other"
+	return m, err
+}
+
+// Encrypt checks the image id too: an answer carrying the usernames and
+// quota sent under another id is invalid.
+func TestEncryptVerifiesTheImageID(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	tc := newTestCluster(t, 1, nil)
+	defer tc.stopAll()
+	tc.startAll()
+	tc.waitAgree(5 * time.Second)
+	meta := stego.Metadata{ID: "img-1", Usernames: []string{"alice"}, Quota: 3}
+	if r, err := tc.client(ClientConfig{Timeout: time.Second}).Encrypt(context.Background(), []byte("IMG"), meta); err != nil || r.Meta.ID != "img-1" {
+		t.Fatalf("Encrypt with an honest codec = %+v, %v", r.Meta, err)
+	}
+	cl := tc.client(ClientConfig{Timeout: 300 * time.Millisecond, Codec: relabellingCodec{}})
+	_, err := cl.Encrypt(context.Background(), []byte("IMG"), meta)
+	if !errors.Is(err, ErrInvalidResponse) || cl.Stats().Invalid == 0 {
+		t.Fatalf("Encrypt whose answer reveals another id: %v (%d invalid), want ErrInvalidResponse", err, cl.Stats().Invalid)
+	}
+}
