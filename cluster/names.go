@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"io"
+
 	"stegocloud/cluster/client"
 	"stegocloud/cluster/wire"
 )
@@ -68,14 +70,21 @@ const (
 	StateRecovering = wire.StateRecovering
 )
 
-// Frame codec and transports.
-var (
-	AppendFrame     = wire.AppendFrame
-	WriteFrame      = wire.WriteFrame
-	NewFrameReader  = wire.NewFrameReader
-	ParsePeers      = wire.ParsePeers
-	NewInmemNetwork = wire.NewInmemNetwork
-)
+// AppendFrame appends m's frame to dst (wire.AppendFrame).
+func AppendFrame(dst []byte, m *Message) ([]byte, error) { return wire.AppendFrame(dst, m) }
+
+// WriteFrame writes m's frame to w (wire.WriteFrame).
+func WriteFrame(w io.Writer, m *Message) error { return wire.WriteFrame(w, m) }
+
+// NewFrameReader reads frames of at most maxFrame bytes from r
+// (wire.NewFrameReader).
+func NewFrameReader(r io.Reader, maxFrame int) *FrameReader { return wire.NewFrameReader(r, maxFrame) }
+
+// ParsePeers parses the "id=host:port,…" form (wire.ParsePeers).
+func ParsePeers(s string) (Peers, error) { return wire.ParsePeers(s) }
+
+// NewInmemNetwork returns an empty in-process network (wire.NewInmemNetwork).
+func NewInmemNetwork() *InmemNetwork { return wire.NewInmemNetwork() }
 
 const (
 	maxIDLen  = wire.MaxIDLen
