@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"slices"
 	"testing"
@@ -81,10 +82,20 @@ func TestClientTableCalls(t *testing.T) {
 			t.Errorf("a request no node accepts: %v, want ErrRejected before sending", err)
 		}
 	}
-	statuses := tc.statuses()
-	for id, st := range statuses {
-		if st.Table != statuses[coord].Table {
-			t.Errorf("node %d's table at %+v, the coordinator's at %+v", id, st.Table, statuses[coord].Table)
+	// The updates reach the followers after the answers (the coordinator
+	// answers discovery ops itself): wait for them.
+	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		statuses, behind := tc.statuses(), ""
+		for id, st := range statuses {
+			if st.Table != statuses[coord].Table {
+				behind = fmt.Sprintf("node %d's table at %+v, the coordinator's at %+v", id, st.Table, statuses[coord].Table)
+			}
+		}
+		if behind == "" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("2s after the last op, %s", behind)
 		}
 	}
 }
