@@ -186,7 +186,9 @@
 //
 // A view with n nodes: n request copies, n−1 assigns, a table_op unless the
 // coordinator revealed it, n−1 updates and one response: 3n (3n−1 when the
-// coordinator revealed it); no done, the update ends the request everywhere.
+// coordinator revealed it); no done frame: the update ends the request
+// everywhere, and the coordinator's next heartbeat lists its id as done for
+// a follower that lost the update.
 // For n = 3, 9 or 8 (8⅔ with round-robin, TestTableMessageCounts). Register
 // and unregister need no work, so the coordinator takes them itself when it
 // holds the client's copy: n copies, n−1 updates, one response (2n). Online

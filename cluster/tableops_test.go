@@ -227,7 +227,8 @@ func TestRecoveringNodeCopiesTheTable(t *testing.T) {
 
 // A follower that misses an update notices — by the gap before the next
 // update, or by the coordinator's heartbeat when no update follows — and
-// copies the coordinator's table.
+// copies the coordinator's table; it drops the request the update would
+// have ended when the coordinator's heartbeat lists it as done.
 func TestFollowerMissingAnUpdateResyncs(t *testing.T) {
 	for _, next := range []bool{true, false} {
 		s := stable(t, nil)
@@ -254,6 +255,9 @@ func TestFollowerMissingAnUpdateResyncs(t *testing.T) {
 			t.Fatalf("next=%v: dropped %d updates; table_sync events %+v, want one by node 3 from node 1, reason %s", next, dropped, syncs, want)
 		}
 		s.sameTables("after the resync", 1)
+		if n := len(s.ms[3].reqs); n != 0 {
+			t.Fatalf("next=%v: node 3 still holds %d requests: the coordinator's heartbeat lists applied ids as done", next, n)
+		}
 	}
 }
 

@@ -71,16 +71,17 @@ func (m *Machine) submit(now time.Time, r *request, op table.Op) {
 // applied is the store reporting a table op's result: the request is done
 // here. Its assignee answers the client; a reveal of it still running here
 // (a reassignment raced) answers with it when it ends; every other holder
-// forgets it. After a read, which sends no update, holders learn it from
-// this node's next heartbeat.
+// forgets it. The node that applied it also lists it as done in its next
+// heartbeat: after a read no update goes out, and a follower that lost an
+// update would otherwise hold the request, image and all, until its TTL.
 func (m *Machine) applied(now time.Time, a applied) {
+	if a.by == m.id {
+		m.doneBatch = append(m.doneBatch, a.req)
+	}
 	r := m.reqs[a.req]
 	if r == nil {
 		m.remember(now, a.req, max(a.attempt, 1)) // a late copy must not start it again
 		return
-	}
-	if a.op.ReadOnly() {
-		m.doneBatch = append(m.doneBatch, r.id)
 	}
 	switch r.phase {
 	case phaseServing:
