@@ -342,6 +342,10 @@ func (m *Machine) onDone(now time.Time, ids []string) {
 		case r.phase == phaseServing:
 			// Served elsewhere too (a reassignment raced); our service ends
 			// on its own and Served cleans up.
+		case r.phase == phaseApplying:
+			// A table op this node still has to answer: the update with
+			// its result was lost. The store resends the op, and the
+			// table's dedup window returns the result.
 		default:
 			m.remove(now, r)
 		}

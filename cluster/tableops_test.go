@@ -319,3 +319,30 @@ func TestDedupWindowIsTheConfiguredOne(t *testing.T) {
 		}
 	}
 }
+
+// The assignee that lost the update with its op's result still answers its
+// client: it resends the op, and the table returns the first result.
+func TestAssigneeThatLostTheUpdateStillAnswers(t *testing.T) {
+	s := stable(t, func(c *Config) { c.Balancer = BalancerRoundRobin })
+	s.viewAnswer("warm-up", img3, "alice") // round-robin: the next view goes to node 2
+	dropped := false
+	s.drop = func(m simMsg) bool {
+		if m.to == 2 && m.msg.Type == MsgTableUpdate && m.msg.ID == "lost" && !dropped {
+			dropped = true
+			return true
+		}
+		return false
+	}
+	s.view("lost", 1, img3, "alice")
+	s.advance(time.Second)
+	if got := s.orders["lost"]; len(got) != 1 || got[0] != 2 {
+		t.Fatalf("the view was revealed by %v, want node 2", got)
+	}
+	a := s.answer("lost")
+	if *a.Result.View != grantedView(1) || s.answers["lost"][0].node != 2 {
+		t.Fatalf("answer %+v from node %d, want granted, 1 left, from node 2", *a.Result.View, s.answers["lost"][0].node)
+	}
+	if left, _ := s.store(1).tab.Remaining("img-3"); left != 1 {
+		t.Fatalf("remaining %d, want 1: the resent op was spent again", left)
+	}
+}
