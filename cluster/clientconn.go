@@ -3,11 +3,13 @@ package cluster
 import (
 	"context"
 	"errors"
-
+	"fmt"
 	"net"
 	"strings"
 	"sync"
 	"time"
+
+	"stegocloud/stego"
 )
 
 // clientQueueBytes bounds the responses waiting for one client that reads
@@ -151,10 +153,17 @@ func (n *Node) startServe(o ServeOrder) {
 			defer started.in.busy.Add(-1)
 		}
 		start := time.Now()
-		img, err := n.svc.Serve(ctx, o.Cover, o.Meta)
+		img, meta, err := n.serve(ctx, o)
 		res := ServeResult{Duration: time.Since(start)}
 		if ctx.Err() != nil {
 			return // abandoned (Failed) or stopping: the loop already forgot it
+		}
+		if o.Kind == KindView && err == nil {
+			// The metadata goes to the table; the machine answers the
+			// client once the coordinator's result is back.
+			res.Meta = &meta
+			n.post(input{kind: inServed, id: o.ID, res: res, token: token})
+			return
 		}
 		resp := Message{Type: MsgResponse, From: n.cfg.ID, ID: o.ID, Attempt: o.Attempt, Duration: res.Duration, Body: img}
 		if err != nil {
@@ -181,6 +190,21 @@ func (n *Node) startServe(o ServeOrder) {
 			n.answer(reply, &resp)
 		}
 	})
+}
+
+// serve runs the service for one order: hide the metadata (encrypt) or
+// reveal it (view).
+func (n *Node) serve(ctx context.Context, o ServeOrder) ([]byte, stego.Metadata, error) {
+	if o.Kind != KindView {
+		img, err := n.svc.Serve(ctx, o.Cover, o.Meta)
+		return img, stego.Metadata{}, err
+	}
+	r, ok := n.svc.(Revealer)
+	if !ok {
+		return nil, stego.Metadata{}, fmt.Errorf("node %d cannot reveal images", n.cfg.ID)
+	}
+	m, err := r.Reveal(ctx, o.Cover)
+	return nil, m, err
 }
 
 // latestReply is the connection the latest copy of request id arrived by.

@@ -8,6 +8,8 @@ import (
 	"net"
 	"strconv"
 	"time"
+
+	"stegocloud/cluster/table"
 )
 
 // Config is everything a node needs. Zero is not useful: start from
@@ -45,6 +47,8 @@ type Config struct {
 	HandshakeTimeout time.Duration // a connection must complete TLS and send its hello frame within this
 	RequestTTL       time.Duration // an unfinished request is forgotten after this; done ids are remembered this long
 
+	DedupWindow int // table ops whose results the table remembers for retries; every node must use the same value
+
 	TLS        string        // directory of credentials ('stegocloud certs'): mutual TLS, plaintext refused; empty = plaintext
 	MaxClients int           // client connections at once; more are refused
 	MaxControl int           // control connections at once; more are refused
@@ -75,6 +79,7 @@ func DefaultConfig() Config {
 		MaxClients:       256,
 		MaxControl:       16,
 		ClientIdle:       time.Minute,
+		DedupWindow:      table.DefaultDedupWindow,
 	}
 }
 
@@ -161,6 +166,9 @@ func (c Config) Validate() error {
 	if c.MaxControl < 1 {
 		return bad("max-control", "must be at least 1, got %d", c.MaxControl)
 	}
+	if c.DedupWindow < 1 || c.DedupWindow > table.MaxDedupWindow {
+		return bad("dedup-window", "must be in 1..%d, got %d", table.MaxDedupWindow, c.DedupWindow)
+	}
 	if c.MaxConcurrent < 0 {
 		return bad("max-concurrent", "must not be negative, got %d", c.MaxConcurrent)
 	}
@@ -190,7 +198,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	}
 	fs.IntVar(&c.ID, "id", c.ID, "this node's id, 1..255")
 	fs.StringVar(&c.Listen, "listen", c.Listen, "host:port to accept connections on (default: this id's entry in --peers)")
-	fs.Var(peersFlag{&c.Peers}, "peers", "every node of the cluster, id=host:port,… (may include this node)")
+	fs.Var(c.Peers.Flag(), "peers", "every node of the cluster, id=host:port,… (may include this node)")
 	fs.StringVar(&c.Events, "events", c.Events, "JSON-lines event file, appended to (empty: no events)")
 	fs.DurationVar(&c.Heartbeat, "heartbeat", c.Heartbeat, "period of heartbeats to every peer")
 	fs.DurationVar(&c.SuspectAfter, "suspect-after", c.SuspectAfter, "a peer silent this long is suspected")
@@ -208,7 +216,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.IntVar(&c.MaxFrame, "max-frame", c.MaxFrame, "largest accepted frame in bytes")
 	fs.BoolVar(&c.StartRecovering, "start-recovering", c.StartRecovering, "start in Recovering (a restarted crashed node)")
 	fs.StringVar(&c.StateDir, "state-dir", c.StateDir, "directory for the node's persistent state, the highest epoch (empty: none; a restarted node may then reuse an epoch)")
-	fs.StringVar(&c.Key, "key", c.Key, "file holding the seal key for the hidden metadata (empty: unsealed)")
+	fs.StringVar(&c.Key, "key", c.Key, "file holding the seal key: the metadata this node hides is sealed with it, and views of sealed images need it (empty: unsealed)")
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "seed of the random balancer and election jitter")
 	fs.DurationVar(&c.LoadSample, "load-sample", c.LoadSample, "period of load events")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error")
@@ -217,6 +225,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.TLS, "tls", c.TLS, "directory of credentials made by 'stegocloud certs': every connection is mutual TLS, plaintext is refused (empty: plaintext)")
 	fs.IntVar(&c.MaxClients, "max-clients", c.MaxClients, "client connections at once; more are refused")
 	fs.IntVar(&c.MaxControl, "max-control", c.MaxControl, "control connections at once; more are refused")
+	fs.IntVar(&c.DedupWindow, "dedup-window", c.DedupWindow, "table ops whose results are remembered, so that a retried op is applied once (every node must use the same value)")
 	fs.DurationVar(&c.ClientIdle, "client-idle", c.ClientIdle, "a client or control connection silent this long, with nothing being served for it, is closed")
 }
 
@@ -257,6 +266,7 @@ func (c Config) Args() []string {
 		{"max-clients", strconv.Itoa(c.MaxClients)},
 		{"max-control", strconv.Itoa(c.MaxControl)},
 		{"client-idle", d(c.ClientIdle)},
+		{"dedup-window", strconv.Itoa(c.DedupWindow)},
 	}
 	args := make([]string, 0, len(kv))
 	for _, p := range kv {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"stegocloud/cluster/table"
 )
 
 func TestDefaultConfigIsValidWithAListenAddress(t *testing.T) {
@@ -55,6 +57,8 @@ func TestValidateNamesTheBadField(t *testing.T) {
 		{"max-clients", func(c *Config) { c.MaxClients = 0 }},
 		{"max-control", func(c *Config) { c.MaxControl = 0 }},
 		{"client-idle", func(c *Config) { c.ClientIdle = 0 }},
+		{"dedup-window", func(c *Config) { c.DedupWindow = 0 }},
+		{"dedup-window", func(c *Config) { c.DedupWindow = table.MaxDedupWindow + 1 }},
 	}
 	for _, c := range cases {
 		t.Run(c.field, func(t *testing.T) {
@@ -92,6 +96,7 @@ func TestArgsRoundTrip(t *testing.T) {
 		HandshakeTimeout: time.Minute, RequestTTL: 90 * time.Second,
 		ElectionMargin: 0.25, ElectionBackoff: 1500 * time.Millisecond, StateDir: "/tmp/state dir",
 		TLS: "/etc/stego cloud/tls", MaxClients: 3, MaxControl: 2, ClientIdle: 7 * time.Second,
+		DedupWindow: 17,
 	}
 	cases := []struct {
 		name string

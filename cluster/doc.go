@@ -1,8 +1,10 @@
 // Package cluster is the cloud under study: node processes that elect a
 // coordinator with a load-based Bully election, detect failures, survive
-// silent failures, crashes and pauses, and balance "encryption" requests
-// (metadata hidden in an image) across themselves; and the client that
-// multicasts requests to them.
+// silent failures, crashes and pauses, balance "encryption" requests
+// (metadata hidden in an image) and views (an image's metadata revealed and
+// one of its views spent) across themselves, and keep the seed's Phase 2
+// table — views left per image, users online — on the coordinator, which
+// pushes every change to its peers.
 //
 // # Who owns what
 //
@@ -17,6 +19,13 @@
 // harness re-execute their own binary into it (internal/nodecmd/nodetest,
 // Config.Args) to get real node processes.
 //
+// Sub-packages: wire (messages, frames, transports, persistent links: what
+// the node and the client share), client (the client: Encrypt, View,
+// Register, Unregister, Online), table (the Phase 2 table as a pure state
+// machine) and raftstore (the table replicated with etcd-io/raft, for the
+// Raft store). names.go re-exports the wire's and the client's names, so
+// cluster.Message, cluster.NewClient and the sentinel errors keep working.
+//
 // # Wire protocol
 //
 // TCP (Transport; an in-memory one for tests), optionally mutual TLS (see
@@ -25,7 +34,8 @@
 //	uint32 big-endian N | uint32 big-endian H | H bytes JSON header | N−4−H bytes body
 //
 // The header is a Message (type, from, epoch, ids, …); the body is raw bytes,
-// only on request (the cover) and response (the result PNG) — images are
+// only on request (the cover, or the image to view), response (the result
+// PNG), and sync_resp and table_copy (a copy of the table) — images are
 // never base64'd. N is limited by Config.MaxFrame (default 64 MiB). Headers
 // and bodies are read as their bytes arrive, into buffers that grow with
 // them: a declared length costs nothing until it is sent. The first frame on
@@ -156,6 +166,83 @@
 // Per request with n nodes: n request copies, n−1 assigns, 1 response and 1
 // done unless the coordinator served it (6⅔ measured for n = 3).
 //
+// # The table: views, quota, discovery (the seed's Phase 2)
+//
+// Requests of kind view, register, unregister and online carry a table op
+// (package table). They ride the request path above — every node holds the
+// client's copy, the coordinator assigns, a lost assignee's work is
+// reassigned — and the coordinator's table decides:
+//
+//	client → all n:        request(id, kind view, user, body = image)
+//	coordinator → n−1:     assign(id → a), by the balancer: the reveal work is balanced
+//	a:                     reveals the image's metadata (Config.Key for a sealed one; an image it
+//	                       cannot read is answered "rejected" and spends nothing), builds
+//	                       view(image = metadata id, user, quota, authorized = user ∈ usernames)
+//	a → coordinator:       table_op(id, op)                       (none when a is the coordinator)
+//	coordinator:           applies op to its table: the result, and the next number s of its stream
+//	coordinator → n−1:     table_update(id, op, result, coord_epoch e, table {e, s}, prev)
+//	every node:            the request is done; a answers the client:
+//	a → client:            response(id, result, applier = coordinator, coord_epoch e, table {e, s})
+//
+// A view with n nodes: n request copies, n−1 assigns, a table_op unless the
+// coordinator revealed it, n−1 updates and one response: 3n (3n−1 when the
+// coordinator revealed it); no done frame: the update ends the request
+// everywhere, and the coordinator's next heartbeat lists its id as done for
+// a follower that lost the update.
+// For n = 3, 9 or 8 (8⅔ with round-robin, TestTableMessageCounts). Register
+// and unregister need no work, so the coordinator takes them itself when it
+// holds the client's copy: n copies, n−1 updates, one response (2n). Online
+// is a read: n copies and one response (n+1), answered from the
+// coordinator's table; the others drop their copies when its next heartbeat
+// lists the id as done. A coordinator without the client's copy (the client
+// could not reach it) assigns the op to a node that holds it, which sends it
+// as a table_op; a read is then answered with table_result.
+//
+// Updates are numbered 1, 2, … in one stream across coordinators: a
+// position (Pos) is the number s and the epoch e of the coordinator that
+// applied it, and an update carries the epoch of the one before it (prev).
+// Each epoch has one coordinator, so a position names one update, and a
+// copy that applies an update only when its prev matches the copy's last
+// position has the same history as the coordinator up to it (Raft's log
+// matching, without the quorum). A follower applies the update that follows
+// its position; ignores one it has (same epoch, lower number); and asks the
+// coordinator for its copy (table_sync → table_copy, the whole table as
+// table.Snapshot) when an update does not follow (a gap: one was lost), when
+// its own result differs from the coordinator's, or when the coordinator's
+// heartbeat — which carries its position, and leaves on the same connection
+// after every update before it — names another position (a lost last
+// update; a history this copy does not share). An update from a superseded
+// epoch is refused and its sender told, like an assign; one from a newer
+// epoch makes the follower follow its sender. While a copy is on its way
+// updates are ignored: the copy holds them. A follower asks again after
+// suspect-after.
+//
+// A new coordinator continues from its own copy: its first update carries
+// its copy's position as prev, and the followers whose copies match go on
+// applying; others resync. A recovering node asks for the table with its
+// sync (want_table) and restores the first Active answer's copy; a crashed
+// and restarted process starts with an empty table and so depends on it (if
+// no peer answers, it goes on with the empty table). An assignee resends
+// its op to each new coordinator and every suspect-after until it has the
+// result; every op carries the client's request id (hashed when longer than
+// the table takes), retries of the request reuse it, and the table's dedup
+// window (Config.DedupWindow, the same on every node) returns the first
+// result to a repeated op: a retried or reassigned view is spent once.
+//
+// This is the seed's design, and it is neither durable nor linearizable:
+// the table lives in memory (the whole cluster restarting loses it); an
+// update the coordinator applied and answered but no follower received is
+// gone when the coordinator dies (its view "comes back"); and two nodes
+// acting as coordinators at once — a coordinator cut off from its peers by
+// a partition keeps acting while the others elect one — both apply ops to
+// their copies: both grant the same image's views, more than its quota, and
+// when the partition heals one side's copy overwrites the other's (the
+// newer epoch's, unless the old coordinator wins an election before it has
+// resynced) and the other side's grants are gone from the table though
+// their clients were told granted (TestPartitionOverGrantsTheQuota). The store behind the request
+// path is an interface (tableStore, store.go) so that a Raft store can
+// replace this one without changing the view path.
+//
 // # Events
 //
 // With Config.Events set, a node appends one JSON object per line (Event, in
@@ -183,6 +270,17 @@
 //	election_backoff epoch, coordinator (a decision naming a coordinator this node suspects), dur: how long it follows it before re-electing
 //	stall            dur (the gap between inputs), epoch, coordinator (followed): this node was not running; it is fenced until its peers answer
 //	fenced           peer (the sender), epoch (its superseded epoch), req, assignee: an assign this node refused
+//	table_apply      req, kind (view | register | unregister | online), image, user, result, epoch, seq: the
+//	                 acting coordinator applied the op (seq: its update's number; a read, online, does not
+//	                 advance the stream: seq is the last update's)
+//	table_update     req, kind, image, user, result, epoch, seq, peer (the coordinator): a follower applied its update
+//	table_sync       peer, epoch, seq, reason (recovery | behind | gap | diverged): this node replaced its copy of the table with peer's
+//	table_answer     req, kind, image, user, result, coordinator (the applier), epoch, seq: this node answered the client
+//
+// A view's assignee also writes complete (req, dur: the reveal, kind view;
+// reason when the image could not be read). The node that granted a view
+// is the coordinator of its table_apply event (and the client's
+// Outcome.Applier); under a partition two of them grant.
 //
 // Counters are cumulative per process: "sent.T" counts frames of type T
 // written to a connection (per destination), "recv.T" frames read, "drop.T"
@@ -201,13 +299,13 @@
 //
 // # Client
 //
-// NewClient keeps one connection per node and is safe for concurrent use;
-// Encrypt costs no goroutines of its own: the request is encoded once into a
-// pooled, reference-counted frame queued on every node's link. The first
-// response whose revealed metadata equals what was sent wins; invalid ones are
-// counted and skipped; attempts time out and are retried with backoff under
-// the same id. Errors unwrap to ErrTimeout, ErrNoNode, ErrInvalidResponse,
-// ErrRejected, ErrClosed or a context error (see RequestError, which also
-// says why connections were failing). With ClientConfig.TLS it speaks
-// mutual TLS and checks each node's identity.
+// The client is package client (NewClient here): one connection per node,
+// requests multicast and retried under the same id, the first valid answer
+// taken. Encrypt verifies that the image carries exactly the metadata sent,
+// id included; View, Register, Unregister and Online return the table's
+// result with the node that answered and the one that applied it. Errors
+// unwrap to ErrTimeout, ErrNoNode, ErrInvalidResponse, ErrRejected,
+// ErrClosed or a context error; for a table op, ErrRejected and ErrNoNode
+// mean it was not applied, anything else (ErrTimeout) that its outcome is
+// unknown (client.NotApplied).
 package cluster

@@ -214,6 +214,7 @@ func (m *Machine) adopt(now time.Time, e uint64, w int) {
 	if m.acting() {
 		m.becomeCoordinator(now)
 	}
+	m.store.follow(now)
 	m.checkCoordinator(now)
 }
 
@@ -260,5 +261,6 @@ func (m *Machine) tickElection(now time.Time) {
 // pending request without a live assignee is assigned.
 func (m *Machine) becomeCoordinator(now time.Time) {
 	m.nextPeriodic = now.Add(m.cfg.ReelectEvery)
+	m.store.follow(now)
 	m.assignPending(now)
 }

@@ -1,24 +1,29 @@
 package cluster
 
-import "errors"
+import (
+	"errors"
+
+	"stegocloud/cluster/client"
+	"stegocloud/cluster/wire"
+)
 
 // Sentinel errors. Callers match them with errors.Is; every returned error wraps
 // one of them with the context of what was being done.
 var (
 	// ErrConfig means a Config or ClientConfig field has a bad value; the
 	// message names the field.
-	ErrConfig = errors.New("invalid configuration")
+	ErrConfig = wire.ErrConfig
 
 	// ErrFrameTooLarge means a frame's length prefix exceeds the size limit.
-	ErrFrameTooLarge = errors.New("frame too large")
+	ErrFrameTooLarge = wire.ErrFrameTooLarge
 
 	// ErrTruncated means the stream ended inside a frame.
-	ErrTruncated = errors.New("truncated frame")
+	ErrTruncated = wire.ErrTruncated
 
 	// ErrProtocol means a frame was well-sized but its content is not a valid
 	// message: bad header length, unparseable header, unknown type, missing
 	// fields, or a message the connection's role may not send.
-	ErrProtocol = errors.New("protocol violation")
+	ErrProtocol = wire.ErrProtocol
 
 	// ErrState means the node's persistent state (Config.StateDir) cannot be
 	// read, parsed or written; the node refuses to run rather than risk
@@ -29,22 +34,23 @@ var (
 	ErrUnknownBalancer = errors.New("unknown balancer")
 
 	// ErrTimeout means no valid response arrived before the last attempt's
-	// deadline.
-	ErrTimeout = errors.New("request timed out")
+	// deadline; for a table op, its outcome is unknown (client.ErrTimeout).
+	ErrTimeout = client.ErrTimeout
 
 	// ErrNoNode means no node could be reached on any attempt.
-	ErrNoNode = errors.New("no node reachable")
+	ErrNoNode = client.ErrNoNode
 
-	// ErrInvalidResponse means responses arrived but none carried the metadata
-	// that was sent.
-	ErrInvalidResponse = errors.New("invalid response")
+	// ErrInvalidResponse means responses arrived but none was valid: none
+	// carried the metadata that was sent, or a result of the op's kind.
+	ErrInvalidResponse = client.ErrInvalidResponse
 
 	// ErrRejected means a node refused the request itself (for example the
-	// cover is not an image or is too small); retrying cannot help.
-	ErrRejected = errors.New("request rejected")
+	// cover is not an image or is too small, or an image to view carries no
+	// metadata the node can read); retrying cannot help.
+	ErrRejected = wire.ErrRejected
 
-	// ErrClosed means the client or node has been closed.
-	ErrClosed = errors.New("closed")
+	// ErrClosed means the client has been closed.
+	ErrClosed = client.ErrClosed
 
 	// ErrUnauthorized means a connection was refused for who it is: its TLS
 	// handshake failed (no certificate, another CA, plaintext), or the

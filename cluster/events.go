@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"stegocloud/cluster/table"
 	"stegocloud/internal/nonblock"
 )
 
@@ -35,6 +36,10 @@ const (
 	EvStall           EventType = "stall"            // this process was not running for Duration; fenced until its peers answer
 	EvFenced          EventType = "fenced"           // an assign of Request to Assignee from Peer's superseded Epoch was refused
 	EvElectionBackoff EventType = "election_backoff" // a contested decision (Epoch, Coordinator) is followed for Duration before re-electing
+	EvTableApply      EventType = "table_apply"      // the coordinator applied (or read) Request's op: Kind, Image, User, Result, Epoch, Seq
+	EvTableUpdate     EventType = "table_update"     // a follower applied the update of Peer (the coordinator): Request, Kind, Image, User, Result, Epoch, Seq
+	EvTableSync       EventType = "table_sync"       // this node replaced its copy of the table with Peer's, at Epoch, Seq; Reason
+	EvTableAnswer     EventType = "table_answer"     // this node answered the client of Request with Result, applied by Coordinator at Epoch, Seq
 )
 
 // Events written by the harness (Node is the node the event is about, 0 for the
@@ -69,9 +74,13 @@ type Event struct {
 	Outstanding int             `json:"outstanding,omitempty"`
 	Request     string          `json:"req,omitempty"`
 	Assignee    int             `json:"assignee,omitempty"`
-	Duration    time.Duration   `json:"dur,omitempty"` // nanoseconds
-	Kind        string          `json:"kind,omitempty"`
+	Duration    time.Duration   `json:"dur,omitempty"`  // nanoseconds
+	Kind        string          `json:"kind,omitempty"` // fault kind; table op kind (view, register, unregister, online)
 	Reason      string          `json:"reason,omitempty"`
+	Image       string          `json:"image,omitempty"`  // table op: the image id of a view
+	User        string          `json:"user,omitempty"`   // table op: the user of a view, register or unregister
+	Result      *table.Result   `json:"result,omitempty"` // table op: the coordinator's result
+	Seq         uint64          `json:"seq,omitempty"`    // table op: the number of its update in the coordinator's stream
 	// Counters are cumulative message counts by message type, sent and
 	// received ("sent.heartbeat", "recv.request", …), carried by load and stop
 	// events so that messages per request can be computed from the log.

@@ -114,9 +114,16 @@ func (m *Machine) fenceAssign(now time.Time, p *peerView, msg Message) {
 	if r := m.reqs[msg.ID]; r != nil && r.assignee == 0 {
 		r.fenced = true // report it to the next coordinator without waiting
 	}
-	if p.toldEpoch >= msg.CoordEpoch {
+	m.fenceTold(now, p, msg.CoordEpoch)
+}
+
+// fenceTold tells peer p, which acted as coordinator of superseded epoch e
+// (an assign, a table update), this node's view, once per peer and epoch,
+// so that it steps down.
+func (m *Machine) fenceTold(now time.Time, p *peerView, e uint64) {
+	if p.toldEpoch >= e {
 		return
 	}
-	p.toldEpoch = msg.CoordEpoch
+	p.toldEpoch = e
 	m.send(p.id, m.viewMsg(nil))
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"testing"
 
+	"stegocloud/cluster/wire"
 	"stegocloud/internal/pki"
 )
 
@@ -28,17 +29,17 @@ func FuzzHello(f *testing.F) {
 	f.Add([]byte("\x16\x03\x01\x00")) // a TLS record on a plaintext node
 	cfg := DefaultConfig()
 	cfg.Peers = Peers{1: "a:1", 2: "b:1", 3: "c:1"}
-	n := &Node{cfg: cfg, links: map[int]*link{2: {}, 3: {}}}
+	n := &Node{cfg: cfg, links: map[int]*wire.Link{2: {}, 3: {}}}
 	ids := []pki.Identity{pki.Node(1), pki.Node(2), pki.Node(3), pki.Client("c"), pki.Control("k")}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := newFrameReaderSize(bytes.NewReader(data), helloFrameLimit, connBuffer).Read()
+		m, err := wire.NewFrameReaderSize(bytes.NewReader(data), helloFrameLimit, connBuffer).Read()
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, ErrFrameTooLarge) && !errors.Is(err, ErrTruncated) && !errors.Is(err, ErrProtocol) {
 				t.Fatalf("hello read failed with an unclassified error: %v", err)
 			}
 			return
 		}
-		if len(data) > helloFrameLimit+frameLenBytes && len(m.Body) > helloFrameLimit {
+		if len(data) > helloFrameLimit+4 && len(m.Body) > helloFrameLimit {
 			t.Fatalf("read a %d-byte body past the hello limit", len(m.Body))
 		}
 		if m.Type != MsgHello {

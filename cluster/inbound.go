@@ -9,12 +9,13 @@ import (
 	"slices"
 	"time"
 
+	"stegocloud/cluster/wire"
 	"stegocloud/internal/pki"
 )
 
 // peerTypes are the messages a peer connection may carry; anything else on
 // it is a protocol error.
-var peerTypes = []MsgType{MsgHeartbeat, MsgElection, MsgOK, MsgCoordinator, MsgAssign, MsgDone, MsgMissing, MsgUnassigned, MsgSyncReq, MsgSyncResp}
+var peerTypes = append([]MsgType{MsgHeartbeat, MsgElection, MsgOK, MsgCoordinator, MsgAssign, MsgDone, MsgMissing, MsgUnassigned, MsgSyncReq, MsgSyncResp}, storeTypes...)
 
 func (n *Node) acceptLoop(ln net.Listener) {
 	for {
@@ -75,7 +76,7 @@ func (n *Node) serveConn(ic *inConn) {
 		}
 		who, c = &id, tc
 	}
-	fr := newFrameReaderSize(c, helloFrameLimit, connBuffer)
+	fr := wire.NewFrameReaderSize(c, helloFrameLimit, connBuffer)
 	hello, err := fr.Read()
 	if err != nil {
 		n.protocolError(0, fmt.Errorf("no hello within %v: %w", n.cfg.HandshakeTimeout, err))
@@ -102,7 +103,7 @@ func (n *Node) serveConn(ic *inConn) {
 	switch hello.Role {
 	case RolePeer:
 		// The peer is (back) up: our link to it need not wait out its backoff.
-		n.links[hello.From].poke()
+		n.links[hello.From].Poke()
 		fr.SetLimit(n.cfg.MaxFrame)
 		n.readPeer(fr, ic)
 	case RoleClient:

@@ -78,6 +78,8 @@ type Machine struct {
 
 	rec recovery
 
+	store tableStore
+
 	out Ready
 }
 
@@ -92,6 +94,7 @@ type Envelope struct {
 type ServeOrder struct {
 	ID      string
 	Attempt int
+	Kind    string // KindEncrypt: hide Meta in Cover; KindView: reveal the metadata in Cover
 	Meta    stego.Metadata
 	Cover   []byte
 	ReplyTo any
@@ -99,8 +102,16 @@ type ServeOrder struct {
 
 // ServeResult is what the driver reports back when a served request ends.
 type ServeResult struct {
-	Err      string        // empty on success
-	Duration time.Duration // time spent serving
+	Err      string          // empty on success
+	Duration time.Duration   // time spent serving
+	Meta     *stego.Metadata // a view's revealed metadata (on success)
+}
+
+// Answer tells the driver to send Msg (a response) to a client through
+// ReplyTo, the handle given to ClientRequest: the result of a table op.
+type Answer struct {
+	ReplyTo any
+	Msg     Message
 }
 
 // Ready is everything the machine wants done after an input. Its slices are
@@ -109,6 +120,7 @@ type Ready struct {
 	Messages []Envelope
 	Events   []Event
 	Serve    []ServeOrder
+	Answers  []Answer
 	// HardState, when set, must be persisted (written and fsynced) before
 	// any of Messages is sent.
 	HardState *HardState
@@ -139,6 +151,7 @@ func NewMachine(cfg Config, now time.Time, rng *rand.Rand) (*Machine, error) {
 		lastTick: now, clock: now,
 		persist: cfg.StateDir != "",
 	}
+	m.store = newCoordStore(m)
 	m.peerIDs = cfg.Others()
 	m.allIDs = append(slices.Clone(m.peerIDs), m.id)
 	slices.Sort(m.allIDs)
@@ -169,7 +182,7 @@ func (m *Machine) Restore(hs HardState) {
 // Ready returns and clears the pending outputs.
 func (m *Machine) Ready() Ready {
 	rd := m.out
-	m.out = Ready{Messages: rd.Messages[:0], Events: rd.Events[:0], Serve: rd.Serve[:0]}
+	m.out = Ready{Messages: rd.Messages[:0], Events: rd.Events[:0], Serve: rd.Serve[:0], Answers: rd.Answers[:0]}
 	return rd
 }
 
@@ -192,6 +205,9 @@ func (m *Machine) Tick(now time.Time) {
 	m.tickRecovery(now)
 	m.tickElection(now)
 	m.tickHeartbeat(now)
+	if m.state == StateActive {
+		m.store.tick(now)
+	}
 }
 
 // Step feeds one message from a peer. Messages from unknown senders or while
@@ -231,9 +247,13 @@ func (m *Machine) Step(now time.Time, msg Message) {
 	case MsgUnassigned:
 		m.onUnassigned(now, p, msg)
 	case MsgSyncReq:
-		m.onSyncReq(p)
+		m.onSyncReq(p, msg)
 	case MsgSyncResp:
 		m.onSyncResp(now, p, msg)
+	case MsgTableOp, MsgTableUpdate, MsgTableResult, MsgTableSync, MsgTableCopy:
+		if m.state == StateActive {
+			m.store.step(now, p, msg)
+		}
 	}
 }
 
@@ -262,6 +282,7 @@ func (m *Machine) Fail(now time.Time) {
 	m.serving, m.mine = 0, 0
 	m.doneBatch = nil
 	m.fence = stallFence{}
+	m.store.reset()
 	m.out.Abandon = true
 }
 
@@ -295,7 +316,7 @@ func (m *Machine) Status() NodeStatus {
 		ID: m.id, State: m.state, Epoch: m.term, CoordEpoch: m.coordEpoch,
 		Coordinator: m.coordinator, IsCoordinator: m.acting(),
 		Load: m.load(), Outstanding: m.mine, Serving: m.serving,
-		Pending: len(m.reqs), Processed: m.processed, Suspects: []int{},
+		Pending: len(m.reqs), Processed: m.processed, Suspects: []int{}, Table: m.store.position(),
 	}
 	for _, id := range m.peerIDs {
 		if m.peers[id].suspected {
@@ -356,7 +377,12 @@ func (m *Machine) tickHeartbeat(now time.Time) {
 	if !m.nextHeartbeat.After(now) {
 		m.nextHeartbeat = now.Add(m.cfg.Heartbeat)
 	}
-	m.send(0, m.viewMsg(m.doneBatch))
+	hb := m.viewMsg(m.doneBatch)
+	if m.acting() {
+		at := m.store.position()
+		hb.Table = &at // followers check their copy against it
+	}
+	m.send(0, hb)
 	m.doneBatch = nil
 	m.housekeeping(now)
 }
@@ -378,6 +404,9 @@ func (m *Machine) onHeartbeat(now time.Time, p *peerView, msg Message) {
 	}
 	m.raiseTerm(now, msg.Epoch)
 	m.onDone(now, msg.Done)
+	if msg.Table != nil && msg.Coordinator == p.id && msg.CoordEpoch == m.coordEpoch && m.state == StateActive {
+		m.store.heartbeat(now, p, msg.Table)
+	}
 	if m.acting() && p.state != StateActive {
 		m.reassignFrom(now, p.id, "not-active")
 	}

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"stegocloud/cluster/wire"
 	"stegocloud/internal/pki"
 )
 
@@ -53,7 +54,7 @@ type Node struct {
 	fatal  error       // owned by the loop: why the node must stop (the state could not be persisted)
 	inbox  chan input
 	ctl    chan ctlCall
-	links  map[int]*link
+	links  map[int]*wire.Link
 
 	runCtx context.Context
 	stop   context.CancelFunc
@@ -120,7 +121,7 @@ func NewNode(cfg Config, opts NodeOptions) (*Node, error) {
 		cfg: cfg, tr: opts.Transport, svc: opts.Service, events: opts.Events,
 		log: opts.Logger, out: opts.Log, now: opts.Clock, logLost: opts.LogDropped,
 		count: newCounters(), inbox: make(chan input, 4096), ctl: make(chan ctlCall),
-		links: map[int]*link{}, conns: newConnTable(cfg), serves: map[string]serveHandle{},
+		links: map[int]*wire.Link{}, conns: newConnTable(cfg), serves: map[string]serveHandle{},
 	}
 	creds := opts.TLS
 	if creds == nil && cfg.TLS != "" {
@@ -148,20 +149,20 @@ func NewNode(cfg Config, opts NodeOptions) (*Node, error) {
 	for _, id := range cfg.Others() {
 		n.links[id] = n.newPeerLink(id)
 		if creds != nil {
-			n.links[id].tls = creds.ClientConfig(pki.ExpectNode(id))
+			n.links[id].TLS = creds.ClientConfig(pki.ExpectNode(id))
 		}
 	}
 	return n, nil
 }
 
-func (n *Node) newPeerLink(id int) *link {
-	l := newLink(n.cfg.Peers[id], n.tr, Message{Type: MsgHello, Role: RolePeer, From: n.cfg.ID}, 1024)
-	l.onWrite = func(f *frame) { n.count.add(dirSent, f.typ, 1) }
-	l.onDrop = func(f *frame) {
-		n.count.add(dirDrop, f.typ, 1)
-		n.lost.add(id, f.done)
+func (n *Node) newPeerLink(id int) *wire.Link {
+	l := wire.NewLink(n.cfg.Peers[id], n.tr, Message{Type: MsgHello, Role: RolePeer, From: n.cfg.ID}, 1024)
+	l.OnWrite = func(f *wire.Frame) { n.count.add(dirSent, f.Type, 1) }
+	l.OnDrop = func(f *wire.Frame) {
+		n.count.add(dirDrop, f.Type, 1)
+		n.lost.add(id, f.Done)
 	}
-	l.onDown = func(err error) {
+	l.OnDown = func(err error) {
 		n.log.Debug("connection to peer lost", "peer", id, "err", err)
 		n.post(input{kind: inLost, from: id})
 	}
@@ -169,7 +170,7 @@ func (n *Node) newPeerLink(id int) *link {
 	// when the peer closed it (it does with a connection silent too long:
 	// this node's while Failed or paused), so the link redials instead of
 	// writing its next frames into a dead connection.
-	l.onUp = func(conn net.Conn) <-chan struct{} {
+	l.OnUp = func(conn net.Conn) <-chan struct{} {
 		done := make(chan struct{})
 		n.wg.Go(func() {
 			defer close(done)
@@ -205,7 +206,7 @@ func (n *Node) Run(ctx context.Context) error {
 	linksCtx, stopLinks := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopLinks()
 	for _, l := range n.links {
-		n.wg.Go(func() { l.run(linksCtx) })
+		n.wg.Go(func() { l.Run(linksCtx) })
 	}
 	n.wg.Go(n.flushLoop)
 	n.loop()
@@ -353,15 +354,20 @@ func (n *Node) apply(rd Ready) {
 	for _, o := range rd.Serve {
 		n.startServe(o)
 	}
+	for i := range rd.Answers {
+		if cc, ok := rd.Answers[i].ReplyTo.(*clientConn); ok && !n.failed.Load() {
+			n.answer(cc, &rd.Answers[i].Msg)
+		}
+	}
 }
 
 func (n *Node) sendEnvelope(env *Envelope) {
-	f, err := newFrame(&env.Msg)
+	f, err := wire.NewFrame(&env.Msg)
 	if err != nil {
 		n.log.Error("cannot encode message", "type", env.Msg.Type, "err", err)
 		return
 	}
-	defer f.release()
+	defer f.Release()
 	if env.To != 0 {
 		n.enqueue(env.To, f)
 		return
@@ -374,12 +380,12 @@ func (n *Node) sendEnvelope(env *Envelope) {
 	}
 }
 
-func (n *Node) enqueue(id int, f *frame) {
+func (n *Node) enqueue(id int, f *wire.Frame) {
 	l := n.links[id]
-	if l == nil || !l.enqueue(f) {
-		n.count.add(dirDrop, f.typ, 1)
+	if l == nil || !l.Enqueue(f) {
+		n.count.add(dirDrop, f.Type, 1)
 		if l != nil {
-			n.lost.add(id, f.done)
+			n.lost.add(id, f.Done)
 		}
 	}
 }
@@ -392,12 +398,12 @@ func (n *Node) redeliverDone(id int) {
 	if len(ids) == 0 {
 		return
 	}
-	f, err := newFrame(&Message{Type: MsgDone, From: n.cfg.ID, To: id, Done: ids})
+	f, err := wire.NewFrame(&Message{Type: MsgDone, From: n.cfg.ID, To: id, Done: ids})
 	if err != nil {
 		return
 	}
 	n.enqueue(id, f)
-	f.release()
+	f.Release()
 }
 
 // watch closes connections that stayed silent too long (see

@@ -34,7 +34,7 @@ func (m *Machine) tickRecovery(now time.Time) {
 	if !m.rec.synced {
 		if !now.Before(m.rec.nextAsk) {
 			m.rec.nextAsk = now.Add(2 * m.cfg.Heartbeat)
-			m.send(0, Message{Type: MsgSyncReq})
+			m.send(0, Message{Type: MsgSyncReq, WantTable: true})
 		}
 		if now.Sub(m.rec.since) >= m.syncGiveUp() {
 			m.rec.synced, m.rec.syncedAt = true, now
@@ -61,9 +61,9 @@ func (m *Machine) becomeActive(now time.Time) {
 	m.checkCoordinator(now)
 }
 
-// onSyncReq answers a recovering peer with this node's view; only an Active
-// node's view is worth copying.
-func (m *Machine) onSyncReq(p *peerView) {
+// onSyncReq answers a recovering peer with this node's view (and, when it
+// asks, its copy of the table); only an Active node's view is worth copying.
+func (m *Machine) onSyncReq(p *peerView, req Message) {
 	if m.state != StateActive {
 		return
 	}
@@ -80,10 +80,15 @@ func (m *Machine) onSyncReq(p *peerView) {
 			suspects = append(suspects, id)
 		}
 	}
-	m.send(p.id, Message{
+	resp := Message{
 		Type: MsgSyncResp, Epoch: m.term, CoordEpoch: m.coordEpoch, Coordinator: m.coordinator,
 		Loads: loads, States: states, Suspects: suspects,
-	})
+	}
+	if req.WantTable {
+		at, b := m.store.copyTable()
+		resp.Table, resp.Body = &at, b
+	}
+	m.send(p.id, resp)
 }
 
 func (m *Machine) onSyncResp(now time.Time, p *peerView, msg Message) {
@@ -101,7 +106,7 @@ func (m *Machine) onSyncResp(now time.Time, p *peerView, msg Message) {
 	for id, l := range msg.Loads {
 		if q := m.peers[id]; q != nil {
 			q.load = l
-			if s := NodeState(msg.States[id]); s.valid() {
+			if s := NodeState(msg.States[id]); s.Valid() {
 				q.state = s
 			}
 		}
@@ -113,4 +118,9 @@ func (m *Machine) onSyncResp(now time.Time, p *peerView, msg Message) {
 	}
 	m.rec.synced, m.rec.syncedAt = true, now
 	m.emit(now, Event{Type: EvSync, Peer: p.id, Epoch: m.coordEpoch, Coordinator: m.coordinator})
+	if msg.Table != nil && len(msg.Body) > 0 {
+		if err := m.store.restore(now, p.id, *msg.Table, msg.Body, syncRecovery); err != nil {
+			m.reject(now, p.id, msg.CoordEpoch, msg.Coordinator, "bad table copy")
+		}
+	}
 }

@@ -15,6 +15,7 @@ const (
 	phaseAwaiting              // assigned here, but the cover has not arrived
 	phaseQueued                // assigned here, waiting for a serving slot
 	phaseServing               // the service is running
+	phaseApplying              // a table op handed to the store, its result not yet known
 )
 
 // request is a client request as one node knows it. Every Active node holds
@@ -23,6 +24,8 @@ const (
 type request struct {
 	id         string
 	attempt    int
+	kind       string // KindEncrypt or a table op's kind
+	user, addr string // of a table op
 	meta       stego.Metadata
 	cover      []byte
 	replyTo    any
@@ -36,6 +39,7 @@ type request struct {
 	reportedAt time.Time
 	fenced     bool // an assignment from a superseded epoch was refused: report it soon
 	removed    bool
+	result     *applied // the table applied it while this node's reveal still ran
 }
 
 type recentDone struct {
@@ -51,7 +55,7 @@ type recentExpiry struct {
 // ClientRequest feeds a request that arrived from a client; replyTo is the
 // driver's handle for answering that client, returned in ServeOrder.
 func (m *Machine) ClientRequest(now time.Time, msg Message, replyTo any) {
-	if m.state == StateFailed || msg.Meta == nil {
+	if m.state == StateFailed || (msg.Kind == KindEncrypt && msg.Meta == nil) {
 		return
 	}
 	m.noteTime(now)
@@ -70,13 +74,15 @@ func (m *Machine) ClientRequest(now time.Time, msg Message, replyTo any) {
 		r.excluded = nil // a retry: give every node another chance
 	}
 	if !r.have {
-		r.have, r.meta, r.cover = true, *msg.Meta, msg.Body
+		r.have, r.cover, r.kind, r.user, r.addr = true, msg.Body, msg.Kind, msg.User, msg.Addr
+		if msg.Meta != nil {
+			r.meta = *msg.Meta
+		}
 		if r.phase == phaseAwaiting {
-			r.phase = phaseQueued
-			m.queue = append(m.queue, r)
+			m.ready(now, r)
 		}
 	}
-	if m.acting() && r.assignee == 0 {
+	if m.acting() && r.assignee == 0 && !r.removed {
 		m.assign(now, r, "")
 	}
 	m.schedule()
@@ -102,6 +108,11 @@ func (m *Machine) Served(now time.Time, id string, res ServeResult) {
 	r.phase = phaseNone
 	m.serving--
 	m.mine--
+	if r.kind == KindView && res.Err == "" && res.Meta != nil {
+		m.revealed(now, r, res)
+		m.schedule()
+		return
+	}
 	if res.Err == "" {
 		m.processed++
 	}
@@ -130,6 +141,10 @@ func (m *Machine) remove(now time.Time, r *request) {
 	}
 	m.unmine(r)
 	m.setAssignee(r, 0)
+	if r.phase == phaseApplying {
+		m.store.forget(r.id)
+		r.phase = phaseNone
+	}
 	r.removed = true
 	r.cover = nil
 	delete(m.reqs, r.id)
@@ -164,8 +179,7 @@ func (m *Machine) makeMine(now time.Time, r *request) {
 	}
 	m.mine++
 	if r.have {
-		r.phase = phaseQueued
-		m.queue = append(m.queue, r)
+		m.ready(now, r)
 		m.schedule()
 	} else {
 		r.phase, r.awaitSince = phaseAwaiting, now
@@ -194,7 +208,7 @@ func (m *Machine) schedule() {
 		}
 		r.phase = phaseServing
 		m.serving++
-		m.out.Serve = append(m.out.Serve, ServeOrder{ID: r.id, Attempt: r.attempt, Meta: r.meta, Cover: r.cover, ReplyTo: r.replyTo})
+		m.out.Serve = append(m.out.Serve, ServeOrder{ID: r.id, Attempt: r.attempt, Kind: r.kind, Meta: r.meta, Cover: r.cover, ReplyTo: r.replyTo})
 	}
 	if len(m.queue) == 0 {
 		m.queue = nil
@@ -204,6 +218,14 @@ func (m *Machine) schedule() {
 // assign has the acting coordinator pick a server for r with the balancer
 // and tell every node. A previous assignee makes it a reassignment.
 func (m *Machine) assign(now time.Time, r *request, reason string) {
+	if isDiscovery(r.kind) && r.have && m.viable(m.id) {
+		// No work to balance: the coordinator applies it itself, and the
+		// others learn it is done from the update (or, after a read, from
+		// the next heartbeat), so no assign is sent.
+		m.setAssignee(r, m.id)
+		m.makeMine(now, r)
+		return
+	}
 	cands := make([]Candidate, 0, len(m.allIDs))
 	for _, id := range m.allIDs {
 		// Without the client's copy here, only a node known to hold it can
@@ -320,6 +342,10 @@ func (m *Machine) onDone(now time.Time, ids []string) {
 		case r.phase == phaseServing:
 			// Served elsewhere too (a reassignment raced); our service ends
 			// on its own and Served cleans up.
+		case r.phase == phaseApplying:
+			// A table op this node still has to answer: the update with
+			// its result was lost. The store resends the op, and the
+			// table's dedup window returns the result.
 		default:
 			m.remove(now, r)
 		}

@@ -21,7 +21,8 @@ type Codec interface {
 	Reveal(img []byte, key []byte) (stego.Metadata, error)
 }
 
-// CodecService is the node's service: Codec.Hide, then the simulated delay.
+// CodecService is the node's service: Codec.Hide (Reveal for a view), then
+// the simulated delay.
 // Every error from Hide is about the request itself (not an image, too
 // small, bad metadata), so it is wrapped in ErrRejected: retrying elsewhere
 // cannot help.
@@ -37,16 +38,46 @@ func (s CodecService) Serve(ctx context.Context, cover []byte, m stego.Metadata)
 	if err != nil {
 		return nil, fmt.Errorf("%w: hiding metadata: %w", ErrRejected, err)
 	}
-	if s.Delay > 0 {
-		t := time.NewTimer(s.Delay)
-		defer t.Stop()
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("serving: %w", ctx.Err())
-		case <-t.C:
-		}
+	if err := s.delay(ctx); err != nil {
+		return nil, err
 	}
 	return img, nil
+}
+
+// Revealer is implemented by a Service that can read the metadata hidden in
+// an image: what a view asks of its assignee. A node whose service is not
+// one answers views with "unavailable", and another node takes them.
+type Revealer interface {
+	Reveal(ctx context.Context, img []byte) (stego.Metadata, error)
+}
+
+// Reveal implements Revealer: Codec.Reveal with the node's key, then the
+// simulated delay. Every error is about the image (not one, no metadata,
+// sealed with another key), so it is wrapped in ErrRejected.
+func (s CodecService) Reveal(ctx context.Context, img []byte) (stego.Metadata, error) {
+	m, err := s.Codec.Reveal(img, s.Key)
+	if err != nil {
+		return stego.Metadata{}, fmt.Errorf("%w: revealing the image's metadata: %w", ErrRejected, err)
+	}
+	if err := s.delay(ctx); err != nil {
+		return stego.Metadata{}, err
+	}
+	return m, nil
+}
+
+// delay waits the simulated processing time, or until ctx ends.
+func (s CodecService) delay(ctx context.Context) error {
+	if s.Delay <= 0 {
+		return nil
+	}
+	t := time.NewTimer(s.Delay)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return fmt.Errorf("serving: %w", ctx.Err())
+	case <-t.C:
+		return nil
+	}
 }
 
 // Bounder is implemented by a Service that can tell, from a cover's header

@@ -30,10 +30,17 @@ type sim struct {
 
 	serveDelay time.Duration
 	serving    []simServe
-	served     map[string][]int  // request id → nodes that finished serving it
-	orders     map[string][]int  // request id → nodes ordered to serve it
-	disk       map[int]HardState // what each node persisted, for restarts
-	writes     map[int]int       // how often each node persisted
+	served     map[string][]int       // request id → nodes that finished serving it
+	orders     map[string][]int       // request id → nodes ordered to serve it
+	disk       map[int]HardState      // what each node persisted, for restarts
+	writes     map[int]int            // how often each node persisted
+	answers    map[string][]simAnswer // request id → table answers sent to its client
+}
+
+// simAnswer is a table op's answer a node sent its client.
+type simAnswer struct {
+	node int
+	msg  Message
 }
 
 type simMsg struct {
@@ -42,9 +49,11 @@ type simMsg struct {
 }
 
 type simServe struct {
-	node int
-	id   string
-	due  time.Time
+	node  int
+	id    string
+	due   time.Time
+	kind  string
+	cover []byte
 }
 
 var simEpoch = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -65,7 +74,7 @@ func newSim(t testing.TB, n int, seed uint64, tweak func(*Config)) *sim {
 		t: t, now: simEpoch, tick: 10 * time.Millisecond,
 		ms: map[int]*Machine{}, dead: map[int]bool{}, paused: map[int]bool{}, held: map[int][]simMsg{},
 		coordOf: map[uint64]int{}, served: map[string][]int{}, orders: map[string][]int{},
-		disk: map[int]HardState{}, writes: map[int]int{},
+		disk: map[int]HardState{}, writes: map[int]int{}, answers: map[string][]simAnswer{},
 	}
 	for id := 1; id <= n; id++ {
 		s.ids = append(s.ids, id)
@@ -119,7 +128,10 @@ func (s *sim) collect(id int) {
 	}
 	for _, o := range rd.Serve {
 		s.orders[o.ID] = append(s.orders[o.ID], id)
-		s.serving = append(s.serving, simServe{node: id, id: o.ID, due: s.now.Add(s.serveDelay)})
+		s.serving = append(s.serving, simServe{node: id, id: o.ID, due: s.now.Add(s.serveDelay), kind: o.Kind, cover: o.Cover})
+	}
+	for _, a := range rd.Answers {
+		s.answers[a.Msg.ID] = append(s.answers[a.Msg.ID], simAnswer{node: id, msg: a.Msg})
 	}
 }
 
@@ -171,7 +183,7 @@ func (s *sim) finishServes() {
 			continue
 		}
 		s.served[sv.id] = append(s.served[sv.id], sv.node)
-		s.ms[sv.node].Served(s.now, sv.id, ServeResult{Duration: s.serveDelay})
+		s.ms[sv.node].Served(s.now, sv.id, simServeResult(sv, s.serveDelay))
 		s.collect(sv.node)
 	}
 	s.deliver()

@@ -21,6 +21,8 @@ type command struct {
 var commands = []command{
 	{name: "node", summary: "run one node of the cloud", run: runNode},
 	{name: "send", summary: "send one image through a running cluster", run: runSend},
+	{name: "view", summary: "view an image through a running cluster: spend one of its views", run: runView},
+	{name: "peers", summary: "the cluster's discovery table: register, unregister, list online users", run: runPeers},
 	{name: "certs", summary: "make the CA and certificates of a mutual-TLS cluster", run: runCerts},
 	{name: "stego", summary: "hide metadata in an image, read it back, make a key (embed, extract, keygen)", run: runStego},
 	{name: "run", summary: "run an experiment: cluster, faults, load, checks, figures and report", run: runRun},

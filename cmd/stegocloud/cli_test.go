@@ -75,6 +75,10 @@ func TestStrayArguments(t *testing.T) {
 		{"keygen", []string{"stego", "keygen", "--out", key, "extra"}, []string{`"extra"`}},
 		{"send", []string{"send", "--cluster", "1=127.0.0.1:1", "--gen", "8x8", "--out", out, "--users", "a", "extra", "more"},
 			[]string{`"extra" "more"`}},
+		{"view", []string{"view", "--cluster", "1=127.0.0.1:1", "--in", cover, "--user", "alice", "bob"}, []string{`"bob"`}},
+		{"peers register", []string{"peers", "register", "--cluster", "1=127.0.0.1:1", "--user", "alice", "--addr", "h:1", "x"}, []string{`"x"`}},
+		{"peers unregister", []string{"peers", "unregister", "--cluster", "1=127.0.0.1:1", "--user", "alice", "x"}, []string{`"x"`}},
+		{"peers list", []string{"peers", "list", "--cluster", "1=127.0.0.1:1", "x", "y"}, []string{`"x" "y"`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

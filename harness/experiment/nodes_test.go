@@ -39,7 +39,7 @@ func TestNodeConfigMapsEveryField(t *testing.T) {
 	leftToClusterOrLauncher := []string{
 		"Events", "StartRecovering", // the launcher sets them per process
 		"MaxFrame", "LoadSample", "LogLevel", "HandshakeTimeout", "RequestTTL", // cluster's defaults
-		"MaxControl", "ClientIdle", // cluster's defaults
+		"MaxControl", "ClientIdle", "DedupWindow", // cluster's defaults
 	}
 
 	peers := cluster.Peers{1: "127.0.0.1:7001", 2: "127.0.0.1:7002"}

@@ -23,10 +23,15 @@ const usage = `Usage: stegocloud node --id N --peers 1=127.0.0.1:7001,2=127.0.0.
 Runs one node of the cloud until interrupted (SIGINT, SIGTERM) or told to
 shut down by a control client. Nodes elect the lowest-load coordinator
 (load-based Bully with epochs), detect failures by heartbeats, and serve
-"encryption" requests (metadata hidden in an image) as their coordinator
-assigns them. Logs go to stderr; with --events every event is appended to a
-JSON-lines file (schema in cluster/doc.go). With --tls DIR (made by
-'stegocloud certs') every connection is mutual TLS and plaintext is refused.
+"encryption" requests (metadata hidden in an image) and views (the image's
+metadata revealed, one of its views spent) as their coordinator assigns
+them. The coordinator keeps the table of views left and online users and
+pushes every change to its peers. With --key FILE the metadata a node hides
+is sealed with that key, and views of sealed images need it: give every
+node the key the images were sealed with. Logs go to stderr; with --events
+every event is appended to a JSON-lines file (schema in cluster/doc.go).
+With --tls DIR (made by 'stegocloud certs') every connection is mutual TLS
+and plaintext is refused.
 `
 
 // logBudget bounds the log bytes waiting for stderr.

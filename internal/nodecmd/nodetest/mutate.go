@@ -75,3 +75,13 @@ func (s *mutated) Serve(ctx context.Context, cover []byte, meta stego.Metadata) 
 	}
 	return s.inner.Serve(ctx, cover, meta)
 }
+
+// Reveal passes views through unchanged: the mutations are about encrypt's
+// answers, and a mutated node still reveals images for views.
+func (s *mutated) Reveal(ctx context.Context, img []byte) (stego.Metadata, error) {
+	r, ok := s.inner.(cluster.Revealer)
+	if !ok {
+		return stego.Metadata{}, fmt.Errorf("%w: the wrapped service cannot reveal", errMutated)
+	}
+	return r.Reveal(ctx, img)
+}

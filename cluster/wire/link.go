@@ -1,4 +1,4 @@
-package cluster
+package wire
 
 import (
 	"bufio"
@@ -11,9 +11,9 @@ import (
 	"time"
 )
 
-// ioTimeout bounds a single write to a connection; a peer that cannot take a
+// IOTimeout bounds a single write to a connection; a peer that cannot take a
 // frame in this long is treated as gone.
-const ioTimeout = 10 * time.Second
+const IOTimeout = 10 * time.Second
 
 const (
 	linkDialing int32 = iota // connecting: frames queue and go out once up
@@ -21,65 +21,71 @@ const (
 	linkDown // between attempts: frames are refused
 )
 
-// link is a persistent outgoing connection with a bounded queue and a writer
-// goroutine. It redials with backoff whenever the connection breaks, and
-// never blocks the goroutine that enqueues.
-type link struct {
-	addr        string
-	tr          Transport
-	hello       Message
-	q           chan *frame
-	wake        chan struct{}
-	state       atomic.Int32
-	minBackoff  time.Duration
-	maxBackoff  time.Duration
-	dialTimeout time.Duration
-	tls         *tls.Config // nil: plaintext
-	// trouble says why the last connection attempt failed or was closed
-	// straight away; nil once a connection has lived stableConn.
-	trouble atomic.Pointer[string]
+// Link is a persistent outgoing connection with a bounded queue and a writer
+// goroutine (Run). It redials with backoff whenever the connection breaks,
+// and never blocks the goroutine that enqueues. Set the exported fields
+// before Run; the hooks are called from Run's goroutine.
+type Link struct {
+	addr  string
+	tr    Transport
+	hello Message
+	q     chan *Frame
+	wake  chan struct{}
+	state atomic.Int32
 
-	skip    func(*frame) bool                           // true: the frame is no longer wanted
-	onUp    func(net.Conn) (readerDone <-chan struct{}) // starts a reader on the new connection
-	onDown  func(error)                                 // an established connection broke
-	onWrite func(*frame)
-	onDrop  func(*frame)
-	ctxErr  func() error // the owner's context, so a shutdown is not noted as trouble
+	MinBackoff  time.Duration // first pause after a failed dial (10ms)
+	MaxBackoff  time.Duration // cap of the doubling pause (200ms)
+	DialTimeout time.Duration // per dial, TLS handshake and hello included (1s)
+	TLS         *tls.Config   // nil: plaintext
+
+	// Trouble says why the last connection attempt failed or was closed
+	// straight away; nil once a connection has lived a second.
+	Trouble atomic.Pointer[string]
+
+	Skip    func(*Frame) bool                           // true: the frame is no longer wanted, do not write it
+	OnUp    func(net.Conn) (readerDone <-chan struct{}) // starts a reader on the new connection
+	OnDown  func(error)                                 // an established connection broke
+	OnWrite func(*Frame)                                // a frame was written
+	OnDrop  func(*Frame)                                // a queued frame was discarded
+	CtxErr  func() error                                // the owner's context, so a shutdown is not noted as trouble
 }
 
-func newLink(addr string, tr Transport, hello Message, queue int) *link {
-	return &link{
+// NewLink returns a link to addr over tr that greets with hello and queues
+// up to queue frames. Run connects it.
+func NewLink(addr string, tr Transport, hello Message, queue int) *Link {
+	return &Link{
 		addr: addr, tr: tr, hello: hello,
-		q: make(chan *frame, queue), wake: make(chan struct{}, 1),
-		minBackoff: 10 * time.Millisecond, maxBackoff: 200 * time.Millisecond, dialTimeout: time.Second,
+		q: make(chan *Frame, queue), wake: make(chan struct{}, 1),
+		MinBackoff: 10 * time.Millisecond, MaxBackoff: 200 * time.Millisecond, DialTimeout: time.Second,
 	}
 }
 
-// enqueue queues f (taking a reference) unless the link is down or full.
-func (l *link) enqueue(f *frame) bool {
+// Enqueue queues f (taking a reference) unless the link is down or full.
+func (l *Link) Enqueue(f *Frame) bool {
 	if l.state.Load() == linkDown {
 		return false
 	}
-	f.retain()
+	f.Retain()
 	select {
 	case l.q <- f:
 		return true
 	default:
-		f.release()
+		f.Release()
 		return false
 	}
 }
 
-// poke cuts the current backoff short: the other side is probably back.
-func (l *link) poke() {
+// Poke cuts the current backoff short: the other side is probably back.
+func (l *Link) Poke() {
 	select {
 	case l.wake <- struct{}{}:
 	default:
 	}
 }
 
-func (l *link) run(ctx context.Context) {
-	backoff := l.minBackoff
+// Run connects and writes until ctx ends.
+func (l *Link) Run(ctx context.Context) {
+	backoff := l.MinBackoff
 	for ctx.Err() == nil {
 		l.state.Store(linkDialing)
 		conn, err := l.dial(ctx)
@@ -90,13 +96,13 @@ func (l *link) run(ctx context.Context) {
 			if !l.wait(ctx, backoff) {
 				return
 			}
-			backoff = min(2*backoff, l.maxBackoff)
+			backoff = min(2*backoff, l.MaxBackoff)
 			continue
 		}
 		up := time.Now()
 		var readerDone <-chan struct{}
-		if l.onUp != nil {
-			readerDone = l.onUp(conn)
+		if l.OnUp != nil {
+			readerDone = l.OnUp(conn)
 		}
 		l.state.Store(linkUp)
 		err = l.pump(ctx, conn, readerDone)
@@ -109,29 +115,29 @@ func (l *link) run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		if l.onDown != nil {
-			l.onDown(err)
+		if l.OnDown != nil {
+			l.OnDown(err)
 		}
 		// A connection that lived a while broke: redial at once. One the
 		// other side closed straight away (it refused us: a connection
 		// cap, a certificate it does not accept) is retried with backoff,
 		// not in a tight loop.
 		if time.Since(up) >= stableConn {
-			l.trouble.Store(nil)
-			backoff = l.minBackoff
+			l.Trouble.Store(nil)
+			backoff = l.MinBackoff
 			continue
 		}
 		l.note("the node closed each connection right after the hello (TLS required or refused? a connection cap?)")
 		if !l.wait(ctx, backoff) {
 			return
 		}
-		backoff = min(2*backoff, l.maxBackoff)
+		backoff = min(2*backoff, l.MaxBackoff)
 	}
 }
 
-func (l *link) note(why string) {
-	if l.ctxErr == nil || l.ctxErr() == nil {
-		l.trouble.Store(&why)
+func (l *Link) note(why string) {
+	if l.CtxErr == nil || l.CtxErr() == nil {
+		l.Trouble.Store(&why)
 	}
 }
 
@@ -140,7 +146,7 @@ func (l *link) note(why string) {
 const stableConn = time.Second
 
 // wait sleeps d, or less if poked; false means ctx ended.
-func (l *link) wait(ctx context.Context, d time.Duration) bool {
+func (l *Link) wait(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -152,15 +158,15 @@ func (l *link) wait(ctx context.Context, d time.Duration) bool {
 	return true
 }
 
-func (l *link) dial(ctx context.Context) (net.Conn, error) {
-	dctx, cancel := context.WithTimeout(ctx, l.dialTimeout)
+func (l *Link) dial(ctx context.Context) (net.Conn, error) {
+	dctx, cancel := context.WithTimeout(ctx, l.DialTimeout)
 	defer cancel()
 	conn, err := l.tr.Dial(dctx, l.addr)
 	if err != nil {
 		return nil, err
 	}
-	if l.tls != nil {
-		tc := tls.Client(conn, l.tls)
+	if l.TLS != nil {
+		tc := tls.Client(conn, l.TLS)
 		if err := tc.HandshakeContext(dctx); err != nil {
 			conn.Close()
 			return nil, fmt.Errorf("tls with %s: %w", l.addr, err)
@@ -169,7 +175,7 @@ func (l *link) dial(ctx context.Context) (net.Conn, error) {
 	}
 	b, err := AppendFrame(nil, &l.hello)
 	if err == nil {
-		conn.SetWriteDeadline(time.Now().Add(ioTimeout))
+		conn.SetWriteDeadline(time.Now().Add(IOTimeout))
 		_, err = conn.Write(b)
 	}
 	if err != nil {
@@ -183,7 +189,7 @@ var errReaderEnded = errors.New("connection reader ended")
 
 // pump writes queued frames, batching whatever is already queued into one
 // flush, until the connection or ctx ends.
-func (l *link) pump(ctx context.Context, conn net.Conn, readerDone <-chan struct{}) error {
+func (l *Link) pump(ctx context.Context, conn net.Conn, readerDone <-chan struct{}) error {
 	bw := bufio.NewWriterSize(conn, 64<<10)
 	for {
 		select {
@@ -193,7 +199,7 @@ func (l *link) pump(ctx context.Context, conn net.Conn, readerDone <-chan struct
 		case <-readerDone:
 			return errReaderEnded
 		case f := <-l.q:
-			conn.SetWriteDeadline(time.Now().Add(ioTimeout))
+			conn.SetWriteDeadline(time.Now().Add(IOTimeout))
 			if err := l.write(bw, f); err != nil {
 				return err
 			}
@@ -217,7 +223,7 @@ func (l *link) pump(ctx context.Context, conn net.Conn, readerDone <-chan struct
 // farewell writes what is still queued, within a short deadline, when the
 // link is closed on purpose: a stopping node's last words (its final
 // heartbeat) should arrive.
-func (l *link) farewell(conn net.Conn, bw *bufio.Writer) {
+func (l *Link) farewell(conn net.Conn, bw *bufio.Writer) {
 	conn.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
 	for {
 		select {
@@ -232,31 +238,31 @@ func (l *link) farewell(conn net.Conn, bw *bufio.Writer) {
 	}
 }
 
-func (l *link) write(bw *bufio.Writer, f *frame) error {
-	defer f.release()
-	if l.skip != nil && l.skip(f) {
+func (l *Link) write(bw *bufio.Writer, f *Frame) error {
+	defer f.Release()
+	if l.Skip != nil && l.Skip(f) {
 		return nil
 	}
-	if _, err := bw.Write(f.buf); err != nil {
-		if l.onDrop != nil {
-			l.onDrop(f)
+	if _, err := bw.Write(f.Buf); err != nil {
+		if l.OnDrop != nil {
+			l.OnDrop(f)
 		}
 		return fmt.Errorf("writing to %s: %w", l.addr, err)
 	}
-	if l.onWrite != nil {
-		l.onWrite(f)
+	if l.OnWrite != nil {
+		l.OnWrite(f)
 	}
 	return nil
 }
 
-func (l *link) drain() {
+func (l *Link) drain() {
 	for {
 		select {
 		case f := <-l.q:
-			if l.onDrop != nil {
-				l.onDrop(f)
+			if l.OnDrop != nil {
+				l.OnDrop(f)
 			}
-			f.release()
+			f.Release()
 		default:
 			return
 		}

@@ -1,6 +1,7 @@
-package cluster
+package wire
 
 import (
+	"flag"
 	"fmt"
 	"net"
 	"slices"
@@ -24,8 +25,8 @@ func ParsePeers(s string) (Peers, error) {
 			return nil, fmt.Errorf("peer %q: want id=host:port", item)
 		}
 		id, err := strconv.Atoi(idText)
-		if err != nil || id < 1 || id > maxNodeID {
-			return nil, fmt.Errorf("peer %q: id must be an integer in 1..%d", item, maxNodeID)
+		if err != nil || id < 1 || id > MaxNodeID {
+			return nil, fmt.Errorf("peer %q: id must be an integer in 1..%d", item, MaxNodeID)
 		}
 		if _, _, err := net.SplitHostPort(addr); err != nil {
 			return nil, fmt.Errorf("peer %q: address: %v", item, err)
@@ -57,7 +58,9 @@ func (p Peers) String() string {
 	return strings.Join(parts, ",")
 }
 
-// peersFlag adapts a *Peers to flag.Value so the flag replaces the whole map.
+// Flag returns *p as a flag.Value: setting the flag replaces the whole map.
+func (p *Peers) Flag() flag.Value { return peersFlag{p} }
+
 type peersFlag struct{ p *Peers }
 
 func (f peersFlag) String() string {

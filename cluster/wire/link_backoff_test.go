@@ -1,4 +1,4 @@
-package cluster
+package wire
 
 import (
 	"context"
@@ -31,8 +31,8 @@ func TestLinkBacksOffWhenConnectionsDieAtOnce(t *testing.T) {
 			c.Close()
 		}
 	}()
-	l := newLink(ln.Addr().String(), TCPTransport{}, Message{Type: MsgHello, Role: RolePeer, From: 1}, 16)
-	l.onUp = func(conn net.Conn) <-chan struct{} { // as a node's peer link: read until the other side closes
+	l := NewLink(ln.Addr().String(), TCPTransport{}, Message{Type: MsgHello, Role: RolePeer, From: 1}, 16)
+	l.OnUp = func(conn net.Conn) <-chan struct{} { // as a node's peer link: read until the other side closes
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
@@ -48,7 +48,7 @@ func TestLinkBacksOffWhenConnectionsDieAtOnce(t *testing.T) {
 	const window = 1500 * time.Millisecond
 	ctx, cancel := context.WithTimeout(context.Background(), window)
 	defer cancel()
-	l.run(ctx)
+	l.Run(ctx)
 	// Backing off: 10+20+40+80+160 ms, then every 200 ms: ~11 dials in
 	// 1.5 s. Redialling every 10 ms would be ~150; allow generous slack.
 	if n := accepted.Load(); n > 40 {
