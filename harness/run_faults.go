@@ -70,21 +70,32 @@ func (x *faultExecutor) run(stop, abort context.Context, faults []fault.Fault) {
 	wg.Wait()
 }
 
-// one waits for f, injects it, holds it for f.For and heals it.
-func (x *faultExecutor) one(stop, abort context.Context, f fault.Fault) {
+// due waits until f is due and resolves its selector (coordinator,
+// others) against the cluster then. false: f was recorded as suppressed
+// (the load ended first, or the selector could not be resolved).
+func (x *faultExecutor) due(stop, abort context.Context, f fault.Fault) (fault.Fault, bool) {
 	if !load.SleepUntil(x.start.Add(f.At), stop.Done()) {
 		f.Suppressed = "not reached: the load ended first"
 		x.record(f)
-		return
+		return f, false
 	}
 	if f.Selector != "" {
 		rf, err := fault.Resolve(f, x.act.Coordinator(abort), x.nodes)
 		if err != nil {
 			f.Suppressed = err.Error()
 			x.record(f)
-			return
+			return f, false
 		}
 		f = rf
+	}
+	return f, true
+}
+
+// one waits for f, injects it, holds it for f.For and heals it.
+func (x *faultExecutor) one(stop, abort context.Context, f fault.Fault) {
+	f, ok := x.due(stop, abort, f)
+	if !ok {
+		return
 	}
 	x.mu.Lock()
 	busy := x.down[f.Node]

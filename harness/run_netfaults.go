@@ -115,19 +115,9 @@ func netfaultOf(f fault.Fault) (netfault.Fault, error) {
 // heals it, logging net_fault_start and net_fault_end with the resolved
 // nodes. Network faults may overlap: the proxies compose them.
 func (x *faultExecutor) oneNet(stop, abort context.Context, f fault.Fault) {
-	if !load.SleepUntil(x.start.Add(f.At), stop.Done()) {
-		f.Suppressed = "not reached: the load ended first"
-		x.record(f)
+	f, ok := x.due(stop, abort, f)
+	if !ok {
 		return
-	}
-	if f.Selector != "" {
-		rf, err := fault.Resolve(f, x.act.Coordinator(abort), x.nodes)
-		if err != nil {
-			f.Suppressed = err.Error()
-			x.record(f)
-			return
-		}
-		f = rf
 	}
 	nf, err := netfaultOf(f)
 	if err != nil {
