@@ -48,14 +48,19 @@ func TableChecks(ops []history.Op, cfg TableConfig) ([]rundir.Check, *rundir.Tab
 	return []rundir.Check{lc, fromResult(quota, "")}, sum
 }
 
+// maxTableEvidence bounds the evidence of a table check: the first few
+// violations say what happened; the detail counts them all.
+const maxTableEvidence = 3
+
 // fromResult turns a history check's result into a Check: pass only when it
-// passed; a violation per evidence, the first linked to file.
+// passed; an evidence per violation (the first maxTableEvidence), the first
+// linked to file.
 func fromResult(r history.Result, file string) rundir.Check {
 	c := rundir.Check{Name: r.Name, Pass: r.Pass(), Detail: r.Summary}
 	if r.Status == history.StatusUnknown && !strings.HasPrefix(r.Summary, "inconclusive") {
 		c.Detail = "inconclusive: " + r.Summary
 	}
-	for i, v := range r.Violations {
+	for i, v := range r.Violations[:min(len(r.Violations), maxTableEvidence)] {
 		e := violationEvidence(v)
 		if i == 0 {
 			e.File = file
