@@ -1,7 +1,6 @@
 package load
 
 import (
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -11,11 +10,6 @@ import (
 	"stegocloud/harness/experiment"
 	"stegocloud/harness/history"
 )
-
-// ErrInconsistentAnswer is what VerifyView and VerifyOnline wrap: the
-// cluster's answer contradicts what the client knows about the image (its
-// users and quota) or the table's rules.
-var ErrInconsistentAnswer = errors.New("inconsistent answer")
 
 // OpPicker draws each request's operation from a workload mix, seeded: the
 // same (seed, seq) always picks the same operation, and Rand gives the
@@ -70,11 +64,10 @@ type Catalog struct {
 	MaxImages   int // 0: DefaultMaxImages
 	MaxInFlight int // 0: DefaultMaxInFlight
 
-	mu     sync.Mutex
-	all    []*catEntry
-	live   []*catEntry // not known to be exhausted
-	byID   map[string]*catEntry
-	viewed int
+	mu   sync.Mutex
+	all  []*catEntry
+	live []*catEntry // not known to be exhausted
+	byID map[string]*catEntry
 }
 
 // Catalog defaults.
@@ -121,33 +114,42 @@ func (c *Catalog) Len() int {
 func (c *Catalog) Acquire(r *rand.Rand) (img ViewImage, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	pool := &c.live
-	if r.Float64() < StaleShare || len(c.live) == 0 {
-		pool = &c.all
-	}
-	limit := cmpOr(c.MaxInFlight, DefaultMaxInFlight)
-	for n := len(*pool); n > 0; n = len(*pool) {
-		start := r.IntN(n)
-		for k := range n {
-			i := (start + k) % n
-			e := (*pool)[i]
-			if pool == &c.live && e.exhausted {
-				// Drop it lazily and start over with the shorter list.
-				(*pool)[i] = (*pool)[n-1]
-				*pool = (*pool)[:n-1]
-				break
-			}
-			if e.inFlight < limit {
-				e.inFlight++
-				c.viewed++
-				return e.img, true
-			}
-			if k == n-1 {
-				return ViewImage{}, false
-			}
+	if r.Float64() >= StaleShare {
+		if e := c.pick(r, &c.live, true); e != nil {
+			return e.img, true
 		}
 	}
+	if e := c.pick(r, &c.all, false); e != nil {
+		return e.img, true
+	}
 	return ViewImage{}, false
+}
+
+// pick takes an entry of pool with fewer than MaxInFlight views in flight,
+// from a random place on; with drop, it drops the exhausted entries it meets
+// from pool.
+func (c *Catalog) pick(r *rand.Rand, pool *[]*catEntry, drop bool) *catEntry {
+	limit := cmpOr(c.MaxInFlight, DefaultMaxInFlight)
+	for n := len(*pool); n > 0; n = len(*pool) {
+		start, dropped := r.IntN(n), false
+		for k := 0; k < n && !dropped; k++ {
+			i := (start + k) % n
+			e := (*pool)[i]
+			switch {
+			case drop && e.exhausted:
+				(*pool)[i] = (*pool)[n-1]
+				*pool = (*pool)[:n-1]
+				dropped = true // start over with the shorter list
+			case e.inFlight < limit:
+				e.inFlight++
+				return e
+			}
+		}
+		if !dropped {
+			return nil
+		}
+	}
+	return nil
 }
 
 // Release ends a view of id; answered with remaining 0, the image is known to
