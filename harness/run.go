@@ -369,6 +369,7 @@ func (r *run) drive(ctx context.Context) error {
 	if target, err = r.wrapTable(target, clients); err != nil {
 		return err
 	}
+	defer r.closeTable() // on an early return; after the load it is closed already
 	csvf, err := os.Create(filepath.Join(r.dir, rundir.FileRequestsCSV))
 	if err != nil {
 		return err

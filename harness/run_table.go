@@ -34,9 +34,10 @@ type tableTarget struct {
 
 	invalid atomic.Int64 // answers VerifyView or VerifyOnline rejected
 
-	mu   sync.Mutex
-	hist *history.Writer
-	err  error // the first error writing the history
+	mu      sync.Mutex
+	hist    *history.Writer
+	err     error // the first operation the history refused (an answer it cannot hold)
+	refused int   // how many it refused
 }
 
 func newTableTarget(enc *clusterTarget, e *experiment.Experiment, seed int64, hist *history.Writer) *tableTarget {
@@ -155,8 +156,11 @@ func (t *tableTarget) finish(op *history.Op, out cluster.Outcome, err, verr erro
 func (t *tableTarget) record(op *history.Op) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if err := t.hist.Add(*op); err != nil && t.err == nil {
-		t.err = fmt.Errorf("recording %s: %w", rundir.FileHistory, err)
+	if err := t.hist.Add(*op); err != nil {
+		t.refused++
+		if t.err == nil {
+			t.err = fmt.Errorf("recording %s: %w", rundir.FileHistory, err)
+		}
 	}
 }
 
@@ -220,9 +224,6 @@ func (r *run) closeTable() error {
 	}
 	err := r.tableHist.Close()
 	r.tableHist = nil
-	if r.table.err != nil {
-		return r.table.err
-	}
 	return err
 }
 
@@ -238,6 +239,15 @@ func (r *run) judgeTable(s *rundir.Summary) ([]rundir.Check, error) {
 	}
 	sum.Invalid = int(r.table.invalid.Load())
 	s.Table = sum
+	if n := r.table.refused; n > 0 {
+		// An op missing from the history could hide an anomaly: the checks
+		// cannot pass on what is left.
+		for i := range checks {
+			checks[i].Pass = false
+			checks[i].Detail = fmt.Sprintf("history incomplete: %d operations could not be recorded (%v); %s", n, r.table.err, checks[i].Detail)
+		}
+		s.Warnings = append(s.Warnings, fmt.Sprintf("%d table operations could not be recorded in %s: %v", n, rundir.FileHistory, r.table.err))
+	}
 	r.log.printf("table: %d operations, %d views granted; linearizable %s in %.0f ms, quota_safety %s",
 		sum.Ops, sum.Granted, passWord(checks[0].Pass), sum.LinearizableMS, passWord(checks[1].Pass))
 	return checks, nil
