@@ -25,7 +25,7 @@ func sampleOps() []Op {
 	}
 	ops[0].Request = "c3-17"
 	ops[0].Applier, ops[0].Epoch = 1, 257 // answered: who applied it, in which epoch
-	ops[1].Input.Image = "img-0" // quota 0 must survive (absent would be an error)
+	ops[1].Input.Image = "img-0"          // quota 0 must survive (absent would be an error)
 	f := register("bob", "h:2", at(100, 101))
 	f.Outcome, f.Error = Fail, "connection refused"
 	return append(ops, f)
