@@ -119,3 +119,12 @@ func TestTableChecksAreExpectable(t *testing.T) {
 		t.Errorf("verdict = %+v, want a failure: the declared over-grant was not found", v)
 	}
 }
+
+// An undecided porcupine search is inconclusive: the check fails, it does
+// not pass.
+func TestTableCheckInconclusiveFails(t *testing.T) {
+	c := fromResult(history.Result{Name: "linearizable", Status: history.StatusUnknown, Summary: "porcupine did not decide image img-a in time"}, "")
+	if c.Pass || !strings.HasPrefix(c.Detail, "inconclusive: ") {
+		t.Errorf("check = %+v, want a failure called inconclusive", c)
+	}
+}
