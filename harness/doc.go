@@ -189,6 +189,24 @@
 // after its bucket's histogram was recycled (more than 5 s of run time late)
 // is counted but not in the bucket's percentiles, and reported.
 //
+// Table (summary.json "table", runs whose workload.mix has view, register,
+// unregister or online only): every such operation is one request of the
+// counts above (a view's latency is its own), and one line of
+// history.jsonl. ops and by_kind count them, outcome by ok (answered), fail
+// (certainly not applied: rejected, or never sent) and unknown (no answer);
+// granted and refused (by reason) count the answered views; images are the
+// images viewed, exhausted_images those some answer found with no view left;
+// invalid the answers the client found inconsistent with the image (a grant
+// to a user it does not authorize, more views left than its quota, …:
+// counted in invalid above, and responses_valid fails). linearizable_ms and
+// quota_safety_ms are the checks' wall time (porcupine's search, and its
+// explanation of a failure), partitions porcupine's partitions (one per
+// image, one per discovery user, the whole discovery table) and
+// undecided_partitions those it did not decide within its 60 s budget: the
+// check is then inconclusive, and fails. A view before any image is
+// viewable, or while every image has 8 views in flight, is sent as an
+// encrypt.
+//
 // Faults (summary.json "faults"): injected = entries of the executed fault
 // list, node and network faults; by_kind; mean_down_s = mean of the node
 // faults' durations (a network fault takes no node down); network = every

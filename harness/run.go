@@ -263,6 +263,9 @@ type run struct {
 	interrupted error         // the context's cause when the run was interrupted, else nil
 	leftDown    []fault.Fault // faults in progress at the interruption: their nodes stayed down
 	proxies     *rundir.ProxySummary
+
+	table     *tableTarget  // workload.mix with table operations: the load's target
+	tableHist *tableHistory // and its history.jsonl
 }
 
 // stopNodes stops the node processes once, the coordinator last.
@@ -363,6 +366,10 @@ func (r *run) drive(ctx context.Context) error {
 	if clients != nil {
 		defer clients.Close()
 	}
+	if target, err = r.wrapTable(target, clients); err != nil {
+		return err
+	}
+	defer r.closeTable() // on an early return; after the load it is closed already
 	csvf, err := os.Create(filepath.Join(r.dir, rundir.FileRequestsCSV))
 	if err != nil {
 		return err
@@ -377,6 +384,9 @@ func (r *run) drive(ctx context.Context) error {
 
 	plan := load.PlanFor(r.e)
 	r.start = time.Now()
+	if r.table != nil {
+		r.table.start = r.start
+	}
 	if r.rec, err = record.New(recorderConfig(r.e, plan, r.start, r.planned, csvw)); err != nil {
 		return err
 	}
@@ -395,6 +405,9 @@ func (r *run) drive(ctx context.Context) error {
 			}
 		}}
 	loadErr := r.runLoad(ctx, drv, prog)
+	if err := r.closeTable(); err != nil && loadErr == nil {
+		loadErr = err
+	}
 	r.settle(ctx, clients)
 	if err := r.events.Flush(); err != nil {
 		return err

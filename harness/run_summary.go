@@ -158,6 +158,11 @@ func (r *run) judge(s *rundir.Summary, a *analyze.Analysis) error {
 	}
 	acct := r.rec.Accounting()
 	harnessChecks := []rundir.Check{check.Accounted(acct, int(r.stats.Requests)), check.ResponsesValid(acct)}
+	tableChecks, err := r.judgeTable(s)
+	if err != nil {
+		return err
+	}
+	harnessChecks = append(harnessChecks, tableChecks...)
 	switch r.e.Cluster.Launch {
 	case experiment.LaunchNoop:
 		// No cluster: only what the harness itself can be judged on.
@@ -173,7 +178,7 @@ func (r *run) judge(s *rundir.Summary, a *analyze.Analysis) error {
 	default:
 		s.Requests.Duplicates = check.CountDuplicates(acct, a)
 		s.Verdict = check.Judge(s, check.Input{Expected: int(r.stats.Requests), Accounting: acct,
-			Analysis: a, Bounds: check.BoundsFor(r.e), Thresholds: thresholds, Anomalies: r.e.Expect.Anomalies})
+			Analysis: a, Bounds: check.BoundsFor(r.e), Thresholds: thresholds, Anomalies: r.e.Expect.Anomalies, Table: tableChecks})
 	}
 	c := check.LoadComplete(r.e, r.stats, r.interrupted)
 	s.Verdict.Checks = append([]rundir.Check{c}, s.Verdict.Checks...)

@@ -45,6 +45,11 @@ func newClusterTarget(n int, cfg cluster.ClientConfig, nodes func(i int) (cluste
 func (t *clusterTarget) Do(ctx context.Context, req *load.Request) load.Response {
 	cl := t.clients[req.Client%len(t.clients)]
 	rep, err := cl.Encrypt(ctx, req.Image, req.Meta)
+	return t.response(rep, err)
+}
+
+// response maps an Encrypt's reply and error onto a load.Response.
+func (t *clusterTarget) response(rep cluster.Reply, err error) load.Response {
 	resp := load.Response{ID: rep.ID, Node: rep.Node, Attempts: rep.Attempts, Invalid: rep.Invalid,
 		InvalidFrom: rep.InvalidFrom, BytesOut: rep.BytesOut, BytesIn: rep.BytesIn}
 	if err == nil {

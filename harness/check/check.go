@@ -22,6 +22,10 @@ type Input struct {
 	// Anomalies are the checks the experiment expects to fail
 	// (expect.anomalies; see Expecting).
 	Anomalies []string
+
+	// Table holds the checks of the table operations (TableChecks), judged
+	// beside the others; nil when the run made none.
+	Table []rundir.Check
 }
 
 // Bounds are the limits the checks hold a run to, from its configuration
@@ -56,7 +60,8 @@ func BoundsFor(e *experiment.Experiment) Bounds {
 }
 
 // Judge runs every check: accounted, responses_valid, election_safety,
-// single_coordinator, liveness, then one per threshold, with the expected
+// single_coordinator, liveness, the table checks it is given
+// (linearizable, quota_safety), then one per threshold, with the expected
 // anomalies applied (Expecting).
 func Judge(s *rundir.Summary, in Input) rundir.Verdict {
 	checks := []rundir.Check{
@@ -66,6 +71,7 @@ func Judge(s *rundir.Summary, in Input) rundir.Verdict {
 		SingleCoordinator(in.Analysis, in.Bounds.Handover),
 		Liveness(in.Analysis, in.Bounds),
 	}
+	checks = append(checks, in.Table...)
 	return Expecting(append(checks, Thresholds(s, in.Thresholds)...), in.Anomalies)
 }
 

@@ -164,7 +164,13 @@ func TestJudge(t *testing.T) {
 		t.Errorf("Judge = %+v, want a pass with the six checks in order", v)
 	}
 	// Every check an experiment may declare an expected anomaly is one
-	// Judge runs.
+	// Judge runs (the table checks when it is given a history).
+	in.Table, _ = TableChecks(nil, TableConfig{})
+	names = names[:0]
+	for _, c := range Judge(s, in).Checks {
+		names = append(names, c.Name)
+	}
+	in.Table = nil
 	for _, name := range experiment.AnomalyChecks {
 		if !slices.Contains(names, name) {
 			t.Errorf("experiment.AnomalyChecks names %q, which Judge does not run (%v)", name, names)

@@ -35,6 +35,16 @@
 //     reelect_every); and no window longer than Bounds.Stall (10 ×
 //     suspect_after) without a completion while a majority of the nodes was
 //     live and connected and load was offered (harness/doc.go, "Liveness").
+//   - linearizable and quota_safety (runs with table operations only,
+//     TableChecks over history.jsonl; package harness/history defines both):
+//     the views of each image, each discovery user's entry and the whole
+//     discovery table have one order consistent with real time that explains
+//     every answer (porcupine; inconclusive within its budget is a failure);
+//     no image was granted more views than its quota, none after a view had
+//     reported it exhausted. Each violation names the image or user, the
+//     operations and the nodes that applied (granted) them; a failing
+//     linearizable writes porcupine's page of the smallest failing
+//     partition (rundir.FileLinearizableHTML).
 //   - expect <metric>: one per experiment threshold (Thresholds). A metric that
 //     does not apply (bound_achieved without a bound, failover_* without a
 //     measured failover, latencies with no request) fails with the reason, as

@@ -210,6 +210,10 @@ type Workload struct {
 	// client ids a partition's `clients:` places on its sides; with proxies
 	// each group reaches the nodes through its own proxies.
 	ClientGroups int `yaml:"client_groups"`
+
+	// Mix is each operation's share of the requests (views, discovery);
+	// zero, the default: every request is an encrypt.
+	Mix Mix `yaml:"mix,omitempty"`
 }
 
 // Load modes, as Summary.Mode spells them.

@@ -106,6 +106,12 @@ var fieldDocText = map[string]string{
 	"workload.usernames":           "Usernames hidden per request (generated, distinct per request).",
 	"workload.quota":               "View quota hidden per request.",
 	"workload.key":                 "Path of a key file (relative to the working directory): metadata is sealed with AES-256-GCM before hiding. Empty: not sealed.",
+	"workload.mix":                 "Each operation's share of the requests, adding up to 1, e.g. {encrypt: 0.2, view: 0.7, register: 0.05, online: 0.05}; drawn per request from the seed. Absent (the default): every request is an encrypt. With view, register, unregister or online the run records history.jsonl and is checked for linearizable and quota_safety.",
+	"workload.mix.encrypt":         "Share of encrypts (send an image with usernames and quota): needed > 0 when views are, since a view picks an image an encrypt of this run had answered.",
+	"workload.mix.view":            "Share of views: spend one view of an image encrypted earlier in the run (fewer than 8 views of one image in flight), as one of its users or, one view in eight, as a user it does not authorize. Answers are verified against the image's users and quota. Small workload.quota values make images run out during the run.",
+	"workload.mix.register":        "Share of register(user, addr): a user of a small pool comes online at an address of its own (never reused).",
+	"workload.mix.unregister":      "Share of unregister(user): a user of the pool goes offline.",
+	"workload.mix.online":          "Share of online(): list every online user (the answer must be sorted, each user once).",
 	"workload.client_groups":       "Splits the clients round-robin into groups 1..K (client i, from 0, is in group i mod K + 1): the ids a partition's clients: places on its sides. With proxies each group reaches the nodes through its own proxies. 1..clients.",
 
 	"expect":                "Thresholds the run must meet, each \"<op> <value>\" with op one of < <= > >= ==; a missed one fails the run.",

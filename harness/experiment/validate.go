@@ -59,7 +59,8 @@ func (e *Experiment) validate() fieldErrors {
 	if _, errs := e.Expect.thresholds(); len(errs) > 0 {
 		fe = append(fe, errs...)
 	}
-	e.Expect.validateAnomalies(&fe, e.Cluster.Launch)
+	e.Expect.validateAnomalies(&fe, e.Cluster.Launch, e.Workload.Mix)
+	e.Workload.validateMix(&fe, e.Cluster.Launch)
 	if len(fe) == 0 {
 		// Matrix values are checked against a valid base only, so that a
 		// base error is reported once, not once per value.
@@ -241,6 +242,9 @@ func (w *Workload) validate(fe *fieldErrors) {
 	}
 	w.validateCapacity(fe)
 }
+
+// validateMix needs the launch mode, which Workload.validate does not see.
+func (w *Workload) validateMix(fe *fieldErrors, launch string) { w.Mix.validate(fe, launch) }
 
 func (w *Workload) validateMode(fe *fieldErrors) {
 	modes := 0

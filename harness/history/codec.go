@@ -23,6 +23,8 @@ type wireOp struct {
 	Return  *int64      `json:"return_ns,omitempty"`
 	Node    int         `json:"node,omitempty"`
 	Error   string      `json:"error,omitempty"`
+	Applier int         `json:"applier,omitempty"`
+	Epoch   uint64      `json:"epoch,omitempty"`
 }
 
 type wireInput struct {
@@ -71,7 +73,7 @@ func (op *Op) UnmarshalJSON(b []byte) error {
 func toWire(op *Op) wireOp {
 	w := wireOp{
 		Client: op.Client, Kind: op.Kind, Request: op.Request, Outcome: op.Outcome,
-		Call: int64(op.Call), Node: op.Node, Error: op.Error,
+		Call: int64(op.Call), Node: op.Node, Error: op.Error, Applier: op.Applier, Epoch: op.Epoch,
 		Input: wireInput{Image: op.Input.Image, User: op.Input.User, Addr: op.Input.Addr},
 	}
 	if op.Kind == View {
@@ -105,7 +107,7 @@ func toWire(op *Op) wireOp {
 func fromWire(w *wireOp) (Op, error) {
 	op := Op{
 		Client: w.Client, Kind: w.Kind, Request: w.Request, Outcome: w.Outcome,
-		Call: time.Duration(w.Call), Node: w.Node, Error: w.Error,
+		Call: time.Duration(w.Call), Node: w.Node, Error: w.Error, Applier: w.Applier, Epoch: w.Epoch,
 		Input: Input{Image: w.Input.Image, User: w.Input.User, Addr: w.Input.Addr},
 	}
 	switch {

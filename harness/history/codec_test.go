@@ -24,7 +24,8 @@ func sampleOps() []Op {
 		online(nil, lost(90)),
 	}
 	ops[0].Request = "c3-17"
-	ops[1].Input.Image = "img-0" // quota 0 must survive (absent would be an error)
+	ops[0].Applier, ops[0].Epoch = 1, 257 // answered: who applied it, in which epoch
+	ops[1].Input.Image = "img-0"          // quota 0 must survive (absent would be an error)
 	f := register("bob", "h:2", at(100, 101))
 	f.Outcome, f.Error = Fail, "connection refused"
 	return append(ops, f)
@@ -92,6 +93,8 @@ func TestReaderRejects(t *testing.T) {
 		{"negative client", `{"client":-1,"kind":"online","input":{},"outcome":"unknown","call_ns":1}`, "client -1"},
 		{"negative call", `{"client":0,"kind":"online","input":{},"outcome":"unknown","call_ns":-1}`, "before the load started"},
 		{"peer without user", `{"client":0,"kind":"online","input":{},"outcome":"ok","output":{"online":[{"user":"","addr":"a"}]},"call_ns":1,"return_ns":2}`, "has no user"},
+		{"applier of an unanswered op", `{"client":0,"kind":"online","input":{},"outcome":"unknown","call_ns":1,"applier":2,"epoch":3}`, "with an applier or epoch"},
+		{"negative applier", `{"client":0,"kind":"online","input":{},"outcome":"ok","output":{"online":[]},"call_ns":1,"return_ns":2,"applier":-1}`, "applier -1"},
 		{"two objects", good + good, "data after the object"},
 		{"null", `null`, `outcome ""`},
 		{"empty line", ``, "empty line"},

@@ -60,6 +60,9 @@
 //	return_ns  when the answer (or the failure) came back, ≥ call_ns; absent
 //	           exactly when outcome is "unknown"
 //	node       the node that answered, from 1 (absent: not known)
+//	applier    only when outcome is "ok": the node whose table applied the op
+//	           (the coordinator that granted a view), from 1 (absent: not known)
+//	epoch      only when outcome is "ok": the applier's coordinator epoch then
 //	error      the client's error text (optional)
 //
 // Example:

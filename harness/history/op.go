@@ -92,6 +92,12 @@ type Op struct {
 	Return  time.Duration // when the client got the answer; 0 when Outcome is Unknown
 	Node    int           // node that answered, from 1; 0 if not known
 	Error   string        // the client's error text, if any
+
+	// Applier is the node whose table applied the op (the coordinator that
+	// granted a view), from 1, and Epoch its coordinator epoch then; 0 if not
+	// known (only an answered op knows them).
+	Applier int
+	Epoch   uint64
 }
 
 // Validate reports the first problem with op alone, wrapping ErrInvalidOp.
@@ -108,6 +114,10 @@ func (op *Op) validate() error {
 		return fmt.Errorf("client %d is negative", op.Client)
 	case op.Node < 0:
 		return fmt.Errorf("node %d is negative", op.Node)
+	case op.Applier < 0:
+		return fmt.Errorf("applier %d is negative", op.Applier)
+	case op.Outcome != OK && (op.Applier != 0 || op.Epoch != 0):
+		return fmt.Errorf("outcome %q with an applier or epoch (only an answer names them)", op.Outcome)
 	case op.Call < 0:
 		return fmt.Errorf("call time %d ns is before the load started", op.Call)
 	}
@@ -216,6 +226,12 @@ func (op Op) String() string {
 	fmt.Fprintf(&b, " by client %d", op.Client)
 	if op.Node > 0 {
 		fmt.Fprintf(&b, " via node %d", op.Node)
+	}
+	if op.Applier > 0 {
+		fmt.Fprintf(&b, ", applied by node %d", op.Applier)
+		if op.Epoch > 0 {
+			fmt.Fprintf(&b, " in epoch %d", op.Epoch)
+		}
 	}
 	if op.Request != "" {
 		fmt.Fprintf(&b, " (request %s)", op.Request)

@@ -10,4 +10,9 @@ var (
 
 	// ErrBadLoadPlan is returned by the load driver for a plan it cannot run.
 	ErrBadLoadPlan = errors.New("invalid load plan")
+
+	// ErrInconsistentAnswer is what VerifyView and VerifyOnline wrap: the
+	// cluster's answer contradicts what the client knows about the image
+	// (its users and quota) or the table's rules.
+	ErrInconsistentAnswer = errors.New("inconsistent answer")
 )

@@ -92,6 +92,8 @@ func Explain(e rundir.Evidence) string {
 	case rundir.EvidenceFlipFlop:
 		return fmt.Sprintf("After the nodes had agreed at %s, %s started by %s: more than the %d the periodic elections explain — the cluster kept re-electing (flip-flop).",
 			at(e.FromS), plural(e.Count, "election"), at(e.ToS), int(e.Limit))
+	case rundir.EvidenceTable:
+		return explainTable(e)
 	case rundir.EvidenceNoCompletions:
 		return fmt.Sprintf("No node completed a request from %s to %s (%s) although a majority of the nodes was live and connected and load was offered (the bound is %s).",
 			at(e.FromS), at(e.ToS), span(e.ToS-e.FromS), span(e.Limit))

@@ -32,6 +32,7 @@ func (rc *runReport) write(w io.Writer) error {
 		decisionsSection,
 		finalStatusSection,
 		faultsSection,
+		tableSection,
 		verdictSection,
 		figuresSection,
 	}

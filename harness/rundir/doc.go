@@ -27,6 +27,12 @@
 //     figures and the report show of it, in memory bounded by the number of
 //     nodes, elections and faults, never by the number of requests.
 //   - timeseries.csv: the time series (WriteTimeSeries, ReadTimeSeries).
+//   - history.jsonl (runs whose workload.mix has view, register, unregister
+//     or online): every table operation with its call and return on the
+//     harness's clock, input, outcome (ok, fail, unknown) and answer, in
+//     package harness/history's format; linearizable.html, porcupine's
+//     visualization of the failing partition, when linearizable failed.
+//     Summary.Table counts them and times the checks.
 //   - latency.hgrm, requests.csv, results.gob (vegeta's format), nodes/ (each
 //     node's log and raw event file, harness.events.jsonl), figures/ and
 //     report.md.

@@ -14,6 +14,11 @@ type Evidence struct {
 	Requests []string `json:"requests,omitempty"` // a few request ids
 	Outcome  string   `json:"outcome,omitempty"`
 	Limit    float64  `json:"limit,omitempty"` // the bound that was exceeded, in the kind's unit
+
+	// Text says the finding in words when the kind's fields cannot
+	// (EvidenceTable); File is a file of the run directory that shows it.
+	Text string `json:"text,omitempty"`
+	File string `json:"file,omitempty"`
 }
 
 // Evidence kinds.
@@ -48,4 +53,11 @@ const (
 	// the bound while a majority was live and connected and load was
 	// offered. From–To: the longest such window; Limit: the bound (s).
 	EvidenceNoCompletions = "no_completions"
+	// EvidenceTable: an anomaly of the table operations (linearizable,
+	// quota_safety). Text: what is wrong — the image or user, the
+	// operations and the nodes that answered and applied them; Nodes: the
+	// nodes that applied (granted) them; Requests: their request ids;
+	// From–To: from the first call to the last return; Count: the
+	// operations; File: porcupine's visualization, if one was written.
+	EvidenceTable = "table_anomaly"
 )

@@ -24,6 +24,16 @@ const (
 	timestampLayout   = "20060102-150405"
 )
 
+// Files of a run whose workload.mix has table operations.
+const (
+	// FileHistory is every table operation the load made (package
+	// harness/history's format), what linearizable and quota_safety judge.
+	FileHistory = "history.jsonl"
+	// FileLinearizableHTML is porcupine's visualization of the partition
+	// that linearizable found not linearizable; written only then.
+	FileLinearizableHTML = "linearizable.html"
+)
+
 // NewRoot creates results/NAME/YYYYMMDD-HHMMSS (with a -2, -3… suffix if
 // two runs start in the same second) and returns its path.
 func NewRoot(results, name string, now time.Time) (string, error) {

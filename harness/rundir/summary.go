@@ -44,6 +44,10 @@ type Summary struct {
 	// on only).
 	Proxies *ProxySummary `json:"proxies,omitempty"`
 
+	// Table counts the table operations (runs whose workload.mix has them
+	// only) and says what checking them cost.
+	Table *TableSummary `json:"table,omitempty"`
+
 	Verdict  Verdict  `json:"verdict"`
 	Warnings []string `json:"warnings,omitempty"`
 

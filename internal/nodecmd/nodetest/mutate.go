@@ -18,18 +18,21 @@ import (
 // with an "unavailable" error; with AnswerTwice every response frame is
 // written twice (plaintext nodes only: with TLS the transport sees
 // ciphertext). Zero turns a kind off; the counts are per process and shared
-// by both kinds.
+// by both kinds. InflateQuota adds to the quota of every image the node
+// reveals for a view, so a table that first meets an image through it
+// grants more views than the image allows (an over-grant).
 type Mutation struct {
 	CorruptEvery int
 	FailEvery    int
 	AnswerTwice  bool
+	InflateQuota int
 }
 
 // errMutated is the error a FailEvery request gets.
 var errMutated = errors.New("nodetest: failing this request on purpose")
 
-// ParseMutation reads "corrupt-every=K", "fail-every=K" and
-// "answer-twice", comma-separated.
+// ParseMutation reads "corrupt-every=K", "fail-every=K", "inflate-quota=K"
+// and "answer-twice", comma-separated.
 func ParseMutation(spec string) (Mutation, error) {
 	var m Mutation
 	for item := range strings.SplitSeq(spec, ",") {
@@ -47,8 +50,10 @@ func ParseMutation(spec string) (Mutation, error) {
 			m.CorruptEvery = k
 		case "fail-every":
 			m.FailEvery = k
+		case "inflate-quota":
+			m.InflateQuota = k
 		default:
-			return Mutation{}, fmt.Errorf("mutation %q: unknown; want corrupt-every=K, fail-every=K or answer-twice", item)
+			return Mutation{}, fmt.Errorf("mutation %q: unknown; want corrupt-every=K, fail-every=K, inflate-quota=K or answer-twice", item)
 		}
 	}
 	return m, nil
@@ -76,12 +81,16 @@ func (s *mutated) Serve(ctx context.Context, cover []byte, meta stego.Metadata) 
 	return s.inner.Serve(ctx, cover, meta)
 }
 
-// Reveal passes views through unchanged: the mutations are about encrypt's
-// answers, and a mutated node still reveals images for views.
+// Reveal passes views through, with InflateQuota added to the quota: the
+// other mutations are about encrypt's answers.
 func (s *mutated) Reveal(ctx context.Context, img []byte) (stego.Metadata, error) {
 	r, ok := s.inner.(cluster.Revealer)
 	if !ok {
 		return stego.Metadata{}, fmt.Errorf("%w: the wrapped service cannot reveal", errMutated)
 	}
-	return r.Reveal(ctx, img)
+	m, err := r.Reveal(ctx, img)
+	if err == nil {
+		m.Quota += s.InflateQuota
+	}
+	return m, err
 }

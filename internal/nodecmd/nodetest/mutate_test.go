@@ -18,11 +18,11 @@ func (echo) Serve(_ context.Context, _ []byte, m stego.Metadata) ([]byte, error)
 }
 
 func TestParseMutation(t *testing.T) {
-	m, err := ParseMutation("corrupt-every=3, fail-every=5,answer-twice")
-	if err != nil || m != (Mutation{CorruptEvery: 3, FailEvery: 5, AnswerTwice: true}) {
+	m, err := ParseMutation("corrupt-every=3, fail-every=5,answer-twice,inflate-quota=2")
+	if err != nil || m != (Mutation{CorruptEvery: 3, FailEvery: 5, AnswerTwice: true, InflateQuota: 2}) {
 		t.Errorf("ParseMutation = %+v, %v", m, err)
 	}
-	for _, bad := range []string{"corrupt-every", "corrupt-every=0", "twice=1", "corrupt-every=x", "answer-twice=1"} {
+	for _, bad := range []string{"corrupt-every", "corrupt-every=0", "twice=1", "corrupt-every=x", "answer-twice=1", "inflate-quota=0"} {
 		if _, err := ParseMutation(bad); err == nil {
 			t.Errorf("ParseMutation(%q) accepted", bad)
 		}
@@ -62,6 +62,29 @@ func TestIsResponseFrame(t *testing.T) {
 	}{{resp, true}, {hb, false}, {append(append([]byte{}, resp...), hb...), false}, {resp[:len(resp)-1], false}, {nil, false}} {
 		if got := isResponseFrame(c.b); got != c.want {
 			t.Errorf("isResponseFrame(%q) = %v, want %v", c.b, got, c.want)
+		}
+	}
+}
+
+// revealer reveals a fixed quota, as an image carrying it would.
+type revealer struct{ echo }
+
+func (revealer) Reveal(context.Context, []byte) (stego.Metadata, error) {
+	return stego.Metadata{ID: "img", Usernames: []string{"alice"}, Quota: 2}, nil
+}
+
+func TestInflateQuotaRevealsMoreViews(t *testing.T) {
+	for _, c := range []struct {
+		m    Mutation
+		want int
+	}{{Mutation{}, 2}, {Mutation{InflateQuota: 3}, 5}} {
+		r, ok := c.m.Wrap(revealer{}).(cluster.Revealer)
+		if !ok {
+			t.Fatal("the mutated service does not reveal")
+		}
+		m, err := r.Reveal(context.Background(), nil)
+		if err != nil || m.Quota != c.want {
+			t.Errorf("%+v: Reveal = %+v, %v; want quota %d", c.m, m, err, c.want)
 		}
 	}
 }
