@@ -95,7 +95,7 @@ func partSection(rw *markdown.Writer, d *Data, heading, name string, r *Result, 
 	citeResult(rw, r)
 	rw.Table(variantHeader(r), variantRows(r, spec))
 	rw.Line("Checks: PASS or **FAIL** per run (a check the experiment declares an expected anomaly shows whether that anomaly was found); metrics: the median over the runs ± its 95% interval (the range below 6 runs).\n")
-	findings(rw, d, r)
+	findings(rw, d, r, len(spec.figures) > 0)
 	if r.Sweep != nil && len(spec.compare) > 0 && len(r.Sweep.Sweep.Index.Fields) > 0 {
 		field := r.Sweep.Sweep.Index.Fields[0]
 		if spec.maxCost > 0 {
@@ -285,7 +285,7 @@ func boldFail(res string) string {
 // findings says, per variant, what each check that did not come out as
 // plain PASS found, in the run report's words: the first such run's
 // evidence (at most maxFindings), or its detail.
-func findings(rw *markdown.Writer, d *Data, r *Result) {
+func findings(rw *markdown.Writer, d *Data, r *Result, timeline bool) {
 	var lines []string
 	for _, v := range r.Variants {
 		if v.Set == nil {
@@ -298,7 +298,11 @@ func findings(rw *markdown.Writer, d *Data, r *Result) {
 	if len(lines) == 0 {
 		return
 	}
-	rw.Line("What the checks found (the timeline figures mark each finding with a time along their bottom):\n")
+	if timeline {
+		rw.Line("What the checks found (the timeline figures below mark each finding with a time along their bottom):\n")
+	} else {
+		rw.Line("What the checks found:\n")
+	}
 	for _, l := range lines {
 		rw.Line(l)
 	}

@@ -31,7 +31,7 @@ func partitionSection(rw *markdown.Writer, d *Data) {
 			"The seed's load-based Bully has no quorum: cut the coordinator from its peers and both sides act as coordinator, which `single_coordinator` finds (two reigns overlapping beyond the handover tolerance, with the requests both assigned); " +
 			"Raft (`cluster.election: raft`) must not. summary.json does not split availability by side of a partition: the table gives the requests that overlapped a fault window, their p99, and what each node served.",
 		metrics: []string{"success_rate", "p50", "p99", "lost", "duplicates", "overlaps", "coordinator_changes", "elections",
-			"failover_p50", "in_faults", "p99_in_faults", "p99_out_faults"},
+			"in_faults", "p99_in_faults", "p99_out_faults"},
 		rows: []partRow{
 			{"requests served per node", firstOf(servedPerNode)},
 			{"failover time (pooled)", failoverPooled},
