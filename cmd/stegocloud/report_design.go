@@ -95,7 +95,7 @@ func runDesignReport(ctx context.Context, o *designOptions, stdout, stderr io.Wr
 			case c.Kept:
 				fmt.Fprintf(stderr, "report: %s: %s; kept the data already in %s\n", c.Experiment, c.Reason, hopts.Out)
 			default:
-				fmt.Fprintf(stderr, "report: %s: %s; its section is left out\n", c.Experiment, c.Reason)
+				fmt.Fprintf(stderr, "report: %s: %s; its section is left out or says it has not run\n", c.Experiment, c.Reason)
 			}
 		}
 		for _, f := range out.Figures {

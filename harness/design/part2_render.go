@@ -390,6 +390,11 @@ func costLines(rw *markdown.Writer, sw *Sweep, field string, maxCost float64) {
 		if ratio < 1-maxCost {
 			verdict = "**missed**"
 		}
+		if dl.Verdict != compare.DeltaSignificant {
+			// The medians decide the target; say when the runs cannot
+			// tell their difference from the machine's noise.
+			verdict += " on the medians, though the runs do not tell the difference from noise"
+		}
 		rw.Printf("**%s against %s:** throughput %s vs %s (medians), ratio **%.3f×** (%+.1f%%); %s. Target: at most %.0f%% less throughput (ratio ≥ %.2f): %s.\n\n",
 			v.Label, idx.Variants[bi].Label, report.RPS(o.Center), report.RPS(b.Center), ratio, 100*(ratio-1), test, 100*maxCost, 1-maxCost, verdict)
 	}
