@@ -341,7 +341,7 @@ func checkFindings(d *Data, r *Result, v Variant, name string) []string {
 	lines := []string{head + ":"}
 	for i, e := range c.Evidence {
 		if i == maxFindings {
-			lines = append(lines, fmt.Sprintf("  - … and %d more findings in that file.", len(c.Evidence)-maxFindings))
+			lines = append(lines, fmt.Sprintf("  - … and %d more in that file.", len(c.Evidence)-maxFindings))
 			break
 		}
 		lines = append(lines, "  - "+report.Explain(e))
