@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"slices"
 
@@ -93,7 +95,7 @@ func runDesignReport(ctx context.Context, o *designOptions, stdout, stderr io.Wr
 			case c.Kept:
 				fmt.Fprintf(stderr, "report: %s: %s; kept the data already in %s\n", c.Experiment, c.Reason, hopts.Out)
 			default:
-				fmt.Fprintf(stderr, "report: %s: %s; its section is left out\n", c.Experiment, c.Reason)
+				fmt.Fprintf(stderr, "report: %s: %s; its section is left out or says it has not run\n", c.Experiment, c.Reason)
 			}
 		}
 		for _, f := range out.Figures {
@@ -127,6 +129,12 @@ func designRunExperiments(ctx context.Context, o *designOptions, src design.Sour
 			why = reasons[i]
 		}
 		path := filepath.Join(*o.experiments, name+".yaml")
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			// A section may be declared before its experiment is written:
+			// it says "not run yet" and the README lists a warning.
+			fmt.Fprintf(stderr, "report: %s does not exist; %s is not run and its section says so\n", path, name)
+			continue
+		}
 		fmt.Fprintf(stderr, "report: running %s (%s)\n", path, why)
 		_, err := harness.RunExperiment(ctx, path, harness.RunOptions{
 			Results: *o.results, Progress: stderr, ProgressMode: harness.ProgressAuto, Log: stderr,

@@ -148,7 +148,8 @@ workload:
 `), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	src := "stress: tiny\nfailover: \"\"\nopenloop: \"\"\nbalancers: \"\"\nscaling: \"\"\n"
+	// quota is declared but has no experiment file yet: skipped, not an error.
+	src := "stress: tiny\nfailover: \"\"\nopenloop: \"\"\nbalancers: \"\"\nscaling: \"\"\nquota: quota\n"
 	if err := os.WriteFile(filepath.Join(out, design.SourcesFile), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -160,9 +161,12 @@ workload:
 	if !strings.Contains(stderr.String(), "report: running "+filepath.Join(exps, "tiny.yaml")+" (no run yet") {
 		t.Errorf("stderr does not say it runs tiny and why:\n%s", stderr.String())
 	}
+	if !strings.Contains(stderr.String(), filepath.Join(exps, "quota.yaml")+" does not exist; quota is not run") {
+		t.Errorf("stderr does not say quota has no experiment file:\n%s", stderr.String())
+	}
 	readme, err := os.ReadFile(filepath.Join(out, design.ReadmeFile))
-	if err != nil || !bytes.Contains(readme, []byte("| Stress test | tiny |")) {
-		t.Fatalf("README (%v) lacks the tiny run:\n%s", err, readme)
+	if err != nil || !bytes.Contains(readme, []byte("| Stress test | tiny |")) || !bytes.Contains(readme, []byte("*Not run yet:* `make experiment NAME=quota`")) {
+		t.Fatalf("README (%v) lacks the tiny run or quota's line:\n%s", err, readme)
 	}
 	stderr.Reset()
 	if err := run(context.Background(), args, &bytes.Buffer{}, &stderr); err != nil {

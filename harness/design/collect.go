@@ -29,17 +29,20 @@ var runFiles = []string{rundir.FileSummary, rundir.FileRunInfo, rundir.FileExper
 // only those are copied. A sweep's section draws its own summary figure from
 // the data instead of copying the sweep's per-metric ones.
 var sectionFigures = map[string][]string{
-	"stress":   {"latency_spectrum", "nodes", "timeline", "load"},
-	"failover": {"latency_spectrum", "timeline", "load"},
-	"openloop": {"latency_spectrum"},
+	"stress":          {"latency_spectrum", "nodes", "timeline", "load"},
+	"failover":        {"latency_spectrum", "timeline", "load"},
+	"openloop":        {"latency_spectrum"},
+	"partition":       {"timeline"},
+	"quota":           {"timeline"},
+	"partition_quota": {"timeline"},
 }
 
 // figuresFor lists the run figures the README shows of experiment name, over
 // every section that reads it.
 func (s Sources) figuresFor(name string) []string {
 	var out []string
-	for _, sec := range []struct{ key, exp string }{{"stress", s.Stress}, {"failover", s.Failover}, {"openloop", s.OpenLoop}} {
-		if sec.exp != name {
+	for _, sec := range s.fields() {
+		if sec.name != name {
 			continue
 		}
 		for _, f := range sectionFigures[sec.key] {
@@ -198,7 +201,8 @@ func copyRunFiles(from, to string) error {
 }
 
 // copyFigures replaces out/figures/<name>/ with the run root's figures
-// the README shows: a single run's, or rep-1's of a repeat set.
+// the README shows: a single run's, or rep-1's of a repeat set; of a sweep,
+// each variant's so, into figures/<name>/<variant>/.
 func copyFigures(root runRoot, name string, figs []string, figDir string) error {
 	dst := filepath.Join(figDir, name)
 	if err := os.RemoveAll(dst); err != nil {
@@ -207,11 +211,32 @@ func copyFigures(root runRoot, name string, figs []string, figDir string) error 
 	if err := os.MkdirAll(dst, 0o755); err != nil {
 		return err
 	}
-	if root.Kind == SourceSweep {
+	if root.Kind != SourceSweep {
+		return copyRunFigures(root.Dir, figs, dst)
+	}
+	if len(figs) == 0 {
 		return nil
 	}
-	dir := root.Dir
-	if root.Kind == SourceRepeat {
+	idx, err := rundir.LoadSweepIndex(root.Dir)
+	if err != nil {
+		return err
+	}
+	for _, v := range idx.Variants {
+		to := filepath.Join(dst, v.Path)
+		if err := os.MkdirAll(to, 0o755); err != nil {
+			return err
+		}
+		if err := copyRunFigures(filepath.Join(root.Dir, v.Path), figs, to); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// copyRunFigures copies figs of the run directory dir (of its rep-1 if it
+// is a repeat set) into dst; a figure the run did not draw is skipped.
+func copyRunFigures(dir string, figs []string, dst string) error {
+	if _, err := os.Stat(filepath.Join(dir, "rep-1")); err == nil {
 		dir = filepath.Join(dir, "rep-1")
 	}
 	for _, f := range figs {

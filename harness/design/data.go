@@ -25,6 +25,14 @@ type Data struct {
 	Balancers *Sweep
 	Scaling   *Sweep
 	Bench     *BenchSet // nil without benchmark output
+	// Part 2: a run, repeat set or sweep each; nil when the section has
+	// no data (or is left out).
+	Partition      *Result
+	TLS            *Result
+	Hysteresis     *Result
+	Proxies        *Result
+	Quota          *Result
+	PartitionQuota *Result
 	// Figures holds the figure files present, as paths relative to the
 	// output directory ("figures/stress10k/timeline.png"); the README links
 	// only these.
@@ -87,6 +95,7 @@ func Load(out string, src Sources) (*Data, error) {
 		}
 		*s.dst = sw
 	}
+	d.loadPart2(dataDir)
 	d.loadBench(filepath.Join(out, src.Bench), src.Bench)
 	if err := d.listFigures(out); err != nil {
 		return nil, err

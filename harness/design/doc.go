@@ -6,7 +6,8 @@
 // --design` and `make report` run it.
 //
 // The declared set, reports/sources.yaml (Sources), names the experiment each
-// section reads — stress, failover, openloop, balancers, scaling — and the
+// section reads — stress, failover, openloop, balancers, scaling, and Part 2's
+// partition, tls, hysteresis, proxies, quota, partition_quota — and the
 // codec benchmarks' output (data/bench.txt, Go's benchmark format, read with
 // golang.org/x/perf/benchfmt into BenchSet). Report works in three steps, so
 // that the README can be rebuilt from a clone without results/:
@@ -35,4 +36,15 @@
 // max_concurrent / service delay. Repeated variants show the median ± its 95%
 // interval (the range below 6 runs) and are tested against a base variant as
 // compare does.
+//
+// The Part 2 sections share one renderer (partSection): a source of any
+// shape — a run, a repeat set, a sweep — becomes variants side by side, with
+// every check's result per variant (an expected anomaly says whether it was
+// found), the findings of the checks that did not pass in the run report's
+// words (report.Explain), the section's metrics, for a sweep the change
+// against its first value with compare's test (and the throughput cost
+// against DESIGN §12's target), and each variant's timeline. A source that
+// has not run yet leaves a "not run yet" line and a warning. The views rows
+// read summary.json's "table" object by field name, so a summary without it
+// shows that it has none.
 package design

@@ -30,6 +30,11 @@ func WriteReadme(w io.Writer, d *Data) error {
 		balancerSection,
 		scalingSection,
 		codecSection,
+		partitionSection,
+		tlsSection,
+		hysteresisSection,
+		proxiesSection,
+		viewsSection,
 		warningsSection,
 	}
 	for _, s := range sections {
@@ -83,6 +88,22 @@ func sections(d *Data) []section {
 	add("Open loop", d.OpenLoop)
 	addSweep("Balancers", d.Balancers)
 	addSweep("Scaling", d.Scaling)
+	for _, p := range []struct {
+		title string
+		r     *Result
+	}{{"Network partitions", d.Partition}, {"TLS", d.TLS}, {"Hysteresis", d.Hysteresis}, {"Fault proxies", d.Proxies},
+		{"Views under faults", d.Quota}, {"Views under a partition", d.PartitionQuota}} {
+		if p.r == nil {
+			continue
+		}
+		sec := section{title: p.title, name: p.r.Source.Experiment, src: p.r.Source}
+		for _, v := range p.r.Variants {
+			if v.Set != nil {
+				sec.runs = append(sec.runs, v.Set.Runs...)
+			}
+		}
+		out = append(out, sec)
+	}
 	return out
 }
 
@@ -215,7 +236,13 @@ func figurePath(exp, name string) string {
 func warningsSection(rw *markdown.Writer, d *Data) {
 	var ws []string
 	ws = append(ws, d.Warnings...)
-	for _, s := range []*Sweep{d.Balancers, d.Scaling} {
+	sweeps := []*Sweep{d.Balancers, d.Scaling}
+	for _, r := range []*Result{d.Partition, d.TLS, d.Hysteresis, d.Proxies, d.Quota, d.PartitionQuota} {
+		if r != nil {
+			sweeps = append(sweeps, r.Sweep)
+		}
+	}
+	for _, s := range sweeps {
 		if s != nil {
 			for _, w := range s.Sweep.Warnings {
 				ws = append(ws, s.Source.Experiment+": "+w)

@@ -40,6 +40,23 @@ type Sources struct {
 	// Bench is the codec benchmarks' output, relative to the output
 	// directory; default BenchFile.
 	Bench string `yaml:"bench"`
+
+	// Part 2 (DESIGN §8–§12): each a single run, a repeat set or a sweep.
+
+	// Partition cuts the network around the coordinator (a sweep over
+	// cluster.election, or a single run).
+	Partition string `yaml:"partition"`
+	// TLS is a sweep over cluster.tls: what mutual TLS costs.
+	TLS string `yaml:"tls"`
+	// Hysteresis is a sweep over cluster.election_margin under coordinator
+	// crashes: coordinator churn with and without a margin.
+	Hysteresis string `yaml:"hysteresis"`
+	// Proxies is a sweep over cluster.proxies: what the fault proxies cost.
+	Proxies string `yaml:"proxies"`
+	// Quota runs views that spend a quota under node faults.
+	Quota string `yaml:"quota"`
+	// PartitionQuota runs views under an isolated-coordinator partition.
+	PartitionQuota string `yaml:"partition_quota"`
 }
 
 // DefaultSources is the set `make report` uses when sources.yaml
@@ -49,6 +66,16 @@ func DefaultSources() Sources {
 		Balancers: "balancers", Scaling: "scaling", Bench: BenchFile}
 }
 
+// fields are the sections' keys and experiments, in section order.
+func (s Sources) fields() []struct{ key, name string } {
+	return []struct{ key, name string }{
+		{"stress", s.Stress}, {"failover", s.Failover}, {"openloop", s.OpenLoop},
+		{"balancers", s.Balancers}, {"scaling", s.Scaling},
+		{"partition", s.Partition}, {"tls", s.TLS}, {"hysteresis", s.Hysteresis},
+		{"proxies", s.Proxies}, {"quota", s.Quota}, {"partition_quota", s.PartitionQuota},
+	}
+}
+
 // namePattern is what an experiment name may be (spec's rule for
 // name:), so that a source can never name a path outside results/.
 var namePattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
@@ -56,9 +83,9 @@ var namePattern = regexp.MustCompile(`^[A-Za-z0-9._-]+$`)
 // Experiments lists the distinct experiments of the set, in section order.
 func (s Sources) Experiments() []string {
 	var out []string
-	for _, name := range []string{s.Stress, s.Failover, s.OpenLoop, s.Balancers, s.Scaling} {
-		if name != "" && !slices.Contains(out, name) {
-			out = append(out, name)
+	for _, f := range s.fields() {
+		if f.name != "" && !slices.Contains(out, f.name) {
+			out = append(out, f.name)
 		}
 	}
 	return out
@@ -66,11 +93,7 @@ func (s Sources) Experiments() []string {
 
 // validate names the first bad entry.
 func (s Sources) validate() error {
-	fields := []struct{ key, name string }{
-		{"stress", s.Stress}, {"failover", s.Failover}, {"openloop", s.OpenLoop},
-		{"balancers", s.Balancers}, {"scaling", s.Scaling},
-	}
-	for _, f := range fields {
+	for _, f := range s.fields() {
 		if f.name != "" && (!namePattern.MatchString(f.name) || f.name == "." || f.name == "..") {
 			return fmt.Errorf("%w: %s: %q is not an experiment name (letters, digits, '.', '_', '-')", ErrDesignSources, f.key, f.name)
 		}

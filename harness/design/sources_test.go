@@ -30,6 +30,11 @@ func TestParseDesignSources(t *testing.T) {
 		{"one experiment in two sections is run once", "stress: both\nfailover: both\n",
 			design.Sources{Stress: "both", Failover: "both", OpenLoop: "openloop", Balancers: "balancers", Scaling: "scaling", Bench: design.BenchFile},
 			[]string{"both", "openloop", "balancers", "scaling"}, ""},
+		{"the Part 2 sections, one experiment in two", "partition: partition\ntls: tls-overhead\nquota: views\npartition_quota: views\n",
+			design.Sources{Stress: "stress10k", Failover: "failover", OpenLoop: "openloop", Balancers: "balancers", Scaling: "scaling", Bench: design.BenchFile,
+				Partition: "partition", TLS: "tls-overhead", Quota: "views", PartitionQuota: "views"},
+			[]string{"stress10k", "failover", "openloop", "balancers", "scaling", "partition", "tls-overhead", "views"}, ""},
+		{"a Part 2 path is not a name", "proxies: a/b\n", design.Sources{}, nil, `proxies: "a/b" is not an experiment name`},
 		{"unknown key", "stres: stress10k\n", design.Sources{}, nil, "field stres not found"},
 		{"a path is not a name", "stress: ../etc\n", design.Sources{}, nil, `stress: "../etc" is not an experiment name`},
 		{"dot dot", "scaling: ..\n", design.Sources{}, nil, `scaling: ".." is not an experiment name`},
@@ -72,13 +77,16 @@ func TestLoadDesignSources(t *testing.T) {
 	if _, err := design.LoadSources(bad); !errors.Is(err, design.ErrDesignSources) || !strings.Contains(err.Error(), bad) {
 		t.Errorf("LoadSources(%s) error = %v, want ErrDesignSources naming the file", bad, err)
 	}
-	// The shipped file is valid and declares the five sections.
+	// The shipped file is valid and declares the eleven sections.
 	shipped, err := design.LoadSources(filepath.Join("..", "..", "reports", design.SourcesFile))
-	if err != nil || len(shipped.Experiments()) != 5 {
-		t.Errorf("reports/sources.yaml: %+v, %v; want five experiments", shipped, err)
+	if err != nil || len(shipped.Experiments()) != 11 {
+		t.Errorf("reports/sources.yaml: %+v, %v; want eleven experiments", shipped, err)
 	}
+	// The view experiments are written beside this section (issue 13);
+	// until they are merged, their sections say "not run yet".
+	awaited := []string{"quota", "partition-quota"}
 	for _, name := range shipped.Experiments() {
-		if _, err := os.Stat(filepath.Join("..", "..", "experiments", name+".yaml")); err != nil {
+		if _, err := os.Stat(filepath.Join("..", "..", "experiments", name+".yaml")); err != nil && !slices.Contains(awaited, name) {
 			t.Errorf("reports/sources.yaml declares %s, but experiments/%s.yaml: %v", name, name, err)
 		}
 	}

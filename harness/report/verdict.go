@@ -40,8 +40,11 @@ func verdictSection(rw *markdown.Writer, rc *runReport) {
 	rw.Line("")
 }
 
-// checkResult is a check's raw status, and whether the experiment
-// expected it to fail.
+// CheckResult is a check's raw status, and whether the experiment
+// expected it to fail: "PASS", "FAIL", "FAIL (expected anomaly found)",
+// "PASS (expected anomaly not found)".
+func CheckResult(c rundir.Check) string { return checkResult(c) }
+
 func checkResult(c rundir.Check) string {
 	switch {
 	case c.Expected && !c.Pass:
