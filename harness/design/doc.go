@@ -45,6 +45,5 @@
 // against its first value with compare's test (and the throughput cost
 // against DESIGN §12's target), and each variant's timeline. A source that
 // has not run yet leaves a "not run yet" line and a warning. The views rows
-// read summary.json's "table" object by field name, so a summary without it
-// shows that it has none.
+// read rundir.Summary.Table: a summary without one says it has none.
 package design

@@ -1,8 +1,6 @@
 package design
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 
 	"stegocloud/harness/compare"
@@ -28,27 +26,7 @@ type Variant struct {
 	Set   *compare.RunSet
 	// Tables are the runs' table summaries (summary.json "table", views and
 	// discovery only), in Set.Runs order; nil entries where a run has none.
-	Tables []*TableSummary
-}
-
-// TableSummary is what the design report reads of a summary's "table"
-// object (the views and discovery operations of DESIGN §11, written by
-// the harness's table checks): decoded from summary.json by field name,
-// so that a run without it, or a summary written before it existed,
-// leaves the section's table rows out.
-type TableSummary struct {
-	Ops            int            `json:"ops"`
-	ByKind         map[string]int `json:"by_kind"`
-	Outcome        map[string]int `json:"outcome"`
-	Images         int            `json:"images"`
-	Granted        int            `json:"granted"`
-	Refused        map[string]int `json:"refused"`
-	Spent          int            `json:"exhausted_images"`
-	Invalid        int            `json:"invalid"`
-	LinearizableMS float64        `json:"linearizable_ms"`
-	QuotaSafetyMS  float64        `json:"quota_safety_ms"`
-	Partitions     int            `json:"partitions"`
-	Undecided      int            `json:"undecided_partitions"`
+	Tables []*rundir.TableSummary
 }
 
 // part2Sections pairs each Part 2 source with where Load puts it.
@@ -110,25 +88,8 @@ func newVariant(label, path string, set *compare.RunSet) Variant {
 	v := Variant{Label: label, Path: path, Set: set}
 	if set != nil {
 		for _, r := range set.Runs {
-			v.Tables = append(v.Tables, readTable(r.Dir))
+			v.Tables = append(v.Tables, r.Summary.Table)
 		}
 	}
 	return v
-}
-
-// readTable reads the "table" object of dir's summary.json; nil when
-// there is none or it cannot be read (the set was read from the same file,
-// so an unreadable one has failed already).
-func readTable(dir string) *TableSummary {
-	b, err := os.ReadFile(filepath.Join(dir, rundir.FileSummary))
-	if err != nil {
-		return nil
-	}
-	var s struct {
-		Table *TableSummary `json:"table"`
-	}
-	if json.Unmarshal(b, &s) != nil {
-		return nil
-	}
-	return s.Table
 }

@@ -92,24 +92,24 @@ func viewsSection(rw *markdown.Writer, d *Data) {
 	spec := partSpec{
 		metrics: []string{"success_rate", "p50", "p99", "lost", "overlaps"},
 		rows: []partRow{
-			{"table operations", tableRow(func(t *TableSummary) string { return fmt.Sprintf("%d (%s)", t.Ops, report.Counts(t.ByKind)) })},
-			{"views granted", tableRow(func(t *TableSummary) string { return strconv.Itoa(t.Granted) })},
-			{"views refused", tableRow(func(t *TableSummary) string {
+			{"table operations", tableRow(func(t *rundir.TableSummary) string { return fmt.Sprintf("%d (%s)", t.Ops, report.Counts(t.ByKind)) })},
+			{"views granted", tableRow(func(t *rundir.TableSummary) string { return strconv.Itoa(t.Granted) })},
+			{"views refused", tableRow(func(t *rundir.TableSummary) string {
 				n := 0
 				for _, c := range t.Refused {
 					n += c
 				}
 				return fmt.Sprintf("%d (%s)", n, orDash(report.Counts(t.Refused)))
 			})},
-			{"images viewed (ran out of views)", tableRow(func(t *TableSummary) string { return fmt.Sprintf("%d (%d)", t.Images, t.Spent) })},
-			{"porcupine check time", tableRow(func(t *TableSummary) string {
+			{"images viewed (ran out of views)", tableRow(func(t *rundir.TableSummary) string { return fmt.Sprintf("%d (%d)", t.Images, t.Spent) })},
+			{"porcupine check time", tableRow(func(t *rundir.TableSummary) string {
 				s := fmt.Sprintf("%s over %d partitions", report.Ms(t.LinearizableMS), t.Partitions)
 				if t.Undecided > 0 {
 					s += fmt.Sprintf(", %d undecided", t.Undecided)
 				}
 				return s
 			})},
-			{"quota_safety check time", tableRow(func(t *TableSummary) string { return report.Ms(t.QuotaSafetyMS) })},
+			{"quota_safety check time", tableRow(func(t *rundir.TableSummary) string { return report.Ms(t.QuotaSafetyMS) })},
 		},
 		figures: []partFigure{timelineFigure},
 	}
@@ -180,9 +180,9 @@ func proxiesCarried(s *rundir.Summary) string {
 // tableRow shows a value of the first run's table summary; a run
 // without one (no views, or a summary.json from before they existed)
 // shows that it has none.
-func tableRow(get func(*TableSummary) string) func(Variant) string {
+func tableRow(get func(*rundir.TableSummary) string) func(Variant) string {
 	return func(v Variant) string {
-		i := slices.IndexFunc(v.Tables, func(t *TableSummary) bool { return t != nil })
+		i := slices.IndexFunc(v.Tables, func(t *rundir.TableSummary) bool { return t != nil })
 		if i < 0 {
 			return "— (no table in summary.json)"
 		}
