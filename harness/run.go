@@ -327,7 +327,10 @@ func (ns *nodeSet) launch(e *experiment.Experiment, seed int64, nodesDir string,
 	how := ""
 	if e.Proxied() {
 		ns.net, err = newNetwork(e, seed, ns.addrs)
-		how = fmt.Sprintf(", every link through a fault proxy (%d client groups)", e.Workload.ClientGroups)
+		how = ", every peer link through a fault proxy (clients direct: no fault places them)"
+		if clientLinks(e) {
+			how = fmt.Sprintf(", every link through a fault proxy (%d client groups)", e.Workload.ClientGroups)
+		}
 	}
 	release()
 	if err != nil {

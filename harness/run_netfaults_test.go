@@ -169,3 +169,51 @@ func TestHoldFreePortsHoldsThem(t *testing.T) {
 		l.Close()
 	}
 }
+
+// TestClientLinksOnlyWhenPlaced: the client → node links get proxies only
+// when a partition places clients; otherwise the clients dial the nodes'
+// real addresses while the peer links still go through proxies.
+func TestClientLinksOnlyWhenPlaced(t *testing.T) {
+	real := cluster.Peers{1: "127.0.0.1:1", 2: "127.0.0.1:2", 3: "127.0.0.1:3"}
+	for _, tc := range []struct {
+		name  string
+		sched []experiment.ScheduledFault
+		want  bool
+	}{
+		{"no faults", nil, false},
+		{"partition, clients placed nowhere", []experiment.ScheduledFault{{Kind: experiment.FaultPartition, Groups: [][]sel{{sel(1)}, {sel(2), sel(3)}}}}, false},
+		{"latency and reset", []experiment.ScheduledFault{{Kind: experiment.FaultLatency}, {Kind: experiment.FaultReset}}, false},
+		{"partition placing clients", []experiment.ScheduledFault{
+			{Kind: experiment.FaultLatency},
+			{Kind: experiment.FaultPartition, Groups: [][]sel{{sel(1)}, {sel(2), sel(3)}}, Clients: [][]int{{1}, {2}}},
+		}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := &experiment.Experiment{Faults: experiment.Faults{Schedule: tc.sched}}
+			e.Workload.ClientGroups = 2
+			if got := clientLinks(e); got != tc.want {
+				t.Fatalf("clientLinks = %v, want %v", got, tc.want)
+			}
+			n, err := newNetwork(e, 1, real)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer n.Close()
+			ns := &nodeSet{addrs: real, net: n}
+			peers, err := ns.peersOf(1)
+			if err != nil || peers[2] == real[2] {
+				t.Fatalf("peers of node 1 = %v, %v: want node 2 through a proxy", peers, err)
+			}
+			got, err := ns.clientNodes(1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if direct := reflect.DeepEqual(got, real); direct == tc.want {
+				t.Errorf("client 1 dials %v (real %v): want through proxies %v", got, real, tc.want)
+			}
+			if c := n.Topology().Clients; (c == 2) != tc.want || (c == 0) == tc.want {
+				t.Errorf("topology has %d clients, want proxies for them %v", c, tc.want)
+			}
+		})
+	}
+}

@@ -44,7 +44,7 @@ var fieldDocText = map[string]string{
 	"cluster.service":                "Work per request on top of the real steganography.",
 	"cluster.service.delay":          "Simulated processing time per request (the seed's 500ms).",
 	"cluster.service.max_concurrent": "Requests a node serves at once; more wait. 0 = unlimited.",
-	"cluster.proxies":                "Fault proxies on every link (node → node and client → node; harness/netfault, in the harness's process): true, false, or auto = on when the experiment has a network fault. true without faults measures what the proxies cost. launch: local only.",
+	"cluster.proxies":                "Fault proxies on the links (harness/netfault, in the harness's process): every node → node link, and the client → node links only when a partition places clients (clients:), the one fault that acts on them; elsewhere the clients dial the nodes directly, since a proxy on each client link costs ~20 % of a closed loop's throughput. true, false, or auto = on when the experiment has a network fault. true without faults measures what the proxies cost. launch: local only.",
 	"cluster.tls":                    "Mutual TLS 1.3 on every connection (nodes, the load's clients, the harness's control calls). launch: local makes fresh certificates per run in the run's tls/ directory; launch: external needs tls_dir; launch: noop refuses it.",
 	"cluster.tls_dir":                "launch: external with tls only: the directory made by `stegocloud certs` for the running nodes (ca.pem, client.pem, control.pem and their keys), relative to the working directory.",
 
