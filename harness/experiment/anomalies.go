@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"maps"
 	"slices"
 	"strings"
 )
@@ -29,4 +30,38 @@ func (x *Expect) validateAnomalies(fe *fieldErrors, launch string, mix Mix) {
 	if len(x.Anomalies) > 0 && launch != LaunchLocal {
 		fe.addf("expect.anomalies", "needs launch: %s (with launch: %s the nodes' event logs, which those checks read, are not the harness's)", LaunchLocal, launch)
 	}
+}
+
+// validateAnomaliesWhen checks that each key of expect.anomalies_when names
+// a matrix axis and one of its values (the lists themselves are checked in
+// every variant they reach, as expect.anomalies).
+func (e *Experiment) validateAnomaliesWhen(fe *fieldErrors) {
+	for _, key := range slices.Sorted(maps.Keys(e.Expect.AnomaliesWhen)) {
+		path := "expect.anomalies_when[" + key + "]"
+		field, value, ok := strings.Cut(key, "=")
+		if !ok {
+			fe.addf(path, "want field=value of a matrix axis, e.g. cluster.election=bully")
+			continue
+		}
+		i := slices.IndexFunc(e.Matrix, func(a Axis) bool { return a.Field == field })
+		switch {
+		case i < 0:
+			fe.addf(path, "%s is not a matrix axis of this experiment", field)
+		case !slices.Contains(e.Matrix[i].Values, value):
+			fe.addf(path, "%s is not one of the matrix's values of %s (%s)", value, field, strings.Join(e.Matrix[i].Values, ", "))
+		}
+	}
+}
+
+// withAnomaliesWhen merges the expected anomalies the variant's params
+// select into its Anomalies and drops the table.
+func (x *Expect) withAnomaliesWhen(params []Param) {
+	for _, p := range params {
+		for _, name := range x.AnomaliesWhen[p.Field+"="+p.Value] {
+			if !slices.Contains(x.Anomalies, name) {
+				x.Anomalies = append(x.Anomalies, name)
+			}
+		}
+	}
+	x.AnomaliesWhen = nil
 }

@@ -137,6 +137,7 @@ func (e *Experiment) variant(params []Param) (*Experiment, fieldErrors) {
 			return nil, fe
 		}
 	}
+	v.Expect.withAnomaliesWhen(params)
 	for _, f := range v.validate() {
 		fe.addf("matrix", "%s: %s (in variant %s)", f.Path, f.Msg, label(params))
 	}
@@ -164,6 +165,7 @@ func (e *Experiment) validateMatrix(fe *fieldErrors) {
 				continue
 			}
 			v.Matrix = nil
+			v.Expect.withAnomaliesWhen([]Param{{Field: a.Field, Value: val}})
 			if err := setField(v, a.Field, val); err != nil {
 				fe.addf(path, "%v", err)
 				continue
@@ -259,6 +261,8 @@ func kindOfType(t reflect.Type) string {
 		return "section"
 	case reflect.Slice, reflect.Array:
 		return "list"
+	case reflect.Map:
+		return "map of " + kindOfType(t.Key()) + " to " + kindOfType(t.Elem())
 	}
 	return t.String()
 }

@@ -267,6 +267,11 @@ type Expect struct {
 	FailoverMax   string `yaml:"failover_max,omitempty"`
 
 	Anomalies []string `yaml:"anomalies,omitempty"`
+	// AnomaliesWhen adds expected anomalies to the variants of a sweep
+	// whose matrix sets a field to a value: "cluster.election=bully" →
+	// [single_coordinator]. Expand merges them into each variant's
+	// Anomalies, so a variant's experiment.yaml carries only its own.
+	AnomaliesWhen map[string][]string `yaml:"anomalies_when,omitempty"`
 }
 
 // DefaultExperiment returns an experiment with every constant default filled.

@@ -130,7 +130,9 @@ var fieldDocText = map[string]string{
 	"expect.failover_max":   "Longest failover time.",
 	"expect.anomalies": "Checks this experiment is expected to fail, for a known-bad baseline, e.g. [single_coordinator]: the run passes only when exactly these fail " +
 		"(each one is reported as \"expected anomaly found\") and every other check passes; an expected anomaly that is not found fails the run. " +
-		"Any of responses_valid, single_coordinator, election_safety, liveness; launch: local only.",
+		"Any of responses_valid, single_coordinator, election_safety, liveness, and with table operations in workload.mix linearizable and quota_safety; launch: local only.",
+	"expect.anomalies_when": "In a sweep: more expected anomalies for the variants whose matrix sets a field to a value, e.g. {cluster.election=bully: [single_coordinator]} — " +
+		"the seed's election is expected to split its brain, raft is not. Keys are field=value of a matrix axis; each variant expects expect.anomalies plus the lists its values select.",
 
 	"matrix": "A sweep: field path → values, e.g. {cluster.balancer: [lowest-load, round-robin], cluster.nodes: [3, 5]}; every combination runs (× repeat). Scalar fields only.",
 }

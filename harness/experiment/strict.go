@@ -76,6 +76,8 @@ func (c *checker) check(n *yaml.Node, t reflect.Type, path string) bool {
 		}
 	case t.Kind() == reflect.Struct:
 		return c.checkStruct(n, t, path)
+	case t.Kind() == reflect.Map && t.Key().Kind() == reflect.String:
+		return c.checkMap(n, t, path)
 	case t.Kind() == reflect.Slice:
 		if n.Kind != yaml.SequenceNode {
 			c.fail(n, path, "want a list, got %s", describeNode(n))
@@ -109,6 +111,39 @@ func (c *checker) checkStruct(n *yaml.Node, t reflect.Type, path string) bool {
 			kept = append(kept, k, v)
 		case known:
 			c.bad = append(c.bad, p) // a real field lost its value
+		}
+	}
+	n.Content = kept
+	return true
+}
+
+// checkMap checks a mapping with free keys (plain names, each once) and
+// values of t's element type; pairs it cannot use are removed.
+func (c *checker) checkMap(n *yaml.Node, t reflect.Type, path string) bool {
+	if n.Kind != yaml.MappingNode {
+		c.fail(n, path, "want a mapping, got %s", describeNode(n))
+		return false
+	}
+	seen := map[string]int{}
+	kept := n.Content[:0:0]
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		p := path + "[" + k.Value + "]"
+		first, dup := seen[k.Value]
+		switch {
+		case k.Kind != yaml.ScalarNode || k.Value == "<<":
+			c.fail(k, path, "keys must be plain names, got %s", describeNode(k))
+			continue
+		case dup:
+			c.fail(k, p, "set twice (first at line %d)", first)
+			continue
+		}
+		seen[k.Value] = k.Line
+		c.lines[p] = k.Line
+		if c.check(v, t.Elem(), p) {
+			kept = append(kept, k, v)
+		} else {
+			c.bad = append(c.bad, p)
 		}
 	}
 	n.Content = kept

@@ -60,6 +60,7 @@ func (e *Experiment) validate() fieldErrors {
 		fe = append(fe, errs...)
 	}
 	e.Expect.validateAnomalies(&fe, e.Cluster.Launch, e.Workload.Mix)
+	e.validateAnomaliesWhen(&fe)
 	e.Workload.validateMix(&fe, e.Cluster.Launch)
 	if len(fe) == 0 {
 		// Matrix values are checked against a valid base only, so that a
