@@ -261,8 +261,6 @@ func kindOfType(t reflect.Type) string {
 		return "section"
 	case reflect.Slice, reflect.Array:
 		return "list"
-	case reflect.Map:
-		return "map of " + kindOfType(t.Key()) + " to " + kindOfType(t.Elem())
 	}
 	return t.String()
 }

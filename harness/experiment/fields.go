@@ -195,6 +195,8 @@ func typeName(t reflect.Type) string {
 			return "list of sections"
 		}
 		return "list of " + typeName(t.Elem())
+	case reflect.Map:
+		return "map of " + typeName(t.Key()) + " to " + typeName(t.Elem())
 	case reflect.Float32, reflect.Float64:
 		return "number"
 	}
