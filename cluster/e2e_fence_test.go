@@ -125,8 +125,10 @@ func TestE2EPausedCoordinatorUnderLoadAssignsNothingStale(t *testing.T) {
 				stalls++
 			}
 		}
-		if stalls != 1 {
-			t.Errorf("pause %d: %d stall events by node %d after it woke, want 1", i+1, stalls, w.node)
+		// At least the pause itself; a starved machine (CI under load) may
+		// stall the process again within the second, which is noticed too.
+		if stalls < 1 {
+			t.Errorf("pause %d: no stall event by node %d after it woke, want one", i+1, w.node)
 		}
 	}
 	t.Logf("%d requests, %d failed", sent, failed)
