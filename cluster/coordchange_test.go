@@ -1,0 +1,145 @@
+package cluster
+
+import (
+	"testing"
+	"time"
+
+	"stegocloud/cluster/table"
+	"stegocloud/stego"
+)
+
+// imgQ is the image whose quota the coordinator-change tests count.
+var imgQ = stego.Metadata{ID: "img-q", Usernames: []string{"alice"}, Quota: 6}
+
+// grantsOf counts the granted views of imgQ the clients were told, and
+// fails if any view request got two answers that disagree.
+func grantsOf(s *sim) int {
+	s.t.Helper()
+	n := 0
+	for id := range s.answers {
+		a := s.answer(id)
+		if a.Result != nil && a.Result.View != nil && a.Result.View.Granted {
+			n++
+		}
+	}
+	return n
+}
+
+// untilSynced ticks until recovering node id has its peer's state (and
+// copy of the table) and now waits its sync delay.
+func untilSynced(s *sim, id int) {
+	s.t.Helper()
+	for range 100 {
+		if s.ms[id].rec.synced {
+			return
+		}
+		s.advance(s.tick)
+	}
+	s.t.Fatalf("node %d never synced: %s", id, s.describe())
+}
+
+// checkQuota spends the rest of imgQ's quota and checks that exactly the
+// quota was granted, with every applied grant still in the table.
+func checkQuota(t *testing.T, s *sim, context string) {
+	t.Helper()
+	for i := range imgQ.Quota + 2 {
+		s.viewAnswer(viewID(100+i), imgQ, "alice")
+	}
+	s.advance(2 * time.Second)
+	c, _ := s.mustAgree(context)
+	if got := grantsOf(s); got != imgQ.Quota {
+		t.Fatalf("%s: clients were told %d views of a quota-%d image granted (grants lost from the table: it granted them again)",
+			context, got, imgQ.Quota)
+	}
+	s.sameTables(context, c)
+	if left, _ := s.store(c).tab.Remaining(imgQ.ID); left != 0 {
+		t.Fatalf("%s: %d views left, want 0", context, left)
+	}
+}
+
+// The harness's quota run (issue 13): the coordinator (node 1, the lowest
+// load) goes silent, node 2 takes over and grants views; node 1 recovers,
+// copies the table and, while it waits its sync delay, node 2 grants more;
+// then node 1 wins its recovery election. No grant may be lost: node 1
+// must serve from a copy that holds every one of node 2's updates.
+func TestRecoveredCoordinatorKeepsTheSuccessorsGrants(t *testing.T) {
+	s := stable(t, nil)
+	for i := range 2 {
+		if got := s.viewAnswer(viewID(i), imgQ, "alice"); !got.Granted {
+			t.Fatalf("view %d refused: %+v", i, got)
+		}
+	}
+	s.ms[1].Fail(s.now)
+	s.collect(1)
+	s.advance(2 * time.Second)
+	if !s.ms[2].acting() {
+		t.Fatalf("node 2 does not act after node 1 went silent: %s", s.describe())
+	}
+	s.viewAnswer(viewID(2), imgQ, "alice", 2, 3)
+	s.ms[1].Recover(s.now)
+	s.collect(1)
+	untilSynced(s, 1)
+	copied := s.store(1).at
+	for i := 3; i < 5; i++ { // within node 1's sync delay
+		s.viewAnswer(viewID(i), imgQ, "alice", 2, 3)
+	}
+	if s.ms[1].state != StateRecovering {
+		t.Fatalf("node 1 is %s, want still Recovering: the views must fall in its sync delay", s.ms[1].state)
+	}
+	s.advance(2 * time.Second)
+	if c, _ := s.mustAgree("after the recovery election"); c != 1 {
+		t.Fatalf("coordinator %d after node 1's recovery election, want 1 (the lowest load)", c)
+	}
+	t.Logf("node 1 copied the table at %+v, node 2 was at %+v", copied, s.store(2).at)
+	checkQuota(t, s, "after the recovery election")
+}
+
+// The in-flight window: node 2 (acting) applies and answers an op at the
+// moment node 1's recovery election starts, so the update reaches node 1
+// and node 3 after they moved to the new term and refuse it as stale; only
+// node 2's copy holds it. The winner, node 1, must take node 2's copy
+// before it serves.
+func TestNewCoordinatorTakesTheNewestCopy(t *testing.T) {
+	s := stable(t, nil)
+	s.viewAnswer(viewID(0), imgQ, "alice")
+	s.ms[1].Fail(s.now)
+	s.collect(1)
+	s.advance(2 * time.Second)
+	if !s.ms[2].acting() {
+		t.Fatalf("node 2 does not act after node 1 went silent: %s", s.describe())
+	}
+	s.viewAnswer(viewID(1), imgQ, "alice", 2, 3)
+	s.ms[1].Recover(s.now)
+	s.collect(1)
+	untilSynced(s, 1)
+	// Tick node 1 alone until it goes Active: its election messages are
+	// queued, not delivered.
+	for s.ms[1].state == StateRecovering {
+		s.now = s.now.Add(s.tick)
+		s.ms[1].Tick(s.now)
+		s.collect(1)
+		if s.ms[1].state == StateRecovering {
+			s.deliver()
+		}
+	}
+	// Node 2 still acts: a register it holds the client's copy of is
+	// applied and answered at once; its update is queued behind the election.
+	s.tableRequest("reg", 1, Message{Kind: KindRegister, User: "zed", Addr: "z:1"}, 2)
+	if a := s.answer("reg"); a.Applier != 2 || !a.Result.Changed {
+		t.Fatalf("register = %+v, want applied by node 2", a)
+	}
+	s.advance(2 * time.Second)
+	c, _ := s.mustAgree("after the election")
+	if c != 1 {
+		t.Fatalf("coordinator %d, want 1", c)
+	}
+	res, _ := s.store(c).tab.Query(table.Op{ID: "probe", Online: &table.Online{}})
+	found := false
+	for _, p := range res.Peers {
+		found = found || p.User == "zed"
+	}
+	if !found {
+		t.Fatalf("the register node 2 applied and answered is gone from the new coordinator's table: %+v", res.Peers)
+	}
+	checkQuota(t, s, "after the election")
+}
