@@ -112,15 +112,17 @@ func TestNewCoordinatorTakesTheNewestCopy(t *testing.T) {
 	s.ms[1].Recover(s.now)
 	s.collect(1)
 	untilSynced(s, 1)
-	// Tick node 1 alone until it goes Active: its election messages are
-	// queued, not delivered.
-	for s.ms[1].state == StateRecovering {
-		s.now = s.now.Add(s.tick)
-		s.ms[1].Tick(s.now)
-		s.collect(1)
-		if s.ms[1].state == StateRecovering {
-			s.deliver()
-		}
+	// Run to the tick at which node 1 goes Active; tick node 1 alone at
+	// it: its election messages are queued, not delivered.
+	m1 := s.ms[1]
+	for s.now.Add(s.tick).Sub(m1.rec.syncedAt) < m1.cfg.SyncDelay {
+		s.advance(s.tick)
+	}
+	s.now = s.now.Add(s.tick)
+	m1.Tick(s.now)
+	s.collect(1)
+	if m1.state != StateActive || m1.ballot == nil {
+		t.Fatalf("node 1 did not start its recovery election: %s", s.describe())
 	}
 	// Node 2 still acts: a register it holds the client's copy of is
 	// applied and answered at once; its update is queued behind the election.
@@ -140,6 +142,13 @@ func TestNewCoordinatorTakesTheNewestCopy(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("the register node 2 applied and answered is gone from the new coordinator's table: %+v", res.Peers)
+	}
+	caught := false
+	for _, e := range s.eventsOf(EvTableSync) {
+		caught = caught || e.Node == 1 && e.Peer == 2 && e.Reason == syncCatchUp
+	}
+	if !caught {
+		t.Fatalf("table_sync events %+v, want node 1 catching up from node 2", s.eventsOf(EvTableSync))
 	}
 	checkQuota(t, s, "after the election")
 }
