@@ -152,3 +152,47 @@ func TestNewCoordinatorTakesTheNewestCopy(t *testing.T) {
 	}
 	checkQuota(t, s, "after the election")
 }
+
+// The holder of the newest copy is lost before its copy arrives: the new
+// coordinator does not wait for it forever, nor serve silently from its
+// older copy; it calls an election (cause catch-up) among the nodes still
+// heard, and the cluster serves again.
+func TestCatchUpFromALostHolderReelects(t *testing.T) {
+	s := stable(t, nil)
+	s.viewAnswer(viewID(0), imgQ, "alice")
+	s.ms[1].Fail(s.now)
+	s.collect(1)
+	s.advance(2 * time.Second)
+	s.ms[1].Recover(s.now)
+	s.collect(1)
+	untilSynced(s, 1)
+	m1 := s.ms[1]
+	for s.now.Add(s.tick).Sub(m1.rec.syncedAt) < m1.cfg.SyncDelay {
+		s.advance(s.tick)
+	}
+	s.now = s.now.Add(s.tick)
+	m1.Tick(s.now)
+	s.collect(1)
+	s.drop = func(m simMsg) bool { return m.from == 2 && m.msg.Type == MsgTableCopy }
+	s.tableRequest("reg", 1, Message{Kind: KindRegister, User: "zed", Addr: "z:1"}, 2)
+	if !m1.acting() || !s.store(1).catching {
+		t.Fatalf("node 1 acting %v, catching up %v; want both: %s", m1.acting(), s.store(1).catching, s.describe())
+	}
+	s.crash(2)
+	s.drop = nil
+	s.advance(2 * time.Second)
+	reelected := false
+	for _, e := range s.eventsOf(EvElectionStart) {
+		reelected = reelected || e.Node == 1 && e.Cause == CauseCatchUp
+	}
+	if !reelected {
+		t.Fatalf("no catch-up election by node 1: %+v", s.eventsOf(EvElectionStart))
+	}
+	c, _ := s.mustAgree("after the holder was lost")
+	if s.store(c).catching {
+		t.Fatalf("coordinator %d still catching up", c)
+	}
+	if got := s.viewAnswer("after", imgQ, "alice"); !got.Granted {
+		t.Fatalf("view after the catch-up election = %+v, want granted", got)
+	}
+}

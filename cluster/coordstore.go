@@ -256,13 +256,6 @@ func (s *coordStore) heartbeat(now time.Time, p *peerView, at *Pos) {
 	if at == nil || p.id != m.coordinator || m.term != m.coordEpoch || s.sync.asked || *at == s.at {
 		return
 	}
-	if at.Epoch < m.coordEpoch && newerPos(s.at, *at) {
-		// A coordinator that has applied nothing yet, behind this copy:
-		// it is taking the newest copy, and its first update shows which
-		// history it continues. Throwing these updates away now would
-		// lose ops whose clients were answered.
-		return
-	}
 	if at.Seq > s.at.Seq && at.Epoch >= s.at.Epoch {
 		s.resync(now, syncBehind)
 	} else {

@@ -238,9 +238,10 @@
 // the old coordinator applied just before it heard the election reaches
 // the others after they moved to the new term and is refused as stale; it
 // lives on in the old coordinator's copy, which is the newest).
-// Until its first update, a follower ignores a heartbeat naming a position
-// older than its own in an older epoch (the coordinator is catching up),
-// rather than throwing its updates away. Costs: two position fields per
+// A follower whose copy is newer than a catching-up coordinator's resyncs
+// on its heartbeat as before, but the coordinator answers table_sync only
+// once it has the newest copy, so the follower gets its updates back
+// rather than losing them. Costs: two position fields per
 // ok and coordinator message, and one table_sync/table_copy round trip
 // (the whole table) before a behind winner serves; nothing when the
 // winner's copy is the newest. A recovering node also applies the updates
