@@ -27,6 +27,32 @@ type coordStore struct {
 	order    []string // pending request ids in submission order, for deterministic resends
 	sync     tableSync
 	followed follower
+	hint     newest // the newest copy the latest decision named
+	catching bool   // acting, and taking hint's copy before serving
+	askedAt  time.Time
+	held     []heldOp // peers' ops that came while catching up, in arrival order
+}
+
+// newest is the voter an election found with the newest copy of the table.
+type newest struct {
+	epoch  uint64 // the decision's epoch
+	holder int
+	at     Pos
+}
+
+// heldOp is a peer's table op a catching-up coordinator applies once it
+// has the newest copy.
+type heldOp struct {
+	req     string
+	attempt int
+	op      table.Op
+	from    int
+}
+
+// newestHinter is a store that wants to know, with each coordinator
+// decision, which voter has the newest copy of the table.
+type newestHinter interface {
+	newest(epoch uint64, holder int, at Pos)
 }
 
 // pendingOp is an op this node submitted and has no result for yet.
@@ -58,13 +84,17 @@ const (
 	syncBehind   = "behind"   // the coordinator's heartbeat named a later position
 	syncGap      = "gap"      // an update did not follow the last one applied
 	syncDiverged = "diverged" // same number, another history: or this copy's result differed
+	syncCatchUp  = "catch-up" // a new coordinator took the newer copy of a voter before serving
 )
 
 func newCoordStore(m *Machine) *coordStore {
 	return &coordStore{m: m, tab: table.New(m.cfg.DedupWindow), pending: map[string]*pendingOp{}}
 }
 
-var _ tableStore = (*coordStore)(nil)
+var (
+	_ tableStore   = (*coordStore)(nil)
+	_ newestHinter = (*coordStore)(nil)
+)
 
 func (s *coordStore) submit(now time.Time, req string, attempt int, op table.Op) {
 	p := s.pending[req]
@@ -83,6 +113,8 @@ func (s *coordStore) send(now time.Time, req string, p *pendingOp) {
 	m := s.m
 	p.sentAt = now
 	switch {
+	case m.acting() && s.catching:
+		p.sentTo = m.id // applied when the newest copy is here
 	case m.acting():
 		p.sentTo = m.id
 		s.apply(now, req, p.attempt, p.op, m.id)
@@ -137,7 +169,10 @@ func (s *coordStore) step(now time.Time, p *peerView, msg Message) {
 	m := s.m
 	switch msg.Type {
 	case MsgTableOp:
-		if m.acting() {
+		switch {
+		case m.acting() && s.catching:
+			s.held = append(s.held, heldOp{req: msg.ID, attempt: msg.Attempt, op: *msg.Op, from: p.id})
+		case m.acting():
 			s.apply(now, msg.ID, msg.Attempt, *msg.Op, p.id)
 		}
 	case MsgTableUpdate:
@@ -148,11 +183,20 @@ func (s *coordStore) step(now time.Time, p *peerView, msg Message) {
 				epoch: msg.CoordEpoch, at: *msg.Table})
 		}
 	case MsgTableSync:
-		if m.acting() {
+		switch {
+		case m.acting() && !s.catching:
 			at, b := s.copyTable()
 			m.send(p.id, Message{Type: MsgTableCopy, CoordEpoch: m.coordEpoch, Coordinator: m.id, Table: &at, Body: b})
+		case !m.acting() && msg.Coordinator == p.id && msg.CoordEpoch != 0 && msg.CoordEpoch >= m.coordEpoch:
+			// A new coordinator catching up: the copy answers its epoch.
+			at, b := s.copyTable()
+			m.send(p.id, Message{Type: MsgTableCopy, CoordEpoch: msg.CoordEpoch, Coordinator: p.id, Table: &at, Body: b})
 		}
 	case MsgTableCopy:
+		if s.catching && p.id == s.hint.holder && msg.CoordEpoch == m.coordEpoch && m.acting() {
+			s.caughtUp(now, p.id, *msg.Table, msg.Body)
+			return
+		}
 		if s.sync.asked && p.id == s.sync.from && p.id == m.coordinator && msg.CoordEpoch == m.coordEpoch {
 			if err := s.restore(now, p.id, *msg.Table, msg.Body, s.sync.reason); err != nil {
 				m.reject(now, p.id, msg.CoordEpoch, p.id, "bad table copy")
@@ -223,7 +267,7 @@ func (s *coordStore) heartbeat(now time.Time, p *peerView, at *Pos) {
 func (s *coordStore) resync(now time.Time, reason string) {
 	m := s.m
 	c := m.coordinator
-	if c == 0 || c == m.id || m.term != m.coordEpoch || m.state != StateActive {
+	if c == 0 || c == m.id || m.term != m.coordEpoch || !m.keepsCopy() {
 		return
 	}
 	if s.sync.asked && now.Sub(s.sync.at) < m.cfg.SuspectAfter {
@@ -235,6 +279,7 @@ func (s *coordStore) resync(now time.Time, reason string) {
 
 func (s *coordStore) tick(now time.Time) {
 	m := s.m
+	s.tickCatchUp(now)
 	if s.sync.asked && now.Sub(s.sync.at) >= m.cfg.SuspectAfter {
 		s.resync(now, s.sync.reason)
 	}
@@ -255,6 +300,11 @@ func (s *coordStore) follow(now time.Time) {
 		return
 	}
 	s.followed = f
+	s.catching, s.held = false, nil
+	if f.acting && s.hint.epoch == m.coordEpoch && s.hint.holder != m.id && newerPos(s.hint.at, s.at) {
+		s.catching = true
+		s.askCatchUp(now)
+	}
 	if s.sync.asked && s.sync.from != m.coordinator {
 		s.sync = tableSync{} // the coordinator asked is not the one followed now
 	}
@@ -282,6 +332,7 @@ func (s *coordStore) restore(now time.Time, from int, at Pos, snapshot []byte, r
 func (s *coordStore) reset() {
 	s.pending, s.order = map[string]*pendingOp{}, nil
 	s.sync, s.followed = tableSync{}, follower{}
+	s.hint, s.catching, s.held = newest{}, false, nil
 }
 
 // emitApply logs the coordinator's application of an op.
@@ -304,4 +355,62 @@ func tableEvent(typ EventType, a applied, peer int) Event {
 		e.User = a.op.Unregister.User
 	}
 	return e
+}
+
+// newest records the voter that election e found with the newest copy.
+func (s *coordStore) newest(e uint64, holder int, at Pos) {
+	if e >= s.hint.epoch {
+		s.hint = newest{epoch: e, holder: holder, at: at}
+	}
+}
+
+// askCatchUp asks the holder of the newest copy for it.
+func (s *coordStore) askCatchUp(now time.Time) {
+	m := s.m
+	s.askedAt = now
+	want := s.hint.at
+	m.send(s.hint.holder, Message{Type: MsgTableSync, CoordEpoch: m.coordEpoch, Coordinator: m.id, Table: &want})
+}
+
+// tickCatchUp asks again after suspect-after; when the holder is suspected
+// its copy is out of reach, and a new election finds the newest copy among
+// the nodes still heard.
+func (s *coordStore) tickCatchUp(now time.Time) {
+	m := s.m
+	if !s.catching || !m.acting() {
+		return
+	}
+	if q := m.peers[s.hint.holder]; q == nil || q.suspected {
+		s.catching, s.held = false, nil
+		m.startElection(now, CauseCatchUp)
+		return
+	}
+	if now.Sub(s.askedAt) >= m.cfg.SuspectAfter {
+		s.askCatchUp(now)
+	}
+}
+
+// caughtUp takes the holder's copy unless it is older than this one, then
+// serves what waited: this node's pending ops and the peers' held ones.
+func (s *coordStore) caughtUp(now time.Time, from int, at Pos, snapshot []byte) {
+	m := s.m
+	if !newerPos(s.at, at) && at != s.at {
+		if err := s.restore(now, from, at, snapshot, syncCatchUp); err != nil {
+			m.reject(now, from, m.coordEpoch, m.id, "bad table copy")
+			return // asked again after suspect-after
+		}
+	}
+	s.catching = false
+	held := s.held
+	s.held = nil
+	for _, req := range slices.Clone(s.order) {
+		if p := s.pending[req]; p != nil {
+			s.send(now, req, p)
+		}
+	}
+	for _, h := range held {
+		if m.acting() {
+			s.apply(now, h.req, h.attempt, h.op, h.from)
+		}
+	}
 }

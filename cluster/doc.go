@@ -217,12 +217,45 @@
 // updates are ignored: the copy holds them. A follower asks again after
 // suspect-after.
 //
-// A new coordinator continues from its own copy: its first update carries
-// its copy's position as prev, and the followers whose copies match go on
-// applying; others resync. A recovering node asks for the table with its
-// sync (want_table) and restores the first Active answer's copy; a crashed
-// and restarted process starts with an empty table and so depends on it (if
-// no peer answers, it goes on with the empty table). An assignee resends
+// A new coordinator continues from the newest copy among its voters, not
+// blindly from its own: the Bully election picks the lowest load, and the
+// lowest load is often a node that just recovered (its outstanding work is
+// gone) with a copy taken before its sync delay — serving from it lost
+// every update in between, and the followers then resynced to it as
+// "diverged" (the harness's quota run: ~39 grants gone, views granted
+// again). So each ok carries the voter's table position, the initiator
+// names the Active voter with the newest one (epoch first, then number:
+// Raft's up-to-date rule) in its coordinator message (holder, table), and
+// a winner whose copy is older asks the holder for its copy (table_sync
+// naming its epoch → table_copy; any Active node answers a new
+// coordinator so) and holds its own and its peers' ops until the copy is
+// in (table_sync reason catch-up). It asks again every suspect-after; if
+// the holder becomes suspected it calls a new election (cause catch-up),
+// which finds the newest copy among the nodes still heard. Every voter,
+// the old coordinator included, raised its term before it answered, so
+// nobody applies an update of an older epoch after its ok: the position a
+// voter reports is final, and that covers the in-flight window (an update
+// the old coordinator applied just before it heard the election reaches
+// the others after they moved to the new term and is refused as stale; it
+// lives on in the old coordinator's copy, which is the newest).
+// A follower whose copy is newer than a catching-up coordinator's resyncs
+// on its heartbeat as before, but the coordinator answers table_sync only
+// once it has the newest copy, so the follower gets its updates back
+// rather than losing them. Costs: two position fields per
+// ok and coordinator message, and one table_sync/table_copy round trip
+// (the whole table) before a behind winner serves; nothing when the
+// winner's copy is the newest. A recovering node also applies the updates
+// it receives once it has its sync's copy (and resyncs on a gap), so its
+// copy is current when it goes Active and the catch-up is rarely needed.
+// That alone would not do: an update lost on the way, or one in flight at
+// the election, still leaves the winner behind. Electing the newest copy
+// instead of the lowest load would change the seed's rule; fetching the
+// newest copy keeps the rule and loses nothing.
+//
+// A recovering node asks for the table with its sync (want_table) and
+// restores the first Active answer's copy; a crashed and restarted process
+// starts with an empty table and so depends on it (if no peer answers, it
+// goes on with the empty table). An assignee resends
 // its op to each new coordinator and every suspect-after until it has the
 // result; every op carries the client's request id (hashed when longer than
 // the table takes), retries of the request reuse it, and the table's dedup
@@ -237,11 +270,19 @@
 // a partition keeps acting while the others elect one — both apply ops to
 // their copies: both grant the same image's views, more than its quota, and
 // when the partition heals one side's copy overwrites the other's (the
-// newer epoch's, unless the old coordinator wins an election before it has
-// resynced) and the other side's grants are gone from the table though
-// their clients were told granted (TestPartitionOverGrantsTheQuota). The store behind the request
-// path is an interface (tableStore, store.go) so that a Raft store can
-// replace this one without changing the view path.
+// newer epoch's: even an old coordinator that wins takes it, as the newest
+// by epoch) and the other side's grants are gone from the table though
+// their clients were told granted (TestPartitionOverGrantsTheQuota). A
+// coordinator that is only suspected, not failed (paused past
+// suspect-after, or cut off), is such a partition in time: what it applies
+// after the others decided without its vote is refused by them as stale,
+// and what it answered itself is lost. Otherwise a change of coordinator
+// (crash, silent fault, recovery or periodic election) keeps every update
+// that some voter holds (TestRecoveredCoordinatorKeepsTheSuccessorsGrants,
+// TestNewCoordinatorTakesTheNewestCopy); only what a crashed coordinator
+// applied and no peer received is gone, as above. The store behind the request path
+// is an interface (tableStore, store.go) so that a Raft store can replace
+// this one without changing the view path.
 //
 // # Events
 //
@@ -256,7 +297,7 @@
 //	state            from → state
 //	suspect          peer; reason: silent | disconnected | sync (copied from the peer a recovering node synced from)
 //	alive            peer: a suspected peer was heard again
-//	election_start   epoch (of the new election), cause: startup | coordinator-lost | periodic | recovery | no-coordinator
+//	election_start   epoch (of the new election), cause: startup | coordinator-lost | periodic | recovery | no-coordinator | catch-up
 //	election_result  epoch, coordinator (winner), loads (every voter's load), cause; reason "hysteresis" when the margin kept the sitting coordinator; written by the initiator only
 //	coordinator      epoch, coordinator: this node now follows that decision (every node, each time; failover is measured from these)
 //	assign           req, assignee, loads (candidates' loads at decision), epoch (of the deciding coordinator)
@@ -274,7 +315,7 @@
 //	                 acting coordinator applied the op (seq: its update's number; a read, online, does not
 //	                 advance the stream: seq is the last update's)
 //	table_update     req, kind, image, user, result, epoch, seq, peer (the coordinator): a follower applied its update
-//	table_sync       peer, epoch, seq, reason (recovery | behind | gap | diverged): this node replaced its copy of the table with peer's
+//	table_sync       peer, epoch, seq, reason (recovery | behind | gap | diverged | catch-up): this node replaced its copy of the table with peer's
 //	table_answer     req, kind, image, user, result, coordinator (the applier), epoch, seq: this node answered the client
 //
 // A view's assignee also writes complete (req, dur: the reveal, kind view;

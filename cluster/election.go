@@ -16,6 +16,7 @@ type ballot struct {
 type vote struct {
 	load  float64
 	state NodeState
+	table *Pos // the voter's copy of the table (nil: not told)
 }
 
 // nextEpoch is the epoch of a new election by node id after seeing term:
@@ -76,7 +77,7 @@ func (m *Machine) startElection(now time.Time, cause string) {
 	m.participated = true
 	m.ballot = &ballot{
 		epoch: e, cause: cause, deadline: now.Add(m.cfg.ElectionTimeout),
-		replies: map[int]vote{m.id: {load: m.load(), state: StateActive}},
+		replies: map[int]vote{m.id: {load: m.load(), state: StateActive, table: m.tablePos()}},
 	}
 	m.emit(now, Event{Type: EvElectionStart, Epoch: e, Cause: cause})
 	m.send(0, Message{Type: MsgElection, Epoch: e})
@@ -106,14 +107,14 @@ func (m *Machine) onElection(now time.Time, p *peerView, msg Message) {
 	}
 	m.raiseTerm(now, msg.Epoch)
 	m.participated = true
-	m.send(p.id, Message{Type: MsgOK, Epoch: msg.Epoch, Load: m.load(), State: m.state})
+	m.send(p.id, Message{Type: MsgOK, Epoch: msg.Epoch, Load: m.load(), State: m.state, Table: m.tablePos()})
 }
 
 func (m *Machine) onOK(now time.Time, p *peerView, msg Message) {
 	if m.ballot == nil || msg.Epoch != m.ballot.epoch {
 		return
 	}
-	m.ballot.replies[p.id] = vote{load: msg.Load, state: msg.State}
+	m.ballot.replies[p.id] = vote{load: msg.Load, state: msg.State, table: msg.Table}
 	m.maybeDecide(now)
 }
 
@@ -155,8 +156,53 @@ func (m *Machine) decide(now time.Time) {
 		winner, reason = w, "hysteresis"
 	}
 	m.emit(now, Event{Type: EvElectionResult, Epoch: b.epoch, Coordinator: winner, Loads: loads, Cause: b.cause, Reason: reason})
+	holder, at := newestCopy(b.replies)
+	m.hintNewest(b.epoch, holder, at)
 	m.adopt(now, b.epoch, winner)
-	m.send(0, Message{Type: MsgCoordinator, Epoch: m.term, CoordEpoch: b.epoch, Coordinator: winner, Loads: loads})
+	msg := Message{Type: MsgCoordinator, Epoch: m.term, CoordEpoch: b.epoch, Coordinator: winner, Loads: loads}
+	if holder != 0 {
+		msg.Holder, msg.Table = holder, &at
+	}
+	m.send(0, msg)
+}
+
+// tablePos is this node's table position, for a vote.
+func (m *Machine) tablePos() *Pos {
+	at := m.store.position()
+	return &at
+}
+
+// newestCopy is the Active voter with the newest copy of the table (the
+// lowest id among equals; 0 when no voter told its position), and where it is.
+func newestCopy(replies map[int]vote) (holder int, at Pos) {
+	ids := make([]int, 0, len(replies))
+	for id := range replies {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		v := replies[id]
+		if v.state == StateActive && v.table != nil && (holder == 0 || newerPos(*v.table, at)) {
+			holder, at = id, *v.table
+		}
+	}
+	return holder, at
+}
+
+// newerPos reports whether table position a is newer than b: a later epoch,
+// or the same epoch and a higher number (Raft's up-to-date rule). Within one
+// history that is the copy holding more updates.
+func newerPos(a, b Pos) bool {
+	return a.Epoch > b.Epoch || a.Epoch == b.Epoch && a.Seq > b.Seq
+}
+
+// hintNewest tells a store that wants it which voter of the election of
+// epoch e reported the newest copy of the table (coordStore: a new
+// coordinator takes that copy before it serves).
+func (m *Machine) hintNewest(e uint64, holder int, at Pos) {
+	if h, ok := m.store.(newestHinter); ok && holder != 0 && m.member(holder) {
+		h.newest(e, holder, at)
+	}
 }
 
 // hysteresis keeps the sitting coordinator (the one this initiator follows)
@@ -181,6 +227,9 @@ func (m *Machine) onCoordinator(now time.Time, p *peerView, msg Message) {
 				q.load = l
 			}
 		}
+	}
+	if msg.Table != nil {
+		m.hintNewest(msg.CoordEpoch, msg.Holder, *msg.Table)
 	}
 	m.adopt(now, msg.CoordEpoch, msg.Coordinator)
 	m.raiseTerm(now, msg.Epoch)

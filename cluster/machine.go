@@ -17,6 +17,7 @@ const (
 	CausePeriodic        = "periodic"         // the coordinator's reelect-every timer
 	CauseRecovery        = "recovery"         // a node finished recovering (recovery-election)
 	CauseNoCoordinator   = "no-coordinator"   // an election was announced but no result came
+	CauseCatchUp         = "catch-up"         // a new coordinator lost the voter holding the newest copy of the table
 )
 
 // Machine is one node's protocol logic as a pure state machine, after
@@ -251,7 +252,7 @@ func (m *Machine) Step(now time.Time, msg Message) {
 	case MsgSyncResp:
 		m.onSyncResp(now, p, msg)
 	case MsgTableOp, MsgTableUpdate, MsgTableResult, MsgTableSync, MsgTableCopy:
-		if m.state == StateActive {
+		if m.state == StateActive || m.keepsCopy() && (msg.Type == MsgTableUpdate || msg.Type == MsgTableCopy) {
 			m.store.step(now, p, msg)
 		}
 	}

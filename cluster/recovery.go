@@ -124,3 +124,9 @@ func (m *Machine) onSyncResp(now time.Time, p *peerView, msg Message) {
 		}
 	}
 }
+
+// keepsCopy reports whether this node keeps its copy of the table current:
+// Active, or Recovering with its sync done (it applies the updates it gets).
+func (m *Machine) keepsCopy() bool {
+	return m.state == StateActive || m.state == StateRecovering && m.rec.synced
+}

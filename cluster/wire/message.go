@@ -108,8 +108,9 @@ type Message struct {
 	Op        *table.Op     `json:"op,omitempty"`         // table_op, table_update: the op, its ID the request's table id
 	Result    *table.Result `json:"result,omitempty"`     // table_update, table_result, response to a table request
 	Applier   int           `json:"applier,omitempty"`    // response: the node whose table applied (or read) the op
-	Table     *Pos          `json:"table,omitempty"`      // position: of the coordinator (heartbeat), of an update or answer, of a copy
+	Table     *Pos          `json:"table,omitempty"`      // position: of the coordinator (heartbeat), of an update or answer, of a copy, of a voter (ok)
 	Prev      uint64        `json:"prev,omitempty"`       // table_update: the epoch of the update before it (at Table.Seq−1)
+	Holder    int           `json:"holder,omitempty"`     // coordinator: the voter with the newest copy of the table (Table: its position)
 	WantTable bool          `json:"want_table,omitempty"` // sync_req: a recovering node asks for the table too
 
 	// Body is the raw payload after the header (images); never base64'd.
