@@ -28,11 +28,13 @@ warnings in the report, and the parts that need them are left out.
 
 With --design it regenerates the design document's results instead:
 OUT/README.md (default reports/README.md), the seed's "Results and Metrics"
-and "Stress Testing Analysis" with measured values. OUT/sources.yaml declares
-which experiment each section reads (stress, failover, openloop, balancers,
-scaling) and where the codec benchmark output is (bench, default
-data/bench.txt); without the file the defaults are stress10k, failover,
-openloop, balancers and scaling. For each, the small files of its latest
+and "Stress Testing Analysis" with measured values, and Part 2's sections.
+OUT/sources.yaml declares which experiment each section reads (stress,
+failover, openloop, balancers, scaling; partition, tls, hysteresis, proxies,
+quota, partition_quota) and where the codec benchmark output is (bench,
+default data/bench.txt); without the file the defaults are stress10k,
+failover, openloop, balancers and scaling, and no Part 2 section. For each,
+the small files of its latest
 complete run in RESULTS (summary.json, run.json, experiment.yaml,
 schedule.json; sweep.json and sweep.md for a sweep) are copied into
 OUT/data/NAME/ and its figures into OUT/figures/NAME/, so that every number
