@@ -79,6 +79,7 @@ type Machine struct {
 	rec recovery
 
 	store tableStore
+	raft  *raftStore // election raft: the store, also behind store; nil with bully
 
 	out Ready
 }
@@ -127,6 +128,9 @@ type Ready struct {
 	// Abandon means the node entered Failed: cancel every running service
 	// and send nothing for the requests it was serving.
 	Abandon bool
+	// Fatal, when set, means the node cannot go on (its raft store
+	// stopped: a disk error): send nothing more and stop.
+	Fatal error
 }
 
 // NewMachine returns the machine of node cfg.ID at time now. rng drives the
@@ -181,6 +185,7 @@ func (m *Machine) Restore(hs HardState) {
 
 // Ready returns and clears the pending outputs.
 func (m *Machine) Ready() Ready {
+	m.processRaft()
 	rd := m.out
 	m.out = Ready{Messages: rd.Messages[:0], Events: rd.Events[:0], Serve: rd.Serve[:0], Answers: rd.Answers[:0]}
 	return rd
@@ -205,7 +210,7 @@ func (m *Machine) Tick(now time.Time) {
 	m.tickRecovery(now)
 	m.tickElection(now)
 	m.tickHeartbeat(now)
-	if m.state == StateActive {
+	if m.state == StateActive || m.raft != nil { // Raft's clock runs while recovering too
 		m.store.tick(now)
 	}
 }
@@ -232,13 +237,16 @@ func (m *Machine) Step(now time.Time, msg Message) {
 	switch msg.Type {
 	case MsgHeartbeat:
 		m.onHeartbeat(now, p, msg)
-	case MsgElection:
-		m.onElection(now, p, msg)
-	case MsgOK:
-		m.onOK(now, p, msg)
-	case MsgCoordinator:
-		m.onCoordinator(now, p, msg)
+	case MsgRaft:
+		if m.raft != nil {
+			m.raft.step(now, p, msg)
+		}
+	case MsgElection, MsgOK, MsgCoordinator:
+		if !m.bullyOff() {
+			m.stepElection(now, p, msg)
+		}
 	case MsgAssign:
+		m.onElection(now, p, msg)
 		m.onAssign(now, p, msg)
 	case MsgDone:
 		m.onDone(now, msg.Done)
@@ -265,6 +273,9 @@ func (m *Machine) PeerLost(now time.Time, id int) {
 	}
 	if p := m.peers[id]; p != nil && m.state != StateFailed && !p.suspected {
 		m.suspect(now, p, "disconnected")
+	}
+	if m.raft != nil && m.peers[id] != nil {
+		m.raft.unreachable(id)
 	}
 }
 

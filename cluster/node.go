@@ -195,6 +195,13 @@ func (n *Node) Run(ctx context.Context) error {
 	if err == nil {
 		err = n.restore()
 	}
+	if err == nil && n.cfg.Election == ElectionRaft {
+		var closeRaft func()
+		closeRaft, err = n.useRaft()
+		if closeRaft != nil {
+			defer closeRaft()
+		}
+	}
 	if err != nil {
 		ln.Close()
 		return err
@@ -265,11 +272,7 @@ func (n *Node) loop() {
 		case <-n.runCtx.Done():
 			return
 		case in := <-n.inbox:
-			n.handle(in)
-			if in.ack != nil {
-				n.apply(n.m.Ready())
-				close(in.ack)
-			}
+			n.handleBatch(in)
 		case <-tick.C:
 			now := n.now()
 			n.m.Tick(now)
@@ -330,6 +333,12 @@ func (n *Node) post(in input) bool {
 // on it. A node that cannot persist it stops, sending nothing more.
 func (n *Node) apply(rd Ready) {
 	if n.fatal != nil {
+		return
+	}
+	if rd.Fatal != nil {
+		n.fatal = fmt.Errorf("node %d: %w", n.cfg.ID, rd.Fatal)
+		n.log.Error("stopping", "err", rd.Fatal)
+		n.stop()
 		return
 	}
 	if rd.HardState != nil && n.cfg.StateDir != "" {

@@ -1,0 +1,89 @@
+package cluster
+
+import (
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"stegocloud/cluster/raftstore"
+)
+
+// Elections: Config.Election.
+const (
+	ElectionBully = "bully" // the seed's load-based Bully election; the coordinator's table (coordStore)
+	ElectionRaft  = "raft"  // the etcd-io/raft leader coordinates; the table is Raft's state machine (raftStore)
+)
+
+// RaftDir is where node id keeps its Raft log and snapshots under stateDir.
+func RaftDir(stateDir string, id int) string {
+	return filepath.Join(stateDir, fmt.Sprintf("raft-%d", id))
+}
+
+// OpenRaft opens (or creates) the raft store of cfg's node, with fsync on.
+func OpenRaft(cfg Config) (*raftstore.Store, error) {
+	ids := cfg.Peers.IDs()
+	peers := make([]uint64, 0, len(ids)+1)
+	self := false
+	for _, id := range ids {
+		peers = append(peers, uint64(id))
+		self = self || id == cfg.ID
+	}
+	if !self {
+		peers = append(peers, uint64(cfg.ID))
+	}
+	rc := raftstore.DefaultConfig(uint64(cfg.ID), peers, RaftDir(cfg.StateDir, cfg.ID))
+	rc.DedupWindow = cfg.DedupWindow
+	rs, err := raftstore.Open(rc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: opening the raft store: %w", ErrState, err)
+	}
+	return rs, nil
+}
+
+// UseRaft makes m a raft-mode machine (Config.Election raft) over rs, which
+// the driver opened (OpenRaft) and closes after the machine's last Ready;
+// call it before any input. From then on the Raft leader is the
+// coordinator: no Bully election runs, the coordinator's epoch is the Raft
+// term, and the table is rs's. Ready runs rs's Process, so Raft's writes
+// are durable before the Ready's messages are sent.
+func (m *Machine) UseRaft(rs *raftstore.Store) {
+	m.raft = newRaftStore(m, rs)
+	m.store = m.raft
+	m.startupAt = time.Time{}
+	m.raftLeader(m.clock, rs.Term(), int(rs.Leader()))
+}
+
+// raftLeader follows Raft's leader: term is the coordinator's epoch, leader
+// (0: none known) the coordinator. A change of either is a coordinator
+// event (one leader per term, so the harness's single_coordinator check
+// holds it to that); the leader starts acting as coordinator when it wins.
+func (m *Machine) raftLeader(now time.Time, term uint64, leader int) {
+	if term == m.term && leader == m.coordinator {
+		return
+	}
+	wasActing := m.acting()
+	known := m.coordinator != 0
+	m.term, m.coordEpoch, m.coordinator = term, term, leader
+	if leader != 0 || known {
+		m.emit(now, Event{Type: EvCoordinator, Epoch: term, Coordinator: leader})
+	}
+	if m.acting() && !wasActing {
+		m.becomeCoordinator(now)
+	}
+	m.store.follow(now)
+}
+
+// processRaft runs the raft store's Process into the pending Ready; a store
+// that stopped (a disk error) makes the node stop.
+func (m *Machine) processRaft() {
+	if m.raft == nil {
+		return
+	}
+	m.raft.process(m.clock)
+	if m.raft.err != nil && m.out.Fatal == nil {
+		m.out.Fatal = fmt.Errorf("%w: raft store: %w", ErrState, m.raft.err)
+	}
+}
+
+// bullyOff says the Bully election is off: Raft elects.
+func (m *Machine) bullyOff() bool { return m.raft != nil }
