@@ -46,6 +46,7 @@ var fieldDocText = map[string]string{
 	"cluster.service.max_concurrent": "Requests a node serves at once; more wait. 0 = unlimited.",
 	"cluster.proxies":                "Fault proxies on every link (node → node and client → node; harness/netfault, in the harness's process): true, false, or auto = on when the experiment has a network fault. true without faults measures what the proxies cost. launch: local only.",
 	"cluster.tls":                    "Mutual TLS 1.3 on every connection (nodes, the load's clients, the harness's control calls). launch: local makes fresh certificates per run in the run's tls/ directory; launch: external needs tls_dir; launch: noop refuses it.",
+	"cluster.election":               "Who coordinates: bully (the seed's load-based Bully election, no quorum) or raft (the etcd-io/raft leader with PreVote and CheckQuorum; the table goes through its log, fsynced in each node's state directory; the minority side of a partition serves no table op). Sweep it to compare both under the same faults.",
 	"cluster.tls_dir":                "launch: external with tls only: the directory made by `stegocloud certs` for the running nodes (ca.pem, client.pem, control.pem and their keys), relative to the working directory.",
 
 	"faults":                         "Injected failures: the random models (kind, every, probability, down for node faults; network for network faults) or an explicit schedule.",
