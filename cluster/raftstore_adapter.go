@@ -88,13 +88,13 @@ func (s *raftStore) forget(req string) {
 	}
 }
 
-// step feeds a MsgRaft; what Raft refuses (not a message for this node
-// from a member) changes nothing.
+// step feeds a MsgRaft from peer p; what Raft refuses (not a message for
+// this node from p, a member) changes nothing.
 func (s *raftStore) step(now time.Time, p *peerView, msg Message) {
 	if msg.Type != MsgRaft {
 		return
 	}
-	if err := s.rs.Step(msg.Body); errors.Is(err, raftstore.ErrStopped) {
+	if err := s.rs.StepFrom(uint64(p.id), msg.Body); errors.Is(err, raftstore.ErrStopped) {
 		s.err = err
 	}
 }

@@ -186,7 +186,13 @@ func (s *Store) Tick() {
 // Step hands Raft a message a peer sent (Message.Data from that peer's
 // Output). Bytes that are not a message to this node from a peer are
 // ErrBadMessage and change nothing.
-func (s *Store) Step(b []byte) error {
+func (s *Store) Step(b []byte) error { return s.StepFrom(0, b) }
+
+// StepFrom is Step for bytes that arrived on peer link's authenticated
+// connection (link ≠ 0): the message must name link as its sender, so that
+// one member cannot speak for another, except a forwarded proposal or read
+// index, which keeps its origin (a leader that stepped down forwards it on).
+func (s *Store) StepFrom(link uint64, b []byte) error {
 	if s.err != nil {
 		return s.err
 	}
@@ -200,6 +206,9 @@ func (s *Store) Step(b []byte) error {
 	forwarded := m.GetType() == pb.MessageType_MsgProp || m.GetType() == pb.MessageType_MsgReadIndex
 	if m.GetTo() != s.cfg.ID || !slices.Contains(s.cfg.Peers, m.GetFrom()) || (m.GetFrom() == s.cfg.ID && !forwarded) {
 		return fmt.Errorf("%w: %v from %d to %d, this is %d", ErrBadMessage, m.GetType(), m.GetFrom(), m.GetTo(), s.cfg.ID)
+	}
+	if link != 0 && m.GetFrom() != link && !forwarded {
+		return fmt.Errorf("%w: %v from %d on the link of peer %d", ErrBadMessage, m.GetType(), m.GetFrom(), link)
 	}
 	s.stats.MessagesReceived++
 	var stepErr error

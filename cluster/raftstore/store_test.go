@@ -271,6 +271,17 @@ func TestStepRejects(t *testing.T) {
 	if err := st.Step(msg(pb.MessageType_MsgHeartbeatResp, 2, 1)); err != nil {
 		t.Fatalf("heartbeat response from 2: %v", err)
 	}
+	// On peer 3's link only: 2's message is a forgery, a forwarded
+	// proposal keeps its origin.
+	if err := st.StepFrom(3, msg(pb.MessageType_MsgHeartbeatResp, 2, 1)); !errors.Is(err, ErrBadMessage) {
+		t.Errorf("2's heartbeat response on 3's link: %v, want ErrBadMessage", err)
+	}
+	if err := st.StepFrom(2, msg(pb.MessageType_MsgHeartbeatResp, 2, 1)); err != nil {
+		t.Errorf("2's heartbeat response on 2's link: %v", err)
+	}
+	if err := st.StepFrom(3, msg(pb.MessageType_MsgProp, 2, 1)); errors.Is(err, ErrBadMessage) {
+		t.Errorf("a proposal of 2 forwarded by 3: %v", err)
+	}
 }
 
 func TestProposeErrors(t *testing.T) {
