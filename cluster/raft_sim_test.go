@@ -1,0 +1,113 @@
+package cluster
+
+import (
+	"testing"
+	"time"
+
+	"stegocloud/cluster/table"
+	"stegocloud/stego"
+)
+
+// newRaftSim is a sim of n machines with election raft, each over its own
+// raft store (fsync on) in a temporary directory.
+func newRaftSim(t *testing.T, n int) *sim {
+	dir := t.TempDir()
+	s := newSim(t, n, 1, func(c *Config) { c.Election, c.StateDir = ElectionRaft, dir })
+	for _, id := range s.ids {
+		rs, err := OpenRaft(s.ms[id].cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { rs.Close() })
+		s.ms[id].UseRaft(rs)
+		s.collect(id)
+	}
+	return s
+}
+
+// acting returns the nodes that act as coordinator.
+func (s *sim) acting() []int {
+	var out []int
+	for _, id := range s.live() {
+		if s.ms[id].acting() {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// TestRaftSimLeaderCoordinates: with election raft the Raft leader is the
+// only acting coordinator (epoch = its term), no Bully election runs, and
+// views spend the quota exactly.
+func TestRaftSimLeaderCoordinates(t *testing.T) {
+	s := newRaftSim(t, 3)
+	s.advance(3 * time.Second)
+	coord, epoch := s.mustAgree("after startup")
+	if got := s.acting(); len(got) != 1 || got[0] != coord {
+		t.Fatalf("acting %v, want only the leader %d", got, coord)
+	}
+	if epoch != s.ms[coord].raft.rs.Term() || !s.ms[coord].raft.rs.IsLeader() {
+		t.Fatalf("coordinator %d at epoch %d; its raft term %d, leader %v", coord, epoch,
+			s.ms[coord].raft.rs.Term(), s.ms[coord].raft.rs.IsLeader())
+	}
+	img := stego.Metadata{ID: "img", Usernames: []string{"alice"}, Quota: 1}
+	if v := s.viewAnswer("v1", img, "alice"); !v.Granted {
+		t.Fatalf("first view %+v, want granted", v)
+	}
+	if v := s.viewAnswer("v2", img, "alice"); v.Granted || v.Reason != table.ReasonExhausted {
+		t.Fatalf("second view %+v, want exhausted", v)
+	}
+	if n := len(s.eventsOf(EvElectionStart)) + len(s.eventsOf(EvElectionResult)); n != 0 {
+		t.Fatalf("%d Bully election events with election raft", n)
+	}
+}
+
+// TestRaftSimPartitionedLeaderGrantsNothing: the leader cut off from both
+// followers steps down (CheckQuorum), a view sent only to it is not
+// answered, the majority elects a new leader (a higher term) and grants
+// from the quota; after the heal the minority's view is answered from the
+// one table, and the grants never exceed the quota. The seed's store
+// grants on both sides (TestPartitionOverGrantsTheQuota).
+func TestRaftSimPartitionedLeaderGrantsNothing(t *testing.T) {
+	s := newRaftSim(t, 3)
+	s.advance(3 * time.Second)
+	old, oldEpoch := s.mustAgree("after startup")
+	img := stego.Metadata{ID: "img", Usernames: []string{"alice"}, Quota: 2}
+	if v := s.viewAnswer("v1", img, "alice"); !v.Granted {
+		t.Fatalf("first view %+v, want granted", v)
+	}
+	s.drop = func(m simMsg) bool { return (m.from == old) != (m.to == old) }
+	s.view("v-minority", 1, img, "alice", old)
+	s.advance(3 * time.Second)
+	if len(s.answers["v-minority"]) != 0 {
+		t.Fatalf("the cut-off leader answered: %+v", s.answers["v-minority"][0].msg.Result)
+	}
+	if s.ms[old].acting() {
+		t.Fatalf("the cut-off leader %d still acts: %s", old, s.ms[old])
+	}
+	majority := without(s.ids, old)
+	next := s.ms[majority[0]].coordinator
+	if next == 0 || next == old || s.ms[majority[1]].coordinator != next || s.ms[next].coordEpoch <= oldEpoch {
+		t.Fatalf("the majority follows %d and %d (old leader %d at %d): %s", next, s.ms[majority[1]].coordinator, old, oldEpoch, s.describe())
+	}
+	if v := s.viewAnswer("v-majority", img, "alice", majority...); !v.Granted || v.Remaining != 0 {
+		t.Fatalf("the majority's view %+v, want granted, 0 left", v)
+	}
+	s.drop = nil
+	s.advance(5 * time.Second)
+	s.mustAgree("after the heal")
+	if as := s.answers["v-minority"]; len(as) > 0 && as[0].msg.Result.View.Granted {
+		t.Fatalf("the minority's view was granted after the heal: over the quota of 2")
+	}
+}
+
+// without returns ids without not.
+func without(ids []int, not int) []int {
+	var out []int
+	for _, id := range ids {
+		if id != not {
+			out = append(out, id)
+		}
+	}
+	return out
+}
