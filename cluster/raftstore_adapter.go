@@ -97,6 +97,19 @@ func (s *raftStore) step(now time.Time, p *peerView, msg Message) {
 	if err := s.rs.StepFrom(uint64(p.id), msg.Body); errors.Is(err, raftstore.ErrStopped) {
 		s.err = err
 	}
+	s.followLeader(now)
+}
+
+// followLeader tells the machine at once when Raft's leader or term
+// changed, before the next input: the new leader's first append and its
+// first assign share a link, and the driver may step both before the next
+// Ready, so waiting for the raft_leader event would make this node refuse
+// the assign of a coordinator it does not know yet.
+func (s *raftStore) followLeader(now time.Time) {
+	if l, t := s.rs.Leader(), s.rs.Term(); l != s.leader || t != s.term {
+		s.leader, s.term = l, t
+		s.m.raftLeader(now, t, int(l))
+	}
 }
 
 // heartbeat has nothing to check: Raft's own heartbeats keep the copies in step.
@@ -110,6 +123,7 @@ func (s *raftStore) tick(now time.Time) {
 	}
 	s.lastTick = now
 	s.rs.Tick()
+	s.followLeader(now)
 	s.retry()
 }
 
@@ -155,12 +169,15 @@ func (s *raftStore) process(now time.Time) {
 		s.err = err
 		return
 	}
-	for _, e := range out.Events {
-		s.event(now, e)
-	}
+	// Raft's messages first: a new leader's appends go out ahead of the
+	// assigns it makes when it starts acting.
 	for _, msg := range out.Messages {
 		s.m.send(int(msg.To), Message{Type: MsgRaft, Body: msg.Data})
 	}
+	for _, e := range out.Events {
+		s.event(now, e)
+	}
+	s.followLeader(now)
 	for _, d := range out.Done {
 		s.done(now, d)
 	}
@@ -205,8 +222,7 @@ func (s *raftStore) event(now time.Time, e raftstore.Event) {
 	case raftstore.EventApply:
 		return
 	case raftstore.EventLeader:
-		s.leader, s.term = e.Leader, e.Term
-		s.m.raftLeader(now, e.Term, int(e.Leader))
+		// followLeader follows the current leader; this is a step on the way.
 	}
 	ev := Event{Type: EventType(e.Type), Epoch: e.Term, Coordinator: int(e.Leader), State: e.State, Seq: e.Index, Reason: e.Reason}
 	if e.Type == raftstore.EventRecover {
