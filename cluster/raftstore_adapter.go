@@ -204,7 +204,7 @@ func (s *raftStore) done(now time.Time, d raftstore.Done) {
 	delete(s.pending, req)
 	m := s.m
 	a := applied{req: req, attempt: p.attempt, op: p.op, result: d.Result, by: int(s.leader),
-		epoch: s.term, at: s.position()}
+		epoch: d.Term, at: Pos{Epoch: d.Term, Seq: d.Index}}
 	if a.by == 0 {
 		a.by = m.id // applied here with no leader known any more: name this replica
 	}

@@ -300,3 +300,36 @@ func TestProposeErrors(t *testing.T) {
 	}
 	s.st[lead] = nil
 }
+
+// TestDoneSaysWhere: a proposal's Done names its entry (index, and the
+// term of the leader that appended it), the same at the leader and at a
+// follower that proposed; a read's names the index it was answered at.
+func TestDoneSaysWhere(t *testing.T) {
+	s := newSim(t, 3, 5, false, nil)
+	lead := s.waitLeader(100)
+	follower := lead%3 + 1
+	if _, err := s.do(lead, view("w-1", "img", 5)); err != nil {
+		t.Fatal(err)
+	}
+	id, err := s.st[follower].Propose(view("w-2", "img", 5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.do(follower, view("w-3", "img", 5)); err != nil {
+		t.Fatal(err)
+	}
+	d := s.done[follower][id]
+	term := s.st[lead].Term()
+	if d.Err != nil || d.Term != term || d.Index == 0 || d.Index >= s.st[follower].Applied() {
+		t.Fatalf("w-2's done %+v: want term %d and an index below the last applied %d", d, term, s.st[follower].Applied())
+	}
+	rid, err := s.st[follower].Read(online)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.process(follower)
+	s.deliverAll()
+	if r := s.done[follower][rid]; r.Err != nil || r.Index != s.st[follower].Applied() || r.Term != term {
+		t.Fatalf("read's done %+v: want index %d, term %d", r, s.st[follower].Applied(), term)
+	}
+}
