@@ -91,4 +91,13 @@ func benchViews(b *testing.B, clients int, election string) {
 	b.ReportMetric(float64(percentile(all, 0.50).Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(percentile(all, 0.99).Microseconds())/1000, "p99-ms")
 	b.ReportMetric(0, "ns/op")
+	if election == cluster.ElectionRaft {
+		var fsyncs, timeouts int64
+		for _, st := range pc.statuses() {
+			fsyncs += st.Counters["raft.fsyncs"]
+			timeouts += st.Counters["raft.timeouts"]
+		}
+		b.ReportMetric(float64(fsyncs)/float64(b.N), "fsyncs/view") // every node's, setup included
+		b.ReportMetric(float64(timeouts), "raft-timeouts")
+	}
 }

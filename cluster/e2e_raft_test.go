@@ -74,10 +74,18 @@ func TestE2ERaftViews(t *testing.T) {
 		count[cluster.EvRaftLeader] == 0 || count[cluster.EvTableAnswer] != 3 {
 		t.Fatalf("events %v: want no Bully election, coordinator and raft_leader events, 3 answers", count)
 	}
+	proposed := int64(0)
 	for id, st := range sts {
 		if n := st.Counters["sent.election"] + st.Counters["sent.coordinator"]; n != 0 || st.Counters["sent.raft"] == 0 {
 			t.Fatalf("node %d sent %d election frames and %d raft frames", id, n, st.Counters["sent.raft"])
 		}
+		if st.Counters["raft.fsyncs"] == 0 || st.Counters["raft.applied"] < 3 {
+			t.Fatalf("node %d's raft counters %v: no fsync, or fewer than the 3 views applied", id, st.Counters)
+		}
+		proposed += st.Counters["raft.proposed"]
+	}
+	if proposed < 3 {
+		t.Fatalf("%d proposals for 3 views", proposed)
 	}
 }
 

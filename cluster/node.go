@@ -476,6 +476,7 @@ func (n *Node) counters() map[string]int64 {
 			c["lost.log"] = d
 		}
 	}
+	n.raftCounters(c)
 	return c
 }
 

@@ -52,3 +52,22 @@ func (n *Node) handleBatch(in input) {
 		}
 	}
 }
+
+// raftCounters adds the raft store's counters (election raft): "raft.fsyncs",
+// "raft.readies" (Ready batches, each at most one WAL write), "raft.proposed",
+// "raft.applied" (entries, empty ones included), "raft.reads",
+// "raft.timeouts" (proposals and reads proposed again), "raft.snapshots"
+// (created) and "raft.wal_bytes".
+func (n *Node) raftCounters(c map[string]int64) {
+	if n.m == nil || n.m.raft == nil {
+		return
+	}
+	st := n.m.raft.rs.Stats()
+	for k, v := range map[string]uint64{
+		"raft.fsyncs": st.Fsyncs, "raft.readies": st.Readies, "raft.proposed": st.Proposed,
+		"raft.applied": st.Applied, "raft.reads": st.Reads, "raft.timeouts": st.Timeouts,
+		"raft.snapshots": st.SnapshotsCreated, "raft.wal_bytes": st.WALBytesWritten,
+	} {
+		c[k] = int64(v)
+	}
+}
