@@ -156,6 +156,9 @@ func (c Config) Validate() error {
 		return bad("election", "%q is not %s or %s", c.Election, ElectionBully, ElectionRaft)
 	case c.Election == ElectionRaft && c.StateDir == "":
 		return bad("election", "raft keeps its log in a subdirectory of --state-dir, which is empty")
+	case c.Election == ElectionRaft && c.SuspectAfter >= raftElectionTicks*c.Heartbeat:
+		return bad("suspect-after", "with election raft must be below Raft's election timeout, %d heartbeats (%v), got %v",
+			raftElectionTicks, raftElectionTicks*c.Heartbeat, c.SuspectAfter)
 	}
 	if !validBalancer(c.Balancer) {
 		return bad("balancer", "%q is not one of %v", c.Balancer, Balancers)

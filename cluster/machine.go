@@ -338,9 +338,10 @@ func (m *Machine) Status() NodeStatus {
 }
 
 // acting reports whether this node is the coordinator now: Active, elected,
-// no later election under way, and not fenced after a stall.
+// no later election under way, not fenced after a stall, and with raft
+// holding its lease (raftmode.go).
 func (m *Machine) acting() bool {
-	return m.state == StateActive && m.coordinator == m.id && m.coordEpoch == m.term && !m.fence.active
+	return m.state == StateActive && m.coordinator == m.id && m.coordEpoch == m.term && !m.fence.active && m.leaseHeld()
 }
 
 // load is the seed's load: base + per_request × outstanding, rounded so that

@@ -14,6 +14,10 @@ const (
 	ElectionRaft  = "raft"  // the etcd-io/raft leader coordinates; the table is Raft's state machine (raftStore)
 )
 
+// raftElectionTicks is Raft's election timeout in ticks (raftstore's
+// default ElectionTick); the node ticks Raft once per heartbeat.
+const raftElectionTicks = 10
+
 // RaftDir is where node id keeps its Raft log and snapshots under stateDir.
 func RaftDir(stateDir string, id int) string {
 	return filepath.Join(stateDir, fmt.Sprintf("raft-%d", id))
@@ -33,6 +37,7 @@ func OpenRaft(cfg Config) (*raftstore.Store, error) {
 	}
 	rc := raftstore.DefaultConfig(uint64(cfg.ID), peers, RaftDir(cfg.StateDir, cfg.ID))
 	rc.DedupWindow = cfg.DedupWindow
+	rc.ElectionTick = raftElectionTicks
 	rs, err := raftstore.Open(rc)
 	if err != nil {
 		return nil, fmt.Errorf("%w: opening the raft store: %w", ErrState, err)
@@ -61,16 +66,49 @@ func (m *Machine) raftLeader(now time.Time, term uint64, leader int) {
 	if term == m.term && leader == m.coordinator {
 		return
 	}
-	wasActing := m.acting()
 	known := m.coordinator != 0
 	m.term, m.coordEpoch, m.coordinator = term, term, leader
 	if leader != 0 || known {
 		m.emit(now, Event{Type: EvCoordinator, Epoch: term, Coordinator: leader})
 	}
-	if m.acting() && !wasActing {
+	m.checkActing(now)
+	m.store.follow(now)
+}
+
+// leaseHeld says whether a raft leader may act as coordinator: it hears a
+// majority (itself included; the others unsuspected). Raft alone lets a
+// leader cut off from its followers act until CheckQuorum deposes it, up to
+// two election timeouts, while the majority elects a successor after one:
+// two coordinators would assign at once. A peer is suspected after
+// suspect-after of silence, which Config.Validate keeps below Raft's
+// election timeout, and a follower that heard the leader within an
+// election timeout grants no (pre-)vote: so the old leader has stopped
+// acting before a new one can be elected (a lease, on the nodes' clocks
+// running at similar rates). Always true with bully.
+func (m *Machine) leaseHeld() bool {
+	if m.raft == nil {
+		return true
+	}
+	heard := 1
+	for _, id := range m.peerIDs {
+		if !m.peers[id].suspected {
+			heard++
+		}
+	}
+	return 2*heard > len(m.allIDs)
+}
+
+// checkActing starts the raft leader acting when it (again) may: elected,
+// or its lease back after a majority was heard again.
+func (m *Machine) checkActing(now time.Time) {
+	if m.raft == nil {
+		return
+	}
+	a := m.acting()
+	if a && !m.raft.acting {
 		m.becomeCoordinator(now)
 	}
-	m.store.follow(now)
+	m.raft.acting = a
 }
 
 // processRaft runs the raft store's Process into the pending Ready; a store

@@ -32,6 +32,7 @@ type raftStore struct {
 	leader   uint64 // as last reported
 	term     uint64
 	err      error // the store stopped: the node must stop
+	acting   bool  // the machine acted as coordinator at the last check (checkActing)
 }
 
 // raftOp is an op submitted here and not yet answered.
@@ -118,6 +119,7 @@ func (s *raftStore) heartbeat(time.Time, *peerView, *Pos) {}
 // tick advances Raft's clock once per heartbeat period (the machine ticks
 // five times as often) and proposes again what has no op in flight.
 func (s *raftStore) tick(now time.Time) {
+	s.m.checkActing(now)
 	if now.Sub(s.lastTick) < s.m.cfg.Heartbeat {
 		return
 	}
