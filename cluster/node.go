@@ -195,13 +195,11 @@ func (n *Node) Run(ctx context.Context) error {
 	if err == nil {
 		err = n.restore()
 	}
+	closeRaft := func() {}
 	if err == nil && n.cfg.Election == ElectionRaft {
-		var closeRaft func()
 		closeRaft, err = n.useRaft()
-		if closeRaft != nil {
-			defer closeRaft()
-		}
 	}
+	defer closeRaft()
 	if err != nil {
 		ln.Close()
 		return err

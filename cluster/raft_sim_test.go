@@ -1,9 +1,12 @@
 package cluster
 
 import (
+	"context"
+	"errors"
 	"testing"
 	"time"
 
+	"stegocloud/cluster/raftstore"
 	"stegocloud/cluster/table"
 	"stegocloud/stego"
 )
@@ -116,4 +119,27 @@ func without(ids []int, not int) []int {
 		}
 	}
 	return out
+}
+
+// TestRaftNodeWithUnusableDirRefusesToRun: a raft node whose Raft directory
+// cannot be opened (held by another store: a second process on the same
+// state dir) does not run.
+func TestRaftNodeWithUnusableDirRefusesToRun(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Peers = Peers{1: "node1:1"}
+	cfg.Election, cfg.StateDir = ElectionRaft, t.TempDir()
+	held, err := OpenRaft(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	n, err := NewNode(cfg, NodeOptions{Transport: NewInmemNetwork(), Service: CodecService{Codec: fakeCodec{}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := n.Run(ctx); !errors.Is(err, ErrState) || !errors.Is(err, raftstore.ErrLocked) {
+		t.Errorf("Run on a held raft directory: %v, want ErrState and raftstore.ErrLocked", err)
+	}
 }

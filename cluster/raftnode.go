@@ -9,11 +9,11 @@ package cluster
 const raftBatch = 64
 
 // useRaft opens the raft store and gives it to the machine; the returned
-// func closes it (after the machine's last Ready).
+// func closes it (after the machine's last Ready; a no-op on error).
 func (n *Node) useRaft() (func(), error) {
 	rs, err := OpenRaft(n.cfg)
 	if err != nil {
-		return nil, err
+		return func() {}, err
 	}
 	n.m.UseRaft(rs)
 	n.log.Info("raft store opened", "dir", RaftDir(n.cfg.StateDir, n.cfg.ID), "term", rs.Term(), "applied", rs.Applied())
