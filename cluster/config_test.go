@@ -46,7 +46,7 @@ func TestValidateNamesTheBadField(t *testing.T) {
 		{"balancer", func(c *Config) { c.Balancer = "fastest" }},
 		{"election", func(c *Config) { c.Election = "paxos" }},
 		{"election", func(c *Config) { c.Election, c.StateDir = ElectionRaft, "" }},
-		{"suspect-after", func(c *Config) { c.Election, c.StateDir, c.SuspectAfter = ElectionRaft, "s", 10 * c.Heartbeat }},
+		{"suspect-after", func(c *Config) { c.Election, c.StateDir, c.SuspectAfter = ElectionRaft, "s", 10*c.Heartbeat }},
 		{"load-base", func(c *Config) { c.LoadBase = -0.1 }},
 		{"load-per-request", func(c *Config) { c.LoadPerRequest = math.NaN() }},
 		{"service-delay", func(c *Config) { c.ServiceDelay = -1 }},
