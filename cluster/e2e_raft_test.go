@@ -197,3 +197,33 @@ func TestE2ERaftIsolatedLeaderGrantsNothing(t *testing.T) {
 	raftView(t, cl, img, "the last view", table.ViewResult{Reason: table.ReasonExhausted})
 	checkOneCoordinatorPerEpoch(t, pc.events())
 }
+
+// TestE2ERaftSilentFailureOfTheLeader: the leader fails silently (the
+// harness's silent fault); the others elect a new leader in a higher term
+// that serves views from the same table, and the failed node recovers,
+// follows it and serves again.
+func TestE2ERaftSilentFailureOfTheLeader(t *testing.T) {
+	pc := newRaftCluster(t, 3)
+	pc.startAll()
+	coord := pc.waitAgree(10 * time.Second)
+	cl := pc.client(cluster.ClientConfig{Timeout: 3 * time.Second, Retries: 2})
+	img := raftImage(t, cl, "raft-silent-1", 3)
+	raftView(t, cl, img, "view 1", table.ViewResult{Granted: true, Remaining: 2})
+	before, _ := pc.status(coord)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := pc.ctl.FailFor(ctx, pc.peers[coord], 2*time.Second); err != nil {
+		t.Fatalf("FailFor: %v", err)
+	}
+	next := pc.waitAgree(10*time.Second, coord)
+	if st, _ := pc.status(next); next == coord || st.Epoch <= before.Epoch {
+		t.Fatalf("after the leader %d failed: coordinator %d at term %d (was %d)", coord, next, st.Epoch, before.Epoch)
+	}
+	if v := raftView(t, cl, img, "view 2", table.ViewResult{Granted: true, Remaining: 1}); v.Applier != next {
+		t.Fatalf("view 2 applied by %d, the leader is %d", v.Applier, next)
+	}
+	pc.waitAgree(15 * time.Second)
+	raftView(t, cl, img, "view 3", table.ViewResult{Granted: true})
+	raftView(t, cl, img, "view 4", table.ViewResult{Reason: table.ReasonExhausted})
+	checkOneCoordinatorPerEpoch(t, pc.events())
+}

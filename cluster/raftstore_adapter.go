@@ -155,9 +155,11 @@ func (s *raftStore) copyTable() (Pos, []byte) { return s.position(), nil }
 func (s *raftStore) restore(time.Time, int, Pos, []byte, string) error { return nil }
 
 // reset forgets pending ops (the node failed). Raft's answers for them are
-// ignored when they come.
+// ignored when they come. A leader that fails stops acting: if it still
+// leads when it is back, it starts acting afresh (checkActing).
 func (s *raftStore) reset() {
 	s.pending, s.order, s.byID = map[string]*raftOp{}, nil, map[uint64]string{}
+	s.acting = false
 }
 
 // process runs Raft's Ready (persisting first) and turns its output into
