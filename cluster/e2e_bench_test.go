@@ -91,6 +91,13 @@ func benchViews(b *testing.B, clients int, election string) {
 	b.ReportMetric(float64(percentile(all, 0.50).Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(percentile(all, 0.99).Microseconds())/1000, "p99-ms")
 	b.ReportMetric(0, "ns/op")
+	suspects := 0
+	for _, e := range pc.events() {
+		if e.Type == cluster.EvSuspect && e.Time >= start.UnixNano() {
+			suspects++
+		}
+	}
+	b.ReportMetric(float64(suspects), "suspects") // a loaded machine makes peers miss heartbeats
 	if election == cluster.ElectionRaft {
 		var fsyncs, timeouts int64
 		for _, st := range pc.statuses() {
