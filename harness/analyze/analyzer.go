@@ -179,6 +179,8 @@ func (z *Analyzer) dispatch(e *cluster.Event) {
 		z.completed(e)
 	case cluster.EvElectionStart, cluster.EvElectionResult, cluster.EvCoordinator:
 		z.electionEvent(e)
+	case cluster.EvRaftRecover, cluster.EvRaftLeader, cluster.EvRaftSnapshot, cluster.EvRaftBadEntry:
+		// Election raft's own account; its leader changes arrive as coordinator events.
 	case cluster.EvAssign:
 		// Also counted and sampled by the digest (Analysis.Log).
 		z.coordinatorAction(e)
@@ -195,8 +197,6 @@ func (z *Analyzer) dispatch(e *cluster.Event) {
 		// Nothing to measure: the recovery they bracket is timed from state events.
 	case cluster.EvReject, cluster.EvStall, cluster.EvFenced, cluster.EvElectionBackoff:
 		// The node's own account of refusals; nothing the checks judge.
-	case cluster.EvRaftRecover, cluster.EvRaftLeader, cluster.EvRaftSnapshot, cluster.EvRaftBadEntry:
-		// Election raft's own account; its leader changes arrive as coordinator events.
 	default:
 		z.unknown[e.Type]++
 	}
