@@ -143,3 +143,40 @@ func TestRaftNodeWithUnusableDirRefusesToRun(t *testing.T) {
 		t.Errorf("Run on a held raft directory: %v, want ErrState and raftstore.ErrLocked", err)
 	}
 }
+
+// TestRaftSimReplacesALostLeaderEarly: the failure detector's verdict
+// starts the election, not Raft's randomised timeout (10–20 heartbeats,
+// 500–1000 ms): a crashed leader (its connections break) is replaced within
+// a few heartbeats, a silent one after twice suspect-after; each time one
+// node campaigns (an election_start, cause coordinator-lost).
+func TestRaftSimReplacesALostLeaderEarly(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		lose   func(s *sim, id int)
+		within time.Duration
+	}{
+		{"crash", (*sim).crash, 150 * time.Millisecond},
+		{"silent", (*sim).pause, 2*DefaultConfig().SuspectAfter + 150*time.Millisecond},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newRaftSim(t, 3)
+			s.advance(3 * time.Second)
+			old, epoch := s.mustAgree("after startup")
+			starts := len(s.eventsOf(EvElectionStart))
+			tc.lose(s, old)
+			lost := s.now
+			for {
+				s.advance(10 * time.Millisecond)
+				if c, e, ok := s.agreed(); ok && c != old && e > epoch {
+					break
+				}
+				if s.now.Sub(lost) > tc.within {
+					t.Fatalf("no new leader %v after the leader was lost: %s", tc.within, s.describe())
+				}
+			}
+			if n := len(s.eventsOf(EvElectionStart)) - starts; n != 1 {
+				t.Fatalf("%d election_start events, want 1 (one campaign)", n)
+			}
+		})
+	}
+}

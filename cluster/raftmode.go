@@ -125,3 +125,63 @@ func (m *Machine) processRaft() {
 
 // bullyOff says the Bully election is off: Raft elects.
 func (m *Machine) bullyOff() bool { return m.raft != nil }
+
+// lostLeader is what the raft store knows of a leader its failure detector
+// lost (replaceLost).
+type lostLeader struct {
+	id        int       // the leader forgotten; 0: none
+	linkBroke bool      // the current leader's connection broke (a crashed process)
+	campaign  time.Time // this node's last campaign; zero: none yet
+}
+
+// replaceLost elects a successor of a lost leader without waiting out
+// Raft's randomised election timeout (10–20 heartbeats): when this node's
+// failure detector suspects the leader — its connection broke, or it has
+// been silent for twice suspect-after, by when a live leader that is cut
+// off has stopped acting (leaseHeld) — it forgets the leader (so it grants
+// pre-votes), and the lowest-id node that neither leads nor is suspected
+// campaigns (one campaign: two at once split the vote), again every half
+// heartbeat until a leader is known. Raft decides: a leader the others
+// still hear keeps its place (PreVote, CheckQuorum).
+func (s *raftStore) replaceLost(now time.Time) {
+	m := s.m
+	if m.state != StateActive {
+		return
+	}
+	if l := int(s.leader); l != 0 && l != m.id {
+		p := m.peers[l]
+		if p == nil || !p.suspected {
+			s.lost.linkBroke = false
+			return
+		}
+		if !s.lost.linkBroke && p.silence < 2*m.cfg.SuspectAfter {
+			return
+		}
+		s.lost = lostLeader{id: l}
+		s.rs.ForgetLeader()
+		s.followLeader(now)
+	}
+	if s.leader != 0 || s.lost.id == 0 || now.Sub(s.lost.campaign) < m.cfg.Heartbeat/2 || !s.campaigner() {
+		return
+	}
+	first := s.lost.campaign.IsZero()
+	s.lost.campaign = now
+	if err := s.rs.Campaign(); err == nil && first {
+		m.emit(now, Event{Type: EvElectionStart, Epoch: s.term + 1, Cause: CauseCoordinatorLost, Peer: s.lost.id})
+	}
+}
+
+// campaigner says whether this node is the lowest id that neither is the
+// lost leader nor is suspected.
+func (s *raftStore) campaigner() bool {
+	m := s.m
+	for _, id := range m.allIDs {
+		if id == m.id {
+			return true
+		}
+		if id != s.lost.id && !m.peers[id].suspected {
+			return false
+		}
+	}
+	return false
+}

@@ -33,6 +33,7 @@ type raftStore struct {
 	term     uint64
 	err      error // the store stopped: the node must stop
 	acting   bool  // the machine acted as coordinator at the last check (checkActing)
+	lost     lostLeader
 }
 
 // raftOp is an op submitted here and not yet answered.
@@ -109,6 +110,9 @@ func (s *raftStore) step(now time.Time, p *peerView, msg Message) {
 func (s *raftStore) followLeader(now time.Time) {
 	if l, t := s.rs.Leader(), s.rs.Term(); l != s.leader || t != s.term {
 		s.leader, s.term = l, t
+		if l != 0 {
+			s.lost = lostLeader{} // a leader again (or still): nothing lost
+		}
 		s.m.raftLeader(now, t, int(l))
 	}
 }
@@ -120,6 +124,7 @@ func (s *raftStore) heartbeat(time.Time, *peerView, *Pos) {}
 // five times as often) and proposes again what has no op in flight.
 func (s *raftStore) tick(now time.Time) {
 	s.m.checkActing(now)
+	s.replaceLost(now)
 	if now.Sub(s.lastTick) < s.m.cfg.Heartbeat {
 		return
 	}
@@ -236,4 +241,9 @@ func (s *raftStore) event(now time.Time, e raftstore.Event) {
 }
 
 // unreachable tells Raft that peer id's link broke.
-func (s *raftStore) unreachable(id int) { s.rs.ReportUnreachable(uint64(id)) }
+func (s *raftStore) unreachable(id int) {
+	s.rs.ReportUnreachable(uint64(id))
+	if uint64(id) == s.leader {
+		s.lost.linkBroke = true
+	}
+}

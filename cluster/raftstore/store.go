@@ -305,6 +305,38 @@ func (s *Store) finish(id uint64, r table.Result, err error) {
 	s.out.Done = append(s.out.Done, Done{ID: id, Result: r, Err: err})
 }
 
+// Campaign starts an election now (Raft's MsgHup; with PreVote a pre-vote
+// round first, which peers that still hear a leader refuse), for a driver
+// whose own failure detector lost the leader before Raft's randomised
+// election timeout ran out. A leader does nothing.
+func (s *Store) Campaign() error {
+	if s.err != nil {
+		return s.err
+	}
+	var err error
+	if gerr := s.guard(func() { err = s.rn.Campaign() }); gerr != nil {
+		return gerr
+	}
+	return err
+}
+
+// ForgetLeader makes a follower forget its leader without campaigning
+// (Raft's MsgForgetLeader): with PreVote and CheckQuorum a follower that
+// heard a leader within the election timeout refuses pre-votes, so the
+// followers whose failure detector lost the leader forget it, and one of
+// them campaigns, to elect a successor without waiting out the timeout.
+// Hearing the leader again makes it a normal follower.
+func (s *Store) ForgetLeader() error {
+	if s.err != nil {
+		return s.err
+	}
+	var err error
+	if gerr := s.guard(func() { err = s.rn.ForgetLeader() }); gerr != nil {
+		return gerr
+	}
+	return err
+}
+
 // ReportUnreachable tells Raft that a message to peer id could not be sent
 // (its link is down), so the leader stops streaming to it optimistically.
 func (s *Store) ReportUnreachable(id uint64) {

@@ -301,6 +301,39 @@ func TestProposeErrors(t *testing.T) {
 	s.st[lead] = nil
 }
 
+// TestCampaignReplacesALostLeader: with the leader stopped, the other
+// follower forgets it and one follower's Campaign elects it at once (no election timeout waited), and
+// a campaign against a live leader that the others still hear changes
+// nothing (PreVote and CheckQuorum's lease).
+func TestCampaignReplacesALostLeader(t *testing.T) {
+	s := newSim(t, 3, 6, false, nil)
+	lead := s.waitLeader(100)
+	term := s.st[lead].Term()
+	follower := lead%3 + 1
+	if err := s.st[follower].Campaign(); err != nil {
+		t.Fatal(err)
+	}
+	s.process(follower)
+	s.deliverAll()
+	if s.leader() != lead || s.st[lead].Term() != term {
+		t.Fatalf("a campaign against a live leader: leader %d at term %d, was %d at %d", s.leader(), s.st[lead].Term(), lead, term)
+	}
+	s.stop(lead)
+	other := 6 - lead - follower
+	if err := s.st[other].ForgetLeader(); err != nil { // else it refuses pre-votes (its lease)
+		t.Fatal(err)
+	}
+	if err := s.st[follower].Campaign(); err != nil { // one campaign: two at once split the vote
+		t.Fatal(err)
+	}
+	s.process(other)
+	s.process(follower)
+	s.deliverAll()
+	if l := s.leader(); l != follower || s.st[l].Term() <= term {
+		t.Fatalf("after campaigns without the leader: leader %d (old %d, term %d)", l, lead, term)
+	}
+}
+
 // TestDoneSaysWhere: a proposal's Done names its entry (index, and the
 // term of the leader that appended it), the same at the leader and at a
 // follower that proposed; a read's names the index it was answered at.
