@@ -256,7 +256,14 @@
 // coordinator event whenever the (term, leader) pair changes (leader 0: it
 // knows none, e.g. a leader that stepped down). The leader assigns requests
 // with the configured balancer and heartbeats, failure detection, recovery
-// and reassignment work as above. The table is Raft's state machine
+// and reassignment work as above. The failure detector serves Raft twice:
+// a leader acts as coordinator only while it hears a majority (a lease:
+// suspect-after is validated below Raft's election timeout of 10
+// heartbeats, so a leader cut off stops assigning before a successor can
+// be elected), and followers that lose the leader (its connection broke,
+// or silent for twice suspect-after) forget it and the lowest-id live one
+// campaigns at once (election_start, cause coordinator-lost) instead of
+// waiting out Raft's randomised 10–20 heartbeats. The table is Raft's state machine
 // (raftStore, raftstore_adapter.go): the assignee of a table op proposes it
 // on its own replica (a follower's Raft forwards it to the leader), online
 // goes through ReadIndex, and the op's result comes back when the
