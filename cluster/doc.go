@@ -317,11 +317,11 @@
 //	                 applied its proposal, epoch the term, seq the applied index)
 //	table_update     req, kind, image, user, result, epoch, seq, peer (the coordinator): a follower applied its update
 //	table_sync       peer, epoch, seq, reason (recovery | behind | gap | diverged): this node replaced its copy of the table with peer's
+//	table_answer     req, kind, image, user, result, coordinator (the applier), epoch, seq: this node answered the client
 //	raft_recover     epoch (term), seq (last log index), reason: the raft store opened its directory (raft only)
 //	raft_leader      epoch (term), coordinator (leader, 0: none), state (follower | candidate | pre-candidate | leader) (raft only)
 //	raft_snapshot    epoch, seq (index), reason (created | received) (raft only)
 //	raft_bad_entry   seq, reason: a committed entry that is no valid op, skipped by every replica (raft only)
-//	table_answer     req, kind, image, user, result, coordinator (the applier), epoch, seq: this node answered the client
 //
 // A view's assignee also writes complete (req, dur: the reveal, kind view;
 // reason when the image could not be read). The node that granted a view
