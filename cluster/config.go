@@ -29,6 +29,7 @@ type Config struct {
 	ElectionMargin   float64       // a challenger's load must be lower than the sitting coordinator's by more than this to take over; 0 = the seed's rule (lowest load wins)
 	ElectionBackoff  time.Duration // cap of the randomised backoff before re-electing against a decision naming a coordinator this node cannot hear; 0 = re-elect at once
 	Balancer         string        // how the coordinator picks a server: one of Balancers
+	Election         string        // who coordinates: ElectionBully (the seed's load-based Bully) or ElectionRaft (the Raft leader; needs StateDir)
 
 	LoadBase       float64 // load of an idle node
 	LoadPerRequest float64 // load added per outstanding request
@@ -67,6 +68,7 @@ func DefaultConfig() Config {
 		RecoveryElection: true,
 		ElectionBackoff:  5 * time.Second,
 		Balancer:         BalancerLowestLoad,
+		Election:         ElectionBully,
 		LoadBase:         0.5,
 		LoadPerRequest:   0.1,
 		SyncDelay:        500 * time.Millisecond,
@@ -149,6 +151,15 @@ func (c Config) Validate() error {
 			return bad(p.name, "must not be negative, got %v", p.d)
 		}
 	}
+	switch {
+	case c.Election != ElectionBully && c.Election != ElectionRaft:
+		return bad("election", "%q is not %s or %s", c.Election, ElectionBully, ElectionRaft)
+	case c.Election == ElectionRaft && c.StateDir == "":
+		return bad("election", "raft keeps its log in a subdirectory of --state-dir, which is empty")
+	case c.Election == ElectionRaft && c.SuspectAfter >= raftElectionTicks*c.Heartbeat:
+		return bad("suspect-after", "with election raft must be below Raft's election timeout, %d heartbeats (%v), got %v",
+			raftElectionTicks, raftElectionTicks*c.Heartbeat, c.SuspectAfter)
+	}
 	if !validBalancer(c.Balancer) {
 		return bad("balancer", "%q is not one of %v", c.Balancer, Balancers)
 	}
@@ -207,6 +218,7 @@ func (c *Config) RegisterFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.RecoveryElection, "recovery-election", c.RecoveryElection, "a node finishing recovery starts an election")
 	fs.Float64Var(&c.ElectionMargin, "election-margin", c.ElectionMargin, "hysteresis: a challenger's load must be lower than the sitting coordinator's by more than this to take over (0: lowest load wins, the seed's rule)")
 	fs.DurationVar(&c.ElectionBackoff, "election-backoff", c.ElectionBackoff, "cap of the randomised, exponential backoff before re-electing against a decision naming a coordinator this node cannot hear (0: at once)")
+	fs.StringVar(&c.Election, "election", c.Election, "who coordinates: bully (the seed's load-based Bully election) or raft (the etcd-io/raft leader; the table is replicated through its log in --state-dir/raft-<id>)")
 	fs.StringVar(&c.Balancer, "balancer", c.Balancer, "how the coordinator picks the server: lowest-load, round-robin, random or coordinator")
 	fs.Float64Var(&c.LoadBase, "load-base", c.LoadBase, "load of an idle node")
 	fs.Float64Var(&c.LoadPerRequest, "load-per-request", c.LoadPerRequest, "load added per outstanding request")
@@ -247,6 +259,7 @@ func (c Config) Args() []string {
 		{"recovery-election", strconv.FormatBool(c.RecoveryElection)},
 		{"election-margin", f(c.ElectionMargin)},
 		{"election-backoff", d(c.ElectionBackoff)},
+		{"election", c.Election},
 		{"balancer", c.Balancer},
 		{"load-base", f(c.LoadBase)},
 		{"load-per-request", f(c.LoadPerRequest)},

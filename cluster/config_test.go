@@ -44,6 +44,9 @@ func TestValidateNamesTheBadField(t *testing.T) {
 		{"election-margin", func(c *Config) { c.ElectionMargin = -0.1 }},
 		{"election-margin", func(c *Config) { c.ElectionMargin = math.Inf(1) }},
 		{"balancer", func(c *Config) { c.Balancer = "fastest" }},
+		{"election", func(c *Config) { c.Election = "paxos" }},
+		{"election", func(c *Config) { c.Election, c.StateDir = ElectionRaft, "" }},
+		{"suspect-after", func(c *Config) { c.Election, c.StateDir, c.SuspectAfter = ElectionRaft, "s", 10*c.Heartbeat }},
 		{"load-base", func(c *Config) { c.LoadBase = -0.1 }},
 		{"load-per-request", func(c *Config) { c.LoadPerRequest = math.NaN() }},
 		{"service-delay", func(c *Config) { c.ServiceDelay = -1 }},
@@ -96,7 +99,7 @@ func TestArgsRoundTrip(t *testing.T) {
 		HandshakeTimeout: time.Minute, RequestTTL: 90 * time.Second,
 		ElectionMargin: 0.25, ElectionBackoff: 1500 * time.Millisecond, StateDir: "/tmp/state dir",
 		TLS: "/etc/stego cloud/tls", MaxClients: 3, MaxControl: 2, ClientIdle: 7 * time.Second,
-		DedupWindow: 17,
+		DedupWindow: 17, Election: ElectionRaft,
 	}
 	cases := []struct {
 		name string

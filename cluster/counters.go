@@ -5,7 +5,7 @@ import "sync/atomic"
 var allMsgTypes = []MsgType{
 	MsgHello, MsgHeartbeat, MsgElection, MsgOK, MsgCoordinator, MsgRequest, MsgAssign, MsgDone,
 	MsgMissing, MsgUnassigned, MsgResponse, MsgSyncReq, MsgSyncResp, MsgCtlFail, MsgCtlStatus, MsgCtlShutdown, MsgCtlReply,
-	MsgTableOp, MsgTableUpdate, MsgTableResult, MsgTableSync, MsgTableCopy,
+	MsgTableOp, MsgTableUpdate, MsgTableResult, MsgTableSync, MsgTableCopy, MsgRaft,
 }
 
 // Counter directions: "sent.heartbeat" counts heartbeat frames handed to a

@@ -35,7 +35,8 @@
 //
 // The header is a Message (type, from, epoch, ids, …); the body is raw bytes,
 // only on request (the cover, or the image to view), response (the result
-// PNG), and sync_resp and table_copy (a copy of the table) — images are
+// PNG), sync_resp and table_copy (a copy of the table), and raft (one
+// marshalled raftpb.Message, election raft only) — images are
 // never base64'd. N is limited by Config.MaxFrame (default 64 MiB). Headers
 // and bodies are read as their bytes arrive, into buffers that grow with
 // them: a declared length costs nothing until it is sent. The first frame on
@@ -284,6 +285,46 @@
 // is an interface (tableStore, store.go) so that a Raft store can replace
 // this one without changing the view path.
 //
+// # Election raft (Config.Election, --election raft)
+//
+// The alternative to all of the above, beside it: each node runs
+// go.etcd.io/raft/v3 through package raftstore (its log, snapshots and
+// fsyncs in StateDir/raft-ID, so raft needs --state-dir; PreVote and
+// CheckQuorum on). The Raft leader is the coordinator: no Bully election
+// runs (election, ok and coordinator frames are ignored, no epoch is
+// decided or persisted), the coordinator's epoch is the Raft term, and a
+// node reports coordinator = the leader it knows in its status and in a
+// coordinator event whenever the (term, leader) pair changes (leader 0: it
+// knows none, e.g. a leader that stepped down). The leader assigns requests
+// with the configured balancer and heartbeats, failure detection, recovery
+// and reassignment work as above. The failure detector serves Raft twice:
+// a leader acts as coordinator only while it hears a majority (a lease:
+// suspect-after is validated below Raft's election timeout of 10
+// heartbeats, so a leader cut off stops assigning before a successor can
+// be elected), and followers that lose the leader (its connection broke,
+// or silent for twice suspect-after) forget it and the lowest-id live one
+// campaigns at once (election_start, cause coordinator-lost) instead of
+// waiting out Raft's randomised 10–20 heartbeats. The table is Raft's state machine
+// (raftStore, raftstore_adapter.go): the assignee of a table op proposes it
+// on its own replica (a follower's Raft forwards it to the leader), online
+// goes through ReadIndex, and the op's result comes back when the
+// assignee's replica applies the entry — it answers the client with the
+// leader as applier and (term, applied index) as position, and lists the
+// id as done in its next heartbeat. A proposal refused (no leader) or timed
+// out (a forward lost) is proposed again under the same op id; the dedup
+// window returns the first result if it did commit. Raft frames ride the
+// peer links and are stepped only when their raftpb sender is the peer of
+// the link (a forwarded proposal keeps its origin). The driver runs the
+// store's Process from Machine.Ready, so every write Raft asks for is
+// fsynced before the Ready's messages leave, and hands the machine up to 64
+// queued inputs per Ready, so one fsync covers a batch. What it buys: a
+// side without a quorum grants nothing (its leader steps down within an
+// election timeout), a table op answered is committed on a majority's
+// disks, and a whole-cluster crash loses nothing
+// (TestE2ERaftRestartFromDisk, TestRaftSimPartitionedLeaderGrantsNothing).
+// What it costs: a majority must be up, and every op waits for a quorum's
+// fsync (BenchmarkE2EViews compares both stores in one run).
+//
 // # Events
 //
 // With Config.Events set, a node appends one JSON object per line (Event, in
@@ -313,10 +354,15 @@
 //	fenced           peer (the sender), epoch (its superseded epoch), req, assignee: an assign this node refused
 //	table_apply      req, kind (view | register | unregister | online), image, user, result, epoch, seq: the
 //	                 acting coordinator applied the op (seq: its update's number; a read, online, does not
-//	                 advance the stream: seq is the last update's)
+//	                 advance the stream: seq is the last update's; raft: the assignee, when its replica
+//	                 applied its proposal, epoch the term, seq the applied index)
 //	table_update     req, kind, image, user, result, epoch, seq, peer (the coordinator): a follower applied its update
 //	table_sync       peer, epoch, seq, reason (recovery | behind | gap | diverged | catch-up): this node replaced its copy of the table with peer's
 //	table_answer     req, kind, image, user, result, coordinator (the applier), epoch, seq: this node answered the client
+//	raft_recover     epoch (term), seq (last log index), reason: the raft store opened its directory (raft only)
+//	raft_leader      epoch (term), coordinator (leader, 0: none), state (follower | candidate | pre-candidate | leader) (raft only)
+//	raft_snapshot    epoch, seq (index), reason (created | received) (raft only)
+//	raft_bad_entry   seq, reason: a committed entry that is no valid op, skipped by every replica (raft only)
 //
 // A view's assignee also writes complete (req, dur: the reveal, kind view;
 // reason when the image could not be read). The node that granted a view

@@ -61,7 +61,7 @@ func EpochInitiator(e uint64) int { return int(e & 0xff) }
 // startElection raises the term, asks every peer for its load and decides
 // at once if nobody else is expected to answer.
 func (m *Machine) startElection(now time.Time, cause string) {
-	if m.state != StateActive {
+	if m.state != StateActive || m.bullyOff() {
 		return
 	}
 	// Above the persisted floor too: a restarted node must never decide an
@@ -88,7 +88,7 @@ func (m *Machine) startElection(now time.Time, cause string) {
 // abandoned, and whoever acted as coordinator steps down until a decision for
 // the new term arrives.
 func (m *Machine) raiseTerm(now time.Time, e uint64) {
-	if e <= m.term {
+	if e <= m.term || m.bullyOff() { // with raft, the term is Raft's (raftLeader)
 		return
 	}
 	m.term = e
@@ -98,6 +98,18 @@ func (m *Machine) raiseTerm(now time.Time, e uint64) {
 	}
 	if m.term > m.coordEpoch {
 		m.waitUntil = now.Add(2*m.cfg.ElectionTimeout + m.jitter(m.cfg.ElectionTimeout))
+	}
+}
+
+// stepElection feeds a Bully election message.
+func (m *Machine) stepElection(now time.Time, p *peerView, msg Message) {
+	switch msg.Type {
+	case MsgElection:
+		m.onElection(now, p, msg)
+	case MsgOK:
+		m.onOK(now, p, msg)
+	case MsgCoordinator:
+		m.onCoordinator(now, p, msg)
 	}
 }
 
@@ -243,7 +255,7 @@ func (m *Machine) onCoordinator(now time.Time, p *peerView, msg Message) {
 // stay headless (a forged frame, or inconsistent --peers lists). The caller
 // still raises the term, so an election follows.
 func (m *Machine) adopt(now time.Time, e uint64, w int) {
-	if e <= m.coordEpoch || w == 0 {
+	if e <= m.coordEpoch || w == 0 || m.bullyOff() { // with raft, Raft says who leads (raftLeader)
 		return
 	}
 	if !m.member(w) {
@@ -270,7 +282,7 @@ func (m *Machine) adopt(now time.Time, e uint64, w int) {
 // checkCoordinator starts an election when this Active node follows nobody,
 // or a coordinator it suspects, and no election is under way.
 func (m *Machine) checkCoordinator(now time.Time) {
-	if m.state != StateActive || m.ballot != nil || m.term != m.coordEpoch || !m.startupAt.IsZero() {
+	if m.state != StateActive || m.ballot != nil || m.term != m.coordEpoch || !m.startupAt.IsZero() || m.bullyOff() {
 		return
 	}
 	switch {
@@ -285,7 +297,7 @@ func (m *Machine) checkCoordinator(now time.Time) {
 }
 
 func (m *Machine) tickElection(now time.Time) {
-	if m.state != StateActive {
+	if m.state != StateActive || m.bullyOff() {
 		return
 	}
 	if m.ballot != nil && !now.Before(m.ballot.deadline) {

@@ -40,6 +40,12 @@ const (
 	EvTableUpdate     EventType = "table_update"     // a follower applied the update of Peer (the coordinator): Request, Kind, Image, User, Result, Epoch, Seq
 	EvTableSync       EventType = "table_sync"       // this node replaced its copy of the table with Peer's, at Epoch, Seq; Reason
 	EvTableAnswer     EventType = "table_answer"     // this node answered the client of Request with Result, applied by Coordinator at Epoch, Seq
+
+	// Election raft only (raftstore's events): Epoch is the Raft term.
+	EvRaftRecover  EventType = "raft_recover"   // the raft store opened its directory: Epoch, Seq (last log index), Reason (commit and snapshot index, torn bytes cut)
+	EvRaftLeader   EventType = "raft_leader"    // the known leader or this node's role changed: Epoch, Coordinator (0: none known), State (follower, candidate, pre-candidate, leader)
+	EvRaftSnapshot EventType = "raft_snapshot"  // the table was snapshotted (Reason created) or installed from the leader (received): Epoch, Seq (index)
+	EvRaftBadEntry EventType = "raft_bad_entry" // a committed entry was not a valid op and was skipped everywhere: Seq, Reason
 )
 
 // Events written by the harness (Node is the node the event is about, 0 for the

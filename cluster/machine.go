@@ -80,6 +80,7 @@ type Machine struct {
 	rec recovery
 
 	store tableStore
+	raft  *raftStore // election raft: the store, also behind store; nil with bully
 
 	out Ready
 }
@@ -128,6 +129,9 @@ type Ready struct {
 	// Abandon means the node entered Failed: cancel every running service
 	// and send nothing for the requests it was serving.
 	Abandon bool
+	// Fatal, when set, means the node cannot go on (its raft store
+	// stopped: a disk error): send nothing more and stop.
+	Fatal error
 }
 
 // NewMachine returns the machine of node cfg.ID at time now. rng drives the
@@ -182,6 +186,7 @@ func (m *Machine) Restore(hs HardState) {
 
 // Ready returns and clears the pending outputs.
 func (m *Machine) Ready() Ready {
+	m.processRaft()
 	rd := m.out
 	m.out = Ready{Messages: rd.Messages[:0], Events: rd.Events[:0], Serve: rd.Serve[:0], Answers: rd.Answers[:0]}
 	return rd
@@ -206,7 +211,7 @@ func (m *Machine) Tick(now time.Time) {
 	m.tickRecovery(now)
 	m.tickElection(now)
 	m.tickHeartbeat(now)
-	if m.state == StateActive {
+	if m.state == StateActive || m.raft != nil { // Raft's clock runs while recovering too
 		m.store.tick(now)
 	}
 }
@@ -233,13 +238,16 @@ func (m *Machine) Step(now time.Time, msg Message) {
 	switch msg.Type {
 	case MsgHeartbeat:
 		m.onHeartbeat(now, p, msg)
-	case MsgElection:
-		m.onElection(now, p, msg)
-	case MsgOK:
-		m.onOK(now, p, msg)
-	case MsgCoordinator:
-		m.onCoordinator(now, p, msg)
+	case MsgRaft:
+		if m.raft != nil {
+			m.raft.step(now, p, msg)
+		}
+	case MsgElection, MsgOK, MsgCoordinator:
+		if !m.bullyOff() {
+			m.stepElection(now, p, msg)
+		}
 	case MsgAssign:
+		m.onElection(now, p, msg)
 		m.onAssign(now, p, msg)
 	case MsgDone:
 		m.onDone(now, msg.Done)
@@ -266,6 +274,9 @@ func (m *Machine) PeerLost(now time.Time, id int) {
 	}
 	if p := m.peers[id]; p != nil && m.state != StateFailed && !p.suspected {
 		m.suspect(now, p, "disconnected")
+	}
+	if m.raft != nil && m.peers[id] != nil {
+		m.raft.unreachable(id)
 	}
 }
 
@@ -328,9 +339,10 @@ func (m *Machine) Status() NodeStatus {
 }
 
 // acting reports whether this node is the coordinator now: Active, elected,
-// no later election under way, and not fenced after a stall.
+// no later election under way, not fenced after a stall, and with raft
+// holding its lease (raftmode.go).
 func (m *Machine) acting() bool {
-	return m.state == StateActive && m.coordinator == m.id && m.coordEpoch == m.term && !m.fence.active
+	return m.state == StateActive && m.coordinator == m.id && m.coordEpoch == m.term && !m.fence.active && m.leaseHeld()
 }
 
 // load is the seed's load: base + per_request × outstanding, rounded so that

@@ -47,6 +47,7 @@ const (
 	MsgTableResult = wire.MsgTableResult
 	MsgTableSync   = wire.MsgTableSync
 	MsgTableCopy   = wire.MsgTableCopy
+	MsgRaft        = wire.MsgRaft
 	MsgCtlFail     = wire.MsgCtlFail
 	MsgCtlStatus   = wire.MsgCtlStatus
 	MsgCtlShutdown = wire.MsgCtlShutdown

@@ -195,6 +195,11 @@ func (n *Node) Run(ctx context.Context) error {
 	if err == nil {
 		err = n.restore()
 	}
+	closeRaft := func() {}
+	if err == nil && n.cfg.Election == ElectionRaft {
+		closeRaft, err = n.useRaft()
+	}
+	defer closeRaft()
 	if err != nil {
 		ln.Close()
 		return err
@@ -265,11 +270,7 @@ func (n *Node) loop() {
 		case <-n.runCtx.Done():
 			return
 		case in := <-n.inbox:
-			n.handle(in)
-			if in.ack != nil {
-				n.apply(n.m.Ready())
-				close(in.ack)
-			}
+			n.handleBatch(in)
 		case <-tick.C:
 			now := n.now()
 			n.m.Tick(now)
@@ -330,6 +331,12 @@ func (n *Node) post(in input) bool {
 // on it. A node that cannot persist it stops, sending nothing more.
 func (n *Node) apply(rd Ready) {
 	if n.fatal != nil {
+		return
+	}
+	if rd.Fatal != nil {
+		n.fatal = fmt.Errorf("node %d: %w", n.cfg.ID, rd.Fatal)
+		n.log.Error("stopping", "err", rd.Fatal)
+		n.stop()
 		return
 	}
 	if rd.HardState != nil && n.cfg.StateDir != "" {
@@ -467,6 +474,7 @@ func (n *Node) counters() map[string]int64 {
 			c["lost.log"] = d
 		}
 	}
+	n.raftCounters(c)
 	return c
 }
 

@@ -102,7 +102,7 @@ func (s *sim) collect(id int) {
 	}
 	for _, e := range rd.Events {
 		s.events = append(s.events, e)
-		if e.Type == EvCoordinator {
+		if e.Type == EvCoordinator && e.Coordinator != 0 { // 0: a raft node that knows no leader
 			if prev, ok := s.coordOf[e.Epoch]; ok && prev != e.Coordinator {
 				s.t.Fatalf("two coordinators for epoch %d: %d and %d (node %d)", e.Epoch, prev, e.Coordinator, e.Node)
 			}

@@ -53,8 +53,8 @@ type tableStore interface {
 	reset()
 }
 
-// storeTypes are the peer messages a store consumes.
-var storeTypes = []MsgType{MsgTableOp, MsgTableUpdate, MsgTableResult, MsgTableSync, MsgTableCopy}
+// storeTypes are the peer messages a store consumes (MsgRaft: the raft store).
+var storeTypes = []MsgType{MsgTableOp, MsgTableUpdate, MsgTableResult, MsgTableSync, MsgTableCopy, MsgRaft}
 
 // applied is a table op's result as this node learned it: applied by its
 // own table (the coordinator), pushed by the coordinator in an update, or

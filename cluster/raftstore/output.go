@@ -28,6 +28,10 @@ type Done struct {
 	ID     uint64
 	Result table.Result
 	Err    error
+	// Where: a proposal's log entry (its index, and the term of the leader
+	// that appended it); for a read, the applied index it was answered at
+	// and the current term. Zero with Err.
+	Index, Term uint64
 }
 
 // Event types. The node logs them in its event log.

@@ -195,6 +195,7 @@ func (s *Store) apply(ents []*pb.Entry) {
 		if env.node == s.cfg.ID && env.boot == s.boot {
 			if p, ok := s.pending[env.seq]; ok && !p.read {
 				s.finish(env.seq, r, nil)
+				s.out.Done[len(s.out.Done)-1].Index, s.out.Done[len(s.out.Done)-1].Term = e.GetIndex(), e.GetTerm()
 			}
 		}
 	}
@@ -226,6 +227,7 @@ func (s *Store) serveReads() {
 		case w.index <= s.applied:
 			r, err := s.tab.Query(p.op)
 			s.finish(w.id, r, err)
+			s.out.Done[len(s.out.Done)-1].Index, s.out.Done[len(s.out.Done)-1].Term = s.applied, s.Term()
 			s.stats.Reads++
 		default:
 			kept = append(kept, w)

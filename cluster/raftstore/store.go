@@ -186,7 +186,13 @@ func (s *Store) Tick() {
 // Step hands Raft a message a peer sent (Message.Data from that peer's
 // Output). Bytes that are not a message to this node from a peer are
 // ErrBadMessage and change nothing.
-func (s *Store) Step(b []byte) error {
+func (s *Store) Step(b []byte) error { return s.StepFrom(0, b) }
+
+// StepFrom is Step for bytes that arrived on peer link's authenticated
+// connection (link ≠ 0): the message must name link as its sender, so that
+// one member cannot speak for another, except a forwarded proposal or read
+// index, which keeps its origin (a leader that stepped down forwards it on).
+func (s *Store) StepFrom(link uint64, b []byte) error {
 	if s.err != nil {
 		return s.err
 	}
@@ -200,6 +206,9 @@ func (s *Store) Step(b []byte) error {
 	forwarded := m.GetType() == pb.MessageType_MsgProp || m.GetType() == pb.MessageType_MsgReadIndex
 	if m.GetTo() != s.cfg.ID || !slices.Contains(s.cfg.Peers, m.GetFrom()) || (m.GetFrom() == s.cfg.ID && !forwarded) {
 		return fmt.Errorf("%w: %v from %d to %d, this is %d", ErrBadMessage, m.GetType(), m.GetFrom(), m.GetTo(), s.cfg.ID)
+	}
+	if link != 0 && m.GetFrom() != link && !forwarded {
+		return fmt.Errorf("%w: %v from %d on the link of peer %d", ErrBadMessage, m.GetType(), m.GetFrom(), link)
 	}
 	s.stats.MessagesReceived++
 	var stepErr error
@@ -294,6 +303,38 @@ func (s *Store) wait(read bool, op table.Op) uint64 {
 func (s *Store) finish(id uint64, r table.Result, err error) {
 	delete(s.pending, id)
 	s.out.Done = append(s.out.Done, Done{ID: id, Result: r, Err: err})
+}
+
+// Campaign starts an election now (Raft's MsgHup; with PreVote a pre-vote
+// round first, which peers that still hear a leader refuse), for a driver
+// whose own failure detector lost the leader before Raft's randomised
+// election timeout ran out. A leader does nothing.
+func (s *Store) Campaign() error {
+	if s.err != nil {
+		return s.err
+	}
+	var err error
+	if gerr := s.guard(func() { err = s.rn.Campaign() }); gerr != nil {
+		return gerr
+	}
+	return err
+}
+
+// ForgetLeader makes a follower forget its leader without campaigning
+// (Raft's MsgForgetLeader): with PreVote and CheckQuorum a follower that
+// heard a leader within the election timeout refuses pre-votes, so the
+// followers whose failure detector lost the leader forget it, and one of
+// them campaigns, to elect a successor without waiting out the timeout.
+// Hearing the leader again makes it a normal follower.
+func (s *Store) ForgetLeader() error {
+	if s.err != nil {
+		return s.err
+	}
+	var err error
+	if gerr := s.guard(func() { err = s.rn.ForgetLeader() }); gerr != nil {
+		return gerr
+	}
+	return err
 }
 
 // ReportUnreachable tells Raft that a message to peer id could not be sent

@@ -271,6 +271,17 @@ func TestStepRejects(t *testing.T) {
 	if err := st.Step(msg(pb.MessageType_MsgHeartbeatResp, 2, 1)); err != nil {
 		t.Fatalf("heartbeat response from 2: %v", err)
 	}
+	// On peer 3's link only: 2's message is a forgery, a forwarded
+	// proposal keeps its origin.
+	if err := st.StepFrom(3, msg(pb.MessageType_MsgHeartbeatResp, 2, 1)); !errors.Is(err, ErrBadMessage) {
+		t.Errorf("2's heartbeat response on 3's link: %v, want ErrBadMessage", err)
+	}
+	if err := st.StepFrom(2, msg(pb.MessageType_MsgHeartbeatResp, 2, 1)); err != nil {
+		t.Errorf("2's heartbeat response on 2's link: %v", err)
+	}
+	if err := st.StepFrom(3, msg(pb.MessageType_MsgProp, 2, 1)); errors.Is(err, ErrBadMessage) {
+		t.Errorf("a proposal of 2 forwarded by 3: %v", err)
+	}
 }
 
 func TestProposeErrors(t *testing.T) {
@@ -288,4 +299,70 @@ func TestProposeErrors(t *testing.T) {
 		t.Fatalf("propose on a closed store: %v, want ErrStopped", err)
 	}
 	s.st[lead] = nil
+}
+
+// TestCampaignReplacesALostLeader: with the leader stopped, the other
+// follower forgets it and one follower's Campaign elects it at once (no election timeout waited), and
+// a campaign against a live leader that the others still hear changes
+// nothing (PreVote and CheckQuorum's lease).
+func TestCampaignReplacesALostLeader(t *testing.T) {
+	s := newSim(t, 3, 6, false, nil)
+	lead := s.waitLeader(100)
+	term := s.st[lead].Term()
+	follower := lead%3 + 1
+	if err := s.st[follower].Campaign(); err != nil {
+		t.Fatal(err)
+	}
+	s.process(follower)
+	s.deliverAll()
+	if s.leader() != lead || s.st[lead].Term() != term {
+		t.Fatalf("a campaign against a live leader: leader %d at term %d, was %d at %d", s.leader(), s.st[lead].Term(), lead, term)
+	}
+	s.stop(lead)
+	other := 6 - lead - follower
+	if err := s.st[other].ForgetLeader(); err != nil { // else it refuses pre-votes (its lease)
+		t.Fatal(err)
+	}
+	if err := s.st[follower].Campaign(); err != nil { // one campaign: two at once split the vote
+		t.Fatal(err)
+	}
+	s.process(other)
+	s.process(follower)
+	s.deliverAll()
+	if l := s.leader(); l != follower || s.st[l].Term() <= term {
+		t.Fatalf("after campaigns without the leader: leader %d (old %d, term %d)", l, lead, term)
+	}
+}
+
+// TestDoneSaysWhere: a proposal's Done names its entry (index, and the
+// term of the leader that appended it), the same at the leader and at a
+// follower that proposed; a read's names the index it was answered at.
+func TestDoneSaysWhere(t *testing.T) {
+	s := newSim(t, 3, 5, false, nil)
+	lead := s.waitLeader(100)
+	follower := lead%3 + 1
+	if _, err := s.do(lead, view("w-1", "img", 5)); err != nil {
+		t.Fatal(err)
+	}
+	id, err := s.st[follower].Propose(view("w-2", "img", 5))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.do(follower, view("w-3", "img", 5)); err != nil {
+		t.Fatal(err)
+	}
+	d := s.done[follower][id]
+	term := s.st[lead].Term()
+	if d.Err != nil || d.Term != term || d.Index == 0 || d.Index >= s.st[follower].Applied() {
+		t.Fatalf("w-2's done %+v: want term %d and an index below the last applied %d", d, term, s.st[follower].Applied())
+	}
+	rid, err := s.st[follower].Read(online)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.process(follower)
+	s.deliverAll()
+	if r := s.done[follower][rid]; r.Err != nil || r.Index != s.st[follower].Applied() || r.Term != term {
+		t.Fatalf("read's done %+v: want index %d, term %d", r, s.st[follower].Applied(), term)
+	}
 }

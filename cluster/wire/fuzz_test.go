@@ -30,6 +30,7 @@ func FuzzMessageFields(f *testing.F) {
 		{Type: MsgTableSync, From: 3},
 		{Type: MsgTableCopy, From: 1, CoordEpoch: 259, Table: &Pos{Epoch: 259, Seq: 1}, Body: []byte(`{"version":1}`)},
 		{Type: MsgSyncReq, From: 2, WantTable: true},
+		{Type: MsgRaft, From: 2, Body: []byte{0x08, 0x03}},
 		{Type: MsgSyncResp, From: 1, Epoch: 9, Table: &Pos{Epoch: 9, Seq: 2}, Body: []byte(`{}`)},
 		{Type: MsgHeartbeat, From: 1, Epoch: 9, CoordEpoch: 9, Coordinator: 1, Table: &Pos{Epoch: 9, Seq: 2}},
 		{Type: MsgResponse, From: 2, ID: "c.1-1", Result: granted, Applier: 1, CoordEpoch: 259, Table: &Pos{Epoch: 259, Seq: 3}},
@@ -69,6 +70,10 @@ func FuzzMessageFields(f *testing.F) {
 		case MsgTableUpdate:
 			if m.Table == nil || m.Table.Seq == 0 || m.Table.Epoch != m.CoordEpoch || m.Op == nil || m.Result == nil {
 				t.Fatalf("accepted an update without its op, result or position: %+v", m)
+			}
+		case MsgRaft:
+			if m.From == 0 || len(m.Body) == 0 || m.Op != nil || m.Result != nil || m.Table != nil {
+				t.Fatalf("accepted a raft message without sender or body, or with table fields: %+v", m)
 			}
 		case MsgResponse, MsgSyncResp, MsgTableCopy:
 		default:

@@ -30,6 +30,7 @@ const (
 	MsgTableResult MsgType = "table_result"       // coordinator → the assignee of a read: ID, Result, Table
 	MsgTableSync   MsgType = "table_sync"         // follower → coordinator: my copy is out of step, send the table
 	MsgTableCopy   MsgType = "table_copy"         // coordinator → follower: CoordEpoch, Table, body = table snapshot
+	MsgRaft        MsgType = "raft"               // node → node (election raft): body = one marshalled raftpb.Message for the receiver's raft store
 	MsgCtlFail     MsgType = "ctl_fail"           // control → node: fail silently for Duration
 	MsgCtlStatus   MsgType = "ctl_status"         // control → node: report NodeStatus
 	MsgCtlShutdown MsgType = "ctl_shutdown"

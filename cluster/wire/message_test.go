@@ -28,6 +28,7 @@ func TestFrameRoundTrip(t *testing.T) {
 		{"response error", Message{Type: MsgResponse, From: 3, ID: "x", Error: "not an image", Code: CodeRejected}},
 		{"control status reply", Message{Type: MsgCtlReply, Status: &NodeStatus{ID: 1, State: StateFailed, Suspects: []int{2}}}},
 		{"control fail", Message{Type: MsgCtlFail, Duration: 1500 * time.Millisecond}},
+		{"raft with binary body", Message{Type: MsgRaft, From: 2, Body: []byte{0x08, 0x03, 0x00, 0xff}}},
 	}
 	var stream bytes.Buffer
 	for _, c := range cases {
@@ -76,6 +77,9 @@ func TestReadFrameRejectsBadInput(t *testing.T) {
 		{"peer hello without id", hdr(`{"type":"hello","role":"peer"}`), ErrProtocol},
 		{"overlong request id", hdr(`{"type":"missing","from":1,"id":"` + strings.Repeat("x", 300) + `"}`), ErrProtocol},
 		{"bad state", hdr(`{"type":"heartbeat","from":1,"state":"zombie"}`), ErrProtocol},
+		{"raft without a body", hdr(`{"type":"raft","from":1}`), ErrProtocol},
+		{"raft without a sender", rawFrame(4+15+2, 15, []byte(`{"type":"raft"}xy`)), ErrProtocol},
+		{"raft with a request id", rawFrame(4+34+2, 34, []byte(`{"type":"raft","from":1,"id":"r1"}xy`)), ErrProtocol},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -49,7 +49,7 @@ func (m *Message) Validate() error {
 			return bad("bad done id %.20q", id)
 		}
 	}
-	if len(m.Body) > 0 && m.Type != MsgRequest && m.Type != MsgResponse && m.Type != MsgSyncResp && m.Type != MsgTableCopy {
+	if len(m.Body) > 0 && m.Type != MsgRequest && m.Type != MsgResponse && m.Type != MsgSyncResp && m.Type != MsgTableCopy && m.Type != MsgRaft {
 		return bad("unexpected body of %d bytes", len(m.Body))
 	}
 	if err := m.validateTable(); err != nil {
@@ -127,6 +127,11 @@ func (m *Message) Validate() error {
 	case MsgTableCopy:
 		if m.CoordEpoch == 0 || m.Table == nil || len(m.Body) == 0 {
 			return bad("needs coordinator epoch, position and the table")
+		}
+		return needFrom()
+	case MsgRaft:
+		if len(m.Body) == 0 || m.ID != "" || m.Op != nil || m.Result != nil || m.Table != nil {
+			return bad("needs a raft message as body, and no request, op, result or position")
 		}
 		return needFrom()
 	case MsgCtlFail:

@@ -179,6 +179,8 @@ func (z *Analyzer) dispatch(e *cluster.Event) {
 		z.completed(e)
 	case cluster.EvElectionStart, cluster.EvElectionResult, cluster.EvCoordinator:
 		z.electionEvent(e)
+	case cluster.EvRaftRecover, cluster.EvRaftLeader, cluster.EvRaftSnapshot, cluster.EvRaftBadEntry:
+		// Election raft's own account; its leader changes arrive as coordinator events.
 	case cluster.EvAssign:
 		// Also counted and sampled by the digest (Analysis.Log).
 		z.coordinatorAction(e)

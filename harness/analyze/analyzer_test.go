@@ -453,3 +453,20 @@ func TestAnalyzeErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestRaftEventsAreKnown: election raft's own events are no unknown types
+// (the "gossip" case above shows an unknown one is warned about).
+func TestRaftEventsAreKnown(t *testing.T) {
+	z, err := New(Config{Start: synth.T0, Nodes: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, typ := range []cluster.EventType{cluster.EvRaftRecover, cluster.EvRaftLeader, cluster.EvRaftSnapshot, cluster.EvRaftBadEntry} {
+		if err := z.Add(synth.Ev(i, 1, typ)); err != nil {
+			t.Fatalf("%s: %v", typ, err)
+		}
+	}
+	if a := z.Close(); len(a.Warnings) != 0 {
+		t.Errorf("warnings %q for raft events", a.Warnings)
+	}
+}

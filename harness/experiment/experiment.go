@@ -47,6 +47,11 @@ type Cluster struct {
 	Proxies Toggle `yaml:"proxies"`
 	TLS     bool   `yaml:"tls"`               // mutual TLS on every connection
 	TLSDir  string `yaml:"tls_dir,omitempty"` // external only: credentials made by stegocloud certs
+
+	// Election is who coordinates: cluster.ElectionBully (the seed's) or
+	// cluster.ElectionRaft (the etcd-io/raft leader, the table replicated
+	// through its log in each node's state directory).
+	Election string `yaml:"election"`
 }
 
 // Launch modes.
@@ -295,6 +300,7 @@ func DefaultExperiment() *Experiment {
 			ElectionMargin:   node.ElectionMargin,
 			ElectionBackoff:  node.ElectionBackoff,
 			Balancer:         node.Balancer,
+			Election:         node.Election,
 			Load:             LoadModel{Base: node.LoadBase, PerRequest: node.LoadPerRequest},
 			Service:          Service{Delay: node.ServiceDelay, MaxConcurrent: node.MaxConcurrent},
 		},

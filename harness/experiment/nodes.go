@@ -48,6 +48,7 @@ func (e *Experiment) NodeConfig(id int, seed int64, peers cluster.Peers, files N
 	c.Heartbeat, c.SuspectAfter, c.ElectionTimeout = cl.Heartbeat, cl.SuspectAfter, cl.ElectionTimeout
 	c.ReelectEvery, c.RecoveryElection, c.Balancer = cl.ReelectEvery, cl.RecoveryElection, cl.Balancer
 	c.ElectionMargin, c.ElectionBackoff = cl.ElectionMargin, cl.ElectionBackoff
+	c.Election = cl.Election
 	c.LoadBase, c.LoadPerRequest = cl.Load.BaseOf(id), cl.Load.PerRequest
 	c.ServiceDelay, c.MaxConcurrent = cl.Service.Delay, cl.Service.MaxConcurrent
 	c.SyncDelay = e.Faults.SyncDelay
@@ -73,6 +74,7 @@ var nodeFieldPaths = map[string]string{
 	"election-margin":  "cluster.election_margin",
 	"election-backoff": "cluster.election_backoff",
 	"balancer":         "cluster.balancer",
+	"election":         "cluster.election",
 	"load-base":        "cluster.load.base",
 	"load-per-request": "cluster.load.per_request",
 	"service-delay":    "cluster.service.delay",
@@ -94,7 +96,8 @@ func (e *Experiment) validateNodes(fe *fieldErrors) {
 	}
 	var seen []string
 	for id := 1; id <= n; id++ {
-		err := e.NodeConfig(id, e.Seed, peers, NodeFiles{}).Validate()
+		// The run gives every node a state directory (raft needs one).
+		err := e.NodeConfig(id, e.Seed, peers, NodeFiles{StateDir: "state"}).Validate()
 		if err == nil {
 			continue
 		}

@@ -33,6 +33,7 @@ func TestNodeConfigMapsEveryField(t *testing.T) {
 		"ElectionMargin":   func(e *Experiment) { e.Cluster.ElectionMargin = 1 },
 		"ElectionBackoff":  func(e *Experiment) { e.Cluster.ElectionBackoff = 0 },
 		"TLS":              func(e *Experiment) { e.Cluster.TLS = true },
+		"Election":         func(e *Experiment) { e.Cluster.Election = cluster.ElectionRaft },
 		"MaxClients":       func(e *Experiment) { e.Workload.Clients = 1000 },
 	}
 	fromRun := []string{"ID", "Listen", "Peers", "Seed", "StateDir"}
@@ -99,6 +100,7 @@ func TestNodeParametersFollowCluster(t *testing.T) {
 		{"cluster: {election_margin: .nan}", "x.yaml:2: cluster.election_margin: must be a finite number ≥ 0"},
 		{"cluster: {election_backoff: -1s}", "x.yaml:2: cluster.election_backoff: must not be negative"},
 		{"cluster: {election_backoff: 5}", "x.yaml:2: cluster.election_backoff: 5 is a bare number"},
+		{"cluster: {election: paxos}", `x.yaml:2: cluster.election: "paxos" is not bully or raft`},
 	}
 	for _, tc := range tests {
 		_, err := Parse("x.yaml", []byte("workload: {requests_per_client: 10}\n"+tc.yaml+"\n"))
