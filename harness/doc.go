@@ -297,9 +297,33 @@
 // process). The messages of a run are every message nodes sent plus, for
 // types no node ever sends (the client's requests), the messages nodes
 // received. Each type has a class (analyze.DefaultMessageClass): request (the request
-// path), heartbeat, election (election, coordinator, state sync) or other.
-// messages_per_request = request-class messages / total requests; the
-// heartbeat and election classes are the overhead, reported beside it.
+// path), heartbeat, election (election, coordinator, state sync), replication
+// or other. messages_per_request = request-class messages / total requests
+// (request, assign, done, response: the same frames in both election modes);
+// the heartbeat, election and replication classes are the overhead, reported
+// beside it.
+//
+// Replication cost (summary.json "replication"), to compare the election
+// modes: replication.messages_per_request = replication-class messages /
+// total requests, where replication is, with Bully, the table's frames
+// (table_op, table_update, table_result, table_sync, table_copy: the
+// coordinator's table reaching its followers; 0 for a run without table
+// ops) and, with Raft, every Raft frame ("raft": log appends, votes and
+// Raft's own heartbeats share one frame type and one counter, so they
+// cannot be told apart; the Raft election is in it, Bully's election frames
+// are in the election class). all_messages_per_request = every message /
+// total requests, the one number that holds all of either mode's traffic.
+// fsyncs = the nodes' "raft.fsyncs" counters (WAL and snapshot fsyncs),
+// summed like the message counters; fsyncs_per_s = fsyncs / duration_s.
+// Bully fsyncs only its persisted epoch bound (--state-dir: a write and
+// two fsyncs once per 16 election rounds), which no counter shows: it is
+// not counted, so Bully's fsyncs are 0.
+//
+// Elections with Raft: only early campaigns (a follower that lost the
+// leader) log election_start; Raft's own timeouts show as a node becoming
+// candidate (raft_leader, state candidate). Each term in which some node
+// became candidate is one election, under the cause of the election_start
+// that announced it, else "raft-timeout"; a failed pre-vote is none.
 //
 // Load samples are the load events (time, node, load, outstanding). The
 // decision sample is at most 5 assign events spread evenly over the log,

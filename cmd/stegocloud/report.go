@@ -31,7 +31,7 @@ OUT/README.md (default reports/README.md), the seed's "Results and Metrics"
 and "Stress Testing Analysis" with measured values, and Part 2's sections.
 OUT/sources.yaml declares which experiment each section reads (stress,
 failover, openloop, balancers, scaling; partition, tls, hysteresis, proxies,
-quota, partition_quota) and where the codec benchmark output is (bench,
+quota, partition_quota, elections) and where the codec benchmark output is (bench,
 default data/bench.txt); without the file the defaults are stress10k,
 failover, openloop, balancers and scaling, and no Part 2 section. For each,
 the small files of its latest

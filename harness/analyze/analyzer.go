@@ -42,7 +42,9 @@ type Analysis struct {
 	ReassignEvents int
 	ProtocolErrors int
 	Messages       rundir.MessageCounts
-	Nodes          []NodeStatus // node i+1
+	// Raft sums the nodes' Raft counters over their processes (0 with Bully).
+	Raft  RaftCounters
+	Nodes []NodeStatus // node i+1
 	// NetFaults are the network faults the log shows (net_fault_start to
 	// net_fault_end), by start.
 	NetFaults []NetFault
@@ -63,28 +65,38 @@ type Analysis struct {
 	Liveness       Liveness
 }
 
+// RaftCounters are the Raft stores' counters of a run, each summed like the
+// message counters (every process's last value).
+type RaftCounters struct {
+	Fsyncs   int64 // WAL and snapshot fsyncs ("raft.fsyncs")
+	Readies  int64 // Ready batches ("raft.readies")
+	WALBytes int64 // bytes written to the WALs ("raft.wal_bytes")
+}
+
 // Analyzer reads a merged, time-ordered event log one event at a time: Add
 // every event, then Close. It keeps per-node state and per-episode state, never
 // the events themselves. Use it from one goroutine.
 type Analyzer struct {
-	cfg     Config
-	start   int64
-	last    int64
-	closed  bool
-	a       *Analysis
-	nodes   []nodeState
-	coord   clusterCoord
-	epochs  map[uint64]int
-	reasgn  map[string]struct{}
-	open    []*episode
-	agree   agreement
-	log     *rundir.Digester
-	msgs    messages
-	unknown map[cluster.EventType]int
-	starts  int // fault_start events
-	reigns  reigns
-	reqs    *reqidTable
-	live    liveness
+	cfg    Config
+	start  int64
+	last   int64
+	closed bool
+	a      *Analysis
+	nodes  []nodeState
+	coord  clusterCoord
+	epochs map[uint64]int
+	// raftTerm is the highest term in which a node became Raft candidate.
+	raftTerm uint64
+	reasgn   map[string]struct{}
+	open     []*episode
+	agree    agreement
+	log      *rundir.Digester
+	msgs     messages
+	unknown  map[cluster.EventType]int
+	starts   int // fault_start events
+	reigns   reigns
+	reqs     *reqidTable
+	live     liveness
 	// netStarts counts net_fault_start events; netOpen maps the net id of
 	// each open network fault to its index in Analysis.NetFaults.
 	netStarts int
@@ -179,8 +191,11 @@ func (z *Analyzer) dispatch(e *cluster.Event) {
 		z.completed(e)
 	case cluster.EvElectionStart, cluster.EvElectionResult, cluster.EvCoordinator:
 		z.electionEvent(e)
-	case cluster.EvRaftRecover, cluster.EvRaftLeader, cluster.EvRaftSnapshot, cluster.EvRaftBadEntry:
-		// Election raft's own account; its leader changes arrive as coordinator events.
+	case cluster.EvRaftLeader:
+		// Leader changes also arrive as coordinator events; a candidate is an election.
+		z.raftRole(e)
+	case cluster.EvRaftRecover, cluster.EvRaftSnapshot, cluster.EvRaftBadEntry:
+		// Election raft's own account of its store.
 	case cluster.EvAssign:
 		// Also counted and sampled by the digest (Analysis.Log).
 		z.coordinatorAction(e)
@@ -238,6 +253,8 @@ func (z *Analyzer) Close() *Analysis {
 	z.a.Reigns, z.a.Overlaps, z.a.DoublesDropped = z.reigns.list, z.reigns.overlaps(), z.reigns.dropped
 	z.a.Reassigned = len(z.reasgn)
 	z.a.Messages = z.msgs.total(z.cfg.MessageClass)
+	z.a.Raft = RaftCounters{Fsyncs: z.msgs.counter("raft.fsyncs"), Readies: z.msgs.counter("raft.readies"),
+		WALBytes: z.msgs.counter("raft.wal_bytes")}
 	z.a.Log = z.log.Finish()
 	z.a.Nodes = z.nodeStatuses()
 	nodeFaults, netFaults := 0, 0

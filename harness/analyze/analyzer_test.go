@@ -355,6 +355,8 @@ func TestDefaultMessageClass(t *testing.T) {
 		"state_sync": ClassElection, "answer": ClassElection,
 		"request": ClassRequest, "assign": ClassRequest, "reassign": ClassRequest, "response": ClassRequest,
 		"done": ClassRequest, "complete": ClassRequest,
+		"raft": ClassReplication, "table_op": ClassReplication, "table_update": ClassReplication,
+		"table_result": ClassReplication, "table_sync": ClassReplication, "table_copy": ClassReplication,
 		"control": ClassOther, "status": ClassOther, "fail": ClassOther, "": ClassOther,
 	}
 	for _, typ := range slices.Sorted(maps.Keys(tests)) {

@@ -34,6 +34,7 @@ func (z *Analyzer) electionEvent(e *cluster.Event) {
 		}
 		z.a.Elections.Total++
 		z.a.Elections.ByCause[cause]++
+		z.node(e.Node).campaign = true
 		z.failoverReact(e.Node, 0)
 		return
 	}
@@ -78,4 +79,33 @@ func (z *Analyzer) newCoordinator(e *cluster.Event) {
 		z.a.Elections.CoordinatorChanges++
 	}
 	z.coord = clusterCoord{known: true, epoch: e.Epoch, node: e.Coordinator}
+}
+
+// CauseRaftTimeout is the cause of an election that Raft started on its own
+// (a follower's election timeout), seen as a raft_leader event with state
+// candidate that no election_start announced.
+const CauseRaftTimeout = "raft-timeout"
+
+// raftRole counts Raft's elections: with election raft, only the early
+// campaigns (a follower that lost the leader) log election_start; the
+// elections Raft starts on its own timeout show as a node becoming
+// candidate. Each term in which some node became candidate is one
+// election, counted under the election_start that announced it, or else as
+// CauseRaftTimeout. A pre-candidate whose pre-vote fails raises no term and
+// is no election.
+func (z *Analyzer) raftRole(e *cluster.Event) {
+	n := z.node(e.Node)
+	switch e.State {
+	case "pre-candidate":
+		return // the campaign (if any) is still on
+	case "candidate":
+		if e.Epoch > z.raftTerm {
+			z.raftTerm = e.Epoch
+			if !n.campaign {
+				z.a.Elections.Total++
+				z.a.Elections.ByCause[CauseRaftTimeout]++
+			}
+		}
+	}
+	n.campaign = false
 }

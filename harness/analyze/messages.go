@@ -11,13 +11,20 @@ const (
 	ClassRequest   = "request"
 	ClassHeartbeat = "heartbeat"
 	ClassElection  = "election"
-	ClassOther     = "other"
+	// ClassReplication is the coordinator's state reaching the other
+	// nodes: with Bully the table frames (table_op, table_update,
+	// table_result, table_sync, table_copy), with Raft every Raft frame
+	// ("raft": appends, votes and Raft's own heartbeats ride one frame type
+	// and one counter, so they cannot be told apart).
+	ClassReplication = "replication"
+	ClassOther       = "other"
 )
 
 // DefaultMessageClass classifies a message type by its name: heartbeats;
-// election, coordinator, ok/answer and state sync; the request path (request,
-// assign, reassign, response, reply, done, complete); everything else (control,
-// status, …) is other.
+// replication (the table's frames and Raft's); election, coordinator,
+// ok/answer and state sync; the request path (request, assign, reassign,
+// response, reply, done, complete); everything else (control, status, …) is
+// other.
 func DefaultMessageClass(msgType string) string {
 	t := strings.ToLower(msgType)
 	has := func(words ...string) bool {
@@ -31,6 +38,8 @@ func DefaultMessageClass(msgType string) string {
 	switch {
 	case has("heartbeat", "ping", "pong"):
 		return ClassHeartbeat
+	case t == "raft" || strings.HasPrefix(t, "table_"):
+		return ClassReplication
 	case has("elect", "coordinator", "sync") || t == "ok" || t == "answer":
 		return ClassElection
 	case has("request", "assign", "response", "reply", "done", "complete"):
@@ -118,6 +127,8 @@ func (m *messages) total(class func(string) string) rundir.MessageCounts {
 			mc.Heartbeat += v
 		case ClassElection:
 			mc.Election += v
+		case ClassReplication:
+			mc.Replication += v
 		default:
 			mc.Other += v
 		}
@@ -126,4 +137,14 @@ func (m *messages) total(class func(string) string) rundir.MessageCounts {
 		mc.ByType = nil
 	}
 	return mc
+}
+
+// counter sums one non-message counter (e.g. "raft.fsyncs") the way
+// messages are summed: each process's last value, over every process.
+func (m *messages) counter(key string) int64 {
+	var n int64
+	for i := range m.closed {
+		n += m.closed[i][key] + m.current[i][key]
+	}
+	return n
 }

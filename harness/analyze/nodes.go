@@ -38,6 +38,7 @@ type nodeState struct {
 	completions int
 	processed   int
 	restarts    int
+	campaign    bool  // election raft: it logged election_start and has not become candidate since
 	awaiting    bool  // its fault ended and it has not logged Active since
 	dueBack     int64 // when its last fault ended
 }
@@ -57,7 +58,7 @@ func (z *Analyzer) nodeEvent(e *cluster.Event) {
 			n.restarts++
 		}
 		n.started, n.exited, n.unclean, n.stopping = true, false, false, false
-		n.follow, n.followEpoch, n.processed = 0, 0, 0
+		n.follow, n.followEpoch, n.processed, n.campaign = 0, 0, 0, false
 		n.state = e.State
 		z.msgs.restart(e.Node)
 		z.agree.membership(e.Time)

@@ -12,8 +12,8 @@ import (
 
 // Summarize fills the event analysis's part of s: Faults, Elections (with
 // the coordinator overlaps), Requests.Reassigned, Requests.DuplicatesNodes,
-// MessagesPerRequest (which needs Requests.Total, so call
-// it after Recorder.Summarize), Messages, and each node's Completions,
+// MessagesPerRequest and Replication (which need Requests.Total and
+// DurationS, so call it after Recorder.Summarize), Messages, and each node's Completions,
 // FaultsDown, FinalState, FinalLoad, Processed and Coordinator; it appends its
 // warnings.
 func (a *Analysis) Summarize(s *rundir.Summary) {
@@ -33,6 +33,7 @@ func (a *Analysis) Summarize(s *rundir.Summary) {
 	if s.Requests.Total > 0 {
 		s.MessagesPerRequest = float64(a.Messages.Request) / float64(s.Requests.Total)
 	}
+	s.Replication = a.replicationCost(s)
 	for _, st := range a.Nodes {
 		i := slices.IndexFunc(s.Nodes, func(n rundir.NodeSummary) bool { return n.ID == st.ID })
 		if i < 0 {
@@ -51,6 +52,20 @@ func (a *Analysis) Summarize(s *rundir.Summary) {
 	if a.Duplicates.Truncated {
 		s.Warnings = append(s.Warnings, fmt.Sprintf("%d requests were completed twice; only the first %d ids were matched against the clients' account", a.Duplicates.Requests, len(a.Duplicates.IDs)))
 	}
+}
+
+// replicationCost is the messages and fsyncs that replication cost, per
+// request and per second of load (s.Requests.Total and s.DurationS).
+func (a *Analysis) replicationCost(s *rundir.Summary) rundir.ReplicationCost {
+	c := rundir.ReplicationCost{Fsyncs: a.Raft.Fsyncs, Readies: a.Raft.Readies, WALBytes: a.Raft.WALBytes}
+	if n := float64(s.Requests.Total); n > 0 {
+		c.MessagesPerRequest = float64(a.Messages.Replication) / n
+		c.AllMessagesPerRequest = float64(a.Messages.Total) / n
+	}
+	if s.DurationS > 0 {
+		c.FsyncsPerS = float64(c.Fsyncs) / s.DurationS
+	}
+	return c
 }
 
 func (a *Analysis) faultSummary() rundir.FaultSummary {

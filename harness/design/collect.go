@@ -35,6 +35,7 @@ var sectionFigures = map[string][]string{
 	"partition":       {"timeline"},
 	"quota":           {"timeline"},
 	"partition_quota": {"timeline"},
+	"elections":       {"timeline"},
 }
 
 // figuresFor lists the run figures the README shows of experiment name, over

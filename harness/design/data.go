@@ -33,6 +33,7 @@ type Data struct {
 	Proxies        *Result
 	Quota          *Result
 	PartitionQuota *Result
+	Elections      *Result
 	// Figures holds the figure files present, as paths relative to the
 	// output directory ("figures/stress10k/timeline.png"); the README links
 	// only these.

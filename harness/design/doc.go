@@ -7,7 +7,7 @@
 //
 // The declared set, reports/sources.yaml (Sources), names the experiment each
 // section reads — stress, failover, openloop, balancers, scaling, and Part 2's
-// partition, tls, hysteresis, proxies, quota, partition_quota — and the
+// partition, tls, hysteresis, proxies, quota, partition_quota, elections — and the
 // codec benchmarks' output (data/bench.txt, Go's benchmark format, read with
 // golang.org/x/perf/benchfmt into BenchSet). Report works in three steps, so
 // that the README can be rebuilt from a clone without results/:

@@ -41,6 +41,7 @@ func (d *Data) part2Sections() []struct {
 	}{
 		{s.Partition, &d.Partition}, {s.TLS, &d.TLS}, {s.Hysteresis, &d.Hysteresis},
 		{s.Proxies, &d.Proxies}, {s.Quota, &d.Quota}, {s.PartitionQuota, &d.PartitionQuota},
+		{s.Elections, &d.Elections},
 	}
 }
 

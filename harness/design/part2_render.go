@@ -63,7 +63,19 @@ var part2Metrics = []compare.HeadlineMetric{
 		Value: func(s *rundir.Summary) (float64, bool) { return s.LatencyInFaults.P99Ms, s.LatencyInFaults.Count > 0 }},
 	{Key: "p99_out_faults", Label: "latency p99 outside them", Unit: "ms", Better: compare.LowerIsBetter,
 		Value: func(s *rundir.Summary) (float64, bool) { return s.LatencyOutFaults.P99Ms, s.LatencyOutFaults.Count > 0 }},
+	// Replication cost (harness/doc.go): a summary.json from before it
+	// existed has no messages counted in it, and shows "—".
+	{Key: "replication_per_request", Label: "replication messages per request (table or Raft frames)", Better: compare.LowerIsBetter,
+		Value: func(s *rundir.Summary) (float64, bool) { return s.Replication.MessagesPerRequest, hasReplication(s) }},
+	{Key: "all_messages_per_request", Label: "all messages per request", Better: compare.LowerIsBetter,
+		Value: func(s *rundir.Summary) (float64, bool) { return s.Replication.AllMessagesPerRequest, hasReplication(s) }},
+	{Key: "fsyncs_per_s", Label: "fsyncs per second (Raft's WAL; Bully's not counted)", Unit: "/s", Better: compare.LowerIsBetter,
+		Value: func(s *rundir.Summary) (float64, bool) { return s.Replication.FsyncsPerS, hasReplication(s) }},
 }
+
+// hasReplication: the summary has the replication cost (it counted
+// messages, which every run with nodes has).
+func hasReplication(s *rundir.Summary) bool { return s.Replication.AllMessagesPerRequest > 0 }
 
 func countMetric(key, label string, get func(*rundir.Summary) (float64, bool)) compare.HeadlineMetric {
 	return compare.HeadlineMetric{Key: key, Label: label, Better: compare.LowerIsBetter, Delta: compare.DeltaCount, Value: get}

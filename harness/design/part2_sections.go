@@ -31,7 +31,7 @@ func partitionSection(rw *markdown.Writer, d *Data) {
 			"The seed's load-based Bully has no quorum: cut the coordinator from its peers and both sides act as coordinator, which `single_coordinator` finds (two reigns overlapping beyond the handover tolerance, with the requests both assigned); " +
 			"Raft (`cluster.election: raft`) must not. summary.json does not split availability by side of a partition: the table gives the requests that overlapped a fault window, their p99, and what each node served.",
 		metrics: []string{"success_rate", "p50", "p99", "lost", "duplicates", "overlaps", "coordinator_changes", "elections",
-			"in_faults", "p99_in_faults", "p99_out_faults"},
+			"in_faults", "p99_in_faults", "p99_out_faults", "messages_per_request", "replication_per_request", "fsyncs_per_s"},
 		rows: []partRow{
 			{"requests served per node", firstOf(servedPerNode)},
 			{"failover time (pooled)", failoverPooled},
@@ -66,6 +66,26 @@ func hysteresisSection(rw *markdown.Writer, d *Data) {
 			{"failover time (pooled)", failoverPooled},
 		},
 		compare: []string{"coordinator_changes", "takeovers", "failover_p50"},
+	})
+}
+
+func electionsSection(rw *markdown.Writer, d *Data) {
+	if d.Sources.Elections == "" {
+		return
+	}
+	partSection(rw, d, "## 13. Bully and Raft under coordinator crashes", d.Sources.Elections, d.Elections, partSpec{
+		intro: "The failover experiment with the seed's load-based Bully and with Raft (`cluster.election: raft`: etcd-io/raft's leader is the coordinator, the table its replicated state machine, every Ready fsynced before its messages leave). " +
+			"Messages per request are the request path (the same frames in both modes); the replication messages are the table's frames with Bully and every Raft frame with Raft (its appends, votes and heartbeats share one counter). " +
+			"Fsyncs are Raft's WAL fsyncs; Bully fsyncs only its persisted epoch bound, once per 16 election rounds, which no counter shows. " +
+			"Elections with Raft are the terms in which a node became candidate.",
+		metrics: []string{"failover_p50", "failover_max", "throughput", "success_rate", "p50", "p99", "lost", "elections", "coordinator_changes",
+			"messages_per_request", "replication_per_request", "all_messages_per_request", "fsyncs_per_s"},
+		rows: []partRow{
+			{"failover time (pooled)", failoverPooled},
+			{"fsyncs per run", median(func(s *rundir.Summary) float64 { return float64(s.Replication.Fsyncs) })},
+		},
+		compare: []string{"failover_p50", "throughput", "p99"},
+		figures: []partFigure{timelineFigure},
 	})
 }
 

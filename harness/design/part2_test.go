@@ -27,6 +27,7 @@ hysteresis: hysteresis
 proxies: proxy-overhead
 quota: quota
 partition_quota: partition-quota
+elections: elections
 `
 
 // overlap is single_coordinator's finding in the bully variant.
@@ -97,6 +98,8 @@ func part2Results(t *testing.T) string {
 			s.LatencyInFaults = rundir.Latency{Count: 100, P50Ms: 103, P99Ms: 240}
 			if bully {
 				s.Elections.Overlaps, s.Requests.Duplicates = 2, 7
+			} else {
+				s.Replication = rundir.ReplicationCost{MessagesPerRequest: 30.5, AllMessagesPerRequest: 50.25, Fsyncs: 2100, FsyncsPerS: 50}
 			}
 		}, nil)
 		fakeFigures(t, filepath.Join(part, v.Path, rundir.DirFigures), "timeline", "load")
@@ -129,6 +132,22 @@ func part2Results(t *testing.T) string {
 		}
 	}
 	pointLatest(t, results, "tls-overhead", "20260401-110000")
+
+	elections := filepath.Join(results, "elections", "20260401-130000")
+	idx = rundirtest.WriteSynthSweep(t, elections, "elections", []string{"cluster.election"}, [][]string{{"bully", "raft"}}, 3)
+	for _, v := range idx.Variants {
+		for rep := 1; rep <= v.Repeat; rep++ {
+			raft := v.Values["cluster.election"] == "raft"
+			rewriteSummary(t, filepath.Join(elections, v.Path, "rep-"+strconv.Itoa(rep), rundir.FileSummary), func(s *rundir.Summary) {
+				s.Replication = rundir.ReplicationCost{MessagesPerRequest: 0.5, AllMessagesPerRequest: 12}
+				if raft {
+					s.Replication = rundir.ReplicationCost{MessagesPerRequest: 20 + float64(rep), AllMessagesPerRequest: 40, Fsyncs: int64(3000 + rep), FsyncsPerS: 100 + float64(rep)}
+				}
+			}, nil)
+			fakeFigures(t, filepath.Join(elections, v.Path, "rep-"+strconv.Itoa(rep), rundir.DirFigures), "timeline")
+		}
+	}
+	pointLatest(t, results, "elections", "20260401-130000")
 
 	files, err := failoverFiles()
 	if err != nil {
@@ -198,6 +217,26 @@ func TestDesignReportPart2Verdicts(t *testing.T) {
 	} {
 		if !strings.Contains(part, want) {
 			t.Errorf("partition section lacks %q:\n%s", want, part)
+		}
+	}
+	for _, want := range []string{
+		"| replication messages per request (table or Raft frames) | — | 30.5 |", // bully's summary predates the replication cost
+		"| fsyncs per second (Raft's WAL; Bully's not counted) (/s) | — | 50 |",
+	} {
+		if !strings.Contains(part, want) {
+			t.Errorf("partition section lacks %q:\n%s", want, part)
+		}
+	}
+	el := section("## 13. Bully and Raft under coordinator crashes")
+	for _, want := range []string{
+		"| replication messages per request (table or Raft frames) | 0.5 (0.5–0.5) | 22 (21–23) |", // the median of 21, 22, 23
+		"| all messages per request | 12 (12–12) | 40 (40–40) |",
+		"| fsyncs per second (Raft's WAL; Bully's not counted) (/s) | 0 (0–0) | 102 (101–103) |",
+		"| fsyncs per run | 0 | 3002 |",
+		"![elections election=raft: timeline](figures/elections/election=raft/timeline.png)",
+	} {
+		if !strings.Contains(el, want) {
+			t.Errorf("elections section lacks %q:\n%s", want, el)
 		}
 	}
 	if strings.Contains(part, "from 20.180 s") {

@@ -35,6 +35,7 @@ func WriteReadme(w io.Writer, d *Data) error {
 		hysteresisSection,
 		proxiesSection,
 		viewsSection,
+		electionsSection,
 		warningsSection,
 	}
 	for _, s := range sections {
@@ -92,7 +93,7 @@ func sections(d *Data) []section {
 		title string
 		r     *Result
 	}{{"Network partitions", d.Partition}, {"TLS", d.TLS}, {"Hysteresis", d.Hysteresis}, {"Fault proxies", d.Proxies},
-		{"Views under faults", d.Quota}, {"Views under a partition", d.PartitionQuota}} {
+		{"Views under faults", d.Quota}, {"Views under a partition", d.PartitionQuota}, {"Bully and Raft", d.Elections}} {
 		if p.r == nil {
 			continue
 		}
@@ -237,7 +238,7 @@ func warningsSection(rw *markdown.Writer, d *Data) {
 	var ws []string
 	ws = append(ws, d.Warnings...)
 	sweeps := []*Sweep{d.Balancers, d.Scaling}
-	for _, r := range []*Result{d.Partition, d.TLS, d.Hysteresis, d.Proxies, d.Quota, d.PartitionQuota} {
+	for _, r := range []*Result{d.Partition, d.TLS, d.Hysteresis, d.Proxies, d.Quota, d.PartitionQuota, d.Elections} {
 		if r != nil {
 			sweeps = append(sweeps, r.Sweep)
 		}

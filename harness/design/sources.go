@@ -57,6 +57,9 @@ type Sources struct {
 	Quota string `yaml:"quota"`
 	// PartitionQuota runs views under an isolated-coordinator partition.
 	PartitionQuota string `yaml:"partition_quota"`
+	// Elections is a sweep over cluster.election under coordinator
+	// crashes: Bully against Raft.
+	Elections string `yaml:"elections"`
 }
 
 // DefaultSources is the set `make report` uses when sources.yaml
@@ -73,6 +76,7 @@ func (s Sources) fields() []struct{ key, name string } {
 		{"balancers", s.Balancers}, {"scaling", s.Scaling},
 		{"partition", s.Partition}, {"tls", s.TLS}, {"hysteresis", s.Hysteresis},
 		{"proxies", s.Proxies}, {"quota", s.Quota}, {"partition_quota", s.PartitionQuota},
+		{"elections", s.Elections},
 	}
 }
 

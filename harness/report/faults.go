@@ -36,6 +36,7 @@ func faultsSection(rw *markdown.Writer, rc *runReport) {
 		{"Duplicate responses", strconv.Itoa(s.Requests.Duplicates)},
 		{"Requests lost", fmt.Sprintf("%d (%d failed, %d timed out)", s.Requests.Lost, s.Requests.Failed, s.Requests.TimedOut)},
 		{"Messages per request", strconv.FormatFloat(s.MessagesPerRequest, 'f', 2, 64)},
+		{"Replication (table or Raft frames per request; all messages per request; fsyncs)", replicationText(s.Replication)},
 	}
 	if row := proxyRow(s.Proxies); row != nil {
 		rows = append(rows, row)
@@ -123,4 +124,10 @@ func recoveryGaps(f rundir.FaultSummary) string {
 		return ""
 	}
 	return fmt.Sprintf("; %d unresolved (no return to Active logged)", f.RecoveryUnresolved)
+}
+
+// replicationText is the replication cost row: what keeping the
+// coordinator's state replicated cost (harness/doc.go, "Replication cost").
+func replicationText(c rundir.ReplicationCost) string {
+	return fmt.Sprintf("%.2f; %.2f; %d fsyncs, %.1f/s", c.MessagesPerRequest, c.AllMessagesPerRequest, c.Fsyncs, c.FsyncsPerS)
 }

@@ -36,6 +36,9 @@ type Summary struct {
 	Elections          ElectionSummary `json:"elections"`
 	MessagesPerRequest float64         `json:"messages_per_request"` // request-path messages / Requests.Total
 	Messages           MessageCounts   `json:"messages"`             // every message of the run, by class
+	// Replication is what keeping the coordinator's state on the other
+	// nodes cost: messages and fsyncs (harness/doc.go, "Replication cost").
+	Replication ReplicationCost `json:"replication"`
 
 	// Interrupted is set when the run was cut short (Ctrl-C, SIGTERM).
 	Interrupted *Interruption `json:"interrupted,omitempty"`
@@ -195,14 +198,29 @@ type ElectionSummary struct {
 }
 
 // MessageCounts counts the messages of a run by class (see harness/doc.go, "Messages
-// per request"): Total = Request + Heartbeat + Election + Other.
+// per request"): Total = Request + Heartbeat + Election + Replication + Other.
 type MessageCounts struct {
-	Total     int64            `json:"total"`
-	Request   int64            `json:"request"`   // the request path: request, assign, response, done, …
-	Heartbeat int64            `json:"heartbeat"` // failure-detection overhead
-	Election  int64            `json:"election"`  // election, coordinator and state-sync overhead
-	Other     int64            `json:"other"`     // control and anything unclassified
-	ByType    map[string]int64 `json:"by_type,omitempty"`
+	Total     int64 `json:"total"`
+	Request   int64 `json:"request"`   // the request path: request, assign, response, done, …
+	Heartbeat int64 `json:"heartbeat"` // failure-detection overhead
+	Election  int64 `json:"election"`  // election, coordinator and state-sync overhead
+	// Replication: the table's frames (Bully) or every Raft frame (Raft).
+	Replication int64            `json:"replication"`
+	Other       int64            `json:"other"` // control and anything unclassified
+	ByType      map[string]int64 `json:"by_type,omitempty"`
+}
+
+// ReplicationCost compares the election modes' cost per request and per
+// second (harness/doc.go, "Replication cost"). Fsyncs are Raft's WAL
+// fsyncs (the nodes' "raft.fsyncs" counters, summed over processes); Bully's
+// persisted epoch (--state-dir) is not counted, so they are 0 with Bully.
+type ReplicationCost struct {
+	MessagesPerRequest    float64 `json:"messages_per_request"`     // replication-class messages / Requests.Total
+	AllMessagesPerRequest float64 `json:"all_messages_per_request"` // every message / Requests.Total
+	Fsyncs                int64   `json:"fsyncs"`
+	FsyncsPerS            float64 `json:"fsyncs_per_s"`        // Fsyncs / DurationS
+	Readies               int64   `json:"readies,omitempty"`   // Raft Ready batches (each at most one WAL write)
+	WALBytes              int64   `json:"wal_bytes,omitempty"` // bytes written to Raft's WALs
 }
 
 // Stats summarises a small sample (failover or recovery times).
