@@ -94,7 +94,7 @@ func proxiesSection(rw *markdown.Writer, d *Data) {
 		return
 	}
 	partSection(rw, d, "## 11. The cost of the fault proxies", d.Sources.Proxies, d.Proxies, partSpec{
-		intro:   "The fault proxies on every link, with no fault injected, against direct connections, in the same run with the repeats interleaved; DESIGN §12 allows them at most 10% of the throughput.",
+		intro:   "The fault proxies on every peer link (the clients connect directly unless a partition places them), with no fault injected, against direct connections, in the same run with the repeats interleaved; DESIGN §12 allows them at most 10% of the throughput.",
 		metrics: []string{"throughput", "success_rate", "p50", "p99", "lost"},
 		rows:    []partRow{{"what the proxies carried", firstOf(proxiesCarried)}},
 		compare: []string{"throughput", "p50", "p99"},
