@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
 	"testing"
@@ -63,4 +64,11 @@ func FuzzHello(f *testing.F) {
 			}
 		}
 	})
+}
+
+// rawFrame builds a frame by hand, so tests can lie in its length fields.
+func rawFrame(total, hdrLen uint32, rest []byte) []byte {
+	b := binary.BigEndian.AppendUint32(nil, total)
+	b = binary.BigEndian.AppendUint32(b, hdrLen)
+	return append(b, rest...)
 }

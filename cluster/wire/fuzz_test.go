@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+	"time"
 
 	"stegocloud/cluster/table"
 	"stegocloud/stego"
@@ -81,18 +82,49 @@ func FuzzMessageFields(f *testing.F) {
 				t.Fatalf("accepted a body on %s", m.Type)
 			}
 		}
-		again, err := AppendFrame(nil, &m)
-		if err != nil {
-			t.Fatalf("re-encoding %+v: %v", m, err)
-		}
-		back, err := NewFrameReader(bytes.NewReader(again), 1<<20).Read()
-		if err != nil {
-			t.Fatalf("re-decoding %+v: %v", m, err)
-		}
-		if !reflect.DeepEqual(normalize(back), normalize(m)) {
-			t.Fatalf("round trip changed the message\n got  %+v\n want %+v", back, m)
+		roundTrip(t, m)
+	})
+}
+
+// FuzzReadFrame feeds arbitrary bytes to the decoder: it must never panic,
+// and every message it accepts must survive an encode/decode round trip.
+func FuzzReadFrame(f *testing.F) {
+	for _, m := range []Message{
+		{Type: MsgHeartbeat, From: 1, Epoch: 3, Done: []string{"a"}},
+		{Type: MsgRequest, ID: "c-1", Attempt: 1, Meta: &stego.Metadata{Usernames: []string{"u"}, Quota: 1}, Body: []byte{1, 2}},
+		{Type: MsgCtlFail, Duration: time.Second},
+	} {
+		b, _ := AppendFrame(nil, &m)
+		f.Add(b)
+	}
+	f.Add([]byte{0, 0, 0, 0})
+	f.Add(rawFrame(6, 2, []byte("{}")))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fr := NewFrameReader(bytes.NewReader(data), 4096)
+		for range 8 {
+			m, err := fr.Read()
+			if err != nil {
+				return
+			}
+			roundTrip(t, m)
 		}
 	})
+}
+
+// roundTrip asserts that an accepted message encodes and decodes to itself.
+func roundTrip(t *testing.T, m Message) {
+	t.Helper()
+	b, err := AppendFrame(nil, &m)
+	if err != nil {
+		t.Fatalf("re-encoding accepted message %+v: %v", m, err)
+	}
+	back, err := NewFrameReader(bytes.NewReader(b), 1<<20).Read()
+	if err != nil {
+		t.Fatalf("re-decoding accepted message %+v: %v", m, err)
+	}
+	if !reflect.DeepEqual(normalize(back), normalize(m)) {
+		t.Fatalf("round trip changed the message\n got  %+v\n want %+v", back, m)
+	}
 }
 
 // requestFits says, independently of Validate, what a request of each kind
