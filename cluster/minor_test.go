@@ -59,13 +59,6 @@ func TestRetryOnANewConnectionIsAnsweredThere(t *testing.T) {
 	}
 }
 
-func fmtErr(err error) string {
-	if err == nil {
-		return ""
-	}
-	return err.Error()
-}
-
 // A client that does not read must not hold up answers: a response queued
 // behind one stuck in the network is accepted at once, not after the stuck
 // write's 10 s timeout.

@@ -258,17 +258,6 @@ func (s *sim) do(id uint64, op table.Op) (table.Result, error) {
 	return table.Result{}, nil
 }
 
-// tables returns each running store's table snapshot.
-func (s *sim) tables() map[uint64]string {
-	m := map[uint64]string{}
-	for _, id := range s.ids {
-		if st := s.st[id]; st != nil {
-			m[id] = string(st.tab.Snapshot())
-		}
-	}
-	return m
-}
-
 // converged fails unless every running store applied the same index and
 // holds the same table.
 func (s *sim) converged() {

@@ -166,9 +166,6 @@ func (r *reigns) overlaps() []Overlap {
 	return out
 }
 
-// isCoordinatorAction reports whether t is one of CoordinatorActions.
-func isCoordinatorAction(t cluster.EventType) bool { return slices.Contains(CoordinatorActions, t) }
-
 // coordinatorAction handles an assign or reassign event.
 func (z *Analyzer) coordinatorAction(e *cluster.Event) {
 	t := z.at(e.Time)

@@ -57,9 +57,6 @@ func (r *Reader) Next() (Op, error) {
 	return op, nil
 }
 
-// Line returns the number of the last line read, from 1.
-func (r *Reader) Line() int { return r.line }
-
 func (r *Reader) fail(line int, err error) error {
 	return fmt.Errorf("%w: line %d: %w", ErrBadHistory, line, err)
 }

@@ -57,20 +57,6 @@ func (q *fifo) push(c chunk, done <-chan struct{}) bool {
 	}
 }
 
-// pop removes the oldest chunk, waiting for one; false if done closed first.
-func (q *fifo) pop(done <-chan struct{}) (chunk, bool) {
-	for {
-		if c, ok := q.tryPop(); ok {
-			return c, true
-		}
-		select {
-		case <-q.data:
-		case <-done:
-			return chunk{}, false
-		}
-	}
-}
-
 func (q *fifo) empty() bool {
 	q.mu.Lock()
 	defer q.mu.Unlock()

@@ -19,9 +19,6 @@ import (
 // update rewrites the golden files under testdata/ instead of comparing.
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-// Updating reports whether the test run rewrites golden files.
-func Updating() bool { return *update }
-
 // Check compares got with testdata/name, or rewrites it under -update.
 func Check(t testing.TB, name string, got []byte) {
 	t.Helper()
